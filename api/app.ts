@@ -1,0 +1,47 @@
+/** Builds the Express app from injected clients; nothing here opens connections itself. */
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Kysely } from 'kysely';
+import { CalendarStore } from '../db/repositories/calendar';
+import type { Database } from '../db/schema';
+import { bearerAuthenticator } from './auth';
+import { ApiError, errorHandler } from './errors';
+import { RouteTable } from './route';
+import { calendarRoutes } from './routes/calendar';
+import { rulesetRoutes } from './routes/rulesets';
+import { systemRoutes } from './routes/system';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  namespace: string;
+  calendar?: CalendarStore;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.use(express.json({ limit: '2mb' }));
+
+  const router = express.Router();
+  const routes = new RouteTable(router, bearerAuthenticator(deps.db));
+  const calendar = deps.calendar ?? new CalendarStore(deps.db);
+  systemRoutes(routes, deps);
+  calendarRoutes(routes, calendar);
+  rulesetRoutes(routes);
+
+  const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'Gongkai API', version: '0.1.0', description: '政府信息公开 durable workflows' },
+  });
+  router.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use(router);
+  app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,132 @@
+/**
+ * Declares a route once: path, allowed roles, zod schemas for params, query and body, and
+ * the responses. The same declaration mounts the Express handler (authenticate → authorise
+ * → validate → handle) and feeds the OpenAPI document, so docs and validation cannot drift.
+ */
+import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import { z, type ZodType } from 'zod';
+import type { Role } from '../domain/roles';
+import type { User } from '../db/repositories/users';
+import { ApiError, validationError } from './errors';
+
+extendZodWithOpenApi(z);
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })),
+    }),
+  })
+  .openapi('Error');
+
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Null only on public routes. */
+  user: User | null;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> {
+  method: Method;
+  /** Express syntax (`/api/rulesets/:id`). */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Who may call it; 'public' routes need no token. */
+  roles: readonly Role[] | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Content type of the body when not JSON (e.g. text/calendar imports). */
+  bodyContentType?: string;
+  response: { status: number; description: string; schema: R };
+  /** Extra documented error statuses beyond 400/401/403. */
+  errors?: Record<number, string>;
+  handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | { status: number; body: unknown }>;
+}
+
+export type Authenticator = (req: Request) => Promise<User | null>;
+
+/** A handler result that sets its own status (e.g. 503 from the health check). */
+export function withStatus(status: number, body: unknown): { status: number; body: unknown; __withStatus: true } {
+  return { status, body, __withStatus: true };
+}
+
+function isWithStatus(value: unknown): value is { status: number; body: unknown } {
+  return typeof value === 'object' && value !== null && '__withStatus' in value;
+}
+
+export class RouteTable {
+  readonly registry = new OpenAPIRegistry();
+
+  constructor(
+    private readonly router: Router,
+    private readonly authenticate: Authenticator,
+  ) {
+    this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  }
+
+  add<P extends ZodType = ZodType, Q extends ZodType = ZodType, B extends ZodType = ZodType, R extends ZodType = ZodType>(
+    spec: RouteSpec<P, Q, B, R>,
+  ): void {
+    this.document(spec);
+    this.router[spec.method](spec.path, async (req, res) => {
+      let user: User | null = null;
+      if (spec.roles !== 'public') {
+        user = await this.authenticate(req);
+        if (!user) throw new ApiError(401, 'unauthenticated', 'a valid bearer token is required');
+        if (!spec.roles.includes(user.role)) {
+          throw new ApiError(403, 'forbidden', `role ${user.role} may not ${spec.method.toUpperCase()} ${spec.path}; allowed: ${spec.roles.join(', ')}`);
+        }
+      }
+      const parse = <S extends ZodType | undefined>(schema: S, value: unknown, where: 'params' | 'query' | 'body') => {
+        if (!schema) return undefined;
+        const result = schema.safeParse(value);
+        if (!result.success) throw validationError(result.error, where);
+        return result.data;
+      };
+      const params = parse(spec.params, req.params, 'params');
+      const query = parse(spec.query, req.query, 'query');
+      const body = parse(spec.body, req.body ?? {}, 'body');
+      const result = await spec.handler({ params, query, body, user, req, res } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>);
+      if (res.headersSent) return;
+      if (isWithStatus(result)) res.status(result.status).json(result.body);
+      else res.status(spec.response.status).json(result);
+    });
+  }
+
+  private document(spec: RouteSpec<ZodType, ZodType, ZodType, ZodType>): void {
+    const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
+    const responses: RouteConfig['responses'] = {
+      [spec.response.status]: { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } },
+    };
+    if (spec.params || spec.query || spec.body) responses[400] = errorResponse('invalid input; details name each field');
+    if (spec.roles !== 'public') {
+      responses[401] = errorResponse('missing or unknown bearer token');
+      responses[403] = errorResponse(`role not allowed (allowed: ${spec.roles.join(', ')})`);
+    }
+    for (const [status, description] of Object.entries(spec.errors ?? {})) responses[Number(status)] = errorResponse(description);
+    const request: NonNullable<RouteConfig['request']> = {};
+    if (spec.params) request.params = spec.params as never;
+    if (spec.query) request.query = spec.query as never;
+    if (spec.body) request.body = { content: { [spec.bodyContentType ?? 'application/json']: { schema: spec.body } } };
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+      summary: spec.summary,
+      description: spec.roles === 'public' ? 'Public.' : `Roles: ${spec.roles.join(', ')}.`,
+      tags: spec.tags,
+      ...(spec.roles === 'public' ? {} : { security: [{ bearer: [] }] }),
+      request,
+      responses,
+    });
+  }
+}

@@ -1,0 +1,150 @@
+/** The working-day calendar: due dates, day listings, and the admin's overrides and imports. */
+import { z } from 'zod';
+import { daysBetween } from '../../domain/calendar/dates';
+import { CalendarImportError, importedDaySchema, parseIcsYear, validateImportedYear } from '../../domain/calendar/import';
+import { dayKindConflict, MAX_LISTED_DAYS, MAX_WORKING_DAYS } from '../../domain/calendar/working-days';
+import { ROLES } from '../../domain/roles';
+import type { CalendarStore } from '../../db/repositories/calendar';
+import { ApiError } from '../errors';
+import type { RouteTable } from '../route';
+import { isoDate, queryInt, reason } from '../schemas';
+
+const dayKind = z.enum(['workday', 'weekend', 'holiday', 'makeup-workday']);
+
+const dueDateSchema = z
+  .object({
+    from: z.string(),
+    days: z.number().int(),
+    due: z.string(),
+    provisional: z.boolean(),
+    calendarVersion: z.string(),
+  })
+  .openapi('DueDate');
+
+const dayInfoSchema = z
+  .object({
+    date: z.string(),
+    kind: dayKind,
+    working: z.boolean(),
+    name: z.string().optional(),
+    origin: z.enum(['weekday-rule', 'provisional-rule', 'chinese-days', 'import', 'override']),
+    provisional: z.boolean(),
+  })
+  .openapi('CalendarDay');
+
+const revisionSchema = z.object({ revision: z.string(), calendarVersion: z.string() });
+
+export function calendarRoutes(routes: RouteTable, calendar: CalendarStore): void {
+  routes.add({
+    method: 'get',
+    path: '/api/calendar/add-working-days',
+    summary: 'The N-th working day strictly after `from` (domain.md §2 counting convention)',
+    tags: ['calendar'],
+    roles: ROLES,
+    query: z.object({ from: isoDate, days: queryInt(0, MAX_WORKING_DAYS) }),
+    response: { status: 200, description: 'due date and the calendar version that produced it', schema: dueDateSchema },
+    handler: async ({ query }) => (await calendar.current()).addWorkingDays(query.from, query.days),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/calendar/days',
+    summary: 'Each day in [from, to] with its kind',
+    tags: ['calendar'],
+    roles: ROLES,
+    query: z
+      .object({ from: isoDate, to: isoDate })
+      .superRefine((q, ctx) => {
+        const span = daysBetween(q.from, q.to);
+        if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+        if (span >= MAX_LISTED_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_LISTED_DAYS} days at once` });
+      }),
+    response: {
+      status: 200,
+      description: 'the days',
+      schema: z.object({ from: z.string(), to: z.string(), calendarVersion: z.string(), days: z.array(dayInfoSchema) }),
+    },
+    handler: async ({ query }) => {
+      const current = await calendar.current();
+      return { from: query.from, to: query.to, calendarVersion: current.version, days: current.listDays(query.from, query.to) };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/admin/calendar/revisions',
+    summary: 'Every change made to the calendar, newest first',
+    tags: ['calendar', 'admin'],
+    roles: ['admin'],
+    response: {
+      status: 200,
+      description: 'revisions',
+      schema: z.object({
+        calendarVersion: z.string(),
+        revisions: z.array(z.object({ id: z.string(), action: z.string(), payload: z.unknown(), reason: z.string(), actor: z.string().nullable(), created_at: z.date() })),
+      }),
+    },
+    handler: async () => ({ calendarVersion: (await calendar.current()).version, revisions: await calendar.revisions() }),
+  });
+
+  routes.add({
+    method: 'put',
+    path: '/api/admin/calendar/overrides/:date',
+    summary: 'Set the kind of one day (e.g. a local holiday), recorded as a calendar revision',
+    tags: ['calendar', 'admin'],
+    roles: ['admin'],
+    params: z.object({ date: isoDate }),
+    body: z
+      .object({ kind: dayKind, reason })
+      .openapi({ example: { kind: 'holiday', reason: '市政府通知：台风停工' } }),
+    response: { status: 200, description: 'the new calendar version', schema: revisionSchema },
+    handler: async ({ params, body, user }) => {
+      const conflict = dayKindConflict(params.date, body.kind);
+      if (conflict) throw new ApiError(400, 'validation_failed', `invalid body: kind`, [{ field: 'kind', message: conflict }]);
+      const revision = await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id });
+      return { revision, calendarVersion: (await calendar.current()).version };
+    },
+  });
+
+  routes.add({
+    method: 'delete',
+    path: '/api/admin/calendar/overrides/:date',
+    summary: 'Remove the override of one day',
+    tags: ['calendar', 'admin'],
+    roles: ['admin'],
+    params: z.object({ date: isoDate }),
+    body: z.object({ reason }),
+    response: { status: 200, description: 'the new calendar version', schema: revisionSchema },
+    errors: { 404: 'the date has no override' },
+    handler: async ({ params, body, user }) => {
+      const revision = await calendar.removeOverride({ date: params.date, reason: body.reason, actorUserId: user!.id });
+      if (!revision) throw new ApiError(404, 'not_found', `no override on ${params.date}`);
+      return { revision, calendarVersion: (await calendar.current()).version };
+    },
+  });
+
+  routes.add({
+    method: 'put',
+    path: '/api/admin/calendar/years/:year',
+    summary: "Import a year's holidays and make-up working days (JSON list or ICS text); replaces that year",
+    tags: ['calendar', 'admin'],
+    roles: ['admin'],
+    params: z.object({ year: z.string().regex(/^\d{4}$/, 'must be a four-digit year').transform(Number).refine((y) => y >= 2000 && y <= 2200, 'must be from 2000 to 2200') }),
+    body: z.discriminatedUnion('format', [
+      z.object({ format: z.literal('json'), reason, days: z.array(importedDaySchema).max(366) }),
+      z.object({ format: z.literal('ics'), reason, ics: z.string().min(1).max(1_000_000) }),
+    ]),
+    response: { status: 200, description: 'the new calendar version', schema: revisionSchema.extend({ year: z.number(), days: z.number() }) },
+    handler: async ({ params, body, user }) => {
+      let imported;
+      try {
+        imported = body.format === 'json' ? validateImportedYear(params.year, body.days) : parseIcsYear(params.year, body.ics);
+      } catch (error) {
+        if (error instanceof CalendarImportError) throw new ApiError(400, 'validation_failed', error.message, error.details);
+        throw error;
+      }
+      const revision = await calendar.importYear({ imported, format: body.format, reason: body.reason, actorUserId: user!.id });
+      return { revision, calendarVersion: (await calendar.current()).version, year: imported.year, days: imported.days.length };
+    },
+  });
+}

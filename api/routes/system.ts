@@ -1,0 +1,66 @@
+/** Health, the caller's identity, and the OpenAPI document. */
+import type { Client } from '@temporalio/client';
+import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
+import { ROLES } from '../../domain/roles';
+import type { Database } from '../../db/schema';
+import { type RouteTable, withStatus } from '../route';
+
+const checkSchema = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });
+
+async function timed(check: () => Promise<unknown>, timeoutMs = 3000): Promise<z.infer<typeof checkSchema>> {
+  const started = Date.now();
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+    return { ok: true, latencyMs: Date.now() - started };
+  } catch (error) {
+    return { ok: false, latencyMs: Date.now() - started, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function systemRoutes(routes: RouteTable, deps: { db: Kysely<Database>; temporal: Client; namespace: string }): void {
+  routes.add({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Reachability of the API, PostgreSQL and Temporal',
+    tags: ['system'],
+    roles: 'public',
+    response: {
+      status: 200,
+      description: 'all reachable (503 with the same body when one is not)',
+      schema: z.object({
+        status: z.enum(['ok', 'degraded']),
+        checks: z.object({ api: checkSchema, database: checkSchema, temporal: checkSchema.extend({ namespace: z.string() }) }),
+      }),
+    },
+    handler: async () => {
+      const [database, temporal] = await Promise.all([
+        timed(() => sql`select 1`.execute(deps.db)),
+        timed(() => deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace })),
+      ]);
+      const ok = database.ok && temporal.ok;
+      const body = {
+        status: ok ? 'ok' : 'degraded',
+        checks: { api: { ok: true, latencyMs: 0 }, database, temporal: { ...temporal, namespace: deps.namespace } },
+      };
+      return withStatus(ok ? 200 : 503, body);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/me',
+    summary: 'The user the bearer token belongs to',
+    tags: ['system'],
+    roles: ROLES,
+    response: {
+      status: 200,
+      description: 'the user',
+      schema: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), departmentCode: z.string() }),
+    },
+    handler: async ({ user }) => user!,
+  });
+}

@@ -1,0 +1,27 @@
+/** One pg pool and Kysely instance per process. */
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations';
+import type { Database } from './schema';
+
+// DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+
+export function createDatabase(connectionString: string, options: { max?: number } = {}): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle client dropped by the server must not crash the process.
+  pool.on('error', (error) => console.error('[db] idle client error:', error.message));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Runs every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).map((result) => result.migrationName);
+}

@@ -1,0 +1,14 @@
+/**
+ * Every migration, by timestamped name. A static list (not a folder scan) so the same
+ * Migrator works under ts-node, jest and the compiled build alike.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as foundation from './20261121T1700_foundation';
+
+const migrations: Record<string, Migration> = {
+  '20261121T1700_foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,72 @@
+/** The typed shape of the database, as the migrations in db/migrations leave it. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { DayKind } from '../domain/calendar/working-days';
+import type { Role } from '../domain/roles';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** bigserial / bigint come back from pg as strings; ids stay strings in the app. */
+type BigId = ColumnType<string, string | number | undefined, never>;
+type DateColumn = ColumnType<string, string, string>;
+
+export interface DepartmentsTable {
+  code: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: BigId;
+  username: string;
+  display_name: string;
+  role: Role;
+  department_code: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: BigId;
+  user_id: string;
+  token_sha256: string;
+  label: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export type CalendarRevisionAction = 'override' | 'remove-override' | 'import-year';
+
+export interface CalendarRevisionsTable {
+  id: BigId;
+  action: CalendarRevisionAction;
+  payload: ColumnType<unknown, string, never>;
+  reason: string;
+  actor_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CalendarOverridesTable {
+  date: DateColumn;
+  kind: DayKind;
+  reason: string;
+  revision_id: string;
+}
+
+export interface CalendarImportedYearsTable {
+  year: number;
+  days: ColumnType<Array<{ date: string; kind: 'holiday' | 'makeup-workday'; name?: string }>, string, string>;
+  source_format: 'json' | 'ics';
+  revision_id: string;
+}
+
+export interface Database {
+  departments: DepartmentsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  calendar_revisions: CalendarRevisionsTable;
+  calendar_overrides: CalendarOverridesTable;
+  calendar_imported_years: CalendarImportedYearsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;

@@ -1,0 +1,337 @@
+// 毕节市文化广电旅游局: 毕文广旅通〔2020〕90号, the bureau's disclosure rulebooks (seed 004).
+// Follows the 2019 条例 reply clocks, with internal steps (transfer to the business department
+// within 3 WD, department answer within 10 WD), faster publication (5 WD, changes 10 WD),
+// pre-disclosure of major decisions for at most 7 WD and the citizen-message clocks.
+import type { RuleProfileInput } from '../schema';
+
+const TIAOLI = '中华人民共和国政府信息公开条例（2019年修订）';
+const FEE_RULES = '政府信息公开信息处理费管理办法（国办函〔2020〕109号）';
+const APPLICATION = '毕节市文化广电旅游局政府信息依申请公开制度';
+const DISCLOSURE = '毕节市文化广电旅游局政府信息公开工作制度';
+const INTERPRETATION = '市文化广电旅游局政府信息公开政策解读制度';
+const PRE_DISCLOSURE = '毕节市文化广电旅游局重大行政决策事项预公开制度';
+const MESSAGES = '毕节市文化广电旅游局政民互动制度';
+const HUADIAN_SECRECY = '桦甸市政府信息公开保密审查办法';
+const HUADIAN_SECRECY_QUOTE =
+  '上级行政机关或同级保密工作部门应当在10个工作日内做出答复。如需延长答复期限的,应及时告知申请机关,但延长答复期限最长不得超过7个工作日';
+const HUADIAN_OPINION = '桦甸市社会舆情收集、分析、研判、处置和回应机制实施办法（暂行）';
+const LVLIANG_OPINION = '政務輿情回應制度';
+const HUANGYAN_DISPUTES = '黄岩区人民政府办公室政府信息依申请公开行政争议处置工作流程';
+
+export const bijie004: RuleProfileInput = {
+  id: 'bijie-004',
+  version: '2026.1',
+  name: '毕节市文化广电旅游局',
+  regime: '2019',
+  jurisdiction: {
+    region: '贵州省毕节市',
+    agency: '毕节市文化广电旅游局',
+    regionCode: '520500',
+  },
+  source: {
+    source: '毕文广旅通〔2020〕90号',
+    seed: '004',
+    title: '毕节市文化广电旅游局关于印发《政务公开工作制度》等有关工作制度的通知',
+  },
+  application: {
+    reply: {
+      workingDays: 20,
+      citation: {
+        source: APPLICATION,
+        seed: '004',
+        article: '第三条',
+        quote: '由局办公室在规定期限内(自收到申请之日起20个工作日内)予以答复',
+      },
+    },
+    extension: {
+      workingDays: 20,
+      citation: {
+        source: APPLICATION,
+        seed: '004',
+        article: '第三条',
+        quote: '延长答复的期限最长不得超过20个工作日',
+      },
+    },
+    correctionNotice: {
+      workingDays: 7,
+      citation: {
+        source: APPLICATION,
+        seed: '004',
+        article: '第四条（八）',
+        quote: '自收到申请之日起7个工作日内一次性书面告知申请人进行补正',
+      },
+    },
+    thirdPartyConsultation: {
+      workingDays: 15,
+      citation: {
+        source: TIAOLI,
+        article: '第三十二条',
+        quote: '第三方应当自收到征求意见书之日起15个工作日内提出意见',
+      },
+    },
+    otherAgencyConsultation: {
+      workingDays: 15,
+      citation: {
+        source: TIAOLI,
+        article: '第三十四条',
+        quote: '被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见',
+      },
+    },
+    secrecyEscalation: {
+      workingDays: 10,
+      extensionWorkingDays: 7,
+      citation: {
+        source: HUADIAN_SECRECY,
+        seed: '001',
+        article: '五（四）',
+        quote: HUADIAN_SECRECY_QUOTE,
+      },
+    },
+    feePayment: {
+      workingDays: 20,
+      citation: {
+        source: FEE_RULES,
+        article: '第七条',
+      },
+    },
+    internalSteps: [
+      {
+        step: 'transfer-to-department',
+        workingDays: 3,
+        citation: {
+          source: APPLICATION,
+          seed: '004',
+          article: '第三条',
+          quote: '在收到申请的3个工作日内转交相关业务科室',
+        },
+      },
+      {
+        step: 'department-proposal',
+        workingDays: 10,
+        citation: {
+          source: APPLICATION,
+          seed: '004',
+          article: '第三条',
+          quote: '相关业务科室应当自收到申请的10个工作日提供答复内容',
+        },
+      },
+    ],
+  },
+  documentRelease: {
+    publication: [
+      {
+        channel: 'portal',
+        workingDays: 5,
+        citation: {
+          source: DISCLOSURE,
+          seed: '004',
+          article: '第十七条',
+          quote: '在信息形成后5个工作日内公开',
+        },
+      },
+    ],
+    changes: {
+      workingDays: 10,
+      citation: {
+        source: DISCLOSURE,
+        seed: '004',
+        article: '第十七条',
+        quote: '信息内容发生变化的,在10个工作日内在有关载体上予以更新',
+      },
+    },
+    interpretation: {
+      workingDays: 3,
+      citation: {
+        source: INTERPRETATION,
+        seed: '004',
+        article: '第六条（四）',
+        quote: '应于文件公开之日起3个工作日内,将解读材料提交办公室在本部门网站发布',
+      },
+    },
+    secrecyEscalation: {
+      workingDays: 10,
+      extensionWorkingDays: 7,
+      citation: {
+        source: HUADIAN_SECRECY,
+        seed: '001',
+        article: '五（四）',
+        quote: HUADIAN_SECRECY_QUOTE,
+      },
+    },
+    preDisclosureMaximum: {
+      workingDays: 7,
+      citation: {
+        source: PRE_DISCLOSURE,
+        seed: '004',
+        article: '五',
+        quote: '预公开时间自我单位作出预公开决定向社会发布之日起,不超过7个工作日',
+      },
+    },
+  },
+  publicOpinion: {
+    report: {
+      特别重大: {
+        minutes: 30,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '特别重大突发事件,要在半小时内报送',
+        },
+      },
+      重大: {
+        minutes: 60,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '发生重大突发事件,要在1小时内报送',
+        },
+      },
+      较大: {
+        minutes: 120,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '发生较大突发事件,要在2小时内报送',
+        },
+      },
+      一般: {
+        minutes: 180,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '发生一般突发事件,要在3小时内报送',
+        },
+      },
+    },
+    response: {
+      特别重大: {
+        minutes: 1440,
+        citation: {
+          source: LVLIANG_OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '最遲應在24小時內舉行新聞發布會',
+        },
+      },
+      重大: {
+        minutes: 1440,
+        citation: {
+          source: LVLIANG_OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '最遲應在24小時內舉行新聞發布會',
+        },
+      },
+      较大: {
+        minutes: 2880,
+        citation: {
+          source: LVLIANG_OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '對其他政務輿情應在48小時內予以回應',
+        },
+      },
+      一般: {
+        minutes: 2880,
+        citation: {
+          source: LVLIANG_OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '對其他政務輿情應在48小時內予以回應',
+        },
+      },
+    },
+  },
+  citizenMessages: {
+    limits: [
+      {
+        type: 'policy-question',
+        workingDays: 3,
+        citation: {
+          source: MESSAGES,
+          seed: '004',
+          article: '第六条',
+          quote: '政策咨询类信件,在3个工作日内回复',
+        },
+      },
+      {
+        type: 'complaint',
+        workingDays: 5,
+        maxWorkingDays: 7,
+        citation: {
+          source: MESSAGES,
+          seed: '004',
+          article: '第六条',
+          quote: '投诉、求助类信件,在5—7个工作日内回复',
+        },
+      },
+      {
+        type: 'help',
+        workingDays: 5,
+        maxWorkingDays: 7,
+        citation: {
+          source: MESSAGES,
+          seed: '004',
+          article: '第六条',
+          quote: '投诉、求助类信件,在5—7个工作日内回复',
+        },
+      },
+      {
+        type: 'investigation',
+        workingDays: 10,
+        citation: {
+          source: MESSAGES,
+          seed: '004',
+          article: '第六条',
+          quote: '需调查处理的信件,在10个工作日内回复',
+        },
+      },
+      {
+        type: 'hard-case',
+        workingDays: 15,
+        maxWorkingDays: 30,
+        citation: {
+          source: MESSAGES,
+          seed: '004',
+          article: '第六条',
+          quote: '重难件,在15个或30个工作日回复',
+        },
+      },
+    ],
+  },
+  disputes: {
+    defenceDraft: {
+      workingDays: 10,
+      citation: {
+        source: HUANGYAN_DISPUTES,
+        seed: '003',
+        article: '一',
+        quote: '应于10个工作日内会同区复议局拟定答辩状',
+      },
+    },
+    departmentEvidence: {
+      workingDays: 5,
+      citation: {
+        source: HUANGYAN_DISPUTES,
+        seed: '003',
+        article: '二',
+        quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
+      },
+    },
+  },
+  notes: [
+    '依申请公开制度第三条：办公室3个工作日内转交业务科室；业务科室“自收到申请的10个工作日”提供答复内容，原文未写明自哪一方收到申请起算，按局办公室收到申请之日起算（较严格的读法）。',
+    '延期须经“局分管相关业务工作的领导同意”，不是条例第三十三条所说的政府信息公开工作机构负责人；审批人差异本结构无法表达。',
+    '第四条（五）：涉及第三方或需上级批准而难以确定的，制作延期答复告知书并说明后续处理时间；第三方、其他机关征求意见本制度只规定不计入答复期限，期限沿用条例第三十二条、第三十四条15个工作日。',
+    '政府信息公开工作制度第八条：未确定是否属于国家秘密的信息暂缓公开，待依法认定后再决定，无答复期限：借用桦甸（seed 001）五（四）10+7个工作日。',
+    '第六条规定收费“根据(国办函〔2020〕109号)文件执行”：缴费期限20个工作日引国办函（条款序号待核实）。',
+    '主动公开期限引第一个“第十七条”（原文有两个第十七条）；因特殊原因不能按时公开的，待原因消除后立即公开，属中止情形。',
+    '政民互动第六条：投诉、求助5—7个工作日（workingDays 5、maxWorkingDays 7）；重难件15个或30个工作日（workingDays 15、maxWorkingDays 30），何时可用30个工作日原文未规定。',
+    '政务回应关切制度未规定报送与回应分钟时限：借用桦甸（seed 001）报送、吕梁（seed 000）回应；行政争议时限借用黄岩（seed 003）。',
+    '年度报告1月31日前上报市政府办（第十九条）与民主监督评议意见1个月内提出整改措施（评议制度第七条）无对应字段。',
+  ],
+};

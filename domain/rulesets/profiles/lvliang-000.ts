@@ -1,0 +1,245 @@
+// 吕梁市应急管理局: 呂應急發〔2024〕121號, nine rules plus 《依申請公開政府信息具體流程》
+// (seed 000, traditional characters; quotes kept as written). Follows the 2019 条例 clocks;
+// adds the November self-check of 不予公開 / 依申請公開 information and the 24 h / 48 h
+// public-opinion response clocks that the other profiles borrow.
+import type { RuleProfileInput } from '../schema';
+
+const TIAOLI = '中华人民共和国政府信息公开条例（2019年修订）';
+const FEE_RULES = '政府信息公开信息处理费管理办法（国办函〔2020〕109号）';
+const APPLICATION = '政府信息依申請公開制度';
+const PROACTIVE = '政府信息主動公開制度';
+const DYNAMIC = '政府信息管理動態調整制度';
+const OPINION = '政務輿情回應制度';
+const HUADIAN_SECRECY = '桦甸市政府信息公开保密审查办法';
+const HUADIAN_SECRECY_QUOTE =
+  '上级行政机关或同级保密工作部门应当在10个工作日内做出答复。如需延长答复期限的,应及时告知申请机关,但延长答复期限最长不得超过7个工作日';
+const HUADIAN_OPINION = '桦甸市社会舆情收集、分析、研判、处置和回应机制实施办法（暂行）';
+const HUANGYAN_DISPUTES = '黄岩区人民政府办公室政府信息依申请公开行政争议处置工作流程';
+
+export const lvliang000: RuleProfileInput = {
+  id: 'lvliang-000',
+  version: '2026.1',
+  name: '吕梁市应急管理局',
+  regime: '2019',
+  jurisdiction: {
+    region: '山西省吕梁市',
+    agency: '吕梁市应急管理局',
+    regionCode: '141100',
+  },
+  source: {
+    source: '呂應急發〔2024〕121號',
+    seed: '000',
+    title: '呂梁市應急管理局關于印發《公文公開屬性源頭認定制度》等制度的通知',
+  },
+  application: {
+    reply: {
+      workingDays: 20,
+      citation: {
+        source: APPLICATION,
+        seed: '000',
+        article: '第十一條',
+        quote: '將在收到申請之日起20個工作日內予以答復',
+      },
+    },
+    extension: {
+      workingDays: 20,
+      citation: {
+        source: APPLICATION,
+        seed: '000',
+        article: '第十一條',
+        quote: '延長的期限最長不得超過20個工作日',
+      },
+    },
+    correctionNotice: {
+      workingDays: 7,
+      citation: {
+        source: APPLICATION,
+        seed: '000',
+        article: '第十條',
+        quote: '本機關將在收到申請之日起7個工作日內一次性告知申請人作出補正',
+      },
+    },
+    thirdPartyConsultation: {
+      workingDays: 15,
+      citation: {
+        source: APPLICATION,
+        seed: '000',
+        article: '第十三條',
+        quote: '第三方應當自收到征求意見書之日起15個工作日內提出意見',
+      },
+    },
+    otherAgencyConsultation: {
+      workingDays: 15,
+      citation: {
+        source: TIAOLI,
+        article: '第三十四条',
+        quote: '被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见',
+      },
+    },
+    secrecyEscalation: {
+      workingDays: 10,
+      extensionWorkingDays: 7,
+      citation: {
+        source: HUADIAN_SECRECY,
+        seed: '001',
+        article: '五（四）',
+        quote: HUADIAN_SECRECY_QUOTE,
+      },
+    },
+    feePayment: {
+      workingDays: 20,
+      citation: {
+        source: FEE_RULES,
+        article: '第七条',
+      },
+    },
+  },
+  documentRelease: {
+    publication: [
+      {
+        channel: 'portal',
+        workingDays: 20,
+        citation: {
+          source: PROACTIVE,
+          seed: '000',
+          article: '第六條',
+          quote: '應當自該政府信息形成或者變更之日起20個工作日內及時公開',
+        },
+      },
+    ],
+    changes: {
+      workingDays: 20,
+      citation: {
+        source: PROACTIVE,
+        seed: '000',
+        article: '第六條',
+        quote: '應當自該政府信息形成或者變更之日起20個工作日內及時公開',
+      },
+    },
+    secrecyEscalation: {
+      workingDays: 10,
+      extensionWorkingDays: 7,
+      citation: {
+        source: HUADIAN_SECRECY,
+        seed: '001',
+        article: '五（四）',
+        quote: HUADIAN_SECRECY_QUOTE,
+      },
+    },
+    selfCheckMonth: 11,
+    selfCheckCitation: {
+      source: DYNAMIC,
+      seed: '000',
+      article: '第三條',
+      quote: '于每年11月份對我局不予公開的信息以及依申請公開較為集中的信息進行全面自查',
+    },
+  },
+  publicOpinion: {
+    report: {
+      特别重大: {
+        minutes: 30,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '特别重大突发事件,要在半小时内报送',
+        },
+      },
+      重大: {
+        minutes: 60,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '发生重大突发事件,要在1小时内报送',
+        },
+      },
+      较大: {
+        minutes: 120,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '发生较大突发事件,要在2小时内报送',
+        },
+      },
+      一般: {
+        minutes: 180,
+        citation: {
+          source: HUADIAN_OPINION,
+          seed: '001',
+          article: '一（二）',
+          quote: '发生一般突发事件,要在3小时内报送',
+        },
+      },
+    },
+    response: {
+      特别重大: {
+        minutes: 1440,
+        citation: {
+          source: OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '最遲應在24小時內舉行新聞發布會',
+        },
+      },
+      重大: {
+        minutes: 1440,
+        citation: {
+          source: OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '最遲應在24小時內舉行新聞發布會',
+        },
+      },
+      较大: {
+        minutes: 2880,
+        citation: {
+          source: OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '對其他政務輿情應在48小時內予以回應',
+        },
+      },
+      一般: {
+        minutes: 2880,
+        citation: {
+          source: OPINION,
+          seed: '000',
+          article: '第四條',
+          quote: '對其他政務輿情應在48小時內予以回應',
+        },
+      },
+    },
+  },
+  disputes: {
+    defenceDraft: {
+      workingDays: 10,
+      citation: {
+        source: HUANGYAN_DISPUTES,
+        seed: '003',
+        article: '一',
+        quote: '应于10个工作日内会同区复议局拟定答辩状',
+      },
+    },
+    departmentEvidence: {
+      workingDays: 5,
+      citation: {
+        source: HUANGYAN_DISPUTES,
+        seed: '003',
+        article: '二',
+        quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
+      },
+    },
+  },
+  notes: [
+    '答复、延期、补正、第三方征求意见的期限与《依申請公開政府信息具體流程》三、1–3 一致，引用制度条文。',
+    '本局制度只规定征求其他机关意见的时间不计入答复期限（第十一條第二款），未规定其他机关的答复期限：沿用条例第三十四条15个工作日。',
+    '本局《政府信息公開保密審查制度》只规定科室初审、分管领导复审，未规定上报确定的期限：借用桦甸（seed 001）保密审查办法五（四）10+7个工作日。',
+    '第十二條规定收费标准和办法按照国家规定：缴费期限沿用国办函〔2020〕109号（20个工作日，条款序号待核实）。',
+    '舆情报送时限借用桦甸（seed 001）；行政争议答辩10个工作日、证据5个工作日借用黄岩（seed 003）。',
+    '申请人凭网上申请生成的查询码查询受理情况（具體流程二、2(2)）；公文公开属性源头认定（拟稿人提出、局办公室核准、主动公开公文不得夹带依申请/不予公开内容）；保密审查文字记载保存三年以上：均为流程与记录要求，不是期限，本结构无法表达。',
+    '微信公众号“相关活动结束2日内报送”以自然日计，不属于政府信息公开期限，未纳入。',
+    '《政策解讀工作制度》未规定解读发布期限，故不设 interpretation。',
+  ],
+};

@@ -1,0 +1,25 @@
+/**
+ * Custom search attributes every Gongkai namespace carries, registered when the dev server
+ * starts (and, for a production cluster, by `temporal operator search-attribute create`
+ * with the same list: see README).
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const CaseKind = defineSearchAttributeKey('GongkaiCaseKind', SearchAttributeType.KEYWORD);
+export const CaseNo = defineSearchAttributeKey('GongkaiCaseNo', SearchAttributeType.KEYWORD);
+export const CaseState = defineSearchAttributeKey('GongkaiCaseState', SearchAttributeType.KEYWORD);
+export const Department = defineSearchAttributeKey('GongkaiDepartment', SearchAttributeType.KEYWORD);
+export const RuleProfile = defineSearchAttributeKey('GongkaiRuleProfile', SearchAttributeType.KEYWORD);
+export const DueAt = defineSearchAttributeKey('GongkaiDueAt', SearchAttributeType.DATETIME);
+
+export const SEARCH_ATTRIBUTES = [CaseKind, CaseNo, CaseState, Department, RuleProfile, DueAt];
+
+const CLI_TYPE_NAMES: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+};
+
+/** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
+export function searchAttributeCliArgs(): string[] {
+  return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
+}

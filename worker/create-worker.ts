@@ -1,0 +1,29 @@
+/** Builds the Gongkai worker: workflows from workflows/ (or a pre-built bundle), activities by DI. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type NativeConnection, Worker } from '@temporalio/worker';
+import type { Activities } from '../activities';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+}
+
+/** Production start-up uses the bundle `npm run build` leaves in dist/ instead of bundling on boot. */
+const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
+
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const workflowSource =
+    process.env.NODE_ENV === 'production' && fs.existsSync(PREBUILT_BUNDLE)
+      ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+      : { workflowsPath: require.resolve('../workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...workflowSource,
+  });
+}
