@@ -14,11 +14,12 @@ export interface DeadlineStatus {
   title: string;
   from: IsoDate;
   workingDays: number;
-  due: IsoDate;
-  dueAt: string;
-  calendarVersion: string;
-  provisional: boolean;
-  state: 'running' | 'overdue' | 'completed-on-time' | 'completed-late';
+  /** Null until the calendar activity has answered. */
+  due: IsoDate | null;
+  dueAt: string | null;
+  calendarVersion: string | null;
+  provisional: boolean | null;
+  state: 'computing' | 'running' | 'overdue' | 'completed-on-time' | 'completed-late';
   overdueSince: string | null;
   completedAt: string | null;
   completedBy: string | null;

@@ -18,26 +18,29 @@ const { computeDueDate } = proxyActivities<Activities>({
 });
 
 export async function workingDayDeadline(input: DeadlineInput): Promise<DeadlineStatus> {
-  const due = await computeDueDate({ from: input.from, workingDays: input.workingDays });
   const status: DeadlineStatus = {
     title: input.title,
     from: input.from,
     workingDays: input.workingDays,
-    due: due.due,
-    dueAt: due.dueAt,
-    calendarVersion: due.calendarVersion,
-    provisional: due.provisional,
-    state: 'running',
+    due: null,
+    dueAt: null,
+    calendarVersion: null,
+    provisional: null,
+    state: 'computing',
     overdueSince: null,
     completedAt: null,
     completedBy: null,
   };
+  // Handlers first: a query or completion may arrive while the due date is being computed.
   setHandler(deadlineStatusQuery, () => status);
   setHandler(completeDeadlineSignal, ({ by }) => {
     if (status.completedAt !== null) return; // the first completion counts
     status.completedAt = new Date().toISOString();
     status.completedBy = by;
   });
+
+  const due = await computeDueDate({ from: input.from, workingDays: input.workingDays });
+  Object.assign(status, { due: due.due, dueAt: due.dueAt, calendarVersion: due.calendarVersion, provisional: due.provisional, state: 'running' });
 
   const remainingMs = Math.max(0, Date.parse(due.dueAt) - Date.now());
   if (await condition(() => status.completedAt !== null, remainingMs)) {

@@ -1,0 +1,100 @@
+/** Rule profiles: every seed agency has one, every period cites its source, bad data is refused. */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  currentRuleProfiles,
+  DEFAULT_RULE_PROFILE_ID,
+  findRuleProfile,
+  type RuleProfile,
+  ruleProfileSchema,
+  RULE_PROFILE_VERSIONS,
+} from '../domain/rulesets';
+import { national2019 } from '../domain/rulesets/profiles/national-2019';
+
+const SEEDS_DIR = path.resolve(__dirname, '..', '..', 'shared', 'seeds');
+
+/** Every { citation } object anywhere in a profile. */
+function citations(value: unknown, at = ''): Array<{ at: string; citation: { seed?: string; quote?: string; article: string } }> {
+  if (Array.isArray(value)) return value.flatMap((item, i) => citations(item, `${at}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, child]) =>
+      key === 'citation' || key.endsWith('Citation')
+        ? [{ at: `${at}.${key}`, citation: child as { seed?: string; quote?: string; article: string } }]
+        : citations(child, `${at}.${key}`),
+    );
+  }
+  return [];
+}
+
+describe('rule profiles', () => {
+  it('has the national default and one profile per seed agency', () => {
+    const ids = currentRuleProfiles().map((p) => p.id).sort();
+    expect(ids).toEqual(['bijie-004', 'etuokeqianqi-002', 'huadian-001', 'huangyan-003', 'lvliang-000', 'national-2019']);
+    expect(findRuleProfile(DEFAULT_RULE_PROFILE_ID)?.application.reply.workingDays).toBe(20);
+  });
+
+  it('carries each agency’s own periods', () => {
+    const get = (id: string): RuleProfile => findRuleProfile(id)!;
+    expect(get('national-2019').application.extension.workingDays).toBe(20);
+    expect(get('huadian-001')).toMatchObject({ regime: 'pre-2019', application: { reply: { workingDays: 15 }, extension: { workingDays: 15 } } });
+    expect(get('huadian-001').application.secrecyEscalation).toMatchObject({ workingDays: 10, extensionWorkingDays: 7 });
+    expect(get('etuokeqianqi-002').application.provideAfterDecision?.workingDays).toBe(10);
+    expect(get('etuokeqianqi-002').application.reply.workingDays).toBe(15);
+    const huangyan = get('huangyan-003');
+    expect(Object.fromEntries(huangyan.application.internalSteps.map((s) => [s.step, s.workingDays]))).toEqual({
+      register: 1, 'formal-review': 5, 'department-proposal': 7, 'sign-off': 3,
+    });
+    expect(huangyan.application.extension.maxTotalWorkingDays).toBe(40);
+    expect(Object.fromEntries(huangyan.documentRelease.publication.map((p) => [p.channel, p.workingDays]))).toEqual({ intranet: 1, portal: 7 });
+    const bijie = get('bijie-004');
+    expect(Object.fromEntries(bijie.application.internalSteps.map((s) => [s.step, s.workingDays]))).toEqual({
+      'transfer-to-department': 3, 'department-proposal': 10,
+    });
+    expect(bijie.documentRelease.publication[0]?.workingDays).toBe(5);
+    expect(bijie.citizenMessages?.limits.find((l) => l.type === 'hard-case')).toMatchObject({ workingDays: 15, maxWorkingDays: 30 });
+    expect(get('lvliang-000').documentRelease.selfCheckMonth).toBe(11);
+    expect(get('huadian-001').documentRelease.nonDisclosureRegisterDue).toEqual(['03-31', '12-31']);
+    for (const profile of currentRuleProfiles()) {
+      expect(profile.publicOpinion.report['重大'].minutes).toBe(60);
+      expect(profile.publicOpinion.report['特别重大'].minutes).toBe(30);
+    }
+  });
+
+  it('quotes every seed citation verbatim from its seed file', () => {
+    const seedText = new Map(
+      fs.readdirSync(SEEDS_DIR).map((file) => [file.slice(0, 3), fs.readFileSync(path.join(SEEDS_DIR, file), 'utf8')]),
+    );
+    const unquoted: string[] = [];
+    let checked = 0;
+    for (const profile of RULE_PROFILE_VERSIONS) {
+      for (const { at, citation } of citations(profile)) {
+        if (!citation.seed) continue;
+        if (!citation.quote) {
+          unquoted.push(`${profile.id}${at}`);
+          continue;
+        }
+        // The seeds were scraped from web pages: compare with whitespace removed.
+        const haystack = seedText.get(citation.seed)!.replace(/\s+/g, '');
+        expect({ at: `${profile.id}${at}`, found: haystack.includes(citation.quote.replace(/\s+/g, '')) }).toEqual({ at: `${profile.id}${at}`, found: true });
+        checked += 1;
+      }
+    }
+    expect(unquoted).toEqual([]);
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it('refuses a malformed profile, naming the field', () => {
+    const broken = { ...national2019, application: { ...national2019.application, reply: { workingDays: 0, citation: national2019.application.reply.citation } } };
+    const result = ruleProfileSchema.safeParse(broken);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['application', 'reply', 'workingDays']);
+    const capped = { ...national2019, application: { ...national2019.application, extension: { ...national2019.application.extension, maxTotalWorkingDays: 10 } } };
+    expect(ruleProfileSchema.safeParse(capped).error?.issues[0]?.path).toEqual(['application', 'extension', 'maxTotalWorkingDays']);
+  });
+
+  it('finds a profile by version and refuses unknown ones', () => {
+    expect(findRuleProfile('national-2019', '2026.1')?.version).toBe('2026.1');
+    expect(findRuleProfile('national-2019', '1999.1')).toBeUndefined();
+    expect(findRuleProfile('nowhere')).toBeUndefined();
+  });
+});
