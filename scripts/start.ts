@@ -1,0 +1,120 @@
+/**
+ * `npm start` (after scripts/bootstrap.mjs has installed what was missing): PostgreSQL,
+ * the Temporal dev server, migrations, demo users, the worker and the API in one process
+ * tree. Ctrl-C stops everything this run started; .data/ is kept for the next run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { createActivities } from '../activities';
+import { startApiServer } from '../api/server';
+import { createDatabase, migrateToLatest } from '../db/connection';
+import { resolveDatabaseUrl } from '../db/config';
+import { findUserByToken, issueToken, seedDemoUsers } from '../db/repositories/users';
+import type { Database } from '../db/schema';
+import { PROJECT_ROOT } from '../temporal-config/binaries';
+import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
+import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
+import { createWorker } from '../worker/create-worker';
+import type { Kysely } from 'kysely';
+
+const DATA_DIR = path.join(PROJECT_ROOT, '.data');
+const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
+
+/** Reuses the tokens of an earlier run while they are still valid; issues the rest. */
+async function demoTokens(db: Kysely<Database>): Promise<Record<string, string>> {
+  const users = await seedDemoUsers(db);
+  const previous: Record<string, string> = fs.existsSync(TOKENS_FILE) ? JSON.parse(fs.readFileSync(TOKENS_FILE, 'utf8')) : {};
+  const tokens: Record<string, string> = {};
+  for (const [username, user] of Object.entries(users)) {
+    const old = previous[username];
+    tokens[username] = old && (await findUserByToken(db, old))?.id === user.id ? old : await issueToken(db, user.id, 'demo (npm start)');
+  }
+  fs.writeFileSync(TOKENS_FILE, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return tokens;
+}
+
+async function main(): Promise<void> {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n[gongkai] stopping…');
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error('[gongkai] while stopping:', error instanceof Error ? error.message : error);
+      }
+    }
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  try {
+    fs.mkdirSync(DATA_DIR, { recursive: true });
+
+    const { url: databaseUrl, cluster } = await resolveDatabaseUrl(PROJECT_ROOT);
+    if (cluster?.startedHere) cleanups.push(() => cluster.stop());
+    console.log(`[gongkai] PostgreSQL: ${cluster ? `private cluster in .data/postgres on port ${cluster.port}` : 'DATABASE_URL'}`);
+    const db = createDatabase(databaseUrl);
+    cleanups.push(() => db.destroy());
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) console.log(`[gongkai] migrations applied: ${applied.join(', ')}`);
+
+    const settings = temporalSettingsFromEnv();
+    let devServer: RunningDevServer | null = null;
+    if (!process.env.TEMPORAL_ADDRESS) {
+      devServer = await startDevServer({
+        dataDir: path.join(DATA_DIR, 'temporal'),
+        namespace: settings.namespace,
+        port: Number(process.env.TEMPORAL_PORT ?? 7233),
+        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      });
+      settings.address = devServer.address;
+      const server = devServer;
+      cleanups.push(() => server.stop());
+      console.log(`[gongkai] Temporal dev server: ${devServer.address}${devServer.process ? '' : ' (already running, reused)'}`);
+    }
+
+    const workerConnection = await connectWorker(settings);
+    cleanups.push(() => workerConnection.close());
+    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db }) });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+    });
+    workerRun.catch((error) => {
+      console.error('[gongkai] worker failed:', error);
+      void stop(1);
+    });
+
+    const clientConnection = await connectClient(settings);
+    cleanups.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
+    const port = Number(process.env.PORT ?? 3000);
+    const api = await startApiServer({ db, temporal, namespace: settings.namespace }, port);
+    cleanups.push(() => api.close());
+
+    const tokens = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await demoTokens(db);
+    console.log('');
+    console.log('Gongkai is running.');
+    console.log(`  API          ${api.url}   (health: ${api.url}/healthz, OpenAPI: ${api.url}/api/openapi.json)`);
+    console.log(`  Temporal UI  ${devServer ? devServer.uiUrl : `(cluster at ${settings.address})`}`);
+    console.log(`  Namespace    ${settings.namespace}, task queue ${settings.taskQueue}`);
+    if (Object.keys(tokens).length > 0) {
+      console.log(`  Demo tokens  (also in ${path.relative(process.cwd(), TOKENS_FILE)}):`);
+      for (const [username, token] of Object.entries(tokens)) console.log(`    ${username.padEnd(11)} ${token}`);
+      console.log(`  Try: curl -H "Authorization: Bearer ${tokens.clerk}" "${api.url}/api/calendar/add-working-days?from=2026-09-28&days=20"`);
+    }
+    console.log('Press Ctrl-C to stop.');
+  } catch (error) {
+    console.error('[gongkai] failed to start:', error instanceof Error ? error.message : error);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,26 @@
+/**
+ * Production worker entry point: DATABASE_URL and TEMPORAL_* from the environment
+ * (see README, "Configuration"). `npm start` runs the same worker in-process instead.
+ */
+import { createActivities } from '../activities';
+import { createDatabase } from '../db/connection';
+import { connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
+import { createWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is required for the worker');
+  const settings = temporalSettingsFromEnv();
+  const db = createDatabase(databaseUrl);
+  const connection = await connectWorker(settings);
+  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db }) });
+  console.log(`[worker] polling ${settings.taskQueue} on ${settings.address}/${settings.namespace}`);
+  await worker.run(); // returns after SIGINT / SIGTERM, which the SDK handles
+  await connection.close();
+  await db.destroy();
+}
+
+main().catch((error) => {
+  console.error('[worker] fatal:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
