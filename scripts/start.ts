@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
 import { createActivities } from '../activities';
 import { startApiServer } from '../api/server';
 import { createDatabase, migrateToLatest } from '../db/connection';
@@ -16,7 +18,6 @@ import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
 import { createWorker } from '../worker/create-worker';
-import type { Kysely } from 'kysely';
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
@@ -35,6 +36,8 @@ async function demoTokens(db: Kysely<Database>): Promise<Record<string, string>>
 }
 
 async function main(): Promise<void> {
+  // The worker's bundling chatter is noise on a console meant for URLs and tokens.
+  Runtime.install({ logger: new DefaultLogger((process.env.GONGKAI_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
   const cleanups: Array<() => Promise<void> | void> = [];
   let stopping = false;
   const stop = async (code: number) => {
