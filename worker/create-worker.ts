@@ -12,7 +12,7 @@ export interface WorkerOptions {
 }
 
 /** Production start-up uses the bundle `npm run build` leaves in dist/ instead of bundling on boot. */
-const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
+const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js'); // dist/worker/ → dist/
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const workflowSource =
