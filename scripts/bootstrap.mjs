@@ -43,8 +43,10 @@ function ensureNodeModules() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  log('installing npm packages (npm ci)…');
-  if (!run('npm', ['ci', '--no-audit', '--no-fund'])) throw new Error('npm ci failed');
+  // `npm install`, not `npm ci`: npm 11 omits other platforms' optional packages (swc,
+  // esbuild) from the lock file and `npm ci` then refuses it. Locked versions still apply.
+  log('installing npm packages (npm install)…');
+  if (!run('npm', ['install', '--no-audit', '--no-fund'])) throw new Error('npm install failed');
 }
 
 function ensureVenv() {
