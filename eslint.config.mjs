@@ -37,7 +37,11 @@ export default tseslint.config(
             })),
           ],
           patterns: [
-            { group: ['../db/*', '../db', '../api/*', '../api', '../worker/*', '../temporal-config/*'], allowTypeImports: true, message: 'Workflows import only pure modules (domain/) and types.' },
+            {
+              group: ['../db/*', '../db', '../api/*', '../api', '../worker/*', '../temporal-config/*', '!../temporal-config/search-attributes'],
+              allowTypeImports: true,
+              message: 'Workflows import only pure modules (domain/) and types.',
+            },
             { group: ['pg/*', 'kysely/*', 'express/*'], message: 'Workflows do I/O only through activities.' },
           ],
         },

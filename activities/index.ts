@@ -2,17 +2,22 @@
 import type { Kysely } from 'kysely';
 import { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
+import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
+import { createApplicationActivities } from './application';
 import { createCalendarActivities } from './calendar';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
   calendar?: CalendarStore;
+  agency?: AgencyConfig;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const calendar = deps.calendar ?? new CalendarStore(deps.db);
+  const agency = deps.agency ?? agencyFromEnv(process.env);
   return {
     ...createCalendarActivities({ calendar }),
+    ...createApplicationActivities({ db: deps.db, calendar, agency }),
   };
 }
 

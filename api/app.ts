@@ -5,9 +5,12 @@ import express, { type Express } from 'express';
 import type { Kysely } from 'kysely';
 import { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
+import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
+import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { RouteTable } from './route';
+import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
 import { rulesetRoutes } from './routes/rulesets';
 import { systemRoutes } from './routes/system';
@@ -16,6 +19,9 @@ export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
   namespace: string;
+  /** Task queue new case workflows are started on. */
+  taskQueue?: string;
+  agency?: AgencyConfig;
   calendar?: CalendarStore;
 }
 
@@ -31,6 +37,12 @@ export function createApp(deps: AppDeps): Express {
   systemRoutes(routes, deps);
   calendarRoutes(routes, calendar);
   rulesetRoutes(routes);
+  applicationRoutes(routes, {
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    agency: deps.agency ?? agencyFromEnv(process.env),
+  });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   const connection = await connectClient(settings);
   const temporal = new Client({ connection, namespace: settings.namespace });
-  const api = await startApiServer({ db, temporal, namespace: settings.namespace }, port);
+  const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue }, port);
   console.log(`[api] listening on ${api.url}`);
   const stop = async () => {
     await api.close();

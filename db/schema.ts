@@ -59,7 +59,75 @@ export interface CalendarImportedYearsTable {
   revision_id: string;
 }
 
+export interface SequencesTable {
+  agency_code: string;
+  year: number;
+  series: string;
+  last_value: number;
+}
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ApplicationsTable {
+  case_no: string;
+  workflow_id: string;
+  query_code: string;
+  agency_code: string;
+  rule_profile_id: string;
+  rule_profile_version: string;
+  channel: string;
+  applicant_type: string;
+  applicant_name: string;
+  applicant_id_number: string;
+  description: string;
+  intake: Json<unknown>;
+  stage: string;
+  status: 'open' | 'closed';
+  paused: boolean;
+  department_code: string | null;
+  assignee: string | null;
+  outcome: string | null;
+  received_on: DateColumn | null;
+  reply_due: DateColumn | null;
+  reply_due_at: Date | null;
+  state: Json<unknown>;
+  possible_duplicates: ColumnType<string[], string[] | undefined, string[]>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Date | null;
+}
+
+export interface CaseEventsTable {
+  id: BigId;
+  case_no: string;
+  seq: number;
+  type: string;
+  actor_username: string;
+  actor_role: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  payload: Json<unknown>;
+  recorded_at: CreatedAt;
+}
+
+export interface CaseDocumentsTable {
+  id: BigId;
+  case_no: string;
+  event_seq: number;
+  kind: string;
+  doc_no: string;
+  title: string;
+  issued_on: DateColumn;
+  html: string;
+  sha256: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  sequences: SequencesTable;
+  applications: ApplicationsTable;
+  case_events: CaseEventsTable;
+  case_documents: CaseDocumentsTable;
   departments: DepartmentsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     cleanups.push(() => clientConnection.close());
     const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
     const port = Number(process.env.PORT ?? 3000);
-    const api = await startApiServer({ db, temporal, namespace: settings.namespace }, port);
+    const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue }, port);
     cleanups.push(() => api.close());
 
     const tokens = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await demoTokens(db);

@@ -23,3 +23,12 @@ const CLI_TYPE_NAMES: Record<string, string> = {
 export function searchAttributeCliArgs(): string[] {
   return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
 }
+
+/** The attributes a case workflow starts with. */
+export function SEARCH_ATTRIBUTES_FOR_CASE(kind: string, caseNo: string, ruleProfileId: string) {
+  return [
+    { key: CaseKind, value: kind },
+    { key: CaseNo, value: caseNo },
+    { key: RuleProfile, value: ruleProfileId },
+  ];
+}

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './20261121T1700_foundation';
+import * as applications from './20261121T1800_applications';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
+  '20261121T1800_applications': applications,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -130,6 +130,17 @@ export class WorkingDayCalendar {
     return { from, days, due: date, provisional, calendarVersion: this.version };
   }
 
+  /** The k-th working day strictly before `date` (for reminders "k working days before due"). */
+  workingDaysBefore(date: IsoDate, k: number): IsoDate {
+    if (!Number.isInteger(k) || k < 1 || k > MAX_WORKING_DAYS) throw new RangeError(`k must be from 1 to ${MAX_WORKING_DAYS}`);
+    let current = date;
+    for (let remaining = k; remaining > 0; ) {
+      current = addDays(current, -1);
+      if (this.isWorkingDay(current)) remaining -= 1;
+    }
+    return current;
+  }
+
   /** Working days in (from, to]; 0 when `to` is not after `from`. */
   countWorkingDays(from: IsoDate, to: IsoDate): number {
     let count = 0;

@@ -1,0 +1,385 @@
+/**
+ * Applications for disclosure: intake (which starts `application-<caseNo>`), one POST per
+ * step (a workflow update whose validator answers 409 when the state forbids it), reads
+ * from the database projection, notices as printable HTML, and the applicant's own lookup
+ * by query code.
+ */
+import { randomInt } from 'node:crypto';
+import { type Client, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AgencyConfig } from '../../domain/agency';
+import { shanghaiDateOf } from '../../domain/calendar/dates';
+import {
+  type Actor,
+  APPLICANT_TYPES,
+  type ApplicationState,
+  CHANNELS,
+  DELIVERY_METHODS,
+  ID_DOCUMENT_TYPES,
+  INFORMATION_FORMS,
+  receiptNeedsConfirmation,
+  STAGES,
+} from '../../domain/application/types';
+import { OUTCOME_CODES, SECTION_36_REPLIES } from '../../domain/outcomes';
+import { findRuleProfile } from '../../domain/rulesets';
+import { type Role, ROLES } from '../../domain/roles';
+import type { User } from '../../db/repositories/users';
+import { nextInSequence } from '../../db/repositories/sequences';
+import type { Database } from '../../db/schema';
+import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import * as m from '../../workflows/application-messages';
+import { application } from '../../workflows/application';
+import { ApiError } from '../errors';
+import type { RouteTable } from '../route';
+import { isoDate } from '../schemas';
+
+export interface ApplicationRouteDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  agency: AgencyConfig;
+}
+
+const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
+
+const applicantSchema = z.object({
+  type: z.enum(keys(APPLICANT_TYPES)),
+  name: text(100),
+  contactPerson: text(50).optional(),
+  idType: z.enum(keys(ID_DOCUMENT_TYPES)),
+  idNumber: z.string().trim().regex(/^[0-9A-Za-z-]{5,30}$/, 'must be 5–30 letters, digits or dashes'),
+  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number'),
+  email: z.email().optional(),
+  address: text(200),
+  postcode: z.string().regex(/^\d{6}$/, 'must be six digits').optional(),
+});
+
+export const intakeSchema = z
+  .object({
+    channel: z.enum(keys(CHANNELS)),
+    applicant: applicantSchema,
+    description: text(4000),
+    purpose: text(1000).optional(),
+    form: z.enum(keys(INFORMATION_FORMS)),
+    delivery: z.enum(keys(DELIVERY_METHODS)),
+    feeWaiverRequested: z.boolean().default(false),
+    feeWaiverReason: text(1000).optional(),
+    /** Registered mail: the day it was signed for. In person and oral: defaults to today. */
+    receivedOn: isoDate.optional(),
+    ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.channel === 'registered-mail' && !v.receivedOn) {
+      ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: 'registered mail needs the day it was signed for' });
+    }
+    if (receiptNeedsConfirmation(v.channel) && v.receivedOn) {
+      ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: `${v.channel} applications are received when the clerk confirms them (条例第三十一条)` });
+    }
+    if (v.receivedOn && v.receivedOn > shanghaiDateOf(Date.now())) {
+      ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: 'must not be in the future' });
+    }
+    if (v.applicant.type !== 'natural-person' && v.applicant.idType !== 'unified-credit-code') {
+      ctx.addIssue({ code: 'custom', path: ['applicant', 'idType'], message: 'organisations are identified by their unified-credit-code' });
+    }
+  });
+
+const outcome = z.enum(OUTCOME_CODES as [string, ...string[]]);
+const reasonText = text(2000);
+
+interface ActionSpec {
+  name: string;
+  summary: string;
+  roles: readonly Role[];
+  body: z.ZodType;
+  update: UpdateDefinition<ApplicationState, [any]>; // payloads differ per action; zod has checked each
+}
+
+/** Every step: URL segment, who may take it, what it carries, and the update it sends. */
+const ACTIONS: ActionSpec[] = [
+  { name: 'confirm-receipt', summary: '确认收到申请（平信、网络、传真、电子邮件）：答复期限自此起算', roles: ['clerk'], body: z.object({ receivedOn: isoDate }), update: m.confirmReceiptUpdate },
+  { name: 'request-correction', summary: '一次性告知补正（条例第三十条）', roles: ['clerk'], body: z.object({ items: z.array(text(500)).min(1).max(20), periodWorkingDays: z.number().int().min(1).max(60) }), update: m.requestCorrectionUpdate },
+  { name: 'submit-correction', summary: '登记收到补正材料：答复期限重新起算', roles: ['clerk'], body: z.object({ receivedOn: isoDate }), update: m.submitCorrectionUpdate },
+  { name: 'accept', summary: '受理', roles: ['clerk'], body: z.object({}), update: m.acceptUpdate },
+  { name: 'assign', summary: '交办承办科室', roles: ['clerk'], body: z.object({ departmentCode: z.string().regex(/^[a-z0-9-]{1,32}$/), assignee: z.string().regex(/^[a-z0-9_.-]{1,64}$/).optional() }), update: m.assignUpdate },
+  { name: 'propose', summary: '承办科室提出答复意见', roles: ['department'], body: z.object({ outcome, summary: text(2000), reasons: reasonText }), update: m.proposeUpdate },
+  {
+    name: 'review-secrecy',
+    summary: '保密审查（一级：科室负责人；二级：分管领导）',
+    roles: ['reviewer', 'leader'],
+    body: z.object({ level: z.union([z.literal(1), z.literal(2)]), conclusion: z.enum(['pass', 'fail', 'cannot-determine']), notes: text(2000), authority: text(100).optional() }),
+    update: m.reviewSecrecyUpdate,
+  },
+  { name: 'answer-secrecy-escalation', summary: '登记保密工作部门的答复', roles: ['reviewer'], body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: text(2000), answeredOn: isoDate }), update: m.answerSecrecyEscalationUpdate },
+  { name: 'extend-secrecy-escalation', summary: '保密工作部门延长答复期限（最长7个工作日）', roles: ['reviewer'], body: z.object({ workingDays: z.number().int().min(1).max(30) }), update: m.extendSecrecyEscalationUpdate },
+  {
+    name: 'decide',
+    summary: '拟定答复（办理结果、理由、法律依据）',
+    roles: ['clerk'],
+    body: z.object({ outcome, section36: z.enum(Object.keys(SECTION_36_REPLIES) as [string, ...string[]]).optional(), reasons: reasonText, legalBasis: text(1000), referral: text(1000).optional() }),
+    update: m.decideUpdate,
+  },
+  { name: 'sign-off', summary: '领导签发，生成答复书', roles: ['leader'], body: z.object({}), update: m.signOffUpdate },
+  { name: 'deliver', summary: '送达答复', roles: ['clerk'], body: z.object({ method: z.enum(keys(DELIVERY_METHODS)), deliveredOn: isoDate }), update: m.deliverUpdate },
+  { name: 'close', summary: '归档办结', roles: ['clerk'], body: z.object({}), update: m.closeUpdate },
+  {
+    name: 'start-consultation',
+    summary: '征求第三方或其他机关意见（期间不计入答复期限）',
+    roles: ['clerk'],
+    body: z.object({ kind: z.enum(['third-party', 'other-agency']), party: text(200), address: text(200).optional(), sentOn: isoDate }),
+    update: m.startConsultationUpdate,
+  },
+  { name: 'record-consultation-answer', summary: '登记征求意见的答复', roles: ['clerk'], body: z.object({ consultationId: z.string().regex(/^[a-z-]+-\d+$/), result: z.enum(['agree', 'object']), receivedOn: isoDate, summary: text(2000).optional() }), update: m.recordConsultationAnswerUpdate },
+  { name: 'suspend', summary: '中止办理（不可抗力或其他法定事由）', roles: ['clerk'], body: z.object({ reason: reasonText, on: isoDate }), update: m.suspendUpdate },
+  { name: 'resume', summary: '恢复办理', roles: ['clerk'], body: z.object({ on: isoDate }), update: m.resumeUpdate },
+  {
+    name: 'issue-fee-notice',
+    summary: '发出收费通知（国办函〔2020〕109号）',
+    roles: ['clerk'],
+    body: z
+      .object({ basis: z.enum(['by-count', 'by-pages']), pages: z.number().int().min(0).max(1_000_000).optional(), count: z.number().int().min(1).max(1000).optional(), noticeOn: isoDate })
+      .refine((b) => b.basis !== 'by-pages' || b.pages !== undefined, { path: ['pages'], message: 'is required when basis is by-pages' }),
+    update: m.issueFeeNoticeUpdate,
+  },
+  { name: 'record-fee-payment', summary: '登记缴费', roles: ['clerk'], body: z.object({ paidOn: isoDate }), update: m.recordFeePaymentUpdate },
+  { name: 'request-extension', summary: '申请延期答复', roles: ['clerk', 'department'], body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }), update: m.requestExtensionUpdate },
+  { name: 'approve-extension', summary: '批准延期答复（政府信息公开工作机构负责人）', roles: ['leader'], body: z.object({}), update: m.approveExtensionUpdate },
+  { name: 'withdraw', summary: '登记申请人撤回申请', roles: ['clerk'], body: z.object({ on: isoDate, reason: reasonText }), update: m.withdrawUpdate },
+];
+
+const QUERY_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+function newQueryCode(): string {
+  return Array.from({ length: 10 }, () => QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)]).join('');
+}
+
+function actorOf(user: User): Actor {
+  return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
+}
+
+/** What a caller sees of a case: the workflow's state plus what the database recorded. */
+async function caseView(db: Kysely<Database>, caseNo: string) {
+  const row = await db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
+  if (!row) return null;
+  const [events, documents] = await Promise.all([
+    db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('case_no', '=', caseNo).orderBy('seq').execute(),
+    db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
+  ]);
+  const state = row.state as ApplicationState;
+  return {
+    caseNo: row.case_no,
+    workflowId: row.workflow_id,
+    queryCode: row.query_code,
+    stage: row.stage,
+    stageLabel: STAGES[row.stage as keyof typeof STAGES],
+    status: row.status,
+    paused: row.paused,
+    departmentCode: row.department_code,
+    assignee: row.assignee,
+    outcome: row.outcome,
+    receivedOn: row.received_on,
+    replyDue: row.reply_due,
+    ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
+    possibleDuplicates: row.possible_duplicates,
+    clocks: state.clocks.map((c) => ({
+      id: c.id, kind: c.kind, label: c.label, statutory: c.statutory, rule: c.rule, closed: c.closed,
+      status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
+      remainingWorkingDays: c.derived?.remainingWorkingDays ?? null, provisional: c.derived?.provisional ?? false,
+      calendarVersion: c.derived?.calendarVersion ?? null, events: c.events,
+      derivation: c.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
+    })),
+    case: state,
+    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+    documents: documents.map((d) => ({ docNo: d.doc_no, kind: d.kind, title: d.title, issuedOn: d.issued_on, eventSeq: d.event_seq, sha256: d.sha256 })),
+  };
+}
+
+const caseNoParam = z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
+const caseViewSchema = z.object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('ApplicationCase');
+
+/** A refused step comes back as a failed update: the validator's reason, or ActionRefused. */
+function refusalOf(error: unknown): string | null {
+  if (!(error instanceof WorkflowUpdateFailedError)) return null;
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure) return cause.message;
+  return cause?.message ?? error.message;
+}
+
+export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps): void {
+  const { db, temporal, agency } = deps;
+
+  routes.add({
+    method: 'post',
+    path: '/api/applications',
+    summary: '登记一件政府信息公开申请，启动其工作流',
+    tags: ['applications'],
+    roles: ['clerk'],
+    body: intakeSchema,
+    response: { status: 201, description: 'the registered case with its query code and first clocks', schema: caseViewSchema },
+    errors: { 404: 'unknown rule profile', 503: 'Temporal unreachable; nothing was registered' },
+    handler: async ({ body, user }) => {
+      const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
+      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
+      const today = shanghaiDateOf(Date.now());
+      const receivedOn = receiptNeedsConfirmation(body.channel) ? null : (body.receivedOn ?? today);
+      const year = Number(today.slice(0, 4));
+      // The number is taken in its own transaction: a case whose workflow fails to start leaves
+      // a gap in the series, never a half-registered case.
+      const caseNo = `${year}-${String(await nextInSequence(db, agency.code, year, 'application')).padStart(6, '0')}`;
+      const { ruleProfileId: _ignored, ...intake } = body;
+      const input: m.ApplicationInput = {
+        caseNo,
+        queryCode: newQueryCode(),
+        agencyCode: agency.code,
+        profile,
+        intake: { ...intake, receivedOn },
+        submittedBy: actorOf(user!),
+      };
+      const startOperation = new WithStartWorkflowOperation(application, {
+        workflowId: `application-${caseNo}`,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id),
+      });
+      try {
+        await temporal.workflow.executeUpdateWithStart(m.awaitRegistrationUpdate, { startWorkflowOperation: startOperation });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'conflict', `case ${caseNo} already exists`);
+        throw error;
+      }
+      return (await caseView(db, caseNo))!;
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/applications',
+    summary: '案件列表（按状态、承办科室、答复期限筛选）',
+    tags: ['applications'],
+    roles: ROLES,
+    query: z.object({
+      state: z.enum(keys(STAGES)).optional(),
+      status: z.enum(['open', 'closed']).optional(),
+      department: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+      dueBefore: isoDate.optional(),
+      limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
+      offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+    }),
+    response: { status: 200, description: 'cases, soonest reply due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    handler: async ({ query }) => {
+      let q = db.selectFrom('applications');
+      if (query.state) q = q.where('stage', '=', query.state);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.department) q = q.where('department_code', '=', query.department);
+      if (query.dueBefore) q = q.where('reply_due', '<=', query.dueBefore);
+      const [rows, total] = await Promise.all([
+        q
+          .select(['case_no', 'stage', 'status', 'paused', 'department_code', 'assignee', 'applicant_name', 'applicant_type', 'channel', 'received_on', 'reply_due', 'outcome', 'possible_duplicates', 'created_at'])
+          .orderBy('reply_due', (ob) => ob.asc().nullsLast())
+          .orderBy('case_no')
+          .limit(query.limit ?? 50)
+          .offset(query.offset ?? 0)
+          .execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        total: Number(total.n),
+        items: rows.map((r) => ({
+          caseNo: r.case_no, stage: r.stage, stageLabel: STAGES[r.stage as keyof typeof STAGES], status: r.status, paused: r.paused,
+          departmentCode: r.department_code, assignee: r.assignee, applicantName: r.applicant_name, applicantType: r.applicant_type,
+          channel: r.channel, receivedOn: r.received_on, replyDue: r.reply_due, outcome: r.outcome, possibleDuplicates: r.possible_duplicates,
+        })),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/applications/:caseNo',
+    summary: '案件详情：状态、各期限及其推算过程、事件、文书',
+    tags: ['applications'],
+    roles: ROLES,
+    params: caseNoParam,
+    response: { status: 200, description: 'the case', schema: caseViewSchema },
+    errors: { 404: 'no such case' },
+    handler: async ({ params }) => {
+      const view = await caseView(db, params.caseNo);
+      if (!view) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
+      return view;
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/applications/:caseNo/documents/:docNo',
+    summary: '文书（可打印的 HTML）',
+    tags: ['applications'],
+    roles: ROLES,
+    params: caseNoParam.extend({ docNo: z.string().min(1).max(100) }),
+    response: { status: 200, description: 'text/html', schema: z.string() },
+    errors: { 404: 'no such document on this case' },
+    handler: async ({ params, res }) => {
+      const doc = await db.selectFrom('case_documents').select(['html']).where('case_no', '=', params.caseNo).where('doc_no', '=', params.docNo).executeTakeFirst();
+      if (!doc) throw new ApiError(404, 'not_found', `document ${params.docNo} not found on ${params.caseNo}`);
+      res.type('html').send(doc.html);
+      return '';
+    },
+  });
+
+  for (const action of ACTIONS) {
+    routes.add({
+      method: 'post',
+      path: `/api/applications/:caseNo/${action.name}`,
+      summary: action.summary,
+      tags: ['applications'],
+      roles: action.roles,
+      params: caseNoParam,
+      body: action.body,
+      response: { status: 200, description: 'the case after the step', schema: caseViewSchema },
+      errors: { 404: 'no such case', 409: 'the step is not allowed in the case’s current state (reason in message)' },
+      handler: async ({ params, body, user }) => {
+        const row = await db.selectFrom('applications').select(['workflow_id']).where('case_no', '=', params.caseNo).executeTakeFirst();
+        if (!row) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
+        const handle = temporal.workflow.getHandle(row.workflow_id);
+        try {
+          await handle.executeUpdate(action.update, { args: [{ ...(body as object), actor: actorOf(user!) }] });
+        } catch (error) {
+          const refusal = refusalOf(error);
+          if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+          throw error;
+        }
+        return (await caseView(db, params.caseNo))!;
+      },
+    });
+  }
+
+  routes.add({
+    method: 'get',
+    path: '/api/public/applications/:queryCode',
+    summary: '申请人凭查询码查询办理进度（不含个人信息）',
+    tags: ['public'],
+    roles: 'public',
+    params: z.object({ queryCode: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character query code') }),
+    response: {
+      status: 200,
+      description: 'progress',
+      schema: z.object({ caseNo: z.string(), stage: z.string(), stageLabel: z.string(), receivedOn: z.string().nullable(), replyDue: z.string().nullable(), paused: z.boolean(), closed: z.boolean() }),
+    },
+    errors: { 404: 'no application with this query code' },
+    handler: async ({ params }) => {
+      const row = await db
+        .selectFrom('applications')
+        .select(['case_no', 'stage', 'received_on', 'reply_due', 'paused', 'status'])
+        .where('query_code', '=', params.queryCode)
+        .executeTakeFirst();
+      if (!row) throw new ApiError(404, 'not_found', 'no application with this query code');
+      return {
+        caseNo: row.case_no, stage: row.stage, stageLabel: STAGES[row.stage as keyof typeof STAGES],
+        receivedOn: row.received_on, replyDue: row.reply_due, paused: row.paused, closed: row.status === 'closed',
+      };
+    },
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * End to end through the HTTP API against the real Temporal dev server and real PostgreSQL:
+ * a clerk submits, the case is accepted, assigned, proposed, reviewed, decided, signed and
+ * delivered, and the events the database recorded agree with the Temporal history.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createActivities } from '../activities';
+import { createApp } from '../api/app';
+import { shanghaiDateOf } from '../domain/calendar/dates';
+import { issueToken, seedDemoUsers } from '../db/repositories/users';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { startDevServer, TEST_NAMESPACE } from './support/temporal';
+
+const TASK_QUEUE = 'applications-e2e';
+const AGENCY = { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' };
+let env: TestWorkflowEnvironment;
+let database: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let app: Express;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
+  const users = await seedDemoUsers(database.db);
+  for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(database.db, user.id, 'e2e');
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: TEST_NAMESPACE,
+    taskQueue: TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ db: database.db, agency: AGENCY }),
+  });
+  running = worker.run();
+  app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: AGENCY });
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await database?.drop();
+});
+
+const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+const post = (caseNo: string, action: string, user: string, body: object = {}) =>
+  request(app).post(`/api/applications/${caseNo}/${action}`).set(as(user)).send(body);
+
+const INTAKE = {
+  channel: 'in-person',
+  applicant: { type: 'commercial', name: '某某安全技术有限公司', contactPerson: '李四', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2X', phone: '010-88886666', address: '北京市海淀区某路8号' },
+  description: '2026年第三季度本市危险化学品企业执法检查结果',
+  purpose: '企业合规研究',
+  form: 'email',
+  delivery: 'email',
+};
+
+it('rejects a bad intake naming the field, and refuses other roles', async () => {
+  const bad = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, applicant: { ...INTAKE.applicant, idType: 'resident-id' } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details.map((d: { field: string }) => d.field)).toContain('applicant.idType');
+  const noChannel = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, channel: 'pigeon' });
+  expect(noChannel.body.error.details[0].field).toBe('channel');
+  expect((await request(app).post('/api/applications').set(as('department')).send(INTAKE)).status).toBe(403);
+  expect((await request(app).post('/api/applications').send(INTAKE)).status).toBe(401);
+  expect(await database.db.selectFrom('applications').select('case_no').execute()).toEqual([]);
+});
+
+it('walks a case from submission to delivery through the API; the database and the Temporal history agree', async () => {
+  const submitted = await request(app).post('/api/applications').set(as('clerk')).send(INTAKE);
+  expect(submitted.status).toBe(201);
+  const { caseNo, queryCode } = submitted.body;
+  expect(caseNo).toMatch(/^\d{4}-\d{6}$/);
+  expect(queryCode).toMatch(/^[A-Z0-9]{10}$/);
+  expect(submitted.body.stage).toBe('registered');
+  const reply = submitted.body.clocks.find((c: { id: string }) => c.id === 'reply');
+  expect(reply).toMatchObject({ statutory: true, status: 'running', remainingWorkingDays: 20 });
+  expect(reply.derivation[0].explanation).toContain('起算20个工作日');
+  expect(submitted.body.documents.map((d: { kind: string }) => d.kind)).toEqual(['receipt']);
+
+  // The applicant sees progress with the query code, and nothing personal.
+  const publicView = await request(app).get(`/api/public/applications/${queryCode}`);
+  expect(publicView.status).toBe(200);
+  expect(publicView.body).toMatchObject({ caseNo, stage: 'registered', replyDue: reply.due, closed: false });
+  expect(JSON.stringify(publicView.body)).not.toContain('某某安全技术有限公司');
+
+  expect((await post(caseNo, 'accept', 'clerk')).status).toBe(200);
+  expect((await post(caseNo, 'accept', 'clerk')).status).toBe(409);
+  expect((await post(caseNo, 'assign', 'clerk', { departmentCode: 'yjglk', assignee: 'department' })).body.stage).toBe('assigned');
+  const badProposal = await post(caseNo, 'propose', 'department', { outcome: 'published-somewhere', summary: 'x', reasons: 'y' });
+  expect(badProposal.status).toBe(400);
+  expect(badProposal.body.error.details[0].field).toBe('outcome');
+  expect((await post(caseNo, 'propose', 'department', { outcome: 'partially-disclosed', summary: '检查结果汇总表', reasons: '个别企业商业秘密需区分处理' })).status).toBe(200);
+
+  const early = await post(caseNo, 'decide', 'clerk', { outcome: 'partially-disclosed', reasons: 'x', legalBasis: '第三十七条' });
+  expect(early.status).toBe(409);
+  expect(early.body.error.message).toContain('保密审查');
+
+  expect((await post(caseNo, 'review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', notes: '不涉及国家秘密' })).status).toBe(200);
+  expect((await post(caseNo, 'review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' })).status).toBe(200);
+  expect((await post(caseNo, 'decide', 'clerk', { outcome: 'partially-disclosed', reasons: '涉及商业秘密的部分不予公开，其余公开', legalBasis: '《中华人民共和国政府信息公开条例》第三十七条' })).status).toBe(200);
+  expect((await post(caseNo, 'sign-off', 'clerk')).status).toBe(403);
+  expect((await post(caseNo, 'sign-off', 'leader')).body.stage).toBe('signed');
+  expect((await post(caseNo, 'deliver', 'clerk', { method: 'email', deliveredOn: shanghaiDateOf(Date.now()) })).body.stage).toBe('delivered');
+  const closed = await post(caseNo, 'close', 'clerk');
+  expect(closed.body).toMatchObject({ stage: 'closed', status: 'closed', outcome: 'partially-disclosed' });
+  expect((await request(app).post('/api/applications/2026-999999/accept').set(as('clerk')).send({})).status).toBe(404);
+
+  const detail = await request(app).get(`/api/applications/${caseNo}`).set(as('supervisor'));
+  const dbEvents: Array<{ seq: number; type: string; actor: string }> = detail.body.events;
+  expect(dbEvents.map((e) => e.type)).toEqual(['submitted', 'accepted', 'assigned', 'proposed', 'secrecy-reviewed', 'secrecy-reviewed', 'decided', 'signed', 'delivered', 'closed']);
+  expect(dbEvents.map((e) => e.actor)).toEqual(['clerk', 'clerk', 'clerk', 'department', 'reviewer', 'leader', 'clerk', 'leader', 'clerk', 'clerk']);
+  const replyDoc = detail.body.documents.find((d: { kind: string }) => d.kind === 'reply');
+  const html = await request(app).get(`/api/applications/${caseNo}/documents/${encodeURIComponent(replyDoc.docNo)}`).set(as('clerk'));
+  expect(html.status).toBe(200);
+  expect(html.headers['content-type']).toContain('text/html');
+  expect(html.text).toContain('部分公开');
+  expect(html.text).toContain(replyDoc.docNo);
+
+  const listed = await request(app).get('/api/applications?status=closed').set(as('supervisor'));
+  expect(listed.body.items.map((i: { caseNo: string }) => i.caseNo)).toContain(caseNo);
+
+  // The history holds one recordApplicationEvent per database event, with the same seq and type.
+  const handle = env.client.workflow.getHandle(`application-${caseNo}`);
+  const history = await handle.fetchHistory();
+  const recorded = (history.events ?? [])
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a?.activityType?.name === 'recordApplicationEvent')
+    .map((a) => JSON.parse(Buffer.from(a!.input!.payloads![0]!.data!).toString('utf8')).event as { seq: number; type: string; actor: { username: string } });
+  expect(recorded.map((e) => [e.seq, e.type, e.actor.username])).toEqual(dbEvents.map((e) => [e.seq, e.type, e.actor]));
+
+  if (process.env.UPDATE_HISTORIES === '1') {
+    fs.writeFileSync(path.join(__dirname, 'histories', 'application-partially-disclosed.json'), historyToJSON(history));
+  }
+});
+
+it('flags a near-identical application by the same applicant as a possible 重复申请', async () => {
+  const first = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01DUPE9X' } });
+  const second = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01DUPE9X' }, description: '2026年第三季度本市危险化学品企业执法检查结果。' });
+  expect(second.status).toBe(201);
+  expect(second.body.possibleDuplicates).toEqual([first.body.caseNo]);
+});

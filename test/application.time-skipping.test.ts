@@ -1,0 +1,266 @@
+/**
+ * Every path of an application on the real time-skipping server with real activities on
+ * real PostgreSQL: plain disclosure, correction and restart, abandonment, consultation pause
+ * (§2's arithmetic), suspension, unpaid fee, extension, overdue escalation on the right day,
+ * and a calendar change re-dating an open case.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { createActivities } from '../activities';
+import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
+import type { WorkingDayCalendar } from '../domain/calendar/working-days';
+import { CalendarStore, loadCalendar } from '../db/repositories/calendar';
+import * as m from '../workflows/application-messages';
+import { act, type Actors, clockOf, demoActors, intake, startCase } from './support/application-harness';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { startTimeSkippingServer } from './support/temporal';
+
+const TASK_QUEUE = 'applications-time-skipping';
+let env: TestWorkflowEnvironment;
+let database: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let actors: Actors;
+let calendar: WorkingDayCalendar;
+
+beforeAll(async () => {
+  [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
+  actors = await demoActors(database.db);
+  calendar = await loadCalendar(database.db);
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await database?.drop();
+});
+
+const today = async () => shanghaiDateOf(await env.currentTimeMs());
+const start = (overrides: Parameters<typeof intake>[0] = {}, profileId?: string) =>
+  startCase(env.client, TASK_QUEUE, actors.clerk, { intake: intake(overrides), ...(profileId ? { profileId } : {}) });
+
+async function events(caseNo: string): Promise<string[]> {
+  const rows = await database.db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute();
+  return rows.map((r) => r.type);
+}
+
+async function refused(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    return (error as WorkflowUpdateFailedError).cause?.message ?? '';
+  }
+  throw new Error('the step was not refused');
+}
+
+/** Sleeps (skipping time) until `instant` plus `deltaMs`. */
+async function sleepUntil(instant: string | Date, deltaMs = 0): Promise<void> {
+  const target = (typeof instant === 'string' ? Date.parse(instant) : instant.getTime()) + deltaMs;
+  const now = await env.currentTimeMs();
+  if (target > now) await env.sleep(target - now);
+}
+
+it('plain disclosure: registered, accepted, assigned, proposed, reviewed twice, decided, signed, delivered, closed', async () => {
+  const received = await today();
+  const { handle, state } = await start({ receivedOn: received });
+  expect(state.stage).toBe('registered');
+  expect(clockOf(state, 'reply')!.derived!.due).toBe(calendar.addWorkingDays(received, 20).due);
+
+  await act(handle, m.acceptUpdate, { actor: actors.clerk });
+  await act(handle, m.assignUpdate, { actor: actors.clerk, departmentCode: 'yjglk', assignee: 'department' });
+  await act(handle, m.proposeUpdate, { actor: actors.department, outcome: 'disclosed', summary: '检查计划全文', reasons: '不涉密，可以公开' });
+  expect(await refused(act(handle, m.decideUpdate, { actor: actors.clerk, outcome: 'disclosed', reasons: 'x', legalBasis: '条例第三十六条' }))).toContain('保密审查完成前不能拟定答复');
+  await act(handle, m.reviewSecrecyUpdate, { actor: actors.reviewer, level: 1, conclusion: 'pass', notes: '不涉密' });
+  await act(handle, m.reviewSecrecyUpdate, { actor: actors.leader, level: 2, conclusion: 'pass', notes: '同意公开' });
+  await act(handle, m.decideUpdate, { actor: actors.clerk, outcome: 'disclosed', reasons: '属于可以公开的政府信息', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' });
+  await act(handle, m.signOffUpdate, { actor: actors.leader });
+  await act(handle, m.deliverUpdate, { actor: actors.clerk, method: 'email', deliveredOn: await today() });
+  const closed = await act(handle, m.closeUpdate, { actor: actors.clerk });
+  expect(closed).toMatchObject({ stage: 'closed', closed: true, outcome: 'disclosed' });
+  expect(await handle.result()).toMatchObject({ outcome: 'disclosed' });
+
+  expect(await events(state.caseNo)).toEqual([
+    'submitted', 'accepted', 'assigned', 'proposed', 'secrecy-reviewed', 'secrecy-reviewed', 'decided', 'signed', 'delivered', 'closed',
+  ]);
+  const docs = await database.db.selectFrom('case_documents').select(['kind', 'doc_no']).where('case_no', '=', state.caseNo).orderBy('id').execute();
+  expect(docs.map((d) => d.kind)).toEqual(['receipt', 'reply']);
+  expect(docs[1]!.doc_no).toMatch(/^示例应急依申请〔\d{4}〕答复第\d+号$/);
+  const row = await database.db.selectFrom('applications').select(['status', 'outcome', 'stage']).where('case_no', '=', state.caseNo).executeTakeFirstOrThrow();
+  expect(row).toEqual({ status: 'closed', outcome: 'disclosed', stage: 'closed' });
+});
+
+it('online applications wait for the clerk’s confirmation before the clock starts', async () => {
+  const { handle, state } = await start({ channel: 'online' });
+  expect(state.stage).toBe('awaiting-receipt-confirmation');
+  expect(clockOf(state, 'reply')).toBeUndefined();
+  expect(await refused(act(handle, m.acceptUpdate, { actor: actors.clerk }))).toContain('不能受理');
+  await env.sleep('3 days');
+  const confirmedOn = await today();
+  const confirmed = await act(handle, m.confirmReceiptUpdate, { actor: actors.clerk, receivedOn: confirmedOn });
+  expect(confirmed.stage).toBe('registered');
+  expect(clockOf(confirmed, 'reply')!.derived!.due).toBe(calendar.addWorkingDays(confirmedOn, 20).due);
+});
+
+it('correction then restart: the reply period runs again from the corrected application', async () => {
+  const received = await today();
+  const { handle, state } = await start({ receivedOn: received });
+  const requested = await act(handle, m.requestCorrectionUpdate, { actor: actors.clerk, items: ['请明确所需信息的年份'], periodWorkingDays: 10 });
+  expect(requested.stage).toBe('correction-requested');
+  expect(clockOf(requested, 'reply')!.derived!.status).toBe('paused');
+  expect(await refused(act(handle, m.requestCorrectionUpdate, { actor: actors.clerk, items: ['再次补正'], periodWorkingDays: 5 }))).toContain('一次性');
+
+  await env.sleep('4 days');
+  const correctedOn = await today();
+  const corrected = await act(handle, m.submitCorrectionUpdate, { actor: actors.clerk, receivedOn: correctedOn });
+  expect(corrected.stage).toBe('registered');
+  const reply = clockOf(corrected, 'reply')!;
+  expect(reply.derived).toMatchObject({ status: 'running', due: calendar.addWorkingDays(correctedOn, 20).due, consumedWorkingDays: 0 });
+  expect(reply.events.map((e) => e.type)).toEqual(['started', 'paused', 'restarted']);
+  expect(await events(state.caseNo)).toEqual(['submitted', 'correction-requested', 'correction-received']);
+  const kinds = await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', state.caseNo).orderBy('id').execute();
+  expect(kinds.map((k) => k.kind)).toEqual(['receipt', 'correction', 'receipt']);
+});
+
+it('correction never received: the case closes as abandoned when the period runs out', async () => {
+  const { handle, state } = await start({ receivedOn: await today() });
+  const requested = await act(handle, m.requestCorrectionUpdate, { actor: actors.clerk, items: ['请提供申请人身份证明'], periodWorkingDays: 5 });
+  const dueAt = clockOf(requested, 'correction-period')!.dueAt!;
+  await sleepUntil(dueAt, -60_000);
+  expect((await handle.query(m.applicationStateQuery)).closed).toBe(false);
+  await sleepUntil(dueAt, 60_000);
+  const result = await handle.result();
+  expect(result).toMatchObject({ closed: true, stage: 'closed', outcome: 'other.correction-overdue' });
+  expect((await events(state.caseNo)).at(-1)).toBe('abandoned');
+});
+
+it('third-party consultation pauses the reply clock as §2 counts it (fixed-date arithmetic: working-day-clock.test.ts)', async () => {
+  // Received by registered mail 6 WD ago; letter to the third party 2 WD ago; answer today.
+  const now = await today();
+  const received = calendar.workingDaysBefore(now, 6);
+  const sentOn = calendar.workingDaysBefore(now, 2);
+  const { handle } = await start({ channel: 'registered-mail', receivedOn: received });
+  await act(handle, m.acceptUpdate, { actor: actors.clerk });
+  const started = await act(handle, m.startConsultationUpdate, { actor: actors.clerk, kind: 'third-party', party: '某某建设有限公司', sentOn });
+  // (received, sentOn] holds exactly 4 working days.
+  expect(clockOf(started, 'reply')!.derived).toMatchObject({ status: 'paused', consumedWorkingDays: 4, remainingWorkingDays: 16 });
+  expect(clockOf(started, 'third-party-1')!.derived!.due).toBe(calendar.addWorkingDays(sentOn, 15).due);
+  expect(await refused(act(handle, m.recordConsultationAnswerUpdate, { actor: actors.clerk, consultationId: 'third-party-1', result: 'agree', receivedOn: received }))).toContain('早于');
+  const answered = await act(handle, m.recordConsultationAnswerUpdate, { actor: actors.clerk, consultationId: 'third-party-1', result: 'object', receivedOn: now });
+  const reply = clockOf(answered, 'reply')!;
+  expect(reply.derived).toMatchObject({ status: 'running', due: calendar.addWorkingDays(now, 16).due, countingFrom: now });
+  expect(reply.derived!.steps.map((s) => s.explanation)).toEqual([
+    expect.stringContaining(received),
+    expect.stringContaining('已用4个工作日，剩余16个工作日'),
+    expect.stringContaining('继续计算剩余16个工作日'),
+  ]);
+  const letters = await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', answered.caseNo).orderBy('id').execute();
+  expect(letters.map((l) => l.kind)).toEqual(['receipt', 'third-party']);
+});
+
+it('suspension stops the clock and resumption restarts it for the days that remain', async () => {
+  const received = await today();
+  const { handle } = await start({ receivedOn: received });
+  await act(handle, m.acceptUpdate, { actor: actors.clerk });
+  await env.sleep('2 days');
+  const pausedOn = await today();
+  await act(handle, m.suspendUpdate, { actor: actors.clerk, reason: '因洪涝灾害档案库暂时无法进入', on: pausedOn });
+  await env.sleep('10 days');
+  const resumedOn = await today();
+  const resumed = await act(handle, m.resumeUpdate, { actor: actors.clerk, on: resumedOn });
+  const consumed = calendar.countWorkingDays(received, pausedOn);
+  expect(clockOf(resumed, 'reply')!.derived).toMatchObject({ due: calendar.addWorkingDays(resumedOn, 20 - consumed).due, consumedWorkingDays: consumed });
+  const kinds = await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', resumed.caseNo).orderBy('id').execute();
+  expect(kinds.map((k) => k.kind)).toEqual(['receipt', 'suspension', 'resumption']);
+});
+
+it('an unpaid fee notice closes the case as abandoned after 20 working days', async () => {
+  const { handle, state } = await start({ receivedOn: await today() });
+  await act(handle, m.acceptUpdate, { actor: actors.clerk });
+  const noticed = await act(handle, m.issueFeeNoticeUpdate, { actor: actors.clerk, basis: 'by-pages', pages: 150, noticeOn: await today() });
+  expect(noticed.fee!.computation.total).toBe(1700);
+  expect(clockOf(noticed, 'reply')!.derived!.status).toBe('paused');
+  const payBy = clockOf(noticed, 'fee-payment')!;
+  expect(payBy.derived!.due).toBe(calendar.addWorkingDays(noticed.fee!.noticeOn, 20).due);
+  await sleepUntil(payBy.dueAt!, 60_000);
+  expect(await handle.result()).toMatchObject({ closed: true, outcome: 'other.fee-unpaid' });
+  const kinds = await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', state.caseNo).orderBy('id').execute();
+  expect(kinds.map((k) => k.kind)).toEqual(['receipt', 'fee']);
+});
+
+it('an extension is requested, approved by a leader once, and moves the due date 20 WD on', async () => {
+  const { handle } = await start({ receivedOn: await today() });
+  await act(handle, m.acceptUpdate, { actor: actors.clerk });
+  expect(await refused(act(handle, m.requestExtensionUpdate, { actor: actors.clerk, workingDays: 25, reason: '信息量大' }))).toContain('最长不得超过20个工作日');
+  const requested = await act(handle, m.requestExtensionUpdate, { actor: actors.clerk, workingDays: 20, reason: '需要调取多个年度档案' });
+  const originalDue = clockOf(requested, 'reply')!.derived!.due!;
+  const approved = await act(handle, m.approveExtensionUpdate, { actor: actors.leader });
+  expect(clockOf(approved, 'reply')!.derived!.due).toBe(calendar.addWorkingDays(originalDue, 20).due);
+  expect(await refused(act(handle, m.approveExtensionUpdate, { actor: actors.leader }))).toContain('不能重复批准');
+  expect(await refused(act(handle, m.requestExtensionUpdate, { actor: actors.clerk, workingDays: 5, reason: '再延' }))).toContain('只能延长一次');
+});
+
+it('黄岩: an extension may not take the reply period past 40 WD in total', async () => {
+  const { handle } = await start({ receivedOn: await today() }, 'huangyan-003');
+  expect(await refused(act(handle, m.requestExtensionUpdate, { actor: actors.clerk, workingDays: 21, reason: 'x' }))).toContain('20个工作日');
+});
+
+it('reminds 5 and 2 WD before the reply date and escalates on the day it is missed, not before', async () => {
+  const received = await today();
+  const { handle, state } = await start({ receivedOn: received });
+  await act(handle, m.acceptUpdate, { actor: actors.clerk });
+  const assigned = await act(handle, m.assignUpdate, { actor: actors.clerk, departmentCode: 'yjglk', assignee: 'department' });
+  const reply = clockOf(assigned, 'reply')!;
+  expect(reply.dueAt).toBe(endOfDayShanghai(calendar.addWorkingDays(received, 20).due).toISOString());
+  expect(reply.reminders.map((r) => r.date)).toEqual([calendar.workingDaysBefore(reply.derived!.due!, 5), calendar.workingDaysBefore(reply.derived!.due!, 2)]);
+
+  await sleepUntil(reply.dueAt!, -60_000);
+  const before = await database.db.selectFrom('case_events').select(['type', 'payload']).where('case_no', '=', state.caseNo).orderBy('seq').execute();
+  const replyReminders = before.filter((e) => e.type === 'clock-reminder' && (e.payload as { clockId: string }).clockId === 'reply');
+  expect(replyReminders.map((e) => (e.payload as { workingDaysBefore: number }).workingDaysBefore)).toEqual([5, 2]);
+  expect(before.some((e) => e.type === 'clock-overdue' && (e.payload as { clockId: string }).clockId === 'reply')).toBe(false);
+
+  await sleepUntil(reply.dueAt!, 60_000);
+  await handle.query(m.applicationStateQuery); // let the timer's workflow task finish
+  const overdue = await database.db.selectFrom('case_events').select(['payload', 'occurred_at']).where('case_no', '=', state.caseNo).where('type', '=', 'clock-overdue').execute();
+  const replyOverdue = overdue.find((e) => (e.payload as { clockId: string }).clockId === 'reply')!;
+  expect(replyOverdue.payload).toMatchObject({ due: reply.derived!.due, notify: ['user:department', 'department-head:yjglk', 'role:supervisor'] });
+  expect(shanghaiDateOf(replyOverdue.occurred_at)).toBe(shanghaiDateOf(Date.parse(reply.dueAt!)));
+});
+
+it('a calendar change reaches an open case by signal and re-dates its clock', async () => {
+  const received = await today();
+  const { handle, state } = await start({ receivedOn: received });
+  const due = clockOf(state, 'reply')!.derived!.due!;
+  const store = new CalendarStore(database.db);
+  const workday = calendar.workingDaysBefore(due, 3);
+  await store.setOverride({ date: workday, kind: 'holiday', reason: '台风停工', actorUserId: actors.admin.userId });
+  try {
+    await handle.signal(m.calendarChangedSignal, { calendarVersion: (await store.current()).version });
+    let moved = await handle.query(m.applicationStateQuery);
+    for (let i = 0; i < 50 && clockOf(moved, 'reply')!.derived!.due === due; i += 1) moved = await handle.query(m.applicationStateQuery);
+    const reply = clockOf(moved, 'reply')!;
+    expect(reply.derived!.due).toBe((await store.current()).addWorkingDays(received, 20).due);
+    expect(reply.derived!.due).not.toBe(due);
+    expect(reply.derived!.calendarVersion).toMatch(/\+rev\.\d+$/);
+    expect(await events(state.caseNo)).toContain('clocks-recomputed');
+  } finally {
+    await store.removeOverride({ date: workday, reason: '测试结束', actorUserId: actors.admin.userId });
+  }
+});
+
+it('withdrawal closes the case under 其他处理 without a reply letter', async () => {
+  const { handle } = await start({ receivedOn: await today() });
+  const result = await act(handle, m.withdrawUpdate, { actor: actors.clerk, on: await today(), reason: '申请人书面撤回' });
+  expect(result).toMatchObject({ closed: true, outcome: 'other.other' });
+  expect(result.clocks.every((c) => c.closed)).toBe(true);
+});

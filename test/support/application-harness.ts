@@ -1,0 +1,65 @@
+/** Drives application workflows in tests the way the API does: start, then one update per step. */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import type { Actor, ApplicationIntake, ApplicationState } from '../../domain/application/types';
+import { findRuleProfile } from '../../domain/rulesets';
+import { seedDemoUsers } from '../../db/repositories/users';
+import type { Database } from '../../db/schema';
+import { application } from '../../workflows/application';
+import * as m from '../../workflows/application-messages';
+
+export type Actors = Record<'clerk' | 'department' | 'reviewer' | 'leader' | 'supervisor' | 'admin', Actor>;
+
+export async function demoActors(db: Kysely<Database>): Promise<Actors> {
+  const users = await seedDemoUsers(db);
+  const actor = (username: keyof Actors): Actor => ({
+    userId: users[username]!.id, username, displayName: username, role: users[username]!.role, departmentCode: 'gkb',
+  });
+  return { clerk: actor('clerk'), department: actor('department'), reviewer: actor('reviewer'), leader: actor('leader'), supervisor: actor('supervisor'), admin: actor('admin') };
+}
+
+export function intake(overrides: Partial<ApplicationIntake> = {}): ApplicationIntake {
+  return {
+    channel: 'in-person',
+    applicant: {
+      type: 'natural-person', name: '张三', idType: 'resident-id', idNumber: '110101199003071234',
+      phone: '13800000000', address: '北京市东城区某街道1号',
+    },
+    description: '2025年度本局安全生产执法检查计划及执行情况',
+    form: 'email',
+    delivery: 'email',
+    feeWaiverRequested: false,
+    receivedOn: null,
+    ...overrides,
+  };
+}
+
+let counter = 0;
+
+export async function startCase(
+  client: Client,
+  taskQueue: string,
+  submittedBy: Actor,
+  options: { intake: ApplicationIntake; profileId?: string; caseNo?: string },
+): Promise<{ handle: WorkflowHandle<typeof application>; state: ApplicationState }> {
+  counter += 1;
+  const caseNo = options.caseNo ?? `2026-${String(900000 + counter + Math.floor(Math.random() * 9000) * 10).slice(-6)}`;
+  const handle = await client.workflow.start(application, {
+    workflowId: `application-${caseNo}`,
+    taskQueue,
+    args: [{
+      caseNo, queryCode: `Q${caseNo.replace('-', '')}X`.slice(0, 10), agencyCode: 'demo',
+      profile: findRuleProfile(options.profileId ?? 'national-2019')!, intake: options.intake, submittedBy,
+    }],
+  });
+  const state = await handle.executeUpdate(m.awaitRegistrationUpdate);
+  return { handle, state };
+}
+
+/** Sends one step and returns the case after it. */
+export function act<P>(handle: WorkflowHandle, update: UpdateDefinition<ApplicationState, [P]>, payload: P): Promise<ApplicationState> {
+  return handle.executeUpdate(update, { args: [payload] });
+}
+
+export const clockOf = (state: ApplicationState, id: string) => state.clocks.find((c) => c.id === id);

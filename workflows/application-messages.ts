@@ -1,0 +1,89 @@
+/**
+ * Wire names and payloads of the application workflow's messages, defined once and shared
+ * by the workflow and the API. Each clerk or reviewer step is an update: its validator
+ * refuses what the case's state does not allow (the API answers 409 with the reason) and
+ * its result is the case as it stands after the step.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar/dates';
+import type { Actor, ApplicationIntake, ApplicationState } from '../domain/application/types';
+import type { FeeBasis } from '../domain/fees';
+import type { Outcome, Section36Reply } from '../domain/outcomes';
+import type { RuleProfile } from '../domain/rulesets/schema';
+
+export interface ApplicationInput {
+  caseNo: string;
+  queryCode: string;
+  agencyCode: string;
+  /** The whole profile as it stood at submission: the case keeps these rules. */
+  profile: RuleProfile;
+  intake: ApplicationIntake;
+  submittedBy: Actor;
+}
+
+interface Acting {
+  actor: Actor;
+}
+
+export type ConfirmReceipt = Acting & { receivedOn: IsoDate };
+export type RequestCorrection = Acting & { items: string[]; periodWorkingDays: number };
+export type SubmitCorrection = Acting & { receivedOn: IsoDate };
+export type Accept = Acting;
+export type Assign = Acting & { departmentCode: string; assignee?: string };
+export type Propose = Acting & { outcome: Outcome; summary: string; reasons: string };
+export type ReviewSecrecy = Acting & {
+  level: 1 | 2;
+  conclusion: 'pass' | 'fail' | 'cannot-determine';
+  notes: string;
+  /** Required with 'cannot-determine': the secrecy authority the question goes to. */
+  authority?: string;
+};
+export type AnswerSecrecyEscalation = Acting & { conclusion: 'may-disclose' | 'secret'; notes: string; answeredOn: IsoDate };
+export type ExtendSecrecyEscalation = Acting & { workingDays: number };
+export type Decide = Acting & { outcome: Outcome; section36?: Section36Reply; reasons: string; legalBasis: string; referral?: string };
+export type SignOff = Acting;
+export type Deliver = Acting & { method: string; deliveredOn: IsoDate };
+export type Close = Acting;
+export type StartConsultation = Acting & { kind: 'third-party' | 'other-agency'; party: string; address?: string; sentOn: IsoDate };
+export type RecordConsultationAnswer = Acting & { consultationId: string; result: 'agree' | 'object'; receivedOn: IsoDate; summary?: string };
+export type Suspend = Acting & { reason: string; on: IsoDate };
+export type Resume = Acting & { on: IsoDate };
+export type IssueFeeNotice = Acting & { basis: FeeBasis; pages?: number; count?: number; noticeOn: IsoDate };
+export type RecordFeePayment = Acting & { paidOn: IsoDate };
+export type RequestExtension = Acting & { workingDays: number; reason: string };
+export type ApproveExtension = Acting;
+export type Withdraw = Acting & { on: IsoDate; reason: string };
+
+const u = <A>(name: string) => defineUpdate<ApplicationState, [A]>(`gongkai.application.${name}`);
+
+/** Waits until the case is registered and persisted, then returns it (used right after start). */
+export const awaitRegistrationUpdate = defineUpdate<ApplicationState, []>('gongkai.application.awaitRegistration');
+export const confirmReceiptUpdate = u<ConfirmReceipt>('confirmReceipt');
+export const requestCorrectionUpdate = u<RequestCorrection>('requestCorrection');
+export const submitCorrectionUpdate = u<SubmitCorrection>('submitCorrection');
+export const acceptUpdate = u<Accept>('accept');
+export const assignUpdate = u<Assign>('assign');
+export const proposeUpdate = u<Propose>('propose');
+export const reviewSecrecyUpdate = u<ReviewSecrecy>('reviewSecrecy');
+export const answerSecrecyEscalationUpdate = u<AnswerSecrecyEscalation>('answerSecrecyEscalation');
+export const extendSecrecyEscalationUpdate = u<ExtendSecrecyEscalation>('extendSecrecyEscalation');
+export const decideUpdate = u<Decide>('decide');
+export const signOffUpdate = u<SignOff>('signOff');
+export const deliverUpdate = u<Deliver>('deliver');
+export const closeUpdate = u<Close>('close');
+export const startConsultationUpdate = u<StartConsultation>('startConsultation');
+export const recordConsultationAnswerUpdate = u<RecordConsultationAnswer>('recordConsultationAnswer');
+export const suspendUpdate = u<Suspend>('suspend');
+export const resumeUpdate = u<Resume>('resume');
+export const issueFeeNoticeUpdate = u<IssueFeeNotice>('issueFeeNotice');
+export const recordFeePaymentUpdate = u<RecordFeePayment>('recordFeePayment');
+export const requestExtensionUpdate = u<RequestExtension>('requestExtension');
+export const approveExtensionUpdate = u<ApproveExtension>('approveExtension');
+export const withdrawUpdate = u<Withdraw>('withdraw');
+
+/** An admin changed the calendar: re-derive every clock from its events. */
+export const calendarChangedSignal = defineSignal<[{ calendarVersion: string }]>('gongkai.application.calendarChanged');
+export const applicationStateQuery = defineQuery<ApplicationState>('gongkai.application.state');
+
+/** ApplicationFailure type of a refused step (the API maps it to 409). */
+export const ACTION_REFUSED = 'ActionRefused';

@@ -1,0 +1,567 @@
+/**
+ * One application for disclosure (依申请公开), from intake to closure: `application-<caseNo>`.
+ *
+ * Every step arrives as an update from the API (validated against the case's state, so a
+ * refused step leaves the case unchanged), changes the state, appends events to the clocks
+ * it touches, has the due dates re-derived by an activity (the calendar never enters workflow
+ * code), and is persisted with its event and notice in one transaction by another activity.
+ * One loop arms a single timer for the next reminder or expiry among all open clocks.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../activities';
+import type { NoticeDetails } from '../activities/notices';
+import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
+import type { ClockEvent } from '../domain/clocks/working-day-clock';
+import { type ActionName, checks } from '../domain/application/rules';
+import {
+  type Actor,
+  type ApplicationState,
+  type CaseClock,
+  type ClockKind,
+  receiptNeedsConfirmation,
+  type Stage,
+} from '../domain/application/types';
+import type { Outcome } from '../domain/outcomes';
+import type { ApplicationStep } from '../domain/rulesets/schema';
+import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
+import * as m from './application-messages';
+
+const { deriveClocks, recordApplicationEvent, findPossibleDuplicates, computeFee } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidClockEvents'] },
+});
+
+const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
+
+const today = (): IsoDate => shanghaiDateOf(Date.now());
+
+export async function application(input: m.ApplicationInput): Promise<ApplicationState> {
+  const { profile, intake } = input;
+  const rules = profile.application;
+  const state: ApplicationState = {
+    caseNo: input.caseNo,
+    queryCode: input.queryCode,
+    ruleProfile: { id: profile.id, version: profile.version },
+    stage: receiptNeedsConfirmation(intake.channel) || !intake.receivedOn ? 'awaiting-receipt-confirmation' : 'registered',
+    closed: false,
+    outcome: null,
+    intake,
+    receivedOn: null,
+    departmentCode: null,
+    assignee: null,
+    correction: null,
+    proposal: null,
+    secrecy: { firstLevel: null, secondLevel: null, escalation: null },
+    decision: null,
+    consultations: [],
+    suspension: null,
+    fee: null,
+    extension: null,
+    delivery: null,
+    clocks: [],
+    possibleDuplicates: [],
+    seq: 0,
+  };
+
+  // ---- a lock, so steps (and timer handling) apply one at a time --------------------------
+  let busy = false;
+  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  }
+
+  // ---- clocks ---------------------------------------------------------------------------
+  const clock = (id: string): CaseClock | undefined => state.clocks.find((c) => c.id === id);
+
+  function openClock(id: string, kind: ClockKind, label: string, rule: string, statutory: boolean, start: ClockEvent): void {
+    state.clocks.push({
+      id, kind, label, rule, statutory, events: [start], derived: null, dueAt: null, reminders: [],
+      remindersSent: [], overdueHandledFor: null, closed: false,
+    });
+  }
+
+  function clockEvent(id: string, event: ClockEvent): void {
+    const target = clock(id);
+    if (target && !target.closed) target.events.push(event);
+  }
+
+  function closeClock(id: string, date: IsoDate, reason: string): void {
+    const target = clock(id);
+    if (!target || target.closed) return;
+    target.events.push({ type: 'stopped', date, reason });
+    target.closed = true;
+    target.closedReason = reason;
+  }
+
+  function startStep(step: ApplicationStep, date: IsoDate, reason: string): void {
+    const period = rules.internalSteps.find((s) => s.step === step);
+    if (period && !clock(`step:${step}`)) {
+      openClock(`step:${step}`, 'step', STEP_LABELS[step], `application.internalSteps.${step}`, false, {
+        type: 'started', date, workingDays: period.workingDays, reason,
+      });
+    }
+  }
+
+  /** Re-derives every open clock from its events with the current calendar. */
+  async function refreshClocks(): Promise<void> {
+    const open = state.clocks.filter((c) => c.events.length > 0);
+    const derived = await deriveClocks({
+      clocks: open.map((c) => ({ id: c.id, events: c.events })),
+      reminderWorkingDaysBefore: rules.remindersWorkingDaysBefore,
+    });
+    const now = Date.now();
+    for (const result of derived) {
+      const target = clock(result.id)!;
+      target.derived = result.derived;
+      target.dueAt = result.dueAt;
+      // A reminder whose moment has already passed for this due date is stale, not owed.
+      target.reminders = result.reminders.filter((r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`));
+    }
+    updateSearchAttributes(clock('reply')?.dueAt ?? null);
+  }
+
+  function updateSearchAttributes(replyDueAt: string | null): void {
+    upsertSearchAttributes([
+      { key: CaseState, value: state.stage },
+      ...(state.departmentCode ? [{ key: Department, value: state.departmentCode }] : []),
+      ...(replyDueAt ? [{ key: DueAt, value: new Date(replyDueAt) }] : []),
+    ]);
+  }
+
+  // ---- persistence -----------------------------------------------------------------------
+  async function emit(type: string, actor: Actor, payload: Record<string, unknown>, notice?: NoticeDetails): Promise<void> {
+    state.seq += 1;
+    await recordApplicationEvent({
+      workflowId: workflowInfo().workflowId,
+      agencyCode: input.agencyCode,
+      event: { seq: state.seq, type, actor, at: new Date().toISOString(), payload },
+      state,
+      ...(notice ? { notice } : {}),
+    });
+  }
+
+  function finish(outcome: Outcome, date: IsoDate, reason: string): void {
+    state.outcome = outcome;
+    state.closed = true;
+    state.stage = 'closed';
+    for (const c of state.clocks) closeClock(c.id, date, reason);
+  }
+
+  const dueOf = (id: string): IsoDate | null => clock(id)?.derived?.due ?? null;
+
+  // ---- steps ------------------------------------------------------------------------------
+  function step<P extends { actor: Actor }>(
+    definition: UpdateDefinition<ApplicationState, [P]>,
+    action: ActionName,
+    run: (payload: P) => Promise<void>,
+  ): void {
+    const check = checks[action] as (s: ApplicationState, p: P, c: { profile: typeof profile; today: IsoDate }) => string | null;
+    const refusal = (payload: P) => check(state, payload, { profile, today: today() });
+    setHandler(
+      definition,
+      async (payload: P) =>
+        exclusively(async () => {
+          const reason = refusal(payload); // again, now that earlier steps have landed
+          if (reason) throw ApplicationFailure.create({ type: m.ACTION_REFUSED, message: reason, nonRetryable: true });
+          await run(payload);
+          return state;
+        }),
+      {
+        validator: (payload: P) => {
+          const reason = refusal(payload);
+          if (reason) throw new Error(reason);
+        },
+      },
+    );
+  }
+
+  function startReplyClock(date: IsoDate, reason: string): void {
+    state.receivedOn = date;
+    openClock('reply', 'reply', '答复期限', 'application.reply', true, { type: 'started', date, workingDays: rules.reply.workingDays, reason });
+    openClock('correction-notice', 'correction-notice', '补正告知期限', 'application.correctionNotice', true, {
+      type: 'started', date, workingDays: rules.correctionNotice.workingDays, reason,
+    });
+    startStep('register', date, reason);
+    startStep('formal-review', date, reason);
+  }
+
+  function receiptNotice(): NoticeDetails {
+    return {
+      kind: 'receipt',
+      channel: intake.channel,
+      replyWorkingDays: rules.reply.workingDays,
+      replyDue: dueOf('reply'),
+      awaitingConfirmation: state.receivedOn === null,
+    };
+  }
+
+  step(m.confirmReceiptUpdate, 'confirmReceipt', async (p: m.ConfirmReceipt) => {
+    state.stage = 'registered';
+    startReplyClock(p.receivedOn, '确认收到申请');
+    closeClock('step:register', today(), '已登记');
+    await refreshClocks();
+    await emit('receipt-confirmed', p.actor, { receivedOn: p.receivedOn }, receiptNotice());
+  });
+
+  step(m.requestCorrectionUpdate, 'requestCorrection', async (p: m.RequestCorrection) => {
+    const on = today();
+    state.stage = 'correction-requested';
+    state.correction = { items: p.items, periodWorkingDays: p.periodWorkingDays, requestedOn: on, correctedOn: null };
+    closeClock('correction-notice', on, '已告知补正');
+    closeClock('step:formal-review', on, '已告知补正');
+    clockEvent('reply', { type: 'paused', date: on, pauseId: 'correction', reason: '告知补正' });
+    openClock('correction-period', 'correction-period', '补正期限', 'application.correction', true, {
+      type: 'started', date: on, workingDays: p.periodWorkingDays, reason: '告知补正',
+    });
+    await refreshClocks();
+    await emit('correction-requested', p.actor, { items: p.items, periodWorkingDays: p.periodWorkingDays }, {
+      kind: 'correction', items: p.items, periodWorkingDays: p.periodWorkingDays, correctBy: dueOf('correction-period')!,
+    });
+  });
+
+  step(m.submitCorrectionUpdate, 'submitCorrection', async (p: m.SubmitCorrection) => {
+    state.stage = 'registered';
+    state.correction!.correctedOn = p.receivedOn;
+    closeClock('correction-period', p.receivedOn, '收到补正');
+    clockEvent('reply', { type: 'restarted', date: p.receivedOn, reason: '收到补正后的申请' });
+    state.receivedOn = p.receivedOn;
+    await refreshClocks();
+    await emit('correction-received', p.actor, { receivedOn: p.receivedOn }, receiptNotice());
+  });
+
+  step(m.acceptUpdate, 'accept', async (p: m.Accept) => {
+    const on = today();
+    state.stage = 'accepted';
+    closeClock('correction-notice', on, '已受理');
+    closeClock('step:formal-review', on, '已受理');
+    startStep('transfer-to-department', on, '受理');
+    await refreshClocks();
+    await emit('accepted', p.actor, {});
+  });
+
+  step(m.assignUpdate, 'assign', async (p: m.Assign) => {
+    const on = today();
+    const reassigned = state.departmentCode !== null;
+    state.stage = 'assigned';
+    state.departmentCode = p.departmentCode;
+    state.assignee = p.assignee ?? null;
+    state.proposal = null;
+    state.secrecy = { firstLevel: null, secondLevel: null, escalation: null };
+    closeClock('step:transfer-to-department', on, '已交办');
+    startStep('department-proposal', on, '交办承办科室');
+    await refreshClocks();
+    await emit(reassigned ? 'reassigned' : 'assigned', p.actor, { departmentCode: p.departmentCode, assignee: p.assignee ?? null });
+  });
+
+  step(m.proposeUpdate, 'propose', async (p: m.Propose) => {
+    const on = today();
+    state.stage = 'proposed';
+    state.proposal = { outcome: p.outcome, summary: p.summary, reasons: p.reasons, by: p.actor.username, on };
+    closeClock('step:department-proposal', on, '已提出承办意见');
+    await refreshClocks();
+    await emit('proposed', p.actor, { outcome: p.outcome, summary: p.summary, reasons: p.reasons });
+  });
+
+  step(m.reviewSecrecyUpdate, 'reviewSecrecy', async (p: m.ReviewSecrecy) => {
+    const on = today();
+    const review = { conclusion: p.conclusion, by: p.actor.username, on, notes: p.notes };
+    if (p.level === 1) state.secrecy.firstLevel = review;
+    else state.secrecy.secondLevel = review;
+    state.stage = 'secrecy-review';
+    if (p.conclusion === 'fail') {
+      // Secrets found: back to the department to revise its proposal.
+      state.stage = 'assigned';
+      state.proposal = null;
+      state.secrecy = { firstLevel: null, secondLevel: null, escalation: null };
+      startStep('department-proposal', on, '保密审查未通过，退回修改');
+    }
+    if (p.conclusion === 'cannot-determine') {
+      state.secrecy.escalation = { authority: p.authority!, sentOn: on, extendedBy: 0, answer: null };
+      openClock('secrecy-escalation', 'secrecy-escalation', `保密审查请示（${p.authority}）`, 'application.secrecyEscalation', true, {
+        type: 'started', date: on, workingDays: rules.secrecyEscalation.workingDays, reason: '报请保密工作部门确定',
+      });
+    }
+    await refreshClocks();
+    await emit('secrecy-reviewed', p.actor, { level: p.level, conclusion: p.conclusion, notes: p.notes, authority: p.authority ?? null });
+  });
+
+  step(m.answerSecrecyEscalationUpdate, 'answerSecrecyEscalation', async (p: m.AnswerSecrecyEscalation) => {
+    state.secrecy.escalation!.answer = { conclusion: p.conclusion, on: p.answeredOn, notes: p.notes };
+    closeClock('secrecy-escalation', p.answeredOn, '保密工作部门已答复');
+    await refreshClocks();
+    await emit('secrecy-escalation-answered', p.actor, { conclusion: p.conclusion, answeredOn: p.answeredOn, notes: p.notes });
+  });
+
+  step(m.extendSecrecyEscalationUpdate, 'extendSecrecyEscalation', async (p: m.ExtendSecrecyEscalation) => {
+    state.secrecy.escalation!.extendedBy = p.workingDays;
+    clockEvent('secrecy-escalation', { type: 'extended', date: today(), workingDays: p.workingDays, reason: '保密工作部门延长答复期限' });
+    await refreshClocks();
+    await emit('secrecy-escalation-extended', p.actor, { workingDays: p.workingDays });
+  });
+
+  step(m.decideUpdate, 'decide', async (p: m.Decide) => {
+    const on = today();
+    state.stage = 'decided';
+    state.decision = {
+      outcome: p.outcome, reasons: p.reasons, legalBasis: p.legalBasis, decidedBy: p.actor.username, decidedOn: on,
+      ...(p.section36 ? { section36: p.section36 } : {}), ...(p.referral ? { referral: p.referral } : {}),
+    };
+    startStep('sign-off', on, '拟定答复');
+    await refreshClocks();
+    await emit('decided', p.actor, { ...state.decision });
+  });
+
+  step(m.signOffUpdate, 'signOff', async (p: m.SignOff) => {
+    state.stage = 'signed';
+    closeClock('step:sign-off', today(), '已签发');
+    await refreshClocks();
+    await emit('signed', p.actor, {}, { kind: 'reply', decision: state.decision! });
+  });
+
+  step(m.deliverUpdate, 'deliver', async (p: m.Deliver) => {
+    state.stage = 'delivered';
+    state.outcome = state.decision!.outcome;
+    state.delivery = { method: p.method, deliveredOn: p.deliveredOn };
+    for (const c of state.clocks) closeClock(c.id, p.deliveredOn, '答复已送达');
+    await refreshClocks();
+    await emit('delivered', p.actor, { method: p.method, deliveredOn: p.deliveredOn });
+  });
+
+  step(m.closeUpdate, 'close', async (p: m.Close) => {
+    state.stage = 'closed';
+    state.closed = true;
+    await emit('closed', p.actor, { outcome: state.outcome });
+  });
+
+  step(m.startConsultationUpdate, 'startConsultation', async (p: m.StartConsultation) => {
+    const id = `${p.kind}-${state.consultations.filter((c) => c.kind === p.kind).length + 1}`;
+    state.consultations.push({ id, kind: p.kind, party: p.party, sentOn: p.sentOn, answer: null, ...(p.address ? { address: p.address } : {}) });
+    const period = p.kind === 'third-party' ? rules.thirdPartyConsultation : rules.otherAgencyConsultation;
+    const label = p.kind === 'third-party' ? `第三方意见征询（${p.party}）` : `征求其他机关意见（${p.party}）`;
+    openClock(id, p.kind, label, p.kind === 'third-party' ? 'application.thirdPartyConsultation' : 'application.otherAgencyConsultation', true, {
+      type: 'started', date: p.sentOn, workingDays: period.workingDays, reason: '发出征求意见函',
+    });
+    clockEvent('reply', { type: 'paused', date: p.sentOn, pauseId: id, reason: label });
+    await refreshClocks();
+    await emit('consultation-started', p.actor, { consultationId: id, kind: p.kind, party: p.party, sentOn: p.sentOn }, {
+      kind: p.kind, party: p.party, workingDays: period.workingDays, answerBy: dueOf(id)!, ...(p.address && p.kind === 'third-party' ? { address: p.address } : {}),
+    } as NoticeDetails);
+  });
+
+  function endConsultation(id: string, result: NonNullable<ApplicationState['consultations'][number]['answer']>, reason: string): void {
+    const consultation = state.consultations.find((c) => c.id === id)!;
+    consultation.answer = result;
+    closeClock(id, result.receivedOn, reason);
+    clockEvent('reply', { type: 'resumed', date: result.receivedOn, pauseId: id, reason });
+  }
+
+  step(m.recordConsultationAnswerUpdate, 'recordConsultationAnswer', async (p: m.RecordConsultationAnswer) => {
+    endConsultation(p.consultationId, { result: p.result, receivedOn: p.receivedOn, ...(p.summary ? { summary: p.summary } : {}) }, '收到征求意见答复');
+    await refreshClocks();
+    await emit('consultation-answered', p.actor, { consultationId: p.consultationId, result: p.result, receivedOn: p.receivedOn, summary: p.summary ?? null });
+  });
+
+  step(m.suspendUpdate, 'suspend', async (p: m.Suspend) => {
+    state.suspension = { reason: p.reason, since: p.on };
+    clockEvent('reply', { type: 'paused', date: p.on, pauseId: 'suspension', reason: `中止：${p.reason}` });
+    await refreshClocks();
+    await emit('suspended', p.actor, { reason: p.reason, on: p.on }, { kind: 'suspension', reason: p.reason, since: p.on });
+  });
+
+  step(m.resumeUpdate, 'resume', async (p: m.Resume) => {
+    state.suspension = null;
+    clockEvent('reply', { type: 'resumed', date: p.on, pauseId: 'suspension', reason: '中止事由消除，恢复办理' });
+    await refreshClocks();
+    await emit('resumed', p.actor, { on: p.on }, { kind: 'resumption', resumedOn: p.on, newDue: dueOf('reply') });
+  });
+
+  step(m.issueFeeNoticeUpdate, 'issueFeeNotice', async (p: m.IssueFeeNotice) => {
+    const computation = await computeFee({
+      caseNo: state.caseNo, idNumber: intake.applicant.idNumber, basis: p.basis, pages: p.pages ?? 0, count: p.count ?? 1, on: p.noticeOn,
+    });
+    state.fee = { computation, noticeOn: p.noticeOn, paidOn: null, waived: computation.total === 0 };
+    if (computation.total > 0) {
+      openClock('fee-payment', 'fee-payment', '缴费期限', 'application.feePayment', true, {
+        type: 'started', date: p.noticeOn, workingDays: rules.feePayment.workingDays, reason: '发出收费通知',
+      });
+      clockEvent('reply', { type: 'paused', date: p.noticeOn, pauseId: 'fee', reason: '等待缴费' });
+    }
+    await refreshClocks();
+    await emit('fee-notice-issued', p.actor, { computation, noticeOn: p.noticeOn },
+      computation.total > 0 ? { kind: 'fee', computation, payBy: dueOf('fee-payment')!, workingDays: rules.feePayment.workingDays } : undefined);
+  });
+
+  step(m.recordFeePaymentUpdate, 'recordFeePayment', async (p: m.RecordFeePayment) => {
+    state.fee!.paidOn = p.paidOn;
+    closeClock('fee-payment', p.paidOn, '已缴费');
+    clockEvent('reply', { type: 'resumed', date: p.paidOn, pauseId: 'fee', reason: '申请人已缴费' });
+    await refreshClocks();
+    await emit('fee-paid', p.actor, { paidOn: p.paidOn });
+  });
+
+  step(m.requestExtensionUpdate, 'requestExtension', async (p: m.RequestExtension) => {
+    state.extension = { workingDays: p.workingDays, reason: p.reason, requestedBy: p.actor.username, requestedOn: today(), approvedBy: null, approvedOn: null };
+    await emit('extension-requested', p.actor, { workingDays: p.workingDays, reason: p.reason });
+  });
+
+  step(m.approveExtensionUpdate, 'approveExtension', async (p: m.ApproveExtension) => {
+    const on = today();
+    const extension = state.extension!;
+    const originalDue = dueOf('reply');
+    extension.approvedBy = p.actor.username;
+    extension.approvedOn = on;
+    clockEvent('reply', { type: 'extended', date: on, workingDays: extension.workingDays, reason: `经批准延期答复：${extension.reason}` });
+    await refreshClocks();
+    await emit('extension-approved', p.actor, { workingDays: extension.workingDays, originalDue, newDue: dueOf('reply') },
+      originalDue ? { kind: 'extension', workingDays: extension.workingDays, reason: extension.reason, originalDue, newDue: dueOf('reply')! } : undefined);
+  });
+
+  step(m.withdrawUpdate, 'withdraw', async (p: m.Withdraw) => {
+    finish('other.other', p.on, '申请人撤回申请');
+    await refreshClocks();
+    await emit('withdrawn', p.actor, { on: p.on, reason: p.reason, outcome: 'other.other' });
+  });
+
+  setHandler(m.awaitRegistrationUpdate, async () => {
+    await condition(() => state.seq >= 1);
+    return state;
+  });
+  setHandler(m.applicationStateQuery, () => state);
+
+  let calendarChanged = false;
+  setHandler(m.calendarChangedSignal, () => {
+    calendarChanged = true;
+  });
+
+  // ---- registration -----------------------------------------------------------------------
+  await exclusively(async () => {
+    state.possibleDuplicates = await findPossibleDuplicates({
+      caseNo: state.caseNo, idNumber: intake.applicant.idNumber, description: intake.description, windowDays: rules.duplicateWindowDays,
+    });
+    if (state.stage === 'registered') {
+      startReplyClock(intake.receivedOn!, `收到申请（${intake.channel}）`);
+      closeClock('step:register', today(), '已登记');
+    }
+    await refreshClocks();
+    await emit('submitted', input.submittedBy, { channel: intake.channel, receivedOn: state.receivedOn, possibleDuplicates: state.possibleDuplicates }, receiptNotice());
+  });
+
+  // ---- timers: reminders, overdue escalations and expiries --------------------------------
+  while (!state.closed) {
+    const next = nextTimer();
+    if (next !== null && next <= Date.now()) {
+      await exclusively(fireDueTimers);
+      continue;
+    }
+    // Wake for the next timer, a step that moved the clocks, a calendar change, or closure.
+    const wake = () => state.closed || calendarChanged || nextTimer() !== next;
+    if (next === null) await condition(wake);
+    else await condition(wake, next - Date.now());
+    if (calendarChanged) {
+      calendarChanged = false;
+      await exclusively(async () => {
+        const before = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+        await refreshClocks();
+        const after = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+        if (before !== after) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
+      });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return state;
+
+  /** Epoch ms of the earliest reminder or expiry not yet handled, or null. */
+  function nextTimer(): number | null {
+    let earliest: number | null = null;
+    for (const c of state.clocks) {
+      if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') continue;
+      const candidates = c.reminders.filter((r) => !c.remindersSent.includes(reminderKey(c, r.workingDaysBefore))).map((r) => Date.parse(r.at));
+      if (c.overdueHandledFor !== c.derived.due) candidates.push(Date.parse(c.dueAt));
+      for (const t of candidates) if (earliest === null || t < earliest) earliest = t;
+    }
+    return earliest;
+  }
+
+  async function fireDueTimers(): Promise<void> {
+    const now = Date.now();
+    for (const c of [...state.clocks]) {
+      if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') continue;
+      for (const r of c.reminders) {
+        const key = reminderKey(c, r.workingDaysBefore);
+        if (Date.parse(r.at) <= now && !c.remindersSent.includes(key)) {
+          c.remindersSent.push(key);
+          await emit('clock-reminder', SYSTEM, {
+            clockId: c.id, label: c.label, due: c.derived.due, workingDaysBefore: r.workingDaysBefore,
+            notify: notifyFor(c, false),
+          });
+        }
+      }
+      if (Date.parse(c.dueAt) <= now && c.overdueHandledFor !== c.derived.due) {
+        await expire(c);
+      }
+    }
+  }
+
+  async function expire(c: CaseClock): Promise<void> {
+    const due = c.derived!.due!;
+    c.overdueHandledFor = due;
+    switch (c.kind) {
+      case 'correction-period':
+        finish('other.correction-overdue', due, '申请人逾期未补正，视为放弃申请');
+        await refreshClocks();
+        await emit('abandoned', SYSTEM, { reason: 'correction-overdue', due, outcome: state.outcome });
+        return;
+      case 'fee-payment':
+        finish('other.fee-unpaid', due, '申请人逾期未缴纳费用，视为放弃申请');
+        await refreshClocks();
+        await emit('abandoned', SYSTEM, { reason: 'fee-unpaid', due, outcome: state.outcome });
+        return;
+      case 'third-party':
+      case 'other-agency': {
+        const result = c.kind === 'third-party' ? 'no-answer' : 'deemed-consent';
+        endConsultation(c.id, { result, receivedOn: due }, c.kind === 'third-party' ? '第三方逾期未提出意见，由本机关依法决定' : '被征求意见机关逾期未提出意见，视为同意公开');
+        await refreshClocks();
+        await emit('consultation-expired', SYSTEM, { consultationId: c.id, result, due });
+        return;
+      }
+      default:
+        await emit('clock-overdue', SYSTEM, { clockId: c.id, label: c.label, due, notify: notifyFor(c, true) });
+    }
+  }
+
+  function reminderKey(c: CaseClock, workingDaysBefore: number): string {
+    return `${c.derived?.due}/${workingDaysBefore}`;
+  }
+
+  /** Who hears of a clock: the assignee first; when overdue, also the department head and the supervisor. */
+  function notifyFor(c: CaseClock, overdue: boolean): string[] {
+    const base = state.assignee ? [`user:${state.assignee}`] : state.departmentCode ? [`department:${state.departmentCode}`] : ['role:clerk'];
+    if (c.kind === 'step' && !overdue) return base;
+    return overdue ? [...base, `department-head:${state.departmentCode ?? 'gkb'}`, 'role:supervisor'] : base;
+  }
+}
+
+const STEP_LABELS: Record<ApplicationStep, string> = {
+  register: '登记期限',
+  'formal-review': '形式审查期限',
+  'transfer-to-department': '转交承办科室期限',
+  'department-proposal': '承办科室提出答复意见期限',
+  'sign-off': '签发期限',
+};
+
+export type { Stage };
