@@ -436,8 +436,9 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     await emit('withdrawn', p.actor, { on: p.on, reason: p.reason, outcome: 'other.other' });
   });
 
+  let registered = false; // true once the registration is persisted, not merely numbered
   setHandler(m.awaitRegistrationUpdate, async () => {
-    await condition(() => state.seq >= 1);
+    await condition(() => registered);
     return state;
   });
   setHandler(m.applicationStateQuery, () => state);
@@ -458,6 +459,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     }
     await refreshClocks();
     await emit('submitted', input.submittedBy, { channel: intake.channel, receivedOn: state.receivedOn, possibleDuplicates: state.possibleDuplicates }, receiptNotice());
+    registered = true;
   });
 
   // ---- timers: reminders, overdue escalations and expiries --------------------------------
