@@ -22,7 +22,7 @@ const base: Omit<NoticeContext, 'details'> = {
 
 const render = (details: NoticeDetails, overrides: Partial<NoticeContext> = {}) => renderNotice({ ...base, ...overrides, details }).html;
 
-it.each<[NoticeDetails, string[]]>([
+const CASES: Array<[NoticeDetails, string[]]> = [
   [{ kind: 'receipt', channel: 'registered-mail', replyWorkingDays: 20, replyDue: '2026-10-30', awaitingConfirmation: false }, ['政府信息公开申请登记回执', '2026年9月28日', '2026年10月30日', '第三十三条']],
   [{ kind: 'correction', items: ['请明确年份'], periodWorkingDays: 10, correctBy: '2026-10-23' }, ['补正申请告知书', '第三十条', '请明确年份', '2026年10月23日', '视为放弃申请']],
   [{ kind: 'extension', workingDays: 20, reason: '档案分散', originalDue: '2026-10-30', newDue: '2026-11-27' }, ['延期答复告知书', '第三十三条第二款', '2026年10月30日', '2026年11月27日']],
@@ -31,7 +31,9 @@ it.each<[NoticeDetails, string[]]>([
   [{ kind: 'resumption', resumedOn: '2026-10-20', newDue: '2026-11-11' }, ['恢复办理告知书', '2026年10月20日', '2026年11月11日']],
   [{ kind: 'fee', computation: feeByPages(150), payBy: '2026-11-06', workingDays: 20 }, ['收费通知书', '109号', '1700', '2026年11月6日', '视为放弃申请']],
   [{ kind: 'reply', decision: { outcome: 'not-disclosed.process-information', reasons: '属于内部讨论记录', legalBasis: '条例第十六条第二款', decidedBy: 'clerk', decidedOn: '2026-10-20' } }, ['答复书', '不予公开', '属于四类过程性信息', '行政复议', '六个月内']],
-])('renders the $0.kind notice', (details, expected) => {
+];
+
+it.each(CASES.map(([details, expected]) => [details.kind, details, expected] as const))('renders the %s notice', (_kind, details, expected) => {
   const html = render(details);
   expect(html.startsWith('<!doctype html>')).toBe(true);
   for (const text of [...expected, base.docNo, base.caseNo, base.queryCode, '2026年10月9日', COUNTING_CONVENTION]) expect(html).toContain(text);
