@@ -1,4 +1,5 @@
 /** All activities, built from injected dependencies (one factory per feature). */
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
@@ -10,13 +11,15 @@ export interface ActivityDeps {
   db: Kysely<Database>;
   calendar?: CalendarStore;
   agency?: AgencyConfig;
+  /** For activities that signal workflows (the calendar broadcast). */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const calendar = deps.calendar ?? new CalendarStore(deps.db);
   const agency = deps.agency ?? agencyFromEnv(process.env);
   return {
-    ...createCalendarActivities({ calendar }),
+    ...createCalendarActivities({ calendar, db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
     ...createApplicationActivities({ db: deps.db, calendar, agency }),
   };
 }

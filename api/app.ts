@@ -35,14 +35,10 @@ export function createApp(deps: AppDeps): Express {
   const routes = new RouteTable(router, bearerAuthenticator(deps.db));
   const calendar = deps.calendar ?? new CalendarStore(deps.db);
   systemRoutes(routes, deps);
-  calendarRoutes(routes, calendar);
+  const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+  calendarRoutes(routes, calendar, { temporal: deps.temporal, taskQueue });
   rulesetRoutes(routes);
-  applicationRoutes(routes, {
-    db: deps.db,
-    temporal: deps.temporal,
-    taskQueue: deps.taskQueue ?? TASK_QUEUE,
-    agency: deps.agency ?? agencyFromEnv(process.env),
-  });
+  applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency: deps.agency ?? agencyFromEnv(process.env) });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

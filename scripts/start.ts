@@ -82,9 +82,12 @@ async function main(): Promise<void> {
       console.log(`[gongkai] Temporal dev server: ${devServer.address}${devServer.process ? '' : ' (already running, reused)'}`);
     }
 
+    const clientConnection = await connectClient(settings);
+    cleanups.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
     const workerConnection = await connectWorker(settings);
     cleanups.push(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db }) });
+    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }) });
     const workerRun = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -95,9 +98,6 @@ async function main(): Promise<void> {
       void stop(1);
     });
 
-    const clientConnection = await connectClient(settings);
-    cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
     const port = Number(process.env.PORT ?? 3000);
     const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue }, port);
     cleanups.push(() => api.close());

@@ -35,7 +35,7 @@ beforeAll(async () => {
     namespace: TEST_NAMESPACE,
     taskQueue: TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: database.db, agency: AGENCY }),
+    activities: createActivities({ db: database.db, agency: AGENCY, temporal: env.client }),
   });
   running = worker.run();
   app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: AGENCY });
@@ -92,6 +92,9 @@ it('walks a case from submission to delivery through the API; the database and t
 
   expect((await post(caseNo, 'accept', 'clerk')).status).toBe(200);
   expect((await post(caseNo, 'accept', 'clerk')).status).toBe(409);
+  expect((await post(caseNo, 'assign', 'clerk', { departmentCode: 'xxzx' })).body.stage).toBe('assigned');
+  const otherDepartment = await post(caseNo, 'propose', 'department', { outcome: 'disclosed', summary: 'x', reasons: 'y' });
+  expect(otherDepartment.status).toBe(403); // the demo department user belongs to yjglk
   expect((await post(caseNo, 'assign', 'clerk', { departmentCode: 'yjglk', assignee: 'department' })).body.stage).toBe('assigned');
   const badProposal = await post(caseNo, 'propose', 'department', { outcome: 'published-somewhere', summary: 'x', reasons: 'y' });
   expect(badProposal.status).toBe(400);
@@ -114,8 +117,8 @@ it('walks a case from submission to delivery through the API; the database and t
 
   const detail = await request(app).get(`/api/applications/${caseNo}`).set(as('supervisor'));
   const dbEvents: Array<{ seq: number; type: string; actor: string }> = detail.body.events;
-  expect(dbEvents.map((e) => e.type)).toEqual(['submitted', 'accepted', 'assigned', 'proposed', 'secrecy-reviewed', 'secrecy-reviewed', 'decided', 'signed', 'delivered', 'closed']);
-  expect(dbEvents.map((e) => e.actor)).toEqual(['clerk', 'clerk', 'clerk', 'department', 'reviewer', 'leader', 'clerk', 'leader', 'clerk', 'clerk']);
+  expect(dbEvents.map((e) => e.type)).toEqual(['submitted', 'accepted', 'assigned', 'reassigned', 'proposed', 'secrecy-reviewed', 'secrecy-reviewed', 'decided', 'signed', 'delivered', 'closed']);
+  expect(dbEvents.map((e) => e.actor)).toEqual(['clerk', 'clerk', 'clerk', 'clerk', 'department', 'reviewer', 'leader', 'clerk', 'leader', 'clerk', 'clerk']);
   const replyDoc = detail.body.documents.find((d: { kind: string }) => d.kind === 'reply');
   const html = await request(app).get(`/api/applications/${caseNo}/documents/${encodeURIComponent(replyDoc.docNo)}`).set(as('clerk'));
   expect(html.status).toBe(200);
@@ -148,4 +151,26 @@ it('flags a near-identical application by the same applicant as a possible 重�
     .send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01DUPE9X' }, description: '2026年第三季度本市危险化学品企业执法检查结果。' });
   expect(second.status).toBe(201);
   expect(second.body.possibleDuplicates).toEqual([first.body.caseNo]);
+});
+
+it('an admin’s calendar change re-dates every open case through the broadcast workflow', async () => {
+  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01CALX1X' }, description: '应急物资储备库年度盘点报告' });
+  const due: string = submitted.body.replyDue;
+  const days = await request(app).get(`/api/calendar/days?from=${submitted.body.receivedOn}&to=${due}`).set(as('clerk'));
+  const workday = days.body.days.filter((d: { working: boolean; date: string }) => d.working && d.date !== due).at(-1).date;
+  const changed = await request(app).put(`/api/admin/calendar/overrides/${workday}`).set(as('admin')).send({ kind: 'holiday', reason: '台风红色预警停工' });
+  expect(changed.status).toBe(200);
+  expect(changed.body.broadcast.workflowId).toBe(`calendar-broadcast-${changed.body.revision}`);
+  const result = await env.client.workflow.getHandle(changed.body.broadcast.workflowId).result();
+  expect(result.signalled).toBeGreaterThanOrEqual(1);
+
+  let view = await request(app).get(`/api/applications/${submitted.body.caseNo}`).set(as('clerk'));
+  for (let i = 0; i < 40 && view.body.replyDue === due; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250)); // the signal lands asynchronously
+    view = await request(app).get(`/api/applications/${submitted.body.caseNo}`).set(as('clerk'));
+  }
+  const next = await request(app).get(`/api/calendar/add-working-days?from=${due}&days=1`).set(as('clerk'));
+  expect(view.body.replyDue).toBe(next.body.due);
+  expect(view.body.events.map((e: { type: string }) => e.type)).toContain('clocks-recomputed');
+  expect(view.body.clocks.find((c: { id: string }) => c.id === 'reply').calendarVersion).toBe(changed.body.calendarVersion);
 });

@@ -4,7 +4,8 @@
  */
 import { createActivities } from '../activities';
 import { createDatabase } from '../db/connection';
-import { connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
+import { Client } from '@temporalio/client';
+import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -13,10 +14,13 @@ async function main(): Promise<void> {
   const settings = temporalSettingsFromEnv();
   const db = createDatabase(databaseUrl);
   const connection = await connectWorker(settings);
-  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db }) });
+  const clientConnection = await connectClient(settings);
+  const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
+  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }) });
   console.log(`[worker] polling ${settings.taskQueue} on ${settings.address}/${settings.namespace}`);
   await worker.run(); // returns after SIGINT / SIGTERM, which the SDK handles
   await connection.close();
+  await clientConnection.close();
   await db.destroy();
 }
 

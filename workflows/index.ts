@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. Deterministic code only: see eslint.config.mjs. */
 export { workingDayDeadline } from './deadline';
 export { application } from './application';
+export { calendarBroadcast } from './calendar-broadcast';

@@ -93,6 +93,8 @@ interface ActionSpec {
   name: string;
   summary: string;
   roles: readonly Role[];
+  /** Department users may take this step only on cases assigned to their own department. */
+  ownDepartment?: boolean;
   body: z.ZodType;
   update: UpdateDefinition<ApplicationState, [any]>; // payloads differ per action; zod has checked each
 }
@@ -104,7 +106,7 @@ const ACTIONS: ActionSpec[] = [
   { name: 'submit-correction', summary: '登记收到补正材料：答复期限重新起算', roles: ['clerk'], body: z.object({ receivedOn: isoDate }), update: m.submitCorrectionUpdate },
   { name: 'accept', summary: '受理', roles: ['clerk'], body: z.object({}), update: m.acceptUpdate },
   { name: 'assign', summary: '交办承办科室', roles: ['clerk'], body: z.object({ departmentCode: z.string().regex(/^[a-z0-9-]{1,32}$/), assignee: z.string().regex(/^[a-z0-9_.-]{1,64}$/).optional() }), update: m.assignUpdate },
-  { name: 'propose', summary: '承办科室提出答复意见', roles: ['department'], body: z.object({ outcome, summary: text(2000), reasons: reasonText }), update: m.proposeUpdate },
+  { name: 'propose', summary: '承办科室提出答复意见', roles: ['department'], ownDepartment: true, body: z.object({ outcome, summary: text(2000), reasons: reasonText }), update: m.proposeUpdate },
   {
     name: 'review-secrecy',
     summary: '保密审查（一级：科室负责人；二级：分管领导）',
@@ -144,7 +146,7 @@ const ACTIONS: ActionSpec[] = [
     update: m.issueFeeNoticeUpdate,
   },
   { name: 'record-fee-payment', summary: '登记缴费', roles: ['clerk'], body: z.object({ paidOn: isoDate }), update: m.recordFeePaymentUpdate },
-  { name: 'request-extension', summary: '申请延期答复', roles: ['clerk', 'department'], body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }), update: m.requestExtensionUpdate },
+  { name: 'request-extension', summary: '申请延期答复', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }), update: m.requestExtensionUpdate },
   { name: 'approve-extension', summary: '批准延期答复（政府信息公开工作机构负责人）', roles: ['leader'], body: z.object({}), update: m.approveExtensionUpdate },
   { name: 'withdraw', summary: '登记申请人撤回申请', roles: ['clerk'], body: z.object({ on: isoDate, reason: reasonText }), update: m.withdrawUpdate },
 ];
@@ -341,8 +343,11 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       response: { status: 200, description: 'the case after the step', schema: caseViewSchema },
       errors: { 404: 'no such case', 409: 'the step is not allowed in the case’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('applications').select(['workflow_id']).where('case_no', '=', params.caseNo).executeTakeFirst();
+        const row = await db.selectFrom('applications').select(['workflow_id', 'department_code']).where('case_no', '=', params.caseNo).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
+        if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
+          throw new ApiError(403, 'forbidden', `case ${params.caseNo} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
+        }
         const handle = temporal.workflow.getHandle(row.workflow_id);
         try {
           await handle.executeUpdate(action.update, { args: [{ ...(body as object), actor: actorOf(user!) }] });

@@ -4,7 +4,9 @@ import { daysBetween } from '../../domain/calendar/dates';
 import { CalendarImportError, importedDaySchema, parseIcsYear, validateImportedYear } from '../../domain/calendar/import';
 import { dayKindConflict, MAX_LISTED_DAYS, MAX_WORKING_DAYS } from '../../domain/calendar/working-days';
 import { ROLES } from '../../domain/roles';
+import type { Client } from '@temporalio/client';
 import type { CalendarStore } from '../../db/repositories/calendar';
+import { calendarBroadcast } from '../../workflows/calendar-broadcast';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 import { isoDate, queryInt, reason } from '../schemas';
@@ -32,9 +34,28 @@ const dayInfoSchema = z
   })
   .openapi('CalendarDay');
 
-const revisionSchema = z.object({ revision: z.string(), calendarVersion: z.string() });
+const revisionSchema = z.object({
+  revision: z.string(),
+  calendarVersion: z.string(),
+  /** The workflow re-dating every open case, or why it could not be started. */
+  broadcast: z.object({ workflowId: z.string().optional(), error: z.string().optional() }),
+});
 
-export function calendarRoutes(routes: RouteTable, calendar: CalendarStore): void {
+export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps: { temporal: Client; taskQueue: string }): void {
+  /** The change is committed; open cases learn of it from one broadcast run per revision. */
+  async function broadcast(revision: string) {
+    const calendarVersion = (await calendar.current()).version;
+    const workflowId = `calendar-broadcast-${revision}`;
+    try {
+      await deps.temporal.workflow.start(calendarBroadcast, {
+        workflowId, taskQueue: deps.taskQueue, args: [{ calendarVersion }], workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return { revision, calendarVersion, broadcast: { workflowId } };
+    } catch (error) {
+      return { revision, calendarVersion, broadcast: { error: `open cases not yet re-dated: ${(error as Error).message}` } };
+    }
+  }
+
   routes.add({
     method: 'get',
     path: '/api/calendar/add-working-days',
@@ -101,8 +122,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore): voi
     handler: async ({ params, body, user }) => {
       const conflict = dayKindConflict(params.date, body.kind);
       if (conflict) throw new ApiError(400, 'validation_failed', `invalid body: kind`, [{ field: 'kind', message: conflict }]);
-      const revision = await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id });
-      return { revision, calendarVersion: (await calendar.current()).version };
+      return broadcast(await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id }));
     },
   });
 
@@ -119,7 +139,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore): voi
     handler: async ({ params, body, user }) => {
       const revision = await calendar.removeOverride({ date: params.date, reason: body.reason, actorUserId: user!.id });
       if (!revision) throw new ApiError(404, 'not_found', `no override on ${params.date}`);
-      return { revision, calendarVersion: (await calendar.current()).version };
+      return broadcast(revision);
     },
   });
 
@@ -144,7 +164,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore): voi
         throw error;
       }
       const revision = await calendar.importYear({ imported, format: body.format, reason: body.reason, actorUserId: user!.id });
-      return { revision, calendarVersion: (await calendar.current()).version, year: imported.year, days: imported.days.length };
+      return { ...(await broadcast(revision)), year: imported.year, days: imported.days.length };
     },
   });
 }
