@@ -107,28 +107,27 @@ export async function ensureLocalCluster(dataDir: string): Promise<LocalCluster>
   };
 }
 
-/** Creates the database if it does not exist yet. */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+/** Runs fn with a client on the maintenance database, for CREATE / DROP DATABASE. */
+async function withAdminClient<T>(adminUrl: string, name: string, fn: (client: import('pg').Client) => Promise<T>): Promise<T> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name: ${name}`);
   const { Client } = await import('pg');
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`create database ${name}`);
+    return await fn(client);
   } finally {
     await client.end();
   }
 }
 
+/** Creates the database if it does not exist yet. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  await withAdminClient(adminUrl, name, async (client) => {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`create database ${name}`);
+  });
+}
+
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name: ${name}`);
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${name} with (force)`);
-  } finally {
-    await client.end();
-  }
+  await withAdminClient(adminUrl, name, (client) => client.query(`drop database if exists ${name} with (force)`));
 }
