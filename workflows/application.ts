@@ -26,6 +26,7 @@ import {
   type Actor,
   type ApplicationState,
   type CaseClock,
+  CHANNELS,
   type ClockKind,
   receiptNeedsConfirmation,
   type Stage,
@@ -454,7 +455,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       caseNo: state.caseNo, idNumber: intake.applicant.idNumber, description: intake.description, windowDays: rules.duplicateWindowDays,
     });
     if (state.stage === 'registered') {
-      startReplyClock(intake.receivedOn!, `收到申请（${intake.channel}）`);
+      startReplyClock(intake.receivedOn!, `收到申请（${CHANNELS[intake.channel]}）`);
       closeClock('step:register', today(), '已登记');
     }
     await refreshClocks();
