@@ -1,13 +1,19 @@
 /**
- * The notices of domain.md §3, rendered into standalone, printable HTML (A4). Each states
- * the counting convention, because a reconsideration body reads the document, not the code.
+ * The notices of domain.md §3, rendered into standalone, printable HTML (A4). Pure and
+ * deterministic: everything a notice shows arrives in its context, so the stored document and
+ * its sha256 can be reproduced. Each notice states the counting convention, because a
+ * reconsideration body reads the document, not the code.
  */
 import type { IsoDate } from '../domain/calendar/dates';
 import {
   type ApplicationIntake,
+  APPLICANT_TYPES,
   CHANNELS,
   type Channel,
   type Decision,
+  DELIVERY_METHODS,
+  ID_DOCUMENT_TYPES,
+  INFORMATION_FORMS,
   NOTICE_KINDS,
   type NoticeKind,
 } from '../domain/application/types';
@@ -26,6 +32,7 @@ export type NoticeDetails =
   | { kind: 'reply'; decision: Decision };
 
 export interface NoticeContext {
+  /** e.g. 示例局依申请〔2026〕补正第3号 */
   docNo: string;
   issuedOn: IsoDate;
   agencyName: string;
@@ -36,160 +43,232 @@ export interface NoticeContext {
   details: NoticeDetails;
 }
 
+/** domain.md §2, stated on every notice. */
 export const COUNTING_CONVENTION =
   '本文书所称期限均以工作日计算，起算日当日不计入，自次日起算；期限届满日为最后一个工作日的24时。';
 
 const TIAOLI = '《中华人民共和国政府信息公开条例》';
-const REMEDIES = '如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者自收到本答复之日起六个月内依法提起行政诉讼。';
+const FEE_RULES = '《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）';
+const REMEDIES =
+  '如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者自收到本答复之日起六个月内依法提起行政诉讼。';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-/** '2026-10-09' → '2026年10月9日', without passing through a Date. */
+/** '2026-10-09' → '2026年10月9日', by string parsing: a Date would bring a time zone in. */
 export function chineseDate(date: IsoDate): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  // Refusing malformed input also keeps anything unescaped out of the document.
+  if (!match) throw new RangeError(`not a date in YYYY-MM-DD form: ${date}`);
+  return `${match[1]}年${Number(match[2])}月${Number(match[3])}日`;
 }
 
-const p = (text: string) => `<p>${text}</p>`;
-const e = escapeHtml;
+function yuan(amount: number): string {
+  return amount.toFixed(2);
+}
 
-function body(ctx: NoticeContext): { addressee: string; paragraphs: string[] } {
+/** Shows only the last four characters: enough for the applicant to recognise the document. */
+function maskedId(idNumber: string): string {
+  const visible = idNumber.slice(-4);
+  return '*'.repeat(Math.max(0, idNumber.length - visible.length)) + visible;
+}
+
+const e = escapeHtml;
+const p = (html: string) => `<p>${html}</p>`;
+
+interface Letter {
+  /** Already escaped. */
+  addressee: string;
+  /** Already escaped; printed as the delivery address. */
+  address?: string;
+  /**
+   * Letters to a third party or another agency carry no applicant data and no query code:
+   * the query code is the applicant's own key to the case's progress.
+   */
+  external: boolean;
+  blocks: string[];
+}
+
+function letter(ctx: NoticeContext): Letter {
   const { details, intake } = ctx;
-  const applicant = e(intake.applicant.name);
-  const request = `您（单位）申请公开的“${e(intake.description)}”`;
+  const applicant = intake.applicant;
+  // Organisations are addressed as 贵单位, people as 您.
+  const you = applicant.type === 'natural-person' ? '您' : '贵单位';
+  const desc = `“${e(intake.description)}”`;
+  const receivedOn = ctx.receivedOn ? `于${chineseDate(ctx.receivedOn)}` : '';
+  const toApplicant = (blocks: string[]): Letter => ({
+    addressee: e(applicant.name),
+    address: e(applicant.address) + (applicant.postcode ? `（邮政编码：${e(applicant.postcode)}）` : ''),
+    external: false,
+    blocks,
+  });
+
   switch (details.kind) {
-    case 'receipt':
-      return {
-        addressee: applicant,
-        paragraphs: details.awaitingConfirmation || !ctx.receivedOn
-          ? [
-              p(`本机关已收到您（单位）以${CHANNELS[details.channel]}方式提交的政府信息公开申请，所需信息为“${e(intake.description)}”。`),
-              p(`依照${TIAOLI}第三十一条，本机关与您（单位）确认后，以确认之日为收到申请之日，并自该日起${details.replyWorkingDays}个工作日内予以答复。`),
-            ]
-          : [
-              p(`本机关于${chineseDate(ctx.receivedOn)}以${CHANNELS[details.channel]}方式收到${request}。`),
-              p(`依照${TIAOLI}第三十三条，本机关将不晚于${details.replyDue ? chineseDate(details.replyDue) : '法定期限届满之日'}予以答复。征求第三方和其他机关意见、中止办理及等待缴纳信息处理费所需时间不计算在答复期限内；需要延长答复期限的，本机关将另行书面告知。`),
-            ],
-      };
+    case 'receipt': {
+      const channel = CHANNELS[details.channel];
+      const confirmed = !details.awaitingConfirmation && ctx.receivedOn !== null;
+      const due = confirmed && details.replyDue
+        ? `自收到申请之日起${details.replyWorkingDays}个工作日内，即不晚于${chineseDate(details.replyDue)}答复${you}`
+        : `自收到申请之日起${details.replyWorkingDays}个工作日内答复${you}，具体答复期限以确认后登记的收到申请之日为准`;
+      const rows: Array<[string, string]> = [
+        ['申请人', e(applicant.name)],
+        ['申请人类型', APPLICANT_TYPES[applicant.type]],
+        ['身份证件', `${ID_DOCUMENT_TYPES[applicant.idType]}（${e(maskedId(applicant.idNumber))}）`],
+        ['提交方式', channel],
+        ['收到申请日期', confirmed ? chineseDate(ctx.receivedOn!) : '待确认'],
+        ['所需信息描述', e(intake.description)],
+        ...(intake.purpose ? [['用途', e(intake.purpose)] as [string, string]] : []),
+        ['信息提供形式', `${INFORMATION_FORMS[intake.form]}；获取方式：${DELIVERY_METHODS[intake.delivery]}`],
+        ['减免费用申请', intake.feeWaiverRequested ? `已申请${intake.feeWaiverReason ? `（${e(intake.feeWaiverReason)}）` : ''}` : '未申请'],
+      ];
+      return toApplicant([
+        confirmed
+          ? p(`本机关于${chineseDate(ctx.receivedOn!)}以${channel}方式收到${you}提交的政府信息公开申请，所需信息为${desc}，现予登记。`)
+          : p(`本机关已收到${you}以${channel}方式提交的政府信息公开申请，所需信息为${desc}。按照${TIAOLI}第三十一条规定，本机关将与${you}确认收到申请的日期，以确认之日为收到申请之日。`),
+        `<table class="info"><tbody>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>`,
+        p(`按照${TIAOLI}第三十三条规定，本机关将${due}。`),
+        p('征求第三方或者其他机关意见所需时间、中止办理期间以及申请人缴纳信息处理费的期间，不计算在答复期限内；申请需要补正的，答复期限自本机关收到补正后的申请之日起计算；需要延长答复期限的，本机关将另行书面告知。'),
+      ]);
+    }
     case 'correction':
-      return {
-        addressee: applicant,
-        paragraphs: [
-          p(`本机关于${ctx.receivedOn ? chineseDate(ctx.receivedOn) : ''}收到${request}。经审查，申请内容不明确，依照${TIAOLI}第三十条，请您（单位）对下列事项作出补正：`),
-          `<ol>${details.items.map((item) => `<li>${e(item)}</li>`).join('')}</ol>`,
-          p(`请于${details.periodWorkingDays}个工作日内，即${chineseDate(details.correctBy)}前提交补正材料。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。`),
-        ],
-      };
+      return toApplicant([
+        p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。经审查，该申请内容不明确。按照${TIAOLI}第三十条规定，现一次性告知${you}对下列事项作出补正：`),
+        `<ol class="items">${details.items.map((item) => `<li>${e(item)}</li>`).join('')}</ol>`,
+        p(`请${you}自收到本告知书之日起${details.periodWorkingDays}个工作日内，即不晚于${chineseDate(details.correctBy)}，向本机关提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。`),
+        p(`${you}无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。`),
+      ]);
     case 'extension':
-      return {
-        addressee: applicant,
-        paragraphs: [
-          p(`本机关于${ctx.receivedOn ? chineseDate(ctx.receivedOn) : ''}收到${request}。因${e(details.reason)}，本机关不能在法定期限内作出答复。`),
-          p(`依照${TIAOLI}第三十三条第二款，经政府信息公开工作机构负责人同意，答复期限延长${details.workingDays}个工作日，由原定的${chineseDate(details.originalDue)}延长至${chineseDate(details.newDue)}。`),
-        ],
-      };
+      return toApplicant([
+        p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。因${e(details.reason)}，本机关不能在原定期限内作出答复。`),
+        p(`按照${TIAOLI}第三十三条第二款规定，经本机关政府信息公开工作机构负责人同意，答复期限延长${details.workingDays}个工作日：原答复期限为${chineseDate(details.originalDue)}，延长后的答复期限为${chineseDate(details.newDue)}。本机关将不晚于${chineseDate(details.newDue)}答复${you}。`),
+      ]);
     case 'third-party':
       return {
         addressee: e(details.party),
-        paragraphs: [
-          p(`本机关收到一件政府信息公开申请，所申请公开的“${e(intake.description)}”可能涉及贵方合法权益。`),
-          p(`依照${TIAOLI}第三十二条，现征求贵方意见。请于收到本函之日起${details.workingDays}个工作日内，即${chineseDate(details.answerBy)}前书面提出意见。逾期未提出意见的，由本机关依照条例规定决定是否公开。`),
-          ...(details.address ? [p(`送达地址：${e(details.address)}`)] : []),
+        ...(details.address ? { address: e(details.address) } : {}),
+        external: true,
+        blocks: [
+          p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}。经审查，公开该政府信息可能损害贵方合法权益。`),
+          p(`按照${TIAOLI}第三十二条规定，现书面征求贵方意见。请贵方自收到本函之日起${details.workingDays}个工作日内，即不晚于${chineseDate(details.answerBy)}，书面提出是否同意公开的意见及理由，复函请注明案件编号。`),
+          p('贵方不同意公开且有合理理由的，本机关不予公开；本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知贵方。贵方逾期未提出意见的，由本机关依照条例规定决定是否公开。'),
         ],
       };
     case 'other-agency':
       return {
         addressee: e(details.party),
-        paragraphs: [
-          p(`本机关收到一件政府信息公开申请，所申请公开的“${e(intake.description)}”系与贵机关共同制作。`),
-          p(`依照${TIAOLI}第三十四条，现征求贵机关意见。请于收到本函之日起${details.workingDays}个工作日内，即${chineseDate(details.answerBy)}前提出意见；逾期未提出意见的视为同意公开。`),
+        external: true,
+        blocks: [
+          p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}。经查，该政府信息由本机关与贵机关共同制作。`),
+          p(`按照${TIAOLI}第三十四条规定，现征求贵机关意见。请贵机关自收到本函之日起${details.workingDays}个工作日内，即不晚于${chineseDate(details.answerBy)}，书面提出是否同意公开的意见，复函请注明案件编号。逾期未提出意见的视为同意公开。`),
         ],
       };
     case 'suspension':
-      return {
-        addressee: applicant,
-        paragraphs: [
-          p(`本机关正在办理${request}。因${e(details.reason)}，自${chineseDate(details.since)}起中止办理，中止期间不计算在答复期限内。`),
-          p('中止事由消除后，本机关将恢复办理并书面告知您（单位）。'),
-        ],
-      };
+      return toApplicant([
+        p(`本机关在办理${you}申请公开${desc}的政府信息公开申请过程中，因${e(details.reason)}，自${chineseDate(details.since)}起中止办理。`),
+        p(`中止办理期间不计算在答复期限内。中止事由消除后，本机关将恢复办理并书面告知${you}。`),
+      ]);
     case 'resumption':
-      return {
-        addressee: applicant,
-        paragraphs: [
-          p(`${request}的中止事由已经消除，本机关自${chineseDate(details.resumedOn)}起恢复办理。`),
-          p(details.newDue ? `本机关将不晚于${chineseDate(details.newDue)}予以答复。` : '本机关将在剩余答复期限内予以答复。'),
-        ],
-      };
+      return toApplicant([
+        p(`${you}申请公开${desc}的政府信息公开申请，中止办理的事由已经消除，本机关自${chineseDate(details.resumedOn)}起恢复办理。`),
+        p(
+          `中止前已经过的期限继续计算，剩余答复期限自恢复办理之日的次日起接续计算，` +
+            (details.newDue ? `本机关将不晚于${chineseDate(details.newDue)}答复${you}。` : `本机关将在剩余答复期限内答复${you}。`),
+        ),
+      ]);
     case 'fee': {
-      const rows = details.computation.lines
-        .map((l) => `<tr><td>${e(l.band)}</td><td>${l.units}</td><td>${l.unitPrice}</td><td>${l.amount}</td></tr>`)
+      const { computation } = details;
+      const unit = computation.basis === 'by-count' ? '件' : '页';
+      // The computation names its article, e.g. '国办函〔2020〕109号 第四条': cite the rules once.
+      const article = computation.citation.replace(/^国办函〔2020〕109号\s*/, '');
+      const rows = computation.lines
+        .map((l) => `<tr><td>${e(l.band)}</td><td>${l.units}</td><td>${yuan(l.unitPrice)}</td><td>${yuan(l.amount)}</td></tr>`)
         .join('');
-      return {
-        addressee: applicant,
-        paragraphs: [
-          p(`本机关正在办理${request}。依照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）${e(details.computation.citation.replace('国办函〔2020〕109号 ', ''))}，本申请应缴纳信息处理费如下：`),
-          `<table><thead><tr><th>计费档次</th><th>数量</th><th>单价（元）</th><th>金额（元）</th></tr></thead><tbody>${rows}</tbody><tfoot><tr><td colspan="3">合计</td><td>${details.computation.total}</td></tr></tfoot></table>`,
-          p(`请于收到本通知次日起${details.workingDays}个工作日内，即${chineseDate(details.payBy)}前缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。缴费期间不计算在答复期限内。`),
-        ],
-      };
+      return toApplicant([
+        p(`本机关正在办理${you}申请公开${desc}的政府信息公开申请。按照${FEE_RULES}${e(article)}规定（${computation.basis === 'by-count' ? '按件计收' : '按量计收'}），该申请应缴纳信息处理费如下：`),
+        `<table class="fees"><thead><tr><th>计费档次</th><th>数量（${unit}）</th><th>单价（元）</th><th>金额（元）</th></tr></thead>` +
+          `<tbody>${rows}</tbody><tfoot><tr><th colspan="3">合计</th><td>${yuan(computation.total)}</td></tr></tfoot></table>`,
+        p(`请${you}自收到本通知之日起${details.workingDays}个工作日内，即不晚于${chineseDate(details.payBy)}，按本机关指定的方式缴纳信息处理费人民币${yuan(computation.total)}元。自本机关发出收费通知之日起至收到缴费之日止的期间，不计算在答复期限内。`),
+        p(`${you}逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。`),
+      ]);
     }
     case 'reply': {
       const { decision } = details;
       const outcome = OUTCOMES[decision.outcome];
-      return {
-        addressee: applicant,
-        paragraphs: [
-          p(`本机关于${ctx.receivedOn ? chineseDate(ctx.receivedOn) : ''}收到${request}。经审查，现答复如下：`),
-          p(`办理结果：<strong>${e(OUTCOME_GROUPS[outcome.group])}</strong>${outcome.group === decision.outcome ? '' : `（${e(outcome.label)}）`}。`),
-          ...(decision.section36 ? [p(e(SECTION_36_REPLIES[decision.section36]) + '。')] : []),
-          ...(decision.referral ? [p(e(decision.referral))] : []),
-          p(`理由：${e(decision.reasons)}`),
-          p(`依据：${e(decision.legalBasis)}`),
-          p(REMEDIES),
-        ],
-      };
+      const group = OUTCOME_GROUPS[outcome.group];
+      // Row labels that only repeat the group (予以公开, 部分公开 with its counting note, 其他) add nothing for the applicant.
+      const result = outcome.label.startsWith(group) || group.startsWith(outcome.label) ? group : `${group}（${outcome.label}）`;
+      const blocks = [
+        p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。经审查，现答复如下：`),
+        p(`办理结果：<strong>${e(result)}</strong>。`),
+      ];
+      if (decision.section36) {
+        const item = decision.section36 === 'already-public' ? '（一）' : '（五）';
+        blocks.push(p(`按照${TIAOLI}第三十六条第${item}项“${e(SECTION_36_REPLIES[decision.section36])}”的规定，${decision.referral ? `现告知如下：${e(decision.referral)}` : '特此告知。'}`));
+      } else if (decision.referral) {
+        blocks.push(p(`说明：${e(decision.referral)}`));
+      }
+      blocks.push(p(`理由：${e(decision.reasons)}`), p(`依据：${e(decision.legalBasis)}`));
+      if (!decision.section36 && (outcome.group === 'disclosed' || outcome.group === 'partially-disclosed')) {
+        blocks.push(
+          p(
+            (outcome.group === 'partially-disclosed' ? `按照${TIAOLI}第三十七条规定，本机关对不应当公开的内容作区分处理后，提供可以公开的内容。` : '') +
+              `本机关将以${INFORMATION_FORMS[intake.form]}形式、通过${DELIVERY_METHODS[intake.delivery]}方式向${you}提供相关政府信息。`,
+          ),
+        );
+      }
+      blocks.push(p(REMEDIES));
+      return toApplicant(blocks);
     }
   }
 }
 
 const STYLE = `
-@page { size: A4; margin: 25mm 25mm 25mm 28mm; }
-body { font-family: "FangSong", "STFangsong", "SimSun", "Songti SC", serif; font-size: 16pt; line-height: 1.8; color: #000; max-width: 160mm; margin: 0 auto; }
-h1 { text-align: center; font-size: 22pt; font-weight: bold; margin: 0 0 6pt; letter-spacing: 2pt; }
-.doc-no { text-align: right; margin: 0 0 18pt; }
-.case { font-size: 12pt; color: #333; }
-p { text-indent: 2em; margin: 0 0 8pt; }
-p.addressee { text-indent: 0; }
-table { border-collapse: collapse; width: 100%; margin: 6pt 0 10pt; font-size: 13pt; }
-th, td { border: 1px solid #000; padding: 3pt 6pt; text-align: center; }
-.sign { text-align: right; margin-top: 36pt; }
+@page { size: A4; margin: 25mm; }
+* { box-sizing: border-box; }
+body { font-family: "FangSong", "STFangsong", "FangSong_GB2312", "SimSun", "Songti SC", serif; font-size: 16pt; line-height: 1.75; color: #000; margin: 0; }
+@media screen { body { max-width: 210mm; margin: 0 auto; padding: 25mm; } }
+h1 { text-align: center; font-size: 22pt; font-weight: bold; letter-spacing: 1pt; margin: 0 0 8pt; }
+.doc-no { text-align: right; text-indent: 0; margin: 0 0 20pt; }
+p { text-indent: 2em; margin: 0 0 6pt; text-align: justify; }
+p.addressee, p.ref, p.address { text-indent: 0; }
+p.ref, p.address { font-size: 12pt; }
+ol.items { margin: 0 0 8pt 2em; padding-left: 1.5em; }
+table { border-collapse: collapse; width: 100%; margin: 6pt 0 10pt; font-size: 13pt; page-break-inside: avoid; }
+th, td { border: 1px solid #000; padding: 3pt 6pt; }
+table.info th { width: 8em; text-align: center; font-weight: normal; }
+table.fees th, table.fees td { text-align: center; }
+.sign { margin: 36pt 0 0 auto; width: max-content; text-align: center; page-break-inside: avoid; }
 .sign p { text-indent: 0; margin: 0; }
-.convention { font-size: 11pt; color: #333; text-indent: 0; margin-top: 24pt; border-top: 1px solid #999; padding-top: 6pt; }
+.convention { font-size: 11pt; text-indent: 0; margin-top: 24pt; padding-top: 6pt; border-top: 1px solid #000; }
 `;
 
 export function renderNotice(ctx: NoticeContext): { kind: NoticeKind; title: string; html: string } {
-  const title = NOTICE_KINDS[ctx.details.kind];
-  const { addressee, paragraphs } = body(ctx);
+  const kind = ctx.details.kind;
+  const title = NOTICE_KINDS[kind];
+  const { addressee, address, external, blocks } = letter(ctx);
+  const ref = external
+    ? `案件编号：${e(ctx.caseNo)}`
+    : `案件编号：${e(ctx.caseNo)}&emsp;查询码：${e(ctx.queryCode)}（可凭查询码查询办理进度）`;
   const html = `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>${e(title)} ${e(ctx.docNo)}</title>
+<title>${e(title)}（${e(ctx.docNo)}）</title>
 <style>${STYLE}</style>
 </head>
-<body>
+<body class="notice notice-${kind}">
 <h1>${e(title)}</h1>
-<div class="doc-no">${e(ctx.docNo)}</div>
+<p class="doc-no">${e(ctx.docNo)}</p>
 <p class="addressee">${addressee}：</p>
-${paragraphs.join('\n')}
-<p class="case">案件编号：${e(ctx.caseNo)}&emsp;查询码：${e(ctx.queryCode)}</p>
-<div class="sign"><p>${e(ctx.agencyName)}</p><p>${chineseDate(ctx.issuedOn)}</p></div>
-<p class="convention">${COUNTING_CONVENTION}</p>
+${blocks.join('\n')}
+<p class="ref">${ref}</p>
+${address ? `<p class="address">送达地址：${address}</p>\n` : ''}<div class="sign"><p>${e(ctx.agencyName)}</p><p>${chineseDate(ctx.issuedOn)}</p></div>
+<p class="convention">注：${COUNTING_CONVENTION}</p>
 </body>
 </html>
 `;
-  return { kind: ctx.details.kind, title, html };
+  return { kind, title, html };
 }
