@@ -3,20 +3,20 @@
 // within 3 WD, department answer within 10 WD), faster publication (5 WD, changes 10 WD),
 // pre-disclosure of major decisions for at most 7 WD and the citizen-message clocks.
 import type { RuleProfileInput } from '../schema';
+import {
+  BORROWED_PUBLIC_OPINION,
+  NATIONAL_FEE_PAYMENT,
+  NATIONAL_OTHER_AGENCY_CONSULTATION,
+  NATIONAL_THIRD_PARTY_CONSULTATION,
+  SEED_001_SECRECY_ESCALATION,
+  SEED_003_DISPUTES,
+} from './shared';
 
-const TIAOLI = '中华人民共和国政府信息公开条例（2019年修订）';
-const FEE_RULES = '政府信息公开信息处理费管理办法（国办函〔2020〕109号）';
 const APPLICATION = '毕节市文化广电旅游局政府信息依申请公开制度';
 const DISCLOSURE = '毕节市文化广电旅游局政府信息公开工作制度';
 const INTERPRETATION = '市文化广电旅游局政府信息公开政策解读制度';
 const PRE_DISCLOSURE = '毕节市文化广电旅游局重大行政决策事项预公开制度';
 const MESSAGES = '毕节市文化广电旅游局政民互动制度';
-const HUADIAN_SECRECY = '桦甸市政府信息公开保密审查办法';
-const HUADIAN_SECRECY_QUOTE =
-  '上级行政机关或同级保密工作部门应当在10个工作日内做出答复。如需延长答复期限的,应及时告知申请机关,但延长答复期限最长不得超过7个工作日';
-const HUADIAN_OPINION = '桦甸市社会舆情收集、分析、研判、处置和回应机制实施办法（暂行）';
-const LVLIANG_OPINION = '政務輿情回應制度';
-const HUANGYAN_DISPUTES = '黄岩区人民政府办公室政府信息依申请公开行政争议处置工作流程';
 
 export const bijie004: RuleProfileInput = {
   id: 'bijie-004',
@@ -61,39 +61,10 @@ export const bijie004: RuleProfileInput = {
         quote: '自收到申请之日起7个工作日内一次性书面告知申请人进行补正',
       },
     },
-    thirdPartyConsultation: {
-      workingDays: 15,
-      citation: {
-        source: TIAOLI,
-        article: '第三十二条',
-        quote: '第三方应当自收到征求意见书之日起15个工作日内提出意见',
-      },
-    },
-    otherAgencyConsultation: {
-      workingDays: 15,
-      citation: {
-        source: TIAOLI,
-        article: '第三十四条',
-        quote: '被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见',
-      },
-    },
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
-    feePayment: {
-      workingDays: 20,
-      citation: {
-        source: FEE_RULES,
-        article: '第七条',
-      },
-    },
+    thirdPartyConsultation: NATIONAL_THIRD_PARTY_CONSULTATION,
+    otherAgencyConsultation: NATIONAL_OTHER_AGENCY_CONSULTATION,
+    secrecyEscalation: SEED_001_SECRECY_ESCALATION,
+    feePayment: NATIONAL_FEE_PAYMENT,
     internalSteps: [
       {
         step: 'transfer-to-department',
@@ -148,16 +119,7 @@ export const bijie004: RuleProfileInput = {
         quote: '应于文件公开之日起3个工作日内,将解读材料提交办公室在本部门网站发布',
       },
     },
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
+    secrecyEscalation: SEED_001_SECRECY_ESCALATION,
     preDisclosureMaximum: {
       workingDays: 7,
       citation: {
@@ -168,84 +130,7 @@ export const bijie004: RuleProfileInput = {
       },
     },
   },
-  publicOpinion: {
-    report: {
-      特别重大: {
-        minutes: 30,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '特别重大突发事件,要在半小时内报送',
-        },
-      },
-      重大: {
-        minutes: 60,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生重大突发事件,要在1小时内报送',
-        },
-      },
-      较大: {
-        minutes: 120,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生较大突发事件,要在2小时内报送',
-        },
-      },
-      一般: {
-        minutes: 180,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生一般突发事件,要在3小时内报送',
-        },
-      },
-    },
-    response: {
-      特别重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      较大: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-      一般: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-    },
-  },
+  publicOpinion: BORROWED_PUBLIC_OPINION,
   citizenMessages: {
     limits: [
       {
@@ -303,26 +188,7 @@ export const bijie004: RuleProfileInput = {
       },
     ],
   },
-  disputes: {
-    defenceDraft: {
-      workingDays: 10,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '一',
-        quote: '应于10个工作日内会同区复议局拟定答辩状',
-      },
-    },
-    departmentEvidence: {
-      workingDays: 5,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '二',
-        quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
-      },
-    },
-  },
+  disputes: SEED_003_DISPUTES,
   notes: [
     '依申请公开制度第三条：办公室3个工作日内转交业务科室；业务科室“自收到申请的10个工作日”提供答复内容，原文未写明自哪一方收到申请起算，按局办公室收到申请之日起算（较严格的读法）。',
     '延期须经“局分管相关业务工作的领导同意”，不是条例第三十三条所说的政府信息公开工作机构负责人；审批人差异本结构无法表达。',

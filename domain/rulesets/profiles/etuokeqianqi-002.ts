@@ -3,16 +3,18 @@
 // decided the information is provided within 10 WD. The seed states no other clock, so the rest
 // falls back to national law or to the other seeds, as each note explains.
 import type { RuleProfileInput } from '../schema';
+import {
+  BORROWED_PUBLIC_OPINION,
+  NATIONAL_CORRECTION_NOTICE,
+  NATIONAL_DOCUMENT_RELEASE,
+  NATIONAL_FEE_PAYMENT,
+  NATIONAL_OTHER_AGENCY_CONSULTATION,
+  NATIONAL_THIRD_PARTY_CONSULTATION,
+  SEED_001_SECRECY_ESCALATION,
+  SEED_003_DISPUTES,
+} from './shared';
 
-const TIAOLI = '中华人民共和国政府信息公开条例（2019年修订）';
-const FEE_RULES = '政府信息公开信息处理费管理办法（国办函〔2020〕109号）';
 const APPLICATION = '鄂托克前旗人民政府依申请公开制度';
-const HUADIAN_SECRECY = '桦甸市政府信息公开保密审查办法';
-const HUADIAN_SECRECY_QUOTE =
-  '上级行政机关或同级保密工作部门应当在10个工作日内做出答复。如需延长答复期限的,应及时告知申请机关,但延长答复期限最长不得超过7个工作日';
-const HUADIAN_OPINION = '桦甸市社会舆情收集、分析、研判、处置和回应机制实施办法（暂行）';
-const LVLIANG_OPINION = '政務輿情回應制度';
-const HUANGYAN_DISPUTES = '黄岩区人民政府办公室政府信息依申请公开行政争议处置工作流程';
 
 export const etuokeqianqi002: RuleProfileInput = {
   id: 'etuokeqianqi-002',
@@ -48,47 +50,11 @@ export const etuokeqianqi002: RuleProfileInput = {
         quote: '延长期限最长不超过15个工作日',
       },
     },
-    correctionNotice: {
-      workingDays: 7,
-      citation: {
-        source: TIAOLI,
-        article: '第三十条',
-        quote: '自收到申请之日起7个工作日内一次性告知申请人作出补正',
-      },
-    },
-    thirdPartyConsultation: {
-      workingDays: 15,
-      citation: {
-        source: TIAOLI,
-        article: '第三十二条',
-        quote: '第三方应当自收到征求意见书之日起15个工作日内提出意见',
-      },
-    },
-    otherAgencyConsultation: {
-      workingDays: 15,
-      citation: {
-        source: TIAOLI,
-        article: '第三十四条',
-        quote: '被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见',
-      },
-    },
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
-    feePayment: {
-      workingDays: 20,
-      citation: {
-        source: FEE_RULES,
-        article: '第七条',
-      },
-    },
+    correctionNotice: NATIONAL_CORRECTION_NOTICE,
+    thirdPartyConsultation: NATIONAL_THIRD_PARTY_CONSULTATION,
+    otherAgencyConsultation: NATIONAL_OTHER_AGENCY_CONSULTATION,
+    secrecyEscalation: SEED_001_SECRECY_ESCALATION,
+    feePayment: NATIONAL_FEE_PAYMENT,
     provideAfterDecision: {
       workingDays: 10,
       citation: {
@@ -99,135 +65,9 @@ export const etuokeqianqi002: RuleProfileInput = {
       },
     },
   },
-  documentRelease: {
-    publication: [
-      {
-        channel: 'portal',
-        workingDays: 20,
-        citation: {
-          source: TIAOLI,
-          article: '第二十六条',
-          quote: '应当自该政府信息形成或者变更之日起20个工作日内及时公开',
-        },
-      },
-    ],
-    changes: {
-      workingDays: 20,
-      citation: {
-        source: TIAOLI,
-        article: '第二十六条',
-        quote: '应当自该政府信息形成或者变更之日起20个工作日内及时公开',
-      },
-    },
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
-  },
-  publicOpinion: {
-    report: {
-      特别重大: {
-        minutes: 30,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '特别重大突发事件,要在半小时内报送',
-        },
-      },
-      重大: {
-        minutes: 60,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生重大突发事件,要在1小时内报送',
-        },
-      },
-      较大: {
-        minutes: 120,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生较大突发事件,要在2小时内报送',
-        },
-      },
-      一般: {
-        minutes: 180,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生一般突发事件,要在3小时内报送',
-        },
-      },
-    },
-    response: {
-      特别重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      较大: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-      一般: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-    },
-  },
-  disputes: {
-    defenceDraft: {
-      workingDays: 10,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '一',
-        quote: '应于10个工作日内会同区复议局拟定答辩状',
-      },
-    },
-    departmentEvidence: {
-      workingDays: 5,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '二',
-        quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
-      },
-    },
-  },
+  documentRelease: NATIONAL_DOCUMENT_RELEASE,
+  publicOpinion: BORROWED_PUBLIC_OPINION,
+  disputes: SEED_003_DISPUTES,
   notes: [
     '旧制度（2008年条例）：第二条“15个工作日内决定是否公开”，第四条延长最长15个工作日，经政府机关信息公开专门机构负责人同意。',
     '第二条：决定公开的，在申请人办理申请手续后当场公开；不能当场公开的，办理手续后10个工作日内公开（provideAfterDecision）。该期限自“办理手续”之日起算，不是自作出决定之日起算。',

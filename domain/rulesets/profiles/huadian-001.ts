@@ -3,20 +3,22 @@
 // secrecy-escalation clock (10 + 7 WD), the public-opinion report clocks, reading-room deposit
 // (20 WD), policy interpretation (3 WD) and the twice-yearly 不予公开 register.
 import type { RuleProfileInput } from '../schema';
+import {
+  HUADIAN_OPINION,
+  HUADIAN_SECRECY,
+  HUADIAN_SECRECY_QUOTE,
+  NATIONAL_CORRECTION_NOTICE,
+  NATIONAL_FEE_PAYMENT,
+  NATIONAL_OTHER_AGENCY_CONSULTATION,
+  SEED_000_RESPONSE_CLOCKS,
+  SEED_003_DISPUTES,
+} from './shared';
 
-const TIAOLI = '中华人民共和国政府信息公开条例（2019年修订）';
-const FEE_RULES = '政府信息公开信息处理费管理办法（国办函〔2020〕109号）';
 const APPLICATION = '桦甸市政府信息依申请公开工作办法';
-const SECRECY = '桦甸市政府信息公开保密审查办法';
-const SECRECY_QUOTE =
-  '上级行政机关或同级保密工作部门应当在10个工作日内做出答复。如需延长答复期限的,应及时告知申请机关,但延长答复期限最长不得超过7个工作日';
 const DEPOSIT = '桦甸市政府公开信息送交办法';
 const WORK_RULES = '桦甸市主动公开和依申请公开政府信息工作规则';
 const REGISTER = '桦甸市不予公开政府信息报备制度';
 const INTERPRETATION = '桦甸市政策解读工作制度';
-const OPINION = '桦甸市社会舆情收集、分析、研判、处置和回应机制实施办法（暂行）';
-const LVLIANG_OPINION = '政務輿情回應制度';
-const HUANGYAN_DISPUTES = '黄岩区人民政府办公室政府信息依申请公开行政争议处置工作流程';
 
 export const huadian001: RuleProfileInput = {
   id: 'huadian-001',
@@ -52,14 +54,7 @@ export const huadian001: RuleProfileInput = {
         quote: '延长期限最长不得超过15个工作日',
       },
     },
-    correctionNotice: {
-      workingDays: 7,
-      citation: {
-        source: TIAOLI,
-        article: '第三十条',
-        quote: '自收到申请之日起7个工作日内一次性告知申请人作出补正',
-      },
-    },
+    correctionNotice: NATIONAL_CORRECTION_NOTICE,
     thirdPartyConsultation: {
       workingDays: 15,
       citation: {
@@ -69,31 +64,18 @@ export const huadian001: RuleProfileInput = {
         quote: '第三方在15个工作日内未作答复的,视作同意公开',
       },
     },
-    otherAgencyConsultation: {
-      workingDays: 15,
-      citation: {
-        source: TIAOLI,
-        article: '第三十四条',
-        quote: '被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见',
-      },
-    },
+    otherAgencyConsultation: NATIONAL_OTHER_AGENCY_CONSULTATION,
     secrecyEscalation: {
       workingDays: 10,
       extensionWorkingDays: 7,
       citation: {
-        source: SECRECY,
+        source: HUADIAN_SECRECY,
         seed: '001',
         article: '五（四）',
-        quote: SECRECY_QUOTE,
+        quote: HUADIAN_SECRECY_QUOTE,
       },
     },
-    feePayment: {
-      workingDays: 20,
-      citation: {
-        source: FEE_RULES,
-        article: '第七条',
-      },
-    },
+    feePayment: NATIONAL_FEE_PAYMENT,
   },
   documentRelease: {
     publication: [
@@ -139,10 +121,10 @@ export const huadian001: RuleProfileInput = {
       workingDays: 10,
       extensionWorkingDays: 7,
       citation: {
-        source: SECRECY,
+        source: HUADIAN_SECRECY,
         seed: '001',
         article: '五（四）',
-        quote: SECRECY_QUOTE,
+        quote: HUADIAN_SECRECY_QUOTE,
       },
     },
     nonDisclosureRegisterDue: ['03-31', '12-31'],
@@ -158,7 +140,7 @@ export const huadian001: RuleProfileInput = {
       特别重大: {
         minutes: 30,
         citation: {
-          source: OPINION,
+          source: HUADIAN_OPINION,
           seed: '001',
           article: '一（二）',
           quote: '特别重大突发事件,要在半小时内报送',
@@ -167,7 +149,7 @@ export const huadian001: RuleProfileInput = {
       重大: {
         minutes: 60,
         citation: {
-          source: OPINION,
+          source: HUADIAN_OPINION,
           seed: '001',
           article: '一（二）',
           quote: '发生重大突发事件,要在1小时内报送',
@@ -176,7 +158,7 @@ export const huadian001: RuleProfileInput = {
       较大: {
         minutes: 120,
         citation: {
-          source: OPINION,
+          source: HUADIAN_OPINION,
           seed: '001',
           article: '一（二）',
           quote: '发生较大突发事件,要在2小时内报送',
@@ -185,72 +167,16 @@ export const huadian001: RuleProfileInput = {
       一般: {
         minutes: 180,
         citation: {
-          source: OPINION,
+          source: HUADIAN_OPINION,
           seed: '001',
           article: '一（二）',
           quote: '发生一般突发事件,要在3小时内报送',
         },
       },
     },
-    response: {
-      特别重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      较大: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-      一般: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-    },
+    response: SEED_000_RESPONSE_CLOCKS,
   },
-  disputes: {
-    defenceDraft: {
-      workingDays: 10,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '一',
-        quote: '应于10个工作日内会同区复议局拟定答辩状',
-      },
-    },
-    departmentEvidence: {
-      workingDays: 5,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '二',
-        quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
-      },
-    },
-  },
+  disputes: SEED_003_DISPUTES,
   notes: [
     '旧制度（2008年条例）：答复15个工作日自“申请人登记之日”起算（依申请公开工作办法第十条；工作规则三（二）7同为“自登记之日起15个工作日”），本结构只记天数，起算点按受理登记日处理。',
     '第三方征求意见：第三方15个工作日内未答复的“视作同意公开”（第六条），与2019年条例“由行政机关依法决定”不同；本结构只能表达天数，逾期后果需在流程中按本规则处理。',

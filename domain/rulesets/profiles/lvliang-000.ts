@@ -3,18 +3,18 @@
 // adds the November self-check of 不予公開 / 依申請公開 information and the 24 h / 48 h
 // public-opinion response clocks that the other profiles borrow.
 import type { RuleProfileInput } from '../schema';
+import {
+  LVLIANG_OPINION,
+  NATIONAL_FEE_PAYMENT,
+  NATIONAL_OTHER_AGENCY_CONSULTATION,
+  SEED_001_REPORT_CLOCKS,
+  SEED_001_SECRECY_ESCALATION,
+  SEED_003_DISPUTES,
+} from './shared';
 
-const TIAOLI = '中华人民共和国政府信息公开条例（2019年修订）';
-const FEE_RULES = '政府信息公开信息处理费管理办法（国办函〔2020〕109号）';
 const APPLICATION = '政府信息依申請公開制度';
 const PROACTIVE = '政府信息主動公開制度';
 const DYNAMIC = '政府信息管理動態調整制度';
-const OPINION = '政務輿情回應制度';
-const HUADIAN_SECRECY = '桦甸市政府信息公开保密审查办法';
-const HUADIAN_SECRECY_QUOTE =
-  '上级行政机关或同级保密工作部门应当在10个工作日内做出答复。如需延长答复期限的,应及时告知申请机关,但延长答复期限最长不得超过7个工作日';
-const HUADIAN_OPINION = '桦甸市社会舆情收集、分析、研判、处置和回应机制实施办法（暂行）';
-const HUANGYAN_DISPUTES = '黄岩区人民政府办公室政府信息依申请公开行政争议处置工作流程';
 
 export const lvliang000: RuleProfileInput = {
   id: 'lvliang-000',
@@ -68,31 +68,9 @@ export const lvliang000: RuleProfileInput = {
         quote: '第三方應當自收到征求意見書之日起15個工作日內提出意見',
       },
     },
-    otherAgencyConsultation: {
-      workingDays: 15,
-      citation: {
-        source: TIAOLI,
-        article: '第三十四条',
-        quote: '被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见',
-      },
-    },
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
-    feePayment: {
-      workingDays: 20,
-      citation: {
-        source: FEE_RULES,
-        article: '第七条',
-      },
-    },
+    otherAgencyConsultation: NATIONAL_OTHER_AGENCY_CONSULTATION,
+    secrecyEscalation: SEED_001_SECRECY_ESCALATION,
+    feePayment: NATIONAL_FEE_PAYMENT,
   },
   documentRelease: {
     publication: [
@@ -116,16 +94,7 @@ export const lvliang000: RuleProfileInput = {
         quote: '應當自該政府信息形成或者變更之日起20個工作日內及時公開',
       },
     },
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
+    secrecyEscalation: SEED_001_SECRECY_ESCALATION,
     selfCheckMonth: 11,
     selfCheckCitation: {
       source: DYNAMIC,
@@ -135,49 +104,12 @@ export const lvliang000: RuleProfileInput = {
     },
   },
   publicOpinion: {
-    report: {
-      特别重大: {
-        minutes: 30,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '特别重大突发事件,要在半小时内报送',
-        },
-      },
-      重大: {
-        minutes: 60,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生重大突发事件,要在1小时内报送',
-        },
-      },
-      较大: {
-        minutes: 120,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生较大突发事件,要在2小时内报送',
-        },
-      },
-      一般: {
-        minutes: 180,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生一般突发事件,要在3小时内报送',
-        },
-      },
-    },
+    report: SEED_001_REPORT_CLOCKS,
     response: {
       特别重大: {
         minutes: 1440,
         citation: {
-          source: OPINION,
+          source: LVLIANG_OPINION,
           seed: '000',
           article: '第四條',
           quote: '最遲應在24小時內舉行新聞發布會',
@@ -186,7 +118,7 @@ export const lvliang000: RuleProfileInput = {
       重大: {
         minutes: 1440,
         citation: {
-          source: OPINION,
+          source: LVLIANG_OPINION,
           seed: '000',
           article: '第四條',
           quote: '最遲應在24小時內舉行新聞發布會',
@@ -195,7 +127,7 @@ export const lvliang000: RuleProfileInput = {
       较大: {
         minutes: 2880,
         citation: {
-          source: OPINION,
+          source: LVLIANG_OPINION,
           seed: '000',
           article: '第四條',
           quote: '對其他政務輿情應在48小時內予以回應',
@@ -204,7 +136,7 @@ export const lvliang000: RuleProfileInput = {
       一般: {
         minutes: 2880,
         citation: {
-          source: OPINION,
+          source: LVLIANG_OPINION,
           seed: '000',
           article: '第四條',
           quote: '對其他政務輿情應在48小時內予以回應',
@@ -212,26 +144,7 @@ export const lvliang000: RuleProfileInput = {
       },
     },
   },
-  disputes: {
-    defenceDraft: {
-      workingDays: 10,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '一',
-        quote: '应于10个工作日内会同区复议局拟定答辩状',
-      },
-    },
-    departmentEvidence: {
-      workingDays: 5,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '二',
-        quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
-      },
-    },
-  },
+  disputes: SEED_003_DISPUTES,
   notes: [
     '答复、延期、补正、第三方征求意见的期限与《依申請公開政府信息具體流程》三、1–3 一致，引用制度条文。',
     '本局制度只规定征求其他机关意见的时间不计入答复期限（第十一條第二款），未规定其他机关的答复期限：沿用条例第三十四条15个工作日。',
