@@ -5,6 +5,7 @@ import { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
 import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import { createApplicationActivities } from './application';
+import { createArchiveActivities } from './archive';
 import { createCalendarActivities } from './calendar';
 
 export interface ActivityDeps {
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCalendarActivities({ calendar, db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
     ...createApplicationActivities({ db: deps.db, calendar, agency }),
+    ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }
 

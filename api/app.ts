@@ -10,6 +10,7 @@ import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { RouteTable } from './route';
+import { adminHistoryRoutes } from './routes/admin-history';
 import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
 import { rulesetRoutes } from './routes/rulesets';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   calendarRoutes(routes, calendar, { temporal: deps.temporal, taskQueue });
   rulesetRoutes(routes);
   applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency: deps.agency ?? agencyFromEnv(process.env) });
+  adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -123,7 +123,20 @@ export interface CaseDocumentsTable {
   created_at: CreatedAt;
 }
 
+export interface WorkflowHistoriesTable {
+  workflow_id: string;
+  run_id: string;
+  workflow_type: string;
+  status: string;
+  closed_at: Date | null;
+  event_count: number;
+  history_gzip: Buffer;
+  sha256: string;
+  archived_at: CreatedAt;
+}
+
 export interface Database {
+  workflow_histories: WorkflowHistoriesTable;
   sequences: SequencesTable;
   applications: ApplicationsTable;
   case_events: CaseEventsTable;

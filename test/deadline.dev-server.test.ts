@@ -38,7 +38,7 @@ it('completes a deadline on time when signalled before it is due', async () => {
     namespace: TEST_NAMESPACE,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: database.db }),
+    activities: createActivities({ db: database.db, temporal: env.client }),
   });
   const workflowId = 'deadline-dev-server-1';
   const result = await worker.runUntil(async () => {

@@ -68,7 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create function refuse_event_rewrite() returns trigger language plpgsql as $$
     begin
-      raise exception 'case_events is append-only (% refused)', tg_op using errcode = 'insufficient_privilege';
+      raise exception '% is append-only (% refused)', tg_table_name, tg_op using errcode = 'insufficient_privilege';
     end $$`.execute(db);
   await sql`create trigger case_events_append_only before update or delete on case_events
     for each row execute function refuse_event_rewrite()`.execute(db);

@@ -1,0 +1,153 @@
+/**
+ * For 行政复议 / 行政诉讼: a workflow's history (from Temporal while retained, else from the
+ * PostgreSQL archive), a replay verdict with today's code, and a case's evidence bundle.
+ */
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { findArchivedHistory } from '../../db/repositories/histories';
+import type { Database } from '../../db/schema';
+import { archiveWorkflowHistory } from '../../workflows/archive';
+import { ApiError } from '../errors';
+import { buildEvidenceBundle, zipBundle } from '../evidence';
+import type { RouteTable } from '../route';
+
+type HistorySource = { source: 'temporal' | 'archive'; json: string; sha256?: string; archivedAt?: Date };
+
+/** Temporal first (it holds open and recent runs); the archive once retention has removed it. */
+export async function loadHistory(db: Kysely<Database>, temporal: Client, workflowId: string): Promise<HistorySource | null> {
+  try {
+    const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+    return { source: 'temporal', json: historyToJSON(history) };
+  } catch (error) {
+    // fetchHistory surfaces a missing execution as a raw gRPC NOT_FOUND (code 5), not WorkflowNotFoundError.
+    const notFound = error instanceof WorkflowNotFoundError || (error as { code?: number }).code === grpcStatus.NOT_FOUND;
+    if (!notFound) throw error;
+  }
+  const archived = await findArchivedHistory(db, workflowId);
+  return archived ? { source: 'archive', json: archived.json, sha256: archived.sha256, archivedAt: archived.archivedAt } : null;
+}
+
+const workflowIdParam = z.object({ workflowId: z.string().regex(/^[a-z]+-[0-9A-Za-z-]{1,100}$/, 'must be a workflow id such as application-2026-000123') });
+
+export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Database>; temporal: Client; taskQueue: string }): void {
+  const { db, temporal } = deps;
+  // Bundled once per process: replaying must not rebuild the workflow code for every request.
+  let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
+  const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: undefined }));
+
+  async function requireHistory(workflowId: string): Promise<HistorySource> {
+    const history = await loadHistory(db, temporal, workflowId);
+    if (!history) throw new ApiError(404, 'not_found', `no history for ${workflowId} in Temporal or in the archive`);
+    return history;
+  }
+
+  routes.add({
+    method: 'get',
+    path: '/api/admin/workflows/:workflowId/history',
+    summary: '工作流历史（保留期内取自 Temporal，其后取自数据库归档）',
+    tags: ['admin'],
+    roles: ['admin'],
+    params: workflowIdParam,
+    response: {
+      status: 200,
+      description: 'the history in proto3 JSON (as `temporal workflow show --output json`)',
+      schema: z.object({ workflowId: z.string(), source: z.enum(['temporal', 'archive']), sha256: z.string().optional(), eventCount: z.number(), history: z.unknown() }),
+    },
+    errors: { 404: 'neither Temporal nor the archive has it' },
+    handler: async ({ params }) => {
+      const history = await requireHistory(params.workflowId);
+      const parsed = JSON.parse(history.json) as { events?: unknown[] };
+      return { workflowId: params.workflowId, source: history.source, ...(history.sha256 ? { sha256: history.sha256 } : {}), eventCount: parsed.events?.length ?? 0, history: parsed };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/admin/workflows/:workflowId/archive',
+    summary: '将已结束工作流的完整历史归档到数据库（压缩，带 SHA-256）',
+    tags: ['admin'],
+    roles: ['admin'],
+    params: workflowIdParam,
+    response: { status: 202, description: 'the archiver workflow started (it waits for the close)', schema: z.object({ workflowId: z.string(), archiverWorkflowId: z.string() }) },
+    errors: { 404: 'no such workflow in Temporal' },
+    handler: async ({ params }) => {
+      let runId: string;
+      try {
+        runId = (await temporal.workflow.getHandle(params.workflowId).describe()).runId;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new ApiError(404, 'not_found', `${params.workflowId} is not in Temporal`);
+        throw error;
+      }
+      const archiverWorkflowId = `archive-${params.workflowId}-${runId}`;
+      await temporal.workflow.start(archiveWorkflowHistory, {
+        workflowId: archiverWorkflowId, taskQueue: deps.taskQueue, args: [{ workflowId: params.workflowId, runId }], workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return { workflowId: params.workflowId, archiverWorkflowId };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/admin/workflows/:workflowId/replay',
+    summary: '以当前代码重放工作流历史，判断能否完全复现',
+    tags: ['admin'],
+    roles: ['admin'],
+    params: workflowIdParam,
+    response: {
+      status: 200,
+      description: 'reproduces: true, or where today’s code diverges',
+      schema: z.object({ workflowId: z.string(), source: z.enum(['temporal', 'archive']), reproduces: z.boolean(), error: z.string().optional(), divergence: z.string().optional() }),
+    },
+    errors: { 404: 'neither Temporal nor the archive has it' },
+    handler: async ({ params }) => {
+      const history = await requireHistory(params.workflowId);
+      try {
+        const { code } = await workflowBundle();
+        await Worker.runReplayHistory({ workflowBundle: { code } }, historyFromJSON(JSON.parse(history.json)), params.workflowId);
+        return { workflowId: params.workflowId, source: history.source, reproduces: true };
+      } catch (error) {
+        const err = error as Error;
+        return { workflowId: params.workflowId, source: history.source, reproduces: false, error: err.name, divergence: err.message };
+      }
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/admin/applications/:caseNo/evidence',
+    summary: '案件证据材料：中文办理经过、文书、事件日志、工作流历史及 SHA-256 清单（HTML 或 zip）',
+    tags: ['admin'],
+    roles: ['admin'],
+    params: z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') }),
+    query: z.object({ format: z.enum(['html', 'zip', 'json']).default('html') }),
+    response: { status: 200, description: 'text/html, application/zip, or the manifest as JSON', schema: z.unknown() },
+    errors: { 404: 'no such case' },
+    handler: async ({ params, query, res }) => {
+      const workflowId = `application-${params.caseNo}`;
+      const history = await loadHistory(db, temporal, workflowId);
+      const bundle = await buildEvidenceBundle(db, params.caseNo, history ?? { source: 'archive', json: '{"events":[]}' });
+      if (!bundle) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
+      res.setHeader('X-Manifest-SHA256', bundle.manifestSha256);
+      if (query.format === 'zip') {
+        res.type('application/zip').attachment(`evidence-${params.caseNo}.zip`).send(Buffer.from(zipBundle(bundle)));
+        return '';
+      }
+      if (query.format === 'json') {
+        return { caseNo: bundle.caseNo, generatedAt: bundle.generatedAt, historySource: bundle.historySource, manifest: bundle.manifest, manifestSha256: bundle.manifestSha256 };
+      }
+      const timeline = bundle.files.find((f) => f.path === 'timeline.html')!.content;
+      const manifestRows = bundle.manifest.map((m) => `<tr><td>${m.path}</td><td>${m.bytes}</td><td class="hash">${m.sha256}</td></tr>`).join('');
+      res.type('html').send(
+        timeline.replace(
+          '</body></html>',
+          `<h2>四、文件清单（SHA-256）</h2><table><thead><tr><th>文件</th><th>字节</th><th>SHA-256</th></tr></thead><tbody>${manifestRows}</tbody></table><p>清单 manifest.json 的 SHA-256：<span class="hash">${bundle.manifestSha256}</span></p></body></html>`,
+        ),
+      );
+      return '';
+    },
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * The record outlives Temporal: a closed case's history is archived to PostgreSQL; after the
+ * execution is deleted from the namespace, the API still serves its history, a replay
+ * verdict and an evidence bundle whose SHA-256 manifest checks out. Real dev server, real DB.
+ */
+import { createHash } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { strFromU8, unzipSync } from 'fflate';
+import { sql } from 'kysely';
+import request from 'supertest';
+import { createActivities } from '../activities';
+import { createApp } from '../api/app';
+import { shanghaiDateOf } from '../domain/calendar/dates';
+import { issueToken, seedDemoUsers } from '../db/repositories/users';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { startDevServer, TEST_NAMESPACE } from './support/temporal';
+
+const TASK_QUEUE = 'archive-e2e';
+const AGENCY = { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' };
+let env: TestWorkflowEnvironment;
+let database: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let app: Express;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
+  const users = await seedDemoUsers(database.db);
+  for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(database.db, user.id, 'archive');
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: TEST_NAMESPACE,
+    taskQueue: TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ db: database.db, agency: AGENCY, temporal: env.client }),
+  });
+  running = worker.run();
+  app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: AGENCY });
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await database?.drop();
+});
+
+const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+const post = (caseNo: string, action: string, user: string, body: object = {}) =>
+  request(app).post(`/api/applications/${caseNo}/${action}`).set(as(user)).send(body);
+const digest = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
+async function eventually<T>(probe: () => Promise<T | null | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 400; i += 1) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // archiving and the dev server's deletion (~30 s) are asynchronous
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+it('serves history, replay verdict and evidence from the archive after Temporal has forgotten the case', async () => {
+  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
+    channel: 'in-person',
+    applicant: { type: 'natural-person', name: '孙七', idType: 'resident-id', idNumber: '110101197001011234', phone: '13700000000', address: '某市某区某路9号' },
+    description: '2026年度森林防火物资采购合同',
+    form: 'paper',
+    delivery: 'post',
+  });
+  const { caseNo } = submitted.body;
+  const workflowId = `application-${caseNo}`;
+  await post(caseNo, 'accept', 'clerk');
+  await post(caseNo, 'request-extension', 'clerk', { workingDays: 15, reason: '合同分属多个年度' });
+  await post(caseNo, 'approve-extension', 'leader');
+  const withdrawn = await post(caseNo, 'withdraw', 'clerk', { on: shanghaiDateOf(Date.now()), reason: '申请人书面撤回申请' });
+  expect(withdrawn.body).toMatchObject({ status: 'closed', outcome: 'other.other' });
+  const archiving = await request(app).post(`/api/admin/workflows/${workflowId}/archive`).set(as('admin'));
+  expect(archiving.status).toBe(202);
+
+  const archived = await eventually(
+    () => database.db.selectFrom('workflow_histories').select(['run_id', 'event_count', 'status', 'sha256']).where('workflow_id', '=', workflowId).executeTakeFirst(),
+    'the archived history',
+  );
+  expect(archived.status).toBe('COMPLETED');
+  const live = await request(app).get(`/api/admin/workflows/${workflowId}/history`).set(as('admin'));
+  expect(live.body).toMatchObject({ source: 'temporal', eventCount: archived.event_count });
+  expect((await request(app).get(`/api/admin/workflows/${workflowId}/history`).set(as('clerk'))).status).toBe(403);
+
+  // Temporal forgets the case, as retention would.
+  await env.connection.workflowService.deleteWorkflowExecution({ namespace: TEST_NAMESPACE, workflowExecution: { workflowId } });
+  await eventually(async () => (await env.client.workflow.getHandle(workflowId).describe().then(() => null).catch(() => true)), 'the deletion');
+
+  const fromArchive = await request(app).get(`/api/admin/workflows/${workflowId}/history`).set(as('admin'));
+  expect(fromArchive.status).toBe(200);
+  expect(fromArchive.body).toMatchObject({ source: 'archive', sha256: archived.sha256, eventCount: archived.event_count });
+  expect(fromArchive.body.history.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+
+  const replay = await request(app).post(`/api/admin/workflows/${workflowId}/replay`).set(as('admin'));
+  expect(replay.body).toEqual({ workflowId, source: 'archive', reproduces: true });
+
+  const zip = await request(app)
+    .get(`/api/admin/applications/${caseNo}/evidence?format=zip`)
+    .set(as('admin'))
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  expect(zip.status).toBe(200);
+  const files = unzipSync(new Uint8Array(zip.body as Buffer));
+  const manifestBytes = files[`${caseNo}/manifest.json`]!;
+  expect(digest(manifestBytes)).toBe(zip.headers['x-manifest-sha256']);
+  const manifest = JSON.parse(strFromU8(manifestBytes)) as { files: Array<{ path: string; sha256: string }> };
+  expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['timeline.html', 'events.json', 'history.json', 'case.json']));
+  for (const file of manifest.files) expect(digest(files[`${caseNo}/${file.path}`]!)).toBe(file.sha256);
+  expect(manifest.files.filter((f) => f.path.startsWith('notices/')).length).toBe(2); // 登记回执, 延期答复告知书
+  const timeline = strFromU8(files[`${caseNo}/timeline.html`]!);
+  for (const text of ['登记申请', '受理', '批准延期答复', '申请人撤回申请', '延长15个工作日', '历史来源：数据库归档']) expect(timeline).toContain(text);
+  expect(digest(files[`${caseNo}/history.json`]!)).toBe(archived.sha256);
+
+  const html = await request(app).get(`/api/admin/applications/${caseNo}/evidence`).set(as('admin'));
+  expect(html.headers['content-type']).toContain('text/html');
+  expect(html.text).toContain(html.headers['x-manifest-sha256']); // each bundle pins its own generation time
+
+  // Neither the event log nor the archive can be rewritten.
+  await expect(sql`update case_events set type = 'forged' where case_no = ${caseNo}`.execute(database.db)).rejects.toThrow(/append-only/);
+  await expect(sql`delete from workflow_histories where workflow_id = ${workflowId}`.execute(database.db)).rejects.toThrow(/append-only/);
+});
