@@ -6,51 +6,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { Express } from 'express';
 import request from 'supertest';
-import { createActivities } from '../activities';
-import { createApp } from '../api/app';
 import { shanghaiDateOf } from '../domain/calendar/dates';
-import { issueToken, seedDemoUsers } from '../db/repositories/users';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { startDevServer, TEST_NAMESPACE } from './support/temporal';
+import { type ApiStack, startApiStack } from './support/api-stack';
 
-const TASK_QUEUE = 'applications-e2e';
-const AGENCY = { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' };
-let env: TestWorkflowEnvironment;
-let database: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
-let app: Express;
-const tokens: Record<string, string> = {};
+let stack: ApiStack;
+let env: ApiStack['env'];
+let database: ApiStack['database'];
+let app: ApiStack['app'];
+let as: ApiStack['as'];
+let post: ApiStack['post'];
 
 beforeAll(async () => {
-  [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
-  const users = await seedDemoUsers(database.db);
-  for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(database.db, user.id, 'e2e');
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: TEST_NAMESPACE,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: database.db, agency: AGENCY, temporal: env.client }),
-  });
-  running = worker.run();
-  app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: AGENCY });
+  stack = await startApiStack('applications-e2e');
+  ({ env, database, app, as, post } = stack);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await database?.drop();
+  await stack?.stop();
 });
-
-const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
-const post = (caseNo: string, action: string, user: string, body: object = {}) =>
-  request(app).post(`/api/applications/${caseNo}/${action}`).set(as(user)).send(body);
 
 const INTAKE = {
   channel: 'in-person',

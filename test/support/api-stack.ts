@@ -1,0 +1,56 @@
+/**
+ * The whole stack for end-to-end tests: the real Temporal dev server, a fresh database, a
+ * worker with real activities, the Express app, and a bearer token per demo user.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createActivities } from '../../activities';
+import { createApp } from '../../api/app';
+import type { AgencyConfig } from '../../domain/agency';
+import { issueToken, seedDemoUsers } from '../../db/repositories/users';
+import { createTestDatabase, type TestDatabase } from './database';
+import { startDevServer, TEST_NAMESPACE } from './temporal';
+
+export const TEST_AGENCY: AgencyConfig = { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' };
+
+export interface ApiStack {
+  env: TestWorkflowEnvironment;
+  database: TestDatabase;
+  app: Express;
+  /** Authorization header of a demo user (clerk, department, reviewer, leader, supervisor, admin). */
+  as(user: string): { Authorization: string };
+  /** POST /api/applications/:caseNo/:action as a user. */
+  post(caseNo: string, action: string, user: string, body?: object): request.Test;
+  stop(): Promise<void>;
+}
+
+export async function startApiStack(taskQueue: string): Promise<ApiStack> {
+  const [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
+  const tokens: Record<string, string> = {};
+  for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, taskQueue);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: TEST_NAMESPACE,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client }),
+  });
+  const running = worker.run();
+  const app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue, agency: TEST_AGENCY });
+  const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+  return {
+    env,
+    database,
+    app,
+    as,
+    post: (caseNo, action, user, body = {}) => request(app).post(`/api/applications/${caseNo}/${action}`).set(as(user)).send(body),
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await database.drop();
+    },
+  };
+}
