@@ -4,13 +4,12 @@
 // (20 WD), policy interpretation (3 WD) and the twice-yearly 不予公开 register.
 import type { RuleProfileInput } from '../schema';
 import {
-  HUADIAN_OPINION,
-  HUADIAN_SECRECY,
-  HUADIAN_SECRECY_QUOTE,
   NATIONAL_CORRECTION_NOTICE,
   NATIONAL_FEE_PAYMENT,
   NATIONAL_OTHER_AGENCY_CONSULTATION,
   SEED_000_RESPONSE_CLOCKS,
+  SEED_001_REPORT_CLOCKS,
+  SEED_001_SECRECY_ESCALATION,
   SEED_003_DISPUTES,
 } from './shared';
 
@@ -65,16 +64,7 @@ export const huadian001: RuleProfileInput = {
       },
     },
     otherAgencyConsultation: NATIONAL_OTHER_AGENCY_CONSULTATION,
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
+    secrecyEscalation: SEED_001_SECRECY_ESCALATION,
     feePayment: NATIONAL_FEE_PAYMENT,
   },
   documentRelease: {
@@ -117,16 +107,7 @@ export const huadian001: RuleProfileInput = {
         quote: '各级送交单位应当自该政府信息形成或者变更之日起20个工作日内',
       },
     },
-    secrecyEscalation: {
-      workingDays: 10,
-      extensionWorkingDays: 7,
-      citation: {
-        source: HUADIAN_SECRECY,
-        seed: '001',
-        article: '五（四）',
-        quote: HUADIAN_SECRECY_QUOTE,
-      },
-    },
+    secrecyEscalation: SEED_001_SECRECY_ESCALATION,
     nonDisclosureRegisterDue: ['03-31', '12-31'],
     nonDisclosureRegisterCitation: {
       source: REGISTER,
@@ -136,44 +117,7 @@ export const huadian001: RuleProfileInput = {
     },
   },
   publicOpinion: {
-    report: {
-      特别重大: {
-        minutes: 30,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '特别重大突发事件,要在半小时内报送',
-        },
-      },
-      重大: {
-        minutes: 60,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生重大突发事件,要在1小时内报送',
-        },
-      },
-      较大: {
-        minutes: 120,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生较大突发事件,要在2小时内报送',
-        },
-      },
-      一般: {
-        minutes: 180,
-        citation: {
-          source: HUADIAN_OPINION,
-          seed: '001',
-          article: '一（二）',
-          quote: '发生一般突发事件,要在3小时内报送',
-        },
-      },
-    },
+    report: SEED_001_REPORT_CLOCKS,
     response: SEED_000_RESPONSE_CLOCKS,
   },
   disputes: SEED_003_DISPUTES,

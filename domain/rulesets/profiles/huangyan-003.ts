@@ -6,13 +6,13 @@
 import type { RuleProfileInput } from '../schema';
 import {
   BORROWED_PUBLIC_OPINION,
-  HUANGYAN_DISPUTES,
   NATIONAL_CORRECTION_NOTICE,
   NATIONAL_FEE_PAYMENT,
   NATIONAL_OTHER_AGENCY_CONSULTATION,
   NATIONAL_PUBLICATION_20_WD,
   NATIONAL_THIRD_PARTY_CONSULTATION,
   SEED_001_SECRECY_ESCALATION,
+  SEED_003_DISPUTES,
 } from './shared';
 
 const APPLICATION = '黄岩区人民政府办公室政府信息依申请公开办理工作流程';
@@ -159,26 +159,7 @@ export const huangyan003: RuleProfileInput = {
       },
     },
   },
-  disputes: {
-    defenceDraft: {
-      workingDays: 10,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '一',
-        quote: '应于10个工作日内会同区复议局拟定答辩状',
-      },
-    },
-    departmentEvidence: {
-      workingDays: 5,
-      citation: {
-        source: HUANGYAN_DISPUTES,
-        seed: '003',
-        article: '二',
-        quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
-      },
-    },
-  },
+  disputes: SEED_003_DISPUTES,
   notes: [
     '延期：流程四规定同意延期后20个工作日内完成答复意见，流程五规定答复“经延长不得超过40个工作日”，即答复加延期合计不超过40个工作日（maxTotalWorkingDays）。',
     '补正：流程二在5个工作日形式审查中制作补正告知书，报分管副主任审定后书面告知，但未规定告知书发出的期限；法定上限沿用条例第三十条7个工作日。',

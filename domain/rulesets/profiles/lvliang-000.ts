@@ -4,9 +4,9 @@
 // public-opinion response clocks that the other profiles borrow.
 import type { RuleProfileInput } from '../schema';
 import {
-  LVLIANG_OPINION,
   NATIONAL_FEE_PAYMENT,
   NATIONAL_OTHER_AGENCY_CONSULTATION,
+  SEED_000_RESPONSE_CLOCKS,
   SEED_001_REPORT_CLOCKS,
   SEED_001_SECRECY_ESCALATION,
   SEED_003_DISPUTES,
@@ -105,44 +105,7 @@ export const lvliang000: RuleProfileInput = {
   },
   publicOpinion: {
     report: SEED_001_REPORT_CLOCKS,
-    response: {
-      特别重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      重大: {
-        minutes: 1440,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '最遲應在24小時內舉行新聞發布會',
-        },
-      },
-      较大: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-      一般: {
-        minutes: 2880,
-        citation: {
-          source: LVLIANG_OPINION,
-          seed: '000',
-          article: '第四條',
-          quote: '對其他政務輿情應在48小時內予以回應',
-        },
-      },
-    },
+    response: SEED_000_RESPONSE_CLOCKS,
   },
   disputes: SEED_003_DISPUTES,
   notes: [
