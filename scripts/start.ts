@@ -17,6 +17,7 @@ import type { Database } from '../db/schema';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
+import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
     const workerConnection = await connectWorker(settings);
     cleanups.push(() => workerConnection.close());
     const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }) });
+    const schedules = await ensureSchedules(temporal, settings.taskQueue);
+    console.log(`[gongkai] schedules: ${schedules.join(', ')}`);
     const workerRun = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

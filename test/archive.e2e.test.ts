@@ -8,6 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
+import { ARCHIVE_SWEEP_SCHEDULE_ID, ensureSchedules } from '../temporal-config/schedules';
 import { type ApiStack, startApiStack } from './support/api-stack';
 import { TEST_NAMESPACE } from './support/temporal';
 
@@ -52,8 +53,9 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
   await post(caseNo, 'approve-extension', 'leader');
   const withdrawn = await post(caseNo, 'withdraw', 'clerk', { on: shanghaiDateOf(Date.now()), reason: '申请人书面撤回申请' });
   expect(withdrawn.body).toMatchObject({ status: 'closed', outcome: 'other.other' });
-  const archiving = await request(app).post(`/api/admin/workflows/${workflowId}/archive`).set(as('admin'));
-  expect(archiving.status).toBe(202);
+  // Nobody asks: the worker's Schedule sweeps every closed run into the archive (triggered now rather than in 5 minutes).
+  expect(await ensureSchedules(env.client, 'archive-e2e')).toEqual([ARCHIVE_SWEEP_SCHEDULE_ID]);
+  await env.client.schedule.getHandle(ARCHIVE_SWEEP_SCHEDULE_ID).trigger();
 
   const archived = await eventually(
     () => database.db.selectFrom('workflow_histories').select(['run_id', 'event_count', 'status', 'sha256']).where('workflow_id', '=', workflowId).executeTakeFirst(),
@@ -104,4 +106,31 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
   // Neither the event log nor the archive can be rewritten.
   await expect(sql`update case_events set type = 'forged' where case_no = ${caseNo}`.execute(database.db)).rejects.toThrow(/append-only/);
   await expect(sql`delete from workflow_histories where workflow_id = ${workflowId}`.execute(database.db)).rejects.toThrow(/append-only/);
+});
+
+it('archives on an admin request too, and the sweep archives terminated runs and never the same run twice', async () => {
+  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
+    channel: 'in-person',
+    applicant: { type: 'commercial', name: '某某建设有限公司', contactPerson: '周八', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2X', phone: '01088886666', address: '某市某区某路10号' },
+    description: '2026年度应急物资储备库建设项目招标文件',
+    form: 'paper',
+    delivery: 'post',
+  });
+  expect(submitted.status).toBe(201);
+  const workflowId = `application-${submitted.body.caseNo}`;
+  const requested = await request(app).post(`/api/admin/workflows/${workflowId}/archive`).set(as('admin'));
+  expect(requested.status).toBe(202); // the archiver waits for the close, retrying
+  // An administrator terminates the run (say, registered twice by mistake): no workflow code runs at its end.
+  await env.client.workflow.getHandle(workflowId).terminate('重复登记，由管理员终止');
+  const archived = await eventually(
+    () => database.db.selectFrom('workflow_histories').select(['status', 'run_id']).where('workflow_id', '=', workflowId).executeTakeFirst(),
+    'the terminated run in the archive',
+  );
+  expect(archived.status).toBe('TERMINATED');
+
+  const sweep = await env.client.workflow.execute('archiveSweep', { taskQueue: 'archive-e2e', workflowId: `archive-sweep-${Date.now()}` });
+  expect(sweep).toMatchObject({ archived: 0, vanished: [] });
+  expect((sweep as { alreadyArchived: number }).alreadyArchived).toBeGreaterThanOrEqual(1);
+  const rows = await database.db.selectFrom('workflow_histories').select((eb) => eb.fn.countAll<string>().as('n')).where('workflow_id', '=', workflowId).executeTakeFirstOrThrow();
+  expect(Number(rows.n)).toBe(1);
 });

@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createDatabase } from '../db/connection';
 import { Client } from '@temporalio/client';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
+import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   const clientConnection = await connectClient(settings);
   const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
   const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }) });
+  const schedules = await ensureSchedules(temporal, settings.taskQueue);
+  console.log(`[worker] schedules: ${schedules.join(', ')}`);
   console.log(`[worker] polling ${settings.taskQueue} on ${settings.address}/${settings.namespace}`);
   await worker.run(); // returns after SIGINT / SIGTERM, which the SDK handles
   await connection.close();

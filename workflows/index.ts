@@ -2,4 +2,4 @@
 export { workingDayDeadline } from './deadline';
 export { application } from './application';
 export { calendarBroadcast } from './calendar-broadcast';
-export { archiveWorkflowHistory } from './archive';
+export { archiveSweep, archiveWorkflowHistory } from './archive';
