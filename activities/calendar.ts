@@ -21,8 +21,13 @@ export function createCalendarActivities(deps: { calendar: CalendarStore; db: Ky
     /** One page of open cases, each told to re-derive its clocks; a case closed meanwhile is skipped. */
     async signalOpenCases(input: { calendarVersion: string; after: string | null; limit: number }): Promise<{ signalled: number; next: string | null }> {
       if (!deps.temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for signalling', 'MisconfiguredWorker');
-      let query = deps.db.selectFrom('applications').select(['case_no', 'workflow_id']).where('status', '=', 'open').orderBy('case_no').limit(input.limit);
-      if (input.after) query = query.where('case_no', '>', input.after);
+      // Every kind of open case keeps clocks; paged by workflow id across kinds.
+      const openCases = deps.db
+        .selectFrom('applications').select('workflow_id').where('status', '=', 'open')
+        .unionAll(deps.db.selectFrom('disputes').select('workflow_id').where('status', '=', 'open'))
+        .as('open_cases');
+      let query = deps.db.selectFrom(openCases).select('workflow_id').orderBy('workflow_id').limit(input.limit);
+      if (input.after) query = query.where('workflow_id', '>', input.after);
       const rows = await query.execute();
       let signalled = 0;
       for (let i = 0; i < rows.length; i += 50) {
@@ -34,9 +39,9 @@ export function createCalendarActivities(deps: { calendar: CalendarStore; db: Ky
           if (result.status === 'fulfilled') signalled += 1;
           else if (!(result.reason instanceof WorkflowNotFoundError)) throw result.reason;
         });
-        heartbeat(chunk.at(-1)!.case_no);
+        heartbeat(chunk.at(-1)!.workflow_id);
       }
-      return { signalled, next: rows.length === input.limit ? rows.at(-1)!.case_no : null };
+      return { signalled, next: rows.length === input.limit ? rows.at(-1)!.workflow_id : null };
     },
 
 

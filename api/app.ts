@@ -13,6 +13,7 @@ import { RouteTable } from './route';
 import { adminHistoryRoutes } from './routes/admin-history';
 import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
+import { disputeRoutes } from './routes/disputes';
 import { rulesetRoutes } from './routes/rulesets';
 import { systemRoutes } from './routes/system';
 
@@ -39,7 +40,9 @@ export function createApp(deps: AppDeps): Express {
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   calendarRoutes(routes, calendar, { temporal: deps.temporal, taskQueue });
   rulesetRoutes(routes);
-  applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency: deps.agency ?? agencyFromEnv(process.env) });
+  const agency = deps.agency ?? agencyFromEnv(process.env);
+  applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
+  disputeRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({

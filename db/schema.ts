@@ -135,7 +135,44 @@ export interface WorkflowHistoriesTable {
   archived_at: CreatedAt;
 }
 
+export interface DisputesTable {
+  dispute_no: string;
+  workflow_id: string;
+  agency_code: string;
+  case_no: string;
+  kind: 'reconsideration' | 'litigation-direct' | 'litigation-after-reconsideration';
+  body: string;
+  received_on: DateColumn;
+  rule_profile_id: string;
+  stage: string;
+  status: 'open' | 'closed';
+  department_code: string | null;
+  result: 'upheld' | 'corrected' | 'other' | null;
+  result_on: DateColumn | null;
+  defence_due: DateColumn | null;
+  evidence_due: DateColumn | null;
+  state: Json<unknown>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Date | null;
+}
+
+export interface DisputeEventsTable {
+  id: BigId;
+  dispute_no: string;
+  seq: number;
+  type: string;
+  actor_username: string;
+  actor_role: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  payload: Json<unknown>;
+  recorded_at: CreatedAt;
+}
+
 export interface Database {
+  disputes: DisputesTable;
+  dispute_events: DisputeEventsTable;
   workflow_histories: WorkflowHistoriesTable;
   sequences: SequencesTable;
   applications: ApplicationsTable;

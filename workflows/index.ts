@@ -3,3 +3,4 @@ export { workingDayDeadline } from './deadline';
 export { application } from './application';
 export { calendarBroadcast } from './calendar-broadcast';
 export { archiveSweep, archiveWorkflowHistory } from './archive';
+export { dispute } from './dispute';

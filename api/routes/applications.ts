@@ -5,14 +5,13 @@
  * by query code.
  */
 import { randomInt } from 'node:crypto';
-import { type Client, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import {
-  type Actor,
   APPLICANT_TYPES,
   type ApplicationState,
   CHANNELS,
@@ -25,13 +24,13 @@ import {
 import { OUTCOME_CODES, SECTION_36_REPLIES } from '../../domain/outcomes';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
-import type { User } from '../../db/repositories/users';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { ApiError } from '../errors';
+import { actorOf, refusalOf } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 
@@ -156,10 +155,6 @@ function newQueryCode(): string {
   return Array.from({ length: 10 }, () => QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)]).join('');
 }
 
-function actorOf(user: User): Actor {
-  return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
-}
-
 /** What a caller sees of a case: the workflow's state plus what the database recorded. */
 async function caseView(db: Kysely<Database>, caseNo: string) {
   const row = await db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
@@ -199,14 +194,6 @@ async function caseView(db: Kysely<Database>, caseNo: string) {
 
 const caseNoParam = z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
 const caseViewSchema = z.object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('ApplicationCase');
-
-/** A refused step comes back as a failed update: the validator's reason, or ActionRefused. */
-function refusalOf(error: unknown): string | null {
-  if (!(error instanceof WorkflowUpdateFailedError)) return null;
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure) return cause.message;
-  return cause?.message ?? error.message;
-}
 
 export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps): void {
   const { db, temporal, agency } = deps;

@@ -1,0 +1,63 @@
+/**
+ * The dispute workflow's write: projection (only moving forward) and append-only event in
+ * one transaction, once per seq, so a retried activity writes nothing twice.
+ */
+import type { Kysely } from 'kysely';
+import type { DisputeState } from '../domain/disputes/types';
+import type { Database } from '../db/schema';
+import type { RecordedEvent } from './application';
+
+export function createDisputeActivities(deps: { db: Kysely<Database> }) {
+  return {
+    async recordDisputeEvent(input: { workflowId: string; agencyCode: string; event: RecordedEvent; state: DisputeState }): Promise<void> {
+      const { event, state } = input;
+      const due = (id: string) => {
+        const c = state.clocks.find((k) => k.id === id);
+        return c && !c.closed ? (c.derived?.due ?? null) : null;
+      };
+      const projection = {
+        stage: state.stage,
+        status: state.closed ? ('closed' as const) : ('open' as const),
+        department_code: state.departmentCode,
+        result: state.result?.result ?? null,
+        result_on: state.result?.on ?? null,
+        defence_due: due('defence'),
+        evidence_due: due('evidence'),
+        state: JSON.stringify(state),
+        last_seq: event.seq,
+        updated_at: new Date(),
+        closed_at: state.closed ? new Date(event.at) : null,
+      };
+      await deps.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('disputes')
+          .values({
+            dispute_no: state.disputeNo,
+            workflow_id: input.workflowId,
+            agency_code: input.agencyCode,
+            case_no: state.filing.caseNo,
+            kind: state.filing.kind,
+            body: state.filing.body,
+            received_on: state.filing.receivedOn,
+            rule_profile_id: state.ruleProfile.id,
+            ...projection,
+          })
+          .onConflict((oc) => oc.column('dispute_no').doUpdateSet(projection).where('disputes.last_seq', '<', event.seq))
+          .execute();
+        await trx
+          .insertInto('dispute_events')
+          .values({
+            dispute_no: state.disputeNo,
+            seq: event.seq,
+            type: event.type,
+            actor_username: event.actor.username,
+            actor_role: event.actor.role,
+            occurred_at: event.at,
+            payload: JSON.stringify({ ...event.payload, actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role } }),
+          })
+          .onConflict((oc) => oc.columns(['dispute_no', 'seq']).doNothing())
+          .execute();
+      });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/** Wire names and payloads of the dispute workflow, shared by the workflow and the API. */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar/dates';
+import type { Actor } from '../domain/application/types';
+import type { DisputeFiling, DisputeResult, DisputeState } from '../domain/disputes/types';
+import type { RuleProfile } from '../domain/rulesets/schema';
+
+export interface DisputeInput {
+  disputeNo: string;
+  agencyCode: string;
+  /** The profile as it stood at filing: the dispute keeps these periods. */
+  profile: RuleProfile;
+  filing: DisputeFiling;
+  filedBy: Actor;
+}
+
+interface Acting {
+  actor: Actor;
+  on: IsoDate;
+}
+
+export type Forward = Acting & { departmentCode: string };
+export type SubmitEvidence = Acting & { items: string[]; secrecyNote?: string };
+export type SubmitDefence = Acting & { summary: string };
+export type HoldMeeting = Acting & { participants: string[]; conclusion: string };
+export type RecordHearing = Acting & { representative: string; notes: string };
+export type RecordResult = Acting & { result: DisputeResult; summary: string; documentNo?: string };
+export type RecordEnforcement = Acting & { actions: string };
+export type Withdraw = Acting & { reason: string };
+
+/** Refusals thrown from a handler (after its validator passed) carry this type. */
+export const ACTION_REFUSED = 'ActionRefused';
+
+export const awaitFilingUpdate = defineUpdate<DisputeState>('awaitFiling');
+export const forwardUpdate = defineUpdate<DisputeState, [Forward]>('forward');
+export const submitEvidenceUpdate = defineUpdate<DisputeState, [SubmitEvidence]>('submitEvidence');
+export const submitDefenceUpdate = defineUpdate<DisputeState, [SubmitDefence]>('submitDefence');
+export const holdMeetingUpdate = defineUpdate<DisputeState, [HoldMeeting]>('holdMeeting');
+export const recordHearingUpdate = defineUpdate<DisputeState, [RecordHearing]>('recordHearing');
+export const recordResultUpdate = defineUpdate<DisputeState, [RecordResult]>('recordResult');
+export const recordEnforcementUpdate = defineUpdate<DisputeState, [RecordEnforcement]>('recordEnforcement');
+export const withdrawUpdate = defineUpdate<DisputeState, [Withdraw]>('withdraw');
+export const disputeStateQuery = defineQuery<DisputeState>('disputeState');
+/** The calendar broadcast sends every open case the same signal. */
+export { calendarChangedSignal } from './application-messages';
