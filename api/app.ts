@@ -14,6 +14,7 @@ import { adminHistoryRoutes } from './routes/admin-history';
 import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
 import { disputeRoutes } from './routes/disputes';
+import { reportRoutes } from './routes/reports';
 import { rulesetRoutes } from './routes/rulesets';
 import { systemRoutes } from './routes/system';
 
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
   const agency = deps.agency ?? agencyFromEnv(process.env);
   applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   disputeRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
+  reportRoutes(routes, { db: deps.db, agency });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
