@@ -125,6 +125,8 @@ export class RouteTable {
       description: spec.roles === 'public' ? 'Public.' : `Roles: ${spec.roles.join(', ')}.`,
       tags: spec.tags,
       ...(spec.roles === 'public' ? {} : { security: [{ bearer: [] }] }),
+      // Machine-readable roles, so the console offers a user only the steps their role may take.
+      'x-roles': spec.roles === 'public' ? [] : [...spec.roles],
       request,
       responses,
     });
