@@ -12,11 +12,13 @@ import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calend
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
 import { type Actor, type ApplicationState, NOTICE_KINDS, type NoticeKind } from '../domain/application/types';
 import { type ClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
+import { applicationSnapshot } from '../domain/supervision/projection';
 import { type FeeBasis, type FeeComputation, feeByCount, feeByPages } from '../domain/fees';
 import type { CalendarStore } from '../db/repositories/calendar';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
 import { type NoticeDetails, renderNotice } from './notices';
+import { recordSupervision } from './supervision';
 
 export interface DerivedCaseClock {
   id: string;
@@ -176,6 +178,7 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
           .onConflict((oc) => oc.columns(['case_no', 'seq']).doNothing())
           .returning('id')
           .executeTakeFirst();
+        if (inserted) await recordSupervision(trx, input.workflowId, applicationSnapshot(state), event);
         if (!inserted || !input.notice) {
           const existing = input.notice
             ? await trx.selectFrom('case_documents').select('doc_no').where('case_no', '=', state.caseNo).where('event_seq', '=', event.seq).executeTakeFirst()

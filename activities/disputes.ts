@@ -4,8 +4,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { DisputeState } from '../domain/disputes/types';
+import { disputeSnapshot } from '../domain/supervision/projection';
 import type { Database } from '../db/schema';
 import type { RecordedEvent } from './application';
+import { recordSupervision } from './supervision';
 
 export function createDisputeActivities(deps: { db: Kysely<Database> }) {
   return {
@@ -44,7 +46,7 @@ export function createDisputeActivities(deps: { db: Kysely<Database> }) {
           })
           .onConflict((oc) => oc.column('dispute_no').doUpdateSet(projection).where('disputes.last_seq', '<', event.seq))
           .execute();
-        await trx
+        const inserted = await trx
           .insertInto('dispute_events')
           .values({
             dispute_no: state.disputeNo,
@@ -56,7 +58,9 @@ export function createDisputeActivities(deps: { db: Kysely<Database> }) {
             payload: JSON.stringify({ ...event.payload, actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role } }),
           })
           .onConflict((oc) => oc.columns(['dispute_no', 'seq']).doNothing())
-          .execute();
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) await recordSupervision(trx, input.workflowId, disputeSnapshot(state), event);
       });
     },
   };

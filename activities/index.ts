@@ -8,6 +8,7 @@ import { createApplicationActivities } from './application';
 import { createArchiveActivities } from './archive';
 import { createCalendarActivities } from './calendar';
 import { createDisputeActivities } from './disputes';
+import { createSupervisionActivities } from './supervision';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities({ calendar, db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
     ...createApplicationActivities({ db: deps.db, calendar, agency }),
     ...createDisputeActivities({ db: deps.db }),
+    ...createSupervisionActivities({ db: deps.db, calendar }),
     ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }

@@ -16,6 +16,7 @@ import { calendarRoutes } from './routes/calendar';
 import { disputeRoutes } from './routes/disputes';
 import { reportRoutes } from './routes/reports';
 import { rulesetRoutes } from './routes/rulesets';
+import { supervisionRoutes } from './routes/supervision';
 import { systemRoutes } from './routes/system';
 
 export interface AppDeps {
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   disputeRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   reportRoutes(routes, { db: deps.db, agency });
+  supervisionRoutes(routes, { db: deps.db, temporal: deps.temporal, calendar });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({

@@ -170,7 +170,43 @@ export interface DisputeEventsTable {
   recorded_at: CreatedAt;
 }
 
+export interface CaseClocksTable {
+  workflow_id: string;
+  clock_id: string;
+  kind: string;
+  case_ref: string;
+  label: string;
+  stage: string;
+  unit: 'working-days' | 'minutes';
+  status: 'running' | 'paused';
+  due_at: Date | null;
+  due_date: DateColumn | null;
+  remaining_when_paused: number | null;
+  department_code: string | null;
+  assignee: string | null;
+  rule_profile_id: string;
+  seq: number;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationsTable {
+  id: BigId;
+  recipient: string;
+  channel: Generated<string>;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  workflow_id: string | null;
+  dedupe_key: string;
+  created_at: CreatedAt;
+  delivered_at: Date | null;
+  read_at: Date | null;
+}
+
 export interface Database {
+  case_clocks: CaseClocksTable;
+  notifications: NotificationsTable;
   disputes: DisputesTable;
   dispute_events: DisputeEventsTable;
   workflow_histories: WorkflowHistoriesTable;

@@ -3,29 +3,42 @@
  * anyone is logged in. Created (or brought up to date) by the worker at start-up, so a
  * fresh namespace gets them and a changed interval reaches an existing one.
  */
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions, type Workflow } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { archiveSweep } from '../workflows/archive';
+import { escalationSweep } from '../workflows/supervision';
 
 export const ARCHIVE_SWEEP_SCHEDULE_ID = 'gongkai-archive-sweep';
+export const ESCALATION_SWEEP_SCHEDULE_ID = 'gongkai-escalation-sweep';
 
 /** How often closed workflows are archived; far inside any namespace's retention (≥ 1 day). */
 export const ARCHIVE_SWEEP_INTERVAL = (process.env.GONGKAI_ARCHIVE_SWEEP_EVERY ?? '5m') as Duration; // ms-style: '5m', '30s'
+/** How often late clocks are checked for the leader's rung of the ladder. */
+export const ESCALATION_SWEEP_INTERVAL = (process.env.GONGKAI_ESCALATION_SWEEP_EVERY ?? '5m') as Duration;
+
+function every(id: string, interval: Duration, workflowType: Workflow, taskQueue: string, purpose: string) {
+  return {
+    scheduleId: id,
+    spec: { intervals: [{ every: interval }] },
+    action: { type: 'startWorkflow' as const, workflowType, taskQueue, workflowId: id.replace(/^gongkai-/, '') },
+    // A slow run is never doubled up; one missed while the cluster was down runs once.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' as Duration },
+    memo: { purpose },
+  } satisfies ScheduleOptions;
+}
 
 export async function ensureSchedules(client: Client, taskQueue: string): Promise<string[]> {
-  const options = {
-    scheduleId: ARCHIVE_SWEEP_SCHEDULE_ID,
-    spec: { intervals: [{ every: ARCHIVE_SWEEP_INTERVAL }] },
-    action: { type: 'startWorkflow' as const, workflowType: archiveSweep, taskQueue, workflowId: 'archive-sweep' },
-    // A slow sweep is never doubled up; a sweep missed while the cluster was down runs once.
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' as Duration },
-    memo: { purpose: '归档已结束工作流的事件历史（行政复议举证）' },
-  };
-  try {
-    await client.schedule.create(options);
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(ARCHIVE_SWEEP_SCHEDULE_ID).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+  const schedules = [
+    every(ARCHIVE_SWEEP_SCHEDULE_ID, ARCHIVE_SWEEP_INTERVAL, archiveSweep, taskQueue, '归档已结束工作流的事件历史（行政复议举证）'),
+    every(ESCALATION_SWEEP_SCHEDULE_ID, ESCALATION_SWEEP_INTERVAL, escalationSweep, taskQueue, '逾期期限升级至分管领导'),
+  ];
+  for (const options of schedules) {
+    try {
+      await client.schedule.create(options);
+    } catch (error) {
+      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+      await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+    }
   }
-  return [ARCHIVE_SWEEP_SCHEDULE_ID];
+  return schedules.map((s) => s.scheduleId);
 }

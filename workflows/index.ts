@@ -4,3 +4,4 @@ export { application } from './application';
 export { calendarBroadcast } from './calendar-broadcast';
 export { archiveSweep, archiveWorkflowHistory } from './archive';
 export { dispute } from './dispute';
+export { escalationSweep } from './supervision';

@@ -7,12 +7,14 @@ import * as foundation from './20261121T1700_foundation';
 import * as applications from './20261121T1800_applications';
 import * as workflowHistories from './20261121T1900_workflow_histories';
 import * as disputes from './20261122T1200_disputes';
+import * as supervision from './20261122T1300_supervision';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
   '20261121T1800_applications': applications,
   '20261121T1900_workflow_histories': workflowHistories,
   '20261122T1200_disputes': disputes,
+  '20261122T1300_supervision': supervision,
 };
 
 export const migrationProvider: MigrationProvider = {

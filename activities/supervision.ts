@@ -1,0 +1,90 @@
+/**
+ * Supervision's share of every case write: the clock projection and the notifications a
+ * reminder or overdue event sends, in the caller's transaction. Plus the sweep that climbs
+ * the ladder to the leader, and the admin's reconciliation of the projection with Temporal.
+ */
+import { heartbeat } from '@temporalio/activity';
+import type { Kysely, Transaction } from 'kysely';
+import type { WorkingDayCalendar } from '../domain/calendar/working-days';
+import { shanghaiDateOf } from '../domain/calendar/dates';
+import { type ClockEventPayload, DEFAULT_LEADER_RUNG, leaderEscalation, notificationsForClockEvent } from '../domain/supervision/ladder';
+import type { CaseSnapshot } from '../domain/supervision/projection';
+import type { CalendarStore } from '../db/repositories/calendar';
+import { enqueueNotifications, projectCaseClocks } from '../db/repositories/supervision';
+import type { Database } from '../db/schema';
+
+/** Called inside a case's event transaction. */
+export async function recordSupervision(
+  trx: Transaction<Database>,
+  workflowId: string,
+  snapshot: CaseSnapshot,
+  event: { type: string; payload: Record<string, unknown> },
+): Promise<void> {
+  await projectCaseClocks(trx, {
+    ...snapshot,
+    workflowId,
+    clocks: snapshot.clocks.map((c) => ({ ...c, dueAt: c.dueAt ? new Date(c.dueAt) : null })),
+  });
+  if (event.type === 'clock-reminder' || event.type === 'clock-overdue') {
+    const notifications = notificationsForClockEvent(snapshot.kind, snapshot.caseRef, workflowId, event.type, event.payload as unknown as ClockEventPayload);
+    await enqueueNotifications(trx, notifications.map((n) => ({ ...n, workflowId })));
+  }
+}
+
+/** How late a clock is, in its own unit: '2个工作日' or '75分钟'. */
+export function lateness(calendar: WorkingDayCalendar, row: { unit: string; due_date: string | null; due_at: Date }, now: number): { amount: number; text: string } {
+  if (row.unit === 'working-days' && row.due_date) {
+    const days = calendar.countWorkingDays(row.due_date, shanghaiDateOf(now));
+    return { amount: days, text: `${days}个工作日` };
+  }
+  const minutes = Math.floor((now - row.due_at.getTime()) / 60_000);
+  return { amount: minutes, text: `${minutes}分钟` };
+}
+
+export function createSupervisionActivities(deps: { db: Kysely<Database>; calendar: CalendarStore }) {
+  return {
+    /** The ladder's last rung: every clock still running past the leader's point reaches the leader, once per due date. */
+    async escalateLateClocks(): Promise<{ examined: number; escalated: number }> {
+      const now = Date.now();
+      const calendar = await deps.calendar.current();
+      let examined = 0;
+      let escalated = 0;
+      let after: { dueAt: Date; workflowId: string; clockId: string } | null = null;
+      for (;;) {
+        let query = deps.db
+          .selectFrom('case_clocks')
+          .select(['workflow_id', 'clock_id', 'kind', 'case_ref', 'label', 'unit', 'due_at', 'due_date'])
+          .where('status', '=', 'running')
+          .where('due_at', '<', new Date(now))
+          .orderBy('due_at')
+          .orderBy('workflow_id')
+          .orderBy('clock_id')
+          .limit(500);
+        if (after) {
+          const cursor = after;
+          query = query.where((eb) =>
+            eb.or([
+              eb('due_at', '>', cursor.dueAt),
+              eb.and([eb('due_at', '=', cursor.dueAt), eb.or([eb('workflow_id', '>', cursor.workflowId), eb.and([eb('workflow_id', '=', cursor.workflowId), eb('clock_id', '>', cursor.clockId)])])]),
+            ]),
+          );
+        }
+        const rows = await query.execute();
+        if (rows.length === 0) break;
+        const due = rows.flatMap((row) => {
+          const late = lateness(calendar, { unit: row.unit, due_date: row.due_date, due_at: row.due_at! }, now);
+          const threshold = row.unit === 'working-days' ? DEFAULT_LEADER_RUNG.workingDaysAfterDue : DEFAULT_LEADER_RUNG.minutesAfterDue;
+          return late.amount >= threshold
+            ? [leaderEscalation({ workflowId: row.workflow_id, clockId: row.clock_id, kind: row.kind, caseRef: row.case_ref, label: row.label, dueDate: row.due_date, dueAt: row.due_at!, lateBy: late.text })]
+            : [];
+        });
+        examined += rows.length;
+        escalated += await enqueueNotifications(deps.db, due.map((n) => ({ ...n, workflowId: n.dedupeKey.split('/')[0]! })));
+        const last = rows.at(-1)!;
+        after = { dueAt: last.due_at!, workflowId: last.workflow_id, clockId: last.clock_id };
+        heartbeat(examined);
+      }
+      return { examined, escalated };
+    },
+  };
+}

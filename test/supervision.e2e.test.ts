@@ -1,0 +1,107 @@
+/**
+ * The supervisor's screen on the real stack: the clock projection follows every step (an
+ * overdue case, a paused one, a closed one that disappears), counts per department, inboxes
+ * fed by the workflows' reminders and escalations, the ladder's leader rung from the sweep,
+ * and the admin's reconciliation finding and repairing drift.
+ */
+import request from 'supertest';
+import { shanghaiDateOf } from '../domain/calendar/dates';
+import { loadCalendar } from '../db/repositories/calendar';
+import { type ApiStack, startApiStack } from './support/api-stack';
+
+let stack: ApiStack;
+const TASK_QUEUE = 'supervision-e2e';
+
+beforeAll(async () => {
+  stack = await startApiStack(TASK_QUEUE);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function eventually<T>(probe: () => Promise<T | null | undefined | false>, what: string): Promise<T> {
+  for (let i = 0; i < 150; i += 1) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const applicant = (name: string) => ({ type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198501011234', phone: '13600000000', address: '某市某区某路1号' });
+
+it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reconciles with Temporal', async () => {
+  const { app, as, post, database } = stack;
+  const calendar = await loadCalendar(database.db);
+  const today = shanghaiDateOf(Date.now());
+  // Received 25 working days ago: the 20 WD reply clock ran out some 5 working days ago.
+  const longAgo = calendar.workingDaysBefore(today, 25);
+  const late = await request(app).post('/api/applications').set(as('clerk')).send({ channel: 'in-person', receivedOn: longAgo, applicant: applicant('周一'), description: '2025年度防汛物资储备清单', form: 'paper', delivery: 'post' });
+  const fresh = await request(app).post('/api/applications').set(as('clerk')).send({ channel: 'in-person', applicant: applicant('吴二'), description: '2026年应急演练计划', form: 'paper', delivery: 'post' });
+  expect([late.status, fresh.status]).toEqual([201, 201]);
+  const lateNo: string = late.body.caseNo;
+  const freshNo: string = fresh.body.caseNo;
+
+  // The late case's workflow notices at once that its clocks ran out and escalates.
+  const overdue = await eventually(async () => {
+    const res = await request(app).get('/api/supervision/clocks?status=overdue&kind=application').set(as('supervisor'));
+    return res.body.items.some((c: { caseRef: string; clockId: string }) => c.caseRef === lateNo && c.clockId === 'reply') && res.body;
+  }, 'the overdue reply clock');
+  const reply = overdue.items.find((c: { caseRef: string; clockId: string }) => c.caseRef === lateNo && c.clockId === 'reply');
+  const dueDate = calendar.addWorkingDays(longAgo, 20).due;
+  const lateBy = calendar.countWorkingDays(dueDate, today); // 4 or 5, as today is a working day or not
+  expect(reply).toMatchObject({ kind: 'application', label: '答复期限', dueDate, urgency: 'overdue', unit: 'working-days', remaining: -lateBy, paused: false, link: `/console/cases/application/${lateNo}` });
+  const running = await request(app).get('/api/supervision/clocks?status=running').set(as('supervisor'));
+  expect(running.body.items.find((c: { caseRef: string; clockId: string }) => c.caseRef === freshNo && c.clockId === 'reply')).toMatchObject({ urgency: 'running', remaining: 20 });
+
+  // Pausing moves a clock to 'paused' with its days left; closing removes every clock of the case.
+  await post(freshNo, 'accept', 'clerk');
+  await post(freshNo, 'suspend', 'clerk', { reason: '因不可抗力中止办理', on: today });
+  const paused = await request(app).get('/api/supervision/clocks?status=paused').set(as('leader'));
+  expect(paused.body.items).toEqual([expect.objectContaining({ caseRef: freshNo, clockId: 'reply', urgency: 'paused', dueAt: null, remaining: 20 })]);
+  const summary = await request(app).get('/api/supervision/summary').set(as('supervisor'));
+  expect(summary.body.totals.paused).toBe(1);
+  expect(summary.body.totals.overdue).toBeGreaterThanOrEqual(1);
+  expect(summary.body.byDepartment).toEqual([expect.objectContaining({ departmentCode: null, paused: 1 })]); // nobody assigned yet
+  await post(freshNo, 'withdraw', 'clerk', { on: today, reason: '申请人撤回申请' });
+  expect((await database.db.selectFrom('case_clocks').select('clock_id').where('case_ref', '=', freshNo).execute())).toEqual([]);
+
+  // Inboxes: the supervisor and the office's clerks heard of the overdue case.
+  const supervisorInbox = await request(app).get('/api/inbox').set(as('supervisor'));
+  const alert = supervisorInbox.body.notifications.find((n: { title: string }) => n.title === `【已逾期】${lateNo} 答复期限`);
+  expect(alert).toMatchObject({ kind: 'clock-overdue', readAt: null, link: `/console/cases/application/${lateNo}` });
+  const clerkInbox = await request(app).get('/api/inbox').set(as('clerk'));
+  expect(clerkInbox.body.tasks.map((t: { caseRef: string }) => t.caseRef)).toContain(lateNo);
+  expect(clerkInbox.body.notifications.length).toBeGreaterThan(0);
+  const read = await request(app).post(`/api/inbox/${alert.id}/read`).set(as('supervisor'));
+  expect(read.status).toBe(200);
+  expect((await request(app).get('/api/inbox').set(as('supervisor'))).body.unread).toBe(supervisorInbox.body.unread - 1);
+  expect((await request(app).post(`/api/inbox/${alert.id}/read`).set(as('department'))).status).toBe(404); // not theirs
+
+  // The ladder's last rung: 4–5 WD late ≥ 3 WD, so the sweep tells the leader, once.
+  const sweep = () => stack.env.client.workflow.execute('escalationSweep', { taskQueue: TASK_QUEUE, workflowId: `escalation-sweep-${Date.now()}` });
+  expect(await sweep()).toMatchObject({ escalated: expect.any(Number) });
+  expect(await sweep()).toMatchObject({ escalated: 0 });
+  const leaderInbox = await request(app).get('/api/inbox').set(as('leader'));
+  expect(leaderInbox.body.notifications.map((n: { title: string }) => n.title)).toContain(`【升级督办】${lateNo} 答复期限逾期${lateBy}个工作日`);
+
+  // Drift: a lost row and a wrong due date are found and repaired from the workflow's own state.
+  const inSync = await request(app).post('/api/admin/supervision/reconcile').set(as('admin'));
+  expect(inSync.body).toMatchObject({ drifted: [], unreachable: [] });
+  expect(inSync.body.checked).toBeGreaterThanOrEqual(1);
+  await database.db.deleteFrom('case_clocks').where('case_ref', '=', lateNo).where('clock_id', '=', 'reply').execute();
+  await database.db.updateTable('case_clocks').set({ due_date: '2099-01-01' }).where('case_ref', '=', lateNo).execute();
+  const drift = await request(app).post('/api/admin/supervision/reconcile?repair=true').set(as('admin'));
+  expect(drift.body.drifted).toEqual([expect.objectContaining({ workflowId: `application-${lateNo}`, missing: ['reply'], extra: [] })]);
+  expect(drift.body.drifted[0].changed.length).toBeGreaterThan(0);
+  expect(drift.body.repaired).toBe(1);
+  expect((await request(app).post('/api/admin/supervision/reconcile').set(as('admin'))).body.drifted).toEqual([]);
+
+  // Rights and input.
+  expect((await request(app).get('/api/supervision/clocks').set(as('department'))).status).toBe(403);
+  expect((await request(app).post('/api/admin/supervision/reconcile').set(as('supervisor'))).status).toBe(403);
+  const bad = await request(app).get('/api/supervision/clocks?status=late&limit=0').set(as('supervisor'));
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['limit', 'status']);
+});
