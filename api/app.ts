@@ -8,6 +8,7 @@ import type { Database } from '../db/schema';
 import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
+import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
 import { RouteTable } from './route';
 import { adminHistoryRoutes } from './routes/admin-history';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(router);
+  app.use(consoleRouter());
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

@@ -109,6 +109,43 @@ function ensurePostgres() {
   }
 }
 
+/**
+ * Debian's chromium for the console's browser test (playwright-core drives it; no browser is
+ * downloaded), and a CJK font so its screenshots show Chinese. CHROMIUM_PATH overrides.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+function ensureChromium() {
+  const missing = [];
+  if (!isExecutable(CHROMIUM)) missing.push('chromium');
+  if (!fs.existsSync(CJK_FONT)) missing.push('fonts-wqy-microhei');
+  if (missing.length === 0) return;
+  if (!isRoot) throw new Error(`${missing.join(' and ')} not installed: run \`sudo apt-get install -y ${missing.join(' ')}\` (or set CHROMIUM_PATH)`);
+  log(`installing ${missing.join(' and ')} from Debian (apt-get install ${missing.join(' ')})…`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', ...missing], { env })) {
+    throw new Error(`apt-get install ${missing.join(' ')} failed`);
+  }
+}
+
+/** Newest modification time of the files under dir. */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The web console (dist/console), built with Vite when missing or older than console/. */
+function ensureConsoleBuild() {
+  const index = path.join(ROOT, 'dist', 'console', 'index.html');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(path.join(ROOT, 'console'))) return;
+  log('building the web console (vite build)…');
+  if (!run(bin('vite'), ['build', '--config', 'console/vite.config.mts', '--logLevel', 'warn'])) throw new Error('vite build of the console failed');
+}
+
 function bin(name) {
   return path.join(ROOT, 'node_modules', '.bin', name);
 }
@@ -135,6 +172,8 @@ async function main() {
   ensurePostgres();
   const env = { TEMPORAL_CLI_PATH: ensureTemporalCli() };
   if (mode !== 'start') env.TEMPORAL_TEST_SERVER_PATH = ensureTestServer();
+  if (mode !== 'start') ensureChromium();
+  ensureConsoleBuild();
   log(`temporal CLI: ${env.TEMPORAL_CLI_PATH}`);
   if (env.TEMPORAL_TEST_SERVER_PATH) log(`time-skipping test server: ${env.TEMPORAL_TEST_SERVER_PATH}`);
 
@@ -145,6 +184,7 @@ async function main() {
     await sequence(
       [
         [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+        [bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit']],
         [bin('eslint'), ['.']],
         [bin('jest'), jestArgs],
       ],

@@ -1,0 +1,39 @@
+/**
+ * Serves the web console (built by Vite into dist/console) at /console: hashed assets with a
+ * long cache, every other /console path answered with index.html so the app's own routes
+ * work on reload and from links. Without a build, a 503 page in Chinese says how to make one.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Router } from 'express';
+import { PROJECT_ROOT } from '../temporal-config/binaries';
+
+export const CONSOLE_DIST = path.join(PROJECT_ROOT, 'dist', 'console');
+
+const MISSING_BUILD = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>控制台尚未构建</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.6">
+<h1>控制台尚未构建</h1>
+<p>服务器上没有找到控制台的构建产物（dist/console）。请在项目目录运行 <code>npm run build:console</code>，然后刷新本页。</p>
+<p>（<code>npm start</code> 和 <code>npm test</code> 会在需要时自动构建。）API 不受影响，仍可通过 /api 访问。</p>
+</body></html>
+`;
+
+export function consoleRouter(dist: string = CONSOLE_DIST): Router {
+  const router = express.Router();
+  const indexFile = path.join(dist, 'index.html');
+
+  router.get('/', (_req, res) => res.redirect(302, '/console/'));
+  router.use('/console/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '1y' }));
+  router.use('/console', express.static(dist, { index: false, maxAge: 0 }));
+  router.get(['/console', '/console/{*rest}'], (req, res, next) => {
+    if (req.path.startsWith('/console/assets/')) return next(); // a missing asset is a 404, not the app
+    // Checked per request: a build made while the server runs is picked up without a restart.
+    if (!fs.existsSync(indexFile)) {
+      res.status(503).type('html').set('Cache-Control', 'no-store').send(MISSING_BUILD);
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(indexFile);
+  });
+  return router;
+}

@@ -1,0 +1,103 @@
+/**
+ * The console's shell: who is logged in, the navigation their role allows, and which page
+ * the path under /console shows.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Me, type OpenApiDocument, tokenStore } from './api';
+import { mayCall } from './openapi';
+import { roleLabel } from './labels';
+import { CaseList } from './pages/CaseList';
+import { CasePage } from './pages/CasePage';
+import { Dashboard } from './pages/Dashboard';
+import { Inbox } from './pages/Inbox';
+import { Intake } from './pages/Intake';
+import { Login } from './pages/Login';
+import { Link, navigate, Redirect, useLocation } from './router';
+
+type Session = { state: 'checking' } | { state: 'anonymous' } | { state: 'ready'; me: Me; doc: OpenApiDocument } | { state: 'failed'; message: string };
+
+const SUPERVISING = new Set(['supervisor', 'leader', 'admin', 'clerk']);
+const homeOf = (me: Me) => (me.role === 'supervisor' || me.role === 'leader' ? '/dashboard' : '/inbox');
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+  const { path } = useLocation();
+
+  const start = async (known?: Me) => {
+    try {
+      const [me, doc] = await Promise.all([known ?? api.me(), api.openapi()]);
+      setSession({ state: 'ready', me, doc });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        tokenStore.clear();
+        setSession({ state: 'anonymous' });
+      } else {
+        setSession({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+
+  useEffect(() => {
+    if (tokenStore.get()) void start();
+    else setSession({ state: 'anonymous' });
+  }, []);
+
+  if (session.state === 'checking') return <p class="muted page">正在加载…</p>;
+  if (session.state === 'failed') return <p class="form-error page">无法连接服务器：{session.message}</p>;
+  if (session.state === 'anonymous') {
+    return (
+      <Login
+        onLogin={(me) => {
+          void start(me);
+          if (path === '/login') navigate(homeOf(me), true);
+        }}
+      />
+    );
+  }
+
+  const { me, doc } = session;
+  const logout = () => {
+    tokenStore.clear();
+    setSession({ state: 'anonymous' });
+    navigate('/login');
+  };
+  const canIntake = mayCall(doc.paths['/api/applications']?.post, me.role);
+  const canSupervise = SUPERVISING.has(me.role) && mayCall(doc.paths['/api/supervision/clocks']?.get, me.role);
+  const caseMatch = /^\/cases\/([a-z-]+)\/([^/]+)$/.exec(path);
+  const intakeMatch = /^\/intake(?:\/([a-z-]+))?$/.exec(path);
+
+  let page;
+  if (caseMatch) page = <CasePage key={path} kind={caseMatch[1]!} caseRef={decodeURIComponent(caseMatch[2]!)} me={me} doc={doc} />;
+  else if (intakeMatch) page = <Intake key={path} kind={intakeMatch[1] ?? 'application'} me={me} doc={doc} />;
+  else if (path === '/dashboard') page = canSupervise ? <Dashboard /> : <p class="form-error">您的角色无权查看督办看板。</p>;
+  else if (path === '/inbox') page = <Inbox />;
+  else if (path === '/cases') page = <CaseList />;
+  else if (path === '/' || path === '/login') page = <Redirect to={homeOf(me)} />;
+  else page = <p class="form-error">页面不存在：{path}</p>;
+
+  const nav = (href: string, label: string) => (
+    <Link href={href} class={path === href || path.startsWith(`${href}/`) ? 'active' : ''}>
+      {label}
+    </Link>
+  );
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <span class="brand">政府信息公开办理平台</span>
+        <nav>
+          {canSupervise && nav('/dashboard', '督办看板')}
+          {nav('/inbox', '我的待办')}
+          {nav('/cases', '案件')}
+          {canIntake && nav('/intake', '登记申请')}
+        </nav>
+        <span class="user" data-role={me.role}>
+          {me.displayName}（{roleLabel(me.role)}）
+          <button type="button" class="link" onClick={logout}>
+            退出
+          </button>
+        </span>
+      </header>
+      <main>{page}</main>
+    </div>
+  );
+}

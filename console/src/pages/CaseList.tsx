@@ -1,0 +1,107 @@
+/** 案件: applications and disputes, with the open ones first; each links to its case page. */
+import { useState } from 'preact/hooks';
+import { api, type ApplicationListItem } from '../api';
+import { usePolling } from '../hooks';
+import { CASE_STATUS_LABELS, enumLabel } from '../labels';
+import { Link } from '../router';
+
+interface DisputeListItem {
+  disputeNo: string;
+  caseNo: string;
+  kindLabel: string;
+  body: string;
+  stage: string;
+  status: string;
+  receivedOn: string;
+  defenceDue: string | null;
+}
+
+export function CaseList() {
+  const [status, setStatus] = useState('open');
+  const applications = usePolling(() => api.applications({ status }), `applications|${status}`, 10_000);
+  const disputes = usePolling(() => api.list<DisputeListItem>(`/api/disputes${status ? `?status=${status}` : ''}`), `disputes|${status}`, 10_000);
+
+  return (
+    <section class="page cases">
+      <header class="page-header">
+        <h1>案件</h1>
+        <label>
+          状态
+          <select name="status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="open">在办</option>
+            <option value="closed">已办结</option>
+            <option value="">全部</option>
+          </select>
+        </label>
+      </header>
+      <div class="panel">
+        <h2>依申请公开（{applications.data?.total ?? '…'}）</h2>
+        {applications.error && <p class="form-error">{applications.error}</p>}
+        <table>
+          <thead>
+            <tr>
+              <th>案号</th>
+              <th>申请人</th>
+              <th>申请方式</th>
+              <th>办理环节</th>
+              <th>收到日期</th>
+              <th>答复期限</th>
+              <th>承办科室</th>
+              <th>状态</th>
+            </tr>
+          </thead>
+          <tbody>
+            {applications.data?.items.map((a: ApplicationListItem) => (
+              <tr key={a.caseNo} data-case={a.caseNo}>
+                <td>
+                  <Link href={`/cases/application/${a.caseNo}`}>{a.caseNo}</Link>
+                </td>
+                <td>{a.applicantName}</td>
+                <td>{enumLabel('channel', a.channel)}</td>
+                <td>{a.stageLabel}</td>
+                <td>{a.receivedOn ?? '待确认'}</td>
+                <td>{a.replyDue ?? '—'}</td>
+                <td>{a.departmentCode ?? '未交办'}</td>
+                <td>{a.paused ? '暂停计时' : (CASE_STATUS_LABELS[a.status] ?? a.status)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="panel">
+        <h2>行政复议/诉讼（{disputes.data?.total ?? '…'}）</h2>
+        {disputes.error && <p class="form-error">{disputes.error}</p>}
+        <table>
+          <thead>
+            <tr>
+              <th>编号</th>
+              <th>类别</th>
+              <th>原申请</th>
+              <th>复议机关或法院</th>
+              <th>收到日期</th>
+              <th>答辩期限</th>
+              <th>状态</th>
+            </tr>
+          </thead>
+          <tbody>
+            {disputes.data?.items.map((d) => (
+              <tr key={d.disputeNo}>
+                <td>
+                  <Link href={`/cases/dispute/${d.disputeNo}`}>{d.disputeNo}</Link>
+                </td>
+                <td>{d.kindLabel}</td>
+                <td>
+                  <Link href={`/cases/application/${d.caseNo}`}>{d.caseNo}</Link>
+                </td>
+                <td>{d.body}</td>
+                <td>{d.receivedOn}</td>
+                <td>{d.defenceDue ?? '—'}</td>
+                <td>{CASE_STATUS_LABELS[d.status] ?? d.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * 督办看板: counts by urgency and by department, and every open clock of every kind of case,
+ * coloured by urgency and filtered by department, kind and urgency; refreshed every 5 seconds.
+ */
+import { useState } from 'preact/hooks';
+import { api, type UrgencyCounts } from '../api';
+import { ClockTable } from '../components/ClockTable';
+import { usePolling } from '../hooks';
+import { KIND_CODES } from '../kinds';
+import { formatDateTime, kindLabel, URGENCY_LABELS } from '../labels';
+
+const REFRESH_MS = 5000;
+const CARDS: Array<{ key: keyof UrgencyCounts; urgency: keyof typeof URGENCY_LABELS }> = [
+  { key: 'overdue', urgency: 'overdue' },
+  { key: 'dueSoon', urgency: 'due-soon' },
+  { key: 'running', urgency: 'running' },
+  { key: 'paused', urgency: 'paused' },
+];
+/** The department filter's value for clocks of cases not yet handed to a department. */
+const NO_DEPARTMENT = '';
+
+export function Dashboard() {
+  const [status, setStatus] = useState('');
+  const [department, setDepartment] = useState(NO_DEPARTMENT);
+  const [kind, setKind] = useState('');
+  const summary = usePolling(() => api.supervisionSummary(), 'summary', REFRESH_MS);
+  const clocks = usePolling(() => api.supervisionClocks({ status, department, kind }), `${status}|${department}|${kind}`, REFRESH_MS);
+  const departments = (summary.data?.byDepartment ?? []).filter((d) => d.departmentCode !== null);
+
+  return (
+    <section class="page dashboard">
+      <header class="page-header">
+        <h1>督办看板</h1>
+        <span class="muted live" aria-live="polite">
+          每5秒自动刷新 · 最后更新 {clocks.refreshedAt ? clocks.refreshedAt.toLocaleTimeString('zh-CN', { hour12: false }) : '—'}
+        </span>
+      </header>
+      {(summary.error ?? clocks.error) && <p class="form-error">加载失败：{summary.error ?? clocks.error}</p>}
+
+      <div class="cards">
+        {CARDS.map(({ key, urgency }) => (
+          <button
+            key={key}
+            type="button"
+            class={`card urgency-${urgency}${status === urgency ? ' selected' : ''}`}
+            onClick={() => setStatus(status === urgency ? '' : urgency)}
+            title="按此紧急程度筛选"
+          >
+            <span class="card-count">{summary.data ? summary.data.totals[key] : '…'}</span>
+            <span class="card-label">{URGENCY_LABELS[urgency]}</span>
+          </button>
+        ))}
+      </div>
+
+      <div class="columns">
+        <div class="panel">
+          <h2>各科室期限</h2>
+          <table class="departments">
+            <thead>
+              <tr>
+                <th>科室</th>
+                <th>已逾期</th>
+                <th>即将到期</th>
+                <th>正常计时</th>
+                <th>暂停</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(summary.data?.byDepartment ?? []).map((d) => (
+                <tr key={d.departmentCode ?? '-'} class={d.departmentCode !== null && department === d.departmentCode ? 'selected' : ''}>
+                  <td>
+                    {d.departmentCode === null ? (
+                      '未交办（公开办）'
+                    ) : (
+                      <button type="button" class="link" onClick={() => setDepartment(department === d.departmentCode ? NO_DEPARTMENT : d.departmentCode!)}>
+                        {d.departmentName ?? d.departmentCode}
+                      </button>
+                    )}
+                  </td>
+                  <td class={d.overdue > 0 ? 'count overdue' : 'count'}>{d.overdue}</td>
+                  <td class={d.dueSoon > 0 ? 'count due-soon' : 'count'}>{d.dueSoon}</td>
+                  <td class="count">{d.running}</td>
+                  <td class="count">{d.paused}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {summary.data && <p class="muted small">统计时间 {formatDateTime(summary.data.generatedAt)}</p>}
+        </div>
+
+        <div class="panel grow">
+          <div class="filters">
+            <label>
+              科室
+              <select name="department" value={department} onChange={(e) => setDepartment((e.currentTarget as HTMLSelectElement).value)}>
+                <option value={NO_DEPARTMENT}>全部科室</option>
+                {departments.map((d) => (
+                  <option key={d.departmentCode!} value={d.departmentCode!}>
+                    {d.departmentName ?? d.departmentCode}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              类别
+              <select name="kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">全部类别</option>
+                {KIND_CODES.map((code) => (
+                  <option key={code} value={code}>
+                    {kindLabel(code)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              紧急程度
+              <select name="status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">全部</option>
+                {CARDS.map(({ urgency }) => (
+                  <option key={urgency} value={urgency}>
+                    {URGENCY_LABELS[urgency]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <span class="muted">{clocks.data ? `共 ${clocks.data.total} 项` : '加载中…'}</span>
+          </div>
+          {clocks.data && <ClockTable items={clocks.data.items} />}
+          {clocks.data && clocks.data.total > clocks.data.items.length && <p class="muted small">仅显示届满最早的 {clocks.data.items.length} 项，请用筛选缩小范围。</p>}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+/** The web console: a Preact app served by the API at /console (built into dist/console). */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root,
+  base: '/console/',
+  plugins: [preact()],
+  build: {
+    outDir: path.resolve(root, '../dist/console'),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  // `npx vite --config console/vite.config.mts` for hot reload against `npm start`'s API.
+  server: { proxy: { '/api': `http://localhost:${process.env.PORT ?? 3000}` } },
+});

@@ -1,0 +1,183 @@
+/**
+ * The web console in a real browser (Debian's chromium via playwright-core) against the real
+ * stack: the Temporal dev server, PostgreSQL, a worker and the Express app serving both the
+ * API and the built console. A clerk logs in with a token, registers an application through
+ * the generated intake form, lands on its case page (答复期限 and how it was derived), takes a
+ * step and sees a refused one's Chinese reason; a supervisor sees the case on the dashboard,
+ * which also picks up a new case without reloading. Screenshots go to test/artifacts/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { consoleRouter } from '../api/console';
+import { type ApiStack, startApiStack } from './support/api-stack';
+import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve } from './support/browser';
+
+const WAIT = { timeout: 60_000 };
+
+let stack: ApiStack;
+let server: Awaited<ReturnType<typeof serve>>;
+let browser: Browser;
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  let started = Date.now();
+  ensureConsoleBuilt();
+  timings.build = Date.now() - started;
+  started = Date.now();
+  [stack, browser] = await Promise.all([startApiStack('console-browser'), launchChromium()]);
+  timings.stackAndBrowser = Date.now() - started;
+  server = await serve(stack.app);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await stack?.stop();
+  console.log(`[console.browser] timings (ms): ${JSON.stringify(timings)}`);
+});
+
+const tokenOf = (user: string) => stack.as(user).Authorization.replace(/^Bearer /, '');
+
+/** A fresh browser context (its own localStorage) logged in as a demo user. */
+async function loginAs(user: string, displayName: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${server.url}/console/login`);
+  await page.locator('#token').fill(tokenOf(user));
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('.topbar .user', { hasText: displayName }).waitFor(WAIT);
+  return page;
+}
+
+describe('serving the console', () => {
+  it('answers every /console path with the app, and a missing build with a Chinese 503 page', async () => {
+    const deepLink = await request(server.url).get('/console/cases/application/2026-000001');
+    expect(deepLink.status).toBe(200);
+    expect(deepLink.text).toContain('<div id="app">');
+    expect((await request(server.url).get('/')).headers.location).toBe('/console/');
+    expect((await request(server.url).get('/console/assets/missing.js')).status).toBe(404);
+    expect((await request(server.url).get('/api/me')).status).toBe(401); // the API is untouched
+
+    const unbuilt = express().use(consoleRouter(path.join(ARTIFACTS, 'no-such-build')));
+    const missing = await request(unbuilt).get('/console/dashboard');
+    expect(missing.status).toBe(503);
+    expect(missing.text).toContain('控制台尚未构建');
+  });
+});
+
+describe('a clerk and a supervisor in the browser', () => {
+  let caseNo = '';
+
+  it('the clerk registers an application through the intake form and lands on its case page', async () => {
+    const started = Date.now();
+    const page = await loginAs('clerk', '王受理');
+    await page.getByRole('link', { name: '登记申请' }).click();
+    const form = page.locator('form[data-form="intake"]');
+    await form.waitFor(WAIT);
+    // Sensible defaults come pre-selected.
+    expect(await form.locator('[name="channel"]').inputValue()).toBe('in-person');
+    expect(await form.locator('[name="applicant.type"]').inputValue()).toBe('natural-person');
+
+    await form.locator('[name="applicant.name"]').fill('张三');
+    await form.locator('[name="applicant.idNumber"]').fill('110101199003071234');
+    await form.locator('[name="applicant.phone"]').fill('13800000000');
+    await form.locator('[name="applicant.address"]').fill('北京市东城区示例路1号');
+    // Without the description the server answers 400 and the form marks that field.
+    await form.getByRole('button', { name: '登记并启动办理' }).click();
+    await form.locator('[data-field="description"] .field-error', { hasText: '必填' }).waitFor(WAIT);
+    expect(page.url()).toMatch(/\/console\/intake$/);
+
+    await form.locator('[name="description"]').fill('2026年本机关安全生产行政处罚决定书目录');
+    await form.getByRole('button', { name: '登记并启动办理' }).click();
+    await page.waitForURL(/\/console\/cases\/application\/\d{4}-\d{6}$/, WAIT);
+    caseNo = page.url().split('/').pop()!;
+    expect(await page.locator('.case-ref').textContent()).toBe(caseNo);
+
+    const reply = page.locator('[data-clock="reply"]');
+    await reply.waitFor(WAIT);
+    expect(await reply.locator('h3').textContent()).toBe('答复期限');
+    const derivation = await reply.locator('.derivation li').allTextContents();
+    expect(derivation.length).toBeGreaterThan(0);
+    expect(derivation[0]).toContain('起算20个工作日');
+    expect(await reply.locator('.due strong').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await page.locator('.timeline [data-event="submitted"]').waitFor(WAIT);
+    await page.locator('.documents li').first().waitFor(WAIT); // the receipt notice
+    await page.screenshot({ path: path.join(ARTIFACTS, 'case-page.png'), fullPage: true });
+    timings.clerkIntake = Date.now() - started;
+
+    // A step through its generated form: 受理.
+    await page.locator('button[data-action="accept"]').click();
+    await page.locator('[data-action="accept"] form').getByRole('button', { name: '确认受理' }).click();
+    await page.locator('.actions .notice', { hasText: '已完成：受理' }).waitFor(WAIT);
+    await page.locator('.badge.stage[data-stage="accepted"]', { hasText: '已受理' }).waitFor(WAIT);
+    await page.locator('.timeline [data-event="accepted"]').waitFor(WAIT);
+
+    // The same step again is refused by the workflow; its Chinese reason is shown (409).
+    await page.locator('button[data-action="accept"]').click();
+    await page.locator('[data-action="accept"] form').getByRole('button', { name: '确认受理' }).click();
+    const refusal = page.locator('[data-action="accept"] .form-error');
+    await refusal.waitFor(WAIT);
+    expect(await refusal.textContent()).toBe('当前状态为「已受理」，不能受理');
+
+    // A step with fields: a 400 names the field next to it.
+    await page.locator('[data-action="accept"]').getByRole('button', { name: '取消' }).click();
+    await page.locator('button[data-action="request-correction"]').click();
+    const correction = page.locator('[data-action="request-correction"] form');
+    await correction.locator('[name="periodWorkingDays"]').fill('10');
+    await correction.getByRole('button', { name: '提交' }).click();
+    await correction.locator('[data-field="items"] .field-error').waitFor(WAIT);
+    timings.clerkTotal = Date.now() - started;
+    await page.context().close();
+  });
+
+  it('the supervisor sees the case on the dashboard, and a new case appears without a reload', async () => {
+    expect(caseNo).not.toBe('');
+    const started = Date.now();
+    const page = await loginAs('supervisor', '陈督办');
+    await page.waitForURL(/\/console\/dashboard$/, WAIT);
+    const row = page.locator(`table.clocks tr[data-case="${caseNo}"]`);
+    await row.first().waitFor(WAIT);
+    expect(await row.first().getAttribute('data-urgency')).toBe('running');
+    expect(await row.first().textContent()).toContain('答复期限');
+    expect(Number(await page.locator('.card.urgency-running .card-count').textContent())).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    timings.supervisorSees = Date.now() - started;
+
+    // Live refresh: a case registered now shows up within the 5-second refresh, same page.
+    await page.evaluate(() => ((globalThis as { sameDocument?: boolean }).sameDocument = true));
+    const second = await request(stack.app)
+      .post('/api/applications')
+      .set(stack.as('clerk'))
+      .send({
+        channel: 'in-person',
+        applicant: { type: 'natural-person', name: '李四', idType: 'resident-id', idNumber: '110101198001011234', phone: '13900000000', address: '北京市西城区示例街2号' },
+        description: '本市2026年应急演练计划',
+        form: 'email',
+        delivery: 'email',
+      });
+    expect(second.status).toBe(201);
+    const refreshStarted = Date.now();
+    await page.locator(`table.clocks tr[data-case="${second.body.caseNo}"]`).first().waitFor({ timeout: 30_000 });
+    timings.liveRefresh = Date.now() - refreshStarted;
+    expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    // Filters: the kind filter narrows to applications, an unrelated kind empties the list.
+    await page.locator('select[name="kind"]').selectOption('dispute');
+    await page.locator('.panel .empty', { hasText: '没有符合条件的期限' }).waitFor(WAIT);
+    await page.locator('select[name="kind"]').selectOption('application');
+    await row.first().waitFor(WAIT);
+
+    // The row links to the case page.
+    await row.first().getByRole('link', { name: caseNo }).click();
+    await page.waitForURL(new RegExp(`/console/cases/application/${caseNo}$`), WAIT);
+    await page.locator('[data-clock="reply"]').waitFor(WAIT);
+    // A supervisor may take no application step.
+    await page.locator('.actions', { hasText: '您的角色在此类案件上没有可执行的操作' }).waitFor(WAIT);
+    await page.context().close();
+  });
+});
