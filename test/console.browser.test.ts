@@ -40,6 +40,41 @@ afterAll(async () => {
   console.log(`[console.browser] timings (ms): ${JSON.stringify(timings)}`);
 });
 
+const intake = (name: string) => ({
+  channel: 'in-person',
+  applicant: { type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198001011234', phone: '13900000000', address: '北京市西城区示例街2号' },
+  description: '本市2026年应急演练计划',
+  form: 'email',
+  delivery: 'email',
+});
+
+const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+const shiftDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+async function addWorkingDays(from: string, days: number): Promise<string> {
+  const answer = await request(stack.app).get('/api/calendar/add-working-days').query({ from, days }).set(stack.as('clerk'));
+  return answer.body.due as string;
+}
+
+/** The latest receipt day whose 10-working-day defence deadline falls within 2 working days from today. */
+async function receivedOnForDueSoon(): Promise<string> {
+  const soonBy = await addWorkingDays(today(), 2);
+  for (let back = 1; back <= 30; back++) {
+    const day = shiftDays(today(), -back);
+    if ((await addWorkingDays(day, 10)) <= soonBy) return day;
+  }
+  throw new Error('no receipt day gives a due-soon defence clock');
+}
+
+async function fileDispute(caseNo: string, receivedOn: string): Promise<string> {
+  const filed = await request(stack.app)
+    .post('/api/disputes')
+    .set(stack.as('clerk'))
+    .send({ caseNo, kind: 'reconsideration', receivedOn, body: '示例市人民政府', claims: '请求撤销答复' });
+  expect(filed.status).toBe(201);
+  return filed.body.disputeNo as string;
+}
+
 const tokenOf = (user: string) => stack.as(user).Authorization.replace(/^Bearer /, '');
 
 /** A fresh browser context (its own localStorage) logged in as a demo user. */
@@ -76,6 +111,8 @@ describe('a clerk and a supervisor in the browser', () => {
   it('the clerk registers an application through the intake form and lands on its case page', async () => {
     const started = Date.now();
     const page = await loginAs('clerk', '王受理');
+    await page.waitForURL(/\/console\/inbox$/, WAIT); // a clerk's home
+    await page.getByRole('heading', { name: '待办期限' }).waitFor(WAIT);
     await page.getByRole('link', { name: '登记申请' }).click();
     const form = page.locator('form[data-form="intake"]');
     await form.waitFor(WAIT);
@@ -90,6 +127,7 @@ describe('a clerk and a supervisor in the browser', () => {
     // Without the description the server answers 400 and the form marks that field.
     await form.getByRole('button', { name: '登记并启动办理' }).click();
     await form.locator('[data-field="description"] .field-error', { hasText: '必填' }).waitFor(WAIT);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-form.png'), fullPage: true });
     expect(page.url()).toMatch(/\/console\/intake$/);
 
     await form.locator('[name="description"]').fill('2026年本机关安全生产行政处罚决定书目录');
@@ -131,12 +169,34 @@ describe('a clerk and a supervisor in the browser', () => {
     await correction.locator('[name="periodWorkingDays"]').fill('10');
     await correction.getByRole('button', { name: '提交' }).click();
     await correction.locator('[data-field="items"] .field-error').waitFor(WAIT);
+
+    // Another kind through the same generic pages: a reconsideration filed against this case.
+    await page.getByRole('link', { name: '案件', exact: true }).click();
+    await page.getByRole('link', { name: '登记复议申请书或起诉状' }).click();
+    const filing = page.locator('form[data-form="intake"]');
+    await filing.locator('[name="caseNo"]').fill(caseNo);
+    await filing.locator('[name="body"]').fill('示例市人民政府');
+    await filing.locator('[name="claims"]').fill('请求撤销答复');
+    await filing.getByRole('button', { name: '登记并启动办理' }).click();
+    await page.waitForURL(/\/console\/cases\/dispute\/\d{4}-D\d{4,}$/, WAIT);
+    await page.locator('[data-clock="defence"] .derivation li').first().waitFor(WAIT);
+    await page.locator('button[data-action="forward"]').waitFor(WAIT);
     timings.clerkTotal = Date.now() - started;
     await page.context().close();
   });
 
   it('the supervisor sees the case on the dashboard, and a new case appears without a reload', async () => {
     expect(caseNo).not.toBe('');
+    // A second case, accepted and handed to 应急管理科, so the dashboard has two departments.
+    const other = await request(stack.app).post('/api/applications').set(stack.as('clerk')).send(intake('李四'));
+    expect(other.status).toBe(201);
+    expect((await stack.post(other.body.caseNo, 'accept', 'clerk')).status).toBe(200);
+    expect((await stack.post(other.body.caseNo, 'assign', 'clerk', { departmentCode: 'yjglk' })).status).toBe(200);
+
+    // Disputes received in the past give real overdue and due-soon defence clocks (10 WD).
+    const overdue = await fileDispute(caseNo, shiftDays(today(), -40));
+    const dueSoon = await fileDispute(caseNo, await receivedOnForDueSoon());
+
     const started = Date.now();
     const page = await loginAs('supervisor', '陈督办');
     await page.waitForURL(/\/console\/dashboard$/, WAIT);
@@ -144,33 +204,44 @@ describe('a clerk and a supervisor in the browser', () => {
     await row.first().waitFor(WAIT);
     expect(await row.first().getAttribute('data-urgency')).toBe('running');
     expect(await row.first().textContent()).toContain('答复期限');
-    expect(Number(await page.locator('.card.urgency-running .card-count').textContent())).toBeGreaterThanOrEqual(1);
+    await page.locator(`table.clocks tr[data-case="${other.body.caseNo}"]`).first().waitFor(WAIT);
+    await page.locator('table.departments', { hasText: '应急管理科' }).waitFor(WAIT);
+    await page.locator(`table.clocks tr.urgency-overdue[data-case="${overdue}"]`).waitFor(WAIT);
+    await page.locator(`table.clocks tr.urgency-due-soon[data-case="${dueSoon}"]`).waitFor(WAIT);
+    expect(await page.locator('table.clocks tr').nth(1).getAttribute('data-case')).toBe(overdue); // soonest due first
+    expect(Number(await page.locator('.card.urgency-running .card-count').textContent())).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     timings.supervisorSees = Date.now() - started;
 
     // Live refresh: a case registered now shows up within the 5-second refresh, same page.
     await page.evaluate(() => ((globalThis as { sameDocument?: boolean }).sameDocument = true));
-    const second = await request(stack.app)
-      .post('/api/applications')
-      .set(stack.as('clerk'))
-      .send({
-        channel: 'in-person',
-        applicant: { type: 'natural-person', name: '李四', idType: 'resident-id', idNumber: '110101198001011234', phone: '13900000000', address: '北京市西城区示例街2号' },
-        description: '本市2026年应急演练计划',
-        form: 'email',
-        delivery: 'email',
-      });
+    const second = await request(stack.app).post('/api/applications').set(stack.as('clerk')).send(intake('王五'));
     expect(second.status).toBe(201);
     const refreshStarted = Date.now();
     await page.locator(`table.clocks tr[data-case="${second.body.caseNo}"]`).first().waitFor({ timeout: 30_000 });
     timings.liveRefresh = Date.now() - refreshStarted;
     expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
-    // Filters: the kind filter narrows to applications, an unrelated kind empties the list.
-    await page.locator('select[name="kind"]').selectOption('dispute');
+    // Filters: by department, then by kind (the dispute's defence clock is not an application's).
+    await page.locator('select[name="department"]').selectOption('yjglk');
+    await row.first().waitFor({ state: 'detached', ...WAIT });
+    await page.locator(`table.clocks tr[data-case="${other.body.caseNo}"]`).first().waitFor(WAIT);
+    await page.locator('select[name="department"]').selectOption('');
+    await page.locator('select[name="kind"]').selectOption('message');
     await page.locator('.panel .empty', { hasText: '没有符合条件的期限' }).waitFor(WAIT);
+    await page.locator('select[name="kind"]').selectOption('dispute');
+    await page.locator('table.clocks tr[data-case*="-D"]').first().waitFor(WAIT);
     await page.locator('select[name="kind"]').selectOption('application');
     await row.first().waitFor(WAIT);
+
+    // The supervisor's inbox lists the overdue escalation addressed to supervisors.
+    await page.getByRole('link', { name: '我的待办' }).click();
+    const escalation = page.locator('.notifications li.unread', { hasText: overdue });
+    await escalation.waitFor(WAIT);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'inbox.png'), fullPage: true });
+    await escalation.getByRole('button', { name: '标为已读' }).click();
+    await page.locator('.notifications li.read', { hasText: overdue }).waitFor(WAIT);
+    await page.getByRole('link', { name: '督办看板' }).click();
 
     // The row links to the case page.
     await row.first().getByRole('link', { name: caseNo }).click();

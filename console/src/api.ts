@@ -143,6 +143,13 @@ export interface ApplicationListItem {
   replyDue: string | null;
 }
 
+export interface RuleProfileSummary {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  replyWorkingDays: number;
+}
+
 /** The OpenAPI document, as far as the console reads it. */
 export interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -227,6 +234,7 @@ export const api = {
     });
     return openApiCache;
   },
+  ruleProfiles: async () => (await json<{ rulesets: RuleProfileSummary[] }>('GET', '/api/rulesets')).rulesets,
   supervisionClocks: (filter: { status?: string; department?: string; kind?: string; limit?: number; offset?: number }) =>
     json<ListPage<SupervisedClock>>('GET', `/api/supervision/clocks${query({ sort: 'due', limit: 100, ...filter })}`),
   supervisionSummary: () => json<SupervisionSummary>('GET', '/api/supervision/summary'),

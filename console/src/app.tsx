@@ -71,7 +71,7 @@ export function App() {
   else if (intakeMatch) page = <Intake key={path} kind={intakeMatch[1] ?? 'application'} me={me} doc={doc} />;
   else if (path === '/dashboard') page = canSupervise ? <Dashboard /> : <p class="form-error">您的角色无权查看督办看板。</p>;
   else if (path === '/inbox') page = <Inbox />;
-  else if (path === '/cases') page = <CaseList />;
+  else if (path === '/cases') page = <CaseList me={me} doc={doc} />;
   else if (path === '/' || path === '/login') page = <Redirect to={homeOf(me)} />;
   else page = <p class="form-error">页面不存在：{path}</p>;
 

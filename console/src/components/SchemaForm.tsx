@@ -10,6 +10,10 @@ import { enumLabel, fieldLabel, fieldMessage } from '../labels';
 
 type Value = string | boolean;
 type Values = Record<string, Value>;
+export interface Choice {
+  value: string;
+  label: string;
+}
 
 export interface SchemaFormProps {
   /** Names the form for tests and styling (data-form). */
@@ -17,6 +21,8 @@ export interface SchemaFormProps {
   schema: JsonSchema;
   /** Initial values by field path ('applicant.type'); overrides the schema's defaults. */
   initial?: Record<string, Value>;
+  /** Choices for fields the schema leaves open (e.g. rule profiles, known to another endpoint). */
+  options?: Record<string, Choice[]>;
   submitLabel?: string;
   onSubmit(body: Record<string, unknown>): Promise<void>;
   onCancel?(): void;
@@ -69,7 +75,7 @@ function bodyOf(schema: JsonSchema, values: Values, prefix = ''): Record<string,
   return body;
 }
 
-export function SchemaForm({ name, schema, initial, submitLabel = '提交', onSubmit, onCancel }: SchemaFormProps) {
+export function SchemaForm({ name, schema, initial, options = {}, submitLabel = '提交', onSubmit, onCancel }: SchemaFormProps) {
   const [values, setValues] = useState<Values>(() => ({ ...initialValues(schema, '', {}), ...initial }));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -114,7 +120,7 @@ export function SchemaForm({ name, schema, initial, submitLabel = '提交', onSu
           </fieldset>
         );
       }
-      return <Field key={path} form={name} path={path} schema={child} required={required} value={values[path]} error={fieldErrors[path]} onChange={set} />;
+      return <Field key={path} form={name} path={path} schema={child} options={options[path]} required={required} value={values[path]} error={fieldErrors[path]} onChange={set} />;
     });
 
   const empty = Object.keys(schema.properties ?? {}).length === 0;
@@ -150,18 +156,19 @@ interface FieldProps {
   form: string;
   path: string;
   schema: JsonSchema;
+  options: Choice[] | undefined;
   required: boolean;
   value: Value | undefined;
   error: string | undefined;
   onChange(path: string, value: Value): void;
 }
 
-function Field({ form, path, schema, required, value, error, onChange }: FieldProps) {
+function Field({ form, path, schema, options, required, value, error, onChange }: FieldProps) {
   const id = `${form}-${path}`;
   const text = typeof value === 'string' ? value : '';
   const onInput = (event: Event) => onChange(path, (event.currentTarget as HTMLInputElement).value);
   const common = { id, name: path, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? `${id}-error` : undefined };
-  const choices = choicesOf(schema);
+  const choices: Choice[] | null = options ?? choicesOf(schema)?.map((choice) => ({ value: String(choice), label: enumLabel(path, choice) })) ?? null;
   let control;
   if (schema.type === 'boolean') {
     control = <input {...common} type="checkbox" checked={value === true} onChange={(event) => onChange(path, (event.currentTarget as HTMLInputElement).checked)} />;
@@ -170,8 +177,8 @@ function Field({ form, path, schema, required, value, error, onChange }: FieldPr
       <select {...common} value={text} onChange={onInput}>
         {(!required || text === '') && <option value="">{required ? '请选择…' : '（不填）'}</option>}
         {choices.map((choice) => (
-          <option key={String(choice)} value={String(choice)}>
-            {enumLabel(path, choice)}
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
           </option>
         ))}
       </select>

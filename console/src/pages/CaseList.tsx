@@ -1,7 +1,9 @@
 /** 案件: applications and disputes, with the open ones first; each links to its case page. */
 import { useState } from 'preact/hooks';
-import { api, type ApplicationListItem } from '../api';
+import { api, type ApplicationListItem, type Me, type OpenApiDocument } from '../api';
 import { usePolling } from '../hooks';
+import { kindSpec } from '../kinds';
+import { mayCall } from '../openapi';
 import { CASE_STATUS_LABELS, enumLabel } from '../labels';
 import { Link } from '../router';
 
@@ -16,7 +18,8 @@ interface DisputeListItem {
   defenceDue: string | null;
 }
 
-export function CaseList() {
+export function CaseList({ me, doc }: { me: Me; doc: OpenApiDocument }) {
+  const canFile = (kind: string) => mayCall(doc.paths[kindSpec(kind).collection]?.post, me.role);
   const [status, setStatus] = useState('open');
   const applications = usePolling(() => api.applications({ status }), `applications|${status}`, 10_000);
   const disputes = usePolling(() => api.list<DisputeListItem>(`/api/disputes${status ? `?status=${status}` : ''}`), `disputes|${status}`, 10_000);
@@ -35,7 +38,9 @@ export function CaseList() {
         </label>
       </header>
       <div class="panel">
-        <h2>依申请公开（{applications.data?.total ?? '…'}）</h2>
+        <h2>
+          依申请公开（{applications.data?.total ?? '…'}）{canFile('application') && <Link href="/intake/application" class="small">登记申请</Link>}
+        </h2>
         {applications.error && <p class="form-error">{applications.error}</p>}
         <table>
           <thead>
@@ -69,7 +74,9 @@ export function CaseList() {
         </table>
       </div>
       <div class="panel">
-        <h2>行政复议/诉讼（{disputes.data?.total ?? '…'}）</h2>
+        <h2>
+          行政复议/诉讼（{disputes.data?.total ?? '…'}）{canFile('dispute') && <Link href="/intake/dispute" class="small">登记复议申请书或起诉状</Link>}
+        </h2>
         {disputes.error && <p class="form-error">{disputes.error}</p>}
         <table>
           <thead>

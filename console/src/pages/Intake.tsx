@@ -4,14 +4,22 @@
  * (an application handed in at the counter by a natural person, …). On success the clerk
  * lands on the new case's page.
  */
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, type OpenApiDocument } from '../api';
-import { SchemaForm } from '../components/SchemaForm';
+import { type Choice, SchemaForm } from '../components/SchemaForm';
 import { kindSpec } from '../kinds';
 import { idParamOf, mayCall, requestSchema } from '../openapi';
 import { navigate } from '../router';
 
 export function Intake({ kind, me, doc }: { kind: string; me: Me; doc: OpenApiDocument }) {
   const spec = kindSpec(kind);
+  const [ruleProfiles, setRuleProfiles] = useState<Choice[] | null>(null);
+  useEffect(() => {
+    api
+      .ruleProfiles()
+      .then((list) => setRuleProfiles(list.map((p) => ({ value: p.id, label: `${p.name}${p.isDefault ? '（本机关默认）' : ''}` }))))
+      .catch(() => setRuleProfiles([])); // the field then stays a text box
+  }, []);
   const operation = doc.paths[spec.collection]?.post;
   if (!operation) return <p class="form-error">未知的案件类别：{kind}</p>;
   if (!mayCall(operation, me.role)) return <p class="form-error">您的角色无权登记此类案件。</p>;
@@ -30,7 +38,18 @@ export function Intake({ kind, me, doc }: { kind: string; me: Me; doc: OpenApiDo
       </header>
       <p class="muted">{operation.summary}。标 * 的为必填项；提交后系统立即启动办理流程并起算期限。</p>
       <div class="panel">
-        <SchemaForm name="intake" schema={requestSchema(doc, operation)} initial={spec.intakeDefaults} submitLabel="登记并启动办理" onSubmit={submit} />
+        {ruleProfiles === null ? (
+          <p class="muted">加载中…</p>
+        ) : (
+          <SchemaForm
+            name="intake"
+            schema={requestSchema(doc, operation)}
+            initial={spec.intakeDefaults}
+            options={ruleProfiles.length > 0 ? { ruleProfileId: ruleProfiles } : {}}
+            submitLabel="登记并启动办理"
+            onSubmit={submit}
+          />
+        )}
       </div>
     </section>
   );
