@@ -168,7 +168,7 @@ describe('a clerk and a supervisor in the browser', () => {
     const correction = page.locator('[data-action="request-correction"] form');
     await correction.locator('[name="periodWorkingDays"]').fill('10');
     await correction.getByRole('button', { name: '提交' }).click();
-    await correction.locator('[data-field="items"] .field-error').waitFor(WAIT);
+    await correction.locator('[data-field="items"] .field-error', { hasText: '至少填写一项' }).waitFor(WAIT);
 
     // Another kind through the same generic pages: a reconsideration filed against this case.
     await page.getByRole('link', { name: '案件', exact: true }).click();

@@ -182,6 +182,8 @@ export interface JsonSchema {
 }
 
 const TOKEN_KEY = 'gongkai.token';
+/** Dispatched on window when the API answers 401 to a request that carried a token. */
+export const UNAUTHORIZED = 'gongkai:unauthorized';
 
 export const tokenStore = {
   get: (): string | null => localStorage.getItem(TOKEN_KEY),
@@ -200,6 +202,8 @@ async function send(method: string, path: string, body?: unknown, token = tokenS
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络');
   }
   if (response.ok) return response;
+  // A token revoked or expired mid-session: the shell goes back to the login page.
+  if (response.status === 401 && token) window.dispatchEvent(new Event(UNAUTHORIZED));
   let error: { code?: string; message?: string; details?: FieldError[] } = {};
   try {
     error = ((await response.json()) as { error?: typeof error }).error ?? {};

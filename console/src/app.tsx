@@ -3,7 +3,7 @@
  * the path under /console shows.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Me, type OpenApiDocument, tokenStore } from './api';
+import { api, ApiError, type Me, type OpenApiDocument, tokenStore, UNAUTHORIZED } from './api';
 import { mayCall } from './openapi';
 import { roleLabel } from './labels';
 import { CaseList } from './pages/CaseList';
@@ -40,6 +40,12 @@ export function App() {
   useEffect(() => {
     if (tokenStore.get()) void start();
     else setSession({ state: 'anonymous' });
+    const expired = () => {
+      tokenStore.clear();
+      setSession({ state: 'anonymous' });
+    };
+    window.addEventListener(UNAUTHORIZED, expired);
+    return () => window.removeEventListener(UNAUTHORIZED, expired);
   }, []);
 
   if (session.state === 'checking') return <p class="muted page">正在加载…</p>;

@@ -171,12 +171,30 @@ export function fieldLabel(path: string): string {
   return FIELD_LABELS[path] ?? FIELD_LABELS[path.split('.').pop() ?? path] ?? path;
 }
 
+/** Messages the API's schemas give in English, by their exact text. */
+const MESSAGES: Record<string, string> = {
+  'is required': '必填',
+  'must not be in the future': '不能晚于今天',
+  'must be six digits': '应为6位数字',
+  'must be a phone number': '应为电话号码',
+  'must look like 2026-000123': '格式应如 2026-000123',
+  'must be a department code': '应为科室代码',
+  'no such application': '没有此申请',
+  'no such department': '没有此科室',
+  'no such rule profile': '没有此规则',
+  'list at least one item': '至少填写一项',
+  'list the participants': '请填写参会人员',
+  'is required when basis is by-pages': '按量计收时必填',
+  'registered mail needs the day it was signed for': '挂号信须填写签收日期',
+  'organisations are identified by their unified-credit-code': '法人或其他组织应使用统一社会信用代码',
+};
+
 /** zod's English messages the API returns for a field, in Chinese where we know them. */
 export function fieldMessage(message: string): string {
-  if (message === 'is required' || /^Invalid input: expected \w+, received undefined$/.test(message)) return '必填';
-  if (message === 'must not be in the future') return '不能晚于今天';
-  if (message === 'must be six digits') return '应为6位数字';
-  if (message === 'must be a phone number') return '应为电话号码';
+  const known = MESSAGES[message];
+  if (known) return known;
+  if (/applications are received when the clerk confirms them/.test(message)) return '此申请方式以确认收到之日为收到日期，登记时不填';
+  if (/^Invalid input: expected \w+, received undefined$/.test(message)) return '必填';
   if (message.startsWith('must be 5–30 letters')) return '应为5至30位字母、数字或连字符';
   if (/^Too small: expected array to have >=1/.test(message)) return '至少填写一项';
   if (/^Too big/.test(message)) return `超出允许范围（${message}）`;
