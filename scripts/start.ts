@@ -12,6 +12,7 @@ import { createActivities } from '../activities';
 import { startApiServer } from '../api/server';
 import { createDatabase, migrateToLatest } from '../db/connection';
 import { resolveDatabaseUrl } from '../db/config';
+import { loadCalendar } from '../db/repositories/calendar';
 import { findUserByToken, issueToken, seedDemoUsers } from '../db/repositories/users';
 import type { Database } from '../db/schema';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
@@ -19,6 +20,7 @@ import { connectClient, connectWorker, temporalSettingsFromEnv } from '../tempor
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
+import { seedDemoCases } from './demo-seed';
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
@@ -115,6 +117,16 @@ async function main(): Promise<void> {
       console.log(`  Demo tokens  (also in ${path.relative(process.cwd(), TOKENS_FILE)}):`);
       for (const [username, token] of Object.entries(tokens)) console.log(`    ${username.padEnd(11)} ${token}`);
       console.log(`  Try: curl -H "Authorization: Bearer ${tokens.clerk}" "${api.url}/api/calendar/add-working-days?from=2026-09-28&days=20"`);
+    }
+    if (process.argv.includes('--demo')) {
+      const existing = await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      if (Number(existing.n) >= 100) console.log(`[gongkai] demo data already present (${existing.n} applications); not seeding again`);
+      else if (!tokens.clerk) console.log('[gongkai] --demo needs the demo users (GONGKAI_DEMO_USERS is false)');
+      else {
+        console.log('[gongkai] seeding demo cases through the API (a minute or two)…');
+        const seeded = await seedDemoCases({ baseUrl: api.url, tokens, calendar: await loadCalendar(db), log: (line) => console.log(`[gongkai] ${line}`) });
+        console.log(`[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes (${seeded.failures} failed)`);
+      }
     }
     console.log('Press Ctrl-C to stop.');
   } catch (error) {
