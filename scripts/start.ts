@@ -18,6 +18,7 @@ import type { Database } from '../db/schema';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
+import { codecKeysFromEnv, dataConverterFor, EncryptionCodec } from '../temporal-config/codec';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
 import { seedDemoCases } from './demo-seed';
@@ -85,12 +86,15 @@ async function main(): Promise<void> {
       console.log(`[gongkai] Temporal dev server: ${devServer.address}${devServer.process ? '' : ' (already running, reused)'}`);
     }
 
+    const codecKeys = codecKeysFromEnv(process.env, DATA_DIR);
+    const dataConverter = dataConverterFor(codecKeys);
+    console.log(`[gongkai] payload encryption: ${codecKeys ? `AES-256-GCM, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`);
     const clientConnection = await connectClient(settings);
     cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
+    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
     const workerConnection = await connectWorker(settings);
     cleanups.push(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }) });
+    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }), ...(dataConverter ? { dataConverter } : {}) });
     const schedules = await ensureSchedules(temporal, settings.taskQueue);
     console.log(`[gongkai] schedules: ${schedules.join(', ')}`);
     const workerRun = worker.run();
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     });
 
     const port = Number(process.env.PORT ?? 3000);
-    const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue }, port);
+    const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(codecKeys ? { codec: new EncryptionCodec(codecKeys) } : {}) }, port);
     cleanups.push(() => api.close());
 
     const tokens = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await demoTokens(db);
