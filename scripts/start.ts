@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       if (Number(existing.n) >= 100) console.log(`[gongkai] demo data already present (${existing.n} applications); not seeding again`);
       else if (!tokens.clerk) console.log('[gongkai] --demo needs the demo users (GONGKAI_DEMO_USERS is false)');
       else {
-        console.log('[gongkai] seeding demo cases through the API (a minute or two)…');
+        console.log('[gongkai] seeding demo cases through the API (a few minutes)…');
         const seeded = await seedDemoCases({ baseUrl: api.url, tokens, calendar: await loadCalendar(db), log: (line) => console.log(`[gongkai] ${line}`) });
         console.log(`[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes (${seeded.failures} failed)`);
       }
