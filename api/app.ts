@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
 import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
+import type { EncryptionCodec } from '../temporal-config/codec';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
 import { consoleRouter } from './console';
@@ -14,6 +15,7 @@ import { RouteTable } from './route';
 import { adminHistoryRoutes } from './routes/admin-history';
 import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
+import { codecCors, codecRoutes } from './routes/codec';
 import { disputeRoutes } from './routes/disputes';
 import { reportRoutes } from './routes/reports';
 import { rulesetRoutes } from './routes/rulesets';
@@ -28,12 +30,15 @@ export interface AppDeps {
   taskQueue?: string;
   agency?: AgencyConfig;
   calendar?: CalendarStore;
+  /** The payload codec the workers use; serves /codec for authorised users when present. */
+  codec?: EncryptionCodec;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.use('/codec', codecCors((process.env.GONGKAI_CODEC_CORS_ORIGIN ?? 'http://localhost:8233').split(',')));
   app.use(express.json({ limit: '2mb' }));
 
   const router = express.Router();
@@ -47,8 +52,9 @@ export function createApp(deps: AppDeps): Express {
   applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   disputeRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   reportRoutes(routes, { db: deps.db, agency });
+  codecRoutes(routes, deps.codec);
   supervisionRoutes(routes, { db: deps.db, temporal: deps.temporal, calendar });
-  adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue });
+  adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, ...(deps.codec ? { codec: deps.codec } : {}) });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -6,6 +6,7 @@ import { Client } from '@temporalio/client';
 import { createDatabase, migrateToLatest } from '../db/connection';
 import { connectClient, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { startApiServer } from './server';
+import { dataConverterFor, EncryptionCodec, requireCodecKeys } from '../temporal-config/codec';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -13,11 +14,13 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port, got ${process.env.PORT}`);
   const settings = temporalSettingsFromEnv();
+  const keys = requireCodecKeys(process.env);
+  const dataConverter = dataConverterFor(keys);
   const db = createDatabase(databaseUrl);
   await migrateToLatest(db);
   const connection = await connectClient(settings);
-  const temporal = new Client({ connection, namespace: settings.namespace });
-  const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue }, port);
+  const temporal = new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
+  const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(keys ? { codec: new EncryptionCodec(keys) } : {}) }, port);
   console.log(`[api] listening on ${api.url}`);
   const stop = async () => {
     await api.close();

@@ -178,7 +178,7 @@ async function main() {
   if (env.TEMPORAL_TEST_SERVER_PATH) log(`time-skipping test server: ${env.TEMPORAL_TEST_SERVER_PATH}`);
 
   if (mode === 'start') {
-    await sequence([[bin('tsx'), ['scripts/start.ts']]], env);
+    await sequence([[bin('tsx'), ['scripts/start.ts', ...process.argv.slice(3)]]], env);
   } else if (mode === 'test') {
     const jestArgs = process.argv.slice(3);
     await sequence(

@@ -12,13 +12,16 @@ import { createActivities } from '../activities';
 import { startApiServer } from '../api/server';
 import { createDatabase, migrateToLatest } from '../db/connection';
 import { resolveDatabaseUrl } from '../db/config';
+import { loadCalendar } from '../db/repositories/calendar';
 import { findUserByToken, issueToken, seedDemoUsers } from '../db/repositories/users';
 import type { Database } from '../db/schema';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
+import { codecKeysFromEnv, dataConverterFor, EncryptionCodec } from '../temporal-config/codec';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
+import { seedDemoCases } from './demo-seed';
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
@@ -83,12 +86,15 @@ async function main(): Promise<void> {
       console.log(`[gongkai] Temporal dev server: ${devServer.address}${devServer.process ? '' : ' (already running, reused)'}`);
     }
 
+    const codecKeys = codecKeysFromEnv(process.env, DATA_DIR);
+    const dataConverter = dataConverterFor(codecKeys);
+    console.log(`[gongkai] payload encryption: ${codecKeys ? `AES-256-GCM, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`);
     const clientConnection = await connectClient(settings);
     cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
+    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
     const workerConnection = await connectWorker(settings);
     cleanups.push(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }) });
+    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }), ...(dataConverter ? { dataConverter } : {}) });
     const schedules = await ensureSchedules(temporal, settings.taskQueue);
     console.log(`[gongkai] schedules: ${schedules.join(', ')}`);
     const workerRun = worker.run();
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
     });
 
     const port = Number(process.env.PORT ?? 3000);
-    const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue }, port);
+    const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(codecKeys ? { codec: new EncryptionCodec(codecKeys) } : {}) }, port);
     cleanups.push(() => api.close());
 
     const tokens = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await demoTokens(db);
@@ -115,6 +121,16 @@ async function main(): Promise<void> {
       console.log(`  Demo tokens  (also in ${path.relative(process.cwd(), TOKENS_FILE)}):`);
       for (const [username, token] of Object.entries(tokens)) console.log(`    ${username.padEnd(11)} ${token}`);
       console.log(`  Try: curl -H "Authorization: Bearer ${tokens.clerk}" "${api.url}/api/calendar/add-working-days?from=2026-09-28&days=20"`);
+    }
+    if (process.argv.includes('--demo')) {
+      const existing = await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      if (Number(existing.n) >= 100) console.log(`[gongkai] demo data already present (${existing.n} applications); not seeding again`);
+      else if (!tokens.clerk) console.log('[gongkai] --demo needs the demo users (GONGKAI_DEMO_USERS is false)');
+      else {
+        console.log('[gongkai] seeding demo cases through the API (a few minutes)…');
+        const seeded = await seedDemoCases({ baseUrl: api.url, tokens, calendar: await loadCalendar(db), log: (line) => console.log(`[gongkai] ${line}`) });
+        console.log(`[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes (${seeded.failures} failed)`);
+      }
     }
     console.log('Press Ctrl-C to stop.');
   } catch (error) {

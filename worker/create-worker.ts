@@ -1,6 +1,7 @@
 /** Builds the Gongkai worker: workflows from workflows/ (or a pre-built bundle), activities by DI. */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 
@@ -9,6 +10,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /** The payload codec (temporal-config/codec.ts); clients must use the same keys. */
+  dataConverter?: DataConverter;
 }
 
 /** Production start-up uses the bundle `npm run build` leaves in dist/ instead of bundling on boot. */
@@ -24,6 +27,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...workflowSource,
   });
 }

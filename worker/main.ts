@@ -8,16 +8,18 @@ import { Client } from '@temporalio/client';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from './create-worker';
+import { dataConverterFor, requireCodecKeys } from '../temporal-config/codec';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is required for the worker');
   const settings = temporalSettingsFromEnv();
+  const dataConverter = dataConverterFor(requireCodecKeys(process.env));
   const db = createDatabase(databaseUrl);
   const connection = await connectWorker(settings);
   const clientConnection = await connectClient(settings);
-  const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
-  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }) });
+  const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
+  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }), ...(dataConverter ? { dataConverter } : {}) });
   const schedules = await ensureSchedules(temporal, settings.taskQueue);
   console.log(`[worker] schedules: ${schedules.join(', ')}`);
   console.log(`[worker] polling ${settings.taskQueue} on ${settings.address}/${settings.namespace}`);

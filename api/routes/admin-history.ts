@@ -7,6 +7,7 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Kysely } from 'kysely';
+import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { findArchivedHistory } from '../../db/repositories/histories';
 import type { Database } from '../../db/schema';
@@ -33,7 +34,7 @@ export async function loadHistory(db: Kysely<Database>, temporal: Client, workfl
 
 const workflowIdParam = z.object({ workflowId: z.string().regex(/^[a-z]+-[0-9A-Za-z-]{1,100}$/, 'must be a workflow id such as application-2026-000123') });
 
-export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Database>; temporal: Client; taskQueue: string }): void {
+export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; codec?: PayloadCodec }): void {
   const { db, temporal } = deps;
   // Bundled once per process: replaying must not rebuild the workflow code for every request.
   let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
@@ -107,7 +108,8 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       const history = await requireHistory(params.workflowId);
       try {
         const { code } = await workflowBundle();
-        await Worker.runReplayHistory({ workflowBundle: { code } }, historyFromJSON(JSON.parse(history.json)), params.workflowId);
+        // Encrypted histories replay with the same keys the workers use.
+        await Worker.runReplayHistory({ workflowBundle: { code }, ...(deps.codec ? { dataConverter: { payloadCodecs: [deps.codec] } } : {}) }, historyFromJSON(JSON.parse(history.json)), params.workflowId);
         return { workflowId: params.workflowId, source: history.source, reproduces: true };
       } catch (error) {
         const err = error as Error;

@@ -1,0 +1,147 @@
+/**
+ * Fills a fresh system with a living mix of cases through the real HTTP API, as clerks,
+ * departments, reviewers and leaders would: a few hundred applications received over the
+ * last seven weeks, stopped at every stage (some suspended, some extended, some long
+ * overdue, many closed), and a few disputes over closed ones. Deterministic for a seed.
+ */
+import { shanghaiDateOf } from '../domain/calendar/dates';
+import type { WorkingDayCalendar } from '../domain/calendar/working-days';
+
+export interface DemoSeedOptions {
+  baseUrl: string;
+  /** Bearer token per demo username (clerk, department, reviewer, leader, supervisor, admin). */
+  tokens: Record<string, string>;
+  calendar: WorkingDayCalendar;
+  count?: number;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜';
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明', '超', '秀英', '霞', '平', '刚'];
+const COMPANIES = ['某某化工有限公司', '某某建设工程有限公司', '某某安全技术咨询有限公司', '某某律师事务所', '某某大学公共安全研究院', '某某环保公益服务中心'];
+const SUBJECTS = [
+  '年度安全生产执法检查计划', '危险化学品企业名单', '防汛物资储备清单', '应急预案（修订稿）', '生产安全事故调查报告', '消防安全重点单位名录',
+  '应急避难场所分布', '安全生产许可证核发情况', '行政处罚决定书', '应急演练评估报告', '森林防火物资采购合同', '尾矿库安全监测数据',
+];
+const DEPARTMENTS = ['yjglk', 'yjglk', 'yjglk', 'xxzx', 'dcs'];
+
+type Stop = 'registered' | 'awaiting-confirmation' | 'accepted' | 'assigned' | 'proposed' | 'reviewed' | 'decided' | 'signed' | 'closed' | 'suspended' | 'extended' | 'withdrawn';
+const STOPS: Array<[Stop, number]> = [
+  ['awaiting-confirmation', 4], ['registered', 8], ['accepted', 10], ['assigned', 14], ['proposed', 8], ['reviewed', 6],
+  ['decided', 5], ['signed', 4], ['closed', 30], ['suspended', 4], ['extended', 4], ['withdrawn', 3],
+];
+
+export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applications: number; disputes: number; failures: number }> {
+  const { baseUrl, tokens, calendar } = options;
+  const log = options.log ?? (() => undefined);
+  let state = options.seed ?? 20261121;
+  const random = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state % n;
+  };
+  const pick = <T>(items: readonly T[]) => items[random(items.length)]!;
+  const weighted = () => {
+    const total = STOPS.reduce((s, [, w]) => s + w, 0);
+    let r = random(total);
+    for (const [stop, w] of STOPS) if ((r -= w) < 0) return stop;
+    return 'registered' as Stop;
+  };
+
+  async function call(user: string, method: 'GET' | 'POST', path: string, body?: object): Promise<Record<string, unknown>> {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`${method} ${path} as ${user}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  const today = shanghaiDateOf(Date.now());
+  const workingDaysAgo = (k: number) => (k === 0 ? today : calendar.workingDaysBefore(today, k));
+  const count = options.count ?? 300;
+  const closed: string[] = [];
+  let failures = 0;
+
+  async function one(i: number): Promise<void> {
+    const stop = weighted();
+    // Received 0–34 working days ago: anything received more than 20 WD ago and still open is overdue.
+    const receivedOn = workingDaysAgo(random(35));
+    const organisation = random(4) === 0;
+    const channel = stop === 'awaiting-confirmation' ? pick(['online', 'email'] as const) : pick(['in-person', 'in-person', 'registered-mail'] as const);
+    const intake = {
+      channel,
+      ...(channel === 'online' || channel === 'email' ? {} : { receivedOn }),
+      applicant: organisation
+        ? { type: pick(['commercial', 'research', 'public-interest', 'legal-services'] as const), name: pick(COMPANIES), contactPerson: `${pick([...SURNAMES])}${pick(GIVEN)}`, idType: 'unified-credit-code', idNumber: `91110000MA0${String(100000 + i)}X`, phone: `0108${String(1000000 + random(8999999))}`, address: `某市某区某路${1 + random(300)}号` }
+        : { type: 'natural-person', name: `${pick([...SURNAMES])}${pick(GIVEN)}`, idType: 'resident-id', idNumber: `1101011${String(9600000 + random(399999)).padStart(7, '0')}${String(1000 + random(8999))}`, phone: `13${String(100000000 + random(899999999))}`, address: `某市某区某街道${1 + random(200)}号` },
+      description: `${2024 + random(3)}年度${pick(SUBJECTS)}`,
+      form: pick(['paper', 'email', 'disc'] as const),
+      delivery: pick(['post', 'email', 'pick-up'] as const),
+    };
+    const created = await call('clerk', 'POST', '/api/applications', intake);
+    const caseNo = created.caseNo as string;
+    const step = (user: string, action: string, body: object = {}) => call(user, 'POST', `/api/applications/${caseNo}/${action}`, body);
+    if (stop === 'awaiting-confirmation' || stop === 'registered') return;
+    if (stop === 'withdrawn') {
+      await step('clerk', 'withdraw', { on: today, reason: '申请人书面撤回申请' });
+      return;
+    }
+    await step('clerk', 'accept');
+    if (stop === 'accepted') return;
+    if (stop === 'suspended') {
+      await step('clerk', 'suspend', { reason: '涉及信息正在司法程序中，依法中止办理', on: today });
+      return;
+    }
+    const department = stop === 'assigned' ? pick(DEPARTMENTS) : 'yjglk'; // only 应急管理科's demo user proposes
+    await step('clerk', 'assign', { departmentCode: department });
+    if (stop === 'assigned') return;
+    if (stop === 'extended') {
+      await step('department', 'request-extension', { workingDays: 20, reason: '所需信息涉及多个年度，需逐件检索核对' });
+      await step('leader', 'approve-extension');
+      return;
+    }
+    const outcome = pick(['disclosed', 'disclosed', 'partially-disclosed', 'cannot-provide.not-held', 'not-disclosed.process-information'] as const);
+    await step('department', 'propose', { outcome, summary: '经检索，拟按下列意见答复', reasons: '依据条例相关规定' });
+    if (stop === 'proposed') return;
+    await step('reviewer', 'review-secrecy', { level: 1, conclusion: 'pass', notes: '不涉及国家秘密' });
+    await step('leader', 'review-secrecy', { level: 2, conclusion: 'pass', notes: '同意' });
+    if (stop === 'reviewed') return;
+    await step('clerk', 'decide', { outcome, reasons: '经审查，依法作出答复', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条' });
+    if (stop === 'decided') return;
+    await step('leader', 'sign-off');
+    if (stop === 'signed') return;
+    await step('clerk', 'deliver', { method: 'post', deliveredOn: today });
+    await step('clerk', 'close');
+    closed.push(caseNo);
+  }
+
+  for (let i = 0; i < count; i += 8) {
+    const batch = await Promise.allSettled(Array.from({ length: Math.min(8, count - i) }, (_, k) => one(i + k)));
+    for (const result of batch) {
+      if (result.status === 'rejected') {
+        failures += 1;
+        log(`demo: ${(result.reason as Error).message}`);
+      }
+    }
+    if ((i / 8) % 5 === 0) log(`demo: ${Math.min(i + 8, count)}/${count} applications`);
+  }
+
+  let disputes = 0;
+  for (const [k, caseNo] of closed.slice(0, 12).entries()) {
+    const kind = pick(['reconsideration', 'reconsideration', 'litigation-direct', 'litigation-after-reconsideration'] as const);
+    const filed = await call('clerk', 'POST', '/api/disputes', {
+      caseNo, kind, receivedOn: workingDaysAgo(random(12)), body: kind === 'reconsideration' ? '示例市人民政府' : '示例区人民法院',
+      claims: '请求撤销被申请人作出的政府信息公开答复并责令重新答复', departmentCode: 'yjglk',
+    });
+    disputes += 1;
+    const disputeNo = filed.disputeNo as string;
+    if (k % 3 === 0) continue;
+    await call('department', 'POST', `/api/disputes/${disputeNo}/submit-evidence`, { items: ['答复书及送达回证', '检索记录', '保密审查记录'] });
+    await call('clerk', 'POST', `/api/disputes/${disputeNo}/submit-defence`, { summary: '被申请人已依法履行答复义务，答复内容合法' });
+    if (k % 3 === 1) await call('clerk', 'POST', `/api/disputes/${disputeNo}/record-result`, { result: pick(['upheld', 'corrected', 'other'] as const), summary: '复议机关作出决定' });
+  }
+  return { applications: count - failures, disputes, failures };
+}

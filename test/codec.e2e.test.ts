@@ -1,0 +1,120 @@
+/**
+ * Payload encryption: the Temporal server holds ciphertext only (a client without the codec
+ * — like the CLI or UI without a codec endpoint — sees no applicant data), authorised admins
+ * read it back through /codec, keys rotate, tampering is detected, and encrypted histories
+ * still replay. Real dev server, real worker, real database.
+ */
+import { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import request from 'supertest';
+import { createActivities } from '../activities';
+import { createApp } from '../api/app';
+import { issueToken, seedDemoUsers } from '../db/repositories/users';
+import { dataConverterFor, EncryptionCodec, ENCRYPTED_ENCODING, newCodecKey, parseCodecKeys } from '../temporal-config/codec';
+import { TEST_AGENCY } from './support/api-stack';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { startDevServer, TEST_NAMESPACE } from './support/temporal';
+
+const utf8 = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
+const json = (value: unknown): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) });
+
+describe('EncryptionCodec', () => {
+  const [oldKey, newKey] = [parseCodecKeys(newCodecKey('k2025'))[0]!, parseCodecKeys(newCodecKey('k2026'))[0]!];
+
+  it('round-trips, rotates keys and refuses altered or unknown ciphertext', async () => {
+    const before = new EncryptionCodec([oldKey]);
+    const [sealed] = await before.encode([json({ name: '张三', idNumber: '110101199003071234' })]);
+    expect(utf8(sealed!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
+    expect(utf8(sealed!.metadata!['encryption-key-id'])).toBe('k2025');
+    expect(Buffer.from(sealed!.data!).includes(Buffer.from('110101199003071234'))).toBe(false);
+
+    // Rotation: the new key encrypts, the old one still opens what it sealed.
+    const after = new EncryptionCodec([newKey, oldKey]);
+    const [opened] = await after.decode([sealed!]);
+    expect(JSON.parse(utf8(opened!.data))).toEqual({ name: '张三', idNumber: '110101199003071234' });
+    const [resealed] = await after.encode([opened!]);
+    expect(utf8(resealed!.metadata!['encryption-key-id'])).toBe('k2026');
+
+    const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).map((b, i) => (i === 20 ? b ^ 1 : b)) };
+    await expect(after.decode([tampered])).rejects.toThrow();
+    await expect(new EncryptionCodec([newKey]).decode([sealed!])).rejects.toThrow(/unknown key id "k2025"/);
+    // Histories from before encryption pass through.
+    expect(await after.decode([json('plain')])).toEqual([json('plain')]);
+    expect(() => parseCodecKeys('k1:c2hvcnQ=')).not.toThrow();
+    expect(() => new EncryptionCodec(parseCodecKeys('k1:c2hvcnQ='))).toThrow(/32 bytes/);
+  });
+});
+
+describe('on the real stack', () => {
+  let env: Awaited<ReturnType<typeof startDevServer>>;
+  let database: TestDatabase;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: ReturnType<typeof createApp>;
+  const tokens: Record<string, string> = {};
+  const keys = parseCodecKeys(newCodecKey('ktest'));
+  const codec = new EncryptionCodec(keys);
+
+  beforeAll(async () => {
+    [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
+    for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, 'codec');
+    const dataConverter = dataConverterFor(keys)!;
+    const encrypted = new Client({ connection: env.connection, namespace: TEST_NAMESPACE, dataConverter });
+    worker = await Worker.create({
+      connection: env.nativeConnection, namespace: TEST_NAMESPACE, taskQueue: 'codec-e2e', dataConverter,
+      workflowsPath: require.resolve('../workflows'), activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: encrypted }),
+    });
+    running = worker.run();
+    app = createApp({ db: database.db, temporal: encrypted, namespace: TEST_NAMESPACE, taskQueue: 'codec-e2e', agency: TEST_AGENCY, codec });
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await database?.drop();
+  });
+
+  it('keeps applicant data out of Temporal and lets only admins decode it', async () => {
+    const submitted = await request(app).post('/api/applications').set('Authorization', `Bearer ${tokens.clerk}`).send({
+      channel: 'in-person',
+      applicant: { type: 'natural-person', name: '郑密', idType: 'resident-id', idNumber: '110101197712125678', phone: '13512345678', address: '某市某区机密路8号' },
+      description: '某危化品仓库2025年度检查记录',
+      form: 'paper',
+      delivery: 'post',
+    });
+    expect(submitted.status).toBe(201);
+    const workflowId = `application-${submitted.body.caseNo}`;
+
+    // What the server stores (and what the CLI or UI shows without the codec): ciphertext.
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const serialized = JSON.stringify(history);
+    for (const secret of ['郑密', '110101197712125678', '13512345678', '机密路']) {
+      expect(serialized.includes(secret)).toBe(false);
+      expect(serialized.includes(Buffer.from(secret).toString('base64'))).toBe(false);
+    }
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    expect(utf8(input.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
+
+    // The codec endpoint, as `temporal workflow show --codec-endpoint …/codec --codec-auth "Bearer <admin token>"` calls it.
+    const wire = { payloads: [{ metadata: Object.fromEntries(Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(input.data!).toString('base64') }] };
+    const decoded = await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.admin}`).set('X-Namespace', TEST_NAMESPACE).send(wire);
+    expect(decoded.status).toBe(200);
+    expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).toContain('110101197712125678');
+    expect((await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.supervisor}`).send(wire)).status).toBe(403);
+    expect((await request(app).post('/codec/decode').send(wire)).status).toBe(401);
+    const broken = await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.admin}`).send({ payloads: [{ ...wire.payloads[0], data: Buffer.from('garbage-garbage-garbage-garbage').toString('base64') }] });
+    expect(broken.status).toBe(422);
+
+    // The Temporal UI's origin may call it from the browser.
+    const preflight = await request(app).options('/codec/decode').set('Origin', 'http://localhost:8233').set('Access-Control-Request-Method', 'POST');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8233');
+    expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');
+
+    // Encrypted histories replay with today's code.
+    const replay = await request(app).post(`/api/admin/workflows/${workflowId}/replay`).set('Authorization', `Bearer ${tokens.admin}`);
+    expect(replay.body).toMatchObject({ source: 'temporal', reproduces: true });
+  });
+});
