@@ -75,12 +75,16 @@ async function fileDispute(caseNo: string, receivedOn: string): Promise<string> 
   return filed.body.disputeNo as string;
 }
 
+/** Uncaught exceptions in any page; a test ends by checking there were none. */
+const pageErrors: string[] = [];
+
 const tokenOf = (user: string) => stack.as(user).Authorization.replace(/^Bearer /, '');
 
 /** A fresh browser context (its own localStorage) logged in as a demo user. */
 async function loginAs(user: string, displayName: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`${user}: ${error.message}`));
   page.setDefaultTimeout(60_000);
   await page.goto(`${server.url}/console/login`);
   await page.locator('#token').fill(tokenOf(user));
@@ -183,6 +187,7 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.locator('button[data-action="forward"]').waitFor(WAIT);
     timings.clerkTotal = Date.now() - started;
     await page.context().close();
+    expect(pageErrors).toEqual([]);
   });
 
   it('the supervisor sees the case on the dashboard, and a new case appears without a reload', async () => {
@@ -250,5 +255,6 @@ describe('a clerk and a supervisor in the browser', () => {
     // A supervisor may take no application step.
     await page.locator('.actions', { hasText: '您的角色在此类案件上没有可执行的操作' }).waitFor(WAIT);
     await page.context().close();
+    expect(pageErrors).toEqual([]);
   });
 });
