@@ -254,6 +254,9 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.locator('[data-clock="reply"]').waitFor(WAIT);
     // A supervisor may take no application step.
     await page.locator('.actions', { hasText: '您的角色在此类案件上没有可执行的操作' }).waitFor(WAIT);
+    // A deep link (served by the SPA fallback) to the overdue dispute: its clock shows red.
+    await page.goto(`${server.url}/console/cases/dispute/${overdue}`);
+    await page.locator('[data-clock="defence"].status-overdue', { hasText: '已逾期' }).waitFor(WAIT);
     await page.context().close();
     expect(pageErrors).toEqual([]);
   });

@@ -240,7 +240,7 @@ export const api = {
   },
   ruleProfiles: async () => (await json<{ rulesets: RuleProfileSummary[] }>('GET', '/api/rulesets')).rulesets,
   supervisionClocks: (filter: { status?: string; department?: string; kind?: string; limit?: number; offset?: number }) =>
-    json<ListPage<SupervisedClock>>('GET', `/api/supervision/clocks${query({ sort: 'due', limit: 100, ...filter })}`),
+    json<ListPage<SupervisedClock>>('GET', `/api/supervision/clocks${query({ sort: 'due', ...filter })}`),
   supervisionSummary: () => json<SupervisionSummary>('GET', '/api/supervision/summary'),
   inbox: () => json<Inbox>('GET', '/api/inbox'),
   markRead: (id: string) => json<unknown>('POST', `/api/inbox/${encodeURIComponent(id)}/read`),

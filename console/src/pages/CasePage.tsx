@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, type CaseDocument, type CaseEvent, type ClockView, type Me, type OpenApiDocument } from '../api';
-import { SchemaForm } from '../components/SchemaForm';
+import { SchemaForm, todayInShanghai } from '../components/SchemaForm';
 import { usePolling } from '../hooks';
 import { kindSpec } from '../kinds';
 import { CASE_STATUS_LABELS, CLOCK_STATUS_LABELS, eventLabel, fieldLabel, formatDateTime, roleLabel } from '../labels';
@@ -76,6 +76,47 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
   );
 }
 
+/**
+ * How a clock stands today. The derived days-left figure is as of the clock's last derivation,
+ * so lateness is judged here from the due date (the dashboard has the live count).
+ */
+function standing(clock: ClockView): { key: string; label: string } {
+  if (clock.closed) return { key: 'closed', label: '已结束' };
+  const today = todayInShanghai();
+  if (clock.status === 'running' && clock.due !== null && clock.due < today) return { key: 'overdue', label: '已逾期' };
+  if (clock.status === 'running' && clock.due === today) return { key: 'due-today', label: '今日届满' };
+  return { key: clock.status ?? 'none', label: CLOCK_STATUS_LABELS[clock.status ?? ''] ?? clock.status ?? '—' };
+}
+
+function ClockCard({ clock }: { clock: ClockView }) {
+  const now = standing(clock);
+  return (
+    <article class={`clock-card status-${now.key}`} data-clock={clock.id}>
+      <header>
+        <h3>{clock.label}</h3>
+        <span class="badge">{now.label}</span>
+      </header>
+      <p class="due">
+        届满日：<strong>{clock.due ?? '—'}</strong>
+        {clock.provisional && <span class="badge warn">工作日历未定，暂按预估推算</span>}
+      </p>
+      {clock.derivation.length > 0 && (
+        <details class="derivation" open>
+          <summary>推算过程</summary>
+          <ol>
+            {clock.derivation.map((step, index) => (
+              <li key={index}>
+                {step.explanation}
+                {step.due && <span class="muted"> → {step.due}</span>}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </article>
+  );
+}
+
 function Clocks({ clocks }: { clocks: ClockView[] }) {
   return (
     <div class="panel">
@@ -83,35 +124,7 @@ function Clocks({ clocks }: { clocks: ClockView[] }) {
       {clocks.length === 0 && <p class="muted empty">暂无期限</p>}
       <div class="clock-cards">
         {clocks.map((clock) => (
-          <article key={clock.id} class={`clock-card ${clock.closed ? 'closed' : `status-${clock.status ?? 'none'}`}`} data-clock={clock.id}>
-            <header>
-              <h3>{clock.label}</h3>
-              <span class="badge">{clock.closed ? '已结束' : (CLOCK_STATUS_LABELS[clock.status ?? ''] ?? clock.status ?? '—')}</span>
-            </header>
-            <p class="due">
-              届满日：<strong>{clock.due ?? '—'}</strong>
-              {clock.remainingWorkingDays !== null && !clock.closed && (
-                <span class="muted">
-                  {' '}
-                  （{clock.remainingWorkingDays >= 0 ? `剩余 ${clock.remainingWorkingDays} 个工作日` : `逾期 ${-clock.remainingWorkingDays} 个工作日`}）
-                </span>
-              )}
-              {clock.provisional && <span class="badge warn">工作日历未定，暂按预估推算</span>}
-            </p>
-            {clock.derivation.length > 0 && (
-              <details class="derivation" open>
-                <summary>推算过程</summary>
-                <ol>
-                  {clock.derivation.map((step, index) => (
-                    <li key={index}>
-                      {step.explanation}
-                      {step.due && <span class="muted"> → {step.due}</span>}
-                    </li>
-                  ))}
-                </ol>
-              </details>
-            )}
-          </article>
+          <ClockCard key={clock.id} clock={clock} />
         ))}
       </div>
     </div>

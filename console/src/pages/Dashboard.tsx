@@ -10,6 +10,7 @@ import { KIND_CODES } from '../kinds';
 import { formatDateTime, kindLabel, URGENCY_LABELS } from '../labels';
 
 const REFRESH_MS = 5000;
+const PAGE_SIZE = 50;
 const CARDS: Array<{ key: keyof UrgencyCounts; urgency: keyof typeof URGENCY_LABELS }> = [
   { key: 'overdue', urgency: 'overdue' },
   { key: 'dueSoon', urgency: 'due-soon' },
@@ -23,8 +24,22 @@ export function Dashboard() {
   const [status, setStatus] = useState('');
   const [department, setDepartment] = useState(NO_DEPARTMENT);
   const [kind, setKind] = useState('');
+  const [offset, setOffset] = useState(0);
+  // Any change of filter starts again from the first page.
+  const filter = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    setOffset(0);
+  };
+  const chooseStatus = filter(setStatus);
+  const chooseDepartment = filter(setDepartment);
+  const chooseKind = filter(setKind);
   const summary = usePolling(() => api.supervisionSummary(), 'summary', REFRESH_MS);
-  const clocks = usePolling(() => api.supervisionClocks({ status, department, kind }), `${status}|${department}|${kind}`, REFRESH_MS);
+  const clocks = usePolling(
+    () => api.supervisionClocks({ status, department, kind, limit: PAGE_SIZE, offset }),
+    `${status}|${department}|${kind}|${offset}`,
+    REFRESH_MS,
+  );
+  const total = clocks.data?.total ?? 0;
   const departments = (summary.data?.byDepartment ?? []).filter((d) => d.departmentCode !== null);
 
   return (
@@ -43,7 +58,7 @@ export function Dashboard() {
             key={key}
             type="button"
             class={`card urgency-${urgency}${status === urgency ? ' selected' : ''}`}
-            onClick={() => setStatus(status === urgency ? '' : urgency)}
+            onClick={() => chooseStatus(status === urgency ? '' : urgency)}
             title="按此紧急程度筛选"
           >
             <span class="card-count">{summary.data ? summary.data.totals[key] : '…'}</span>
@@ -72,7 +87,7 @@ export function Dashboard() {
                     {d.departmentCode === null ? (
                       '未交办（公开办）'
                     ) : (
-                      <button type="button" class="link" onClick={() => setDepartment(department === d.departmentCode ? NO_DEPARTMENT : d.departmentCode!)}>
+                      <button type="button" class="link" onClick={() => chooseDepartment(department === d.departmentCode ? NO_DEPARTMENT : d.departmentCode!)}>
                         {d.departmentName ?? d.departmentCode}
                       </button>
                     )}
@@ -92,7 +107,7 @@ export function Dashboard() {
           <div class="filters">
             <label>
               科室
-              <select name="department" value={department} onChange={(e) => setDepartment((e.currentTarget as HTMLSelectElement).value)}>
+              <select name="department" value={department} onChange={(e) => chooseDepartment((e.currentTarget as HTMLSelectElement).value)}>
                 <option value={NO_DEPARTMENT}>全部科室</option>
                 {departments.map((d) => (
                   <option key={d.departmentCode!} value={d.departmentCode!}>
@@ -103,7 +118,7 @@ export function Dashboard() {
             </label>
             <label>
               类别
-              <select name="kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
+              <select name="kind" value={kind} onChange={(e) => chooseKind((e.currentTarget as HTMLSelectElement).value)}>
                 <option value="">全部类别</option>
                 {KIND_CODES.map((code) => (
                   <option key={code} value={code}>
@@ -114,7 +129,7 @@ export function Dashboard() {
             </label>
             <label>
               紧急程度
-              <select name="status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
+              <select name="status" value={status} onChange={(e) => chooseStatus((e.currentTarget as HTMLSelectElement).value)}>
                 <option value="">全部</option>
                 {CARDS.map(({ urgency }) => (
                   <option key={urgency} value={urgency}>
@@ -126,7 +141,19 @@ export function Dashboard() {
             <span class="muted">{clocks.data ? `共 ${clocks.data.total} 项` : '加载中…'}</span>
           </div>
           {clocks.data && <ClockTable items={clocks.data.items} />}
-          {clocks.data && clocks.data.total > clocks.data.items.length && <p class="muted small">仅显示届满最早的 {clocks.data.items.length} 项，请用筛选缩小范围。</p>}
+          {total > PAGE_SIZE && (
+            <div class="pager">
+              <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                上一页
+              </button>
+              <span class="muted">
+                第 {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} 项，共 {total} 项
+              </span>
+              <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                下一页
+              </button>
+            </div>
+          )}
         </div>
       </div>
     </section>
