@@ -6,20 +6,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
-import { PROJECT_ROOT } from '../temporal-config/binaries';
 
-export const CONSOLE_DIST = path.join(PROJECT_ROOT, 'dist', 'console');
+/**
+ * dist/console: GONGKAI_CONSOLE_DIR when set; else beside the sources (run with tsx) or, when
+ * this file was compiled into dist/api/, beside the compiled code.
+ */
+export function defaultConsoleDist(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GONGKAI_CONSOLE_DIR) return path.resolve(env.GONGKAI_CONSOLE_DIR);
+  const above = path.resolve(__dirname, '..');
+  return path.basename(above) === 'dist' ? path.join(above, 'console') : path.join(above, 'dist', 'console');
+}
 
 const MISSING_BUILD = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>控制台尚未构建</title></head>
 <body style="font-family: sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.6">
 <h1>控制台尚未构建</h1>
-<p>服务器上没有找到控制台的构建产物（dist/console）。请在项目目录运行 <code>npm run build:console</code>，然后刷新本页。</p>
+<p>服务器上没有找到控制台的构建产物（dist/console，或环境变量 GONGKAI_CONSOLE_DIR 所指的目录）。请在项目目录运行 <code>npm run build:console</code>，然后刷新本页。</p>
 <p>（<code>npm start</code> 和 <code>npm test</code> 会在需要时自动构建。）API 不受影响，仍可通过 /api 访问。</p>
 </body></html>
 `;
 
-export function consoleRouter(dist: string = CONSOLE_DIST): Router {
+export function consoleRouter(dist: string = defaultConsoleDist()): Router {
   const router = express.Router();
   const indexFile = path.join(dist, 'index.html');
 
