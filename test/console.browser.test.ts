@@ -150,6 +150,12 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.locator('.timeline [data-event="submitted"]').waitFor(WAIT);
     await page.locator('.documents li').first().waitFor(WAIT); // the receipt notice
     await page.screenshot({ path: path.join(ARTIFACTS, 'case-page.png'), fullPage: true });
+
+    // The printable notice needs the bearer header: fetched, then opened as a blob.
+    const [notice] = await Promise.all([page.waitForEvent('popup', WAIT), page.locator('.documents li button').first().click()]);
+    await notice.waitForURL(/^blob:/, WAIT);
+    expect(await notice.locator('body').textContent()).toContain(caseNo);
+    await notice.close();
     timings.clerkIntake = Date.now() - started;
 
     // A step through its generated form: 受理.
