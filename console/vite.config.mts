@@ -16,5 +16,9 @@ export default defineConfig({
     sourcemap: true,
   },
   // `npx vite --config console/vite.config.mts` for hot reload against `npm start`'s API.
-  server: { proxy: { '/api': `http://localhost:${process.env.PORT ?? 3000}` } },
+  server: {
+    proxy: { '/api': `http://localhost:${process.env.PORT ?? 3000}` },
+    // The app imports label tables from ../domain (pure modules shared with the API).
+    fs: { allow: [path.resolve(root, '..')] },
+  },
 });
