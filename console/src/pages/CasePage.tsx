@@ -44,7 +44,7 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
             {spec.facts(data).map(([label, value]) => (
               <div key={label}>
                 <dt>{label}</dt>
-                <dd>{value}</dd>
+                <dd title={value}>{value}</dd>
               </div>
             ))}
           </dl>
