@@ -13,6 +13,8 @@ import { RouteTable } from './route';
 import { adminHistoryRoutes } from './routes/admin-history';
 import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
+import { incidentRoutes } from './routes/incidents';
+import { messageRoutes } from './routes/messages';
 import { rulesetRoutes } from './routes/rulesets';
 import { systemRoutes } from './routes/system';
 
@@ -41,6 +43,9 @@ export function createApp(deps: AppDeps): Express {
   rulesetRoutes(routes);
   applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency: deps.agency ?? agencyFromEnv(process.env) });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue });
+  const caseDeps = { db: deps.db, temporal: deps.temporal, taskQueue, agency: deps.agency ?? agencyFromEnv(process.env) };
+  incidentRoutes(routes, caseDeps);
+  messageRoutes(routes, caseDeps);
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -3,3 +3,5 @@ export { workingDayDeadline } from './deadline';
 export { application } from './application';
 export { calendarBroadcast } from './calendar-broadcast';
 export { archiveWorkflowHistory } from './archive';
+export { incident } from './incident';
+export { message } from './message';
