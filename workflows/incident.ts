@@ -22,7 +22,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/application/types';
-import { deriveMinuteClock, type Instant, type MinuteClockEvent } from '../domain/incidents/clock';
+import { deriveMinuteClock, type Instant, type MinuteClockEvent, minutesLate } from '../domain/incidents/clock';
 import { type IncidentActionName, incidentChecks, periodsFor, releaseMeetsResponse, updateIntervalOf } from '../domain/incidents/rules';
 import { type IncidentClock, type IncidentClockId, type IncidentGradeLevel, type IncidentState, RELEASE_CHANNELS } from '../domain/incidents/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
@@ -119,7 +119,7 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
     const open = state.accountability.find((a) => a.clockId === id && a.satisfiedAt === null);
     if (open) {
       open.satisfiedAt = at;
-      open.lateMinutes = Math.max(0, Math.ceil((Date.parse(at) - Date.parse(open.dueAt)) / MINUTE_MS));
+      open.lateMinutes = minutesLate(at, open.dueAt);
     } else if (late > 0) {
       state.accountability.push({ ...responsible(), clockId: id, clockLabel: c.label, dueAt: c.derived.dueAt!, missedAt: at, satisfiedAt: at, lateMinutes: late });
     }

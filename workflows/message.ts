@@ -20,6 +20,7 @@ import type { Activities } from '../activities';
 import type { Actor } from '../domain/application/types';
 import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
+import { minutesLate } from '../domain/incidents/clock';
 import { limitFor, type MessageActionName, messageChecks } from '../domain/messages/rules';
 import { MESSAGE_TYPES, type MessageState } from '../domain/messages/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
@@ -34,7 +35,6 @@ const { deriveClocks, recordMessageEvent } = proxyActivities<Activities>({
 const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
 /** One reminder, the working day before the limit. */
 const REMINDER_WORKING_DAYS_BEFORE = [1];
-const MINUTE_MS = 60_000;
 
 const today = (): IsoDate => shanghaiDateOf(Date.now());
 const nowIso = (): string => new Date(Date.now()).toISOString();
@@ -156,7 +156,7 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
     const due = c.derived?.due ?? null;
     clockEvent({ type: 'stopped', date: today(), reason: '已回复留言人' });
     await refreshClock();
-    const late = dueAt ? Math.max(0, Math.ceil((Date.parse(at) - Date.parse(dueAt)) / MINUTE_MS)) : 0;
+    const late = dueAt ? minutesLate(at, dueAt) : 0;
     const open = state.accountability.find((a) => a.satisfiedAt === null);
     if (open) {
       open.satisfiedAt = at;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
 import type { Actor } from '../../domain/application/types';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
+import { minutesLate } from '../../domain/incidents/clock';
 import { gradesOf, periodsFor, requiredApproval } from '../../domain/incidents/rules';
 import {
   APPROVAL_LEVELS,
@@ -169,8 +170,7 @@ async function incidentView(db: Kysely<Database>, id: string) {
 }
 
 export function accountabilityView(r: Selectable<AccountabilityRecordsTable>) {
-  const due = new Date(r.due_at).getTime();
-  const lateMinutes = r.late_minutes ?? Math.max(0, Math.ceil((Date.now() - due) / 60_000));
+  const lateMinutes = r.late_minutes ?? minutesLate(Date.now(), new Date(r.due_at).getTime());
   return {
     clockId: r.clock_id, clockLabel: r.clock_label, responsible: r.responsible, responsiblePerson: r.responsible_person,
     dueAt: r.due_at, missedAt: r.missed_at, satisfiedAt: r.satisfied_at,

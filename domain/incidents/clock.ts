@@ -48,6 +48,12 @@ export interface DerivedMinuteClock {
 
 const MINUTE_MS = 60_000;
 
+/** Whole minutes `at` is past `due`: 0 when on time, at least 1 when late at all (rounded). */
+export function minutesLate(at: Instant | number, due: Instant | number): number {
+  const ms = (typeof at === 'number' ? at : Date.parse(at)) - (typeof due === 'number' ? due : Date.parse(due));
+  return ms <= 0 ? 0 : Math.max(1, Math.round(ms / MINUTE_MS));
+}
+
 /** '2026-11-21 19:30' in Asia/Shanghai. */
 export function formatShanghai(instant: Instant | number): string {
   const ms = typeof instant === 'number' ? instant : Date.parse(instant);
@@ -114,8 +120,7 @@ export function deriveMinuteClock(events: readonly MinuteClockEvent[]): DerivedM
         if (status !== 'running') throw new Error(`cannot stop a ${status} clock`);
         status = 'stopped';
         stoppedAt = event.at;
-        const late = Math.ceil((Date.parse(event.at) - Date.parse(dueAt!)) / MINUTE_MS);
-        lateMinutes = Math.max(0, late);
+        lateMinutes = minutesLate(event.at, dueAt!);
         steps.push({
           event, dueAt,
           explanation: `${formatShanghai(event.at)} ${event.reason}，计时结束${lateMinutes > 0 ? `，超过时限${describeMinutes(lateMinutes)}` : '，未超过时限'}`,
