@@ -78,7 +78,7 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
         stage: state.stage,
         status: state.closed ? ('closed' as const) : ('open' as const),
         department_code: state.departmentCode,
-        reply_due: state.clock.derived?.due ?? [...(state.clock.derived?.steps ?? [])].reverse().find((s) => s.due !== null)?.due ?? null,
+        reply_due: state.reply ? state.reply.due : (state.clock.derived?.due ?? null),
         reply_due_at: running ? state.clock.dueAt : null,
         overdue: state.accountability.some((a) => a.satisfiedAt === null),
         state: JSON.stringify(withoutWriter),

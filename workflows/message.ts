@@ -150,10 +150,10 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
 
   step(m.replyMessageUpdate, 'reply', async (p: m.ReplyMessage) => {
     const at = nowIso();
-    state.stage = 'replied';
-    state.reply = { text: p.text, by: p.actor.username, on: today(), at };
     const dueAt = c.dueAt;
     const due = c.derived?.due ?? null;
+    state.stage = 'replied';
+    state.reply = { text: p.text, by: p.actor.username, on: today(), at, due };
     clockEvent({ type: 'stopped', date: today(), reason: '已回复留言人' });
     await refreshClock();
     const late = dueAt ? minutesLate(at, dueAt) : 0;

@@ -107,7 +107,7 @@ async function messageView(db: Kysely<Database>, id: string, user: User) {
     replyDue: row.reply_due,
     ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
     clock: {
-      label: state.clock.label, rule: state.clock.rule, status: state.clock.derived?.status ?? null, due: state.clock.derived?.due ?? null, dueAt: state.clock.dueAt,
+      label: state.clock.label, rule: state.clock.rule, status: state.clock.derived?.status ?? null, due: state.reply ? state.reply.due : (state.clock.derived?.due ?? null), dueAt: state.clock.dueAt,
       totalWorkingDays: state.clock.derived?.totalWorkingDays ?? null, remainingWorkingDays: state.clock.derived?.remainingWorkingDays ?? null,
       provisional: state.clock.derived?.provisional ?? false, events: state.clock.events,
       derivation: state.clock.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],

@@ -76,7 +76,8 @@ export interface MessageState {
   assignee: string | null;
   transfers: Array<{ from: string; to: string; reason: string; by: string; on: IsoDate }>;
   extension: null | { fromWorkingDays: number; toWorkingDays: number; reason: string; by: string; on: IsoDate };
-  reply: null | { text: string; by: string; on: IsoDate; at: string };
+  /** `due` is the limit in force when the reply went out. */
+  reply: null | { text: string; by: string; on: IsoDate; at: string; due: IsoDate | null };
   clock: MessageClock;
   accountability: AccountabilityEntry[];
   seq: number;
