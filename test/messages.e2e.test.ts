@@ -87,6 +87,10 @@ it('the department complained about never sees who wrote; the clerk does; the li
   expect((await request(app).get(`/api/messages/${id}`).set(as('supervisor'))).body.writer.name).toBe(WRITER.name);
   expect((await request(app).get('/api/messages?state=replied&overdue=false').set(as('clerk'))).body.items.map((i: { id: string }) => i.id)).toContain(id);
   expect((await request(app).get('/api/messages?overdue=maybe').set(as('clerk'))).body.error.details[0].field).toBe('overdue');
+  expect((await post(id, 'close', 'clerk')).body.status).toBe('closed');
+  const again = await post(id, 'reply', 'clerk', { text: '补充回复' });
+  expect(again.status).toBe(409);
+  expect(again.body.error.message).toContain('已办结');
 });
 
 it('a confidential writer is withheld from every department user, even one not complained about', async () => {

@@ -4,7 +4,7 @@
  * reads from the database projection with the accountability records of missed clocks.
  */
 import { type Client, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
@@ -75,6 +75,8 @@ export async function sendStep<S>(temporal: Client, workflowId: string, update: 
   } catch (error) {
     const refusal = refusalOf(error);
     if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+    // Closed between our read and the update: its workflow has completed.
+    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', '已办结，不能再办理');
     throw error;
   }
 }
@@ -288,8 +290,9 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       response: { status: 200, description: 'the incident after the step', schema: viewSchema },
       errors: { 404: 'no such incident', 409: 'the step is not allowed in the incident’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('incidents').select(['workflow_id', 'department_code']).where('id', '=', params.id).executeTakeFirst();
+        const row = await db.selectFrom('incidents').select(['workflow_id', 'department_code', 'status']).where('id', '=', params.id).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `incident ${params.id} not found`);
+        if (row.status === 'closed') throw new ApiError(409, 'conflict', '舆情已办结，不能再办理');
         if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
           throw new ApiError(403, 'forbidden', `incident ${params.id} is assigned to ${row.department_code ?? 'no unit'}, not ${user!.departmentCode}`);
         }

@@ -228,8 +228,9 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       response: { status: 200, description: 'the message after the step', schema: viewSchema },
       errors: { 404: 'no such message', 409: 'the step is not allowed in the message’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('citizen_messages').select(['workflow_id', 'department_code']).where('id', '=', params.id).executeTakeFirst();
+        const row = await db.selectFrom('citizen_messages').select(['workflow_id', 'department_code', 'status']).where('id', '=', params.id).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
+        if (row.status === 'closed') throw new ApiError(409, 'conflict', '留言已办结，不能再办理');
         if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
           throw new ApiError(403, 'forbidden', `message ${params.id} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
         }
