@@ -9,6 +9,7 @@ import { createArchiveActivities } from './archive';
 import { createCalendarActivities } from './calendar';
 import { createDisputeActivities } from './disputes';
 import { createSupervisionActivities } from './supervision';
+import { createIncidentActivities } from './incidents';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createApplicationActivities({ db: deps.db, calendar, agency }),
     ...createDisputeActivities({ db: deps.db }),
     ...createSupervisionActivities({ db: deps.db, calendar }),
+    ...createIncidentActivities({ db: deps.db }),
     ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }

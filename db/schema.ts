@@ -204,7 +204,101 @@ export interface NotificationsTable {
   read_at: Date | null;
 }
 
+type Instant = ColumnType<Date, Date | string, Date | string>;
+
+export interface IncidentsTable {
+  id: string;
+  workflow_id: string;
+  agency_code: string;
+  kind: 'incident' | 'rumour';
+  rule_profile_id: string;
+  rule_profile_version: string;
+  grade: string;
+  stage: string;
+  status: 'open' | 'closed';
+  title: string;
+  source: string;
+  department_code: string | null;
+  first_seen_at: Instant;
+  report_due_at: Instant | null;
+  response_due_at: Instant | null;
+  overdue: boolean;
+  state: Json<unknown>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Instant | null;
+}
+
+export interface CaseEventRow {
+  id: BigId;
+  seq: number;
+  type: string;
+  actor_username: string;
+  actor_role: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  payload: Json<unknown>;
+  recorded_at: CreatedAt;
+}
+
+export interface IncidentEventsTable extends CaseEventRow {
+  incident_id: string;
+}
+
+export interface CitizenMessagesTable {
+  id: string;
+  workflow_id: string;
+  agency_code: string;
+  rule_profile_id: string;
+  rule_profile_version: string;
+  type: string;
+  channel: string;
+  subject: string;
+  stage: string;
+  status: 'open' | 'closed';
+  department_code: string | null;
+  complained_department_code: string | null;
+  confidential: boolean;
+  writer_name: string;
+  writer_phone: string | null;
+  writer_email: string | null;
+  writer_address: string | null;
+  received_on: DateColumn;
+  reply_due: DateColumn | null;
+  reply_due_at: Instant | null;
+  overdue: boolean;
+  state: Json<unknown>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Instant | null;
+}
+
+export interface MessageEventsTable extends CaseEventRow {
+  message_id: string;
+}
+
+export interface AccountabilityRecordsTable {
+  id: BigId;
+  case_kind: 'incident' | 'message';
+  case_id: string;
+  clock_id: string;
+  clock_label: string;
+  responsible: string;
+  responsible_person: string | null;
+  due_at: Instant;
+  missed_at: Instant;
+  satisfied_at: Instant | null;
+  late_minutes: number | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  citizen_messages: CitizenMessagesTable;
+  message_events: MessageEventsTable;
+  accountability_records: AccountabilityRecordsTable;
   case_clocks: CaseClocksTable;
   notifications: NotificationsTable;
   disputes: DisputesTable;

@@ -5,3 +5,5 @@ export { calendarBroadcast } from './calendar-broadcast';
 export { archiveSweep, archiveWorkflowHistory } from './archive';
 export { dispute } from './dispute';
 export { escalationSweep } from './supervision';
+export { incident } from './incident';
+export { message } from './message';
