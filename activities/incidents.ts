@@ -9,6 +9,8 @@ import type { AccountabilityEntry } from '../domain/incidents/types';
 import type { IncidentState } from '../domain/incidents/types';
 import type { MessageState } from '../domain/messages/types';
 import type { Database } from '../db/schema';
+import { incidentSnapshot, messageSnapshot } from '../domain/supervision/projection';
+import { recordSupervision } from './supervision';
 import type { RecordedEvent } from './application';
 
 function eventRow(event: RecordedEvent) {
@@ -64,7 +66,8 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
           })
           .onConflict((oc) => oc.column('id').doUpdateSet(projection).where('incidents.last_seq', '<', event.seq))
           .execute();
-        await trx.insertInto('incident_events').values({ incident_id: state.id, ...eventRow(event) }).onConflict((oc) => oc.columns(['incident_id', 'seq']).doNothing()).execute();
+        const inserted = await trx.insertInto('incident_events').values({ incident_id: state.id, ...eventRow(event) }).onConflict((oc) => oc.columns(['incident_id', 'seq']).doNothing()).returning('id').executeTakeFirst();
+        if (inserted) await recordSupervision(trx, input.workflowId, incidentSnapshot(state), event);
         await upsertAccountability(trx, 'incident', state.id, state.accountability);
       });
     },
@@ -100,7 +103,8 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
           })
           .onConflict((oc) => oc.column('id').doUpdateSet(projection).where('citizen_messages.last_seq', '<', event.seq))
           .execute();
-        await trx.insertInto('message_events').values({ message_id: state.id, ...eventRow(event) }).onConflict((oc) => oc.columns(['message_id', 'seq']).doNothing()).execute();
+        const inserted = await trx.insertInto('message_events').values({ message_id: state.id, ...eventRow(event) }).onConflict((oc) => oc.columns(['message_id', 'seq']).doNothing()).returning('id').executeTakeFirst();
+        if (inserted) await recordSupervision(trx, input.workflowId, messageSnapshot(state), event);
         await upsertAccountability(trx, 'message', state.id, state.accountability);
       });
     },
