@@ -7,6 +7,7 @@ import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import { createApplicationActivities } from './application';
 import { createArchiveActivities } from './archive';
 import { createCalendarActivities } from './calendar';
+import { createDocumentActivities } from './documents';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCalendarActivities({ calendar, db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
     ...createApplicationActivities({ db: deps.db, calendar, agency }),
+    ...createDocumentActivities({ db: deps.db }),
     ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }

@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './20261121T1700_foundation';
 import * as applications from './20261121T1800_applications';
 import * as workflowHistories from './20261121T1900_workflow_histories';
+import * as documents from './20261122T1000_documents';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
   '20261121T1800_applications': applications,
   '20261121T1900_workflow_histories': workflowHistories,
+  '20261122T1000_documents': documents,
 };
 
 export const migrationProvider: MigrationProvider = {
