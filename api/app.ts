@@ -13,6 +13,7 @@ import { RouteTable } from './route';
 import { adminHistoryRoutes } from './routes/admin-history';
 import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
+import { documentRoutes } from './routes/documents';
 import { rulesetRoutes } from './routes/rulesets';
 import { systemRoutes } from './routes/system';
 
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   rulesetRoutes(routes);
   applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency: deps.agency ?? agencyFromEnv(process.env) });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue });
+  documentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency: deps.agency ?? agencyFromEnv(process.env) });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

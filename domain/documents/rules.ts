@@ -27,7 +27,9 @@ export function attributeProblem(input: {
 }): string | null {
   if (input.attribute === null) return '未拟定公开属性（主动公开、依申请公开或不予公开）';
   if (!Object.hasOwn(ATTRIBUTES, input.attribute)) return `未知的公开属性：${String(input.attribute)}`;
-  if (needsReasons(input.attribute) && blank(input.reasons)) return `拟定为「${ATTRIBUTES[input.attribute]}」须写明理由`;
+  const inheritedAsIs = input.inherited !== null && input.inherited.attribute === input.attribute;
+  // Inherited as it is, the forwarded document's own written reasons stand.
+  if (needsReasons(input.attribute) && blank(input.reasons) && !inheritedAsIs) return `拟定为「${ATTRIBUTES[input.attribute]}」须写明理由`;
   if (input.inherited && input.inherited.attribute !== input.attribute && blank(input.reasons)) {
     return `转发文件应沿用被转发文件（${input.inherited.docId}）的公开属性「${ATTRIBUTES[input.inherited.attribute]}」，改定须写明理由`;
   }
