@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type CatalogueCategory, departmentIndexCode, formatIndexNo, indexSeries } from '../domain/documents/catalogue';
 import { type Actor, type Attribute, type DocumentState, REVIEW_RETENTION_YEARS, type ReviewRecord } from '../domain/documents/types';
+import { PUBLIC_CHANNELS } from '../domain/documents/rules';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
 import type { SelfCheckItem } from '../workflows/document-messages';
@@ -55,7 +56,7 @@ async function catalogue(trx: Transaction<Database>, input: { agencyCode: string
       time_limit: reg.timeLimit,
       review_summary: reviews.map((r) => `${REVIEW_LABELS[r.kind] ?? r.kind}：${r.reviewer}（${r.reviewed_on}）`).join('；'),
       responsible_department: reg.issuingDepartment,
-      url: state.publications[0]?.url ?? null,
+      url: state.publications.find((p) => PUBLIC_CHANNELS.includes(p.channel))?.url ?? null,
     })
     .execute();
   return indexNo;

@@ -126,7 +126,7 @@ it('主动公开, normative (桦甸): reviews, sign-off, portal publication, int
   expect(clockOf(signed, 'publication:portal')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 20).due);
   expect(clockOf(signed, 'reading-room')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 20).due);
   expect(clockOf(signed, 'interpretation')).toBeUndefined();
-  expect(await refused(act(handle, m.recordInterpretationUpdate, { actor: actors.clerk, title: '解读', url: 'https://example.gov.cn/jd/1', publishedOn: signedOn }))).toContain('文件公开后');
+  expect(await refused(act(handle, m.recordInterpretationUpdate, { actor: actors.clerk, title: '解读', url: 'https://example.gov.cn/jd/1', publishedOn: signedOn }))).toContain('公开后才能登记政策解读');
 
   await env.sleep('2 days');
   const publishedOn = await today();
@@ -157,6 +157,26 @@ it('主动公开, normative (桦甸): reviews, sign-off, portal publication, int
   const entry = await database.db.selectFrom('document_catalogue').selectAll().where('doc_id', '=', docId).executeTakeFirstOrThrow();
   expect(entry).toMatchObject({ index_no: done.indexNo, produced_on: signedOn, attribute: 'proactive', category: '02', url: 'https://example.gov.cn/zfxxgk/1' });
   expect(entry.review_summary).toContain('一级保密审查');
+});
+
+it('主动公开, normative (黄岩): intranet within 1 WD, portal within 7 WD; public release on the portal starts the 3 WD interpretation clock and the catalogue entry', async () => {
+  const { handle } = await register(registration({ normative: true, title: '黄岩区行政规范性文件示例' }), 'huangyan-003');
+  await throughReview(handle);
+  const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
+  const signedOn = await today();
+  expect(clockOf(signed, 'publication:intranet')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 1).due);
+  expect(clockOf(signed, 'publication:portal')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 7).due);
+  expect(clockOf(signed, 'reading-room')).toBeUndefined();
+  const internal = await act(handle, m.recordPublicationUpdate, { actor: actors.clerk, channel: 'intranet', url: 'http://oa.example/1', publishedOn: signedOn });
+  expect(internal.indexNo).toBeNull();
+  expect(clockOf(internal, 'interpretation')).toBeUndefined();
+  await env.sleep('1 day');
+  const portalOn = await today();
+  const onPortal = await act(handle, m.recordPublicationUpdate, { actor: actors.clerk, channel: 'portal', url: 'https://www.example.gov.cn/1', publishedOn: portalOn });
+  expect(onPortal.indexNo).toMatch(/^331003-002-02-\d{4}-00001$/);
+  expect(clockOf(onPortal, 'interpretation')!.derived!.due).toBe(calendar.addWorkingDays(portalOn, 3).due);
+  const done = await act(handle, m.recordInterpretationUpdate, { actor: actors.department, title: '政策解读', url: 'https://www.example.gov.cn/jd/1', publishedOn: portalOn });
+  expect(done.stage).toBe('released');
 });
 
 it('return-to-drafter loop: no attribute, then no reasons, each round recorded, then verified', async () => {
@@ -206,6 +226,20 @@ it('secrecy review that cannot determine goes to the secrecy authority on its 10
   expect(clockOf(second, 'secrecy-escalation')!.closed).toBe(true);
 });
 
+it('secrecy review finding secrets sends the document back to the drafter, who must change its attribute', async () => {
+  const { handle, docId } = await register(registration());
+  await act(handle, m.verifyUpdate, { actor: actors.clerk });
+  const failed = await act(handle, m.reviewDocumentSecrecyUpdate, { actor: actors.reviewer, level: 1, conclusion: 'fail', basis: '定密目录第3项', notes: '含应急物资储备点位', participants: [] });
+  expect(failed.stage).toBe('returned');
+  expect(failed.returns.at(-1)).toMatchObject({ round: 1, missing: ['attribute'], notes: expect.stringContaining('保密审查认定涉密') });
+  await act(handle, m.resubmitUpdate, { actor: actors.department, proposedAttribute: 'not-disclosed', attributeReasons: '属于国家秘密' });
+  const reviewed = await throughReview(handle);
+  expect(reviewed.stage).toBe('awaiting-sign-off');
+  const reviews = await database.db.selectFrom('document_reviews').select(['kind', 'conclusion']).where('doc_id', '=', docId).orderBy('event_seq').execute();
+  expect(reviews.map((r) => r.kind)).toEqual(['office-verification', 'secrecy-1', 'office-verification', 'secrecy-1', 'secrecy-2']);
+  expect(reviews[1]!.conclusion).toContain('涉密，不得公开');
+});
+
 it('a joint document waits for its co-issuer’s agreement on the attribute before sign-off', async () => {
   const { handle, docId } = await register(registration({ coIssuers: ['示例市财政局'] }));
   const reviewed = await throughReview(handle);
@@ -214,6 +248,7 @@ it('a joint document waits for its co-issuer’s agreement on the attribute befo
   expect(await refused(act(handle, m.recordCoIssuerUpdate, { actor: actors.clerk, coIssuer: '示例市教育局', agreed: true, notes: '' }))).toContain('不是本公文的联合发文单位');
   const agreed = await act(handle, m.recordCoIssuerUpdate, { actor: actors.clerk, coIssuer: '示例市财政局', agreed: true, notes: '同意主动公开' });
   expect(agreed.stage).toBe('awaiting-sign-off');
+  expect(await refused(act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'on-request', reasons: '涉及第三方' }))).toContain('重新征得联合发文单位同意');
   const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
   expect(signed.stage).toBe('releasing');
   const review = await database.db.selectFrom('document_reviews').select(['participants', 'conclusion']).where('doc_id', '=', docId).where('kind', '=', 'co-issuer').executeTakeFirstOrThrow();
@@ -222,10 +257,10 @@ it('a joint document waits for its co-issuer’s agreement on the attribute befo
 });
 
 describe.each([
-  ['huangyan-003', 'intranet', 1, 'department-head:yjglk'],
-  ['bijie-004', 'portal', 5, 'department-head:yjglk'],
-])('release clock overdue under %s', (profileId, channel, workingDays, head) => {
-  it(`${channel} within ${workingDays} WD: no escalation before the day ends, escalation to the supervisor after`, async () => {
+  ['huangyan-003', 'intranet', 1, []],
+  ['bijie-004', 'portal', 5, [2]],
+])('release clock overdue under %s', (profileId, channel, workingDays, reminders) => {
+  it(`${channel} within ${workingDays} WD: reminders ${JSON.stringify(reminders)} WD before, no escalation before the day ends, escalation to the supervisor after`, async () => {
     const { handle, docId } = await register(registration(), profileId);
     await throughReview(handle);
     const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
@@ -237,10 +272,13 @@ describe.each([
     await sleepUntil(publication.dueAt!, -60_000);
     const overdueOf = async () => (await events(docId)).filter((e) => e.type === 'clock-overdue' && e.payload.clockId === `publication:${channel}`);
     expect(await overdueOf()).toEqual([]);
+    const sent = (await events(docId)).filter((e) => e.type === 'clock-reminder' && e.payload.clockId === `publication:${channel}`);
+    expect(sent.map((e) => e.payload.workingDaysBefore)).toEqual(reminders);
+    for (const e of sent) expect(shanghaiDateOf(e.occurred_at)).toBe(calendar.workingDaysBefore(publication.derived!.due!, e.payload.workingDaysBefore));
     await sleepUntil(publication.dueAt!, 60_000);
     await handle.query(m.documentStateQuery);
     const [overdue] = await overdueOf();
-    expect(overdue!.payload).toMatchObject({ due: publication.derived!.due, notify: ['department:gkb', head, 'role:supervisor'] });
+    expect(overdue!.payload).toMatchObject({ due: publication.derived!.due, notify: ['department:gkb', 'department-head:yjglk', 'role:supervisor'] });
     expect(shanghaiDateOf(overdue!.occurred_at)).toBe(shanghaiDateOf(Date.parse(publication.dueAt!)));
     const row = await database.db.selectFrom('documents').select(['next_due', 'stage']).where('doc_id', '=', docId).executeTakeFirstOrThrow();
     expect(row.stage).toBe('releasing');
@@ -308,7 +346,7 @@ it('the November self-check (吕梁) lists withheld documents; converting one re
 });
 
 it('索引号 are unique and gap-free when many documents are released at once', async () => {
-  const n = 12;
+  const n = 20;
   const docs = await Promise.all(Array.from({ length: n }, (_, i) => register(registration({ category: '04', title: `工作信息${i + 1}` }))));
   await Promise.all(docs.map(async ({ handle }) => {
     await throughReview(handle);

@@ -30,7 +30,7 @@ import type { Activities } from '../activities';
 import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import type { CaseClock } from '../domain/application/types';
-import { checks, type DocumentAction, outstandingDuties, preSignOffStage } from '../domain/documents/rules';
+import { checks, type DocumentAction, madePublicOn, outstandingDuties, preSignOffStage } from '../domain/documents/rules';
 import { type Actor, ATTRIBUTES, type DocumentState, type ReviewRecord } from '../domain/documents/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import { ACTION_REFUSED } from './application-messages';
@@ -305,8 +305,10 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   });
 
   step(m.recordPublicationUpdate, 'recordPublication', async (p: m.RecordPublication) => {
-    const first = state.publications.length === 0;
+    const wasPublic = madePublicOn(state) !== null;
     state.publications.push({ channel: p.channel, url: p.url, publishedOn: p.publishedOn, publishedAt: new Date().toISOString() });
+    // The first publication on a public channel makes the document public: catalogue entry, interpretation clock.
+    const first = !wasPublic && madePublicOn(state) !== null;
     closeClock(`publication:${p.channel}`, p.publishedOn, `已在${CHANNEL_LABELS[p.channel] ?? p.channel}公开`);
     if (first && registration.normative && rules.interpretation) {
       openClock('interpretation', '政策解读发布期限', 'documentRelease.interpretation', {

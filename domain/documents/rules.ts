@@ -81,6 +81,14 @@ export function publicationChannels(profile: RuleProfile): string[] {
   return profile.documentRelease.publication.map((p) => p.channel);
 }
 
+/** Channels the public can see (the intranet is not one): publication there makes the document public. */
+export const PUBLIC_CHANNELS: readonly string[] = ['portal', 'gazette'];
+
+/** The date the document became public (first publication on a public channel), or null. */
+export function madePublicOn(state: DocumentState): IsoDate | null {
+  return state.publications.filter((p) => PUBLIC_CHANNELS.includes(p.channel)).map((p) => p.publishedOn).sort()[0] ?? null;
+}
+
 /** What a 主动公开 document still owes before it counts as released. */
 export function outstandingDuties(state: DocumentState, profile: RuleProfile): string[] {
   const rules = profile.documentRelease;
@@ -153,6 +161,9 @@ export const checks = {
     const stage = stageIs(s, ['awaiting-sign-off'], '签发');
     if (stage) return stage;
     if (!s.officeVerified) return '办公室尚未核定公开属性';
+    if (s.registration.coIssuers.length > 0 && p.finalAttribute !== s.proposedAttribute) {
+      return '联合发文改定公开属性须重新征得联合发文单位同意，请退回拟稿人';
+    }
     const reasons = p.reasons ?? (p.finalAttribute === s.proposedAttribute ? s.attributeReasons : null);
     return attributeProblem({ attribute: p.finalAttribute, reasons, containsWithheldContent: s.registration.containsWithheldContent, inherited: s.inherited });
   }) as Check<{ finalAttribute: Attribute; reasons?: string }>,
@@ -171,8 +182,8 @@ export const checks = {
     if (!s.registration.normative) return '非规范性文件无须政策解读';
     if (!profile.documentRelease.interpretation) return '本规则没有政策解读期限';
     if (s.interpretation) return '政策解读已登记';
-    const first = s.publications.map((x) => x.publishedOn).sort()[0];
-    if (!first) return '文件公开后才能登记政策解读';
+    const first = madePublicOn(s);
+    if (!first) return '文件在门户网站等公开渠道公开后才能登记政策解读';
     return dateProblem(p.publishedOn, today, first, '解读发布日期');
   }) as Check<{ publishedOn: IsoDate }>,
 
