@@ -22,11 +22,20 @@ function retainUntil(reviewedOn: string): string {
   return /-02-29$/.test(candidate) && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? `${year}-03-01` : candidate;
 }
 
-/** Writes the catalogue entry of a released document, numbered in its series, in `trx`. */
+/**
+ * Writes the catalogue entry of a document, numbered in its series, in `trx`: a 依申请公开
+ * document is listed at sign-off (seed 002: 公开形式 分为主动公开和依申请公开), a 主动公开 one
+ * at its first public publication. An entry already there (a 依申请公开 document converted
+ * by the self-check) keeps its 索引号 and takes the new attribute and URL.
+ */
 async function catalogue(trx: Transaction<Database>, input: { agencyCode: string; regionCode: string; state: DocumentState }): Promise<string> {
   const { state } = input;
+  const url = state.publications.find((p) => PUBLIC_CHANNELS.includes(p.channel))?.url ?? null;
   const existing = await trx.selectFrom('document_catalogue').select('index_no').where('doc_id', '=', state.docId).executeTakeFirst();
-  if (existing) return existing.index_no;
+  if (existing) {
+    await trx.updateTable('document_catalogue').set({ attribute: state.finalAttribute!, url }).where('doc_id', '=', state.docId).execute();
+    return existing.index_no;
+  }
   const reg = state.registration;
   const departmentCode = departmentIndexCode(reg.issuingDepartment);
   if (!departmentCode) throw ApplicationFailure.nonRetryable(`department ${reg.issuingDepartment} has no 索引号 code`, 'NoDepartmentIndexCode');
@@ -50,13 +59,13 @@ async function catalogue(trx: Transaction<Database>, input: { agencyCode: string
       title: reg.title,
       doc_number: reg.docNumber,
       produced_on: producedOn,
-      attribute: 'proactive',
+      attribute: state.finalAttribute!,
       description: reg.description,
       keywords: reg.keywords,
       time_limit: reg.timeLimit,
       review_summary: reviews.map((r) => `${REVIEW_LABELS[r.kind] ?? r.kind}：${r.reviewer}（${r.reviewed_on}）`).join('；'),
       responsible_department: reg.issuingDepartment,
-      url: state.publications.find((p) => PUBLIC_CHANNELS.includes(p.channel))?.url ?? null,
+      url,
     })
     .execute();
   return indexNo;

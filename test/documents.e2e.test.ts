@@ -121,6 +121,9 @@ it('a forwarding document inherits the forwarded one’s attribute unless re-dec
   expect(departed.body.error.details[0].message).toContain('转发文件应沿用被转发文件');
   await post('/api/documents', 'department', body({ docNumber: '示应急发〔2026〕43号', forwardedDocId: original, attributeReasons: '所涉企业已同意公开' })).expect(201);
   await post('/api/documents', 'department', body({ forwardedDocId: '2026-999998' })).expect(400);
+  // Seed 002: the catalogue lists 依申请公开 documents too (公开形式), from sign-off.
+  const onRequest = await request(stack.app).get('/api/catalogue?attribute=on-request').expect(200);
+  expect(onRequest.body.items).toEqual([expect.objectContaining({ docNumber: '示应急发〔2026〕40号', attributeLabel: '依申请公开', url: null })]);
 });
 
 it('the self-check task over HTTP: listed, decided, converted (release clocks start again)', async () => {

@@ -339,6 +339,13 @@ it('the November self-check (吕梁) lists withheld documents; converting one re
   expect(portal.events[0]).toMatchObject({ type: 'started', date: conversionDay, reason: '经自查转为主动公开' });
   expect(portal.derived!.due).toBe(calendar.addWorkingDays(conversionDay, 20).due);
   expect((await b.handle.query(m.documentStateQuery)).stage).toBe('withheld');
+  // Listed as 依申请公开 since sign-off, the entry keeps its 索引号 and becomes 主动公开 once published.
+  const listed = await database.db.selectFrom('document_catalogue').select(['index_no', 'attribute', 'url']).where('doc_id', '=', a.docId).executeTakeFirstOrThrow();
+  expect(listed).toMatchObject({ index_no: converted.indexNo, attribute: 'on-request', url: null });
+  expect(await database.db.selectFrom('document_catalogue').select('index_no').where('doc_id', '=', b.docId).executeTakeFirst()).toBeUndefined();
+  const released = await act(a.handle, m.recordPublicationUpdate, { actor: actors.clerk, channel: 'portal', url: 'https://example.gov.cn/zc/1', publishedOn: await today() });
+  expect(released).toMatchObject({ stage: 'released', indexNo: listed.index_no });
+  expect(await database.db.selectFrom('document_catalogue').select(['attribute', 'url']).where('doc_id', '=', a.docId).executeTakeFirstOrThrow()).toEqual({ attribute: 'proactive', url: 'https://example.gov.cn/zc/1' });
   const task = await database.db.selectFrom('document_registers').select(['status', 'kind']).where('workflow_id', '=', `document-self-check-test-${a.docId}`).executeTakeFirstOrThrow();
   expect(task).toEqual({ status: 'completed', kind: 'self-check' });
   const review = await database.db.selectFrom('document_reviews').select('conclusion').where('doc_id', '=', a.docId).where('kind', '=', 'self-check').executeTakeFirstOrThrow();

@@ -300,8 +300,9 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
       state.stage = 'withheld';
     }
     await refreshClocks();
+    // 依申请公开 documents are listed in the catalogue from sign-off; 主动公开 ones once public.
     await emit('signed-off', p.actor, { finalAttribute: p.finalAttribute, reasons },
-      record('sign-off', p.actor, reasons ?? '主动公开', `签发，公开属性确定为「${ATTRIBUTES[p.finalAttribute]}」`));
+      record('sign-off', p.actor, reasons ?? '主动公开', `签发，公开属性确定为「${ATTRIBUTES[p.finalAttribute]}」`), p.finalAttribute === 'on-request');
   });
 
   step(m.recordPublicationUpdate, 'recordPublication', async (p: m.RecordPublication) => {
@@ -315,7 +316,7 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
         type: 'started', date: p.publishedOn, workingDays: rules.interpretation.workingDays, reason: '行政规范性文件公开',
       });
     }
-    await completeIfReleased();
+    completeIfReleased();
     await refreshClocks();
     await emit('published', p.actor, { channel: p.channel, url: p.url, publishedOn: p.publishedOn }, undefined, first);
   });
@@ -323,7 +324,7 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   step(m.recordInterpretationUpdate, 'recordInterpretation', async (p: m.RecordInterpretation) => {
     state.interpretation = { title: p.title, url: p.url, publishedOn: p.publishedOn };
     closeClock('interpretation', p.publishedOn, '政策解读已发布');
-    await completeIfReleased();
+    completeIfReleased();
     await refreshClocks();
     await emit('interpretation-published', p.actor, { title: p.title, url: p.url, publishedOn: p.publishedOn, linkedTo: state.docId });
   });
@@ -331,7 +332,7 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   step(m.recordDepositUpdate, 'recordDeposit', async (p: m.RecordDeposit) => {
     state.deposit = { place: p.place, depositedOn: p.depositedOn };
     closeClock('reading-room', p.depositedOn, `已送交${p.place}`);
-    await completeIfReleased();
+    completeIfReleased();
     await refreshClocks();
     await emit('deposited', p.actor, { place: p.place, depositedOn: p.depositedOn });
   });
@@ -356,7 +357,7 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     });
   });
 
-  async function completeIfReleased(): Promise<void> {
+  function completeIfReleased(): void {
     if (outstandingDuties(state, profile).length === 0) {
       state.stage = 'released';
       state.closed = true;
