@@ -264,9 +264,16 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
         .execute();
     },
 
-    /** Marks a register overdue (escalated: `notify` says to whom) or completed. */
-    async markRegister(input: { registerId: string; status: 'overdue' | 'completed'; notify: string[] }): Promise<void> {
-      await db.updateTable('document_registers').set({ status: input.status, notify: input.notify, updated_at: new Date() }).where('id', '=', input.registerId).execute();
+    /** Marks a register overdue (escalated: `notify` says to whom) or completed (by whom, with a note). */
+    async markRegister(input: { registerId: string; status: 'overdue' | 'completed'; notify: string[]; by?: string; note?: string }): Promise<void> {
+      await db
+        .updateTable('document_registers')
+        .set({
+          status: input.status, notify: input.notify, updated_at: new Date(),
+          ...(input.status === 'completed' ? { completed_at: new Date(), completed_by: input.by ?? null, completion_note: input.note ?? null } : {}),
+        })
+        .where('id', '=', input.registerId)
+        .execute();
     },
   };
 }

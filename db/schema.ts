@@ -222,6 +222,9 @@ export interface DocumentRegistersTable {
   due_on: DateColumn;
   status: 'open' | 'overdue' | 'completed';
   notify: ColumnType<string[], string[] | undefined, string[]>;
+  completed_by: string | null;
+  completed_at: Date | null;
+  completion_note: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

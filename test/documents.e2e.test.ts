@@ -172,4 +172,14 @@ it('creates the recurring duties’ Temporal Schedules idempotently from the rul
   );
   expect(registers[0]).toMatchObject({ kind: 'non-disclosure', workflowId: expect.stringMatching(/^document-register-demo/), status: 'open' });
   expect(['03-31', '12-31']).toContain(registers[0]!.dueOn.slice(5));
+  const id = (registers[0] as unknown as { id: string }).id;
+  await post(`/api/document-registers/${id}/submit`, 'department', { submittedTo: '市政务公开办公室' }).expect(403);
+  expect((await post(`/api/document-registers/${id}/submit`, 'clerk', {}).expect(400)).body.error.details[0].field).toBe('submittedTo');
+  await until(
+    async () => (await post(`/api/document-registers/${id}/submit`, 'clerk', { submittedTo: '市政务公开办公室' })).status,
+    (status) => status === 200,
+  );
+  const reported = await request(stack.app).get(`/api/document-registers/${id}`).set(stack.as('supervisor')).expect(200);
+  expect(reported.body).toMatchObject({ status: 'completed', completedBy: 'clerk', completionNote: '报市政务公开办公室' });
+  await post(`/api/document-registers/${id}/submit`, 'clerk', { submittedTo: '市政务公开办公室' }).expect(409);
 });

@@ -293,19 +293,27 @@ it('a 不予公开 document appears in the half-yearly register (桦甸: by 31 M
   expect(signed.stage).toBe('withheld');
   expect(signed.clocks.filter((c) => c.id.startsWith('publication'))).toEqual([]);
 
-  const result = await env.client.workflow.execute(nonDisclosureRegister, {
+  const registerRun = await env.client.workflow.start(nonDisclosureRegister, {
     workflowId: `document-register-test-${docId}`, taskQueue: TASK_QUEUE, args: [{ agencyCode, profileId: 'huadian-001' }],
   });
+  const compiled = await registerRun.executeUpdate(m.awaitRegisterCompiledUpdate);
   const now = await today();
-  expect(result.docIds).toEqual([docId]);
-  expect(result.dueOn).toBe(now <= `${now.slice(0, 4)}-03-31` ? `${now.slice(0, 4)}-03-31` : `${now.slice(0, 4)}-12-31`);
-  const item = await database.db.selectFrom('document_register_items').selectAll().where('register_id', '=', result.registerId).executeTakeFirstOrThrow();
+  expect(compiled.docIds).toEqual([docId]);
+  expect(compiled.dueOn).toBe(now <= `${now.slice(0, 4)}-03-31` ? `${now.slice(0, 4)}-03-31` : `${now.slice(0, 4)}-12-31`);
+  const item = await database.db.selectFrom('document_register_items').selectAll().where('register_id', '=', compiled.registerId).executeTakeFirstOrThrow();
   expect(item).toMatchObject({ doc_id: docId, attribute: 'not-disclosed', reasons: '属于内部事务信息（条例第十六条）' });
+  await registerRun.executeUpdate(m.submitRegisterUpdate, { args: [{ actor: actors.clerk, submittedTo: '市政务公开办公室' }] });
+  expect(await registerRun.result()).toMatchObject({ overdue: false, submitted: { by: 'clerk', submittedTo: '市政务公开办公室' } });
+  expect(await database.db.selectFrom('document_registers').select(['status', 'completed_by', 'completion_note']).where('id', '=', compiled.registerId).executeTakeFirstOrThrow())
+    .toEqual({ status: 'completed', completed_by: 'clerk', completion_note: '报市政务公开办公室' });
 
-  const again = await env.client.workflow.execute(nonDisclosureRegister, {
+  // The next register lists only what was not reported yet.
+  const again = await env.client.workflow.start(nonDisclosureRegister, {
     workflowId: `document-register-test-again-${docId}`, taskQueue: TASK_QUEUE, args: [{ agencyCode, profileId: 'huadian-001' }],
   });
-  expect(again.docIds).toEqual([]);
+  expect((await again.executeUpdate(m.awaitRegisterCompiledUpdate)).docIds).toEqual([]);
+  await again.executeUpdate(m.submitRegisterUpdate, { args: [{ actor: actors.clerk, submittedTo: '市政务公开办公室', note: '本期无新增' }] });
+  await again.result();
 });
 
 it('the November self-check (吕梁) lists withheld documents; converting one restarts its release clocks from the conversion', async () => {
@@ -368,4 +376,21 @@ it('索引号 are unique and gap-free when many documents are released at once',
   const parts = numbers.map((x) => parseIndexNo(x)!);
   expect(new Set(parts.map((p) => `${p.regionCode}-${p.departmentCode}-${p.category}-${p.year}`))).toEqual(new Set([`000000-002-04-${publishedOn.slice(0, 4)}`]));
   expect(parts.map((p) => p.sequence).sort((x, y) => x - y)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+});
+
+// Last: it skips to the register's due date (up to 31 December), past every other test's dates.
+it('a 不予公开 register not reported by 24:00 on its due date is marked overdue and escalated to the supervisor', async () => {
+  const run = await env.client.workflow.start(nonDisclosureRegister, {
+    workflowId: 'document-register-test-overdue', taskQueue: TASK_QUEUE, args: [{ agencyCode: 'register-overdue-test', profileId: 'huadian-001' }],
+  });
+  const compiled = await run.executeUpdate(m.awaitRegisterCompiledUpdate);
+  const dueAt = endOfDayShanghai(compiled.dueOn).toISOString();
+  const status = async () => (await database.db.selectFrom('document_registers').select(['status', 'notify']).where('id', '=', compiled.registerId).executeTakeFirstOrThrow());
+  await sleepUntil(dueAt, -60_000);
+  expect((await status()).status).toBe('open');
+  await sleepUntil(dueAt, 60_000);
+  expect((await run.query(m.registerStateQuery)).overdue).toBe(true);
+  expect(await status()).toEqual({ status: 'overdue', notify: ['department:gkb', 'role:supervisor'] });
+  await run.executeUpdate(m.submitRegisterUpdate, { args: [{ actor: actors.clerk, submittedTo: '市政务公开办公室', note: '逾期报备' }] });
+  expect(await run.result()).toMatchObject({ overdue: true, submitted: { submittedTo: '市政务公开办公室' } });
 });

@@ -91,6 +91,19 @@ export interface SelfCheckState {
 
 export type DecideSelfCheckItem = Acting & { docId: string; decision: 'confirm' | 'convert'; reasons: string };
 
+export interface RegisterState {
+  registerId: string;
+  dueOn: IsoDate;
+  docIds: string[];
+  overdue: boolean;
+  submitted: null | { by: string; submittedTo: string; on: IsoDate };
+}
+/** The office records that the 不予公开 register went to the superior (报备). */
+export type SubmitRegister = Acting & { submittedTo: string; note?: string };
+export const submitRegisterUpdate = defineUpdate<RegisterState, [SubmitRegister]>('gongkai.register.submit');
+export const awaitRegisterCompiledUpdate = defineUpdate<RegisterState, []>('gongkai.register.awaitCompiled');
+export const registerStateQuery = defineQuery<RegisterState>('gongkai.register.state');
+
 export const decideSelfCheckItemUpdate = defineUpdate<SelfCheckState, [DecideSelfCheckItem]>('gongkai.selfCheck.decideItem');
 export const awaitSelfCheckOpenedUpdate = defineUpdate<SelfCheckState, []>('gongkai.selfCheck.awaitOpened');
 export const selfCheckStateQuery = defineQuery<SelfCheckState>('gongkai.selfCheck.state');

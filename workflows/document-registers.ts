@@ -3,7 +3,8 @@
  *
  * - `nonDisclosureRegister`: the half-yearly 不予公开 register (seed 001: by 31 March and
  *   31 December) — compiles every 不予公开 document not yet reported into a register row
- *   with its due date, in PostgreSQL.
+ *   with its due date, in PostgreSQL, then waits for the office to record the 报备; not done
+ *   by 24:00 on the due date, it is marked overdue and escalated to the supervisor.
  * - `documentSelfCheck`: the November self-check (seed 000) — opens a review task listing
  *   every 不予公开 and 依申请公开 document; each is confirmed or converted to 主动公开 (the
  *   conversion is signalled to that document's workflow, which restarts its release clocks).
@@ -36,12 +37,54 @@ function profileOf(input: m.RecurringDutyInput) {
   return profile;
 }
 
-export async function nonDisclosureRegister(input: m.RecurringDutyInput): Promise<{ registerId: string; dueOn: string; docIds: string[] }> {
+export async function nonDisclosureRegister(input: m.RecurringDutyInput): Promise<m.RegisterState> {
   const profile = profileOf(input);
   const dues = profile.documentRelease.nonDisclosureRegisterDue;
   if (!dues || dues.length === 0) throw ApplicationFailure.nonRetryable(`profile ${profile.id} has no 不予公开 register`, 'NoRegisterInProfile');
   const dueOn = nextRegisterDue(shanghaiDateOf(Date.now()), dues);
-  return compileNonDisclosureRegister({ workflowId: workflowInfo().workflowId, agencyCode: input.agencyCode, profileId: profile.id, dueOn });
+  const state: m.RegisterState = { registerId: '', dueOn, docIds: [], overdue: false, submitted: null };
+  let compiled = false;
+  setHandler(m.awaitRegisterCompiledUpdate, async () => {
+    await condition(() => compiled);
+    return state;
+  });
+  setHandler(m.registerStateQuery, () => state);
+  const refusal = (p: m.SubmitRegister): string | null => {
+    if (!compiled) return '报备登记尚未生成';
+    if (state.submitted) return '本期不予公开信息已报备';
+    return p.submittedTo.trim().length === 0 ? '须写明报备机关' : null;
+  };
+  setHandler(
+    m.submitRegisterUpdate,
+    async (p) => {
+      const reason = refusal(p);
+      if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
+      state.submitted = { by: p.actor.username, submittedTo: p.submittedTo, on: shanghaiDateOf(Date.now()) };
+      await markRegister({ registerId: state.registerId, status: 'completed', notify: [], by: p.actor.username, note: `报${p.submittedTo}${p.note ? `：${p.note}` : ''}` });
+      return state;
+    },
+    {
+      validator: (p) => {
+        const reason = refusal(p);
+        if (reason) throw new Error(reason);
+      },
+    },
+  );
+
+  const result = await compileNonDisclosureRegister({ workflowId: workflowInfo().workflowId, agencyCode: input.agencyCode, profileId: profile.id, dueOn });
+  state.registerId = result.registerId;
+  state.docIds = result.docIds;
+  compiled = true;
+
+  // Due at 24:00 Asia/Shanghai on the due date; not reported by then → escalate once.
+  const dueMs = endOfDayShanghai(dueOn).getTime() - Date.now();
+  if (!(await condition(() => state.submitted !== null, Math.max(dueMs, 1)))) {
+    state.overdue = true;
+    await markRegister({ registerId: state.registerId, status: 'overdue', notify: ['department:gkb', 'role:supervisor'] });
+    await condition(() => state.submitted !== null);
+  }
+  await condition(allHandlersFinished);
+  return state;
 }
 
 export async function documentSelfCheck(input: m.RecurringDutyInput): Promise<m.SelfCheckState> {

@@ -422,6 +422,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       const items = await db.selectFrom('document_register_items').selectAll().where('register_id', '=', params.id).orderBy('doc_id').execute();
       return {
         id: row.id, kind: row.kind, workflowId: row.workflow_id, dueOn: row.due_on, status: row.status, notify: row.notify,
+        completedBy: row.completed_by, completedAt: row.completed_at, completionNote: row.completion_note,
         items: items.map((i) => ({
           docId: i.doc_id, title: i.title, docNumber: i.doc_number, attribute: i.attribute, reasons: i.reasons,
           decision: i.decision, decisionReasons: i.decision_reasons, decidedBy: i.decided_by, decidedAt: i.decided_at,
@@ -441,12 +442,38 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     response: { status: 200, description: 'the self-check after the decision', schema: z.object({ registerId: z.string(), items: z.array(z.unknown()) }).passthrough() },
     errors: { 404: 'no such self-check', 409: 'the item is not on the list or already decided' },
     handler: async ({ params, body, user }) => {
-      const row = await db.selectFrom('document_registers').select(['workflow_id', 'kind']).where('id', '=', params.id).executeTakeFirst();
+      const row = await db.selectFrom('document_registers').select(['workflow_id', 'kind', 'status']).where('id', '=', params.id).executeTakeFirst();
       if (!row || row.kind !== 'self-check') throw new ApiError(404, 'not_found', `self-check ${params.id} not found`);
+      if (row.status === 'completed') throw new ApiError(409, 'conflict', '本次自查已完成');
       try {
         const state = await temporal.workflow
           .getHandle(row.workflow_id)
           .executeUpdate(m.decideSelfCheckItemUpdate, { args: [{ ...body, docId: params.docId, actor: actorOf(user!) }] });
+        return { ...state };
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+        throw error;
+      }
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/document-registers/:id/submit',
+    summary: '登记不予公开信息已报备（报送机关）',
+    tags: ['documents'],
+    roles: ['clerk'],
+    params: registerParam,
+    body: z.object({ submittedTo: text(100), note: text(1000).optional() }),
+    response: { status: 200, description: 'the register after the report', schema: z.object({ registerId: z.string(), docIds: z.array(z.string()) }).passthrough() },
+    errors: { 404: 'no such 不予公开 register', 409: 'already reported' },
+    handler: async ({ params, body, user }) => {
+      const row = await db.selectFrom('document_registers').select(['workflow_id', 'kind', 'status']).where('id', '=', params.id).executeTakeFirst();
+      if (!row || row.kind !== 'non-disclosure') throw new ApiError(404, 'not_found', `不予公开 register ${params.id} not found`);
+      if (row.status === 'completed') throw new ApiError(409, 'conflict', '本期不予公开信息已报备');
+      try {
+        const state = await temporal.workflow.getHandle(row.workflow_id).executeUpdate(m.submitRegisterUpdate, { args: [{ ...body, actor: actorOf(user!) }] });
         return { ...state };
       } catch (error) {
         const refusal = refusalOf(error);

@@ -111,6 +111,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('due_on', 'date', (col) => col.notNull())
     .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('open','overdue','completed')`))
     .addColumn('notify', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
+    .addColumn('completed_by', 'text')
+    .addColumn('completed_at', 'timestamptz')
+    .addColumn('completion_note', 'text')
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
