@@ -91,6 +91,9 @@ describe('step checks', () => {
     expect(checks.extendSecrecyEscalation(escalated, { workingDays: 8 }, ctx())).toBe('延长期限最长不得超过7个工作日');
     expect(checks.extendSecrecyEscalation(escalated, { workingDays: 7 }, ctx())).toBeNull();
     expect(checks.answerSecrecyEscalation(escalated, { answeredOn: '2026-11-30' }, ctx())).toContain('晚于今天');
+    const answered = { ...escalated, secrecy: { ...escalated.secrecy, escalation: { ...escalated.secrecy.escalation!, answer: { conclusion: 'may-disclose' as const, on: TODAY, notes: '' } } } };
+    expect(checks.reviewSecrecy(answered, { level: 2, conclusion: 'pass' }, ctx())).toBeNull();
+    expect(checks.reviewSecrecy(answered, { level: 2, conclusion: 'cannot-determine', authority: '保密局' }, ctx())).toContain('不能再次报请');
   });
 
   it('a joint document waits for every co-issuer’s agreement on the current attribute', () => {

@@ -124,6 +124,7 @@ export const checks = {
     if (stage) return stage;
     if (p.conclusion === 'cannot-determine' && blank(p.authority)) return '无法确定时须写明报请的保密工作部门';
     if (s.secrecy.escalation && !s.secrecy.escalation.answer) return '保密审查已报请上级，等待答复';
+    if (p.conclusion === 'cannot-determine' && s.secrecy.escalation) return '已报请保密工作部门确定，以其答复为准，不能再次报请';
     if (p.level === 1) return s.secrecy.firstLevel ? '一级保密审查已完成' : null;
     if (!s.secrecy.firstLevel) return '须先完成一级（单位负责人）保密审查';
     if (!levelCleared(s, s.secrecy.firstLevel)) return '一级保密审查尚未通过';
