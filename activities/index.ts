@@ -10,6 +10,7 @@ import { createCalendarActivities } from './calendar';
 import { createDisputeActivities } from './disputes';
 import { createSupervisionActivities } from './supervision';
 import { createIncidentActivities } from './incidents';
+import { createDocumentActivities } from './documents';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDisputeActivities({ db: deps.db }),
     ...createSupervisionActivities({ db: deps.db, calendar }),
     ...createIncidentActivities({ db: deps.db }),
+    ...createDocumentActivities({ db: deps.db }),
     ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }

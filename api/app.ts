@@ -19,6 +19,7 @@ import { disputeRoutes } from './routes/disputes';
 import { reportRoutes } from './routes/reports';
 import { incidentRoutes } from './routes/incidents';
 import { messageRoutes } from './routes/messages';
+import { documentRoutes } from './routes/documents';
 import { rulesetRoutes } from './routes/rulesets';
 import { supervisionRoutes } from './routes/supervision';
 import { systemRoutes } from './routes/system';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, ...(deps.codec ? { codec: deps.codec } : {}) });
   incidentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   messageRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
+  documentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -293,7 +293,120 @@ export interface AccountabilityRecordsTable {
   created_at: CreatedAt;
 }
 
+export interface DocumentsTable {
+  doc_id: string;
+  workflow_id: string;
+  agency_code: string;
+  rule_profile_id: string;
+  rule_profile_version: string;
+  title: string;
+  doc_number: string;
+  kind: string;
+  normative: boolean;
+  issuing_department: string;
+  co_issuers: ColumnType<string[], string[] | undefined, string[]>;
+  forwarded_doc_id: string | null;
+  category: string;
+  proposed_attribute: string | null;
+  final_attribute: string | null;
+  stage: string;
+  status: 'open' | 'closed';
+  signed_on: DateColumn | null;
+  next_due: DateColumn | null;
+  next_due_at: Date | null;
+  state: Json<unknown>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Date | null;
+}
+
+export interface DocumentEventsTable {
+  id: BigId;
+  doc_id: string;
+  seq: number;
+  type: string;
+  actor_username: string;
+  actor_role: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  payload: Json<unknown>;
+  recorded_at: CreatedAt;
+}
+
+export interface DocumentReviewsTable {
+  id: BigId;
+  doc_id: string;
+  event_seq: number;
+  kind: string;
+  subject: string;
+  basis: string;
+  conclusion: string;
+  reviewer: string;
+  reviewer_role: string;
+  reviewed_on: DateColumn;
+  participants: string[];
+  retain_until: DateColumn;
+  created_at: CreatedAt;
+}
+
+export interface DocumentCatalogueTable {
+  index_no: string;
+  doc_id: string;
+  agency_code: string;
+  region_code: string;
+  department_code: string;
+  category: string;
+  year: number;
+  sequence: number;
+  title: string;
+  doc_number: string;
+  produced_on: DateColumn;
+  attribute: string;
+  description: string;
+  keywords: string[];
+  time_limit: string;
+  review_summary: string;
+  responsible_department: string;
+  url: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DocumentRegistersTable {
+  id: BigId;
+  kind: 'non-disclosure' | 'self-check';
+  workflow_id: string;
+  agency_code: string;
+  rule_profile_id: string;
+  due_on: DateColumn;
+  status: 'open' | 'overdue' | 'completed';
+  notify: ColumnType<string[], string[] | undefined, string[]>;
+  completed_by: string | null;
+  completed_at: Date | null;
+  completion_note: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface DocumentRegisterItemsTable {
+  register_id: string;
+  doc_id: string;
+  attribute: string;
+  title: string;
+  doc_number: string;
+  reasons: string | null;
+  decision: 'confirm' | 'convert' | null;
+  decision_reasons: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
 export interface Database {
+  documents: DocumentsTable;
+  document_events: DocumentEventsTable;
+  document_reviews: DocumentReviewsTable;
+  document_catalogue: DocumentCatalogueTable;
+  document_registers: DocumentRegistersTable;
+  document_register_items: DocumentRegisterItemsTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   citizen_messages: CitizenMessagesTable;

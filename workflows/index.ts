@@ -7,3 +7,5 @@ export { dispute } from './dispute';
 export { escalationSweep } from './supervision';
 export { incident } from './incident';
 export { message } from './message';
+export { documentRelease } from './document';
+export { nonDisclosureRegister, documentSelfCheck } from './document-registers';
