@@ -12,6 +12,8 @@ import { type Actor, type Attribute, type DocumentState, REVIEW_RETENTION_YEARS,
 import { PUBLIC_CHANNELS } from '../domain/documents/rules';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
+import { documentSnapshot } from '../domain/supervision/projection';
+import { recordSupervision } from './supervision';
 import type { SelfCheckItem } from '../workflows/document-messages';
 import type { RecordedEvent } from './application';
 
@@ -151,6 +153,7 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
           .onConflict((oc) => oc.columns(['doc_id', 'seq']).doNothing())
           .returning('id')
           .executeTakeFirst();
+        if (inserted) await recordSupervision(trx, input.workflowId, documentSnapshot(state), event);
         if (inserted && input.review) {
           const r = input.review;
           await trx

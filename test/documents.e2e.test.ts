@@ -71,6 +71,11 @@ it('registers, reviews, signs and publishes a document; the catalogue finds it b
   expect(signed.body.stage).toBe('releasing');
   const portal = signed.body.clocks.find((c: { id: string }) => c.id === 'publication:portal');
   expect(portal).toMatchObject({ closed: false, overdue: false });
+  // The release clocks are on the supervisor's screen, under the issuing department.
+  const onScreen = await request(stack.app).get('/api/supervision/clocks?kind=document').set(stack.as('supervisor')).expect(200);
+  expect(onScreen.body.items).toEqual(expect.arrayContaining([
+    expect.objectContaining({ caseRef: docId, clockId: 'publication:portal', departmentCode: 'yjglk', unit: 'working-days', link: `/console/cases/document/${docId}` }),
+  ]));
   expect(portal.derivation[0].explanation).toContain('起算20个工作日');
   expect(signed.body.reviews.map((r: { kind: string }) => r.kind)).toEqual(['office-verification', 'secrecy-1', 'secrecy-2', 'sign-off']);
 
