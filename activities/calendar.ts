@@ -10,6 +10,12 @@ import type { DueDate } from '../domain/calendar/working-days';
 import type { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
 import { calendarChangedSignal } from '../workflows/application-messages';
+import { documentCalendarChangedSignal } from '../workflows/document-messages';
+import { messageCalendarChangedSignal } from '../workflows/message-messages';
+
+/** Each kind of case hears of a calendar change on its own signal (incidents run in minutes and need none). */
+const calendarSignalFor = (workflowId: string) =>
+  workflowId.startsWith('message-') ? messageCalendarChangedSignal : workflowId.startsWith('document-') ? documentCalendarChangedSignal : calendarChangedSignal;
 
 export interface ComputedDueDate extends DueDate {
   /** The instant the period runs out: 24:00 Asia/Shanghai on `due`, as ISO 8601. */
@@ -25,6 +31,8 @@ export function createCalendarActivities(deps: { calendar: CalendarStore; db: Ky
       const openCases = deps.db
         .selectFrom('applications').select('workflow_id').where('status', '=', 'open')
         .unionAll(deps.db.selectFrom('disputes').select('workflow_id').where('status', '=', 'open'))
+        .unionAll(deps.db.selectFrom('citizen_messages').select('workflow_id').where('status', '=', 'open'))
+        .unionAll(deps.db.selectFrom('documents').select('workflow_id').where('status', '=', 'open'))
         .as('open_cases');
       let query = deps.db.selectFrom(openCases).select('workflow_id').orderBy('workflow_id').limit(input.limit);
       if (input.after) query = query.where('workflow_id', '>', input.after);
@@ -33,7 +41,7 @@ export function createCalendarActivities(deps: { calendar: CalendarStore; db: Ky
       for (let i = 0; i < rows.length; i += 50) {
         const chunk = rows.slice(i, i + 50);
         const results = await Promise.allSettled(
-          chunk.map((row) => deps.temporal!.workflow.getHandle(row.workflow_id).signal(calendarChangedSignal, { calendarVersion: input.calendarVersion })),
+          chunk.map((row) => deps.temporal!.workflow.getHandle(row.workflow_id).signal(calendarSignalFor(row.workflow_id), { calendarVersion: input.calendarVersion })),
         );
         results.forEach((result) => {
           if (result.status === 'fulfilled') signalled += 1;

@@ -9,6 +9,8 @@ import { createArchiveActivities } from './archive';
 import { createCalendarActivities } from './calendar';
 import { createDisputeActivities } from './disputes';
 import { createSupervisionActivities } from './supervision';
+import { createIncidentActivities } from './incidents';
+import { createDocumentActivities } from './documents';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -26,6 +28,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createApplicationActivities({ db: deps.db, calendar, agency }),
     ...createDisputeActivities({ db: deps.db }),
     ...createSupervisionActivities({ db: deps.db, calendar }),
+    ...createIncidentActivities({ db: deps.db }),
+    ...createDocumentActivities({ db: deps.db }),
     ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }

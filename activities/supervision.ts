@@ -7,7 +7,7 @@ import { heartbeat } from '@temporalio/activity';
 import type { Kysely, Transaction } from 'kysely';
 import type { WorkingDayCalendar } from '../domain/calendar/working-days';
 import { shanghaiDateOf } from '../domain/calendar/dates';
-import { type ClockEventPayload, DEFAULT_LEADER_RUNG, leaderEscalation, notificationsForClockEvent } from '../domain/supervision/ladder';
+import { DEFAULT_LEADER_RUNG, leaderEscalation, notificationsForEvent } from '../domain/supervision/ladder';
 import type { CaseSnapshot } from '../domain/supervision/projection';
 import type { CalendarStore } from '../db/repositories/calendar';
 import { enqueueNotifications, projectCaseClocks } from '../db/repositories/supervision';
@@ -18,17 +18,15 @@ export async function recordSupervision(
   trx: Transaction<Database>,
   workflowId: string,
   snapshot: CaseSnapshot,
-  event: { type: string; payload: Record<string, unknown> },
+  event: { type: string; seq: number; payload: Record<string, unknown> },
 ): Promise<void> {
   await projectCaseClocks(trx, {
     ...snapshot,
     workflowId,
     clocks: snapshot.clocks.map((c) => ({ ...c, dueAt: c.dueAt ? new Date(c.dueAt) : null })),
   });
-  if (event.type === 'clock-reminder' || event.type === 'clock-overdue') {
-    const notifications = notificationsForClockEvent(snapshot.kind, snapshot.caseRef, workflowId, event.type, event.payload as unknown as ClockEventPayload);
-    await enqueueNotifications(trx, notifications.map((n) => ({ ...n, workflowId })));
-  }
+  const notifications = notificationsForEvent(snapshot.kind, snapshot.caseRef, workflowId, event);
+  await enqueueNotifications(trx, notifications.map((n) => ({ ...n, workflowId })));
 }
 
 /** How late a clock is, in its own unit: '2个工作日' or '75分钟'. */

@@ -18,6 +18,9 @@ import { calendarRoutes } from './routes/calendar';
 import { codecCors, codecRoutes } from './routes/codec';
 import { disputeRoutes } from './routes/disputes';
 import { reportRoutes } from './routes/reports';
+import { incidentRoutes } from './routes/incidents';
+import { messageRoutes } from './routes/messages';
+import { documentRoutes } from './routes/documents';
 import { rulesetRoutes } from './routes/rulesets';
 import { supervisionRoutes } from './routes/supervision';
 import { systemRoutes } from './routes/system';
@@ -55,6 +58,9 @@ export function createApp(deps: AppDeps): Express {
   codecRoutes(routes, deps.codec);
   supervisionRoutes(routes, { db: deps.db, temporal: deps.temporal, calendar });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, ...(deps.codec ? { codec: deps.codec } : {}) });
+  incidentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
+  messageRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
+  documentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

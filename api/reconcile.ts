@@ -7,16 +7,25 @@ import type { Client, QueryDefinition } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { ApplicationState } from '../domain/application/types';
 import type { DisputeState } from '../domain/disputes/types';
-import { applicationSnapshot, type CaseSnapshot, disputeSnapshot } from '../domain/supervision/projection';
+import type { DocumentState } from '../domain/documents/types';
+import type { IncidentState } from '../domain/incidents/types';
+import type { MessageState } from '../domain/messages/types';
+import { applicationSnapshot, type CaseSnapshot, disputeSnapshot, documentSnapshot, incidentSnapshot, messageSnapshot } from '../domain/supervision/projection';
 import { projectCaseClocks } from '../db/repositories/supervision';
 import type { Database } from '../db/schema';
 import { applicationStateQuery } from '../workflows/application-messages';
 import { disputeStateQuery } from '../workflows/dispute-messages';
+import { documentStateQuery } from '../workflows/document-messages';
+import { incidentStateQuery } from '../workflows/incident-messages';
+import { messageStateQuery } from '../workflows/message-messages';
 
 /** Each kind of case: its workflow-id prefix, the query that returns its state, and its snapshot. */
 const KINDS: Record<string, { prefix: string; query: QueryDefinition<unknown>; snapshot: (state: never) => CaseSnapshot }> = {
   application: { prefix: 'application-', query: applicationStateQuery as QueryDefinition<unknown>, snapshot: (s: ApplicationState) => applicationSnapshot(s) },
   dispute: { prefix: 'dispute-', query: disputeStateQuery as QueryDefinition<unknown>, snapshot: (s: DisputeState) => disputeSnapshot(s) },
+  document: { prefix: 'document-', query: documentStateQuery as QueryDefinition<unknown>, snapshot: (s: DocumentState) => documentSnapshot(s) },
+  incident: { prefix: 'incident-', query: incidentStateQuery as QueryDefinition<unknown>, snapshot: (s: IncidentState) => incidentSnapshot(s) },
+  message: { prefix: 'message-', query: messageStateQuery as QueryDefinition<unknown>, snapshot: (s: MessageState) => messageSnapshot(s) },
 };
 
 export interface Drift {
@@ -43,7 +52,9 @@ export async function reconcileClockProjection(db: Kysely<Database>, temporal: C
   const candidates = new Set<string>();
   for (const row of await db.selectFrom('case_clocks').select('workflow_id').distinct().execute()) candidates.add(row.workflow_id);
   for (const row of await db.selectFrom('applications').select('workflow_id').where('status', '=', 'open').execute()) candidates.add(row.workflow_id);
-  for (const row of await db.selectFrom('disputes').select('workflow_id').where('status', '=', 'open').execute()) candidates.add(row.workflow_id);
+  for (const table of ['disputes', 'documents', 'incidents', 'citizen_messages'] as const) {
+    for (const row of await db.selectFrom(table).select('workflow_id').where('status', '=', 'open').execute()) candidates.add(row.workflow_id);
+  }
   const kinds = Object.keys(KINDS).map((k) => `"${k}"`).join(', ');
   for await (const execution of temporal.workflow.list({ query: `ExecutionStatus = "Running" AND GongkaiCaseKind IN (${kinds})` })) candidates.add(execution.workflowId);
 

@@ -204,7 +204,214 @@ export interface NotificationsTable {
   read_at: Date | null;
 }
 
+type Instant = ColumnType<Date, Date | string, Date | string>;
+
+export interface IncidentsTable {
+  id: string;
+  workflow_id: string;
+  agency_code: string;
+  kind: 'incident' | 'rumour';
+  rule_profile_id: string;
+  rule_profile_version: string;
+  grade: string;
+  stage: string;
+  status: 'open' | 'closed';
+  title: string;
+  source: string;
+  department_code: string | null;
+  first_seen_at: Instant;
+  report_due_at: Instant | null;
+  response_due_at: Instant | null;
+  overdue: boolean;
+  state: Json<unknown>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Instant | null;
+}
+
+export interface CaseEventRow {
+  id: BigId;
+  seq: number;
+  type: string;
+  actor_username: string;
+  actor_role: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  payload: Json<unknown>;
+  recorded_at: CreatedAt;
+}
+
+export interface IncidentEventsTable extends CaseEventRow {
+  incident_id: string;
+}
+
+export interface CitizenMessagesTable {
+  id: string;
+  workflow_id: string;
+  agency_code: string;
+  rule_profile_id: string;
+  rule_profile_version: string;
+  type: string;
+  channel: string;
+  subject: string;
+  stage: string;
+  status: 'open' | 'closed';
+  department_code: string | null;
+  complained_department_code: string | null;
+  confidential: boolean;
+  writer_name: string;
+  writer_phone: string | null;
+  writer_email: string | null;
+  writer_address: string | null;
+  received_on: DateColumn;
+  reply_due: DateColumn | null;
+  reply_due_at: Instant | null;
+  overdue: boolean;
+  state: Json<unknown>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Instant | null;
+}
+
+export interface MessageEventsTable extends CaseEventRow {
+  message_id: string;
+}
+
+export interface AccountabilityRecordsTable {
+  id: BigId;
+  case_kind: 'incident' | 'message';
+  case_id: string;
+  clock_id: string;
+  clock_label: string;
+  responsible: string;
+  responsible_person: string | null;
+  due_at: Instant;
+  missed_at: Instant;
+  satisfied_at: Instant | null;
+  late_minutes: number | null;
+  created_at: CreatedAt;
+}
+
+export interface DocumentsTable {
+  doc_id: string;
+  workflow_id: string;
+  agency_code: string;
+  rule_profile_id: string;
+  rule_profile_version: string;
+  title: string;
+  doc_number: string;
+  kind: string;
+  normative: boolean;
+  issuing_department: string;
+  co_issuers: ColumnType<string[], string[] | undefined, string[]>;
+  forwarded_doc_id: string | null;
+  category: string;
+  proposed_attribute: string | null;
+  final_attribute: string | null;
+  stage: string;
+  status: 'open' | 'closed';
+  signed_on: DateColumn | null;
+  next_due: DateColumn | null;
+  next_due_at: Date | null;
+  state: Json<unknown>;
+  last_seq: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: Date | null;
+}
+
+export interface DocumentEventsTable {
+  id: BigId;
+  doc_id: string;
+  seq: number;
+  type: string;
+  actor_username: string;
+  actor_role: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  payload: Json<unknown>;
+  recorded_at: CreatedAt;
+}
+
+export interface DocumentReviewsTable {
+  id: BigId;
+  doc_id: string;
+  event_seq: number;
+  kind: string;
+  subject: string;
+  basis: string;
+  conclusion: string;
+  reviewer: string;
+  reviewer_role: string;
+  reviewed_on: DateColumn;
+  participants: string[];
+  retain_until: DateColumn;
+  created_at: CreatedAt;
+}
+
+export interface DocumentCatalogueTable {
+  index_no: string;
+  doc_id: string;
+  agency_code: string;
+  region_code: string;
+  department_code: string;
+  category: string;
+  year: number;
+  sequence: number;
+  title: string;
+  doc_number: string;
+  produced_on: DateColumn;
+  attribute: string;
+  description: string;
+  keywords: string[];
+  time_limit: string;
+  review_summary: string;
+  responsible_department: string;
+  url: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DocumentRegistersTable {
+  id: BigId;
+  kind: 'non-disclosure' | 'self-check';
+  workflow_id: string;
+  agency_code: string;
+  rule_profile_id: string;
+  due_on: DateColumn;
+  status: 'open' | 'overdue' | 'completed';
+  notify: ColumnType<string[], string[] | undefined, string[]>;
+  completed_by: string | null;
+  completed_at: Date | null;
+  completion_note: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface DocumentRegisterItemsTable {
+  register_id: string;
+  doc_id: string;
+  attribute: string;
+  title: string;
+  doc_number: string;
+  reasons: string | null;
+  decision: 'confirm' | 'convert' | null;
+  decision_reasons: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
 export interface Database {
+  documents: DocumentsTable;
+  document_events: DocumentEventsTable;
+  document_reviews: DocumentReviewsTable;
+  document_catalogue: DocumentCatalogueTable;
+  document_registers: DocumentRegistersTable;
+  document_register_items: DocumentRegisterItemsTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  citizen_messages: CitizenMessagesTable;
+  message_events: MessageEventsTable;
+  accountability_records: AccountabilityRecordsTable;
   case_clocks: CaseClocksTable;
   notifications: NotificationsTable;
   disputes: DisputesTable;

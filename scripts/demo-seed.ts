@@ -2,7 +2,8 @@
  * Fills a fresh system with a living mix of cases through the real HTTP API, as clerks,
  * departments, reviewers and leaders would: a few hundred applications received over the
  * last seven weeks, stopped at every stage (some suspended, some extended, some long
- * overdue, many closed), and a few disputes over closed ones. Deterministic for a seed.
+ * overdue, many closed), a few disputes over closed ones, and outgoing documents, 舆情
+ * incidents and citizen messages in proportion. Deterministic for a seed.
  */
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import type { WorkingDayCalendar } from '../domain/calendar/working-days';
@@ -32,7 +33,7 @@ const STOPS: Array<[Stop, number]> = [
   ['decided', 5], ['signed', 4], ['closed', 30], ['suspended', 4], ['extended', 4], ['withdrawn', 3],
 ];
 
-export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applications: number; disputes: number; failures: number }> {
+export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applications: number; disputes: number; documents: number; incidents: number; messages: number; failures: number }> {
   const { baseUrl, tokens, calendar } = options;
   const log = options.log ?? (() => undefined);
   let state = options.seed ?? 20261121;
@@ -64,6 +65,7 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
   const count = options.count ?? 300;
   const closed: string[] = [];
   let failures = 0;
+  let applicationFailures = 0;
 
   async function one(i: number): Promise<void> {
     const stop = weighted();
@@ -123,6 +125,7 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
     for (const result of batch) {
       if (result.status === 'rejected') {
         failures += 1;
+        applicationFailures += 1;
         log(`demo: ${(result.reason as Error).message}`);
       }
     }
@@ -143,5 +146,62 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
     await call('clerk', 'POST', `/api/disputes/${disputeNo}/submit-defence`, { summary: '被申请人已依法履行答复义务，答复内容合法' });
     if (k % 3 === 1) await call('clerk', 'POST', `/api/disputes/${disputeNo}/record-result`, { result: pick(['upheld', 'corrected', 'other'] as const), summary: '复议机关作出决定' });
   }
-  return { applications: count - failures, disputes, failures };
+  const others = { documents: 0, incidents: 0, messages: 0 };
+  const tryOne = async (what: keyof typeof others, run: () => Promise<void>) => {
+    try {
+      await run();
+      others[what] += 1;
+    } catch (error) {
+      failures += 1;
+      log(`demo: ${(error as Error).message}`);
+    }
+  };
+
+  // Outgoing documents of 应急管理科 under 黄岩's release clocks, stopped at each stage.
+  const scale = Math.max(1, Math.round(count / 30));
+  for (let i = 0; i < 2 * scale; i += 1) {
+    await tryOne('documents', async () => {
+      const subject = pick(SUBJECTS);
+      const created = await call('department', 'POST', '/api/documents', {
+        title: `关于印发${subject}的通知`, docNumber: `示应急发〔2026〕${100 + i}号`, kind: '通知', normative: random(3) === 0,
+        proposedAttribute: 'proactive', category: '02', description: `印发${subject}`, keywords: [subject.slice(0, 4)], ruleProfileId: 'huangyan-003',
+      });
+      const docId = created.docId as string;
+      const step = (user: string, action: string, body: object = {}) => call(user, 'POST', `/api/documents/${docId}/${action}`, body);
+      if (random(4) === 0) return;
+      await step('clerk', 'verify');
+      await step('reviewer', 'review-secrecy', { level: 1, conclusion: 'pass', basis: '定密目录', notes: '不涉密' });
+      await step('leader', 'review-secrecy', { level: 2, conclusion: 'pass', basis: '一级审查意见', notes: '同意' });
+      if (random(3) === 0) return;
+      await step('leader', 'sign-off', { finalAttribute: 'proactive' });
+    });
+  }
+
+  // 舆情 seen over the last few hours: a 重大 one seen 2 h ago has already missed its 1 h report.
+  for (let i = 0; i < scale; i += 1) {
+    await tryOne('incidents', async () => {
+      const grade = pick(['重大', '较大', '一般', '一般'] as const);
+      const created = await call('clerk', 'POST', '/api/incidents', {
+        grade, title: `网传${pick(SUBJECTS)}存在问题`, source: pick(['media', 'portal', 'hotline'] as const), link: 'https://example.cn/news',
+        summary: '网络平台出现相关帖文，正在核实', firstSeenAt: new Date(Date.now() - random(240) * 60_000).toISOString(),
+      });
+      if (random(2) === 0) await call('clerk', 'POST', `/api/incidents/${created.id as string}/assign`, { departmentCode: 'yjglk' });
+    });
+  }
+
+  // Citizen messages under 毕节's limits (seed 004), received over the last two weeks.
+  for (let i = 0; i < 2 * scale; i += 1) {
+    await tryOne('messages', async () => {
+      const type = pick(['policy-question', 'policy-question', 'complaint', 'help', 'investigation'] as const);
+      const created = await call('clerk', 'POST', '/api/messages', {
+        type, channel: pick(['mailbox', 'message-board', 'hotline'] as const), subject: `关于${pick(SUBJECTS)}的${type === 'policy-question' ? '咨询' : '反映'}`,
+        content: '请相关部门予以答复', receivedOn: workingDaysAgo(random(10)), ruleProfileId: 'bijie-004',
+        writer: { name: `${pick([...SURNAMES])}${pick(GIVEN)}`, phone: `13${String(100000000 + random(899999999))}` },
+        ...(type === 'complaint' ? { complainedDepartmentCode: 'dcs' } : {}),
+      });
+      if (random(3) > 0) await call('clerk', 'POST', `/api/messages/${created.id as string}/assign`, { departmentCode: 'yjglk' });
+    });
+  }
+  log(`demo: ${others.documents} documents, ${others.incidents} incidents, ${others.messages} messages`);
+  return { applications: count - applicationFailures, disputes, ...others, failures };
 }

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       else {
         console.log('[gongkai] seeding demo cases through the API (a few minutes)…');
         const seeded = await seedDemoCases({ baseUrl: api.url, tokens, calendar: await loadCalendar(db), log: (line) => console.log(`[gongkai] ${line}`) });
-        console.log(`[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes (${seeded.failures} failed)`);
+        console.log(`[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes, ${seeded.documents} documents, ${seeded.incidents} incidents, ${seeded.messages} messages (${seeded.failures} failed)`);
       }
     }
     console.log('Press Ctrl-C to stop.');

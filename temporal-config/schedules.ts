@@ -5,7 +5,10 @@
  */
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions, type Workflow } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
+import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
+import { findRuleProfile } from '../domain/rulesets';
 import { archiveSweep } from '../workflows/archive';
+import { ensureDocumentSchedules } from './document-schedules';
 import { escalationSweep } from '../workflows/supervision';
 
 export const ARCHIVE_SWEEP_SCHEDULE_ID = 'gongkai-archive-sweep';
@@ -27,7 +30,11 @@ function every(id: string, interval: Duration, workflowType: Workflow, taskQueue
   } satisfies ScheduleOptions;
 }
 
-export async function ensureSchedules(client: Client, taskQueue: string): Promise<string[]> {
+/**
+ * The agency's own recurring duties come from its default rule profile (the 不予公开 register
+ * and the November self-check, where the profile has them): see document-schedules.ts.
+ */
+export async function ensureSchedules(client: Client, taskQueue: string, agency: AgencyConfig = agencyFromEnv(process.env)): Promise<string[]> {
   const schedules = [
     every(ARCHIVE_SWEEP_SCHEDULE_ID, ARCHIVE_SWEEP_INTERVAL, archiveSweep, taskQueue, '归档已结束工作流的事件历史（行政复议举证）'),
     every(ESCALATION_SWEEP_SCHEDULE_ID, ESCALATION_SWEEP_INTERVAL, escalationSweep, taskQueue, '逾期期限升级至分管领导'),
@@ -40,5 +47,7 @@ export async function ensureSchedules(client: Client, taskQueue: string): Promis
       await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
     }
   }
-  return schedules.map((s) => s.scheduleId);
+  const profile = findRuleProfile(agency.defaultRuleProfileId);
+  const documentDuties = profile ? await ensureDocumentSchedules(client, { agencyCode: agency.code, profile, taskQueue }) : [];
+  return [...schedules.map((s) => s.scheduleId), ...documentDuties.map((d) => d.scheduleId)];
 }

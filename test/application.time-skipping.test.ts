@@ -14,6 +14,7 @@ import { CalendarStore, loadCalendar } from '../db/repositories/calendar';
 import * as m from '../workflows/application-messages';
 import { act, type Actors, clockOf, demoActors, intake, startCase } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { eventually } from './support/eventually';
 import { startTimeSkippingServer } from './support/temporal';
 
 const TASK_QUEUE = 'applications-time-skipping';
@@ -252,7 +253,8 @@ it('a calendar change reaches an open case by signal and re-dates its clock', as
     expect(reply.derived!.due).toBe((await store.current()).addWorkingDays(received, 20).due);
     expect(reply.derived!.due).not.toBe(due);
     expect(reply.derived!.calendarVersion).toMatch(/\+rev\.\d+$/);
-    expect(await events(state.caseNo)).toContain('clocks-recomputed');
+    // The event is written by the workflow after the state changed: wait for it rather than race it.
+    await eventually(async () => (await events(state.caseNo)).includes('clocks-recomputed'), 'the clocks-recomputed event');
   } finally {
     await store.removeOverride({ date: workday, reason: '测试结束', actorUserId: actors.admin.userId });
   }

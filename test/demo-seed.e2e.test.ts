@@ -30,6 +30,7 @@ it('fills the system with a realistic mix that the supervisor sees at once', asy
   const result = await seedDemoCases({ baseUrl: `http://127.0.0.1:${port}`, tokens, calendar: await loadCalendar(stack.database.db), count: 40, seed: 7, log: (line) => line.includes(' as ') && console.log(line) }); // failed steps, if any
   expect(result).toMatchObject({ applications: 40, failures: 0 });
   expect(result.disputes).toBeGreaterThan(0);
+  expect(result).toMatchObject({ documents: 2 * 1, incidents: 1, messages: 2 }); // 40 applications → one thirtieth-scale of each other kind
 
   const stages = await stack.database.db.selectFrom('applications').select(['stage', 'status']).execute();
   expect(new Set(stages.map((s) => s.stage)).size).toBeGreaterThanOrEqual(6);
@@ -38,4 +39,6 @@ it('fills the system with a realistic mix that the supervisor sees at once', asy
   expect(summary.body.totals.overdue).toBeGreaterThan(0);
   expect(summary.body.totals.running).toBeGreaterThan(0);
   expect(summary.body.byDepartment.length).toBeGreaterThanOrEqual(2);
+  const kinds = await stack.database.db.selectFrom('case_clocks').select('kind').distinct().execute();
+  expect(kinds.map((k) => k.kind).sort()).toEqual(expect.arrayContaining(['application', 'incident', 'message']));
 });

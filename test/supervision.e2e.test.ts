@@ -69,7 +69,7 @@ it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reco
 
   // Inboxes: the supervisor and the office's clerks heard of the overdue case.
   const supervisorInbox = await request(app).get('/api/inbox').set(as('supervisor'));
-  const alert = supervisorInbox.body.notifications.find((n: { title: string }) => n.title === `【已逾期】${lateNo} 答复期限`);
+  const alert = supervisorInbox.body.notifications.find((n: { title: string }) => n.title === `【已逾期】依申请 ${lateNo} 答复期限`);
   expect(alert).toMatchObject({ kind: 'clock-overdue', readAt: null, link: `/console/cases/application/${lateNo}` });
   const clerkInbox = await request(app).get('/api/inbox').set(as('clerk'));
   expect(clerkInbox.body.tasks.map((t: { caseRef: string }) => t.caseRef)).toContain(lateNo);
@@ -84,7 +84,7 @@ it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reco
   expect(await sweep()).toMatchObject({ escalated: expect.any(Number) });
   expect(await sweep()).toMatchObject({ escalated: 0 });
   const leaderInbox = await request(app).get('/api/inbox').set(as('leader'));
-  expect(leaderInbox.body.notifications.map((n: { title: string }) => n.title)).toContain(`【升级督办】${lateNo} 答复期限逾期${lateBy}个工作日`);
+  expect(leaderInbox.body.notifications.map((n: { title: string }) => n.title)).toContain(`【升级督办】依申请 ${lateNo} 答复期限逾期${lateBy}个工作日`);
 
   // Drift: a lost row and a wrong due date are found and repaired from the workflow's own state.
   const inSync = await request(app).post('/api/admin/supervision/reconcile').set(as('admin'));
@@ -104,4 +104,43 @@ it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reco
   const bad = await request(app).get('/api/supervision/clocks?status=late&limit=0').set(as('supervisor'));
   expect(bad.status).toBe(400);
   expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['limit', 'status']);
+});
+
+it('puts 舆情 minute clocks and citizen-message clocks on the same screen, with their escalations', async () => {
+  const { app, as, database } = stack;
+  const firstSeenAt = new Date(Date.now() - 2 * 3_600_000).toISOString(); // the 1 h report of a 重大 incident is missed
+  const incident = await request(app).post('/api/incidents').set(as('clerk')).send({
+    grade: '重大', title: '网传某化工园区泄漏', source: 'media', link: 'https://example.cn/news/2', summary: '经初步核实为设备检修排气', firstSeenAt,
+  });
+  expect(incident.status).toBe(201);
+  const message = await request(app).post('/api/messages').set(as('clerk')).send({
+    type: 'policy-question', channel: 'mailbox', subject: '应急避难场所开放时间', content: '请问本区应急避难场所何时开放', ruleProfileId: 'bijie-004',
+    writer: { name: '冯三', phone: '13311112222' },
+  });
+  expect(message.status).toBe(201);
+
+  const clocks = await eventually(async () => {
+    const res = await request(app).get('/api/supervision/clocks?kind=incident').set(as('supervisor'));
+    return res.body.items.some((c: { clockId: string; urgency: string }) => c.clockId === 'report' && c.urgency === 'overdue') && res.body.items;
+  }, 'the missed report clock');
+  const report = clocks.find((c: { clockId: string }) => c.clockId === 'report');
+  expect(report).toMatchObject({ kind: 'incident', caseRef: incident.body.id, unit: 'minutes', dueDate: null, dueAt: new Date(Date.parse(firstSeenAt) + 3_600_000).toISOString() });
+  expect(report.remaining).toBeLessThanOrEqual(-59); // an hour late, in minutes
+  expect(clocks.find((c: { clockId: string }) => c.clockId === 'response')).toMatchObject({ unit: 'minutes', urgency: 'running' }); // 24 h press-conference clock
+
+  const messages = await request(app).get('/api/supervision/clocks?kind=message').set(as('supervisor'));
+  expect(messages.body.items).toEqual([expect.objectContaining({ caseRef: message.body.id, unit: 'working-days', label: expect.any(String), remaining: 3 })]);
+  expect(JSON.stringify(messages.body)).not.toContain('冯三');
+
+  // The missed report reached the supervisor's and the leader's inboxes; the leader's rung is not repeated by the sweep.
+  const titles = async (user: string) => (await request(app).get('/api/inbox').set(as(user))).body.notifications.map((n: { title: string }) => n.title);
+  expect(await titles('supervisor')).toContain(`【已逾期】舆情 ${incident.body.id} ${report.label}`);
+  expect(await titles('leader')).toContain(`【已逾期】舆情 ${incident.body.id} ${report.label}`);
+  await stack.env.client.workflow.execute('escalationSweep', { taskQueue: TASK_QUEUE, workflowId: `escalation-sweep-incident-${Date.now()}` });
+  expect((await titles('leader')).filter((t: string) => t.includes(`舆情 ${incident.body.id}`))).toHaveLength(1);
+
+  const reconcile = await request(app).post('/api/admin/supervision/reconcile').set(as('admin'));
+  expect(reconcile.body.drifted).toEqual([]);
+  expect(reconcile.body.unreachable).toEqual([]);
+  expect(await database.db.selectFrom('case_clocks').select('kind').distinct().orderBy('kind').execute()).toEqual(expect.arrayContaining([{ kind: 'incident' }, { kind: 'message' }]));
 });

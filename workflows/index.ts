@@ -5,3 +5,7 @@ export { calendarBroadcast } from './calendar-broadcast';
 export { archiveSweep, archiveWorkflowHistory } from './archive';
 export { dispute } from './dispute';
 export { escalationSweep } from './supervision';
+export { incident } from './incident';
+export { message } from './message';
+export { documentRelease } from './document';
+export { nonDisclosureRegister, documentSelfCheck } from './document-registers';

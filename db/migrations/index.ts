@@ -8,6 +8,8 @@ import * as applications from './20261121T1800_applications';
 import * as workflowHistories from './20261121T1900_workflow_histories';
 import * as disputes from './20261122T1200_disputes';
 import * as supervision from './20261122T1300_supervision';
+import * as incidentsMessages from './20261122T1400_incidents_messages';
+import * as documents from './20261122T1500_documents';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -15,6 +17,8 @@ const migrations: Record<string, Migration> = {
   '20261121T1900_workflow_histories': workflowHistories,
   '20261122T1200_disputes': disputes,
   '20261122T1300_supervision': supervision,
+  '20261122T1400_incidents_messages': incidentsMessages,
+  '20261122T1500_documents': documents,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -5,6 +5,9 @@
  */
 import { STAGES, type ApplicationState } from '../application/types';
 import { DISPUTE_STAGES, type DisputeState } from '../disputes/types';
+import { STAGES as DOCUMENT_STAGES, type DocumentState } from '../documents/types';
+import { INCIDENT_STAGES, type IncidentState } from '../incidents/types';
+import { MESSAGE_STAGES, type MessageState } from '../messages/types';
 
 export interface ClockSnapshotRow {
   clockId: string;
@@ -78,10 +81,58 @@ export function disputeSnapshot(state: DisputeState): CaseSnapshot {
   };
 }
 
+/** A document's clocks belong to its issuing department. */
+export function documentSnapshot(state: DocumentState): CaseSnapshot {
+  return {
+    kind: 'document',
+    caseRef: state.docId,
+    stage: state.stage,
+    departmentCode: state.registration.issuingDepartment,
+    assignee: null,
+    ruleProfileId: state.ruleProfile.id,
+    seq: state.seq,
+    clocks: state.closed ? [] : workingDayRows(state.clocks),
+  };
+}
+
+/** 舆情 clocks run in minutes, day and night: a running clock is its due instant. */
+export function incidentSnapshot(state: IncidentState): CaseSnapshot {
+  return {
+    kind: 'incident',
+    caseRef: state.id,
+    stage: state.stage,
+    departmentCode: state.departmentCode,
+    assignee: state.assignee,
+    ruleProfileId: state.ruleProfile.id,
+    seq: state.seq,
+    clocks: state.closed
+      ? []
+      : state.clocks
+          .filter((c) => c.derived.status === 'running' && c.derived.dueAt)
+          .map((c) => ({ clockId: c.id, label: c.label, unit: 'minutes' as const, status: 'running' as const, dueAt: c.derived.dueAt, dueDate: null, remainingWhenPaused: null })),
+  };
+}
+
+export function messageSnapshot(state: MessageState): CaseSnapshot {
+  return {
+    kind: 'message',
+    caseRef: state.id,
+    stage: state.stage,
+    departmentCode: state.departmentCode,
+    assignee: state.assignee,
+    ruleProfileId: state.ruleProfile.id,
+    seq: state.seq,
+    clocks: state.closed ? [] : workingDayRows([state.clock]),
+  };
+}
+
 /** Chinese stage names per kind, for the screen. */
 export const STAGE_LABELS: Record<string, Record<string, string>> = {
   application: STAGES,
   dispute: DISPUTE_STAGES,
+  document: DOCUMENT_STAGES,
+  incident: INCIDENT_STAGES,
+  message: MESSAGE_STAGES,
 };
 
 /** Where the console shows a case. */

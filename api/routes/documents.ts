@@ -1,0 +1,501 @@
+/**
+ * Document release (公文公开属性认定 → 主动公开): registration (which starts
+ * `document-<docId>`), one POST per step (a workflow update; 409 with the reason when the
+ * state forbids it), reads from the database projection, the public catalogue with its
+ * 索引号, the registers and the self-check task, and the admin endpoint that creates the
+ * recurring duties' Temporal Schedules.
+ */
+import { type Client, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
+import type { AgencyConfig } from '../../domain/agency';
+import { shanghaiDateOf } from '../../domain/calendar/dates';
+import { CATALOGUE_CATEGORIES, departmentIndexCode } from '../../domain/documents/catalogue';
+import { registrationProblem } from '../../domain/documents/rules';
+import { type Actor, type Attribute, ATTRIBUTES, DOCUMENT_KINDS, type DocumentRegistration, type DocumentState, STAGES, TIME_LIMITS } from '../../domain/documents/types';
+import { findRuleProfile } from '../../domain/rulesets';
+import { type Role, ROLES } from '../../domain/roles';
+import type { User } from '../../db/repositories/users';
+import { nextInSequence } from '../../db/repositories/sequences';
+import type { Database } from '../../db/schema';
+import { ensureDocumentSchedules } from '../../temporal-config/document-schedules';
+import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { documentRelease } from '../../workflows/document';
+import * as m from '../../workflows/document-messages';
+import { ApiError } from '../errors';
+import type { RouteTable } from '../route';
+import { isoDate } from '../schemas';
+
+export interface DocumentRouteDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  agency: AgencyConfig;
+}
+
+const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
+const attribute = z.enum(keys(ATTRIBUTES));
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(1000);
+const departmentCode = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a department code');
+
+export const documentRegistrationSchema = z
+  .object({
+    title: text(300),
+    docNumber: text(100),
+    kind: z.enum(DOCUMENT_KINDS),
+    normative: z.boolean(),
+    /** Defaults to the drafter's own department. */
+    issuingDepartment: departmentCode.optional(),
+    coIssuers: z.array(text(100)).max(20).default([]),
+    forwardedDocId: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123').optional(),
+    /** Left out: a forwarding document inherits; otherwise the office will return it. */
+    proposedAttribute: attribute.optional(),
+    attributeReasons: text(2000).optional(),
+    containsWithheldContent: z.boolean().default(false),
+    category: z.enum(keys(CATALOGUE_CATEGORIES)),
+    description: text(2000),
+    keywords: z.array(text(10)).min(1, 'at least one keyword (seed 002: 关键词不要空)').max(10),
+    timeLimit: z.enum(keys(TIME_LIMITS)).default('long-term'),
+    ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.issuingDepartment && !departmentIndexCode(v.issuingDepartment)) {
+      ctx.addIssue({ code: 'custom', path: ['issuingDepartment'], message: 'department has no 索引号 code (domain/documents/catalogue.ts)' });
+    }
+    if (new Set(v.coIssuers).size !== v.coIssuers.length) ctx.addIssue({ code: 'custom', path: ['coIssuers'], message: 'co-issuers must not repeat' });
+  });
+
+interface ActionSpec {
+  name: string;
+  summary: string;
+  roles: readonly Role[];
+  /** Department users may act only on documents of their own department. */
+  ownDepartment?: boolean;
+  body: z.ZodType;
+  update: UpdateDefinition<DocumentState, [any]>; // payloads differ per action; zod has checked each
+}
+
+const reasonText = text(2000);
+
+const ACTIONS: ActionSpec[] = [
+  { name: 'verify', summary: '办公室核定公开属性', roles: ['clerk'], body: z.object({ notes: text(1000).optional() }), update: m.verifyUpdate },
+  {
+    name: 'return',
+    summary: '办公室退回拟稿人（缺少公开属性或理由），每轮均有记录',
+    roles: ['clerk'],
+    body: z.object({ missing: z.array(z.enum(['attribute', 'reasons', 'other'])).min(1), notes: reasonText }),
+    update: m.returnToDrafterUpdate,
+  },
+  {
+    name: 'resubmit',
+    summary: '拟稿人补正公开属性后重新提交',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ proposedAttribute: attribute, attributeReasons: reasonText.optional(), containsWithheldContent: z.boolean().optional() }),
+    update: m.resubmitUpdate,
+  },
+  {
+    name: 'review-secrecy',
+    summary: '保密审查（一级：单位负责人，审核人；二级：领导），留存书面审查记录',
+    roles: ['reviewer', 'leader'],
+    body: z.object({
+      level: z.union([z.literal(1), z.literal(2)]),
+      conclusion: z.enum(['pass', 'fail', 'cannot-determine']),
+      basis: text(1000),
+      notes: reasonText,
+      participants: z.array(text(50)).max(30).default([]),
+      authority: text(100).optional(),
+    }),
+    update: m.reviewDocumentSecrecyUpdate,
+  },
+  { name: 'answer-secrecy-escalation', summary: '登记保密工作部门的答复', roles: ['reviewer'], body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: reasonText, answeredOn: isoDate }), update: m.answerDocumentSecrecyEscalationUpdate },
+  { name: 'extend-secrecy-escalation', summary: '保密工作部门延长答复期限（最长7个工作日）', roles: ['reviewer'], body: z.object({ workingDays: z.number().int().min(1).max(30) }), update: m.extendDocumentSecrecyEscalationUpdate },
+  { name: 'record-co-issuer', summary: '登记联合发文单位对公开属性的意见', roles: ['clerk'], body: z.object({ coIssuer: text(100), agreed: z.boolean(), notes: z.string().trim().max(2000).default('') }), update: m.recordCoIssuerUpdate },
+  { name: 'sign-off', summary: '领导签发，确定最终公开属性', roles: ['leader'], body: z.object({ finalAttribute: attribute, reasons: reasonText.optional() }), update: m.signOffDocumentUpdate },
+  {
+    name: 'record-publication',
+    summary: '登记公开发布（渠道、网址、日期）',
+    roles: ['clerk'],
+    body: z.object({ channel: z.enum(['portal', 'intranet', 'gazette']), url, publishedOn: isoDate }),
+    update: m.recordPublicationUpdate,
+  },
+  { name: 'record-interpretation', summary: '登记政策解读（与文件关联）', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ title: text(300), url, publishedOn: isoDate }), update: m.recordInterpretationUpdate },
+  { name: 'record-deposit', summary: '登记送交查阅场所 / 档案馆', roles: ['clerk'], body: z.object({ place: text(200), depositedOn: isoDate }), update: m.recordDepositUpdate },
+  { name: 'convert', summary: '不公开的公文转为主动公开（发布期限重新起算）', roles: ['clerk'], body: z.object({ reasons: reasonText }), update: m.convertUpdate },
+];
+
+function actorOf(user: User): Actor {
+  return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
+}
+
+function refusalOf(error: unknown): string | null {
+  if (!(error instanceof WorkflowUpdateFailedError)) return null;
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure) return cause.message;
+  return cause?.message ?? error.message;
+}
+
+async function documentView(db: Kysely<Database>, docId: string) {
+  const row = await db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
+  if (!row) return null;
+  const [events, reviews, entry] = await Promise.all([
+    db.selectFrom('document_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('doc_id', '=', docId).orderBy('seq').execute(),
+    db.selectFrom('document_reviews').selectAll().where('doc_id', '=', docId).orderBy('event_seq').execute(),
+    db.selectFrom('document_catalogue').select(['index_no', 'produced_on', 'category']).where('doc_id', '=', docId).executeTakeFirst(),
+  ]);
+  const state = row.state as DocumentState;
+  const now = Date.now();
+  return {
+    docId: row.doc_id,
+    workflowId: row.workflow_id,
+    title: row.title,
+    docNumber: row.doc_number,
+    kind: row.kind,
+    normative: row.normative,
+    issuingDepartment: row.issuing_department,
+    coIssuers: row.co_issuers,
+    stage: row.stage,
+    stageLabel: STAGES[row.stage as keyof typeof STAGES],
+    status: row.status,
+    proposedAttribute: row.proposed_attribute,
+    finalAttribute: row.final_attribute,
+    signedOn: row.signed_on,
+    nextDue: row.next_due,
+    overdue: row.status === 'open' && row.next_due_at !== null && row.next_due_at.getTime() < now,
+    indexNo: entry?.index_no ?? null,
+    ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
+    clocks: state.clocks.map((c) => ({
+      id: c.id, label: c.label, rule: c.rule, closed: c.closed,
+      status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
+      overdue: !c.closed && c.dueAt !== null && Date.parse(c.dueAt) < now,
+      remainingWorkingDays: c.derived?.remainingWorkingDays ?? null, calendarVersion: c.derived?.calendarVersion ?? null, events: c.events,
+      derivation: c.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
+    })),
+    reviews: reviews.map((r) => ({
+      kind: r.kind, subject: r.subject, basis: r.basis, conclusion: r.conclusion, reviewer: r.reviewer, reviewerRole: r.reviewer_role,
+      reviewedOn: r.reviewed_on, participants: r.participants, retainUntil: r.retain_until, eventSeq: r.event_seq,
+    })),
+    document: state,
+    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+  };
+}
+
+const docIdParam = z.object({ docId: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
+const documentViewSchema = z.object({ docId: z.string(), stage: z.string(), clocks: z.array(z.unknown()), reviews: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('Document');
+
+/** Which request field a registration problem is about, for the 400's details. */
+function problemField(problem: string): string {
+  if (problem.includes('理由')) return 'attributeReasons';
+  if (problem.includes('不得含有')) return 'containsWithheldContent';
+  if (problem.includes('目录类别')) return 'category';
+  if (problem.includes('联合发文')) return 'coIssuers';
+  return 'proposedAttribute';
+}
+
+export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): void {
+  const { db, temporal, agency } = deps;
+
+  routes.add({
+    method: 'post',
+    path: '/api/documents',
+    summary: '拟稿人登记一份公文并拟定公开属性，启动其工作流',
+    tags: ['documents'],
+    roles: ['department', 'clerk'],
+    body: documentRegistrationSchema,
+    response: { status: 201, description: 'the registered document', schema: documentViewSchema },
+    errors: { 503: 'Temporal unreachable; nothing was registered' },
+    handler: async ({ body, user }) => {
+      const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
+      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
+      const issuingDepartment = body.issuingDepartment ?? user!.departmentCode;
+      if (user!.role === 'department' && issuingDepartment !== user!.departmentCode) {
+        throw new ApiError(403, 'forbidden', `a drafter of ${user!.departmentCode} cannot register a document of ${issuingDepartment}`);
+      }
+      if (!departmentIndexCode(issuingDepartment)) {
+        throw new ApiError(400, 'validation_failed', 'invalid body: issuingDepartment', [{ field: 'issuingDepartment', message: 'department has no 索引号 code' }]);
+      }
+      let inherited: m.DocumentInput['inherited'] = null;
+      if (body.forwardedDocId) {
+        const forwarded = await db.selectFrom('documents').select(['final_attribute', 'proposed_attribute']).where('doc_id', '=', body.forwardedDocId).executeTakeFirst();
+        if (!forwarded) throw new ApiError(400, 'validation_failed', 'invalid body: forwardedDocId', [{ field: 'forwardedDocId', message: 'no such document' }]);
+        const attr = (forwarded.final_attribute ?? forwarded.proposed_attribute) as Attribute | null;
+        if (attr) inherited = { docId: body.forwardedDocId, attribute: attr };
+      }
+      const { ruleProfileId: _ignored, issuingDepartment: _dept, proposedAttribute, attributeReasons, forwardedDocId, ...rest } = body;
+      const registration: DocumentRegistration = {
+        ...rest,
+        issuingDepartment,
+        proposedAttribute: proposedAttribute ?? inherited?.attribute ?? null,
+        ...(attributeReasons ? { attributeReasons } : {}),
+        ...(forwardedDocId ? { forwardedDocId } : {}),
+      };
+      const problem = registrationProblem(registration, inherited);
+      if (problem) throw new ApiError(400, 'validation_failed', `invalid body: ${problemField(problem)}`, [{ field: problemField(problem), message: problem }]);
+
+      const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
+      const docId = `${year}-${String(await nextInSequence(db, agency.code, year, 'document')).padStart(6, '0')}`;
+      const input: m.DocumentInput = { docId, agencyCode: agency.code, profile, registration, inherited, submittedBy: actorOf(user!) };
+      const start = new WithStartWorkflowOperation(documentRelease, {
+        workflowId: `document-${docId}`,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id),
+      });
+      try {
+        await temporal.workflow.executeUpdateWithStart(m.awaitDocumentRegistrationUpdate, { startWorkflowOperation: start });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'conflict', `document ${docId} already exists`);
+        throw error;
+      }
+      return (await documentView(db, docId))!;
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/documents',
+    summary: '公文列表（按状态、公开属性、是否逾期筛选）',
+    tags: ['documents'],
+    roles: ROLES,
+    query: z.object({
+      state: z.enum(keys(STAGES)).optional(),
+      attribute: attribute.optional(),
+      overdue: z.enum(['true', 'false']).optional(),
+      limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
+      offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+    }),
+    response: { status: 200, description: 'documents, soonest due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    handler: async ({ query }) => {
+      let q = db.selectFrom('documents');
+      if (query.state) q = q.where('stage', '=', query.state);
+      // The attribute in force: final once signed, else the drafter's proposal.
+      if (query.attribute) q = q.where(sql<string>`coalesce(final_attribute, proposed_attribute)`, '=', query.attribute);
+      if (query.overdue === 'true') q = q.where('status', '=', 'open').where('next_due_at', '<', new Date());
+      if (query.overdue === 'false') q = q.where((eb) => eb.or([eb('status', '=', 'closed'), eb('next_due_at', 'is', null), eb('next_due_at', '>=', new Date())]));
+      const [rows, total] = await Promise.all([
+        q
+          .select(['doc_id', 'title', 'doc_number', 'stage', 'status', 'issuing_department', 'proposed_attribute', 'final_attribute', 'signed_on', 'next_due', 'next_due_at'])
+          .orderBy('next_due_at', (ob) => ob.asc().nullsLast())
+          .orderBy('doc_id')
+          .limit(query.limit ?? 50)
+          .offset(query.offset ?? 0)
+          .execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      const now = Date.now();
+      return {
+        total: Number(total.n),
+        items: rows.map((r) => ({
+          docId: r.doc_id, title: r.title, docNumber: r.doc_number, stage: r.stage, stageLabel: STAGES[r.stage as keyof typeof STAGES], status: r.status,
+          issuingDepartment: r.issuing_department, proposedAttribute: r.proposed_attribute, finalAttribute: r.final_attribute, signedOn: r.signed_on,
+          nextDue: r.next_due, overdue: r.status === 'open' && r.next_due_at !== null && r.next_due_at.getTime() < now,
+        })),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/documents/:docId',
+    summary: '公文详情：状态、各期限及其推算过程、审查记录、事件',
+    tags: ['documents'],
+    roles: ROLES,
+    params: docIdParam,
+    response: { status: 200, description: 'the document', schema: documentViewSchema },
+    errors: { 404: 'no such document' },
+    handler: async ({ params }) => {
+      const view = await documentView(db, params.docId);
+      if (!view) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
+      return view;
+    },
+  });
+
+  for (const action of ACTIONS) {
+    routes.add({
+      method: 'post',
+      path: `/api/documents/:docId/${action.name}`,
+      summary: action.summary,
+      tags: ['documents'],
+      roles: action.roles,
+      params: docIdParam,
+      body: action.body,
+      response: { status: 200, description: 'the document after the step', schema: documentViewSchema },
+      errors: { 404: 'no such document', 409: 'the step is not allowed in the document’s current state (reason in message)' },
+      handler: async ({ params, body, user }) => {
+        const row = await db.selectFrom('documents').select(['workflow_id', 'issuing_department']).where('doc_id', '=', params.docId).executeTakeFirst();
+        if (!row) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
+        if (action.ownDepartment && user!.role === 'department' && row.issuing_department !== user!.departmentCode) {
+          throw new ApiError(403, 'forbidden', `document ${params.docId} belongs to ${row.issuing_department}, not ${user!.departmentCode}`);
+        }
+        if (action.name === 'review-secrecy') {
+          const level = (body as { level: 1 | 2 }).level;
+          const expected = level === 1 ? 'reviewer' : 'leader';
+          if (user!.role !== expected) throw new ApiError(403, 'forbidden', `secrecy review level ${level} is for the ${expected} (一级：单位负责人；二级：领导)`);
+        }
+        try {
+          await temporal.workflow.getHandle(row.workflow_id).executeUpdate(action.update, { args: [{ ...(body as object), actor: actorOf(user!) }] });
+        } catch (error) {
+          const refusal = refusalOf(error);
+          if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+          throw error;
+        }
+        return (await documentView(db, params.docId))!;
+      },
+    });
+  }
+
+  routes.add({
+    method: 'get',
+    path: '/api/catalogue',
+    summary: '政府信息公开目录：按关键词、类别、年份、公开形式检索',
+    tags: ['catalogue'],
+    roles: 'public',
+    query: z.object({
+      keyword: z.string().trim().min(1).max(50).optional(),
+      category: z.enum(keys(CATALOGUE_CATEGORIES)).optional(),
+      year: z.string().regex(/^\d{4}$/, 'must be a year like 2026').transform(Number).optional(),
+      attribute: attribute.optional(),
+      limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
+      offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+    }),
+    response: { status: 200, description: 'catalogue entries, newest first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    handler: async ({ query }) => {
+      let q = db.selectFrom('document_catalogue');
+      if (query.keyword) {
+        const like = `%${query.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q = q.where((eb) => eb.or([eb('title', 'like', like), eb('description', 'like', like), eb('doc_number', 'like', like), eb(sql`array_to_string(keywords, ' ')`, 'like', like)]));
+      }
+      if (query.category) q = q.where('category', '=', query.category);
+      if (query.year) q = q.where('year', '=', query.year);
+      if (query.attribute) q = q.where('attribute', '=', query.attribute);
+      const [rows, total] = await Promise.all([
+        q.selectAll().orderBy('produced_on', 'desc').orderBy('index_no', 'desc').limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        total: Number(total.n),
+        items: rows.map((r) => ({
+          indexNo: r.index_no, title: r.title, docNumber: r.doc_number, producedOn: r.produced_on,
+          attribute: r.attribute, attributeLabel: ATTRIBUTES[r.attribute as Attribute], category: r.category,
+          categoryLabel: CATALOGUE_CATEGORIES[r.category as keyof typeof CATALOGUE_CATEGORIES], year: r.year, description: r.description,
+          keywords: r.keywords, timeLimit: TIME_LIMITS[r.time_limit as keyof typeof TIME_LIMITS], reviewProcedure: r.review_summary,
+          responsibleDepartment: r.responsible_department, url: r.url,
+        })),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/document-registers',
+    summary: '不予公开报备登记与年度自查任务',
+    tags: ['documents'],
+    roles: ROLES,
+    query: z.object({ kind: z.enum(['non-disclosure', 'self-check']).optional() }),
+    response: { status: 200, description: 'registers, newest first', schema: z.object({ items: z.array(z.unknown()) }) },
+    handler: async ({ query }) => {
+      let q = db.selectFrom('document_registers').selectAll();
+      if (query.kind) q = q.where('kind', '=', query.kind);
+      const rows = await q.orderBy('id', 'desc').limit(200).execute();
+      return { items: rows.map((r) => ({ id: r.id, kind: r.kind, workflowId: r.workflow_id, dueOn: r.due_on, status: r.status, notify: r.notify, createdAt: r.created_at })) };
+    },
+  });
+
+  const registerParam = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a register id') });
+
+  routes.add({
+    method: 'get',
+    path: '/api/document-registers/:id',
+    summary: '报备登记 / 自查任务详情（逐件列出）',
+    tags: ['documents'],
+    roles: ROLES,
+    params: registerParam,
+    response: { status: 200, description: 'the register with its items', schema: z.object({ id: z.string(), items: z.array(z.unknown()) }).passthrough() },
+    errors: { 404: 'no such register' },
+    handler: async ({ params }) => {
+      const row = await db.selectFrom('document_registers').selectAll().where('id', '=', params.id).executeTakeFirst();
+      if (!row) throw new ApiError(404, 'not_found', `register ${params.id} not found`);
+      const items = await db.selectFrom('document_register_items').selectAll().where('register_id', '=', params.id).orderBy('doc_id').execute();
+      return {
+        id: row.id, kind: row.kind, workflowId: row.workflow_id, dueOn: row.due_on, status: row.status, notify: row.notify,
+        completedBy: row.completed_by, completedAt: row.completed_at, completionNote: row.completion_note,
+        items: items.map((i) => ({
+          docId: i.doc_id, title: i.title, docNumber: i.doc_number, attribute: i.attribute, reasons: i.reasons,
+          decision: i.decision, decisionReasons: i.decision_reasons, decidedBy: i.decided_by, decidedAt: i.decided_at,
+        })),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/document-registers/:id/items/:docId/decide',
+    summary: '年度自查：逐件确认维持或转为主动公开',
+    tags: ['documents'],
+    roles: ['clerk'],
+    params: registerParam.extend({ docId: docIdParam.shape.docId }),
+    body: z.object({ decision: z.enum(['confirm', 'convert']), reasons: reasonText }),
+    response: { status: 200, description: 'the self-check after the decision', schema: z.object({ registerId: z.string(), items: z.array(z.unknown()) }).passthrough() },
+    errors: { 404: 'no such self-check', 409: 'the item is not on the list or already decided' },
+    handler: async ({ params, body, user }) => {
+      const row = await db.selectFrom('document_registers').select(['workflow_id', 'kind', 'status']).where('id', '=', params.id).executeTakeFirst();
+      if (!row || row.kind !== 'self-check') throw new ApiError(404, 'not_found', `self-check ${params.id} not found`);
+      if (row.status === 'completed') throw new ApiError(409, 'conflict', '本次自查已完成');
+      try {
+        const state = await temporal.workflow
+          .getHandle(row.workflow_id)
+          .executeUpdate(m.decideSelfCheckItemUpdate, { args: [{ ...body, docId: params.docId, actor: actorOf(user!) }] });
+        return { ...state };
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+        throw error;
+      }
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/document-registers/:id/submit',
+    summary: '登记不予公开信息已报备（报送机关）',
+    tags: ['documents'],
+    roles: ['clerk'],
+    params: registerParam,
+    body: z.object({ submittedTo: text(100), note: text(1000).optional() }),
+    response: { status: 200, description: 'the register after the report', schema: z.object({ registerId: z.string(), docIds: z.array(z.string()) }).passthrough() },
+    errors: { 404: 'no such 不予公开 register', 409: 'already reported' },
+    handler: async ({ params, body, user }) => {
+      const row = await db.selectFrom('document_registers').select(['workflow_id', 'kind', 'status']).where('id', '=', params.id).executeTakeFirst();
+      if (!row || row.kind !== 'non-disclosure') throw new ApiError(404, 'not_found', `不予公开 register ${params.id} not found`);
+      if (row.status === 'completed') throw new ApiError(409, 'conflict', '本期不予公开信息已报备');
+      try {
+        const state = await temporal.workflow.getHandle(row.workflow_id).executeUpdate(m.submitRegisterUpdate, { args: [{ ...body, actor: actorOf(user!) }] });
+        return { ...state };
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+        throw error;
+      }
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/admin/document-schedules',
+    summary: '按规则创建（幂等）不予公开报备与年度自查的 Temporal Schedule',
+    tags: ['admin'],
+    roles: ['admin'],
+    body: z.object({ ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional() }),
+    response: { status: 200, description: 'the schedules, each created now or already present', schema: z.object({ schedules: z.array(z.unknown()) }) },
+    handler: async ({ body }) => {
+      const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
+      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
+      return { schedules: await ensureDocumentSchedules(temporal, { agencyCode: agency.code, profile, taskQueue: deps.taskQueue }) };
+    },
+  });
+}
+

@@ -1,0 +1,304 @@
+/**
+ * Public-opinion incidents (舆情回应) and rumour clarifications: intake (which starts
+ * `incident-<id>`), one POST per step (a workflow update; refusal → 409 with the reason),
+ * reads from the database projection with the accountability records of missed clocks.
+ */
+import { type Client, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
+import type { AgencyConfig } from '../../domain/agency';
+import type { Actor } from '../../domain/application/types';
+import { shanghaiDateOf } from '../../domain/calendar/dates';
+import { minutesLate } from '../../domain/incidents/clock';
+import { gradesOf, periodsFor, requiredApproval } from '../../domain/incidents/rules';
+import {
+  APPROVAL_LEVELS,
+  INCIDENT_GRADES,
+  INCIDENT_KINDS,
+  INCIDENT_SOURCES,
+  INCIDENT_STAGES,
+  type IncidentGradeLevel,
+  type IncidentState,
+  RELEASE_CHANNELS,
+} from '../../domain/incidents/types';
+import { findRuleProfile } from '../../domain/rulesets';
+import { type Role, ROLES } from '../../domain/roles';
+import type { User } from '../../db/repositories/users';
+import { nextInSequence } from '../../db/repositories/sequences';
+import type { AccountabilityRecordsTable, Database } from '../../db/schema';
+import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { incident } from '../../workflows/incident';
+import * as m from '../../workflows/incident-messages';
+import { ApiError } from '../errors';
+import type { RouteTable } from '../route';
+
+export interface CaseRouteDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  agency: AgencyConfig;
+}
+
+export const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
+export const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
+export const departmentCode = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a department code');
+export const username = z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'must be a username');
+export const caseIdParam = z.object({ id: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
+export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const pageQuery = {
+  limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
+  offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+};
+/** An instant with its offset, not in the future (a minute of clock skew allowed). */
+export const pastInstant = z.iso
+  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' })
+  .refine((v) => Date.parse(v) <= Date.now() + 60_000, 'must not be in the future')
+  .transform((v) => new Date(v).toISOString());
+
+export function actorOf(user: User): Actor {
+  return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
+}
+
+/** A refused step comes back as a failed update: the validator's reason, or ActionRefused. */
+export function refusalOf(error: unknown): string | null {
+  if (!(error instanceof WorkflowUpdateFailedError)) return null;
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure) return cause.message;
+  return cause?.message ?? error.message;
+}
+
+/** Sends one step as an update; a refusal becomes 409 with the reason. */
+export async function sendStep<S>(temporal: Client, workflowId: string, update: UpdateDefinition<S, [any]>, payload: object): Promise<void> {
+  try {
+    await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] });
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+    // Closed between our read and the update: its workflow has completed.
+    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', '已办结，不能再办理');
+    throw error;
+  }
+}
+
+/** Starts a case workflow and waits until its intake is persisted. */
+export async function startCase(temporal: Client, operation: WithStartWorkflowOperation<any>, awaitRegistration: UpdateDefinition<any, []>, id: string): Promise<void> {
+  try {
+    await temporal.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: operation });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'conflict', `${id} already exists`);
+    throw error;
+  }
+}
+
+const intakeSchema = z.object({
+  kind: z.enum(keys(INCIDENT_KINDS)).default('incident'),
+  grade: z.enum(INCIDENT_GRADES as [IncidentGradeLevel, ...IncidentGradeLevel[]]),
+  title: text(200),
+  source: z.enum(keys(INCIDENT_SOURCES)),
+  link: z.url().max(2000).optional(),
+  summary: text(4000),
+  firstSeenAt: pastInstant,
+  relatedCase: text(40).optional(),
+  relatedDocument: text(200).optional(),
+  ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+});
+
+interface ActionSpec {
+  name: string;
+  summary: string;
+  roles: readonly Role[];
+  /** Department users may take this step only on incidents assigned to their own unit. */
+  ownDepartment?: boolean;
+  body: z.ZodType;
+  update: UpdateDefinition<IncidentState, [any]>;
+}
+
+const ACTIONS: ActionSpec[] = [
+  { name: 'regrade', summary: '调整舆情等级（各时限随之重新推算）', roles: ['clerk', 'leader', 'supervisor'], body: z.object({ grade: intakeSchema.shape.grade, reason: text(1000) }), update: m.regradeUpdate },
+  { name: 'assign', summary: '交办责任单位', roles: ['clerk', 'leader'], body: z.object({ departmentCode, assignee: username.optional() }), update: m.assignIncidentUpdate },
+  { name: 'assess', summary: '研判', roles: ['department', 'clerk'], ownDepartment: true, body: z.object({ text: text(4000) }), update: m.assessUpdate },
+  {
+    name: 'plan',
+    summary: '拟定回应（澄清）方案',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ text: text(4000), issuedInNameOf: z.enum(['government', 'department']).optional(), involvedDepartments: z.array(departmentCode).max(20).default([]), sensitive: z.boolean().default(false) }),
+    update: m.planUpdate,
+  },
+  { name: 'record-consent', summary: '登记相关部门同意意见（澄清涉及其他部门职责的）', roles: ['clerk'], body: z.object({ departmentCode, note: text(1000) }), update: m.recordConsentUpdate },
+  { name: 'approve', summary: '审批方案（重大及以上由主要领导；以政府名义澄清由本级政府）', roles: ['reviewer', 'leader'], body: z.object({ level: z.enum(keys(APPROVAL_LEVELS)), comments: text(1000) }), update: m.approveUpdate },
+  { name: 'release', summary: '统一发布（首次及后续进展）', roles: ['clerk'], body: z.object({ channel: z.enum(keys(RELEASE_CHANNELS)), text: text(8000), at: pastInstant.optional() }), update: m.releaseUpdate },
+  { name: 'report', summary: '报送领导或上级机关', roles: ['clerk', 'leader'], body: z.object({ to: z.enum(['leadership', 'superior']), recipient: text(200), summary: text(4000), at: pastInstant.optional() }), update: m.reportUpdate },
+  { name: 'close', summary: '办结并评估', roles: ['clerk', 'leader'], body: z.object({ evaluation: text(4000) }), update: m.closeIncidentUpdate },
+];
+
+async function incidentView(db: Kysely<Database>, id: string) {
+  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const [events, accountability] = await Promise.all([
+    db.selectFrom('incident_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('incident_id', '=', id).orderBy('seq').execute(),
+    db.selectFrom('accountability_records').selectAll().where('case_kind', '=', 'incident').where('case_id', '=', id).orderBy('id').execute(),
+  ]);
+  const state = row.state as IncidentState;
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    kind: row.kind,
+    kindLabel: INCIDENT_KINDS[row.kind],
+    grade: row.grade,
+    stage: row.stage,
+    stageLabel: INCIDENT_STAGES[row.stage as keyof typeof INCIDENT_STAGES],
+    status: row.status,
+    overdue: row.overdue,
+    title: row.title,
+    source: row.source,
+    departmentCode: row.department_code,
+    firstSeenAt: row.first_seen_at,
+    reportDueAt: row.report_due_at,
+    responseDueAt: row.response_due_at,
+    ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
+    requiredApproval: requiredApproval(state),
+    clocks: state.clocks.map((c) => ({
+      id: c.id, label: c.label, rule: c.rule, citation: c.citation, status: c.derived.status, dueAt: c.derived.dueAt,
+      stoppedAt: c.derived.stoppedAt, lateMinutes: c.derived.lateMinutes, events: c.events,
+      derivation: c.derived.steps.map((s) => ({ explanation: s.explanation, dueAt: s.dueAt })),
+    })),
+    updates: state.updates,
+    incident: state,
+    accountability: accountability.map(accountabilityView),
+    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+  };
+}
+
+export function accountabilityView(r: Selectable<AccountabilityRecordsTable>) {
+  const lateMinutes = r.late_minutes ?? minutesLate(Date.now(), new Date(r.due_at).getTime());
+  return {
+    clockId: r.clock_id, clockLabel: r.clock_label, responsible: r.responsible, responsiblePerson: r.responsible_person,
+    dueAt: r.due_at, missedAt: r.missed_at, satisfiedAt: r.satisfied_at,
+    /** Minutes past due: final once the step was done, else as of now. */
+    lateMinutes, outstanding: r.satisfied_at === null,
+  };
+}
+
+const viewSchema = z.object({ id: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough();
+
+export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
+  const { db, temporal, agency } = deps;
+
+  routes.add({
+    method: 'post',
+    path: '/api/incidents',
+    summary: '登记一起政务舆情或需澄清的虚假信息，启动其工作流（时限自发现时间起算，不分昼夜）',
+    tags: ['incidents'],
+    roles: ['clerk', 'department'],
+    body: intakeSchema,
+    response: { status: 201, description: 'the registered incident with its clocks', schema: viewSchema.openapi('Incident') },
+    errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
+    handler: async ({ body, user }) => {
+      const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
+      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
+      if (!gradesOf(profile).includes(body.grade)) {
+        throw new ApiError(400, 'validation_failed', 'invalid body: grade', [{ field: 'grade', message: `profile ${profile.id} grades are ${gradesOf(profile).join(', ')}` }]);
+      }
+      periodsFor(profile, body.grade);
+      const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
+      const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'incident')).padStart(6, '0')}`;
+      const { ruleProfileId: _p, kind, grade, ...intake } = body;
+      const input: m.IncidentInput = { id, agencyCode: agency.code, kind, grade, profile, intake, registeredBy: actorOf(user!) };
+      const operation = new WithStartWorkflowOperation(incident, {
+        workflowId: `incident-${id}`,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id),
+      });
+      await startCase(temporal, operation, m.awaitIncidentRegistrationUpdate, `incident ${id}`);
+      return (await incidentView(db, id))!;
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/incidents',
+    summary: '舆情列表（按等级、状态、是否超时筛选）',
+    tags: ['incidents'],
+    roles: ROLES,
+    query: z.object({
+      grade: intakeSchema.shape.grade.optional(),
+      state: z.enum(keys(INCIDENT_STAGES)).optional(),
+      status: z.enum(['open', 'closed']).optional(),
+      kind: z.enum(keys(INCIDENT_KINDS)).optional(),
+      overdue: booleanQuery.optional(),
+      ...pageQuery,
+    }),
+    response: { status: 200, description: 'incidents, most recently seen first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    handler: async ({ query }) => {
+      let q = db.selectFrom('incidents');
+      if (query.grade) q = q.where('grade', '=', query.grade);
+      if (query.state) q = q.where('stage', '=', query.state);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.kind) q = q.where('kind', '=', query.kind);
+      if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue);
+      const [rows, total] = await Promise.all([
+        q
+          .select(['id', 'kind', 'grade', 'stage', 'status', 'title', 'source', 'department_code', 'first_seen_at', 'report_due_at', 'response_due_at', 'overdue'])
+          .orderBy('first_seen_at', 'desc')
+          .orderBy('id')
+          .limit(query.limit ?? 50)
+          .offset(query.offset ?? 0)
+          .execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        total: Number(total.n),
+        items: rows.map((r) => ({
+          id: r.id, kind: r.kind, grade: r.grade, stage: r.stage, stageLabel: INCIDENT_STAGES[r.stage as keyof typeof INCIDENT_STAGES], status: r.status,
+          title: r.title, source: r.source, departmentCode: r.department_code, firstSeenAt: r.first_seen_at,
+          reportDueAt: r.report_due_at, responseDueAt: r.response_due_at, overdue: r.overdue,
+        })),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/incidents/:id',
+    summary: '舆情详情：等级、时限及其推算过程、事件、问责记录',
+    tags: ['incidents'],
+    roles: ROLES,
+    params: caseIdParam,
+    response: { status: 200, description: 'the incident', schema: viewSchema },
+    errors: { 404: 'no such incident' },
+    handler: async ({ params }) => {
+      const view = await incidentView(db, params.id);
+      if (!view) throw new ApiError(404, 'not_found', `incident ${params.id} not found`);
+      return view;
+    },
+  });
+
+  for (const action of ACTIONS) {
+    routes.add({
+      method: 'post',
+      path: `/api/incidents/:id/${action.name}`,
+      summary: action.summary,
+      tags: ['incidents'],
+      roles: action.roles,
+      params: caseIdParam,
+      body: action.body,
+      response: { status: 200, description: 'the incident after the step', schema: viewSchema },
+      errors: { 404: 'no such incident', 409: 'the step is not allowed in the incident’s current state (reason in message)' },
+      handler: async ({ params, body, user }) => {
+        const row = await db.selectFrom('incidents').select(['workflow_id', 'department_code', 'status']).where('id', '=', params.id).executeTakeFirst();
+        if (!row) throw new ApiError(404, 'not_found', `incident ${params.id} not found`);
+        if (row.status === 'closed') throw new ApiError(409, 'conflict', '舆情已办结，不能再办理');
+        if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
+          throw new ApiError(403, 'forbidden', `incident ${params.id} is assigned to ${row.department_code ?? 'no unit'}, not ${user!.departmentCode}`);
+        }
+        await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
+        return (await incidentView(db, params.id))!;
+      },
+    });
+  }
+}

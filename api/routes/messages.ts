@@ -1,0 +1,242 @@
+/**
+ * Citizen messages (政民互动): intake (which starts `message-<id>`), one POST per step, reads
+ * from the projection. The writer's identity (name, phone, email, address) is in every view
+ * only for users allowed to see it: never for a user of the department the message complains
+ * about (seed 004 第七条), and never for department users when the writer asked for
+ * confidentiality.
+ */
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
+import { shanghaiDateOf } from '../../domain/calendar/dates';
+import { limitFor } from '../../domain/messages/rules';
+import { MESSAGE_CHANNELS, MESSAGE_STAGES, MESSAGE_TYPES, type MessageState } from '../../domain/messages/types';
+import { currentRuleProfiles, findRuleProfile } from '../../domain/rulesets';
+import { type Role, ROLES } from '../../domain/roles';
+import type { User } from '../../db/repositories/users';
+import { nextInSequence } from '../../db/repositories/sequences';
+import type { CitizenMessagesTable, Database } from '../../db/schema';
+import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { message } from '../../workflows/message';
+import * as m from '../../workflows/message-messages';
+import { ApiError } from '../errors';
+import type { RouteTable } from '../route';
+import { isoDate } from '../schemas';
+import { accountabilityView, actorOf, booleanQuery, caseIdParam, type CaseRouteDeps, departmentCode, keys, pageQuery, sendStep, startCase, text, username } from './incidents';
+
+const intakeSchema = z
+  .object({
+    type: z.enum(keys(MESSAGE_TYPES)),
+    channel: z.enum(keys(MESSAGE_CHANNELS)),
+    subject: text(200),
+    content: text(8000),
+    receivedOn: isoDate.optional(),
+    confidential: z.boolean().default(false),
+    complainedDepartmentCode: departmentCode.optional(),
+    writer: z.object({
+      name: text(100),
+      phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number').optional(),
+      email: z.email().optional(),
+      address: text(200).optional(),
+    }),
+    ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.receivedOn && v.receivedOn > shanghaiDateOf(Date.now())) ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: 'must not be in the future' });
+    if (v.complainedDepartmentCode && v.type !== 'complaint' && v.type !== 'investigation' && v.type !== 'hard-case') {
+      ctx.addIssue({ code: 'custom', path: ['complainedDepartmentCode'], message: 'only complaints, investigations and hard cases name a department complained about' });
+    }
+  });
+
+interface ActionSpec {
+  name: string;
+  summary: string;
+  roles: readonly Role[];
+  ownDepartment?: boolean;
+  body: z.ZodType;
+  update: UpdateDefinition<MessageState, [any]>;
+}
+
+const ACTIONS: ActionSpec[] = [
+  { name: 'assign', summary: '交办承办科室（不得交被投诉、检举的单位）', roles: ['clerk'], body: z.object({ departmentCode, assignee: username.optional() }), update: m.assignMessageUpdate },
+  { name: 'transfer', summary: '转办其他科室', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ departmentCode, reason: text(1000) }), update: m.transferMessageUpdate },
+  { name: 'extend', summary: '延长办理时限（投诉、求助至7个工作日；重难件至30个工作日）', roles: ['leader'], body: z.object({ toWorkingDays: z.number().int().min(1).max(60), reason: text(1000) }), update: m.extendMessageUpdate },
+  { name: 'reply', summary: '回复留言人', roles: ['department', 'clerk'], ownDepartment: true, body: z.object({ text: text(8000) }), update: m.replyMessageUpdate },
+  { name: 'close', summary: '办结', roles: ['clerk'], body: z.object({}), update: m.closeMessageUpdate },
+];
+
+type MessageRow = Selectable<CitizenMessagesTable>;
+
+/** Seed 004 第七条: who may see the writer's identity. */
+export function writerVisibleTo(user: User, row: Pick<MessageRow, 'complained_department_code' | 'confidential'>): boolean {
+  if (row.complained_department_code && user.departmentCode === row.complained_department_code) return false;
+  if (row.confidential && user.role === 'department') return false;
+  return true;
+}
+
+function writerOf(row: MessageRow) {
+  return { name: row.writer_name, phone: row.writer_phone, email: row.writer_email, address: row.writer_address };
+}
+
+async function messageView(db: Kysely<Database>, id: string, user: User) {
+  const row = await db.selectFrom('citizen_messages').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const [events, accountability] = await Promise.all([
+    db.selectFrom('message_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('message_id', '=', id).orderBy('seq').execute(),
+    db.selectFrom('accountability_records').selectAll().where('case_kind', '=', 'message').where('case_id', '=', id).orderBy('id').execute(),
+  ]);
+  const state = row.state as MessageState;
+  const visible = writerVisibleTo(user, row);
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    type: row.type,
+    typeLabel: MESSAGE_TYPES[row.type as keyof typeof MESSAGE_TYPES],
+    channel: row.channel,
+    subject: row.subject,
+    stage: row.stage,
+    stageLabel: MESSAGE_STAGES[row.stage as keyof typeof MESSAGE_STAGES],
+    status: row.status,
+    overdue: row.overdue,
+    departmentCode: row.department_code,
+    complainedDepartmentCode: row.complained_department_code,
+    confidential: row.confidential,
+    ...(visible ? { writer: writerOf(row) } : { writerWithheld: true }),
+    receivedOn: row.received_on,
+    replyDue: row.reply_due,
+    ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
+    clock: {
+      label: state.clock.label, rule: state.clock.rule, status: state.clock.derived?.status ?? null, due: state.reply ? state.reply.due : (state.clock.derived?.due ?? null), dueAt: state.clock.dueAt,
+      totalWorkingDays: state.clock.derived?.totalWorkingDays ?? null, remainingWorkingDays: state.clock.derived?.remainingWorkingDays ?? null,
+      provisional: state.clock.derived?.provisional ?? false, events: state.clock.events,
+      derivation: state.clock.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
+    },
+    message: { ...state, writer: undefined },
+    accountability: accountability.map(accountabilityView),
+    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+  };
+}
+
+const viewSchema = z.object({ id: z.string(), stage: z.string(), clock: z.unknown(), events: z.array(z.unknown()) }).passthrough();
+
+export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
+  const { db, temporal, agency } = deps;
+
+  routes.add({
+    method: 'post',
+    path: '/api/messages',
+    summary: '登记一件网民留言（政民互动），启动其工作流',
+    tags: ['messages'],
+    roles: ['clerk'],
+    body: intakeSchema,
+    response: { status: 201, description: 'the registered message with its reply clock', schema: viewSchema.openapi('CitizenMessage') },
+    errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
+    handler: async ({ body, user }) => {
+      const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
+      if (!profile || !limitFor(profile, body.type)) {
+        const withLimits = currentRuleProfiles().filter((p) => p.citizenMessages).map((p) => p.id);
+        throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
+          { field: 'ruleProfileId', message: profile ? `profile ${profile.id} sets no citizen-message limits; profiles that do: ${withLimits.join(', ')}` : 'no such rule profile' },
+        ]);
+      }
+      const receivedOn = body.receivedOn ?? shanghaiDateOf(Date.now());
+      const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
+      const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'message')).padStart(6, '0')}`;
+      const { ruleProfileId: _p, writer, ...intake } = body;
+      const input: m.MessageInput = {
+        id, agencyCode: agency.code, profile, writer,
+        intake: { ...intake, receivedOn },
+        registeredBy: actorOf(user!),
+      };
+      const operation = new WithStartWorkflowOperation(message, {
+        workflowId: `message-${id}`,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('message', id, profile.id),
+      });
+      await startCase(temporal, operation, m.awaitMessageRegistrationUpdate, `message ${id}`);
+      return (await messageView(db, id, user!))!;
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/messages',
+    summary: '留言列表（按类型、状态、承办科室、是否超期筛选）',
+    tags: ['messages'],
+    roles: ROLES,
+    query: z.object({
+      type: z.enum(keys(MESSAGE_TYPES)).optional(),
+      state: z.enum(keys(MESSAGE_STAGES)).optional(),
+      status: z.enum(['open', 'closed']).optional(),
+      department: departmentCode.optional(),
+      overdue: booleanQuery.optional(),
+      ...pageQuery,
+    }),
+    response: { status: 200, description: 'messages, soonest reply due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    handler: async ({ query, user }) => {
+      let q = db.selectFrom('citizen_messages');
+      if (query.type) q = q.where('type', '=', query.type);
+      if (query.state) q = q.where('stage', '=', query.state);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.department) q = q.where('department_code', '=', query.department);
+      if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue);
+      const [rows, total] = await Promise.all([
+        q.selectAll().orderBy('reply_due', (ob) => ob.asc().nullsLast()).orderBy('id').limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        total: Number(total.n),
+        items: rows.map((r) => ({
+          id: r.id, type: r.type, channel: r.channel, subject: r.subject, stage: r.stage, stageLabel: MESSAGE_STAGES[r.stage as keyof typeof MESSAGE_STAGES],
+          status: r.status, overdue: r.overdue, departmentCode: r.department_code, complainedDepartmentCode: r.complained_department_code,
+          confidential: r.confidential, receivedOn: r.received_on, replyDue: r.reply_due,
+          ...(writerVisibleTo(user!, r) ? { writerName: r.writer_name } : { writerWithheld: true }),
+        })),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/messages/:id',
+    summary: '留言详情：办理时限及其推算过程、转办、事件（留言人信息按保密规定显示）',
+    tags: ['messages'],
+    roles: ROLES,
+    params: caseIdParam,
+    response: { status: 200, description: 'the message', schema: viewSchema },
+    errors: { 404: 'no such message' },
+    handler: async ({ params, user }) => {
+      const view = await messageView(db, params.id, user!);
+      if (!view) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
+      return view;
+    },
+  });
+
+  for (const action of ACTIONS) {
+    routes.add({
+      method: 'post',
+      path: `/api/messages/:id/${action.name}`,
+      summary: action.summary,
+      tags: ['messages'],
+      roles: action.roles,
+      params: caseIdParam,
+      body: action.body,
+      response: { status: 200, description: 'the message after the step', schema: viewSchema },
+      errors: { 404: 'no such message', 409: 'the step is not allowed in the message’s current state (reason in message)' },
+      handler: async ({ params, body, user }) => {
+        const row = await db.selectFrom('citizen_messages').select(['workflow_id', 'department_code', 'status']).where('id', '=', params.id).executeTakeFirst();
+        if (!row) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
+        if (row.status === 'closed') throw new ApiError(409, 'conflict', '留言已办结，不能再办理');
+        if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
+          throw new ApiError(403, 'forbidden', `message ${params.id} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
+        }
+        await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
+        return (await messageView(db, params.id, user!))!;
+      },
+    });
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Pure rules of document release: the attribute rules of domain.md §4, the step checks the
+ * workflow's validators run, the stage before sign-off, what a released document still owes
+ * per profile, the 索引号 format, and the dates of the recurring registers.
+ */
+import { DEMO_DEPARTMENTS } from '../db/repositories/users';
+import { CATALOGUE_CATEGORIES, DEPARTMENT_INDEX_CODES, formatIndexNo, indexSeries, parseIndexNo } from '../domain/documents/catalogue';
+import {
+  attributeProblem,
+  checks,
+  madePublicOn,
+  nextRegisterDue,
+  outstandingDuties,
+  pendingCoIssuers,
+  preSignOffStage,
+  registrationProblem,
+  selfCheckDue,
+} from '../domain/documents/rules';
+import type { DocumentRegistration, DocumentState } from '../domain/documents/types';
+import { findRuleProfile } from '../domain/rulesets';
+
+const profile = (id: string) => findRuleProfile(id)!;
+const TODAY = '2026-11-20';
+
+function registration(overrides: Partial<DocumentRegistration> = {}): DocumentRegistration {
+  return {
+    title: '关于做好防汛工作的通知', docNumber: '示应急发〔2026〕1号', kind: '通知', normative: false, issuingDepartment: 'yjglk',
+    coIssuers: [], proposedAttribute: 'proactive', containsWithheldContent: false, category: '02', description: 'x', keywords: ['防汛'], timeLimit: 'long-term',
+    ...overrides,
+  };
+}
+
+function state(overrides: Partial<DocumentState> = {}): DocumentState {
+  const reg = overrides.registration ?? registration();
+  return {
+    docId: '2026-000001', ruleProfile: { id: 'national-2019', version: '2026.1' }, stage: 'drafted', closed: false, registration: reg, inherited: null,
+    proposedAttribute: reg.proposedAttribute, attributeReasons: reg.attributeReasons ?? null, officeVerified: null, returns: [],
+    secrecy: { firstLevel: null, secondLevel: null, escalation: null }, coIssuerAnswers: [], finalAttribute: null, signedOff: null, conversion: null,
+    publications: [], interpretation: null, deposit: null, indexNo: null, clocks: [], seq: 1,
+    ...overrides,
+  };
+}
+
+const passed = { conclusion: 'pass' as const, by: 'x', on: TODAY, basis: 'b', notes: 'n', participants: [] };
+const ctx = (id = 'national-2019') => ({ profile: profile(id), today: TODAY });
+
+describe('attribute rules (domain.md §4)', () => {
+  it('依申请公开 and 不予公开 need written reasons; 主动公开 does not', () => {
+    expect(attributeProblem({ attribute: 'on-request', reasons: '  ', containsWithheldContent: false, inherited: null })).toBe('拟定为「依申请公开」须写明理由');
+    expect(attributeProblem({ attribute: 'not-disclosed', reasons: null, containsWithheldContent: false, inherited: null })).toBe('拟定为「不予公开」须写明理由');
+    expect(attributeProblem({ attribute: 'not-disclosed', reasons: '过程性信息', containsWithheldContent: false, inherited: null })).toBeNull();
+    expect(attributeProblem({ attribute: 'proactive', reasons: null, containsWithheldContent: false, inherited: null })).toBeNull();
+  });
+
+  it('a document without an attribute is refused at verification but may be registered (the office returns it)', () => {
+    expect(attributeProblem({ attribute: null, reasons: null, containsWithheldContent: false, inherited: null })).toContain('未拟定公开属性');
+    expect(registrationProblem(registration({ proposedAttribute: null }), null)).toBeNull();
+    expect(checks.verify(state({ registration: registration({ proposedAttribute: null }) }), {}, ctx())).toContain('未拟定公开属性');
+  });
+
+  it('a forwarding document inherits the forwarded attribute; departing from it needs reasons', () => {
+    const inherited = { docId: '2026-000009', attribute: 'on-request' as const };
+    expect(attributeProblem({ attribute: 'on-request', reasons: null, containsWithheldContent: false, inherited })).toBeNull();
+    expect(attributeProblem({ attribute: 'proactive', reasons: null, containsWithheldContent: false, inherited })).toContain('转发文件应沿用被转发文件（2026-000009）的公开属性「依申请公开」');
+    expect(attributeProblem({ attribute: 'proactive', reasons: '所涉企业已同意', containsWithheldContent: false, inherited })).toBeNull();
+  });
+
+  it('a 主动公开 document may not carry 依申请 / 不予 content (seed 000)', () => {
+    expect(attributeProblem({ attribute: 'proactive', reasons: null, containsWithheldContent: true, inherited: null })).toBe('主动公开的公文不得含有依申请公开或不予公开的内容');
+    expect(registrationProblem(registration({ coIssuers: ['财政局', '财政局'] }), null)).toBe('联合发文单位重复');
+    expect(registrationProblem(registration({ category: '10' }), null)).toContain('目录类别');
+  });
+});
+
+describe('step checks', () => {
+  it('the office may return only a drafted document, with a reason', () => {
+    expect(checks.returnToDrafter(state(), { missing: [] }, ctx())).toContain('须写明退回原因');
+    expect(checks.returnToDrafter(state({ stage: 'secrecy-review' }), { missing: ['reasons'] }, ctx())).toContain('不能退回拟稿人');
+    expect(checks.resubmit(state({ stage: 'drafted' }), { proposedAttribute: 'proactive' }, ctx())).toContain('不能重新提交');
+  });
+
+  it('secrecy review: unit head first, leader second; undetermined waits for the authority', () => {
+    const s = state({ stage: 'secrecy-review' });
+    expect(checks.reviewSecrecy(s, { level: 2, conclusion: 'pass' }, ctx())).toBe('须先完成一级（单位负责人）保密审查');
+    expect(checks.reviewSecrecy(s, { level: 1, conclusion: 'cannot-determine' }, ctx())).toBe('无法确定时须写明报请的保密工作部门');
+    const escalated = state({
+      stage: 'secrecy-review',
+      secrecy: { firstLevel: { ...passed, conclusion: 'cannot-determine' }, secondLevel: null, escalation: { authority: '保密局', sentOn: TODAY, extendedBy: 0, answer: null } },
+    });
+    expect(checks.reviewSecrecy(escalated, { level: 2, conclusion: 'pass' }, ctx())).toBe('保密审查已报请上级，等待答复');
+    expect(checks.extendSecrecyEscalation(escalated, { workingDays: 8 }, ctx())).toBe('延长期限最长不得超过7个工作日');
+    expect(checks.extendSecrecyEscalation(escalated, { workingDays: 7 }, ctx())).toBeNull();
+    expect(checks.answerSecrecyEscalation(escalated, { answeredOn: '2026-11-30' }, ctx())).toContain('晚于今天');
+    const answered = { ...escalated, secrecy: { ...escalated.secrecy, escalation: { ...escalated.secrecy.escalation!, answer: { conclusion: 'may-disclose' as const, on: TODAY, notes: '' } } } };
+    expect(checks.reviewSecrecy(answered, { level: 2, conclusion: 'pass' }, ctx())).toBeNull();
+    expect(checks.reviewSecrecy(answered, { level: 2, conclusion: 'cannot-determine', authority: '保密局' }, ctx())).toContain('不能再次报请');
+  });
+
+  it('a joint document waits for every co-issuer’s agreement on the current attribute', () => {
+    const s = state({
+      stage: 'awaiting-sign-off', registration: registration({ coIssuers: ['财政局', '教育局'] }),
+      secrecy: { firstLevel: passed, secondLevel: passed, escalation: null }, officeVerified: { by: 'clerk', on: TODAY },
+      coIssuerAnswers: [{ coIssuer: '财政局', agreed: true, attribute: 'proactive', notes: '', on: TODAY }],
+    });
+    expect(pendingCoIssuers(s)).toEqual(['教育局']);
+    expect(preSignOffStage(s)).toBe('awaiting-co-issuers');
+    expect(checks.signOff({ ...s, stage: 'awaiting-co-issuers' }, { finalAttribute: 'proactive' }, ctx())).toBe('等待联合发文单位（教育局）同意公开属性');
+    const agreed = { ...s, coIssuerAnswers: [...s.coIssuerAnswers, { coIssuer: '教育局', agreed: true, attribute: 'proactive' as const, notes: '', on: TODAY }] };
+    expect(preSignOffStage(agreed)).toBe('awaiting-sign-off');
+    expect(checks.signOff(agreed, { finalAttribute: 'proactive' }, ctx())).toBeNull();
+    expect(checks.signOff(agreed, { finalAttribute: 'not-disclosed', reasons: '涉及第三方' }, ctx())).toContain('重新征得联合发文单位同意');
+    expect(checks.recordCoIssuer(agreed, { coIssuer: '卫健委', agreed: true, notes: '' }, ctx())).toContain('不是本公文的联合发文单位');
+    expect(checks.recordCoIssuer(agreed, { coIssuer: '教育局', agreed: false, notes: '' }, ctx())).toBe('不同意时须写明意见');
+  });
+
+  it('the signing leader fixes the final attribute; a change to 不予公开 needs reasons', () => {
+    const s = state({ stage: 'awaiting-sign-off', secrecy: { firstLevel: passed, secondLevel: passed, escalation: null }, officeVerified: { by: 'clerk', on: TODAY } });
+    expect(checks.signOff(s, { finalAttribute: 'not-disclosed' }, ctx())).toBe('拟定为「不予公开」须写明理由');
+    expect(checks.signOff(s, { finalAttribute: 'not-disclosed', reasons: '属于国家秘密' }, ctx())).toBeNull();
+  });
+
+  it('publication on a channel the profile has, once; interpretation only after public release of a normative document', () => {
+    const s = state({ stage: 'releasing', registration: registration({ normative: true }), signedOff: { by: 'leader', on: '2026-11-18', reasons: null } });
+    expect(checks.recordPublication(s, { channel: 'intranet', publishedOn: TODAY }, ctx('national-2019'))).toBe('本规则没有「intranet」发布渠道');
+    expect(checks.recordPublication(s, { channel: 'intranet', publishedOn: TODAY }, ctx('huangyan-003'))).toBeNull();
+    expect(checks.recordPublication(s, { channel: 'portal', publishedOn: '2026-11-17' }, ctx())).toContain('早于2026-11-18');
+    const onIntranet = { ...s, publications: [{ channel: 'intranet', url: 'http://oa/1', publishedOn: TODAY, publishedAt: '' }] };
+    expect(madePublicOn(onIntranet)).toBeNull();
+    expect(checks.recordInterpretation(onIntranet, { publishedOn: TODAY }, ctx('huangyan-003'))).toContain('公开后才能登记政策解读');
+    const onPortal = { ...onIntranet, publications: [...onIntranet.publications, { channel: 'portal', url: 'https://x/1', publishedOn: TODAY, publishedAt: '' }] };
+    expect(checks.recordInterpretation(onPortal, { publishedOn: TODAY }, ctx('huangyan-003'))).toBeNull();
+    expect(checks.recordInterpretation(onPortal, { publishedOn: TODAY }, ctx('national-2019'))).toBe('本规则没有政策解读期限');
+    expect(checks.recordDeposit(onPortal, { depositedOn: TODAY }, ctx('huangyan-003'))).toBe('本规则没有送交查阅场所的要求');
+  });
+
+  it('only a withheld document converts, with reasons', () => {
+    expect(checks.convert(state({ stage: 'withheld', finalAttribute: 'on-request' }), { reasons: '已可公开' }, ctx())).toBeNull();
+    expect(checks.convert(state({ stage: 'withheld' }), { reasons: ' ' }, ctx())).toBe('转为主动公开须写明理由');
+    expect(checks.convert(state({ stage: 'releasing' }), { reasons: 'x' }, ctx())).toContain('不能转为主动公开');
+  });
+});
+
+describe('what a 主动公开 document owes, per profile', () => {
+  const normative = state({ registration: registration({ normative: true }) });
+  it.each([
+    ['national-2019', ['publication:portal']],
+    ['huangyan-003', ['publication:intranet', 'publication:portal', 'interpretation']],
+    ['bijie-004', ['publication:portal', 'interpretation']],
+    ['huadian-001', ['publication:portal', 'interpretation', 'reading-room']],
+  ])('%s', (id, owed) => {
+    expect(outstandingDuties(normative, profile(id))).toEqual(owed);
+  });
+});
+
+describe('索引号 (seed 002: 地区编号、部门编号、信息类编号、信息生成年份、信息顺序编号)', () => {
+  it('formats and parses region-department-category-year-sequence', () => {
+    const indexNo = formatIndexNo({ regionCode: '331003', departmentCode: '002', category: '02', year: 2026, sequence: 7 });
+    expect(indexNo).toBe('331003-002-02-2026-00007');
+    expect(parseIndexNo(indexNo)).toEqual({ regionCode: '331003', departmentCode: '002', category: '02', year: 2026, sequence: 7 });
+    expect(parseIndexNo('331003-002-10-2026-00007')).toBeNull();
+    expect(() => formatIndexNo({ regionCode: '3310', departmentCode: '002', category: '02', year: 2026, sequence: 1 })).toThrow(/six digits/);
+    expect(() => formatIndexNo({ regionCode: '331003', departmentCode: '002', category: '02', year: 2026, sequence: 0 })).toThrow(/sequence/);
+    expect(indexSeries({ regionCode: '331003', departmentCode: '002', category: '02' })).toBe('catalogue:331003-002-02');
+  });
+
+  it('has the nine categories of seed 002 and a code for every department', () => {
+    expect(Object.values(CATALOGUE_CATEGORIES)).toEqual(['机构概况类', '政策文件类', '政府决策类', '工作信息类', '人事信息类', '行政执法类', '财政信息类', '公共服务类', '社会监督类']);
+    expect(Object.keys(DEPARTMENT_INDEX_CODES).sort()).toEqual(DEMO_DEPARTMENTS.map((d) => d.code).sort());
+    expect(new Set(Object.values(DEPARTMENT_INDEX_CODES)).size).toBe(DEMO_DEPARTMENTS.length);
+  });
+});
+
+describe('recurring duties', () => {
+  it('the 不予公开 register falls due on the next 31 March or 31 December (seed 001)', () => {
+    const dues = profile('huadian-001').documentRelease.nonDisclosureRegisterDue!;
+    expect(dues).toEqual(['03-31', '12-31']);
+    expect(nextRegisterDue('2026-01-05', dues)).toBe('2026-03-31');
+    expect(nextRegisterDue('2026-03-31', dues)).toBe('2026-03-31');
+    expect(nextRegisterDue('2026-04-01', dues)).toBe('2026-12-31');
+    expect(nextRegisterDue('2026-12-31', dues)).toBe('2026-12-31');
+  });
+
+  it('the self-check falls due at the end of November (seed 000), next year once November has passed', () => {
+    expect(profile('lvliang-000').documentRelease.selfCheckMonth).toBe(11);
+    expect(selfCheckDue('2026-11-01', 11)).toBe('2026-11-30');
+    expect(selfCheckDue('2026-12-01', 11)).toBe('2027-11-30');
+    expect(selfCheckDue('2026-12-15', 12)).toBe('2026-12-31');
+  });
+});

@@ -1,0 +1,448 @@
+/**
+ * One outgoing document (公文) from drafting to release: `document-<docId>` (domain.md §4).
+ *
+ * drafted ⇄ returned (office returns for a missing attribute or reasons, each round recorded)
+ *   → secrecy-review (unit head, then leader; "cannot determine" goes to the secrecy
+ *     authority on its 10 + 7 WD clock) → awaiting-co-issuers (joint documents) →
+ *   awaiting-sign-off (the leader fixes the final attribute) →
+ *   主动公开: releasing (publication clocks per channel from the profile, policy
+ *     interpretation within N WD of publication for normative documents, reading-room
+ *     deposit) → released;
+ *   依申请 / 不予: withheld, until the November self-check converts it (release clocks start
+ *     from the conversion).
+ *
+ * Same shape as the application workflow: steps are validated updates applied one at a time,
+ * clocks are event lists whose due dates an activity derives with the current calendar, every
+ * step is persisted (projection + append-only event + written review record) in one
+ * transaction, and one loop arms the timer for the next reminder or overdue escalation.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../activities';
+import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
+import type { ClockEvent } from '../domain/clocks/working-day-clock';
+import type { CaseClock } from '../domain/application/types';
+import { checks, type DocumentAction, madePublicOn, outstandingDuties, preSignOffStage } from '../domain/documents/rules';
+import { type Actor, ATTRIBUTES, type DocumentState, type ReviewRecord } from '../domain/documents/types';
+import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
+import { ACTION_REFUSED } from './application-messages';
+import * as m from './document-messages';
+
+const { deriveClocks, recordDocumentEvent } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidClockEvents'] },
+});
+
+const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
+const CHANNEL_LABELS: Record<string, string> = { portal: '门户网站', intranet: '非涉密内网', gazette: '政府公报', 'reading-room': '查阅场所' };
+
+const today = (): IsoDate => shanghaiDateOf(Date.now());
+
+export async function documentRelease(input: m.DocumentInput): Promise<DocumentState> {
+  const { profile, registration } = input;
+  const rules = profile.documentRelease;
+  const reminderDays = profile.application.remindersWorkingDaysBefore;
+  const state: DocumentState = {
+    docId: input.docId,
+    ruleProfile: { id: profile.id, version: profile.version },
+    stage: 'drafted',
+    closed: false,
+    registration,
+    inherited: input.inherited,
+    proposedAttribute: registration.proposedAttribute,
+    attributeReasons: registration.attributeReasons ?? null,
+    officeVerified: null,
+    returns: [],
+    secrecy: { firstLevel: null, secondLevel: null, escalation: null },
+    coIssuerAnswers: [],
+    finalAttribute: null,
+    signedOff: null,
+    conversion: null,
+    publications: [],
+    interpretation: null,
+    deposit: null,
+    indexNo: null,
+    clocks: [],
+    seq: 0,
+  };
+  const subject = `《${registration.title}》（${registration.docNumber}）`;
+
+  let busy = false;
+  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  }
+
+  // ---- clocks ---------------------------------------------------------------------------
+  const clock = (id: string): CaseClock | undefined => state.clocks.find((c) => c.id === id);
+
+  function openClock(id: string, label: string, rule: string, start: ClockEvent): void {
+    const existing = clock(id);
+    if (existing) {
+      // A conversion restarts a clock that already ran: a new run, derived from the same record.
+      if (existing.closed) return;
+      existing.events.push({ type: 'restarted', date: start.date, ...(start.type === 'started' ? { workingDays: start.workingDays } : {}), reason: start.reason });
+      return;
+    }
+    state.clocks.push({
+      id, kind: id.startsWith('secrecy') ? 'secrecy-escalation' : 'step', label, rule, statutory: true, events: [start], derived: null, dueAt: null,
+      reminders: [], remindersSent: [], overdueHandledFor: null, closed: false,
+    });
+  }
+
+  function closeClock(id: string, date: IsoDate, reason: string): void {
+    const target = clock(id);
+    if (!target || target.closed) return;
+    target.events.push({ type: 'stopped', date, reason });
+    target.closed = true;
+    target.closedReason = reason;
+  }
+
+  async function refreshClocks(): Promise<void> {
+    const derived = await deriveClocks({
+      clocks: state.clocks.map((c) => ({ id: c.id, events: c.events })),
+      reminderWorkingDaysBefore: reminderDays,
+    });
+    const now = Date.now();
+    for (const result of derived) {
+      const target = clock(result.id)!;
+      target.derived = result.derived;
+      target.dueAt = result.dueAt;
+      target.reminders = result.reminders.filter((r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`));
+    }
+    const next = nextDueAt();
+    upsertSearchAttributes([
+      { key: CaseState, value: state.stage },
+      { key: Department, value: registration.issuingDepartment },
+      ...(next ? [{ key: DueAt, value: new Date(next) }] : []),
+    ]);
+  }
+
+  function nextDueAt(): string | null {
+    const open = state.clocks.filter((c) => !c.closed && c.dueAt).map((c) => c.dueAt!);
+    return open.sort()[0] ?? null;
+  }
+
+  /** Release clocks of a 主动公开 document, from its signing (or conversion) date. */
+  function startReleaseClocks(from: IsoDate, reason: string): void {
+    for (const p of rules.publication) {
+      openClock(`publication:${p.channel}`, `${CHANNEL_LABELS[p.channel] ?? p.channel}公开期限`, `documentRelease.publication.${p.channel}`, {
+        type: 'started', date: from, workingDays: p.workingDays, reason,
+      });
+    }
+    if (rules.readingRoomDeposit) {
+      openClock('reading-room', '送交查阅场所期限', 'documentRelease.readingRoomDeposit', {
+        type: 'started', date: from, workingDays: rules.readingRoomDeposit.workingDays, reason,
+      });
+    }
+  }
+
+  // ---- persistence -----------------------------------------------------------------------
+  async function emit(type: string, actor: Actor, payload: Record<string, unknown>, review?: ReviewRecord, catalogue = false): Promise<void> {
+    state.seq += 1;
+    const result = await recordDocumentEvent({
+      workflowId: workflowInfo().workflowId,
+      agencyCode: input.agencyCode,
+      regionCode: profile.jurisdiction.regionCode,
+      event: { seq: state.seq, type, actor, at: new Date().toISOString(), payload },
+      state,
+      ...(review ? { review } : {}),
+      catalogue,
+    });
+    if (result.indexNo) state.indexNo = result.indexNo;
+  }
+
+  const record = (kind: ReviewRecord['kind'], actor: Actor, basis: string, conclusion: string, participants: string[] = []): ReviewRecord => ({
+    kind, subject, basis, conclusion, reviewer: actor.displayName || actor.username, reviewedOn: today(),
+    participants: [...new Set([actor.displayName || actor.username, ...participants])],
+  });
+
+  function step<P extends { actor: Actor }>(definition: UpdateDefinition<DocumentState, [P]>, action: DocumentAction, run: (payload: P) => Promise<void>): void {
+    const check = checks[action] as (s: DocumentState, p: P, c: { profile: typeof profile; today: IsoDate }) => string | null;
+    const refusal = (payload: P) => check(state, payload, { profile, today: today() });
+    setHandler(
+      definition,
+      async (payload: P) =>
+        exclusively(async () => {
+          const reason = refusal(payload);
+          if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
+          await run(payload);
+          return state;
+        }),
+      {
+        validator: (payload: P) => {
+          const reason = refusal(payload);
+          if (reason) throw new Error(reason);
+        },
+      },
+    );
+  }
+
+  // ---- steps ------------------------------------------------------------------------------
+  step(m.verifyUpdate, 'verify', async (p: m.Verify) => {
+    state.officeVerified = { by: p.actor.username, on: today() };
+    state.stage = preSignOffStage(state);
+    await refreshClocks();
+    await emit('office-verified', p.actor, { attribute: state.proposedAttribute, notes: p.notes ?? null },
+      record('office-verification', p.actor, state.attributeReasons ?? '拟稿人未附理由（主动公开）', `公开属性核定为「${ATTRIBUTES[state.proposedAttribute!]}」${p.notes ? `；${p.notes}` : ''}`));
+  });
+
+  step(m.returnToDrafterUpdate, 'returnToDrafter', async (p: m.ReturnToDrafter) => {
+    const round = state.returns.length + 1;
+    state.returns.push({ round, missing: p.missing, notes: p.notes, by: p.actor.username, on: today(), resubmittedOn: null });
+    state.stage = 'returned';
+    await refreshClocks();
+    await emit('returned-to-drafter', p.actor, { round, missing: p.missing, notes: p.notes },
+      record('office-return', p.actor, `缺少：${p.missing.map((x) => RETURN_REASONS[x]).join('、')}`, `第${round}次退回拟稿人：${p.notes}`));
+  });
+
+  step(m.resubmitUpdate, 'resubmit', async (p: m.Resubmit) => {
+    const last = state.returns.at(-1);
+    if (last) last.resubmittedOn = today();
+    state.proposedAttribute = p.proposedAttribute;
+    state.attributeReasons = p.attributeReasons ?? null;
+    if (p.containsWithheldContent !== undefined) state.registration = { ...state.registration, containsWithheldContent: p.containsWithheldContent };
+    // A changed attribute needs the secrecy review and the co-issuers again.
+    state.secrecy = { firstLevel: null, secondLevel: null, escalation: null };
+    closeClock('secrecy-escalation', today(), '拟稿人重新提交');
+    state.coIssuerAnswers = [];
+    state.officeVerified = null;
+    state.stage = 'drafted';
+    await refreshClocks();
+    await emit('resubmitted', p.actor, { round: last?.round ?? null, proposedAttribute: p.proposedAttribute, attributeReasons: p.attributeReasons ?? null });
+  });
+
+  step(m.reviewDocumentSecrecyUpdate, 'reviewSecrecy', async (p: m.ReviewSecrecy) => {
+    const on = today();
+    const review = { conclusion: p.conclusion, by: p.actor.username, on, basis: p.basis, notes: p.notes, participants: p.participants };
+    if (p.level === 1) state.secrecy.firstLevel = review;
+    else state.secrecy.secondLevel = review;
+    const conclusion = { pass: '不涉密，可按拟定属性办理', fail: '涉密，不得公开', 'cannot-determine': `无法确定，报请${p.authority ?? ''}确定` }[p.conclusion];
+    const reviewRecord = record(p.level === 1 ? 'secrecy-1' : 'secrecy-2', p.actor, p.basis, `${conclusion}。${p.notes}`, p.participants);
+    if (p.conclusion === 'fail') {
+      // Secrets found: back to the drafter, who must change the attribute (with reasons).
+      const round = state.returns.length + 1;
+      state.returns.push({ round, missing: ['attribute'], notes: `保密审查认定涉密：${p.notes}`, by: p.actor.username, on, resubmittedOn: null });
+      state.stage = 'returned';
+    }
+    if (p.conclusion === 'cannot-determine') {
+      state.secrecy.escalation = { authority: p.authority!, sentOn: on, extendedBy: 0, answer: null };
+      openClock('secrecy-escalation', `保密审查请示（${p.authority}）`, 'documentRelease.secrecyEscalation', {
+        type: 'started', date: on, workingDays: rules.secrecyEscalation.workingDays, reason: '报请保密工作部门确定',
+      });
+    }
+    if (p.conclusion === 'pass') state.stage = preSignOffStage(state);
+    await refreshClocks();
+    await emit('secrecy-reviewed', p.actor, { level: p.level, conclusion: p.conclusion, basis: p.basis, notes: p.notes, authority: p.authority ?? null }, reviewRecord);
+  });
+
+  step(m.answerDocumentSecrecyEscalationUpdate, 'answerSecrecyEscalation', async (p: m.AnswerSecrecyEscalation) => {
+    const escalation = state.secrecy.escalation!;
+    escalation.answer = { conclusion: p.conclusion, on: p.answeredOn, notes: p.notes };
+    closeClock('secrecy-escalation', p.answeredOn, '保密工作部门已答复');
+    if (p.conclusion === 'secret') {
+      const round = state.returns.length + 1;
+      state.returns.push({ round, missing: ['attribute'], notes: `${escalation.authority}认定涉密：${p.notes}`, by: p.actor.username, on: p.answeredOn, resubmittedOn: null });
+      state.stage = 'returned';
+    } else {
+      state.stage = preSignOffStage(state);
+    }
+    await refreshClocks();
+    await emit('secrecy-escalation-answered', p.actor, { conclusion: p.conclusion, answeredOn: p.answeredOn, notes: p.notes },
+      record('secrecy-escalation', p.actor, `报请${escalation.authority}确定`, `${p.conclusion === 'secret' ? '属于国家秘密，不得公开' : '可以公开'}。${p.notes}`, [escalation.authority]));
+  });
+
+  step(m.extendDocumentSecrecyEscalationUpdate, 'extendSecrecyEscalation', async (p: m.ExtendSecrecyEscalation) => {
+    state.secrecy.escalation!.extendedBy = p.workingDays;
+    const target = clock('secrecy-escalation');
+    if (target && !target.closed) target.events.push({ type: 'extended', date: today(), workingDays: p.workingDays, reason: '保密工作部门延长答复期限' });
+    await refreshClocks();
+    await emit('secrecy-escalation-extended', p.actor, { workingDays: p.workingDays });
+  });
+
+  step(m.recordCoIssuerUpdate, 'recordCoIssuer', async (p: m.RecordCoIssuer) => {
+    state.coIssuerAnswers = state.coIssuerAnswers.filter((a) => a.coIssuer !== p.coIssuer);
+    state.coIssuerAnswers.push({ coIssuer: p.coIssuer, agreed: p.agreed, attribute: state.proposedAttribute!, notes: p.notes, on: today() });
+    if (!p.agreed) {
+      const round = state.returns.length + 1;
+      state.returns.push({ round, missing: ['attribute'], notes: `联合发文单位${p.coIssuer}不同意：${p.notes}`, by: p.actor.username, on: today(), resubmittedOn: null });
+      state.stage = 'returned';
+    } else if (state.stage !== 'drafted') {
+      state.stage = preSignOffStage(state);
+    }
+    await refreshClocks();
+    await emit('co-issuer-answered', p.actor, { coIssuer: p.coIssuer, agreed: p.agreed, attribute: state.proposedAttribute, notes: p.notes },
+      record('co-issuer', p.actor, `联合发文单位${p.coIssuer}意见`, `${p.agreed ? '同意' : '不同意'}公开属性「${ATTRIBUTES[state.proposedAttribute!]}」${p.notes ? `：${p.notes}` : ''}`, [p.coIssuer]));
+  });
+
+  step(m.signOffDocumentUpdate, 'signOff', async (p: m.SignOff) => {
+    const on = today();
+    const reasons = p.reasons ?? (p.finalAttribute === state.proposedAttribute ? state.attributeReasons : null);
+    state.finalAttribute = p.finalAttribute;
+    state.signedOff = { by: p.actor.username, on, reasons };
+    if (p.finalAttribute === 'proactive') {
+      state.stage = 'releasing';
+      startReleaseClocks(on, '公文签发印发');
+    } else {
+      state.stage = 'withheld';
+    }
+    await refreshClocks();
+    // 依申请公开 documents are listed in the catalogue from sign-off; 主动公开 ones once public.
+    await emit('signed-off', p.actor, { finalAttribute: p.finalAttribute, reasons },
+      record('sign-off', p.actor, reasons ?? '主动公开', `签发，公开属性确定为「${ATTRIBUTES[p.finalAttribute]}」`), p.finalAttribute === 'on-request');
+  });
+
+  step(m.recordPublicationUpdate, 'recordPublication', async (p: m.RecordPublication) => {
+    const wasPublic = madePublicOn(state) !== null;
+    state.publications.push({ channel: p.channel, url: p.url, publishedOn: p.publishedOn, publishedAt: new Date().toISOString() });
+    // The first publication on a public channel makes the document public: catalogue entry, interpretation clock.
+    const first = !wasPublic && madePublicOn(state) !== null;
+    closeClock(`publication:${p.channel}`, p.publishedOn, `已在${CHANNEL_LABELS[p.channel] ?? p.channel}公开`);
+    if (first && registration.normative && rules.interpretation) {
+      openClock('interpretation', '政策解读发布期限', 'documentRelease.interpretation', {
+        type: 'started', date: p.publishedOn, workingDays: rules.interpretation.workingDays, reason: '行政规范性文件公开',
+      });
+    }
+    completeIfReleased();
+    await refreshClocks();
+    await emit('published', p.actor, { channel: p.channel, url: p.url, publishedOn: p.publishedOn }, undefined, first);
+  });
+
+  step(m.recordInterpretationUpdate, 'recordInterpretation', async (p: m.RecordInterpretation) => {
+    state.interpretation = { title: p.title, url: p.url, publishedOn: p.publishedOn };
+    closeClock('interpretation', p.publishedOn, '政策解读已发布');
+    completeIfReleased();
+    await refreshClocks();
+    await emit('interpretation-published', p.actor, { title: p.title, url: p.url, publishedOn: p.publishedOn, linkedTo: state.docId });
+  });
+
+  step(m.recordDepositUpdate, 'recordDeposit', async (p: m.RecordDeposit) => {
+    state.deposit = { place: p.place, depositedOn: p.depositedOn };
+    closeClock('reading-room', p.depositedOn, `已送交${p.place}`);
+    completeIfReleased();
+    await refreshClocks();
+    await emit('deposited', p.actor, { place: p.place, depositedOn: p.depositedOn });
+  });
+
+  async function convert(p: m.Convert, on: IsoDate): Promise<void> {
+    const from = state.finalAttribute!;
+    state.conversion = { from, on, reasons: p.reasons, by: p.actor.username, selfCheckId: p.selfCheckId ?? null };
+    state.finalAttribute = 'proactive';
+    state.stage = 'releasing';
+    startReleaseClocks(on, '经自查转为主动公开');
+    await refreshClocks();
+    await emit('converted-to-proactive', p.actor, { from, reasons: p.reasons, selfCheckId: p.selfCheckId ?? null },
+      record('self-check', p.actor, p.reasons, `由「${ATTRIBUTES[from]}」转为「主动公开」`));
+  }
+
+  step(m.convertUpdate, 'convert', async (p: m.Convert) => convert(p, today()));
+
+  setHandler(m.selfCheckConvertSignal, async (p) => {
+    await exclusively(async () => {
+      // The self-check listed this document as withheld; if it changed meanwhile, nothing to convert.
+      if (checks.convert(state, p, { profile, today: today() }) === null) await convert(p, p.on);
+    });
+  });
+
+  function completeIfReleased(): void {
+    if (outstandingDuties(state, profile).length === 0) {
+      state.stage = 'released';
+      state.closed = true;
+    }
+  }
+
+  let registered = false;
+  setHandler(m.awaitDocumentRegistrationUpdate, async () => {
+    await condition(() => registered);
+    return state;
+  });
+  setHandler(m.documentStateQuery, () => state);
+  let calendarChanged = false;
+  setHandler(m.documentCalendarChangedSignal, () => {
+    calendarChanged = true;
+  });
+
+  // ---- registration -----------------------------------------------------------------------
+  await exclusively(async () => {
+    await refreshClocks();
+    await emit('registered', input.submittedBy, {
+      title: registration.title, docNumber: registration.docNumber, proposedAttribute: registration.proposedAttribute,
+      attributeReasons: registration.attributeReasons ?? null, coIssuers: registration.coIssuers, inherited: input.inherited,
+    });
+    registered = true;
+  });
+
+  // ---- timers -----------------------------------------------------------------------------
+  while (!state.closed) {
+    const next = nextTimer();
+    if (next !== null && next <= Date.now()) {
+      await exclusively(fireDueTimers);
+      continue;
+    }
+    const wake = () => state.closed || calendarChanged || nextTimer() !== next;
+    if (next === null) await condition(wake);
+    else await condition(wake, next - Date.now());
+    if (calendarChanged) {
+      calendarChanged = false;
+      await exclusively(async () => {
+        const before = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+        await refreshClocks();
+        const after = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+        if (before !== after) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
+      });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return state;
+
+  function nextTimer(): number | null {
+    let earliest: number | null = null;
+    for (const c of state.clocks) {
+      if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') continue;
+      const candidates = c.reminders.filter((r) => !c.remindersSent.includes(`${c.derived!.due}/${r.workingDaysBefore}`)).map((r) => Date.parse(r.at));
+      if (c.overdueHandledFor !== c.derived.due) candidates.push(Date.parse(c.dueAt));
+      for (const t of candidates) if (earliest === null || t < earliest) earliest = t;
+    }
+    return earliest;
+  }
+
+  async function fireDueTimers(): Promise<void> {
+    const now = Date.now();
+    for (const c of [...state.clocks]) {
+      if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') continue;
+      for (const r of c.reminders) {
+        const key = `${c.derived.due}/${r.workingDaysBefore}`;
+        if (Date.parse(r.at) <= now && !c.remindersSent.includes(key)) {
+          c.remindersSent.push(key);
+          await emit('clock-reminder', SYSTEM, { clockId: c.id, label: c.label, due: c.derived.due, workingDaysBefore: r.workingDaysBefore, notify: notifyFor(c, false) });
+        }
+      }
+      if (Date.parse(c.dueAt) <= now && c.overdueHandledFor !== c.derived.due) {
+        c.overdueHandledFor = c.derived.due;
+        // Overdue: escalate to the issuing department's head and the supervisor (督办).
+        await emit('clock-overdue', SYSTEM, { clockId: c.id, label: c.label, due: c.derived.due, notify: notifyFor(c, true) });
+      }
+    }
+  }
+
+  function notifyFor(c: CaseClock, overdue: boolean): string[] {
+    const owner = c.id === 'secrecy-escalation' ? ['role:reviewer'] : ['department:gkb'];
+    return overdue ? [...owner, `department-head:${registration.issuingDepartment}`, 'role:supervisor'] : owner;
+  }
+}
+
+const RETURN_REASONS: Record<'attribute' | 'reasons' | 'other', string> = { attribute: '公开属性', reasons: '不公开理由', other: '其他' };

@@ -1,0 +1,41 @@
+/**
+ * Wire names and payloads of the citizen-message workflow (政民互动), shared by the workflow
+ * and the API. Every step is an update with a validator (refusal → 409 with the reason).
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../domain/application/types';
+import type { MessageIntake, MessageState, MessageWriter } from '../domain/messages/types';
+import type { RuleProfile } from '../domain/rulesets/schema';
+
+export interface MessageInput {
+  id: string;
+  agencyCode: string;
+  /** The whole profile as it stood at intake: the message keeps these rules. */
+  profile: RuleProfile;
+  intake: MessageIntake;
+  writer: MessageWriter;
+  registeredBy: Actor;
+}
+
+interface Acting {
+  actor: Actor;
+}
+
+export type AssignMessage = Acting & { departmentCode: string; assignee?: string };
+export type TransferMessage = Acting & { departmentCode: string; reason: string };
+export type ExtendMessage = Acting & { toWorkingDays: number; reason: string };
+export type ReplyMessage = Acting & { text: string };
+export type CloseMessage = Acting;
+
+const u = <A>(name: string) => defineUpdate<MessageState, [A]>(`gongkai.message.${name}`);
+
+export const awaitMessageRegistrationUpdate = defineUpdate<MessageState, []>('gongkai.message.awaitRegistration');
+export const assignMessageUpdate = u<AssignMessage>('assign');
+export const transferMessageUpdate = u<TransferMessage>('transfer');
+export const extendMessageUpdate = u<ExtendMessage>('extend');
+export const replyMessageUpdate = u<ReplyMessage>('reply');
+export const closeMessageUpdate = u<CloseMessage>('close');
+
+/** An admin changed the calendar: re-derive the working-day clock. */
+export const messageCalendarChangedSignal = defineSignal<[{ calendarVersion: string }]>('gongkai.message.calendarChanged');
+export const messageStateQuery = defineQuery<MessageState>('gongkai.message.state');
