@@ -181,7 +181,7 @@ describe('a clerk and a supervisor in the browser', () => {
     await correction.locator('[data-field="items"] .field-error', { hasText: '至少填写一项' }).waitFor(WAIT);
 
     // Another kind through the same generic pages: a reconsideration filed against this case.
-    await page.getByRole('link', { name: '案件', exact: true }).click();
+    await page.locator('.topbar nav').getByRole('link', { name: '案件' }).click();
     await page.getByRole('link', { name: '登记复议申请书或起诉状' }).click();
     const filing = page.locator('form[data-form="intake"]');
     await filing.locator('[name="caseNo"]').fill(caseNo);
@@ -263,6 +263,48 @@ describe('a clerk and a supervisor in the browser', () => {
     // A deep link (served by the SPA fallback) to the overdue dispute: its clock shows red.
     await page.goto(`${server.url}/console/cases/dispute/${overdue}`);
     await page.locator('[data-clock="defence"].status-overdue', { hasText: '已逾期' }).waitFor(WAIT);
+    await page.context().close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('other kinds use the same pages: an incident registered in the browser, a message and a document from the API', async () => {
+    const started = Date.now();
+    const page = await loginAs('clerk', '王受理');
+    await page.locator('.topbar nav').getByRole('link', { name: '案件' }).click();
+    await page.getByRole('link', { name: '登记政务舆情或需澄清的信息' }).click();
+    const form = page.locator('form[data-form="intake"]');
+    expect(await form.locator('[name="source"] option:checked').textContent()).toBe('媒体报道');
+    await form.locator('[name="title"]').fill('网传某化工厂爆炸');
+    await form.locator('[name="summary"]').fill('网络出现视频，称某化工园区发生爆炸');
+    // datetime-local in the browser's time zone (Asia/Shanghai); the form sends an instant.
+    const tenMinutesAgo = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .format(new Date(Date.now() - 10 * 60_000))
+      .replace(' ', 'T');
+    await form.locator('[name="firstSeenAt"]').fill(tenMinutesAgo);
+    await form.getByRole('button', { name: '登记并启动办理' }).click();
+    await page.waitForURL(/\/console\/cases\/incident\/[^/]+$/, WAIT);
+    await page.locator('.clock-card .derivation li').first().waitFor(WAIT);
+    await page.locator('button[data-action="assign"]').waitFor(WAIT);
+
+    const message = await request(stack.app)
+      .post('/api/messages')
+      .set(stack.as('clerk'))
+      .send({ type: 'policy-question', channel: 'mailbox', subject: '应急避难场所在哪里', content: '请公布本区应急避难场所名单', writer: { name: '赵六' }, ruleProfileId: 'bijie-004' }); // the default profile sets no message limits
+    expect([message.status, message.body.error]).toEqual([201, undefined]);
+    await page.goto(`${server.url}/console/cases/message/${message.body.id}`);
+    await page.locator('.clock-card .derivation li').first().waitFor(WAIT);
+    await page.locator('.facts', { hasText: '应急避难场所在哪里' }).waitFor(WAIT);
+
+    const document = await request(stack.app)
+      .post('/api/documents')
+      .set(stack.as('clerk'))
+      .send({ title: '关于做好冬季安全生产工作的通知', docNumber: '示应急〔2026〕12号', kind: '通知', normative: false, category: '04', description: '部署冬季安全生产', keywords: ['安全生产'], proposedAttribute: 'proactive' });
+    expect([document.status, document.body.error]).toEqual([201, undefined]);
+    await page.goto(`${server.url}/console/cases/document/${document.body.docId}`);
+    await page.locator('.facts', { hasText: '主动公开' }).waitFor(WAIT);
+    await page.locator('button[data-action="verify"]').waitFor(WAIT);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'document-page.png'), fullPage: true });
+    timings.otherKinds = Date.now() - started;
     await page.context().close();
     expect(pageErrors).toEqual([]);
   });

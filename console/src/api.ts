@@ -90,6 +90,8 @@ export interface ClockView {
   dueAt: string | null;
   remainingWorkingDays: number | null;
   closed: boolean;
+  /** Given by kinds that judge lateness themselves (documents, incidents, messages). */
+  overdue?: boolean;
   provisional?: boolean;
   rule?: string;
   derivation: Array<{ explanation: string; due: string }>;
@@ -119,7 +121,9 @@ export interface CaseView {
   paused?: boolean;
   departmentCode?: string | null;
   assignee?: string | null;
-  clocks: ClockView[];
+  /** Most kinds list `clocks`; a citizen message has a single `clock` (see kinds.ts clocksOf). */
+  clocks?: unknown[];
+  clock?: unknown;
   events: CaseEvent[];
   documents?: CaseDocument[];
   [field: string]: unknown;

@@ -16,8 +16,8 @@ export const URGENCY_LABELS: Record<Urgency, string> = { overdue: '已逾期', '
 export const KIND_LABELS: Record<string, string> = {
   application: '依申请公开',
   dispute: '行政复议/诉讼',
-  document: '公文公开属性',
-  incident: '舆情与突发事件',
+  document: '公文',
+  incident: '政务舆情',
   message: '政民互动留言',
 };
 export const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind;
@@ -77,6 +77,28 @@ export const EVENT_LABELS: Record<string, string> = {
   'hearing-held': '出庭应诉（复议审理）',
   'result-recorded': '登记结果',
   enforced: '执行复议决定（判决）',
+  registered: '登记',
+  'office-verified': '办公室核定公开属性',
+  'returned-to-drafter': '退回拟稿人',
+  resubmitted: '补正公开属性后重新提交',
+  'co-issuer-answered': '联合发文单位意见',
+  'signed-off': '签发',
+  published: '公开发布',
+  'interpretation-published': '发布政策解读',
+  deposited: '送交查阅场所 / 档案馆',
+  'converted-to-proactive': '转为主动公开',
+  regraded: '调整舆情等级',
+  assessed: '研判',
+  planned: '拟定回应方案',
+  'consent-recorded': '登记相关部门同意意见',
+  approved: '审批回应方案',
+  released: '统一发布',
+  reported: '报送领导或上级机关',
+  'update-reminder': '进展发布提醒',
+  'clock-missed': '时限未落实',
+  transferred: '转办',
+  extended: '延长答复期限',
+  replied: '答复留言',
 };
 export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? type;
 

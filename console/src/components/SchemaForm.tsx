@@ -10,6 +10,12 @@ import { enumLabel, fieldLabel, fieldMessage } from '../labels';
 
 type Value = string | boolean;
 type Values = Record<string, Value>;
+export interface FormLabels {
+  /** Field labels by path or by field name. */
+  fields?: Record<string, string>;
+  /** Value labels of enumerated fields, by field name. */
+  values?: Record<string, Record<string, string>>;
+}
 export interface Choice {
   value: string;
   label: string;
@@ -23,6 +29,8 @@ export interface SchemaFormProps {
   initial?: Record<string, Value>;
   /** Choices for fields the schema leaves open (e.g. rule profiles, known to another endpoint). */
   options?: Record<string, Choice[]>;
+  /** A kind's own wording, before the shared tables of labels.ts. */
+  labels?: FormLabels;
   submitLabel?: string;
   onSubmit(body: Record<string, unknown>): Promise<void>;
   onCancel?(): void;
@@ -65,6 +73,10 @@ function bodyOf(schema: JsonSchema, values: Values, prefix = ''): Record<string,
     } else if (isStringList(child)) {
       const lines = String(raw ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
       if (lines.length > 0 || schema.required?.includes(key)) body[key] = lines;
+    } else if (typeof raw === 'string' && raw.trim() !== '' && child.format === 'date-time') {
+      // datetime-local is the browser's local time without an offset; the API wants an instant.
+      const instant = new Date(raw);
+      body[key] = Number.isNaN(instant.getTime()) ? raw : instant.toISOString();
     } else if (typeof raw === 'string' && raw.trim() !== '') {
       const choices = choicesOf(child);
       const numeric = child.type === 'number' || child.type === 'integer' || (choices !== null && typeof choices[0] === 'number');
@@ -75,7 +87,8 @@ function bodyOf(schema: JsonSchema, values: Values, prefix = ''): Record<string,
   return body;
 }
 
-export function SchemaForm({ name, schema, initial, options = {}, submitLabel = '提交', onSubmit, onCancel }: SchemaFormProps) {
+export function SchemaForm({ name, schema, initial, options = {}, labels = {}, submitLabel = '提交', onSubmit, onCancel }: SchemaFormProps) {
+  const labelOf = (path: string) => labels.fields?.[path] ?? labels.fields?.[path.split('.').pop()!] ?? fieldLabel(path);
   const [values, setValues] = useState<Values>(() => ({ ...initialValues(schema, '', {}), ...initial }));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -96,7 +109,7 @@ export function SchemaForm({ name, schema, initial, options = {}, submitLabel = 
         for (const detail of error.details) {
           const message = fieldMessage(detail.message);
           if (detail.field in values || hasField(schema, detail.field)) known[detail.field] = known[detail.field] ? `${known[detail.field]}；${message}` : message;
-          else unplaced.push(`${fieldLabel(detail.field)}：${message}`);
+          else unplaced.push(`${labelOf(detail.field)}：${message}`);
         }
         setFieldErrors(known);
         setFormError(unplaced.length > 0 ? unplaced.join('；') : '请检查标红的字段');
@@ -115,12 +128,14 @@ export function SchemaForm({ name, schema, initial, options = {}, submitLabel = 
       if (child.type === 'object') {
         return (
           <fieldset key={path} class="nested">
-            <legend>{fieldLabel(path)}</legend>
+            <legend>{labelOf(path)}</legend>
             {fields(child, path)}
           </fieldset>
         );
       }
-      return <Field key={path} form={name} path={path} schema={child} options={options[path]} required={required} value={values[path]} error={fieldErrors[path]} onChange={set} />;
+      const valueLabels = labels.values?.[key];
+      const choices = options[path] ?? (valueLabels ? choicesOf(child)?.map((c) => ({ value: String(c), label: valueLabels[String(c)] ?? String(c) })) : undefined);
+      return <Field key={path} form={name} path={path} label={labelOf(path)} schema={child} options={choices} required={required} value={values[path]} error={fieldErrors[path]} onChange={set} />;
     });
 
   const empty = Object.keys(schema.properties ?? {}).length === 0;
@@ -155,6 +170,7 @@ function hasField(schema: JsonSchema, path: string): boolean {
 interface FieldProps {
   form: string;
   path: string;
+  label: string;
   schema: JsonSchema;
   options: Choice[] | undefined;
   required: boolean;
@@ -163,7 +179,7 @@ interface FieldProps {
   onChange(path: string, value: Value): void;
 }
 
-function Field({ form, path, schema, options, required, value, error, onChange }: FieldProps) {
+function Field({ form, path, label, schema, options, required, value, error, onChange }: FieldProps) {
   const id = `${form}-${path}`;
   const text = typeof value === 'string' ? value : '';
   const onInput = (event: Event) => onChange(path, (event.currentTarget as HTMLInputElement).value);
@@ -189,6 +205,8 @@ function Field({ form, path, schema, options, required, value, error, onChange }
     control = <input {...common} type="number" step={schema.type === 'integer' ? 1 : 'any'} min={schema.minimum} max={schema.maximum} value={text} onInput={onInput} />;
   } else if (schema.format === 'date') {
     control = <input {...common} type="date" value={text} onInput={onInput} />;
+  } else if (schema.format === 'date-time') {
+    control = <input {...common} type="datetime-local" value={text} onInput={onInput} />;
   } else if ((schema.maxLength ?? 0) > 200) {
     control = <textarea {...common} rows={(schema.maxLength ?? 0) > 1000 ? 4 : 2} value={text} onInput={onInput} maxLength={schema.maxLength} />;
   } else if (schema.format === 'email') {
@@ -199,7 +217,7 @@ function Field({ form, path, schema, options, required, value, error, onChange }
   return (
     <div class={`field${error ? ' has-error' : ''}${schema.type === 'boolean' ? ' checkbox' : ''}`} data-field={path}>
       <label for={id}>
-        {fieldLabel(path)}
+        {label}
         {required && (
           <span class="required" title="必填">
             *

@@ -109,6 +109,58 @@ export function CaseList({ me, doc }: { me: Me; doc: OpenApiDocument }) {
           </tbody>
         </table>
       </div>
+      {GENERIC_KINDS.filter((kind) => mayCall(doc.paths[kindSpec(kind).collection]?.get, me.role)).map((kind) => (
+        <KindTable key={kind} kind={kind} status={status} canFile={canFile(kind)} />
+      ))}
     </section>
+  );
+}
+
+/** Kinds listed by the generic table (applications and disputes have their own above). */
+const GENERIC_KINDS = ['document', 'incident', 'message'];
+
+function KindTable({ kind, status, canFile }: { kind: string; status: string; canFile: boolean }) {
+  const spec = kindSpec(kind);
+  const list = usePolling(() => api.list<Record<string, unknown>>(spec.collection), `list|${kind}`, 10_000);
+  const items = (list.data?.items ?? []).filter((item) => !status || item.status === status);
+  return (
+    <div class="panel" data-kind={kind}>
+      <h2>
+        {spec.label}（{list.data ? items.length : '…'}）
+        {canFile && (
+          <Link href={`/intake/${kind}`} class="small">
+            {spec.intakeTitle}
+          </Link>
+        )}
+      </h2>
+      {list.error && <p class="form-error">{list.error}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th>编号</th>
+            <th>事项</th>
+            <th>办理环节</th>
+            <th>期限</th>
+            <th>状态</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => {
+            const row = spec.row(item);
+            return (
+              <tr key={row.ref} class={item.overdue === true ? 'urgency-overdue' : ''}>
+                <td>
+                  <Link href={`/cases/${kind}/${row.ref}`}>{row.ref}</Link>
+                </td>
+                <td>{row.title}</td>
+                <td>{String(item.stageLabel ?? item.stage ?? '—')}</td>
+                <td>{row.due}</td>
+                <td>{item.overdue === true ? '已逾期' : (CASE_STATUS_LABELS[String(item.status)] ?? String(item.status ?? '—'))}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -5,9 +5,9 @@
  */
 import { useState } from 'preact/hooks';
 import { api, type CaseDocument, type CaseEvent, type ClockView, type Me, type OpenApiDocument } from '../api';
-import { SchemaForm, todayInShanghai } from '../components/SchemaForm';
+import { type FormLabels, SchemaForm, todayInShanghai } from '../components/SchemaForm';
 import { usePolling } from '../hooks';
-import { kindSpec } from '../kinds';
+import { clocksOf, kindSpec } from '../kinds';
 import { CASE_STATUS_LABELS, CLOCK_STATUS_LABELS, eventLabel, fieldLabel, formatDateTime, roleLabel } from '../labels';
 import { stepsOf, type StepOperation } from '../openapi';
 import { Link } from '../router';
@@ -50,7 +50,7 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
           </dl>
           <div class="columns">
             <div class="grow">
-              <Clocks clocks={data.clocks} />
+              <Clocks clocks={clocksOf(data)} />
               <Timeline events={data.events} />
             </div>
             <aside class="side">
@@ -59,6 +59,7 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
                 caseRef={caseRef}
                 closed={data.status === 'closed'}
                 done={done}
+                labels={spec.labels}
                 onDone={async (step) => {
                   setDone(`已完成：${step.summary}`);
                   await view.refresh();
@@ -83,7 +84,8 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
 function standing(clock: ClockView): { key: string; label: string } {
   if (clock.closed) return { key: 'closed', label: '已结束' };
   const today = todayInShanghai();
-  if (clock.status === 'running' && clock.due !== null && clock.due < today) return { key: 'overdue', label: '已逾期' };
+  const late = clock.overdue ?? (clock.dueAt !== null ? Date.parse(clock.dueAt) < Date.now() : clock.due !== null && clock.due < today);
+  if (clock.status === 'running' && late) return { key: 'overdue', label: '已逾期' };
   if (clock.status === 'running' && clock.due === today) return { key: 'due-today', label: '今日届满' };
   return { key: clock.status ?? 'none', label: CLOCK_STATUS_LABELS[clock.status ?? ''] ?? clock.status ?? '—' };
 }
@@ -215,10 +217,11 @@ interface ActionsProps {
   caseRef: string;
   closed: boolean;
   done: string | null;
+  labels: FormLabels;
   onDone(step: StepOperation): Promise<void>;
 }
 
-function Actions({ steps, caseRef, closed, done, onDone }: ActionsProps) {
+function Actions({ steps, caseRef, closed, done, labels, onDone }: ActionsProps) {
   const [open, setOpen] = useState<string | null>(null);
   const current = steps.find((step) => step.action === open);
   return (
@@ -236,6 +239,7 @@ function Actions({ steps, caseRef, closed, done, onDone }: ActionsProps) {
           <h3>{current.summary}</h3>
           <SchemaForm
             key={current.action}
+            labels={labels}
             name={current.action}
             schema={current.schema}
             submitLabel={`确认${current.summary.length <= 8 ? current.summary : '提交'}`}

@@ -45,6 +45,7 @@ export function Intake({ kind, me, doc }: { kind: string; me: Me; doc: OpenApiDo
             name="intake"
             schema={requestSchema(doc, operation)}
             initial={spec.intakeDefaults}
+            labels={spec.labels}
             options={ruleProfiles.length > 0 ? { ruleProfileId: ruleProfiles } : {}}
             submitLabel="登记并启动办理"
             onSubmit={submit}
