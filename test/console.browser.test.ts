@@ -285,6 +285,7 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.waitForURL(/\/console\/cases\/incident\/[^/]+$/, WAIT);
     await page.locator('.clock-card .derivation li').first().waitFor(WAIT);
     await page.locator('button[data-action="assign"]').waitFor(WAIT);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'incident-page.png'), fullPage: true });
 
     const message = await request(stack.app)
       .post('/api/messages')
