@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     const tokens = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await demoTokens(db);
     console.log('');
     console.log('Gongkai is running.');
+    console.log(`  Console      ${api.url}/console/   (log in with a demo token below)`);
     console.log(`  API          ${api.url}   (health: ${api.url}/healthz, OpenAPI: ${api.url}/api/openapi.json)`);
     console.log(`  Temporal UI  ${devServer ? devServer.uiUrl : `(cluster at ${settings.address})`}`);
     console.log(`  Namespace    ${settings.namespace}, task queue ${settings.taskQueue}`);
