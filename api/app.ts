@@ -9,6 +9,7 @@ import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import type { EncryptionCodec } from '../temporal-config/codec';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
+import { assertMatchesAuthorizationMatrix } from './authorization';
 import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
 import { RouteTable } from './route';
@@ -69,6 +70,10 @@ export function createApp(deps: AppDeps): Express {
   router.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+
+  // The routes must grant exactly what the authorization matrix says, or the app does not start.
+  assertMatchesAuthorizationMatrix(routes.declared);
+  app.locals.routes = routes.declared;
 
   app.use(router);
   app.use(consoleRouter());

@@ -66,6 +66,8 @@ function isWithStatus(value: unknown): value is { status: number; body: unknown 
 
 export class RouteTable {
   readonly registry = new OpenAPIRegistry();
+  /** Every route added, as `METHOD /path` with its roles: checked against the authorization matrix. */
+  readonly declared: Array<{ key: string; method: Method; path: string; roles: readonly Role[] | 'public' }> = [];
 
   constructor(
     private readonly router: Router,
@@ -77,6 +79,7 @@ export class RouteTable {
   add<P extends ZodType = ZodType, Q extends ZodType = ZodType, B extends ZodType = ZodType, R extends ZodType = ZodType>(
     spec: RouteSpec<P, Q, B, R>,
   ): void {
+    this.declared.push({ key: `${spec.method.toUpperCase()} ${spec.path}`, method: spec.method, path: spec.path, roles: spec.roles });
     this.document(spec);
     this.router[spec.method](spec.path, async (req, res) => {
       let user: User | null = null;
