@@ -9,6 +9,7 @@ import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import type { EncryptionCodec } from '../temporal-config/codec';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
+import { idempotency } from './idempotency';
 import { assertMatchesAuthorizationMatrix } from './authorization';
 import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
   app.use('/codec', codecCors((process.env.GONGKAI_CODEC_CORS_ORIGIN ?? 'http://localhost:8233').split(',')));
   app.use(express.json({ limit: '2mb' }));
+  app.use(idempotency(deps.db));
 
   const router = express.Router();
   const routes = new RouteTable(router, bearerAuthenticator(deps.db));

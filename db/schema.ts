@@ -400,7 +400,20 @@ export interface DocumentRegisterItemsTable {
   decided_at: Date | null;
 }
 
+export interface IdempotencyKeysTable {
+  caller: string;
+  key: string;
+  method: string;
+  path: string;
+  request_sha256: string;
+  state: 'in-progress' | 'done';
+  response_status: number | null;
+  response_body: Json<unknown> | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   documents: DocumentsTable;
   document_events: DocumentEventsTable;
   document_reviews: DocumentReviewsTable;

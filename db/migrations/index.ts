@@ -10,6 +10,7 @@ import * as disputes from './20261122T1200_disputes';
 import * as supervision from './20261122T1300_supervision';
 import * as incidentsMessages from './20261122T1400_incidents_messages';
 import * as documents from './20261122T1500_documents';
+import * as idempotency from './20261122T1600_idempotency';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '20261122T1300_supervision': supervision,
   '20261122T1400_incidents_messages': incidentsMessages,
   '20261122T1500_documents': documents,
+  '20261122T1600_idempotency': idempotency,
 };
 
 export const migrationProvider: MigrationProvider = {

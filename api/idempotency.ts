@@ -1,0 +1,65 @@
+/**
+ * `Idempotency-Key` on every POST: the first request with a key runs; a repeat with the same
+ * key and the same body gets the first (successful) response back, marked
+ * `Idempotent-Replayed: true`, and starts no workflow and issues no notice again. A repeat
+ * while the first is still running is a 409; the same key with another body is a 422. Failed
+ * requests (4xx, 5xx) are not remembered, so a corrected retry may reuse the key. Keys are
+ * per caller (bearer token) and live 24 hours.
+ */
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
+import { ApiError } from './errors';
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function idempotency(db: Kysely<Database>) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const key = req.header('Idempotency-Key');
+    if (req.method !== 'POST' || key === undefined) return next();
+    try {
+      if (!KEY.test(key)) throw new ApiError(400, 'validation_failed', 'invalid header: Idempotency-Key', [{ field: 'Idempotency-Key', message: 'must be 1–200 printable ASCII characters' }]);
+      const caller = sha256(req.header('Authorization') ?? 'anonymous');
+      const fingerprint = sha256(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? {})}`);
+      await sql`delete from idempotency_keys where created_at < now() - interval '24 hours'`.execute(db);
+      const claimed = await db
+        .insertInto('idempotency_keys')
+        .values({ caller, key, method: req.method, path: req.originalUrl, request_sha256: fingerprint, state: 'in-progress' })
+        .onConflict((oc) => oc.columns(['caller', 'key']).doNothing())
+        .returning('key')
+        .executeTakeFirst();
+      if (!claimed) {
+        const first = await db.selectFrom('idempotency_keys').selectAll().where('caller', '=', caller).where('key', '=', key).executeTakeFirstOrThrow();
+        if (first.request_sha256 !== fingerprint) throw new ApiError(422, 'idempotency_key_reused', `Idempotency-Key "${key}" was used for a different request (${first.method} ${first.path})`);
+        if (first.state === 'in-progress') throw new ApiError(409, 'conflict', `a request with Idempotency-Key "${key}" is still in progress`);
+        res.setHeader('Idempotent-Replayed', 'true');
+        res.status(first.response_status!).json(first.response_body);
+        return;
+      }
+      // Remember the response once it is known: successes are kept, failures release the key.
+      let recorded = false;
+      const release = () => db.deleteFrom('idempotency_keys').where('caller', '=', caller).where('key', '=', key).where('state', '=', 'in-progress').execute();
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => {
+        recorded = true;
+        const done = res.statusCode < 400
+          ? db.updateTable('idempotency_keys').set({ state: 'done', response_status: res.statusCode, response_body: JSON.stringify(body ?? null) }).where('caller', '=', caller).where('key', '=', key).execute()
+          : release();
+        void done.then(
+          () => json(body),
+          (error: unknown) => next(error),
+        );
+        return res;
+      };
+      // A response sent some other way (HTML, zip) or a dropped connection: release the key.
+      res.on('close', () => {
+        if (!recorded) void release();
+      });
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
