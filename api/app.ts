@@ -10,6 +10,7 @@ import type { EncryptionCodec } from '../temporal-config/codec';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
 import { idempotency } from './idempotency';
+import { type RateLimits, rateLimiters, rateLimitsFromEnv } from './rate-limits';
 import { assertMatchesAuthorizationMatrix } from './authorization';
 import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
@@ -37,6 +38,8 @@ export interface AppDeps {
   calendar?: CalendarStore;
   /** The payload codec the workers use; serves /codec for authorised users when present. */
   codec?: EncryptionCodec;
+  /** Requests per minute per token and per IP; from the environment by default. */
+  rateLimits?: RateLimits;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -44,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
   app.use('/codec', codecCors((process.env.GONGKAI_CODEC_CORS_ORIGIN ?? 'http://localhost:8233').split(',')));
+  for (const limiter of rateLimiters(deps.rateLimits ?? rateLimitsFromEnv())) app.use(limiter);
   app.use(express.json({ limit: '2mb' }));
   app.use(idempotency(deps.db));
 
