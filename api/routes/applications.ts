@@ -30,6 +30,8 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { ApiError } from '../errors';
+import { maskContact } from '../../domain/privacy';
+import type { User } from '../../db/repositories/users';
 import { actorOf, refusalOf } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
@@ -156,14 +158,23 @@ function newQueryCode(): string {
 }
 
 /** What a caller sees of a case: the workflow's state plus what the database recorded. */
-async function caseView(db: Kysely<Database>, caseNo: string) {
+/** Roles that handle the applicant directly see their ID number, phone, address and e-mail in full. */
+const SEES_APPLICANT_CONTACT: readonly Role[] = ['clerk', 'admin'];
+
+/** A department user works only on cases assigned to its own department (and sees no others). */
+const outOfScope = (viewer: User, departmentCode: string | null) => viewer.role === 'department' && departmentCode !== viewer.departmentCode;
+
+async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
   const row = await db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
-  if (!row) return null;
+  if (!row || outOfScope(viewer, row.department_code)) return null;
   const [events, documents] = await Promise.all([
     db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('case_no', '=', caseNo).orderBy('seq').execute(),
     db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
   ]);
-  const state = row.state as ApplicationState;
+  const stored = row.state as ApplicationState;
+  const state = SEES_APPLICANT_CONTACT.includes(viewer.role)
+    ? stored
+    : { ...stored, intake: { ...stored.intake, applicant: maskContact(stored.intake.applicant) } };
   return {
     caseNo: row.case_no,
     workflowId: row.workflow_id,
@@ -239,7 +250,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
         if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'conflict', `case ${caseNo} already exists`);
         throw error;
       }
-      return (await caseView(db, caseNo))!;
+      return (await caseView(db, caseNo, user!))!;
     },
   });
 
@@ -258,8 +269,9 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
     }),
     response: { status: 200, description: 'cases, soonest reply due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
-    handler: async ({ query }) => {
+    handler: async ({ query, user }) => {
       let q = db.selectFrom('applications');
+      if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode);
       if (query.state) q = q.where('stage', '=', query.state);
       if (query.status) q = q.where('status', '=', query.status);
       if (query.department) q = q.where('department_code', '=', query.department);
@@ -294,8 +306,8 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     params: caseNoParam,
     response: { status: 200, description: 'the case', schema: caseViewSchema },
     errors: { 404: 'no such case' },
-    handler: async ({ params }) => {
-      const view = await caseView(db, params.caseNo);
+    handler: async ({ params, user }) => {
+      const view = await caseView(db, params.caseNo, user!);
       if (!view) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
       return view;
     },
@@ -310,8 +322,11 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     params: caseNoParam.extend({ docNo: z.string().min(1).max(100) }),
     response: { status: 200, description: 'text/html', schema: z.string() },
     errors: { 404: 'no such document on this case' },
-    handler: async ({ params, res }) => {
-      const doc = await db.selectFrom('case_documents').select(['html']).where('case_no', '=', params.caseNo).where('doc_no', '=', params.docNo).executeTakeFirst();
+    handler: async ({ params, res, user }) => {
+      const owner = await db.selectFrom('applications').select('department_code').where('case_no', '=', params.caseNo).executeTakeFirst();
+      const doc = owner && !outOfScope(user!, owner.department_code)
+        ? await db.selectFrom('case_documents').select(['html']).where('case_no', '=', params.caseNo).where('doc_no', '=', params.docNo).executeTakeFirst()
+        : undefined;
       if (!doc) throw new ApiError(404, 'not_found', `document ${params.docNo} not found on ${params.caseNo}`);
       res.type('html').send(doc.html);
       return '';
@@ -330,8 +345,9 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       response: { status: 200, description: 'the case after the step', schema: caseViewSchema },
       errors: { 404: 'no such case', 409: 'the step is not allowed in the case’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('applications').select(['workflow_id', 'department_code']).where('case_no', '=', params.caseNo).executeTakeFirst();
+        const row = await db.selectFrom('applications').select(['workflow_id', 'department_code', 'status']).where('case_no', '=', params.caseNo).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
+        if (row.status === 'closed') throw new ApiError(409, 'conflict', '案件已办结'); // its workflow has completed and takes no more steps
         if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
           throw new ApiError(403, 'forbidden', `case ${params.caseNo} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
         }
@@ -343,7 +359,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
           if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
           throw error;
         }
-        return (await caseView(db, params.caseNo))!;
+        return (await caseView(db, params.caseNo, user!))!;
       },
     });
   }
