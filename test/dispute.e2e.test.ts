@@ -68,6 +68,9 @@ it('files a reconsideration against a reply and carries it to its result, refusi
   const list = await request(app).get(`/api/disputes?caseNo=${caseNo}`).set(as('supervisor'));
   expect(list.body.items).toEqual([expect.objectContaining({ disputeNo, result: 'upheld', status: 'closed' })]);
   expect((await request(app).get('/api/disputes/2026-D9999').set(as('clerk'))).status).toBe(404);
+  // 应急管理科 holds no evidence for it: it neither lists nor opens 信息中心's dispute.
+  expect((await request(app).get(`/api/disputes/${disputeNo}`).set(as('department'))).status).toBe(404);
+  expect((await request(app).get('/api/disputes').set(as('department'))).body.items).toEqual([]);
   const detail = await request(app).get(`/api/disputes/${disputeNo}`).set(as('admin'));
   expect(detail.body.events.map((e: { type: string }) => e.type)).toEqual(['filed', 'evidence-submitted', 'defence-submitted', 'result-recorded']);
 });

@@ -160,8 +160,9 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123').optional(),
     }),
     response: { status: 200, description: 'disputes, soonest defence due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
-    handler: async ({ query }) => {
+    handler: async ({ query, user }) => {
       let q = db.selectFrom('disputes');
+      if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode); // a department sees the disputes it holds evidence for
       if (query.kind) q = q.where('kind', '=', query.kind);
       if (query.status) q = q.where('status', '=', query.status);
       if (query.caseNo) q = q.where('case_no', '=', query.caseNo);
@@ -191,9 +192,9 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     params: disputeNoParam,
     response: { status: 200, description: 'the dispute', schema: disputeViewSchema },
     errors: { 404: 'no such dispute' },
-    handler: async ({ params }) => {
+    handler: async ({ params, user }) => {
       const view = await disputeView(db, params.disputeNo);
-      if (!view) throw new ApiError(404, 'not_found', `dispute ${params.disputeNo} not found`);
+      if (!view || (user!.role === 'department' && view.departmentCode !== user!.departmentCode)) throw new ApiError(404, 'not_found', `dispute ${params.disputeNo} not found`);
       return view;
     },
   });

@@ -269,8 +269,9 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
     }),
     response: { status: 200, description: 'documents, soonest due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
-    handler: async ({ query }) => {
+    handler: async ({ query, user }) => {
       let q = db.selectFrom('documents');
+      if (user!.role === 'department') q = q.where('issuing_department', '=', user!.departmentCode); // a department sees its own outgoing documents
       if (query.state) q = q.where('stage', '=', query.state);
       // The attribute in force: final once signed, else the drafter's proposal.
       if (query.attribute) q = q.where(sql<string>`coalesce(final_attribute, proposed_attribute)`, '=', query.attribute);
@@ -307,9 +308,9 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     params: docIdParam,
     response: { status: 200, description: 'the document', schema: documentViewSchema },
     errors: { 404: 'no such document' },
-    handler: async ({ params }) => {
+    handler: async ({ params, user }) => {
       const view = await documentView(db, params.docId);
-      if (!view) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
+      if (!view || (user!.role === 'department' && view.issuingDepartment !== user!.departmentCode)) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
       return view;
     },
   });
