@@ -59,12 +59,12 @@ it('the department complained about never sees who wrote; the clerk does; the li
   expect(created.body.writer).toEqual({ ...WRITER });
   expect(created.body.clock).toMatchObject({ status: 'running', totalWorkingDays: 5, rule: 'citizenMessages.limits.complaint' });
 
+  // The department complained about is not assigned the complaint, so it neither opens nor lists it.
   const seenByComplained = await request(app).get(`/api/messages/${id}`).set(as('department'));
-  expect(seenByComplained.status).toBe(200);
-  expect(seenByComplained.body.writerWithheld).toBe(true);
+  expect(seenByComplained.status).toBe(404);
   expectNoWriter(seenByComplained.body);
   const listByComplained = await request(app).get('/api/messages?type=complaint').set(as('department'));
-  expect(listByComplained.body.items.find((i: { id: string }) => i.id === id)).toMatchObject({ writerWithheld: true });
+  expect(listByComplained.body.items.find((i: { id: string }) => i.id === id)).toBeUndefined();
   expectNoWriter(listByComplained.body);
 
   const toComplained = await post(id, 'assign', 'clerk', { departmentCode: 'yjglk' });
@@ -83,6 +83,7 @@ it('the department complained about never sees who wrote; the clerk does; the li
   expect(replied.body.clock.due).toBe(extended.body.clock.due);
 
   const after = await request(app).get(`/api/messages/${id}`).set(as('department'));
+  expect(after.status).toBe(404);
   expectNoWriter(after.body);
   expect((await request(app).get(`/api/messages/${id}`).set(as('supervisor'))).body.writer.name).toBe(WRITER.name);
   expect((await request(app).get('/api/messages?state=replied&overdue=false').set(as('clerk'))).body.items.map((i: { id: string }) => i.id)).toContain(id);

@@ -81,7 +81,8 @@ function writerOf(row: MessageRow) {
 
 async function messageView(db: Kysely<Database>, id: string, user: User) {
   const row = await db.selectFrom('citizen_messages').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) return null;
+  // A department works only on messages assigned to it; the one complained about never sees the complaint at all.
+  if (!row || (user.role === 'department' && row.department_code !== user.departmentCode)) return null;
   const [events, accountability] = await Promise.all([
     db.selectFrom('message_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('message_id', '=', id).orderBy('seq').execute(),
     db.selectFrom('accountability_records').selectAll().where('case_kind', '=', 'message').where('case_id', '=', id).orderBy('id').execute(),
@@ -179,6 +180,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { status: 200, description: 'messages, soonest reply due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
     handler: async ({ query, user }) => {
       let q = db.selectFrom('citizen_messages');
+      if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode);
       if (query.type) q = q.where('type', '=', query.type);
       if (query.state) q = q.where('stage', '=', query.state);
       if (query.status) q = q.where('status', '=', query.status);
