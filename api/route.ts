@@ -64,6 +64,29 @@ function isWithStatus(value: unknown): value is { status: number; body: unknown 
   return typeof value === 'object' && value !== null && '__withStatus' in value;
 }
 
+/**
+ * Where a NUL character hides in a request value (PostgreSQL stores no NUL in text or jsonb:
+ * such input would fail deep inside a workflow's activity, so it is refused at the door).
+ */
+export function pathOfNulCharacter(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = pathOfNulCharacter(item, path ? `${path}.${i}` : String(i));
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
+      const found = pathOfNulCharacter(item, path ? `${path}.${key}` : key);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
 export class RouteTable {
   readonly registry = new OpenAPIRegistry();
   /** Every route added, as `METHOD /path` with its roles: checked against the authorization matrix. */
@@ -92,6 +115,8 @@ export class RouteTable {
       }
       const parse = <S extends ZodType | undefined>(schema: S, value: unknown, where: 'params' | 'query' | 'body') => {
         if (!schema) return undefined;
+        const nul = pathOfNulCharacter(value);
+        if (nul !== null) throw new ApiError(400, 'validation_failed', `invalid ${where}: ${nul}`, [{ field: nul || where, message: 'must not contain NUL characters' }]);
         const result = schema.safeParse(value);
         if (!result.success) throw validationError(result.error, where);
         return result.data;

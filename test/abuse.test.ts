@@ -1,4 +1,4 @@
-/** Abuse limits: requests per token and per IP answer 429 in the error shape; oversized bodies 413. */
+/** Abuse at the door: rate limits per token and per IP (429), oversized bodies (413), NUL characters and malformed dates (400, never 5xx). */
 import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../api/app';
@@ -46,4 +46,14 @@ it('refuses an oversized body with 413 in the error shape, and reads limits from
   expect(rateLimitsFromEnv({})).toEqual({ perToken: 600, perIp: 1200, windowMs: 60_000 });
   expect(rateLimitsFromEnv({ GONGKAI_RATE_LIMIT_PER_TOKEN: '0' }).perToken).toBe(0);
   expect(() => rateLimitsFromEnv({ GONGKAI_RATE_LIMIT_PER_IP: 'lots' })).toThrow(/GONGKAI_RATE_LIMIT_PER_IP/);
+});
+
+it('refuses NUL characters at the door, naming the field, and bad dates without a 5xx (both found by the fuzzer)', async () => {
+  const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  const nul = await request(app).post('/api/applications').set('Authorization', `Bearer ${tokens.clerk}`).send({ applicant: { name: 'a\u0000b' } });
+  expect(nul.status).toBe(400);
+  expect(nul.body.error.details).toEqual([{ field: 'applicant.name', message: 'must not contain NUL characters' }]);
+  const days = await request(app).get('/api/calendar/days?from=&to=2026-01-01').set('Authorization', `Bearer ${tokens.clerk}`);
+  expect(days.status).toBe(400);
+  expect(days.body.error.details[0].field).toBe('from');
 });
