@@ -26,6 +26,7 @@ import { messageRoutes } from './routes/messages';
 import { documentRoutes } from './routes/documents';
 import { rulesetRoutes } from './routes/rulesets';
 import { supervisionRoutes } from './routes/supervision';
+import { tokenRoutes } from './routes/tokens';
 import { systemRoutes } from './routes/system';
 
 export interface AppDeps {
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   disputeRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   reportRoutes(routes, { db: deps.db, agency });
   codecRoutes(routes, deps.codec);
+  tokenRoutes(routes, { db: deps.db });
   supervisionRoutes(routes, { db: deps.db, temporal: deps.temporal, calendar });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, ...(deps.codec ? { codec: deps.codec } : {}) });
   incidentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });

@@ -32,6 +32,19 @@ export interface ApiTokensTable {
   created_at: CreatedAt;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AuthEventsTable {
+  id: BigId;
+  at: CreatedAt;
+  event: 'token-issued' | 'token-revoked' | 'authenticated' | 'rejected';
+  user_id: string | null;
+  token_id: string | null;
+  reason: string | null;
+  ip: string | null;
+  method: string | null;
+  path: string | null;
 }
 
 export type CalendarRevisionAction = 'override' | 'remove-override' | 'import-year';
@@ -413,6 +426,7 @@ export interface IdempotencyKeysTable {
 }
 
 export interface Database {
+  auth_events: AuthEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   documents: DocumentsTable;
   document_events: DocumentEventsTable;

@@ -21,8 +21,8 @@ afterAll(async () => {
 
 /** A plausible value per path parameter: authorization is decided before any of them is looked at. */
 const SAMPLE_PARAMS: Record<string, string> = {
-  caseNo: '2026-000001', docNo: 'X1', queryCode: 'ABCDEFGHJK', disputeNo: '2026-D0001', docId: '2026-000001', id: '1',
-  workflowId: 'application-2026-000001', date: '2026-10-08', year: '2026',
+  caseNo: '2026-000001', docNo: 'X1', queryCode: 'ABCDEFGHJK', disputeNo: '2026-D0001', docId: '2026-000001', id: '999999',
+  workflowId: 'application-2026-000001', date: '2026-10-08', year: '2026', username: 'nobody',
 };
 
 it('matches the matrix for every route and every role', async () => {

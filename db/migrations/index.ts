@@ -11,6 +11,7 @@ import * as supervision from './20261122T1300_supervision';
 import * as incidentsMessages from './20261122T1400_incidents_messages';
 import * as documents from './20261122T1500_documents';
 import * as idempotency from './20261122T1600_idempotency';
+import * as tokenLifetimes from './20261122T1700_token_lifetimes';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '20261122T1400_incidents_messages': incidentsMessages,
   '20261122T1500_documents': documents,
   '20261122T1600_idempotency': idempotency,
+  '20261122T1700_token_lifetimes': tokenLifetimes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,24 +17,37 @@ export function hashToken(token: string): string {
 }
 
 /** The user a live token belongs to, or null (unknown, revoked, or user deactivated). */
-export async function findUserByToken(db: Kysely<Database>, token: string): Promise<User | null> {
+export type TokenCheck = { user: User; tokenId: string; lastUsedAt: Date | null } | { user: null; reason: 'unknown' | 'expired' | 'revoked' | 'inactive-user'; userId: string | null; tokenId: string | null };
+
+/** Looks a bearer token up by its hash and says why it is refused when it is. */
+export async function checkToken(db: Kysely<Database>, token: string, now = new Date()): Promise<TokenCheck> {
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'api_tokens.id as token_id'])
+    .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'users.active', 'api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at', 'api_tokens.last_used_at'])
     .where('api_tokens.token_sha256', '=', hashToken(token))
-    .where('api_tokens.revoked_at', 'is', null)
-    .where('users.active', '=', true)
     .executeTakeFirst();
-  if (!row) return null;
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code };
+  if (!row) return { user: null, reason: 'unknown', userId: null, tokenId: null };
+  const refused = row.revoked_at ? 'revoked' : row.expires_at <= now ? 'expired' : !row.active ? 'inactive-user' : null;
+  if (refused) return { user: null, reason: refused, userId: row.id, tokenId: row.token_id };
+  return { user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code }, tokenId: row.token_id, lastUsedAt: row.last_used_at };
 }
 
-/** Issues a new random token for a user; only its hash is stored. */
-export async function issueToken(db: Kysely<Database>, userId: string, label: string): Promise<string> {
+export async function findUserByToken(db: Kysely<Database>, token: string): Promise<User | null> {
+  return (await checkToken(db, token)).user;
+}
+
+/** Issues a new random token for a user, valid `ttlDays`; only its hash is stored. */
+export async function issueToken(db: Kysely<Database>, userId: string, label: string, ttlDays = 90): Promise<string> {
+  return (await issueTokenWithId(db, userId, label, ttlDays)).token;
+}
+
+export async function issueTokenWithId(db: Kysely<Database>, userId: string, label: string, ttlDays = 90): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = `gk_${randomBytes(24).toString('base64url')}`;
-  await db.insertInto('api_tokens').values({ user_id: userId, token_sha256: hashToken(token), label }).execute();
-  return token;
+  const expiresAt = new Date(Date.now() + ttlDays * 86_400_000);
+  const row = await db.insertInto('api_tokens').values({ user_id: userId, token_sha256: hashToken(token), label, expires_at: expiresAt }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('auth_events').values({ event: 'token-issued', user_id: userId, token_id: row.id, reason: label }).execute();
+  return { id: row.id, token, expiresAt };
 }
 
 export const DEMO_DEPARTMENTS = [
