@@ -4,7 +4,8 @@
  * `Idempotent-Replayed: true`, and starts no workflow and issues no notice again. A repeat
  * while the first is still running is a 409; the same key with another body is a 422. Failed
  * requests (4xx, 5xx) are not remembered, so a corrected retry may reuse the key. Keys are
- * per caller (bearer token) and live 24 hours.
+ * per caller (bearer token) and live 24 hours; a claim still in progress after 2 minutes (its
+ * API process died) is released.
  */
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -23,7 +24,9 @@ export function idempotency(db: Kysely<Database>) {
       if (!KEY.test(key)) throw new ApiError(400, 'validation_failed', 'invalid header: Idempotency-Key', [{ field: 'Idempotency-Key', message: 'must be 1–200 printable ASCII characters' }]);
       const caller = sha256(req.header('Authorization') ?? 'anonymous');
       const fingerprint = sha256(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? {})}`);
-      await sql`delete from idempotency_keys where created_at < now() - interval '24 hours'`.execute(db);
+      // Expired keys go; so does a claim left in progress by an API process that died mid-request
+      // (after 2 minutes), so the client's retry is not refused for a day.
+      await sql`delete from idempotency_keys where created_at < now() - interval '24 hours' or (state = 'in-progress' and created_at < now() - interval '2 minutes')`.execute(db);
       const claimed = await db
         .insertInto('idempotency_keys')
         .values({ caller, key, method: req.method, path: req.originalUrl, request_sha256: fingerprint, state: 'in-progress' })

@@ -1,0 +1,250 @@
+/**
+ * Crash test (issue 9): drives a few hundred applications through ten transitions each over
+ * HTTP while SIGKILLing the worker, the API and the Temporal dev server at random moments and
+ * restarting them; then checks that every case reached its expected state, that each case's
+ * event log holds every transition exactly once, and that the projection agrees with
+ * Temporal. Run: npm run faults -- [cases=200] [seconds=600]. Not part of npm test.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createDatabase, migrateToLatest } from '../db/connection';
+import { resolveDatabaseUrl } from '../db/config';
+import { dropDatabase, ensureDatabase } from '../db/local-cluster';
+import { issueToken, seedDemoUsers } from '../db/repositories/users';
+import { shanghaiDateOf } from '../domain/calendar/dates';
+import type { ApplicationState } from '../domain/application/types';
+import { PROJECT_ROOT } from '../temporal-config/binaries';
+import { dataConverterFor, newCodecKey, parseCodecKeys } from '../temporal-config/codec';
+import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
+import { applicationStateQuery } from '../workflows/application-messages';
+
+const CASES = Number(process.argv[2] ?? 200);
+const MAX_SECONDS = Number(process.argv[3] ?? 600);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const random = (n: number) => Math.floor(Math.random() * n);
+
+/** The transitions every case goes through, and the event each one leaves in case_events. */
+const TRANSITIONS: Array<{ action: string; user: string; body: object; event: string; stage: string }> = [
+  { action: 'accept', user: 'clerk', body: {}, event: 'accepted', stage: 'accepted' },
+  { action: 'assign', user: 'clerk', body: { departmentCode: 'yjglk' }, event: 'assigned', stage: 'assigned' },
+  { action: 'propose', user: 'department', body: { outcome: 'disclosed', summary: '拟予以公开', reasons: '属于可公开信息' }, event: 'proposed', stage: 'proposed' },
+  { action: 'review-secrecy', user: 'reviewer', body: { level: 1, conclusion: 'pass', notes: '不涉密' }, event: 'secrecy-reviewed', stage: 'secrecy-review' },
+  { action: 'review-secrecy', user: 'leader', body: { level: 2, conclusion: 'pass', notes: '同意' }, event: 'secrecy-reviewed', stage: 'secrecy-review' },
+  { action: 'decide', user: 'clerk', body: { outcome: 'disclosed', reasons: '依法公开', legalBasis: '条例第三十六条' }, event: 'decided', stage: 'decided' },
+  { action: 'sign-off', user: 'leader', body: {}, event: 'signed', stage: 'signed' },
+  { action: 'deliver', user: 'clerk', body: { method: 'post', deliveredOn: '' }, event: 'delivered', stage: 'delivered' },
+  { action: 'close', user: 'clerk', body: {}, event: 'closed', stage: 'closed' },
+];
+const EXPECTED_EVENTS = ['submitted', ...TRANSITIONS.map((t) => t.event)];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+class Supervised {
+  child: ChildProcess | null = null;
+  kills = 0;
+  constructor(readonly name: string, private readonly start: () => Promise<ChildProcess>, private readonly ready: () => Promise<boolean>) {}
+  async up(): Promise<void> {
+    this.child = await this.start();
+    for (let i = 0; i < 600 && !(await this.ready()); i += 1) await sleep(100);
+  }
+  async kill(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child!.once('exit', resolve));
+    this.child.kill('SIGKILL');
+    await exited;
+    this.kills += 1;
+  }
+}
+
+/** Transition events of a case, leaving out the timers' reminders and escalations. */
+const transitionsOf = (events: Array<{ type: string }>) => events.map((e) => e.type).filter((t) => !t.startsWith('clock'));
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-crash-'));
+  const { url, cluster } = await resolveDatabaseUrl(PROJECT_ROOT);
+  const adminUrl = new URL(cluster?.adminUrl ?? url);
+  if (!cluster) adminUrl.pathname = '/postgres';
+  const dbName = `gk_crash_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(adminUrl.toString(), dbName);
+  const dbUrl = new URL(adminUrl.toString());
+  dbUrl.pathname = `/${dbName}`;
+  const db = createDatabase(dbUrl.toString());
+  await migrateToLatest(db);
+  const users = await seedDemoUsers(db);
+  const tokens: Record<string, string> = {};
+  for (const [name, user] of Object.entries(users)) tokens[name] = await issueToken(db, user.id, 'crash-test');
+
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const codecKeys = newCodecKey('kcrash');
+  const env = {
+    ...process.env, DATABASE_URL: dbUrl.toString(), TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_NAMESPACE: 'gongkai',
+    TEMPORAL_TASK_QUEUE: 'crash', GONGKAI_CODEC_KEYS: codecKeys, PORT: String(apiPort), GONGKAI_RATE_LIMIT_PER_TOKEN: '0', GONGKAI_RATE_LIMIT_PER_IP: '0',
+  };
+  const log = (name: string) => fs.openSync(path.join(work, `${name}.log`), 'a');
+  let devServer: RunningDevServer | null = null;
+  const temporal = new Supervised(
+    'temporal',
+    async () => {
+      devServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
+      if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
+      return devServer.process;
+    },
+    async () => true, // startDevServer returns once the namespace answers
+  );
+  // One node process each (tsx as a loader, not a wrapper), so SIGKILL leaves no orphan behind.
+  const apiUp = async () => fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false);
+  const worker = new Supervised('worker', async () => spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log('worker'), log('worker')] }), async () => true);
+  const api = new Supervised('api', async () => spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log('api'), log('api')] }), apiUp);
+  await temporal.up();
+  await Promise.all([worker.up(), api.up()]);
+  console.log(`[crash] stack up in ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${work}`);
+
+  let transitionsDone = 0;
+  // Chaos: every 8–20 s one of the three dies by SIGKILL and comes back 1–4 s later (a worker
+  // then takes some seconds to bundle its workflows again: on two cores, faster chaos starves it).
+  let chaos = true;
+  const chaosLoop = (async () => {
+    while (chaos) {
+      await sleep(8000 + random(12000));
+      if (!chaos) break;
+      const victim = [worker, api, temporal][random(3)]!;
+      await victim.kill();
+      console.log(`[crash] SIGKILL ${victim.name} (${transitionsDone} transitions done so far)`);
+      await sleep(1000 + random(3000));
+      await victim.up();
+    }
+  })();
+
+  let retries = 0;
+  const today = shanghaiDateOf(Date.now());
+  async function call(user: string, method: string, urlPath: string, body: object | undefined, key?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${apiPort}${urlPath}`, {
+          method,
+          headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(30_000),
+        });
+        const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+        if (res.status < 500 && res.status !== 429) return { status: res.status, body: json };
+      } catch {
+        // connection refused or reset: the API is down
+      }
+      retries += 1;
+      await sleep(500 + random(1000));
+    }
+  }
+
+  async function drive(i: number): Promise<string> {
+    const tag = `${i}-${randomBytes(3).toString('hex')}`;
+    const description = `故障测试申请 ${tag}`;
+    let caseNo: string | null = null;
+    while (!caseNo) {
+      const res = await call('clerk', 'POST', '/api/applications', {
+        channel: 'in-person', applicant: { type: 'natural-person', name: `测试${i}`, idType: 'resident-id', idNumber: `11010119900101${String(1000 + i).slice(-4)}`, phone: '13800000000', address: '某市某区某路1号' },
+        description, form: 'paper', delivery: 'post',
+      }, `intake-${tag}`); // header values must be ASCII
+      if (res.status === 201) caseNo = res.body.caseNo as string;
+      else {
+        // The first attempt may have registered the case before its API died: find it by its description.
+        const found = await db.selectFrom('applications').select('case_no').where('description', '=', description).executeTakeFirst();
+        if (found) caseNo = found.case_no;
+        else { retries += 1; await sleep(1000); }
+      }
+    }
+    for (const [k, t] of TRANSITIONS.entries()) {
+      const body = t.action === 'deliver' ? { method: 'post', deliveredOn: today } : t.body;
+      for (;;) {
+        const res = await call(t.user, 'POST', `/api/applications/${caseNo}/${t.action}`, body, `${caseNo}-${k}`);
+        if (res.status === 200) {
+          transitionsDone += 1;
+          break;
+        }
+        // Refused (409): did an earlier attempt land? The event log says.
+        const done = transitionsOf(await db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute());
+        if (done.length >= k + 2 && done[k + 1] === t.event) {
+          transitionsDone += 1;
+          break;
+        }
+        retries += 1;
+        await sleep(500 + random(1000));
+      }
+    }
+    return caseNo;
+  }
+
+  const caseNos: string[] = [];
+  const deadline = started + MAX_SECONDS * 1000;
+  for (let i = 0; i < CASES && Date.now() < deadline; i += 10) {
+    caseNos.push(...(await Promise.all(Array.from({ length: Math.min(10, CASES - i) }, (_, k) => drive(i + k)))));
+    console.log(`[crash] ${caseNos.length}/${CASES} cases done; kills so far: worker ${worker.kills}, api ${api.kills}, temporal ${temporal.kills}; retries ${retries}`);
+  }
+  chaos = false;
+  await chaosLoop;
+
+  // Let the last writes settle, then check everything.
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  const client = new Client({ connection, namespace: 'gongkai', dataConverter: dataConverterFor(parseCodecKeys(codecKeys)) });
+  const problems: string[] = [];
+  let checked = 0;
+  for (const caseNo of caseNos) {
+    let row = await db.selectFrom('applications').select(['stage', 'status', 'last_seq']).where('case_no', '=', caseNo).executeTakeFirst();
+    for (let i = 0; i < 100 && row?.status !== 'closed'; i += 1) {
+      await sleep(200);
+      row = await db.selectFrom('applications').select(['stage', 'status', 'last_seq']).where('case_no', '=', caseNo).executeTakeFirst();
+    }
+    const events = await db.selectFrom('case_events').select(['seq', 'type']).where('case_no', '=', caseNo).orderBy('seq').execute();
+    const transitions = transitionsOf(events);
+    if (row?.status !== 'closed' || row.stage !== 'closed') problems.push(`${caseNo}: projection ${row?.stage}/${row?.status}`);
+    if (JSON.stringify(transitions) !== JSON.stringify(EXPECTED_EVENTS)) problems.push(`${caseNo}: events ${transitions.join(',')}`);
+    const seqs = events.map((e) => e.seq);
+    if (seqs[0] !== 1 || seqs.some((s, i) => i > 0 && s !== seqs[i - 1]! + 1)) problems.push(`${caseNo}: event seq gaps ${seqs.join(',')}`);
+    const handle = client.workflow.getHandle(`application-${caseNo}`);
+    const description = await handle.describe();
+    const state = (await handle.query(applicationStateQuery)) as ApplicationState;
+    if (description.status.name !== 'COMPLETED' || state.stage !== 'closed' || state.seq !== row?.last_seq) {
+      problems.push(`${caseNo}: Temporal ${description.status.name}/${state.stage}/seq ${state.seq} vs projection seq ${row?.last_seq}`);
+    }
+    checked += 1;
+  }
+  const duplicates = await db.selectFrom('applications').select(['description']).select((eb) => eb.fn.countAll<string>().as('n')).groupBy('description').having((eb) => eb.fn.countAll(), '>', 1).execute();
+  for (const d of duplicates) problems.push(`duplicate registration: ${d.description} ×${d.n}`);
+  const extra = await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+
+  const report = {
+    cases: caseNos.length, transitions: caseNos.length * (TRANSITIONS.length + 1), applicationsInDatabase: Number(extra.n),
+    kills: { worker: worker.kills, api: api.kills, temporal: temporal.kills }, clientRetries: retries, checked,
+    problems: problems.length, seconds: Math.round((Date.now() - started) / 1000),
+  };
+  console.log('\n[crash] report', JSON.stringify(report, null, 2));
+  if (problems.length) console.log(problems.slice(0, 30).join('\n'));
+  fs.mkdirSync(path.join(PROJECT_ROOT, 'faults', 'results'), { recursive: true });
+  fs.writeFileSync(path.join(PROJECT_ROOT, 'faults', 'results', `crash-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ ...report, problemList: problems }, null, 2));
+
+  await connection.close();
+  for (const p of [api, worker]) await p.kill();
+  await (devServer as RunningDevServer | null)?.stop();
+  await db.destroy();
+  await dropDatabase(adminUrl.toString(), dbName);
+  if (cluster?.startedHere) cluster.stop();
+  process.exit(problems.length ? 1 : 0);
+}
+
+main().catch((error) => {
+  console.error('[crash] failed:', error);
+  process.exit(2);
+});
