@@ -27,6 +27,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { nextTimerInstant, owedTimers } from '../domain/clocks/timers';
 import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import type { CaseClock } from '../domain/application/types';
@@ -387,12 +388,12 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
 
   // ---- timers -----------------------------------------------------------------------------
   while (!state.closed) {
-    const next = nextTimer();
+    const next = nextTimerInstant(state.clocks);
     if (next !== null && next <= Date.now()) {
       await exclusively(fireDueTimers);
       continue;
     }
-    const wake = () => state.closed || calendarChanged || nextTimer() !== next;
+    const wake = () => state.closed || calendarChanged || nextTimerInstant(state.clocks) !== next;
     if (next === null) await condition(wake);
     else await condition(wake, next - Date.now());
     if (calendarChanged) {
@@ -409,32 +410,16 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   await condition(allHandlersFinished);
   return state;
 
-  function nextTimer(): number | null {
-    let earliest: number | null = null;
-    for (const c of state.clocks) {
-      if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') continue;
-      const candidates = c.reminders.filter((r) => !c.remindersSent.includes(`${c.derived!.due}/${r.workingDaysBefore}`)).map((r) => Date.parse(r.at));
-      if (c.overdueHandledFor !== c.derived.due) candidates.push(Date.parse(c.dueAt));
-      for (const t of candidates) if (earliest === null || t < earliest) earliest = t;
-    }
-    return earliest;
-  }
-
   async function fireDueTimers(): Promise<void> {
-    const now = Date.now();
-    for (const c of [...state.clocks]) {
-      if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') continue;
-      for (const r of c.reminders) {
-        const key = `${c.derived.due}/${r.workingDaysBefore}`;
-        if (Date.parse(r.at) <= now && !c.remindersSent.includes(key)) {
-          c.remindersSent.push(key);
-          await emit('clock-reminder', SYSTEM, { clockId: c.id, label: c.label, due: c.derived.due, workingDaysBefore: r.workingDaysBefore, notify: notifyFor(c, false) });
-        }
-      }
-      if (Date.parse(c.dueAt) <= now && c.overdueHandledFor !== c.derived.due) {
-        c.overdueHandledFor = c.derived.due;
+    for (const owed of owedTimers(state.clocks, Date.now())) {
+      const c = owed.clock;
+      if (owed.kind === 'reminder') {
+        c.remindersSent.push(owed.key);
+        await emit('clock-reminder', SYSTEM, { clockId: c.id, label: c.label, due: c.derived!.due, workingDaysBefore: owed.workingDaysBefore, notify: notifyFor(c, false) });
+      } else {
+        c.overdueHandledFor = owed.due;
         // Overdue: escalate to the issuing department's head and the supervisor (督办).
-        await emit('clock-overdue', SYSTEM, { clockId: c.id, label: c.label, due: c.derived.due, notify: notifyFor(c, true) });
+        await emit('clock-overdue', SYSTEM, { clockId: c.id, label: c.label, due: owed.due, notify: notifyFor(c, true) });
       }
     }
   }
