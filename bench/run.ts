@@ -1,5 +1,9 @@
 /** `npm run bench -- <scenario> [args]`: benchmarks print figures; they are not tests. */
-const SCENARIOS: Record<string, () => Promise<{ run: (...args: number[]) => Promise<void> }>> = {
+const SCENARIOS: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
+  intake: () => import('./intake'),
+  transitions: () => import('./transitions'),
+  timers: () => import('./timers'),
+  scale: () => import('./scale'),
   'supervision-query': () => import('./supervision-query'),
 };
 
@@ -7,10 +11,11 @@ async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
   const load = name ? SCENARIOS[name] : undefined;
   if (!load) {
-    console.error(`usage: npm run bench -- <scenario> [args]\nscenarios: ${Object.keys(SCENARIOS).join(', ')}`);
+    console.error(`usage: npm run bench -- <scenario> [args]\nscenarios: ${Object.keys(SCENARIOS).join(', ')} (see bench/README.md)`);
     process.exit(2);
   }
-  await (await load()).run(...args.map(Number));
+  await (await load()).run(args);
+  process.exit(process.exitCode ?? 0); // pg pools and gRPC channels would otherwise keep it alive
 }
 
 main().catch((error) => {

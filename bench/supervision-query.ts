@@ -21,7 +21,8 @@ import { PROJECT_ROOT } from '../temporal-config/binaries';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-export async function run(cases = 100_000): Promise<void> {
+export async function run(args: string[] = []): Promise<void> {
+  const cases = Number(args[0] ?? 100_000);
   const { url, cluster } = await resolveDatabaseUrl(PROJECT_ROOT);
   const name = `gk_bench_${Date.now()}`;
   const admin = new URL(cluster?.adminUrl ?? url);

@@ -7,8 +7,17 @@ import type { Database } from './schema';
 // DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
+/** Pool size: GONGKAI_DB_POOL_MAX, else 10 per process. */
+function poolMaxFromEnv(): number {
+  const raw = process.env.GONGKAI_DB_POOL_MAX;
+  if (raw === undefined || raw === '') return 10;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`GONGKAI_DB_POOL_MAX must be an integer ≥ 1, got ${raw}`);
+  return value;
+}
+
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString, max: options.max ?? poolMaxFromEnv() });
   // An idle client dropped by the server must not crash the process.
   pool.on('error', (error) => console.error('[db] idle client error:', error.message));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

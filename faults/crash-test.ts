@@ -22,25 +22,12 @@ import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { dataConverterFor, newCodecKey, parseCodecKeys } from '../temporal-config/codec';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
 import { applicationStateQuery } from '../workflows/application-messages';
+import { EXPECTED_EVENTS, intakeBody, TRANSITIONS, transitionBody, transitionsOf } from '../bench/lib/application-script';
 
 const CASES = Number(process.argv[2] ?? 200);
 const MAX_SECONDS = Number(process.argv[3] ?? 600);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const random = (n: number) => Math.floor(Math.random() * n);
-
-/** The transitions every case goes through, and the event each one leaves in case_events. */
-const TRANSITIONS: Array<{ action: string; user: string; body: object; event: string; stage: string }> = [
-  { action: 'accept', user: 'clerk', body: {}, event: 'accepted', stage: 'accepted' },
-  { action: 'assign', user: 'clerk', body: { departmentCode: 'yjglk' }, event: 'assigned', stage: 'assigned' },
-  { action: 'propose', user: 'department', body: { outcome: 'disclosed', summary: '拟予以公开', reasons: '属于可公开信息' }, event: 'proposed', stage: 'proposed' },
-  { action: 'review-secrecy', user: 'reviewer', body: { level: 1, conclusion: 'pass', notes: '不涉密' }, event: 'secrecy-reviewed', stage: 'secrecy-review' },
-  { action: 'review-secrecy', user: 'leader', body: { level: 2, conclusion: 'pass', notes: '同意' }, event: 'secrecy-reviewed', stage: 'secrecy-review' },
-  { action: 'decide', user: 'clerk', body: { outcome: 'disclosed', reasons: '依法公开', legalBasis: '条例第三十六条' }, event: 'decided', stage: 'decided' },
-  { action: 'sign-off', user: 'leader', body: {}, event: 'signed', stage: 'signed' },
-  { action: 'deliver', user: 'clerk', body: { method: 'post', deliveredOn: '' }, event: 'delivered', stage: 'delivered' },
-  { action: 'close', user: 'clerk', body: {}, event: 'closed', stage: 'closed' },
-];
-const EXPECTED_EVENTS = ['submitted', ...TRANSITIONS.map((t) => t.event)];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -67,9 +54,6 @@ class Supervised {
     this.kills += 1;
   }
 }
-
-/** Transition events of a case, leaving out the timers' reminders and escalations. */
-const transitionsOf = (events: Array<{ type: string }>) => events.map((e) => e.type).filter((t) => !t.startsWith('clock'));
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -154,10 +138,7 @@ async function main(): Promise<void> {
     const description = `故障测试申请 ${tag}`;
     let caseNo: string | null = null;
     while (!caseNo) {
-      const res = await call('clerk', 'POST', '/api/applications', {
-        channel: 'in-person', applicant: { type: 'natural-person', name: `测试${i}`, idType: 'resident-id', idNumber: `11010119900101${String(1000 + i).slice(-4)}`, phone: '13800000000', address: '某市某区某路1号' },
-        description, form: 'paper', delivery: 'post',
-      }, `intake-${tag}`); // header values must be ASCII
+      const res = await call('clerk', 'POST', '/api/applications', { ...intakeBody(i, tag), description }, `intake-${tag}`); // header values must be ASCII
       if (res.status === 201) caseNo = res.body.caseNo as string;
       else {
         // The first attempt may have registered the case before its API died: find it by its description.
@@ -167,7 +148,7 @@ async function main(): Promise<void> {
       }
     }
     for (const [k, t] of TRANSITIONS.entries()) {
-      const body = t.action === 'deliver' ? { method: 'post', deliveredOn: today } : t.body;
+      const body = transitionBody(k, today);
       for (;;) {
         const res = await call(t.user, 'POST', `/api/applications/${caseNo}/${t.action}`, body, `${caseNo}-${k}`);
         if (res.status === 200) {

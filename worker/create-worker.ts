@@ -17,17 +17,45 @@ export interface WorkerOptions {
 /** Production start-up uses the bundle `npm run build` leaves in dist/ instead of bundling on boot. */
 const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js'); // dist/worker/ → dist/
 
+/** Worker sizing from the environment (README, "Configuration"); unset keeps the SDK's defaults. */
+export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+} {
+  const read = (name: string, min: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${raw}`);
+    return value;
+  };
+  const tuning = {
+    maxCachedWorkflows: read('GONGKAI_WORKER_CACHED_WORKFLOWS', 0),
+    maxConcurrentWorkflowTaskExecutions: read('GONGKAI_WORKER_WORKFLOW_TASKS', 1),
+    maxConcurrentActivityTaskExecutions: read('GONGKAI_WORKER_ACTIVITY_TASKS', 1),
+  };
+  return Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined));
+}
+
+function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const explicit = process.env.GONGKAI_WORKFLOW_BUNDLE;
+  if (explicit) {
+    if (!fs.existsSync(explicit)) throw new Error(`GONGKAI_WORKFLOW_BUNDLE points at a missing file: ${explicit}`);
+    return { workflowBundle: { codePath: explicit } };
+  }
+  if (process.env.NODE_ENV === 'production' && fs.existsSync(PREBUILT_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
-  const workflowSource =
-    process.env.NODE_ENV === 'production' && fs.existsSync(PREBUILT_BUNDLE)
-      ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
-      : { workflowsPath: require.resolve('../workflows') };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-    ...workflowSource,
+    ...workerTuningFromEnv(),
+    ...workflowSource(),
   });
 }

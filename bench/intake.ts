@@ -1,0 +1,52 @@
+/**
+ * Scenario 1, intake: applications registered per second through POST /api/applications,
+ * open-loop, the rate raised step by step until p99 passes 500 ms or errors appear. The
+ * same ramp runs first against the plain-PostgreSQL baseline (nothing else running), then
+ * against Gongkai. Afterwards every confirmed case is checked in both systems.
+ */
+import { createCasesCheckLine, printAndSave } from './lib/report';
+import { intakeStep, ramp, type RampOptions } from './lib/driver';
+import type { DrivenCase } from './lib/systems';
+import { startBaseline, startGongkai } from './lib/systems';
+import { isQuick, tuningFrom } from './lib/tuning';
+
+export const GONGKAI_RATES = [5, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 130, 160, 200];
+export const BASELINE_RATES = [50, 100, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000];
+
+export async function run(args: string[]): Promise<void> {
+  const quick = isQuick(args);
+  const { name: tuningName, tuning } = tuningFrom(args);
+  const log = (line: string) => console.log(line);
+  const options = (rates: number[]): RampOptions => ({ rates: quick ? rates.slice(0, 2) : rates, warmupSeconds: quick ? 1 : 5, seconds: quick ? 3 : 15, p99LimitMs: 500, log });
+
+  log('[intake] baseline (plain PostgreSQL state machine)');
+  const baseline = await startBaseline();
+  const baselineCases: DrivenCase[] = [];
+  const b = await ramp((rate) => intakeStep(baseline, rate, options([]).warmupSeconds, options([]).seconds, baselineCases), options(BASELINE_RATES));
+  const baselineCheck = await baseline.check(baselineCases);
+  await baseline.stop();
+
+  log(`[intake] gongkai (tuning: ${tuningName})`);
+  const gongkai = await startGongkai(tuning);
+  const cases: DrivenCase[] = [];
+  const g = await ramp((rate) => intakeStep(gongkai, rate, options([]).warmupSeconds, options([]).seconds, cases), options(GONGKAI_RATES));
+  const memory = gongkai.memory();
+  const check = await gongkai.check(cases);
+  const workerStartMs = gongkai.stack!.workerStartMs;
+  await gongkai.stop();
+
+  const atCapacity = (steps: typeof g.steps, capacity: number | null) => steps.find((s) => s.rate === capacity) ?? null;
+  const gc = atCapacity(g.steps, g.capacity);
+  const bc = atCapacity(b.steps, b.capacity);
+  printAndSave('intake', gongkai.scratch.postgresVersion, {
+    title: `Intake: POST /api/applications, open-loop, p99 limit 500 ms (tuning: ${tuningName}${quick ? ', QUICK smoke run' : ''})`,
+    rows: [
+      ['capacity (registrations/s)', g.capacity, b.capacity],
+      ['p50 at capacity (ms)', gc?.latency.p50 ?? null, bc?.latency.p50 ?? null],
+      ['p99 at capacity (ms)', gc?.latency.p99 ?? null, bc?.latency.p99 ?? null],
+    ],
+    checks: [createCasesCheckLine('gongkai', check), createCasesCheckLine('baseline', baselineCheck)],
+    figures: { quick, tuning: { name: tuningName, ...tuning }, workerStartMs, gongkai: { ...g, check, memoryAfter: memory }, baseline: { ...b, check: baselineCheck } },
+  });
+  if (check.problems.length || baselineCheck.problems.length) process.exitCode = 1;
+}

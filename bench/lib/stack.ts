@@ -1,0 +1,180 @@
+/**
+ * The system under test, each part in its own process as in production: a scratch database
+ * in the project's PostgreSQL, a Temporal dev server (on-disk SQLite), the worker and the
+ * API (node processes). The benchmark process only sends HTTP over loopback and reads.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { type Kysely, sql } from 'kysely';
+import { createDatabase, migrateToLatest } from '../../db/connection';
+import { resolveDatabaseUrl } from '../../db/config';
+import { dropDatabase, ensureDatabase, freePort } from '../../db/local-cluster';
+import type { Database } from '../../db/schema';
+import { issueToken, seedDemoUsers } from '../../db/repositories/users';
+import { PROJECT_ROOT } from '../../temporal-config/binaries';
+import { dataConverterFor, newCodecKey, parseCodecKeys } from '../../temporal-config/codec';
+import { type RunningDevServer, startDevServer } from '../../temporal-config/dev-server';
+import { memoryOfTree } from './machine';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Knobs a scenario may turn (README "Configuration" names the variables). */
+export interface StackTuning {
+  workerCachedWorkflows?: number;
+  workerWorkflowTasks?: number;
+  workerActivityTasks?: number;
+  dbPoolMax?: number;
+  /** Give the worker a workflow bundle built once, instead of bundling at its start. */
+  prebundled?: boolean;
+}
+
+export interface Scratch {
+  db: Kysely<Database>;
+  url: string;
+  tokens: Record<string, string>;
+  postgresVersion: string;
+  postgresPid: number | null;
+  drop: () => Promise<void>;
+}
+
+/** A fresh database with the schema, the demo users and a token each. */
+export async function scratchDatabase(prefix: string): Promise<Scratch> {
+  const { url, cluster } = await resolveDatabaseUrl(PROJECT_ROOT);
+  const admin = new URL(cluster?.adminUrl ?? url);
+  if (!cluster) admin.pathname = '/postgres';
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(admin.toString(), name);
+  const scratch = new URL(admin.toString());
+  scratch.pathname = `/${name}`;
+  const db = createDatabase(scratch.toString(), { max: 20 });
+  await migrateToLatest(db);
+  const users = await seedDemoUsers(db);
+  const tokens: Record<string, string> = {};
+  for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(db, user.id, 'bench');
+  const version = (await sql<{ v: string }>`show server_version`.execute(db)).rows[0]!.v;
+  // The postmaster's pid, for memory figures (null when PostgreSQL is not on this machine).
+  let postgresPid: number | null = null;
+  try {
+    const dir = (await sql<{ setting: string }>`select setting from pg_settings where name = 'data_directory'`.execute(db)).rows[0]?.setting;
+    if (dir) postgresPid = Number(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    postgresPid = null;
+  }
+  return {
+    db,
+    url: scratch.toString(),
+    tokens,
+    postgresVersion: `PostgreSQL ${version}`,
+    postgresPid,
+    drop: async () => {
+      await db.destroy();
+      await dropDatabase(admin.toString(), name);
+      if (cluster?.startedHere) cluster.stop();
+    },
+  };
+}
+
+export interface Stack {
+  apiUrl: string;
+  scratch: Scratch;
+  temporal: Client;
+  tuning: StackTuning;
+  /** ms from spawning the worker until it polls (bundling included unless prebundled). */
+  workerStartMs: number;
+  memory: () => Record<'worker' | 'api' | 'temporal' | 'postgres', { rssMb: number; pssMb: number } | null>;
+  stop: () => Promise<void>;
+}
+
+let bundlePath: string | null = null;
+/** Builds the workflow bundle once per benchmark process (as `npm run build` does). */
+async function workflowBundle(): Promise<string> {
+  if (bundlePath) return bundlePath;
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  bundlePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-bundle-')), 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, code);
+  return bundlePath;
+}
+
+export async function startStack(name: string, tuning: StackTuning = {}): Promise<Stack> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `gongkai-bench-${name}-`));
+  const scratch = await scratchDatabase(`gk_bench_${name.replace(/\W/g, '_')}`);
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const codecKeys = newCodecKey('kbench');
+  const devServer: RunningDevServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
+  if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: scratch.url,
+    TEMPORAL_ADDRESS: devServer.address,
+    TEMPORAL_NAMESPACE: 'gongkai',
+    TEMPORAL_TASK_QUEUE: 'bench',
+    GONGKAI_CODEC_KEYS: codecKeys,
+    PORT: String(apiPort),
+    GONGKAI_RATE_LIMIT_PER_TOKEN: '0',
+    GONGKAI_RATE_LIMIT_PER_IP: '0',
+    ...(tuning.workerCachedWorkflows !== undefined ? { GONGKAI_WORKER_CACHED_WORKFLOWS: String(tuning.workerCachedWorkflows) } : {}),
+    ...(tuning.workerWorkflowTasks !== undefined ? { GONGKAI_WORKER_WORKFLOW_TASKS: String(tuning.workerWorkflowTasks) } : {}),
+    ...(tuning.workerActivityTasks !== undefined ? { GONGKAI_WORKER_ACTIVITY_TASKS: String(tuning.workerActivityTasks) } : {}),
+    ...(tuning.dbPoolMax !== undefined ? { GONGKAI_DB_POOL_MAX: String(tuning.dbPoolMax) } : {}),
+    ...(tuning.prebundled ? { GONGKAI_WORKFLOW_BUNDLE: await workflowBundle() } : {}),
+  };
+  const log = (file: string) => fs.openSync(path.join(work, `${file}.log`), 'a');
+  const node = (entry: string, file: string): ChildProcess =>
+    spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] });
+
+  const workerSpawned = Date.now();
+  const worker = node('worker/main.ts', 'worker');
+  const api = node('api/main.ts', 'api');
+  const died = (child: ChildProcess, label: string) =>
+    new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${label} exited with ${code}; see ${work}/${label}.log`))));
+  const workerDied = died(worker, 'worker');
+  const apiDied = died(api, 'api');
+  workerDied.catch(() => undefined);
+  apiDied.catch(() => undefined);
+  const until = async (ready: () => Promise<boolean> | boolean, label: string) => {
+    for (let i = 0; i < 1200; i += 1) {
+      if (await ready()) return;
+      await sleep(100);
+    }
+    throw new Error(`${label} not ready after 120 s; see ${work}`);
+  };
+  await Promise.race([
+    Promise.all([
+      until(() => fs.readFileSync(path.join(work, 'worker.log'), 'utf8').includes('[worker] polling'), 'worker'),
+      until(() => fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false), 'api'),
+    ]),
+    workerDied,
+    apiDied,
+  ]);
+  const workerStartMs = Date.now() - workerSpawned;
+  const connection = await Connection.connect({ address: devServer.address });
+  const temporal = new Client({ connection, namespace: 'gongkai', dataConverter: dataConverterFor(parseCodecKeys(codecKeys)) });
+
+  const mem = (pid: number | undefined | null) => (pid ? memoryOfTree(pid) : null);
+  return {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    scratch,
+    temporal,
+    tuning,
+    workerStartMs,
+    memory: () => ({ worker: mem(worker.pid), api: mem(api.pid), temporal: mem(devServer.process?.pid), postgres: mem(scratch.postgresPid) }),
+    stop: async () => {
+      for (const child of [api, worker]) {
+        if (child.exitCode !== null) continue;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+      }
+      await connection.close();
+      await devServer.stop();
+      await scratch.drop();
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
