@@ -19,6 +19,7 @@ import { issueToken, seedDemoUsers } from '../../db/repositories/users';
 import { PROJECT_ROOT } from '../../temporal-config/binaries';
 import { dataConverterFor, newCodecKey, parseCodecKeys } from '../../temporal-config/codec';
 import { type RunningDevServer, startDevServer } from '../../temporal-config/dev-server';
+import { cpuSecondsOfTree } from './cpu';
 import { memoryOfTree } from './machine';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,6 +88,8 @@ export interface Stack {
   /** ms from spawning the worker until it polls (bundling included unless prebundled). */
   workerStartMs: number;
   memory: () => Record<'worker' | 'api' | 'temporal' | 'postgres', { rssMb: number; pssMb: number } | null>;
+  /** CPU seconds used so far by each process tree (PostgreSQL: the whole cluster). */
+  cpu: () => Record<'worker' | 'api' | 'temporal' | 'postgres', number | null>;
   stop: () => Promise<void>;
 }
 
@@ -157,6 +160,7 @@ export async function startStack(name: string, tuning: StackTuning = {}): Promis
   const temporal = new Client({ connection, namespace: 'gongkai', dataConverter: dataConverterFor(parseCodecKeys(codecKeys)) });
 
   const mem = (pid: number | undefined | null) => (pid ? memoryOfTree(pid) : null);
+  const cpuOf = (pid: number | undefined | null) => (pid ? cpuSecondsOfTree(pid) : null);
   return {
     apiUrl: `http://127.0.0.1:${apiPort}`,
     scratch,
@@ -164,6 +168,7 @@ export async function startStack(name: string, tuning: StackTuning = {}): Promis
     tuning,
     workerStartMs,
     memory: () => ({ worker: mem(worker.pid), api: mem(api.pid), temporal: mem(devServer.process?.pid), postgres: mem(scratch.postgresPid) }),
+    cpu: () => ({ worker: cpuOf(worker.pid), api: cpuOf(api.pid), temporal: cpuOf(devServer.process?.pid), postgres: cpuOf(scratch.postgresPid) }),
     stop: async () => {
       for (const child of [api, worker]) {
         if (child.exitCode !== null) continue;
