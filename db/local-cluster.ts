@@ -65,7 +65,11 @@ function chownToPostgres(target: string): void {
 }
 
 /** Starts (or finds running) the cluster in dataDir and returns how to reach it. */
-export async function ensureLocalCluster(dataDir: string): Promise<LocalCluster> {
+/**
+ * Starts (or reuses) a private cluster. Tests run it with fsync off; `durable` keeps
+ * PostgreSQL's default fsync, for figures that must include the cost of a real commit.
+ */
+export async function ensureLocalCluster(dataDir: string, options: { durable?: boolean } = {}): Promise<LocalCluster> {
   const binDir = findBinDir();
   const absolute = path.resolve(dataDir);
   const pgData = path.join(absolute, 'pgdata');
@@ -89,8 +93,8 @@ export async function ensureLocalCluster(dataDir: string): Promise<LocalCluster>
   } else {
     port = Number(process.env.GONGKAI_PG_PORT) || (await freePort());
     fs.writeFileSync(portFile, `${port}\n`);
-    const options = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off`;
-    runPg(binDir, 'pg_ctl', ['-D', pgData, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
+    const serverOptions = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c max_connections=200${options.durable ? '' : ' -c fsync=off'}`;
+    runPg(binDir, 'pg_ctl', ['-D', pgData, '-l', logFile, '-o', serverOptions, '-w', '-t', '60', 'start']);
     startedHere = true;
   }
 

@@ -12,8 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { type Kysely, sql } from 'kysely';
 import { createDatabase, migrateToLatest } from '../../db/connection';
-import { resolveDatabaseUrl } from '../../db/config';
-import { dropDatabase, ensureDatabase, freePort } from '../../db/local-cluster';
+import { dropDatabase, ensureDatabase, ensureLocalCluster, freePort } from '../../db/local-cluster';
 import type { Database } from '../../db/schema';
 import { issueToken, seedDemoUsers } from '../../db/repositories/users';
 import { PROJECT_ROOT } from '../../temporal-config/binaries';
@@ -45,7 +44,9 @@ export interface Scratch {
 
 /** A fresh database with the schema, the demo users and a token each. */
 export async function scratchDatabase(prefix: string): Promise<Scratch> {
-  const { url, cluster } = await resolveDatabaseUrl(PROJECT_ROOT);
+  // Not the test cluster (fsync off): a durable one of its own, so every commit costs what it would in production.
+  const cluster = process.env.DATABASE_URL ? null : await ensureLocalCluster(path.join(PROJECT_ROOT, '.data', 'bench-postgres'), { durable: true });
+  const url = process.env.DATABASE_URL ?? cluster!.adminUrl;
   const admin = new URL(cluster?.adminUrl ?? url);
   if (!cluster) admin.pathname = '/postgres';
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
@@ -57,7 +58,8 @@ export async function scratchDatabase(prefix: string): Promise<Scratch> {
   const users = await seedDemoUsers(db);
   const tokens: Record<string, string> = {};
   for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(db, user.id, 'bench');
-  const version = (await sql<{ v: string }>`show server_version`.execute(db)).rows[0]!.v;
+  const version = (await sql<{ server_version: string }>`show server_version`.execute(db)).rows[0]!.server_version;
+  const fsync = (await sql<{ fsync: string }>`show fsync`.execute(db)).rows[0]!.fsync;
   // The postmaster's pid, for memory figures (null when PostgreSQL is not on this machine).
   let postgresPid: number | null = null;
   try {
@@ -70,7 +72,7 @@ export async function scratchDatabase(prefix: string): Promise<Scratch> {
     db,
     url: scratch.toString(),
     tokens,
-    postgresVersion: `PostgreSQL ${version}`,
+    postgresVersion: `PostgreSQL ${version} (fsync ${fsync})`,
     postgresPid,
     drop: async () => {
       await db.destroy();
