@@ -125,7 +125,9 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
       event: RecordedEvent;
       state: ApplicationState;
       notice?: NoticeDetails;
-    }): Promise<{ docNo: string | null }> {
+    }): Promise<{ docNo: string | null; event: RecordedEvent }> {
+      // The event comes back so that the workflow's history (where a local activity keeps only
+      // its result) still holds every event as it was written: the hearing's evidence.
       const { event, state } = input;
       const reply = state.clocks.find((c) => c.id === 'reply');
       const projection = {
@@ -183,7 +185,7 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
           const existing = input.notice
             ? await trx.selectFrom('case_documents').select('doc_no').where('case_no', '=', state.caseNo).where('event_seq', '=', event.seq).executeTakeFirst()
             : undefined;
-          return { docNo: existing?.doc_no ?? null };
+          return { docNo: existing?.doc_no ?? null, event };
         }
         const issuedOn = shanghaiDateOf(Date.parse(event.at));
         const year = Number(issuedOn.slice(0, 4));
@@ -212,7 +214,7 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
             sha256: createHash('sha256').update(rendered.html).digest('hex'),
           })
           .execute();
-        return { docNo };
+        return { docNo, event };
       });
     },
   };

@@ -40,7 +40,8 @@ async function upsertAccountability(trx: Transaction<Database>, caseKind: 'incid
 export function createIncidentActivities(deps: { db: Kysely<Database> }) {
   const { db } = deps;
   return {
-    async recordIncidentEvent(input: { workflowId: string; agencyCode: string; event: RecordedEvent; state: IncidentState }): Promise<void> {
+    /** Returns the event, so a local activity's marker in the history still holds it as written. */
+    async recordIncidentEvent(input: { workflowId: string; agencyCode: string; event: RecordedEvent; state: IncidentState }): Promise<{ event: RecordedEvent }> {
       const { event, state } = input;
       const due = (id: string) => state.clocks.find((c) => c.id === id)?.derived.dueAt ?? null;
       const projection = {
@@ -70,6 +71,7 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
         if (inserted) await recordSupervision(trx, input.workflowId, incidentSnapshot(state), event);
         await upsertAccountability(trx, 'incident', state.id, state.accountability);
       });
+      return { event };
     },
 
     /** The writer's identity goes to its own columns; `state` and events never carry it. */

@@ -106,10 +106,13 @@ it('walks a case from submission to delivery through the API; the database and t
   // The history holds one recordApplicationEvent per database event, with the same seq and type.
   const handle = env.client.workflow.getHandle(`application-${caseNo}`);
   const history = await handle.fetchHistory();
+  // Persistence runs as a local activity: its marker keeps the activity's type and its result,
+  // which carries the event exactly as it was written.
+  const json = (payload: { data?: Uint8Array | null } | undefined) => JSON.parse(Buffer.from(payload!.data!).toString('utf8'));
   const recorded = (history.events ?? [])
-    .map((e) => e.activityTaskScheduledEventAttributes)
-    .filter((a) => a?.activityType?.name === 'recordApplicationEvent')
-    .map((a) => JSON.parse(Buffer.from(a!.input!.payloads![0]!.data!).toString('utf8')).event as { seq: number; type: string; actor: { username: string } });
+    .map((e) => e.markerRecordedEventAttributes)
+    .filter((a) => a?.markerName === 'core_local_activity' && json(a.details!.data!.payloads![0]).activity_type === 'recordApplicationEvent')
+    .map((a) => json(a!.details!.result!.payloads![0]).event as { seq: number; type: string; actor: { username: string } });
   expect(recorded.map((e) => [e.seq, e.type, e.actor.username])).toEqual(dbEvents.map((e) => [e.seq, e.type, e.actor]));
 
   if (process.env.UPDATE_HISTORIES === '1') {

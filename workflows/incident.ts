@@ -14,12 +14,14 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/application/types';
 import { deriveMinuteClock, type Instant, type MinuteClockEvent, minutesLate } from '../domain/incidents/clock';
@@ -29,10 +31,11 @@ import { CaseState, Department, DueAt } from '../temporal-config/search-attribut
 import { ACTION_REFUSED } from './application-messages';
 import * as m from './incident-messages';
 
-const { recordIncidentEvent } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } };
+// Persistence runs as a local activity (idempotent; no task-queue round trip per step or fired
+// clock); executions recorded before that change replay with the ordinary one.
+const remote = proxyActivities<Activities>(ACTIVITY_OPTIONS);
+const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 
 const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
 const CLOCK_LABELS: Record<IncidentClockId, string> = { report: '报送时限', response: '回应时限' };
@@ -144,7 +147,7 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
   async function emit(type: string, actor: Actor, payload: Record<string, unknown>): Promise<void> {
     state.seq += 1;
     updateSearchAttributes();
-    await recordIncidentEvent({
+    await (patched('local-step-activities') ? local : remote).recordIncidentEvent({
       workflowId: workflowInfo().workflowId,
       agencyCode: input.agencyCode,
       event: { seq: state.seq, type, actor, at: nowIso(), payload },
