@@ -1,1 +1,167 @@
-export async function run(_args: string[]): Promise<void> { throw new Error('not yet'); }
+/**
+ * Scenario 4, scale: memory of the worker, the API, Temporal and PostgreSQL with 0, 10,000
+ * and 100,000 open applications (each a running workflow waiting on its statutory timers),
+ * the worker's workflow cache held at a fixed size; and the supervisor's screen timed over
+ * HTTP at the top level. Seeding 100,000 cases through the API takes hours on a small
+ * machine, so the scenario keeps its state (Temporal's SQLite file, a named database, the
+ * codec key, the count so far) under .data/bench-scale/ and resumes where it stopped:
+ *   npm run bench -- scale [--levels=0,10000,100000] [--until=<minutes>] [--fresh]
+ * Afterwards: the projection and Temporal agree on every open case (count, and state for a
+ * sample).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { newCodecKey } from '../temporal-config/codec';
+import { PROJECT_ROOT } from '../temporal-config/binaries';
+import type { ApplicationState } from '../domain/application/types';
+import { applicationStateQuery } from '../workflows/application-messages';
+import { register } from './lib/driver';
+import { call, inBatches } from './lib/http';
+import { createCasesCheckLine, printAndSave } from './lib/report';
+import { summarize } from './lib/stats';
+import { type PersistentState, type Stack, startStack } from './lib/stack';
+import { TUNINGS } from './lib/tuning';
+import type { SystemUnderTest } from './lib/systems';
+
+const STATE_DIR = path.join(PROJECT_ROOT, '.data', 'bench-scale');
+const STATE_FILE = path.join(STATE_DIR, 'state.json');
+/** The fixed workflow cache: memory must not grow with open cases beyond what Temporal and PostgreSQL hold. */
+const CACHED_WORKFLOWS = 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Level {
+  openCases: number;
+  at: string;
+  memory: ReturnType<Stack['memory']>;
+  temporalDbMb: number;
+  postgresDbMb: number;
+}
+
+interface ScaleState extends PersistentState {
+  created: number;
+  seedSeconds: number;
+  levels: Level[];
+}
+
+function loadState(fresh: boolean): ScaleState {
+  if (!fresh && fs.existsSync(STATE_FILE)) return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as ScaleState;
+  fs.rmSync(STATE_DIR, { recursive: true, force: true });
+  fs.mkdirSync(STATE_DIR, { recursive: true });
+  return { dir: path.join(STATE_DIR, 'stack'), database: 'gk_bench_scale', codecKeys: newCodecKey('kscale'), created: 0, seedSeconds: 0, levels: [] };
+}
+const saveState = (state: ScaleState) => fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+
+export async function run(args: string[]): Promise<void> {
+  const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const levels = (arg('levels') ?? '0,10000,100000').split(',').map(Number);
+  const stopAt = Date.now() + Number(arg('until') ?? 24 * 60) * 60_000;
+  const fresh = args.includes('--fresh');
+  const state = loadState(fresh);
+  const log = (line: string) => console.log(`[scale] ${line}`);
+  const tuning = { ...TUNINGS.tuned, workerCachedWorkflows: CACHED_WORKFLOWS };
+  // The stack is started with the persistent state; a new database name when starting fresh.
+  const stack = await startStack('scale', tuning, state);
+  const { db } = stack.scratch;
+  const sys = { url: stack.apiUrl, tokens: stack.scratch.tokens } as SystemUnderTest;
+  log(`resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${CACHED_WORKFLOWS}`);
+
+  const sizes = async () => {
+    const temporalDb = fs.readdirSync(path.join(state.dir, 'temporal')).filter((f) => f.startsWith('temporal.sqlite')).reduce((sum, f) => sum + fs.statSync(path.join(state.dir, 'temporal', f)).size, 0);
+    const pgDb = (await db.selectNoFrom((eb) => eb.fn<string>('pg_database_size', [eb.val(state.database)]).as('n')).executeTakeFirstOrThrow()).n;
+    return { temporalDbMb: Math.round(temporalDb / 2 ** 20), postgresDbMb: Math.round(Number(pgDb) / 2 ** 20) };
+  };
+
+  let reachedAll = true;
+  for (const level of levels) {
+    if (state.levels.some((l) => l.openCases === level)) continue;
+    // Seed up to the level (closed loop, 32 at a time), saving progress as we go.
+    while (state.created < level) {
+      if (Date.now() > stopAt) break;
+      const batch = Math.min(1000, level - state.created);
+      const t0 = performance.now();
+      await inBatches(Array.from({ length: batch }), 32, async () => {
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            return await register(sys);
+          } catch (error) {
+            if (attempt >= 5) throw error;
+            await sleep(1000);
+          }
+        }
+      });
+      state.created += batch;
+      state.seedSeconds += (performance.now() - t0) / 1000;
+      saveState(state);
+      log(`${state.created} open cases (${(batch / ((performance.now() - t0) / 1000)).toFixed(1)}/s)`);
+    }
+    if (state.created < level) {
+      reachedAll = false;
+      log(`stopped at ${state.created} of ${level} (--until); run again to resume`);
+      break;
+    }
+    // Quiet for a minute (registrations' follow-up work done), then three samples 10 s apart.
+    await sleep(60_000);
+    const samples: Array<ReturnType<Stack['memory']>> = [];
+    for (let i = 0; i < 3; i += 1) {
+      samples.push(stack.memory());
+      await sleep(10_000);
+    }
+    const median = (k: keyof ReturnType<Stack['memory']>) => {
+      const sorted = samples.map((m) => m[k]).filter((m) => m !== null).sort((a, b) => a!.pssMb - b!.pssMb);
+      return sorted[1] ?? sorted[0] ?? null;
+    };
+    const entry: Level = { openCases: level, at: new Date().toISOString(), memory: { worker: median('worker'), api: median('api'), temporal: median('temporal'), postgres: median('postgres') }, ...(await sizes()) };
+    state.levels.push(entry);
+    saveState(state);
+    log(`at ${level}: ${JSON.stringify(entry.memory)}`);
+  }
+
+  // The supervisor's screen at the top level reached, over HTTP against the API process.
+  const supervisor = stack.scratch.tokens.supervisor!;
+  const screen: Record<string, ReturnType<typeof summarize>> = {};
+  for (const [label, url] of Object.entries({
+    'overdue page': '/api/supervision/clocks?status=overdue&limit=50',
+    'due-soon page': '/api/supervision/clocks?status=due-soon&limit=50',
+    'department + kind filter': '/api/supervision/clocks?department=yjglk&kind=application&limit=50',
+    'first page, all clocks': '/api/supervision/clocks?limit=50',
+    'summary by department': '/api/supervision/summary',
+  })) {
+    for (let i = 0; i < 5; i += 1) await call(stack.apiUrl, supervisor, 'GET', url);
+    const times: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const t0 = performance.now();
+      await call(stack.apiUrl, supervisor, 'GET', url);
+      times.push(performance.now() - t0);
+    }
+    screen[label] = summarize(times);
+  }
+
+  // Projection and Temporal agree: the same number of open cases, the same state for a sample.
+  const problems: string[] = [];
+  const openInDb = Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
+  const openInTemporal = (await stack.temporal.workflow.count(`WorkflowType = 'application' AND ExecutionStatus = 'Running'`)).count;
+  if (openInDb !== state.created || openInTemporal !== state.created) problems.push(`open cases: seeded ${state.created}, projection ${openInDb}, Temporal ${openInTemporal}`);
+  const sample = await db.selectFrom('applications').select(['case_no', 'stage', 'last_seq']).orderBy(({ fn }) => fn('random', [])).limit(200).execute();
+  await inBatches(sample, 8, async (row) => {
+    const s = (await stack.temporal.workflow.getHandle(`application-${row.case_no}`).query(applicationStateQuery)) as ApplicationState;
+    if (s.stage !== row.stage || s.seq !== row.last_seq) problems.push(`${row.case_no}: Temporal ${s.stage}/${s.seq}, projection ${row.stage}/${row.last_seq}`);
+  });
+  const top = Math.max(...state.levels.map((l) => l.openCases), 0);
+  await stack.stop();
+
+  const rows: Array<[string, number | null, null]> = [];
+  for (const l of state.levels) {
+    for (const k of ['worker', 'api', 'temporal', 'postgres'] as const) rows.push([`${l.openCases.toLocaleString('en-US')} open: ${k} PSS (MB)`, l.memory[k]?.pssMb ?? null, null]);
+    rows.push([`${l.openCases.toLocaleString('en-US')} open: Temporal SQLite file (MB)`, l.temporalDbMb, null]);
+    rows.push([`${l.openCases.toLocaleString('en-US')} open: PostgreSQL database (MB)`, l.postgresDbMb, null]);
+  }
+  for (const [label, s] of Object.entries(screen)) rows.push([`${top.toLocaleString('en-US')} open: ${label} p95 (ms)`, s.p95, null]);
+  printAndSave('scale', stack.scratch.postgresVersion, {
+    title: `Scale: memory by open cases, workflow cache fixed at ${CACHED_WORKFLOWS}; seeded ${state.created.toLocaleString('en-US')} cases in ${Math.round(state.seedSeconds / 60)} min${reachedAll ? '' : ' (NOT ALL LEVELS REACHED YET)'}`,
+    rows,
+    checks: [createCasesCheckLine('gongkai', { cases: sample.length, uncertain: 0, problems })],
+    figures: { tuning: { name: 'tuned', ...tuning }, created: state.created, seedSeconds: state.seedSeconds, levels: state.levels, supervisionScreen: screen, openInDb, openInTemporal, reachedAll },
+  });
+  if (problems.length) process.exitCode = 1;
+}

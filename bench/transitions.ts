@@ -103,6 +103,8 @@ export async function run(args: string[]): Promise<void> {
       ['burst: visible p50 (ms)', g.burst.visible.p50, b?.burst.visible.p50 ?? null],
       ['burst: visible p99 (ms)', g.burst.visible.p99, b?.burst.visible.p99 ?? null],
       ['burst: errors', g.burst.errors, b?.burst.errors ?? null],
+      ['memory after the run: worker PSS (MB)', g.memory.worker?.pssMb ?? null, null],
+      ['memory after the run: Temporal PSS (MB)', g.memory.temporal?.pssMb ?? null, null],
     ],
     checks: [createCasesCheckLine('gongkai', g.check), ...(b ? [createCasesCheckLine('baseline', b.check)] : [])],
     figures: { quick, tuning: { name: tuningName, ...tuning }, gongkai: g, baseline: b },

@@ -42,20 +42,23 @@ export interface Scratch {
   drop: () => Promise<void>;
 }
 
-/** A fresh database with the schema, the demo users and a token each. */
-export async function scratchDatabase(prefix: string): Promise<Scratch> {
+/**
+ * A fresh database with the schema, the demo users and a token each; with `keep`, a named
+ * database that survives the run (the resumable scale scenario) and is reused if it exists.
+ */
+export async function scratchDatabase(prefix: string, keep?: { name: string }): Promise<Scratch> {
   // Not the test cluster (fsync off): a durable one of its own, so every commit costs what it would in production.
   const cluster = process.env.DATABASE_URL ? null : await ensureLocalCluster(path.join(PROJECT_ROOT, '.data', 'bench-postgres'), { durable: true });
   const url = process.env.DATABASE_URL ?? cluster!.adminUrl;
   const admin = new URL(cluster?.adminUrl ?? url);
   if (!cluster) admin.pathname = '/postgres';
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const name = keep?.name ?? `${prefix}_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(admin.toString(), name);
   const scratch = new URL(admin.toString());
   scratch.pathname = `/${name}`;
   const db = createDatabase(scratch.toString(), { max: 20 });
   await migrateToLatest(db);
-  const users = await seedDemoUsers(db);
+  const users = await seedDemoUsers(db); // idempotent: a kept database keeps its users
   const tokens: Record<string, string> = {};
   for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(db, user.id, 'bench');
   const version = (await sql<{ server_version: string }>`show server_version`.execute(db)).rows[0]!.server_version;
@@ -76,7 +79,7 @@ export async function scratchDatabase(prefix: string): Promise<Scratch> {
     postgresPid,
     drop: async () => {
       await db.destroy();
-      await dropDatabase(admin.toString(), name);
+      if (!keep) await dropDatabase(admin.toString(), name);
       if (cluster?.startedHere) cluster.stop();
     },
   };
@@ -105,11 +108,19 @@ async function workflowBundle(): Promise<string> {
   return bundlePath;
 }
 
-export async function startStack(name: string, tuning: StackTuning = {}): Promise<Stack> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `gongkai-bench-${name}-`));
-  const scratch = await scratchDatabase(`gk_bench_${name.replace(/\W/g, '_')}`);
+/** A stack whose Temporal data, database and codec key outlive the run, to be resumed later. */
+export interface PersistentState {
+  dir: string;
+  database: string;
+  codecKeys: string;
+}
+
+export async function startStack(name: string, tuning: StackTuning = {}, persistent?: PersistentState): Promise<Stack> {
+  const work = persistent?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `gongkai-bench-${name}-`));
+  fs.mkdirSync(work, { recursive: true });
+  const scratch = await scratchDatabase(`gk_bench_${name.replace(/\W/g, '_')}`, persistent ? { name: persistent.database } : undefined);
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-  const codecKeys = newCodecKey('kbench');
+  const codecKeys = persistent?.codecKeys ?? newCodecKey('kbench');
   const devServer: RunningDevServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
   if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
   const env: NodeJS.ProcessEnv = {
@@ -181,7 +192,7 @@ export async function startStack(name: string, tuning: StackTuning = {}): Promis
       await connection.close();
       await devServer.stop();
       await scratch.drop();
-      fs.rmSync(work, { recursive: true, force: true });
+      if (!persistent) fs.rmSync(work, { recursive: true, force: true });
     },
   };
 }

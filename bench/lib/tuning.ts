@@ -7,7 +7,7 @@ import type { StackTuning } from './stack';
 
 export const TUNINGS: Record<string, StackTuning> = {
   default: {},
-  tuned: { prebundled: true, workerCachedWorkflows: 2000, workerWorkflowTasks: 40, workerActivityTasks: 100, dbPoolMax: 20 },
+  tuned: { prebundled: true, workerCachedWorkflows: 1000, dbPoolMax: 20 },
 };
 
 export function tuningFrom(args: string[]): { name: string; tuning: StackTuning } {
