@@ -25,7 +25,10 @@ export function printAndSave(scenario: string, postgresVersion: string, report: 
   console.log(
     table(
       withBaseline ? ['figure', 'gongkai', 'baseline', 'gongkai ÷ baseline'] : ['figure', 'value'],
-      report.rows.map(([label, g, b]) => (withBaseline ? [label, g, b, ratio(g, b)] : [label, g])),
+      report.rows.map(([label, g, b]) => {
+        const r = ratio(g, b);
+        return withBaseline ? [label, g, b, r === null ? null : `×${r}`] : [label, g];
+      }),
     ),
   );
   console.log(`\n${report.checks.join('\n')}`);

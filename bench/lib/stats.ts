@@ -31,10 +31,10 @@ export function summarize(values: readonly number[]): LatencySummary {
 
 export const round = (n: number, digits = 1): number => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
 
-/** "×12.3" style ratio of a figure to the baseline's (null when either side is missing). */
+/** A figure divided by the baseline's, to three significant digits (null when either is missing). */
 export function ratio(value: number | null | undefined, baseline: number | null | undefined): number | null {
   if (value == null || baseline == null || !Number.isFinite(value) || !Number.isFinite(baseline) || baseline === 0) return null;
-  return round(value / baseline, 2);
+  return Number((value / baseline).toPrecision(3));
 }
 
 /** A plain aligned table: first column left, the rest right-aligned. */
