@@ -10,6 +10,7 @@
  * sample).
  */
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { newCodecKey } from '../temporal-config/codec';
@@ -48,7 +49,7 @@ function loadState(fresh: boolean): ScaleState {
   if (!fresh && fs.existsSync(STATE_FILE)) return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as ScaleState;
   fs.rmSync(STATE_DIR, { recursive: true, force: true });
   fs.mkdirSync(STATE_DIR, { recursive: true });
-  return { dir: path.join(STATE_DIR, 'stack'), database: 'gk_bench_scale', codecKeys: newCodecKey('kscale'), created: 0, seedSeconds: 0, levels: [] };
+  return { dir: path.join(STATE_DIR, 'stack'), database: `gk_bench_scale_${Date.now()}`, codecKeys: newCodecKey('kscale'), created: 0, seedSeconds: 0, levels: [] };
 }
 const saveState = (state: ScaleState) => fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
 
@@ -142,7 +143,7 @@ export async function run(args: string[]): Promise<void> {
   const openInDb = Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
   const openInTemporal = (await stack.temporal.workflow.count(`WorkflowType = 'application' AND ExecutionStatus = 'Running'`)).count;
   if (openInDb !== state.created || openInTemporal !== state.created) problems.push(`open cases: seeded ${state.created}, projection ${openInDb}, Temporal ${openInTemporal}`);
-  const sample = await db.selectFrom('applications').select(['case_no', 'stage', 'last_seq']).orderBy(({ fn }) => fn('random', [])).limit(200).execute();
+  const sample = await db.selectFrom('applications').select(['case_no', 'stage', 'last_seq']).orderBy(sql`random()`).limit(200).execute();
   await inBatches(sample, 8, async (row) => {
     const s = (await stack.temporal.workflow.getHandle(`application-${row.case_no}`).query(applicationStateQuery)) as ApplicationState;
     if (s.stage !== row.stage || s.seq !== row.last_seq) problems.push(`${row.case_no}: Temporal ${s.stage}/${s.seq}, projection ${row.stage}/${row.last_seq}`);

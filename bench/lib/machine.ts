@@ -69,7 +69,7 @@ function kb(text: string, field: string): number {
 
 function descendantsOf(pid: number): number[] {
   const out: number[] = [];
-  let children: number[] = [];
+  let children: number[];
   try {
     children = fs
       .readdirSync(`/proc/${pid}/task`)

@@ -23,6 +23,17 @@ import { memoryOfTree } from './machine';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Every process a benchmark spawned dies with it, even when the benchmark itself fails. */
+const spawned = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of spawned) if (child.exitCode === null) child.kill('SIGKILL');
+});
+export function supervise(child: ChildProcess): ChildProcess {
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+  return child;
+}
+
 /** Knobs a scenario may turn (README "Configuration" names the variables). */
 export interface StackTuning {
   workerCachedWorkflows?: number;
@@ -123,6 +134,7 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   const codecKeys = persistent?.codecKeys ?? newCodecKey('kbench');
   const devServer: RunningDevServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
   if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
+  supervise(devServer.process);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -142,7 +154,7 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   };
   const log = (file: string) => fs.openSync(path.join(work, `${file}.log`), 'a');
   const node = (entry: string, file: string): ChildProcess =>
-    spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] });
+    supervise(spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] }));
 
   const workerSpawned = Date.now();
   const worker = node('worker/main.ts', 'worker');

@@ -16,7 +16,7 @@ import { applicationStateQuery } from '../../workflows/application-messages';
 import { EXPECTED_EVENTS, TRANSITIONS, transitionsOf } from './application-script';
 import { inBatches } from './http';
 import { memoryOfTree } from './machine';
-import { type Scratch, type Stack, type StackTuning, scratchDatabase, startStack } from './stack';
+import { type Scratch, type Stack, type StackTuning, scratchDatabase, startStack, supervise } from './stack';
 
 /** A case the benchmark drove: how many transitions were confirmed, and whether one is in doubt. */
 export interface DrivenCase {
@@ -91,11 +91,11 @@ export async function startBaseline(): Promise<SystemUnderTest> {
   const scratch = await scratchDatabase('gk_bench_baseline');
   const port = await freePort();
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-baseline-')), 'baseline.log');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/baseline/server.ts'], {
+  const child = supervise(spawn(process.execPath, ['--import', 'tsx', 'bench/baseline/server.ts'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port) },
     stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')],
-  });
+  }));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i += 1) {
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
