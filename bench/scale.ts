@@ -5,7 +5,7 @@
  * HTTP at the top level. Seeding 100,000 cases through the API takes hours on a small
  * machine, so the scenario keeps its state (Temporal's SQLite file, a named database, the
  * codec key, the count so far) under .data/bench-scale/ and resumes where it stopped:
- *   npm run bench -- scale [--levels=0,10000,100000] [--until=<minutes>] [--fresh]
+ *   npm run bench -- scale [--levels=0,10000,100000] [--until=<minutes>] [--fresh] [--state=<dir>]
  * Afterwards: the projection and Temporal agree on every open case (count, and state for a
  * sample).
  */
@@ -25,8 +25,8 @@ import { type PersistentState, type Stack, startStack } from './lib/stack';
 import { TUNINGS } from './lib/tuning';
 import type { SystemUnderTest } from './lib/systems';
 
-const STATE_DIR = path.join(PROJECT_ROOT, '.data', 'bench-scale');
-const STATE_FILE = path.join(STATE_DIR, 'state.json');
+let STATE_DIR = path.join(PROJECT_ROOT, '.data', 'bench-scale');
+const stateFile = () => path.join(STATE_DIR, 'state.json');
 /** The fixed workflow cache: memory must not grow with open cases beyond what Temporal and PostgreSQL hold. */
 const CACHED_WORKFLOWS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,18 +46,19 @@ interface ScaleState extends PersistentState {
 }
 
 function loadState(fresh: boolean): ScaleState {
-  if (!fresh && fs.existsSync(STATE_FILE)) return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as ScaleState;
+  if (!fresh && fs.existsSync(stateFile())) return JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as ScaleState;
   fs.rmSync(STATE_DIR, { recursive: true, force: true });
   fs.mkdirSync(STATE_DIR, { recursive: true });
   return { dir: path.join(STATE_DIR, 'stack'), database: `gk_bench_scale_${Date.now()}`, codecKeys: newCodecKey('kscale'), created: 0, seedSeconds: 0, levels: [] };
 }
-const saveState = (state: ScaleState) => fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+const saveState = (state: ScaleState) => fs.writeFileSync(stateFile(), JSON.stringify(state, null, 2));
 
 export async function run(args: string[]): Promise<void> {
   const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const levels = (arg('levels') ?? '0,10000,100000').split(',').map(Number);
   const stopAt = Date.now() + Number(arg('until') ?? 24 * 60) * 60_000;
   const fresh = args.includes('--fresh');
+  STATE_DIR = path.resolve(arg('state') ?? STATE_DIR);
   const state = loadState(fresh);
   const log = (line: string) => console.log(`[scale] ${line}`);
   const tuning = { ...TUNINGS.tuned, workerCachedWorkflows: CACHED_WORKFLOWS };
