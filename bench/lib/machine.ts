@@ -35,7 +35,7 @@ export function machineFacts(postgresVersion: string): MachineFacts {
     postgres: postgresVersion,
     temporalCli: quiet(requireTemporalCli(), ['--version']).split('\n')[0] ?? 'unknown',
     temporalSdk: sdk.version,
-    commit: quiet('git', ['rev-parse', '--short', 'HEAD']) + (quiet('git', ['status', '--porcelain']) ? '+dirty' : ''),
+    commit: quiet('git', ['rev-parse', '--short', 'HEAD']) + (quiet('git', ['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : ''),
   };
 }
 
