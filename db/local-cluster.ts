@@ -64,10 +64,10 @@ function chownToPostgres(target: string): void {
   if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', target]);
 }
 
-/** Starts (or finds running) the cluster in dataDir and returns how to reach it. */
 /**
- * Starts (or reuses) a private cluster. Tests run it with fsync off; `durable` keeps
- * PostgreSQL's default fsync, for figures that must include the cost of a real commit.
+ * Starts (or finds running) the cluster in dataDir and returns how to reach it. Tests run it
+ * with fsync off; `durable` keeps PostgreSQL's default fsync, for benchmark figures that must
+ * include the cost of a real commit.
  */
 export async function ensureLocalCluster(dataDir: string, options: { durable?: boolean } = {}): Promise<LocalCluster> {
   const binDir = findBinDir();

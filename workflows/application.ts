@@ -46,8 +46,8 @@ const remote = proxyActivities<Activities>(ACTIVITY_OPTIONS);
 /**
  * The three activities every step runs (duplicates check, clock derivation, persistence) run
  * as local activities: inside the workflow task, with no round trip through Temporal's task
- * queue each. That halves a step's latency and cuts Temporal's work per step about threefold
- * (bench/README.md). All three are idempotent, which a local activity's retry requires.
+ * queue each: 2.5× the intake capacity on the benchmark machine (bench/README.md). All three
+ * are idempotent, which a local activity's retry requires.
  * Executions recorded before this change replay with ordinary activities (the patch marker).
  */
 const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
