@@ -74,6 +74,25 @@ export async function run(args: string[]): Promise<void> {
     return { temporalDbMb: Math.round(temporalDb / 2 ** 20), postgresDbMb: Math.round(Number(pgDb) / 2 ** 20) };
   };
 
+  /** Quiet for a minute (registrations' follow-up work done), then the median of three samples 10 s apart. */
+  async function measureAt(openCases: number): Promise<Level> {
+    await sleep(60_000);
+    const samples: Array<ReturnType<Stack['memory']>> = [];
+    for (let i = 0; i < 3; i += 1) {
+      samples.push(stack.memory());
+      await sleep(10_000);
+    }
+    const median = (k: keyof ReturnType<Stack['memory']>) => {
+      const sorted = samples.map((m) => m[k]).filter((m) => m !== null).sort((a, b) => a!.pssMb - b!.pssMb);
+      return sorted[1] ?? sorted[0] ?? null;
+    };
+    return { openCases, at: new Date().toISOString(), memory: { worker: median('worker'), api: median('api'), temporal: median('temporal'), postgres: median('postgres') }, ...(await sizes()) };
+  }
+
+  const openCases = async () =>
+    Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
+  state.created = await openCases();
+
   let reachedAll = true;
   for (const level of levels) {
     if (state.levels.some((l) => l.openCases === level)) continue;
@@ -92,7 +111,7 @@ export async function run(args: string[]): Promise<void> {
           }
         }
       });
-      state.created += batch;
+      state.created = await openCases(); // not += batch: a run killed mid-batch leaves more than it counted
       state.seedSeconds += (performance.now() - t0) / 1000;
       saveState(state);
       log(`${state.created} open cases (${(batch / ((performance.now() - t0) / 1000)).toFixed(1)}/s)`);
@@ -102,22 +121,15 @@ export async function run(args: string[]): Promise<void> {
       log(`stopped at ${state.created} of ${level} (--until); run again to resume`);
       break;
     }
-    // Quiet for a minute (registrations' follow-up work done), then three samples 10 s apart.
-    await sleep(60_000);
-    const samples: Array<ReturnType<Stack['memory']>> = [];
-    for (let i = 0; i < 3; i += 1) {
-      samples.push(stack.memory());
-      await sleep(10_000);
-    }
-    const median = (k: keyof ReturnType<Stack['memory']>) => {
-      const sorted = samples.map((m) => m[k]).filter((m) => m !== null).sort((a, b) => a!.pssMb - b!.pssMb);
-      return sorted[1] ?? sorted[0] ?? null;
-    };
-    const entry: Level = { openCases: level, at: new Date().toISOString(), memory: { worker: median('worker'), api: median('api'), temporal: median('temporal'), postgres: median('postgres') }, ...(await sizes()) };
+    const entry = await measureAt(level);
     state.levels.push(entry);
     saveState(state);
     log(`at ${level}: ${JSON.stringify(entry.memory)}`);
   }
+
+  // Stopped between levels (--until): memory where it stopped, shown but not kept as a level.
+  const stoppedAt = reachedAll || state.levels.some((l) => l.openCases === state.created) ? null : await measureAt(state.created);
+  if (stoppedAt) log(`at ${state.created} (stopped): ${JSON.stringify(stoppedAt.memory)}`);
 
   // The supervisor's screen at the top level reached, over HTTP against the API process.
   const supervisor = stack.scratch.tokens.supervisor!;
@@ -141,7 +153,7 @@ export async function run(args: string[]): Promise<void> {
 
   // Projection and Temporal agree: the same number of open cases, the same state for a sample.
   const problems: string[] = [];
-  const openInDb = Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
+  const openInDb = await openCases();
   const openInTemporal = (await stack.temporal.workflow.count(`WorkflowType = 'application' AND ExecutionStatus = 'Running'`)).count;
   if (openInDb !== state.created || openInTemporal !== state.created) problems.push(`open cases: seeded ${state.created}, projection ${openInDb}, Temporal ${openInTemporal}`);
   const sample = await db.selectFrom('applications').select(['case_no', 'stage', 'last_seq']).orderBy(sql`random()`).limit(200).execute();
@@ -149,11 +161,11 @@ export async function run(args: string[]): Promise<void> {
     const s = (await stack.temporal.workflow.getHandle(`application-${row.case_no}`).query(applicationStateQuery)) as ApplicationState;
     if (s.stage !== row.stage || s.seq !== row.last_seq) problems.push(`${row.case_no}: Temporal ${s.stage}/${s.seq}, projection ${row.stage}/${row.last_seq}`);
   });
-  const top = Math.max(...state.levels.map((l) => l.openCases), 0);
+  const top = state.created;
   await stack.stop();
 
   const rows: Array<[string, number | null, null]> = [];
-  for (const l of state.levels) {
+  for (const l of stoppedAt ? [...state.levels, stoppedAt] : state.levels) {
     for (const k of ['worker', 'api', 'temporal', 'postgres'] as const) rows.push([`${l.openCases.toLocaleString('en-US')} open: ${k} PSS (MB)`, l.memory[k]?.pssMb ?? null, null]);
     rows.push([`${l.openCases.toLocaleString('en-US')} open: Temporal SQLite file (MB)`, l.temporalDbMb, null]);
     rows.push([`${l.openCases.toLocaleString('en-US')} open: PostgreSQL database (MB)`, l.postgresDbMb, null]);
@@ -163,7 +175,7 @@ export async function run(args: string[]): Promise<void> {
     title: `Scale: memory by open cases, workflow cache fixed at ${CACHED_WORKFLOWS}; seeded ${state.created.toLocaleString('en-US')} cases in ${Math.round(state.seedSeconds / 60)} min${reachedAll ? '' : ' (NOT ALL LEVELS REACHED YET)'}`,
     rows,
     checks: [createCasesCheckLine('gongkai', { cases: sample.length, uncertain: 0, problems })],
-    figures: { tuning: { name: 'tuned', ...tuning }, created: state.created, seedSeconds: state.seedSeconds, levels: state.levels, supervisionScreen: screen, openInDb, openInTemporal, reachedAll },
+    figures: { tuning: { name: 'tuned', ...tuning }, created: state.created, seedSeconds: state.seedSeconds, levels: state.levels, stoppedAt, supervisionScreen: screen, openInDb, openInTemporal, reachedAll },
   });
   if (problems.length) process.exitCode = 1;
 }
