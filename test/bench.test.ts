@@ -64,8 +64,11 @@ describe('open-loop load', () => {
   });
 
   it('counts failures and requests beyond the in-flight bound as errors', async () => {
-    const result = await openLoop({ rate: 50, warmupSeconds: 0, seconds: 1, maxInFlight: 5, fire });
-    expect(result.shed).toBeGreaterThan(0);
+    // 50/s of requests that each take 300 ms: about 15 in flight, against a bound of 5.
+    const slow = async () => new Promise<number>((resolve) => setTimeout(() => resolve(300), 300));
+    const result = await openLoop({ rate: 50, warmupSeconds: 0, seconds: 1, maxInFlight: 5, fire: slow });
+    expect(result.shed).toBeGreaterThan(20);
+    expect(result.ok).toBe(50 - result.shed);
     expect(result.errors).toBe(result.shed);
     const failing = await openLoop({ rate: 20, warmupSeconds: 0, seconds: 0.5, fire: async () => Promise.reject(new Error('refused')) });
     expect(failing).toMatchObject({ ok: 0, errors: 10 });

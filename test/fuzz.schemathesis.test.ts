@@ -46,9 +46,13 @@ it.each(['clerk', 'admin', 'department', 'leader'])('survives fuzzing as %s', as
     '--max-examples', '8', '--seed', seed, '--workers', '2', '--request-timeout', '30', '--no-color',
   ]);
   let { code, output } = await run('20261121');
-  // A crash inside the fuzzer itself (a Python "Runtime Error", no failed check) is retried once
-  // with another seed; a failed check — a 5xx, an undocumented error shape — never is.
-  if (code !== 0 && !output.includes('FAILURES') && output.includes('Runtime Error')) ({ code, output } = await run('20261122'));
+  // A crash inside the fuzzer itself (a Python "Runtime Error", no failed check; hypothesis
+  // calls a case that ran slowly once "flaky" on a loaded machine) is retried with other
+  // seeds, twice at most; a failed check — a 5xx, an undocumented error shape — never is.
+  for (const seed of ['20261122', '20261123']) {
+    if (code === 0 || output.includes('FAILURES') || !output.includes('Runtime Error')) break;
+    ({ code, output } = await run(seed));
+  }
   if (code !== 0) console.log(output.slice(0, 12000));
   expect(code).toBe(0);
 }, 300_000);
