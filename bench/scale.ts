@@ -46,7 +46,8 @@ interface ScaleState extends PersistentState {
 }
 
 function loadState(fresh: boolean): ScaleState {
-  if (!fresh && fs.existsSync(stateFile())) return JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as ScaleState;
+  // The stack's directory is always the one next to state.json, so the state can be moved.
+  if (!fresh && fs.existsSync(stateFile())) return { ...(JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as ScaleState), dir: path.join(STATE_DIR, 'stack') };
   fs.rmSync(STATE_DIR, { recursive: true, force: true });
   fs.mkdirSync(STATE_DIR, { recursive: true });
   return { dir: path.join(STATE_DIR, 'stack'), database: `gk_bench_scale_${Date.now()}`, codecKeys: newCodecKey('kscale'), created: 0, seedSeconds: 0, levels: [] };
