@@ -17,13 +17,12 @@ import { newCodecKey } from '../temporal-config/codec';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
 import type { ApplicationState } from '../domain/application/types';
 import { applicationStateQuery } from '../workflows/application-messages';
-import { register } from './lib/driver';
+import { intakeBody } from './lib/application-script';
 import { call, inBatches } from './lib/http';
 import { createCasesCheckLine, printAndSave } from './lib/report';
 import { summarize } from './lib/stats';
 import { type PersistentState, type Stack, startStack } from './lib/stack';
 import { TUNINGS } from './lib/tuning';
-import type { SystemUnderTest } from './lib/systems';
 
 let STATE_DIR = path.join(PROJECT_ROOT, '.data', 'bench-scale');
 const stateFile = () => path.join(STATE_DIR, 'state.json');
@@ -66,7 +65,7 @@ export async function run(args: string[]): Promise<void> {
   // The stack is started with the persistent state; a new database name when starting fresh.
   const stack = await startStack('scale', tuning, state);
   const { db } = stack.scratch;
-  const sys = { url: stack.apiUrl, tokens: stack.scratch.tokens } as SystemUnderTest;
+  const clerk = stack.scratch.tokens.clerk!;
   log(`resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${CACHED_WORKFLOWS}`);
 
   const sizes = async () => {
@@ -102,13 +101,17 @@ export async function run(args: string[]): Promise<void> {
       if (Date.now() > stopAt) break;
       const batch = Math.min(1000, level - state.created);
       const t0 = performance.now();
-      await inBatches(Array.from({ length: batch }), 32, async () => {
+      const run = `${Date.now().toString(36)}`;
+      await inBatches(Array.from({ length: batch }), 32, async (_, i) => {
+        // A retry repeats the same body under the same Idempotency-Key: a first attempt that
+        // registered the case but timed out on the client is answered, not registered again.
+        const body = intakeBody(state.created + i, `scale-${run}-${i}`);
         for (let attempt = 0; ; attempt += 1) {
           try {
-            return await register(sys);
+            return await call(stack.apiUrl, clerk, 'POST', '/api/applications', body, 30_000, { 'Idempotency-Key': `scale-${run}-${i}` });
           } catch (error) {
             if (attempt >= 5) throw error;
-            await sleep(1000);
+            await sleep(2000);
           }
         }
       });

@@ -4,10 +4,10 @@ export interface Answer {
   body: Record<string, unknown>;
 }
 
-export async function call(baseUrl: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<Answer> {
+export async function call(baseUrl: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(timeoutMs),
   });
