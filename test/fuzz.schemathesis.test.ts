@@ -39,11 +39,13 @@ function schemathesis(args: string[]): Promise<{ code: number; output: string }>
 
 it.each(['clerk', 'admin', 'department', 'leader'])('survives fuzzing as %s', async (role) => {
   if (!fs.existsSync(SCHEMATHESIS)) throw new Error(`schemathesis is missing at ${SCHEMATHESIS}: run npm test (bootstrap installs it)`);
+  // One worker: with two, hypothesis' shared lambda-source cache raced and failed the examples of
+  // POST /api/applications as "flaky" (three runs out of four on 2026-11-21); one is faster here, too.
   const run = (seed: string) => schemathesis([
     'run', `${base}/api/openapi.json`,
     '--header', `Authorization: ${stack.as(role).Authorization}`,
     '--checks', 'not_a_server_error,response_schema_conformance',
-    '--max-examples', '8', '--seed', seed, '--workers', '2', '--request-timeout', '30', '--no-color',
+    '--max-examples', '8', '--seed', seed, '--workers', '1', '--request-timeout', '30', '--no-color',
   ]);
   let { code, output } = await run('20261121');
   // A crash inside the fuzzer itself (a Python "Runtime Error", no failed check; hypothesis
