@@ -66,7 +66,6 @@ export async function run(args: string[]): Promise<void> {
   const stack = await startStack('scale', tuning, state);
   const { db } = stack.scratch;
   const clerk = stack.scratch.tokens.clerk!;
-  log(`resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${CACHED_WORKFLOWS}`);
 
   const sizes = async () => {
     const temporalDb = fs.readdirSync(path.join(state.dir, 'temporal')).filter((f) => f.startsWith('temporal.sqlite')).reduce((sum, f) => sum + fs.statSync(path.join(state.dir, 'temporal', f)).size, 0);
@@ -92,6 +91,7 @@ export async function run(args: string[]): Promise<void> {
   const openCases = async () =>
     Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
   state.created = await openCases();
+  log(`resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${CACHED_WORKFLOWS}`);
 
   let reachedAll = true;
   for (const level of levels) {
