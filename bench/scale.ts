@@ -6,6 +6,9 @@
  * machine, so the scenario keeps its state (Temporal's SQLite file, a named database, the
  * codec key, the count so far) under .data/bench-scale/ and resumes where it stopped:
  *   npm run bench -- scale [--levels=0,10000,100000] [--until=<minutes>] [--fresh] [--state=<dir>]
+ *                          [--cache=<workflows>] [--worker-heap=<MB>]
+ * (`--cache` and `--worker-heap` are for experiments on the worker's memory, each in a state
+ * directory of its own: the levels of one state are only comparable under the same settings.)
  * Afterwards: the projection and Temporal agree on every open case (count, and state for a
  * sample).
  */
@@ -27,7 +30,7 @@ import { TUNINGS } from './lib/tuning';
 let STATE_DIR = path.join(PROJECT_ROOT, '.data', 'bench-scale');
 const stateFile = () => path.join(STATE_DIR, 'state.json');
 /** The fixed workflow cache: memory must not grow with open cases beyond what Temporal and PostgreSQL hold. */
-const CACHED_WORKFLOWS = 1000;
+const DEFAULT_CACHED_WORKFLOWS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Level {
@@ -38,10 +41,17 @@ interface Level {
   postgresDbMb: number;
 }
 
+/** The worker settings a state's levels were measured with (absent in states from before these options). */
+interface WorkerSettings {
+  cachedWorkflows: number;
+  heapMb: number | null;
+}
+
 interface ScaleState extends PersistentState {
   created: number;
   seedSeconds: number;
   levels: Level[];
+  worker?: WorkerSettings;
 }
 
 function loadState(fresh: boolean): ScaleState {
@@ -58,10 +68,24 @@ export async function run(args: string[]): Promise<void> {
   const levels = (arg('levels') ?? '0,10000,100000').split(',').map(Number);
   const stopAt = Date.now() + Number(arg('until') ?? 24 * 60) * 60_000;
   const fresh = args.includes('--fresh');
+  const integer = (name: string, min: number): number | null => {
+    const raw = arg(name);
+    if (raw === undefined) return null;
+    if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${raw}`);
+    return Number(raw);
+  };
+  const settings: WorkerSettings = { cachedWorkflows: integer('cache', 0) ?? DEFAULT_CACHED_WORKFLOWS, heapMb: integer('worker-heap', 64) };
   STATE_DIR = path.resolve(arg('state') ?? STATE_DIR);
   const state = loadState(fresh);
+  // Levels measured under other worker settings would not compare: such a state is refused.
+  const recorded = state.worker ?? { cachedWorkflows: DEFAULT_CACHED_WORKFLOWS, heapMb: null };
+  if (state.levels.length > 0 && JSON.stringify(recorded) !== JSON.stringify(settings)) {
+    throw new Error(`${stateFile()} was measured with ${JSON.stringify(recorded)}; use those settings, or another --state`);
+  }
+  state.worker = settings;
   const log = (line: string) => console.log(`[scale] ${line}`);
-  const tuning = { ...TUNINGS.tuned, workerCachedWorkflows: CACHED_WORKFLOWS };
+  const { cachedWorkflows, heapMb: workerHeapMb } = settings;
+  const tuning = { ...TUNINGS.tuned, workerCachedWorkflows: cachedWorkflows, ...(workerHeapMb ? { workerHeapMb } : {}) };
   // The stack is started with the persistent state; a new database name when starting fresh.
   const stack = await startStack('scale', tuning, state);
   const { db } = stack.scratch;
@@ -91,7 +115,7 @@ export async function run(args: string[]): Promise<void> {
   const openCases = async () =>
     Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
   state.created = await openCases();
-  log(`resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${CACHED_WORKFLOWS}`);
+  log(`resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${cachedWorkflows}${workerHeapMb ? `; worker heap limit ${workerHeapMb} MB` : ''}`);
 
   let reachedAll = true;
   for (const level of levels) {
@@ -176,7 +200,7 @@ export async function run(args: string[]): Promise<void> {
   }
   for (const [label, s] of Object.entries(screen)) rows.push([`${top.toLocaleString('en-US')} open: ${label} p95 (ms)`, s.p95, null]);
   printAndSave('scale', stack.scratch.postgresVersion, {
-    title: `Scale: memory by open cases, workflow cache fixed at ${CACHED_WORKFLOWS}; seeded ${state.created.toLocaleString('en-US')} cases in ${Math.round(state.seedSeconds / 60)} min${reachedAll ? '' : ' (NOT ALL LEVELS REACHED YET)'}`,
+    title: `Scale: memory by open cases, workflow cache fixed at ${cachedWorkflows}${workerHeapMb ? `, worker heap limit ${workerHeapMb} MB` : ''}; seeded ${state.created.toLocaleString('en-US')} cases in ${Math.round(state.seedSeconds / 60)} min${reachedAll ? '' : ' (NOT ALL LEVELS REACHED YET)'}`,
     rows,
     checks: [createCasesCheckLine('gongkai', { cases: sample.length, uncertain: 0, problems })],
     figures: { tuning: { name: 'tuned', ...tuning }, created: state.created, seedSeconds: state.seedSeconds, levels: state.levels, stoppedAt, supervisionScreen: screen, openInDb, openInTemporal, reachedAll },

@@ -42,6 +42,8 @@ export interface StackTuning {
   dbPoolMax?: number;
   /** Give the worker a workflow bundle built once, instead of bundling at its start. */
   prebundled?: boolean;
+  /** The worker's V8 old-space limit (`--max-old-space-size`, MB); unset keeps Node's default. */
+  workerHeapMb?: number;
 }
 
 export interface Scratch {
@@ -153,11 +155,11 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
     ...(tuning.prebundled ? { GONGKAI_WORKFLOW_BUNDLE: await workflowBundle() } : {}),
   };
   const log = (file: string) => fs.openSync(path.join(work, `${file}.log`), 'a');
-  const node = (entry: string, file: string): ChildProcess =>
-    supervise(spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] }));
+  const node = (entry: string, file: string, nodeArgs: string[] = []): ChildProcess =>
+    supervise(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] }));
 
   const workerSpawned = Date.now();
-  const worker = node('worker/main.ts', 'worker');
+  const worker = node('worker/main.ts', 'worker', tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []);
   const api = node('api/main.ts', 'api');
   const died = (child: ChildProcess, label: string) =>
     new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${label} exited with ${code}; see ${work}/${label}.log`))));
