@@ -17,15 +17,22 @@ export interface MachineFacts {
   commit: string;
 }
 
+function quiet(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The commit the benchmark process started from, read when it loads: a run may last hours
+ * (the scale scenario), and HEAD may move while it runs.
+ */
+const COMMIT_AT_START = quiet('git', ['rev-parse', '--short', 'HEAD']) + (quiet('git', ['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '');
+
 export function machineFacts(postgresVersion: string): MachineFacts {
   const sdk = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@temporalio', 'worker', 'package.json'), 'utf8')) as { version: string };
-  const quiet = (cmd: string, args: string[]) => {
-    try {
-      return execFileSync(cmd, args, { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  };
   return {
     cores: os.cpus().length,
     cpu: os.cpus()[0]?.model,
@@ -35,7 +42,7 @@ export function machineFacts(postgresVersion: string): MachineFacts {
     postgres: postgresVersion,
     temporalCli: quiet(requireTemporalCli(), ['--version']).split('\n')[0] ?? 'unknown',
     temporalSdk: sdk.version,
-    commit: quiet('git', ['rev-parse', '--short', 'HEAD']) + (quiet('git', ['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : ''),
+    commit: COMMIT_AT_START,
   };
 }
 
