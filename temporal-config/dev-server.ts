@@ -15,6 +15,8 @@ export interface DevServerOptions {
   namespace: string;
   port: number;
   uiPort: number;
+  /** `PRAGMA=VALUE` statements for the server's SQLite file, e.g. `journal_mode=wal`. */
+  sqlitePragmas?: string[];
 }
 
 export interface RunningDevServer {
@@ -78,6 +80,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
       '--port', String(options.port),
       '--ui-port', String(options.uiPort),
       '--log-level', 'warn',
+      ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
       ...searchAttributeCliArgs(),
     ],
     { stdio: ['ignore', logFile, logFile] },

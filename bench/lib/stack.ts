@@ -44,6 +44,8 @@ export interface StackTuning {
   prebundled?: boolean;
   /** The worker's V8 old-space limit (`--max-old-space-size`, MB); unset keeps Node's default. */
   workerHeapMb?: number;
+  /** Temporal's SQLite file in write-ahead-log mode (one fsync per commit, no journal file per transaction). */
+  temporalWal?: boolean;
 }
 
 export interface Scratch {
@@ -134,7 +136,7 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   const scratch = await scratchDatabase(`gk_bench_${name.replace(/\W/g, '_')}`, persistent ? { name: persistent.database } : undefined);
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const codecKeys = persistent?.codecKeys ?? newCodecKey('kbench');
-  const devServer: RunningDevServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
+  const devServer: RunningDevServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal'), ...(tuning.temporalWal ? { sqlitePragmas: ['journal_mode=wal'] } : {}) });
   if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
   supervise(devServer.process);
   const env: NodeJS.ProcessEnv = {
