@@ -3,9 +3,10 @@
  * key and the same body gets the first (successful) response back, marked
  * `Idempotent-Replayed: true`, and starts no workflow and issues no notice again. A repeat
  * while the first is still running is a 409; the same key with another body is a 422. Failed
- * requests (4xx, 5xx) are not remembered, so a corrected retry may reuse the key. Keys are
- * per caller (bearer token) and live 24 hours; a claim still in progress after 2 minutes (its
- * API process died) is released.
+ * requests (4xx, 5xx) are not remembered, so a corrected retry may reuse the key. A client
+ * that hangs up does not release its claim: the request runs on and its answer is kept for
+ * the retry. Keys are per caller (bearer token) and live 24 hours; a claim still in progress
+ * after 2 minutes (its API process died) is released.
  */
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -56,9 +57,11 @@ export function idempotency(db: Kysely<Database>) {
         );
         return res;
       };
-      // A response sent some other way (HTML, zip) or a dropped connection: release the key.
+      // A response sent some other way (HTML, zip): release the key. A client that went away
+      // before the answer keeps the claim: the handler is still at work and records its answer
+      // through res.json above; releasing now would let the client's retry run it a second time.
       res.on('close', () => {
-        if (!recorded) void release();
+        if (!recorded && res.writableFinished) void release();
       });
       next();
     } catch (error) {
