@@ -1,8 +1,10 @@
-/** What every case's action endpoints share: who acts, and how a refused step reads. */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+/** What every case's endpoints share: who acts, how a case's workflow starts, how a refused step reads. */
+import { randomUUID } from 'node:crypto';
+import { type Client, ServiceError, WithStartWorkflowOperation, type WorkflowStartOptions, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition, type Workflow, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { Actor } from '../domain/application/types';
 import type { User } from '../db/repositories/users';
+import { ApiError } from './errors';
 
 export function actorOf(user: User): Actor {
   return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
@@ -14,4 +16,69 @@ export function refusalOf(error: unknown): string | null {
   const cause = error.cause;
   if (cause instanceof ApplicationFailure) return cause.message;
   return cause?.message ?? error.message;
+}
+
+/** Sends one step as an update; a refusal becomes 409 with the reason. */
+export async function sendStep<S>(temporal: Client, workflowId: string, update: UpdateDefinition<S, [any]>, payload: object): Promise<void> {
+  try {
+    await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] });
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+    // Closed between our read and the update: its workflow has completed.
+    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', '已办结，不能再办理');
+    throw error;
+  }
+}
+
+/** The memo field that tells which request started a case's workflow. */
+const START_ATTEMPT = 'startAttempt';
+
+export interface CaseStart<W extends Workflow> {
+  workflow: W;
+  /** The start options; the id policies and the memo are this module's. */
+  options: Omit<WorkflowStartOptions<W>, 'workflowIdConflictPolicy' | 'workflowIdReusePolicy' | 'memo'>;
+  /** The workflow's update that returns once its intake is persisted. */
+  awaitRegistration: UpdateDefinition<any, []>;
+  /** The case in messages, e.g. "case 2026-000123". */
+  label: string;
+}
+
+/**
+ * Starts a case's workflow under a number this request has just drawn, and waits until its
+ * intake is persisted.
+ *
+ * A start can reach the server while its answer does not come back: under load the server
+ * gives up waiting on its store after it wrote, and the SDK retries, which then meets the
+ * workflow it has just started as "already started". Reported as a failure, the client's
+ * retry would register the same intake again under a new number. So when the outcome is in
+ * doubt, the workflow found under the id is asked which request started it (a memo written
+ * with the start), and if it was this one the request goes on as if the first answer had come.
+ */
+export async function startCase<W extends Workflow>(temporal: Client, start: CaseStart<W>): Promise<void> {
+  const attempt = randomUUID();
+  const operation = new WithStartWorkflowOperation(start.workflow, {
+    ...start.options,
+    memo: { [START_ATTEMPT]: attempt },
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  } as WorkflowStartOptions<W> & { workflowIdConflictPolicy: 'FAIL' });
+  try {
+    await temporal.workflow.executeUpdateWithStart(start.awaitRegistration, { startWorkflowOperation: operation });
+    return;
+  } catch (error) {
+    const inDoubt = error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof ServiceError;
+    if (!inDoubt) throw error;
+    const handle = temporal.workflow.getHandle(start.options.workflowId);
+    let startedBy: unknown;
+    try {
+      startedBy = (await handle.describe()).memo?.[START_ATTEMPT];
+    } catch (lookup) {
+      // Temporal cannot say either way: the first failure stands.
+      if (!(lookup instanceof WorkflowNotFoundError) || error instanceof WorkflowExecutionAlreadyStartedError) throw error;
+      throw new ApiError(503, 'temporal_unavailable', `Temporal did not start ${start.label}; nothing was registered, the request may be sent again`);
+    }
+    if (startedBy !== attempt) throw new ApiError(409, 'conflict', `${start.label} already exists`);
+    await handle.executeUpdate(start.awaitRegistration);
+  }
 }

@@ -1,10 +1,14 @@
 /**
  * `Idempotency-Key`: a retried intake returns the first response and starts no second
  * workflow; a retried notice-issuing step issues one notice; a key reused for another request
- * is refused; a failed request releases its key. Real stack.
+ * is refused; a failed request releases its key; a start whose answer was lost registers one
+ * case. Real stack.
  */
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import request from 'supertest';
-import { type ApiStack, startApiStack } from './support/api-stack';
+import { createApp } from '../api/app';
+import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
+import { TEST_NAMESPACE } from './support/temporal';
 
 let stack: ApiStack;
 
@@ -75,4 +79,41 @@ it('releases the key of a failed request, refuses concurrent duplicates and malf
   // Keys are per caller: another user's identical key is their own.
   const other = await request(app).post('/api/disputes').set(as('admin')).set('Idempotency-Key', 'intake-1').send({});
   expect(other.status).toBe(400);
+});
+
+it('registers a case once when its start reached Temporal but the answer was lost', async () => {
+  const { env, database } = stack;
+  // What the SDK does when the server gives up after writing: the start lands, its answer does
+  // not, and the retried call meets the workflow it has just started.
+  const workflows = env.client.workflow;
+  const lossy = new Proxy(workflows, {
+    get(target, prop) {
+      if (prop === 'executeUpdateWithStart') {
+        return async (update: Parameters<typeof workflows.executeUpdateWithStart>[0], options: Parameters<typeof workflows.executeUpdateWithStart>[1]) => {
+          await workflows.executeUpdateWithStart(update, options);
+          const { workflowTypeOrFunc, options: startOptions } = options.startWorkflowOperation;
+          return workflows.executeUpdateWithStart(update, { startWorkflowOperation: new WithStartWorkflowOperation(workflowTypeOrFunc, startOptions) });
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const client = new Proxy(env.client, { get: (target, prop) => (prop === 'workflow' ? lossy : Reflect.get(target, prop, target)) });
+  const app = createApp({ db: database.db, temporal: client, namespace: TEST_NAMESPACE, taskQueue: 'idempotency-e2e', agency: TEST_AGENCY, rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+
+  const res = await request(app).post('/api/applications').set(stack.as('clerk')).set('Idempotency-Key', 'lost-answer-1').send(intake('应答丢失的登记'));
+  expect(res.status).toBe(201);
+  expect(res.body.stage).toBe('registered');
+  const created = await database.db.selectFrom('applications').select('case_no').where('description', '=', '应答丢失的登记').execute();
+  expect(created).toEqual([{ case_no: res.body.caseNo }]);
+
+  // A workflow under the number that this request did not start is still a conflict.
+  const year = res.body.caseNo.slice(0, 4);
+  const next = `${year}-${String(Number(res.body.caseNo.slice(5)) + 1).padStart(6, '0')}`;
+  await env.client.workflow.start('application', { workflowId: `application-${next}`, taskQueue: 'nobody-polls-this', args: [] });
+  const collided = await request(app).post('/api/applications').set(stack.as('clerk')).send(intake('编号被占用的登记'));
+  expect(collided.status).toBe(409);
+  expect(collided.body.error.message).toBe(`case ${next} already exists`);
+  await env.client.workflow.getHandle(`application-${next}`).terminate('test done');
 });

@@ -5,8 +5,8 @@
  * by query code.
  */
 import { randomInt } from 'node:crypto';
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
-import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
@@ -32,7 +32,7 @@ import { application } from '../../workflows/application';
 import { ApiError } from '../errors';
 import { maskContact } from '../../domain/privacy';
 import type { User } from '../../db/repositories/users';
-import { actorOf, refusalOf } from '../workflow-steps';
+import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 
@@ -236,20 +236,12 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
         intake: { ...intake, receivedOn },
         submittedBy: actorOf(user!),
       };
-      const startOperation = new WithStartWorkflowOperation(application, {
-        workflowId: `application-${caseNo}`,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id),
+      await startCase(temporal, {
+        workflow: application,
+        options: { workflowId: `application-${caseNo}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id) },
+        awaitRegistration: m.awaitRegistrationUpdate,
+        label: `case ${caseNo}`,
       });
-      try {
-        await temporal.workflow.executeUpdateWithStart(m.awaitRegistrationUpdate, { startWorkflowOperation: startOperation });
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'conflict', `case ${caseNo} already exists`);
-        throw error;
-      }
       return (await caseView(db, caseNo, user!))!;
     },
   });

@@ -3,7 +3,7 @@
  * per step (a workflow update, 409 with the reason when the state forbids it); reads from
  * the database projection.
  */
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ import * as m from '../../workflows/dispute-messages';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
-import { actorOf, refusalOf } from '../workflow-steps';
+import { actorOf, refusalOf, startCase } from '../workflow-steps';
 
 export interface DisputeRouteDeps {
   db: Kysely<Database>;
@@ -134,15 +134,11 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       const year = Number(today.slice(0, 4));
       const disputeNo = `${year}-D${String(await nextInSequence(db, agency.code, year, 'dispute')).padStart(4, '0')}`;
       const input: m.DisputeInput = { disputeNo, agencyCode: agency.code, profile, filing: body, filedBy: actorOf(user!) };
-      await temporal.workflow.executeUpdateWithStart(m.awaitFilingUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation(dispute, {
-          workflowId: `dispute-${disputeNo}`,
-          taskQueue: deps.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id),
-        }),
+      await startCase(temporal, {
+        workflow: dispute,
+        options: { workflowId: `dispute-${disputeNo}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id) },
+        awaitRegistration: m.awaitFilingUpdate,
+        label: `dispute ${disputeNo}`,
       });
       return (await disputeView(db, disputeNo))!;
     },

@@ -5,18 +5,17 @@
  * 索引号, the registers and the self-check task, and the admin endpoint that creates the
  * recurring duties' Temporal Schedules.
  */
-import { type Client, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { CATALOGUE_CATEGORIES, departmentIndexCode } from '../../domain/documents/catalogue';
 import { registrationProblem } from '../../domain/documents/rules';
-import { type Actor, type Attribute, ATTRIBUTES, DOCUMENT_KINDS, type DocumentRegistration, type DocumentState, STAGES, TIME_LIMITS } from '../../domain/documents/types';
+import { type Attribute, ATTRIBUTES, DOCUMENT_KINDS, type DocumentRegistration, type DocumentState, STAGES, TIME_LIMITS } from '../../domain/documents/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
-import type { User } from '../../db/repositories/users';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { ensureDocumentSchedules } from '../../temporal-config/document-schedules';
@@ -24,6 +23,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { ApiError } from '../errors';
+import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 
@@ -126,17 +126,6 @@ const ACTIONS: ActionSpec[] = [
   { name: 'convert', summary: '不公开的公文转为主动公开（发布期限重新起算）', roles: ['clerk'], body: z.object({ reasons: reasonText }), update: m.convertUpdate },
 ];
 
-function actorOf(user: User): Actor {
-  return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
-}
-
-function refusalOf(error: unknown): string | null {
-  if (!(error instanceof WorkflowUpdateFailedError)) return null;
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure) return cause.message;
-  return cause?.message ?? error.message;
-}
-
 async function documentView(db: Kysely<Database>, docId: string) {
   const row = await db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
   if (!row) return null;
@@ -237,20 +226,12 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const docId = `${year}-${String(await nextInSequence(db, agency.code, year, 'document')).padStart(6, '0')}`;
       const input: m.DocumentInput = { docId, agencyCode: agency.code, profile, registration, inherited, submittedBy: actorOf(user!) };
-      const start = new WithStartWorkflowOperation(documentRelease, {
-        workflowId: `document-${docId}`,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id),
+      await startCase(temporal, {
+        workflow: documentRelease,
+        options: { workflowId: `document-${docId}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id) },
+        awaitRegistration: m.awaitDocumentRegistrationUpdate,
+        label: `document ${docId}`,
       });
-      try {
-        await temporal.workflow.executeUpdateWithStart(m.awaitDocumentRegistrationUpdate, { startWorkflowOperation: start });
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'conflict', `document ${docId} already exists`);
-        throw error;
-      }
       return (await documentView(db, docId))!;
     },
   });

@@ -3,12 +3,11 @@
  * `incident-<id>`), one POST per step (a workflow update; refusal → 409 with the reason),
  * reads from the database projection with the accountability records of missed clocks.
  */
-import { type Client, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
-import type { Actor } from '../../domain/application/types';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { minutesLate } from '../../domain/incidents/clock';
 import { gradesOf, periodsFor, requiredApproval } from '../../domain/incidents/rules';
@@ -24,13 +23,13 @@ import {
 } from '../../domain/incidents/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
-import type { User } from '../../db/repositories/users';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { AccountabilityRecordsTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { incident } from '../../workflows/incident';
 import * as m from '../../workflows/incident-messages';
 import { ApiError } from '../errors';
+import { actorOf, sendStep, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 
 export interface CaseRouteDeps {
@@ -55,41 +54,6 @@ export const pastInstant = z.iso
   .datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' })
   .refine((v) => Date.parse(v) <= Date.now() + 60_000, 'must not be in the future')
   .transform((v) => new Date(v).toISOString());
-
-export function actorOf(user: User): Actor {
-  return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
-}
-
-/** A refused step comes back as a failed update: the validator's reason, or ActionRefused. */
-export function refusalOf(error: unknown): string | null {
-  if (!(error instanceof WorkflowUpdateFailedError)) return null;
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure) return cause.message;
-  return cause?.message ?? error.message;
-}
-
-/** Sends one step as an update; a refusal becomes 409 with the reason. */
-export async function sendStep<S>(temporal: Client, workflowId: string, update: UpdateDefinition<S, [any]>, payload: object): Promise<void> {
-  try {
-    await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] });
-  } catch (error) {
-    const refusal = refusalOf(error);
-    if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
-    // Closed between our read and the update: its workflow has completed.
-    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', '已办结，不能再办理');
-    throw error;
-  }
-}
-
-/** Starts a case workflow and waits until its intake is persisted. */
-export async function startCase(temporal: Client, operation: WithStartWorkflowOperation<any>, awaitRegistration: UpdateDefinition<any, []>, id: string): Promise<void> {
-  try {
-    await temporal.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: operation });
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'conflict', `${id} already exists`);
-    throw error;
-  }
-}
 
 const intakeSchema = z.object({
   kind: z.enum(keys(INCIDENT_KINDS)).default('incident'),
@@ -206,15 +170,12 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'incident')).padStart(6, '0')}`;
       const { ruleProfileId: _p, kind, grade, ...intake } = body;
       const input: m.IncidentInput = { id, agencyCode: agency.code, kind, grade, profile, intake, registeredBy: actorOf(user!) };
-      const operation = new WithStartWorkflowOperation(incident, {
-        workflowId: `incident-${id}`,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id),
+      await startCase(temporal, {
+        workflow: incident,
+        options: { workflowId: `incident-${id}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id) },
+        awaitRegistration: m.awaitIncidentRegistrationUpdate,
+        label: `incident ${id}`,
       });
-      await startCase(temporal, operation, m.awaitIncidentRegistrationUpdate, `incident ${id}`);
       return (await incidentView(db, id))!;
     },
   });

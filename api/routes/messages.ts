@@ -5,7 +5,6 @@
  * about (seed 004 第七条), and never for department users when the writer asked for
  * confidentiality.
  */
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
@@ -23,7 +22,8 @@ import * as m from '../../workflows/message-messages';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
-import { accountabilityView, actorOf, booleanQuery, caseIdParam, type CaseRouteDeps, departmentCode, keys, pageQuery, sendStep, startCase, text, username } from './incidents';
+import { actorOf, sendStep, startCase } from '../workflow-steps';
+import { accountabilityView, booleanQuery, caseIdParam, type CaseRouteDeps, departmentCode, keys, pageQuery, text, username } from './incidents';
 
 const intakeSchema = z
   .object({
@@ -150,15 +150,12 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
         intake: { ...intake, receivedOn },
         registeredBy: actorOf(user!),
       };
-      const operation = new WithStartWorkflowOperation(message, {
-        workflowId: `message-${id}`,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('message', id, profile.id),
+      await startCase(temporal, {
+        workflow: message,
+        options: { workflowId: `message-${id}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('message', id, profile.id) },
+        awaitRegistration: m.awaitMessageRegistrationUpdate,
+        label: `message ${id}`,
       });
-      await startCase(temporal, operation, m.awaitMessageRegistrationUpdate, `message ${id}`);
       return (await messageView(db, id, user!))!;
     },
   });
