@@ -217,7 +217,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     roles: ['clerk'],
     body: intakeSchema,
     response: { status: 201, description: 'the registered case with its query code and first clocks', schema: caseViewSchema },
-    errors: { 404: 'unknown rule profile', 503: 'Temporal unreachable; nothing was registered' },
+    errors: { 404: 'unknown rule profile', 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);

@@ -121,7 +121,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     roles: ['clerk', 'admin'],
     body: filingSchema,
     response: { status: 201, description: 'the filed dispute with its defence (and evidence) clocks', schema: disputeViewSchema },
-    errors: { 503: 'Temporal unreachable; nothing was filed' },
+    errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was filed' },
     handler: async ({ body, user }) => {
       const today = shanghaiDateOf(Date.now());
       if (body.receivedOn > today) throw new ApiError(400, 'validation_failed', 'invalid body: receivedOn', [{ field: 'receivedOn', message: 'must not be in the future' }]);

@@ -194,7 +194,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     roles: ['department', 'clerk'],
     body: documentRegistrationSchema,
     response: { status: 201, description: 'the registered document', schema: documentViewSchema },
-    errors: { 503: 'Temporal unreachable; nothing was registered' },
+    errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
