@@ -137,8 +137,10 @@ export async function run(args: string[]): Promise<void> {
           try {
             return await call(stack.apiUrl, clerk, 'POST', '/api/applications', body, 30_000, { 'Idempotency-Key': `scale-${run}-${i}` });
           } catch (error) {
-            if (attempt >= 5) throw error;
-            await sleep(2000);
+            // 409: the first attempt still runs after its client timed out; its answer will come.
+            const inProgress = /: 409 /.test((error as Error).message);
+            if (attempt >= (inProgress ? 60 : 5)) throw error;
+            await sleep(inProgress ? 5000 : 2000);
           }
         }
       });

@@ -12,7 +12,11 @@ export async function call(baseUrl: string, token: string, method: 'GET' | 'POST
     signal: AbortSignal.timeout(timeoutMs),
   });
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (res.status >= 300) throw new Error(`${method} ${path.replace(/\d{4}-\d{6}/, ':caseNo')}: ${res.status} ${String(json.error ?? json.code ?? '')} ${String(json.message ?? '').slice(0, 120)}`);
+  if (res.status >= 300) {
+    // Gongkai answers { error: { code, message } }; the baseline { code, message }.
+    const error = (typeof json.error === 'object' && json.error !== null ? json.error : json) as { code?: unknown; message?: unknown };
+    throw new Error(`${method} ${path.replace(/\d{4}-\d{6}/, ':caseNo')}: ${res.status} ${String(error.code ?? '')} ${String(error.message ?? '').slice(0, 120)}`);
+  }
   return { status: res.status, body: json };
 }
 
