@@ -13,8 +13,8 @@ export async function call(baseUrl: string, token: string, method: 'GET' | 'POST
   });
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (res.status >= 300) {
-    // Gongkai answers { error: { code, message } }; the baseline { code, message }.
-    const error = (typeof json.error === 'object' && json.error !== null ? json.error : json) as { code?: unknown; message?: unknown };
+    // Gongkai answers { error: { code, message } }; the baseline { error: code }.
+    const error = (typeof json.error === 'object' && json.error !== null ? json.error : { code: json.error }) as { code?: unknown; message?: unknown };
     throw new Error(`${method} ${path.replace(/\d{4}-\d{6}/, ':caseNo')}: ${res.status} ${String(error.code ?? '')} ${String(error.message ?? '').slice(0, 120)}`);
   }
   return { status: res.status, body: json };
