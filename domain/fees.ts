@@ -56,13 +56,17 @@ export function feeByCount(ordinalInMonth: number, count = 1): FeeComputation {
   return { basis: 'by-count', lines, total: lines.reduce((sum, l) => sum + l.amount, 0), citation: '国办函〔2020〕109号 第四条' };
 }
 
-/** By volume: pages 1–30 free; 31–100 ¥10 a page; 101 and beyond ¥20 a page. */
+/**
+ * By volume (109号 第五条): pages 1–30 free; 31–100 ¥10 a page; 101–200 ¥20 a page; 201 and
+ * beyond ¥40 a page, each band charged only for the pages that fall in it.
+ */
 export function feeByPages(pages: number): FeeComputation {
   if (!Number.isInteger(pages) || pages < 0) throw new RangeError('pages must be a whole number');
   const bands: Array<[string, number, number, number]> = [
     ['1—30页', 1, 30, 0],
     ['31—100页', 31, 100, 10],
-    ['101页以上', 101, Number.POSITIVE_INFINITY, 20],
+    ['101—200页', 101, 200, 20],
+    ['201页以上', 201, Number.POSITIVE_INFINITY, 40],
   ];
   const lines: FeeLine[] = [];
   for (const [band, from, to, unitPrice] of bands) {

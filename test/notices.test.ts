@@ -228,7 +228,7 @@ it('fee (收费通知书) tabulates the 109号 bands and states the pay-by date'
   expect(html).toContain('<th>数量（页）</th>');
   expect(html).toContain('<tr><td>1—30页</td><td>30</td><td>0.00</td><td>0.00</td></tr>');
   expect(html).toContain('<tr><td>31—100页</td><td>70</td><td>10.00</td><td>700.00</td></tr>');
-  expect(html).toContain('<tr><td>101页以上</td><td>50</td><td>20.00</td><td>1000.00</td></tr>');
+  expect(html).toContain('<tr><td>101—200页</td><td>50</td><td>20.00</td><td>1000.00</td></tr>');
   expect(html).toContain('<th colspan="3">合计</th><td>1700.00</td>');
   expect(html).toContain('20个工作日内，即不晚于2026年11月10日');
   expect(html).toContain('人民币1700.00元');
