@@ -13,6 +13,7 @@ import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain
 import { type Actor, type ApplicationState, NOTICE_KINDS, type NoticeKind } from '../domain/application/types';
 import { type ClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
 import { applicationSnapshot } from '../domain/supervision/projection';
+import { reportDatesOf } from '../domain/reports/report-dates';
 import { type FeeBasis, type FeeComputation, feeByCount, feeByPages } from '../domain/fees';
 import type { CalendarStore } from '../db/repositories/calendar';
 import { nextInSequence } from '../db/repositories/sequences';
@@ -45,8 +46,19 @@ const NOTICE_SERIES: Record<NoticeKind, string> = {
   suspension: '中止',
   resumption: '恢复',
   fee: '收费',
+  'fee-waiver': '减免',
+  'reasons-request': '说明理由',
+  'deferred-reply': '延迟答复',
+  'third-party-disclosure': '公开告知',
   reply: '答复',
 };
+
+/** The first day of the month after the one starting on `firstOfMonth` (YYYY-MM-01). */
+function addMonthsToFirst(firstOfMonth: IsoDate): IsoDate {
+  const year = Number(firstOfMonth.slice(0, 4));
+  const month = Number(firstOfMonth.slice(5, 7));
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}
 
 /** 09:00 Asia/Shanghai on a date, when reminders go out. */
 function morningOf(date: IsoDate): string {
@@ -102,17 +114,42 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
         .map((row) => row.case_no);
     },
 
-    /** 109号 fees; by count, the ordinal is this applicant's place among the month's applications. */
-    async computeFee(input: { caseNo: string; idNumber: string; basis: FeeBasis; pages: number; count: number; on: IsoDate }): Promise<FeeComputation> {
+    /**
+     * 109号 fees. By count (第四条: per applicant per natural month), this application's place
+     * is 1 + the applications the applicant had received earlier in the month of its receipt:
+     * ordered by first receipt date (a 补正 does not move it), ties by case number, each
+     * weighted by the 一事一申请 split its fee notice recorded; not yet received ones (awaiting
+     * confirmation) do not count. The month is the receipt's, never the notice's.
+     */
+    async computeFee(input: { caseNo: string; idNumber: string; basis: FeeBasis; pages: number; count: number; receivedOn: IsoDate }): Promise<FeeComputation> {
       if (input.basis === 'by-pages') return feeByPages(input.pages);
-      const row = await db
+      const own = await db
         .selectFrom('applications')
-        .select(sql<string>`count(*)`.as('n'))
-        .where('applicant_id_number', '=', input.idNumber)
-        .where(sql<boolean>`date_trunc('month', created_at at time zone 'Asia/Shanghai') = date_trunc('month', ${input.on}::date)`)
-        .where('created_at', '<=', (eb) => eb.selectFrom('applications').select('created_at').where('case_no', '=', input.caseNo))
+        .select(['agency_code', 'first_received_on', 'received_on'])
+        .where('case_no', '=', input.caseNo)
+        .executeTakeFirst();
+      // The stored first receipt wins over the input, so that this case is placed by the same
+      // date as every other case it is counted with.
+      const receivedOn = own?.first_received_on ?? input.receivedOn ?? own?.received_on ?? null;
+      if (!receivedOn) throw ApplicationFailure.nonRetryable(`${input.caseNo}: no receipt date to count the month by`, 'NoReceiptDate');
+      const monthStart = `${receivedOn.slice(0, 7)}-01`;
+      const nextMonthStart = addMonthsToFirst(monthStart);
+      const received = sql<string>`coalesce(a.first_received_on, a.received_on)`;
+      // A split recorded on the notice: an explicit `count`, else the units of a by-count computation.
+      const weight = sql<number>`coalesce((
+          select coalesce((e.payload->>'count')::int, case when e.payload->'computation'->>'basis' = 'by-count' then (
+            select sum((l->>'units')::int)::int from jsonb_array_elements(e.payload->'computation'->'lines') l) end)
+          from case_events e where e.case_no = a.case_no and e.type = 'fee-notice-issued' order by e.seq desc limit 1), 1)`;
+      const row = await db
+        .selectFrom('applications as a')
+        .select(sql<string>`coalesce(sum(${weight}), 0)`.as('earlier'))
+        .where('a.applicant_id_number', '=', input.idNumber)
+        .where('a.agency_code', '=', own?.agency_code ?? agency.code)
+        .where('a.case_no', '!=', input.caseNo)
+        .where(sql<boolean>`${received} >= ${monthStart}::date and ${received} < ${nextMonthStart}::date`)
+        .where(sql<boolean>`(${received} < ${receivedOn}::date or (${received} = ${receivedOn}::date and a.case_no < ${input.caseNo}))`)
         .executeTakeFirstOrThrow();
-      return feeByCount(Math.max(1, Number(row.n)), input.count);
+      return feeByCount(1 + Number(row.earlier), input.count);
     },
 
     /**
@@ -146,6 +183,14 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
         updated_at: new Date(),
         closed_at: state.closed ? new Date(event.at) : null,
       };
+      // The annual report's dates (§50: 新收 by first receipt, 办理结果 by the end of the case).
+      // A state from before the workflow carried them keeps what the row already holds.
+      const dates = reportDatesOf(state, event);
+      const reportDates = { first_received_on: dates.firstReceivedOn, ended_on: dates.endedOn };
+      const reportDatesUpdate = {
+        first_received_on: dates.fromState.firstReceivedOn ? dates.firstReceivedOn : sql<string | null>`coalesce(applications.first_received_on, ${dates.firstReceivedOn}::date)`,
+        ended_on: dates.fromState.endedOn ? dates.endedOn : sql<string | null>`coalesce(applications.ended_on, ${dates.endedOn}::date)`,
+      };
       return db.transaction().execute(async (trx) => {
         await trx
           .insertInto('applications')
@@ -163,8 +208,9 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
             description: state.intake.description,
             intake: JSON.stringify(state.intake),
             ...projection,
+            ...reportDates,
           })
-          .onConflict((oc) => oc.column('case_no').doUpdateSet(projection).where('applications.last_seq', '<', event.seq))
+          .onConflict((oc) => oc.column('case_no').doUpdateSet({ ...projection, ...reportDatesUpdate }).where('applications.last_seq', '<', event.seq))
           .execute();
         const inserted = await trx
           .insertInto('case_events')

@@ -112,6 +112,10 @@ export type ClockKind =
   | 'other-agency'
   | 'secrecy-escalation'
   | 'fee-payment'
+  /** Seed 002: information decided to be disclosed is provided within N WD. */
+  | 'provide'
+  /** 条例§35: a reasonable later reply date set for an excessive request. */
+  | 'deferred-reply'
   | 'step';
 
 export interface CaseClock {
@@ -144,7 +148,47 @@ export interface Consultation {
   party: string;
   address?: string;
   sentOn: IsoDate;
-  answer: null | { result: 'agree' | 'object' | 'no-answer' | 'deemed-consent'; receivedOn: IsoDate; summary?: string };
+  /** The letter's document number, for its delivery record (its answer period runs from the party's receipt, §32/§34). */
+  letterDocNo?: string;
+  answer: null | {
+    result: 'agree' | 'object' | 'no-answer' | 'deemed-consent';
+    receivedOn: IsoDate;
+    summary?: string;
+    /** Set when the answer was entered after the automatic expiry, with a true date before it. */
+    correctsExpiry?: { result: 'no-answer' | 'deemed-consent'; due: IsoDate; enteredOn: IsoDate; enteredBy: string };
+  };
+}
+
+/** How a notice reached its addressee (送达方式). */
+export const NOTICE_DELIVERY_METHODS = {
+  'in-person': '直接送达',
+  post: '邮寄送达',
+  email: '电子邮件送达',
+  fax: '传真送达',
+  publication: '公告送达',
+} as const;
+export type NoticeDeliveryMethod = keyof typeof NOTICE_DELIVERY_METHODS;
+
+export interface NoticeDelivery {
+  method: NoticeDeliveryMethod;
+  /** The day the addressee received it: periods "from receipt" start the day after. */
+  deliveredOn: IsoDate;
+  /** Post: the tracking number (EMS / registered mail). */
+  trackingNo?: string;
+  /** e.g. 送达回证 signed by the applicant, EMS delivery record, e-mail server receipt. */
+  proof?: string;
+  recordedBy: string;
+  recordedOn: IsoDate;
+}
+
+/** A notice issued on the case and whether it has reached its addressee. */
+export interface IssuedNotice {
+  docNo: string;
+  kind: NoticeKind;
+  issuedOn: IsoDate;
+  addressee: 'applicant' | 'third-party' | 'other-agency';
+  consultationId?: string;
+  delivery: NoticeDelivery | null;
 }
 
 export interface SecrecyReview {
@@ -177,6 +221,30 @@ export interface FeeState {
   waived: boolean;
 }
 
+/** A leader's decision on the applicant's request for a fee waiver (109号 第八条). */
+export interface FeeWaiverDecision {
+  approved: boolean;
+  reasons: string;
+  decidedBy: string;
+  decidedOn: IsoDate;
+}
+
+/** 条例§35: a request whose number or frequency is clearly unreasonable. */
+export interface ExcessiveRequest {
+  reasonsRequestedOn: IsoDate;
+  explanation: string;
+  ruling: null | {
+    reasonable: boolean;
+    /** When the applicant's reasons arrived (absent: none were given). */
+    reasonsReceivedOn?: IsoDate;
+    explanation: string;
+    /** Reasonable but not answerable in time: the later reply period, in WD from the ruling. */
+    laterWorkingDays?: number;
+    ruledBy: string;
+    ruledOn: IsoDate;
+  };
+}
+
 export interface ApplicationState {
   caseNo: string;
   queryCode: string;
@@ -185,7 +253,12 @@ export interface ApplicationState {
   closed: boolean;
   outcome: Outcome | null;
   intake: ApplicationIntake;
+  /** The receipt date the reply clock counts from (moved by a correction, §30). */
   receivedOn: IsoDate | null;
+  /** The first receipt date, never moved by a correction: the annual report's 新收 year and the fee month count by it. */
+  firstReceivedOn: IsoDate | null;
+  /** The day the case ended: reply delivered, abandonment's expired due date, or withdrawal (annual report's 办理结果). */
+  endedOn: IsoDate | null;
   departmentCode: string | null;
   assignee: string | null;
   correction: null | { items: string[]; periodWorkingDays: number; requestedOn: IsoDate; correctedOn: IsoDate | null };
@@ -195,8 +268,12 @@ export interface ApplicationState {
   consultations: Consultation[];
   suspension: null | { reason: string; since: IsoDate };
   fee: FeeState | null;
+  feeWaiver: FeeWaiverDecision | null;
+  excessive: ExcessiveRequest | null;
+  /** Every notice issued, with its delivery record (or null while undelivered). */
+  notices: IssuedNotice[];
   extension: null | { workingDays: number; reason: string; requestedBy: string; requestedOn: IsoDate; approvedBy: string | null; approvedOn: IsoDate | null };
-  delivery: null | { method: string; deliveredOn: IsoDate };
+  delivery: null | { method: string; deliveredOn: IsoDate; trackingNo?: string; proof?: string };
   clocks: CaseClock[];
   possibleDuplicates: string[];
   /** Number of the last recorded event. */
@@ -213,6 +290,10 @@ export const NOTICE_KINDS = {
   suspension: '中止办理告知书',
   resumption: '恢复办理告知书',
   fee: '收费通知书',
+  'fee-waiver': '信息处理费减免申请决定书',
+  'reasons-request': '要求说明理由通知书',
+  'deferred-reply': '延迟答复告知书',
+  'third-party-disclosure': '公开决定告知书',
   reply: '政府信息公开申请答复书',
 } as const;
 export type NoticeKind = keyof typeof NOTICE_KINDS;
