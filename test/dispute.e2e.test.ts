@@ -1,8 +1,13 @@
 /**
  * Disputes through the API on the real dev server: filing against an application, field-named
  * 400s, 403 for the wrong role or department, 409 for a step out of order or on a closed
- * dispute, and a reconsideration carried to its result.
+ * dispute, and a reconsideration carried to its result. A lawsuit walked through every step
+ * leaves the history committed as test/histories/dispute-litigation-enforced.json
+ * (`UPDATE_HISTORIES=1` rewrites it; only do so when no running dispute needs the old code).
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { type ApiStack, startApiStack } from './support/api-stack';
@@ -73,4 +78,43 @@ it('files a reconsideration against a reply and carries it to its result, refusi
   expect((await request(app).get('/api/disputes').set(as('department'))).body.items).toEqual([]);
   const detail = await request(app).get(`/api/disputes/${disputeNo}`).set(as('admin'));
   expect(detail.body.events.map((e: { type: string }) => e.type)).toEqual(['filed', 'evidence-submitted', 'defence-submitted', 'result-recorded']);
+});
+
+it('carries a lawsuit filed late (its clocks already run out) through every step to enforcement', async () => {
+  const { app, as } = stack;
+  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
+    channel: 'in-person',
+    applicant: { type: 'natural-person', name: '孙十', idType: 'resident-id', idNumber: '110101198001011234', phone: '13900000001', address: '某市某区某路5号' },
+    description: '某企业2025年应急预案备案材料',
+    form: 'paper',
+    delivery: 'post',
+  });
+  const { caseNo } = submitted.body;
+  // Received on 2026-09-20: both clocks are overdue at filing (past reminders are not sent late).
+  const filing = { caseNo, kind: 'litigation-direct', receivedOn: '2026-09-20', body: '示例区人民法院', bodyReference: '（2026）示0102行初15号', claims: '撤销被告作出的政府信息公开答复', departmentCode: 'xxzx' };
+  const filed = await request(app).post('/api/disputes').set(as('clerk')).send(filing);
+  expect(filed.status).toBe(201);
+  const { disputeNo } = filed.body;
+  expect(filed.body).toMatchObject({ kindLabel: '行政诉讼（未经复议直接起诉）', stage: 'received', evidenceDue: '2026-09-28' });
+
+  const step = async (action: string, user: string, body: object) => {
+    const response = await request(app).post(`/api/disputes/${disputeNo}/${action}`).set(as(user)).send(body);
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+  await step('submit-evidence', 'clerk', { items: ['答复书及送达回证', '检索记录'] });
+  await step('submit-defence', 'clerk', { summary: '被告已依法答复，请求驳回诉讼请求' });
+  await step('hold-meeting', 'clerk', { participants: ['法律顾问', '信息中心'], conclusion: '按答辩意见应诉' });
+  await step('record-hearing', 'clerk', { representative: '政务公开科 王五', notes: '出庭应诉' });
+  await step('record-result', 'clerk', { result: 'corrected', summary: '判决撤销答复，责令重新答复', documentNo: '（2026）示0102行初15号' });
+  const done = await step('record-enforcement', 'clerk', { actions: '已重新作出答复' });
+  expect(done).toMatchObject({ status: 'closed', result: 'corrected' });
+  const types = done.events.map((e: { type: string }) => e.type);
+  expect(types).toEqual(['filed', 'clock-overdue', 'clock-overdue', 'evidence-submitted', 'defence-submitted', 'meeting-held', 'hearing-held', 'result-recorded', 'enforced']);
+
+  const handle = stack.env.client.workflow.getHandle(`dispute-${disputeNo}`);
+  await handle.result();
+  if (process.env.UPDATE_HISTORIES === '1') {
+    fs.writeFileSync(path.join(__dirname, 'histories', 'dispute-litigation-enforced.json'), historyToJSON(await handle.fetchHistory()));
+  }
 });
