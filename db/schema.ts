@@ -101,6 +101,10 @@ export interface ApplicationsTable {
   assignee: string | null;
   outcome: string | null;
   received_on: DateColumn | null;
+  /** The first §31 receipt, never moved by a correction: 新收 and fee months count by it. */
+  first_received_on: DateColumn | null;
+  /** Reply delivered, or the due date / withdrawal that ended the case: 办理结果 count by it. */
+  ended_on: DateColumn | null;
   reply_due: DateColumn | null;
   reply_due_at: Date | null;
   state: Json<unknown>;

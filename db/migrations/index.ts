@@ -12,6 +12,7 @@ import * as incidentsMessages from './20261122T1400_incidents_messages';
 import * as documents from './20261122T1500_documents';
 import * as idempotency from './20261122T1600_idempotency';
 import * as tokenLifetimes from './20261122T1700_token_lifetimes';
+import * as applicationReportDates from './20261201T1200_application_report_dates';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '20261122T1500_documents': documents,
   '20261122T1600_idempotency': idempotency,
   '20261122T1700_token_lifetimes': tokenLifetimes,
+  '20261201T1200_application_report_dates': applicationReportDates,
 };
 
 export const migrationProvider: MigrationProvider = {
