@@ -60,6 +60,7 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'POST /api/disputes/:disputeNo/record-enforcement': ['clerk', 'department'],
   'POST /api/disputes/:disputeNo/withdraw': ['clerk'],
   'GET /api/reports/annual': ['clerk', 'leader', 'supervisor', 'admin'],
+  'GET /api/reports/annual/cell': ['clerk', 'leader', 'supervisor', 'admin'],
   'POST /codec/encode': ['admin'],
   'POST /api/admin/users/:username/tokens': ['admin'],
   'GET /api/admin/users/:username/tokens': ['admin'],

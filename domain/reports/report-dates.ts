@@ -9,7 +9,8 @@
  *   withdrawal — not to the day the file is archived.
  *
  * The workflow state carries both (`firstReceivedOn`, `endedOn`); states of workflows that
- * started before it did lack them, and this module falls back to what those states hold.
+ * started before it did lack them (or hold null), and this module falls back to what those
+ * states hold.
  */
 import type { IsoDate } from '../calendar/dates';
 import { shanghaiDateOf } from '../calendar/dates';
@@ -28,8 +29,9 @@ export interface ReportDates {
   firstReceivedOn: IsoDate | null;
   endedOn: IsoDate | null;
   /**
-   * False for a state without the fields: its fallback may know less than the projection
-   * already does (an ending event recorded earlier), so the writer keeps the stored value.
+   * False when the state did not give the date: the fallback may know less than the
+   * projection already does (an ending event recorded earlier), so the writer keeps the
+   * stored value.
    */
   fromState: { firstReceivedOn: boolean; endedOn: boolean };
 }
@@ -44,8 +46,10 @@ export interface ReportDatesEvent {
 const isoDate = (v: unknown): IsoDate | null => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
 
 export function reportDatesOf(state: ReportDatesSource, event: ReportDatesEvent): ReportDates {
-  const firstFromState = state.firstReceivedOn !== undefined;
-  const endedFromState = state.endedOn !== undefined;
+  // A null in the state also falls back: the fallback only reads facts that mean the same
+  // (the reply clock's start, the delivery, the ending event), so it cannot contradict it.
+  const firstFromState = state.firstReceivedOn != null;
+  const endedFromState = state.endedOn != null;
   return {
     firstReceivedOn: firstFromState ? state.firstReceivedOn! : legacyFirstReceipt(state),
     endedOn: endedFromState ? state.endedOn! : legacyEnd(state, event),
