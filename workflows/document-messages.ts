@@ -17,6 +17,11 @@ export interface DocumentInput {
   /** The forwarded document's attribute on record, looked up at registration. */
   inherited: null | { docId: string; attribute: Attribute };
   submittedBy: Actor;
+  /**
+   * Set when a change to a released document (whose run has completed) starts a new run of
+   * the same workflow id: the run carries on from the recorded state instead of registering.
+   */
+  reopened?: { state: DocumentState };
 }
 
 interface Acting {
@@ -43,6 +48,18 @@ export type RecordPublication = Acting & { channel: string; url: string; publish
 export type RecordInterpretation = Acting & { title: string; url: string; publishedOn: IsoDate };
 export type RecordDeposit = Acting & { place: string; depositedOn: IsoDate };
 export type Convert = Acting & { reasons: string; selfCheckId?: string };
+/** Seed 003 第五条: the draft and its 起草说明 published for comment. */
+export type OpenPublicComment = Acting & { startedOn: IsoDate; channel: string; url?: string; draftingNote: string };
+/** Seed 003 第十一条、第十二条: the comments collected and how they were taken up (意见采纳情况). */
+export type ClosePublicComment = Acting & { endedOn: IsoDate; commentsReceived: number; commentRecord: string };
+/** Seed 003 第四条: no public comment, with the explanation. */
+export type ExemptPublicComment = Acting & { reason: 'not-disclosable' | 'emergency'; explanation: string };
+/** Seed 004 预公开制度: the proposal and its reasons published, for at most N WD. */
+export type RecordPreDisclosure = Acting & { startedOn: IsoDate; channel: string; url?: string; summary: string; workingDays: number };
+export type EndPreDisclosure = Acting & { endedOn: IsoDate; feedback: string };
+/** A change to published information: what changed and the day it changed (the clock starts there). */
+export type RecordChange = Acting & { summary: string; changedOn: IsoDate };
+export type PublishChange = Acting & { changeNo: number; channel: string; url: string; publishedOn: IsoDate };
 
 const u = <A>(name: string) => defineUpdate<DocumentState, [A]>(`gongkai.document.${name}`);
 
@@ -59,6 +76,13 @@ export const recordPublicationUpdate = u<RecordPublication>('recordPublication')
 export const recordInterpretationUpdate = u<RecordInterpretation>('recordInterpretation');
 export const recordDepositUpdate = u<RecordDeposit>('recordDeposit');
 export const convertUpdate = u<Convert>('convert');
+export const openPublicCommentUpdate = u<OpenPublicComment>('openPublicComment');
+export const closePublicCommentUpdate = u<ClosePublicComment>('closePublicComment');
+export const exemptPublicCommentUpdate = u<ExemptPublicComment>('exemptPublicComment');
+export const recordPreDisclosureUpdate = u<RecordPreDisclosure>('recordPreDisclosure');
+export const endPreDisclosureUpdate = u<EndPreDisclosure>('endPreDisclosure');
+export const recordChangeUpdate = u<RecordChange>('recordChange');
+export const publishChangeUpdate = u<PublishChange>('publishChange');
 
 /** The November self-check converts a withheld document (sent workflow-to-workflow, hence a signal). */
 export const selfCheckConvertSignal = defineSignal<[Convert & { on: IsoDate }]>('gongkai.document.selfCheckConvert');

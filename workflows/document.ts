@@ -10,6 +10,11 @@
  *     deposit) → released;
  *   依申请 / 不予: withheld, until the November self-check converts it (release clocks start
  *     from the conversion).
+ * Before sign-off, where the profile has the rule: a draft policy's public comment (seed 003,
+ * at least N WD, sign-off waits for it) and a major decision's pre-disclosure (seed 004, at
+ * most N WD, on its own clock). After publication: a change to the published information
+ * opens a clock of N WD (seed 004: 10) closed once every carrier shows it; a released
+ * document whose run has completed is reopened by a new run of the same id (`reopened`).
  *
  * Same shape as the application workflow: steps are validated updates applied one at a time,
  * clocks are event lists whose due dates an activity derives with the current calendar, every
@@ -20,6 +25,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -31,7 +37,7 @@ import { nextTimerInstant, owedTimers } from '../domain/clocks/timers';
 import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import type { CaseClock } from '../domain/application/types';
-import { checks, type DocumentAction, madePublicOn, outstandingDuties, preSignOffStage } from '../domain/documents/rules';
+import { checks, type DocumentAction, madePublicOn, outstandingDuties, preSignOffStage, publishedCarriers } from '../domain/documents/rules';
 import { type Actor, ATTRIBUTES, type DocumentState, type ReviewRecord } from '../domain/documents/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import { ACTION_REFUSED } from './application-messages';
@@ -47,11 +53,23 @@ const CHANNEL_LABELS: Record<string, string> = { portal: '门户网站', intrane
 
 const today = (): IsoDate => shanghaiDateOf(Date.now());
 
+/**
+ * Rules added to a step while documents were already running, each behind its patch: a
+ * history recorded before the rule replays the step as it ran then.
+ */
+const LATER_RULES: Partial<Record<DocumentAction, string>> = {
+  reviewSecrecy: 'document-secrecy-review-levels',
+  signOff: 'document-sign-off-after-public-comment',
+};
+
+/** Not a deadline: the derivation of the earliest day a draft's public comment may end. */
+const PUBLIC_COMMENT_MINIMUM = 'public-comment-minimum';
+
 export async function documentRelease(input: m.DocumentInput): Promise<DocumentState> {
   const { profile, registration } = input;
   const rules = profile.documentRelease;
   const reminderDays = profile.application.remindersWorkingDaysBefore;
-  const state: DocumentState = {
+  const fresh: DocumentState = {
     docId: input.docId,
     ruleProfile: { id: profile.id, version: profile.version },
     stage: 'drafted',
@@ -71,9 +89,15 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     interpretation: null,
     deposit: null,
     indexNo: null,
+    publicComment: null,
+    publicCommentExemption: null,
+    preDisclosure: null,
+    changes: [],
     clocks: [],
     seq: 0,
   };
+  // A reopened document carries on from its record (older records lack the newer fields).
+  const state: DocumentState = input.reopened ? { ...fresh, ...input.reopened.state } : fresh;
   const subject = `《${registration.title}》（${registration.docNumber}）`;
 
   let busy = false;
@@ -113,12 +137,23 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   }
 
   async function refreshClocks(): Promise<void> {
+    const comment = state.publicComment;
+    // The earliest end of an open comment period is derived with the clocks (same calendar,
+    // re-derived when it changes) but is no deadline: it arms no timer and is on no screen.
+    const minimum = comment && !comment.ended
+      ? [{ id: PUBLIC_COMMENT_MINIMUM, events: [{ type: 'started' as const, date: comment.startedOn, workingDays: comment.minimumWorkingDays, reason: '公布草案及起草说明，公开征求意见' }] }]
+      : [];
     const derived = await deriveClocks({
-      clocks: state.clocks.map((c) => ({ id: c.id, events: c.events })),
+      clocks: [...state.clocks.map((c) => ({ id: c.id, events: c.events })), ...minimum],
       reminderWorkingDaysBefore: reminderDays,
     });
     const now = Date.now();
     for (const result of derived) {
+      if (result.id === PUBLIC_COMMENT_MINIMUM) {
+        comment!.earliestEndOn = result.derived.due;
+        comment!.derivation = result.derived.steps.map((x) => x.explanation);
+        continue;
+      }
       const target = clock(result.id)!;
       target.derived = result.derived;
       target.dueAt = result.dueAt;
@@ -172,13 +207,16 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   });
 
   function step<P extends { actor: Actor }>(definition: UpdateDefinition<DocumentState, [P]>, action: DocumentAction, run: (payload: P) => Promise<void>): void {
-    const check = checks[action] as (s: DocumentState, p: P, c: { profile: typeof profile; today: IsoDate }) => string | null;
-    const refusal = (payload: P) => check(state, payload, { profile, today: today() });
+    const check = checks[action] as (s: DocumentState, p: P, c: { profile: typeof profile; today: IsoDate; legacy?: boolean }) => string | null;
+    const refusal = (payload: P, legacy = false) => check(state, payload, { profile, today: today(), legacy });
+    const laterRule = LATER_RULES[action];
     setHandler(
       definition,
       async (payload: P) =>
         exclusively(async () => {
-          const reason = refusal(payload);
+          // The validator always applies today's rules; under the lock, a replayed history
+          // from before a rule was added must take the path it took then.
+          const reason = refusal(payload, laterRule !== undefined && !patched(laterRule));
           if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
           await run(payload);
           return state;
@@ -338,6 +376,81 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     await emit('deposited', p.actor, { place: p.place, depositedOn: p.depositedOn });
   });
 
+  // ---- seed 003: a draft policy's public comment ------------------------------------------
+  step(m.openPublicCommentUpdate, 'openPublicComment', async (p: m.OpenPublicComment) => {
+    state.publicComment = {
+      startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, draftingNote: p.draftingNote,
+      minimumWorkingDays: rules.publicCommentMinimum!.workingDays, earliestEndOn: null, derivation: [], ended: null,
+    };
+    await refreshClocks();
+    await emit('public-comment-opened', p.actor, {
+      startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, draftingNote: p.draftingNote,
+      minimumWorkingDays: state.publicComment.minimumWorkingDays, earliestEndOn: state.publicComment.earliestEndOn,
+    });
+  });
+
+  step(m.closePublicCommentUpdate, 'closePublicComment', async (p: m.ClosePublicComment) => {
+    const comment = state.publicComment!;
+    comment.ended = { endedOn: p.endedOn, commentsReceived: p.commentsReceived, commentRecord: p.commentRecord, by: p.actor.username };
+    await refreshClocks();
+    await emit('public-comment-closed', p.actor, {
+      startedOn: comment.startedOn, endedOn: p.endedOn, earliestEndOn: comment.earliestEndOn, commentsReceived: p.commentsReceived, commentRecord: p.commentRecord,
+    });
+  });
+
+  step(m.exemptPublicCommentUpdate, 'exemptPublicComment', async (p: m.ExemptPublicComment) => {
+    state.publicCommentExemption = { reason: p.reason, explanation: p.explanation, by: p.actor.username, on: today() };
+    await refreshClocks();
+    await emit('public-comment-exempted', p.actor, { reason: p.reason, explanation: p.explanation });
+  });
+
+  // ---- seed 004: a major decision's pre-disclosure ----------------------------------------
+  step(m.recordPreDisclosureUpdate, 'recordPreDisclosure', async (p: m.RecordPreDisclosure) => {
+    state.preDisclosure = { startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, summary: p.summary, workingDays: p.workingDays, ended: null };
+    openClock('pre-disclosure', '重大行政决策预公开期限', 'documentRelease.preDisclosureMaximum', {
+      type: 'started', date: p.startedOn, workingDays: p.workingDays, reason: '预公开决定向社会发布',
+    });
+    await refreshClocks();
+    await emit('pre-disclosure-recorded', p.actor, {
+      startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, summary: p.summary, workingDays: p.workingDays,
+      maximumWorkingDays: rules.preDisclosureMaximum!.workingDays, endsOn: clock('pre-disclosure')!.derived?.due ?? null,
+    });
+  });
+
+  step(m.endPreDisclosureUpdate, 'endPreDisclosure', async (p: m.EndPreDisclosure) => {
+    state.preDisclosure!.ended = { endedOn: p.endedOn, feedback: p.feedback, by: p.actor.username };
+    closeClock('pre-disclosure', p.endedOn, '预公开结束');
+    await refreshClocks();
+    await emit('pre-disclosure-ended', p.actor, { endedOn: p.endedOn, feedback: p.feedback });
+  });
+
+  // ---- changes to published information -----------------------------------------------------
+  step(m.recordChangeUpdate, 'recordChange', async (p: m.RecordChange) => {
+    const no = state.changes.length + 1;
+    const carriers = publishedCarriers(state);
+    state.changes.push({ no, summary: p.summary, changedOn: p.changedOn, recordedBy: p.actor.username, carriers, updates: [], completedOn: null });
+    openClock(`change:${no}`, `变更信息更新期限（第${no}次）`, 'documentRelease.changes', {
+      type: 'started', date: p.changedOn, workingDays: rules.changes!.workingDays, reason: '已公开信息发生变更',
+    });
+    if (state.stage === 'released') state.stage = 'updating';
+    state.closed = false;
+    await refreshClocks();
+    await emit('change-recorded', p.actor, { no, summary: p.summary, changedOn: p.changedOn, carriers });
+  });
+
+  step(m.publishChangeUpdate, 'publishChange', async (p: m.PublishChange) => {
+    const change = state.changes.find((c) => c.no === p.changeNo)!;
+    change.updates.push({ channel: p.channel, url: p.url, publishedOn: p.publishedOn });
+    const complete = change.carriers.every((c) => change.updates.some((u) => u.channel === c));
+    if (complete) {
+      change.completedOn = change.updates.map((u) => u.publishedOn).sort().at(-1)!;
+      closeClock(`change:${change.no}`, change.completedOn, '变更信息已在原发布载体更新');
+    }
+    completeIfReleased();
+    await refreshClocks();
+    await emit('change-published', p.actor, { no: change.no, channel: p.channel, url: p.url, publishedOn: p.publishedOn, complete });
+  });
+
   async function convert(p: m.Convert, on: IsoDate): Promise<void> {
     const from = state.finalAttribute!;
     state.conversion = { from, on, reasons: p.reasons, by: p.actor.username, selfCheckId: p.selfCheckId ?? null };
@@ -377,38 +490,59 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   });
 
   // ---- registration -----------------------------------------------------------------------
-  await exclusively(async () => {
-    await refreshClocks();
-    await emit('registered', input.submittedBy, {
-      title: registration.title, docNumber: registration.docNumber, proposedAttribute: registration.proposedAttribute,
-      attributeReasons: registration.attributeReasons ?? null, coIssuers: registration.coIssuers, inherited: input.inherited,
+  if (input.reopened) {
+    registered = true; // registered long ago; this run exists for the change it was started with
+  } else {
+    await exclusively(async () => {
+      await refreshClocks();
+      await emit('registered', input.submittedBy, {
+        title: registration.title, docNumber: registration.docNumber, proposedAttribute: registration.proposedAttribute,
+        attributeReasons: registration.attributeReasons ?? null, coIssuers: registration.coIssuers, inherited: input.inherited,
+      });
+      registered = true;
     });
-    registered = true;
-  });
+  }
 
   // ---- timers -----------------------------------------------------------------------------
-  while (!state.closed) {
-    const next = nextTimerInstant(state.clocks);
-    if (next !== null && next <= Date.now()) {
-      await exclusively(fireDueTimers);
-      continue;
-    }
-    const wake = () => state.closed || calendarChanged || nextTimerInstant(state.clocks) !== next;
-    if (next === null) await condition(wake);
-    else await condition(wake, next - Date.now());
-    if (calendarChanged) {
-      calendarChanged = false;
-      await exclusively(async () => {
-        const before = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
-        await refreshClocks();
-        const after = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
-        if (before !== after) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
-      });
+  // A change recorded while the run winds down (or the change a reopened run starts with)
+  // opens the document again: back to the timers until it is released once more.
+  do {
+    await runTimers();
+    await condition(allHandlersFinished);
+  } while (!state.closed);
+  return state;
+
+  async function runTimers(): Promise<void> {
+    while (!state.closed) {
+      const next = nextTimerInstant(state.clocks);
+      if (next !== null && next <= Date.now()) {
+        await exclusively(fireDueTimers);
+        continue;
+      }
+      const wake = () => state.closed || calendarChanged || nextTimerInstant(state.clocks) !== next;
+      if (next === null) await condition(wake);
+      else await condition(wake, next - Date.now());
+      if (calendarChanged) {
+        calendarChanged = false;
+        await exclusively(async () => {
+          const before = datesOnRecord();
+          await refreshClocks();
+          if (before !== datesOnRecord()) {
+            await emit('clocks-recomputed', SYSTEM, {
+              dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])),
+              ...(state.publicComment ? { publicCommentEarliestEndOn: state.publicComment.earliestEndOn } : {}),
+            });
+          }
+        });
+      }
     }
   }
 
-  await condition(allHandlersFinished);
-  return state;
+  /** Every date the calendar decides: the clocks' due dates and a comment period's earliest end. */
+  function datesOnRecord(): string {
+    const dues = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+    return state.publicComment ? `${dues};${PUBLIC_COMMENT_MINIMUM}:${state.publicComment.earliestEndOn}` : dues;
+  }
 
   async function fireDueTimers(): Promise<void> {
     for (const owed of owedTimers(state.clocks, Date.now())) {

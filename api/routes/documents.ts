@@ -5,14 +5,14 @@
  * 索引号, the registers and the self-check task, and the admin endpoint that creates the
  * recurring duties' Temporal Schedules.
  */
-import type { Client } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { CATALOGUE_CATEGORIES, departmentIndexCode } from '../../domain/documents/catalogue';
-import { registrationProblem } from '../../domain/documents/rules';
+import { checks, registrationProblem } from '../../domain/documents/rules';
 import { type Attribute, ATTRIBUTES, DOCUMENT_KINDS, type DocumentRegistration, type DocumentState, STAGES, TIME_LIMITS } from '../../domain/documents/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
@@ -75,6 +75,8 @@ interface ActionSpec {
   ownDepartment?: boolean;
   body: z.ZodType;
   update: UpdateDefinition<DocumentState, [any]>; // payloads differ per action; zod has checked each
+  /** The step reaches a released document whose run has completed (a change to published information). */
+  reopens?: true;
 }
 
 const reasonText = text(2000);
@@ -124,7 +126,91 @@ const ACTIONS: ActionSpec[] = [
   { name: 'record-interpretation', summary: '登记政策解读（与文件关联）', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ title: text(300), url, publishedOn: isoDate }), update: m.recordInterpretationUpdate },
   { name: 'record-deposit', summary: '登记送交查阅场所 / 档案馆', roles: ['clerk'], body: z.object({ place: text(200), depositedOn: isoDate }), update: m.recordDepositUpdate },
   { name: 'convert', summary: '不公开的公文转为主动公开（发布期限重新起算）', roles: ['clerk'], body: z.object({ reasons: reasonText }), update: m.convertUpdate },
+  {
+    name: 'open-public-comment',
+    summary: '行政规范性文件草案附起草说明公开征求意见（黄岩：不少于7个工作日）',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ startedOn: isoDate, channel: text(100), url: url.optional(), draftingNote: text(5000) }),
+    update: m.openPublicCommentUpdate,
+  },
+  {
+    name: 'close-public-comment',
+    summary: '登记征求意见结束及意见采纳情况（不得早于最短期限）',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ endedOn: isoDate, commentsReceived: z.number().int().min(0).max(1_000_000), commentRecord: text(5000) }),
+    update: m.closePublicCommentUpdate,
+  },
+  {
+    name: 'exempt-public-comment',
+    summary: '依法不得公开或应急性的草案不公开征求意见，予以说明',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ reason: z.enum(['not-disclosable', 'emergency']), explanation: reasonText }),
+    update: m.exemptPublicCommentUpdate,
+  },
+  {
+    name: 'record-pre-disclosure',
+    summary: '登记重大行政决策预公开（毕节：自发布之日起不超过7个工作日）',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ startedOn: isoDate, channel: text(100), url: url.optional(), summary: text(2000), workingDays: z.number().int().min(1).max(60) }),
+    update: m.recordPreDisclosureUpdate,
+  },
+  {
+    name: 'end-pre-disclosure',
+    summary: '登记预公开结束及听取意见情况',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ endedOn: isoDate, feedback: reasonText }),
+    update: m.endPreDisclosureUpdate,
+  },
+  {
+    name: 'record-change',
+    summary: '登记已公开信息的变更（变更内容、变更日期），更新期限自变更之日起算',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ summary: text(2000), changedOn: isoDate }),
+    update: m.recordChangeUpdate,
+    reopens: true,
+  },
+  {
+    name: 'publish-change',
+    summary: '登记变更信息已在原发布载体更新',
+    roles: ['clerk'],
+    body: z.object({ changeNo: z.number().int().min(1).max(1000), channel: z.enum(['portal', 'intranet', 'gazette']), url, publishedOn: isoDate }),
+    update: m.publishChangeUpdate,
+  },
 ];
+
+/**
+ * Sends a step that may reach a released document: a running workflow takes it as it is; a
+ * completed one is started again under the same id (update-with-start, a new run) carrying
+ * the recorded state and the rule profile version the document started under.
+ */
+export async function executeReopeningUpdate<P extends { actor: m.DocumentInput['submittedBy'] }>(
+  temporal: Client,
+  doc: { workflowId: string; agencyCode: string; taskQueue: string; state: DocumentState },
+  update: UpdateDefinition<DocumentState, [P]>,
+  payload: P,
+): Promise<DocumentState> {
+  const { state } = doc;
+  const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
+  if (!profile) throw new Error(`rule profile ${state.ruleProfile.id}@${state.ruleProfile.version} is no longer listed`);
+  const input: m.DocumentInput = {
+    docId: state.docId, agencyCode: doc.agencyCode, profile, registration: state.registration, inherited: state.inherited, submittedBy: payload.actor, reopened: { state },
+  };
+  const startWorkflowOperation = new WithStartWorkflowOperation(documentRelease, {
+    workflowId: doc.workflowId,
+    taskQueue: doc.taskQueue,
+    args: [input],
+    typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', state.docId, profile.id),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
+  return temporal.workflow.executeUpdateWithStart(update, { args: [payload], startWorkflowOperation });
+}
 
 async function documentView(db: Kysely<Database>, docId: string) {
   const row = await db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
@@ -308,7 +394,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       response: { status: 200, description: 'the document after the step', schema: documentViewSchema },
       errors: { 404: 'no such document', 409: 'the step is not allowed in the document’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('documents').select(['workflow_id', 'issuing_department']).where('doc_id', '=', params.docId).executeTakeFirst();
+        const row = await db.selectFrom('documents').select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'state']).where('doc_id', '=', params.docId).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
         if (action.ownDepartment && user!.role === 'department' && row.issuing_department !== user!.departmentCode) {
           throw new ApiError(403, 'forbidden', `document ${params.docId} belongs to ${row.issuing_department}, not ${user!.departmentCode}`);
@@ -318,9 +404,20 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
           const expected = level === 1 ? 'reviewer' : 'leader';
           if (user!.role !== expected) throw new ApiError(403, 'forbidden', `secrecy review level ${level} is for the ${expected} (一级：单位负责人；二级：领导)`);
         }
+        const payload = { ...(body as object), actor: actorOf(user!) };
         try {
-          await temporal.workflow.getHandle(row.workflow_id).executeUpdate(action.update, { args: [{ ...(body as object), actor: actorOf(user!) }] });
+          if (action.reopens && row.status === 'closed') {
+            // Refused on the record first, so a refused change starts no run.
+            const state = row.state as DocumentState;
+            const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
+            const refusal = profile ? checks.recordChange(state, payload as m.RecordChange, { profile, today: shanghaiDateOf(Date.now()) }) : null;
+            if (refusal) throw new ApiError(409, 'conflict', refusal);
+            await executeReopeningUpdate(temporal, { workflowId: row.workflow_id, agencyCode: row.agency_code, taskQueue: deps.taskQueue, state }, action.update, payload);
+          } else {
+            await temporal.workflow.getHandle(row.workflow_id).executeUpdate(action.update, { args: [payload] });
+          }
         } catch (error) {
+          if (error instanceof ApiError) throw error;
           const refusal = refusalOf(error);
           if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
           throw error;

@@ -72,13 +72,18 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
     intakeTitle: '登记公文并拟定公开属性',
     intakeDefaults: { kind: '通知', normative: false, proposedAttribute: 'proactive', timeLimit: 'long-term', containsWithheldContent: false },
     labels: {
-      fields: { kind: '文种', title: '标题', channel: '发布渠道', url: '网址', description: '内容概述', keywords: '主题词（每行一个）', notes: '说明', basis: '审查依据' },
+      fields: {
+        kind: '文种', title: '标题', channel: '发布渠道', url: '网址', description: '内容概述', keywords: '主题词（每行一个）', notes: '说明', basis: '审查依据',
+        startedOn: '开始日期', endedOn: '结束日期', draftingNote: '起草说明', commentsReceived: '收到意见（条）', commentRecord: '意见采纳情况',
+        explanation: '说明', summary: '内容', workingDays: '工作日数', feedback: '听取意见情况', changedOn: '变更日期', changeNo: '第几次变更',
+      },
       values: {
         proposedAttribute: ATTRIBUTES,
         finalAttribute: ATTRIBUTES,
         timeLimit: TIME_LIMITS,
         category: CATALOGUE_CATEGORIES,
         channel: { portal: '政府门户网站', intranet: '内网', gazette: '政府公报' },
+        reason: { 'not-disclosable': '依法不得公开', emergency: '应急性事项' },
       },
     },
     row: (i) => ({ ref: text(i.docId), title: `${text(i.title)}（${text(i.docNumber)}）`, due: text(i.nextDue) }),

@@ -26,6 +26,8 @@ export const STAGES = {
   releasing: '主动公开办理中',
   withheld: '不公开（依申请公开 / 不予公开）',
   released: '已公开',
+  /** Published, and a recorded change to it still to be published (seed 004 第十七条). */
+  updating: '已公开，变更信息待更新',
 } as const;
 export type DocumentStage = keyof typeof STAGES;
 
@@ -105,6 +107,58 @@ export interface Publication {
   publishedOn: IsoDate;
 }
 
+/**
+ * Seed 003 (黄岩) 关于行政规范性文件草案公开征求意见的规定: the draft goes out with its 起草说明
+ * (第五条) for at least N WD; the comments and how they were taken up are recorded (第十一条、
+ * 第十二条); without it the draft may not go forward (第十三条).
+ */
+export interface PublicComment {
+  startedOn: IsoDate;
+  /** Where the draft was published (第三条: 本单位门户网站、区政府门户网站或者新闻媒体). */
+  channel: string;
+  url: string | null;
+  /** 起草说明: necessity, problems addressed, main measures, drafting and basis (第五条). */
+  draftingNote: string;
+  minimumWorkingDays: number;
+  /** The N-th working day after the start: the earliest day the period may end. Derived with the calendar, re-derived when it changes. */
+  earliestEndOn: IsoDate | null;
+  /** How earliestEndOn came about (the clock derivation's lines). */
+  derivation: string[];
+  ended: null | { endedOn: IsoDate; commentsReceived: number; commentRecord: string; by: string };
+}
+
+/** 第四条: a draft on a matter that may not be disclosed by law, or an emergency, may skip public comment, with an explanation. */
+export interface PublicCommentExemption {
+  reason: 'not-disclosable' | 'emergency';
+  explanation: string;
+  by: string;
+  on: IsoDate;
+}
+
+/** Seed 004 (毕节) 重大行政决策事项预公开制度: the proposal published before the decision, for at most N WD (五). */
+export interface PreDisclosure {
+  startedOn: IsoDate;
+  channel: string;
+  url: string | null;
+  /** 拟定的方案和理由 (一). */
+  summary: string;
+  /** Announced length; its end is the pre-disclosure clock's due date. */
+  workingDays: number;
+  ended: null | { endedOn: IsoDate; feedback: string; by: string };
+}
+
+/** A change to published information (条例第二十六条; seed 004 第十七条: updated within 10 WD on the carriers it was published on). */
+export interface DocumentChange {
+  no: number;
+  summary: string;
+  changedOn: IsoDate;
+  recordedBy: string;
+  /** The channels the document was published on when the change was recorded: each must carry the update. */
+  carriers: string[];
+  updates: Array<{ channel: string; url: string; publishedOn: IsoDate }>;
+  completedOn: IsoDate | null;
+}
+
 export interface DocumentState {
   docId: string;
   ruleProfile: { id: string; version: string };
@@ -129,6 +183,10 @@ export interface DocumentState {
   deposit: null | { place: string; depositedOn: IsoDate };
   /** 索引号 of the catalogue entry, once released. */
   indexNo: string | null;
+  publicComment: PublicComment | null;
+  publicCommentExemption: PublicCommentExemption | null;
+  preDisclosure: PreDisclosure | null;
+  changes: DocumentChange[];
   clocks: CaseClock[];
   seq: number;
 }
