@@ -21,6 +21,7 @@ import { calendarRoutes } from './routes/calendar';
 import { codecCors, codecRoutes } from './routes/codec';
 import { disputeRoutes } from './routes/disputes';
 import { reportRoutes } from './routes/reports';
+import { feeRoutes } from './routes/fees';
 import { incidentRoutes } from './routes/incidents';
 import { messageRoutes } from './routes/messages';
 import { documentRoutes } from './routes/documents';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   applicationRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   disputeRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   reportRoutes(routes, { db: deps.db, agency });
+  feeRoutes(routes);
   codecRoutes(routes, deps.codec);
   tokenRoutes(routes, { db: deps.db });
   supervisionRoutes(routes, { db: deps.db, temporal: deps.temporal, calendar });

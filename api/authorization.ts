@@ -44,6 +44,7 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'POST /api/applications/:caseNo/resume': ['clerk'],
   'POST /api/applications/:caseNo/issue-fee-notice': ['clerk'],
   'POST /api/applications/:caseNo/record-fee-payment': ['clerk'],
+  'GET /api/fees/quote': ['clerk'],
   'POST /api/applications/:caseNo/request-extension': ['clerk', 'department'],
   'POST /api/applications/:caseNo/approve-extension': ['leader'],
   'POST /api/applications/:caseNo/withdraw': ['clerk'],
