@@ -3,7 +3,10 @@
  * PostgreSQL: the full 主动公开 path (publication, interpretation, deposit, catalogue), the
  * return-to-drafter loop, secrecy escalation, a joint document waiting for its co-issuer,
  * release clocks going overdue and escalating under two profiles, the half-yearly 不予公开
- * register, the November self-check converting a document, and 索引号 under concurrent releases.
+ * register, the November self-check converting a document, and 索引号 under concurrent releases;
+ * the two secrecy review levels signed by two people; a 黄岩 draft policy's public comment, a
+ * 毕节 pre-disclosure and a change to a released document (its completed run reopened).
+ * Dates of the new clocks are hand-worked (2026 National Day: 10-01..07 off, Sat 10-10 worked).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -16,6 +19,7 @@ import { parseIndexNo } from '../domain/documents/catalogue';
 import type { DocumentRegistration, DocumentState } from '../domain/documents/types';
 import { findRuleProfile } from '../domain/rulesets';
 import { loadCalendar } from '../db/repositories/calendar';
+import { executeReopeningUpdate } from '../api/routes/document-reopen';
 import { documentRelease } from '../workflows/document';
 import * as m from '../workflows/document-messages';
 import { documentSelfCheck, nonDisclosureRegister } from '../workflows/document-registers';
@@ -162,6 +166,7 @@ it('主动公开, normative (桦甸): reviews, sign-off, portal publication, int
 it('主动公开, normative (黄岩): intranet within 1 WD, portal within 7 WD; public release on the portal starts the 3 WD interpretation clock and the catalogue entry', async () => {
   const { handle } = await register(registration({ normative: true, title: '黄岩区行政规范性文件示例' }), 'huangyan-003');
   await throughReview(handle);
+  await act(handle, m.exemptPublicCommentUpdate, { actor: actors.department, reason: 'emergency', explanation: '防汛应急，须立即施行（第四条）' });
   const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
   const signedOn = await today();
   expect(clockOf(signed, 'publication:intranet')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 1).due);
@@ -177,6 +182,108 @@ it('主动公开, normative (黄岩): intranet within 1 WD, portal within 7 WD; 
   expect(clockOf(onPortal, 'interpretation')!.derived!.due).toBe(calendar.addWorkingDays(portalOn, 3).due);
   const done = await act(handle, m.recordInterpretationUpdate, { actor: actors.department, title: '政策解读', url: 'https://www.example.gov.cn/jd/1', publishedOn: portalOn });
   expect(done.stage).toBe('released');
+});
+
+it('secrecy review levels: the unit head signs level 1, the leader in charge level 2, one person never both (409 reasons)', async () => {
+  const { handle, docId } = await register(registration());
+  await act(handle, m.verifyUpdate, { actor: actors.clerk });
+  const level1 = { level: 1 as const, conclusion: 'pass' as const, basis: '定密目录', notes: '不涉密', participants: [] };
+  const level2 = { level: 2 as const, conclusion: 'pass' as const, basis: '一级审查意见', notes: '同意', participants: [] };
+  expect(await refused(act(handle, m.reviewDocumentSecrecyUpdate, { actor: actors.leader, ...level1 }))).toBe('一级保密审查由科室负责人（审核人）签署');
+  await act(handle, m.reviewDocumentSecrecyUpdate, { actor: actors.reviewer, ...level1 });
+  expect(await refused(act(handle, m.reviewDocumentSecrecyUpdate, { actor: actors.reviewer, ...level2 }))).toBe('审核人（科室负责人）不能签署二级保密审查，须由分管领导签署');
+  // The unit head, since made a leader, is still the person who signed level 1.
+  expect(await refused(act(handle, m.reviewDocumentSecrecyUpdate, { actor: { ...actors.reviewer, role: 'leader' }, ...level2 }))).toBe('同一人不能签署两级保密审查：一级保密审查已由reviewer签署');
+  const reviewed = await act(handle, m.reviewDocumentSecrecyUpdate, { actor: actors.leader, ...level2 });
+  expect(reviewed.stage).toBe('awaiting-sign-off');
+  expect(reviewed.secrecy).toMatchObject({ firstLevel: { by: 'reviewer' }, secondLevel: { by: 'leader' } });
+  const reviews = await database.db.selectFrom('document_reviews').select(['kind', 'reviewer', 'reviewer_role']).where('doc_id', '=', docId).orderBy('event_seq').execute();
+  expect(reviews).toEqual([
+    { kind: 'office-verification', reviewer: 'clerk', reviewer_role: 'clerk' },
+    { kind: 'secrecy-1', reviewer: 'reviewer', reviewer_role: 'reviewer' },
+    { kind: 'secrecy-2', reviewer: 'leader', reviewer_role: 'leader' },
+  ]);
+});
+
+it('黄岩 draft policy: public comment of at least 7 WD with its 起草说明 before sign-off; ending early is refused naming the earliest date', async () => {
+  const { handle, docId } = await register(registration({ normative: true, title: '黄岩区农村宅基地管理办法（征求意见稿）' }), 'huangyan-003');
+  await throughReview(handle);
+  expect(await refused(act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' }))).toContain('行政规范性文件草案须先附起草说明公开征求意见，时间不少于7个工作日');
+  const opened = await act(handle, m.openPublicCommentUpdate, {
+    actor: actors.department, startedOn: '2026-09-28', channel: '区政府门户网站', url: 'https://www.huangyan.gov.cn/zqyj/1', draftingNote: '制定的必要性和可行性、拟解决的主要问题、主要措施及起草依据',
+  });
+  // Mon 2026-09-28 + 7 WD: 09-29 (1), 09-30 (2), National Day 10-01..07 off, 10-08 (3), 10-09 (4), Sat 10-10 make-up day (5), 10-12 (6), 10-13 (7).
+  expect(opened.publicComment).toMatchObject({ startedOn: '2026-09-28', minimumWorkingDays: 7, earliestEndOn: '2026-10-13', ended: null });
+  expect(opened.publicComment!.derivation[0]).toContain('起算7个工作日');
+  // The minimum is no deadline: no clock, nothing on the supervisor's screen.
+  expect(opened.clocks).toEqual([]);
+  expect(await refused(act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' }))).toBe('公开征求意见尚未结束（最早于2026-10-13结束），须登记意见采纳情况后才能签发');
+  expect(await refused(act(handle, m.closePublicCommentUpdate, { actor: actors.department, endedOn: '2026-10-12', commentsReceived: 4, commentRecord: '采纳3条' })))
+    .toBe('征求社会公众意见的时间不得少于7个工作日：自2026-09-28起算，最早于2026-10-13结束');
+  const closed = await act(handle, m.closePublicCommentUpdate, { actor: actors.department, endedOn: '2026-10-13', commentsReceived: 4, commentRecord: '收到意见4条，采纳3条；1条不予采纳，已在网站反馈理由' });
+  expect(closed.publicComment!.ended).toMatchObject({ endedOn: '2026-10-13', commentsReceived: 4 });
+  const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
+  expect(signed.stage).toBe('releasing');
+  const types = (await events(docId)).map((e) => e.type);
+  expect(types).toEqual(['registered', 'office-verified', 'secrecy-reviewed', 'secrecy-reviewed', 'public-comment-opened', 'public-comment-closed', 'signed-off']);
+  const [openedEvent] = (await events(docId)).filter((e) => e.type === 'public-comment-opened');
+  expect(openedEvent!.payload).toMatchObject({ earliestEndOn: '2026-10-13', draftingNote: expect.stringContaining('必要性') });
+});
+
+it('毕节 pre-disclosure: at most 7 WD, its own clock (overdue when it runs past its end), and the leader signs after it ended', async () => {
+  const { handle, docId } = await register(registration({ title: '关于调整全市A级景区门票价格的决定（草案）', kind: '决定' }), 'bijie-004');
+  await throughReview(handle);
+  const pre = { actor: actors.department, startedOn: '2026-09-28', channel: '局门户网站', url: 'https://wlj.bijie.gov.cn/ygk/1', summary: '调整方案及理由' };
+  expect(await refused(act(handle, m.recordPreDisclosureUpdate, { ...pre, workingDays: 8 }))).toBe('预公开时间自向社会发布之日起不得超过7个工作日（五），拟定的8个工作日过长');
+  const recorded = await act(handle, m.recordPreDisclosureUpdate, { ...pre, workingDays: 7 });
+  const clock = clockOf(recorded, 'pre-disclosure')!;
+  // Hand-worked as above: 2026-09-28 + 7 WD = 2026-10-13.
+  expect(clock).toMatchObject({ rule: 'documentRelease.preDisclosureMaximum', closed: false, derived: expect.objectContaining({ due: '2026-10-13', totalWorkingDays: 7 }) });
+  expect(await refused(act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' }))).toBe('重大行政决策预公开尚未结束（自2026-09-28起7个工作日），须听取意见后再作决定');
+  // Entered in December, the pre-disclosure is long past its end: the clock escalates at once.
+  await handle.query(m.documentStateQuery);
+  let overdue = (await events(docId)).filter((e) => e.type === 'clock-overdue');
+  for (let i = 0; i < 50 && overdue.length === 0; i += 1) overdue = (await events(docId)).filter((e) => e.type === 'clock-overdue');
+  expect(overdue.map((e) => e.payload)).toEqual([expect.objectContaining({ clockId: 'pre-disclosure', due: '2026-10-13', notify: ['department:gkb', 'department-head:yjglk', 'role:supervisor'] })]);
+  const ended = await act(handle, m.endPreDisclosureUpdate, { actor: actors.department, endedOn: '2026-10-13', feedback: '收到意见12条，方案已据此调整' });
+  expect(clockOf(ended, 'pre-disclosure')).toMatchObject({ closed: true, derived: expect.objectContaining({ status: 'stopped' }) });
+  expect((await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' })).stage).toBe('releasing');
+  expect(await refused(act(handle, m.recordPreDisclosureUpdate, { ...pre, workingDays: 5 }))).toContain('不能登记预公开');
+});
+
+it('a change to a released document (毕节): its completed run is reopened by a new run, a 10 WD clock from the change, closed once the portal shows it', async () => {
+  const { handle, docId } = await register(registration({ title: '毕节市文化旅游惠民措施' }), 'bijie-004');
+  await throughReview(handle);
+  await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
+  const publishedOn = await today();
+  await act(handle, m.recordPublicationUpdate, { actor: actors.clerk, channel: 'portal', url: 'https://wlj.bijie.gov.cn/zc/1', publishedOn });
+  const released = await handle.result();
+  expect(released).toMatchObject({ stage: 'released', closed: true });
+  const firstRun = (await handle.describe()).runId;
+
+  const row = await database.db.selectFrom('documents').select(['state', 'status']).where('doc_id', '=', docId).executeTakeFirstOrThrow();
+  expect(row.status).toBe('closed');
+  const doc = { workflowId: `document-${docId}`, agencyCode: 'demo', taskQueue: TASK_QUEUE, state: row.state as DocumentState };
+  const changedOn = await today();
+  const reopened = await executeReopeningUpdate(env.client, doc, m.recordChangeUpdate, { actor: actors.department, summary: '惠民措施适用期限延长至2027年', changedOn });
+  expect(reopened).toMatchObject({ stage: 'updating', closed: false, changes: [expect.objectContaining({ no: 1, carriers: ['portal'], completedOn: null })] });
+  const change = clockOf(reopened, 'change:1')!;
+  expect(change).toMatchObject({ rule: 'documentRelease.changes', closed: false, events: [expect.objectContaining({ type: 'started', date: changedOn, workingDays: 10 })] });
+  expect(change.derived).toMatchObject({ status: 'running', totalWorkingDays: 10 });
+  expect(change.derived!.steps[0]!.explanation).toContain('起算10个工作日');
+  const second = env.client.workflow.getHandle(`document-${docId}`);
+  expect((await second.describe()).runId).not.toBe(firstRun);
+  expect(await database.db.selectFrom('documents').select(['status', 'stage']).where('doc_id', '=', docId).executeTakeFirstOrThrow()).toEqual({ status: 'open', stage: 'updating' });
+
+  expect(await refused(act(second, m.publishChangeUpdate, { actor: actors.clerk, changeNo: 1, channel: 'gazette', url: 'https://x/1', publishedOn: changedOn })))
+    .toBe('本公文未在「gazette」发布；变更应在原发布载体（portal）上更新');
+  const updated = await act(second, m.publishChangeUpdate, { actor: actors.clerk, changeNo: 1, channel: 'portal', url: 'https://wlj.bijie.gov.cn/zc/1?v=2', publishedOn: changedOn });
+  expect(updated).toMatchObject({ stage: 'released', closed: true, changes: [expect.objectContaining({ completedOn: changedOn })] });
+  expect(clockOf(updated, 'change:1')!.closed).toBe(true);
+  expect(await second.result()).toMatchObject({ stage: 'released' });
+  expect((await events(docId)).map((e) => e.type).slice(-3)).toEqual(['published', 'change-recorded', 'change-published']);
+  expect(await database.db.selectFrom('documents').select(['status', 'stage', 'last_seq']).where('doc_id', '=', docId).executeTakeFirstOrThrow())
+    .toEqual({ status: 'closed', stage: 'released', last_seq: updated.seq });
 });
 
 it('return-to-drafter loop: no attribute, then no reasons, each round recorded, then verified', async () => {

@@ -5,7 +5,7 @@
  * 索引号, the registers and the self-check task, and the admin endpoint that creates the
  * recurring duties' Temporal Schedules.
  */
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
@@ -23,6 +23,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { ApiError } from '../errors';
+import { executeReopeningUpdate } from './document-reopen';
 import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
@@ -183,34 +184,6 @@ const ACTIONS: ActionSpec[] = [
     update: m.publishChangeUpdate,
   },
 ];
-
-/**
- * Sends a step that may reach a released document: a running workflow takes it as it is; a
- * completed one is started again under the same id (update-with-start, a new run) carrying
- * the recorded state and the rule profile version the document started under.
- */
-export async function executeReopeningUpdate<P extends { actor: m.DocumentInput['submittedBy'] }>(
-  temporal: Client,
-  doc: { workflowId: string; agencyCode: string; taskQueue: string; state: DocumentState },
-  update: UpdateDefinition<DocumentState, [P]>,
-  payload: P,
-): Promise<DocumentState> {
-  const { state } = doc;
-  const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
-  if (!profile) throw new Error(`rule profile ${state.ruleProfile.id}@${state.ruleProfile.version} is no longer listed`);
-  const input: m.DocumentInput = {
-    docId: state.docId, agencyCode: doc.agencyCode, profile, registration: state.registration, inherited: state.inherited, submittedBy: payload.actor, reopened: { state },
-  };
-  const startWorkflowOperation = new WithStartWorkflowOperation(documentRelease, {
-    workflowId: doc.workflowId,
-    taskQueue: doc.taskQueue,
-    args: [input],
-    typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', state.docId, profile.id),
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-  });
-  return temporal.workflow.executeUpdateWithStart(update, { args: [payload], startWorkflowOperation });
-}
 
 async function documentView(db: Kysely<Database>, docId: string) {
   const row = await db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
