@@ -5,7 +5,8 @@
  * overdue, many closed), a few disputes over closed ones, and outgoing documents, 舆情
  * incidents and citizen messages in proportion. Deterministic for a seed.
  */
-import { shanghaiDateOf } from '../domain/calendar/dates';
+import { addDays, shanghaiDateOf } from '../domain/calendar/dates';
+import { creditCodeCheckChar, residentIdCheckChar } from '../domain/identity';
 import type { WorkingDayCalendar } from '../domain/calendar/working-days';
 
 export interface DemoSeedOptions {
@@ -26,6 +27,13 @@ const SUBJECTS = [
   '应急避难场所分布', '安全生产许可证核发情况', '行政处罚决定书', '应急演练评估报告', '森林防火物资采购合同', '尾矿库安全监测数据',
 ];
 const DEPARTMENTS = ['yjglk', 'yjglk', 'yjglk', 'xxzx', 'dcs'];
+
+/** Demo identifiers carry the check digits intake verifies (GB 11643, GB 32100-2015). */
+const residentId = (birthDate: string, sequence: number) => {
+  const body = `110101${birthDate.replaceAll('-', '')}${String(sequence).padStart(3, '0')}`;
+  return body + residentIdCheckChar(body);
+};
+const creditCode = (body17: string) => body17 + creditCodeCheckChar(body17);
 
 type Stop = 'registered' | 'awaiting-confirmation' | 'accepted' | 'assigned' | 'proposed' | 'reviewed' | 'decided' | 'signed' | 'closed' | 'suspended' | 'extended' | 'withdrawn';
 const STOPS: Array<[Stop, number]> = [
@@ -77,8 +85,8 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
       channel,
       ...(channel === 'online' || channel === 'email' ? {} : { receivedOn }),
       applicant: organisation
-        ? { type: pick(['commercial', 'research', 'public-interest', 'legal-services'] as const), name: pick(COMPANIES), contactPerson: `${pick([...SURNAMES])}${pick(GIVEN)}`, idType: 'unified-credit-code', idNumber: `91110000MA0${String(100000 + i)}X`, phone: `0108${String(1000000 + random(8999999))}`, address: `某市某区某路${1 + random(300)}号` }
-        : { type: 'natural-person', name: `${pick([...SURNAMES])}${pick(GIVEN)}`, idType: 'resident-id', idNumber: `1101011${String(9600000 + random(399999)).padStart(7, '0')}${String(1000 + random(8999))}`, phone: `13${String(100000000 + random(899999999))}`, address: `某市某区某街道${1 + random(200)}号` },
+        ? { type: pick(['commercial', 'research', 'public-interest', 'legal-services'] as const), name: pick(COMPANIES), contactPerson: `${pick([...SURNAMES])}${pick(GIVEN)}`, idType: 'unified-credit-code', idNumber: creditCode(`91110000MA0${String(100000 + i)}`), phone: `0108${String(1000000 + random(8999999))}`, address: `某市某区某路${1 + random(300)}号` }
+        : { type: 'natural-person', name: `${pick([...SURNAMES])}${pick(GIVEN)}`, idType: 'resident-id', idNumber: residentId(addDays('1960-01-01', random(14_600)), random(1000)), phone: `13${String(100000000 + random(899999999))}`, address: `某市某区某街道${1 + random(200)}号` },
       description: `${2024 + random(3)}年度${pick(SUBJECTS)}`,
       form: pick(['paper', 'email', 'disc'] as const),
       delivery: pick(['post', 'email', 'pick-up'] as const),

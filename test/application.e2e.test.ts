@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const INTAKE = {
   channel: 'in-person',
-  applicant: { type: 'commercial', name: '某某安全技术有限公司', contactPerson: '李四', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2X', phone: '010-88886666', address: '北京市海淀区某路8号' },
+  applicant: { type: 'commercial', name: '某某安全技术有限公司', contactPerson: '李四', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2Q', phone: '010-88886666', address: '北京市海淀区某路8号' },
   description: '2026年第三季度本市危险化学品企业执法检查结果',
   purpose: '企业合规研究',
   form: 'email',
@@ -121,17 +121,17 @@ it('walks a case from submission to delivery through the API; the database and t
 });
 
 it('flags a near-identical application by the same applicant as a possible 重复申请', async () => {
-  const first = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01DUPE9X' } });
+  const first = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01DUPE9Q' } });
   const second = await request(app)
     .post('/api/applications')
     .set(as('clerk'))
-    .send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01DUPE9X' }, description: '2026年第三季度本市危险化学品企业执法检查结果。' });
+    .send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01DUPE9Q' }, description: '2026年第三季度本市危险化学品企业执法检查结果。' });
   expect(second.status).toBe(201);
   expect(second.body.possibleDuplicates).toEqual([first.body.caseNo]);
 });
 
 it('an admin’s calendar change re-dates every open case through the broadcast workflow', async () => {
-  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01CALX1X' }, description: '应急物资储备库年度盘点报告' });
+  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({ ...INTAKE, applicant: { ...INTAKE.applicant, idNumber: '91110000MA01CALX1U' }, description: '应急物资储备库年度盘点报告' });
   const due: string = submitted.body.replyDue;
   const days = await request(app).get(`/api/calendar/days?from=${submitted.body.receivedOn}&to=${due}`).set(as('clerk'));
   const workday = days.body.days.filter((d: { working: boolean; date: string }) => d.working && d.date !== due).at(-1).date;

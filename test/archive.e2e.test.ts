@@ -41,7 +41,7 @@ async function eventually<T>(probe: () => Promise<T | null | undefined>, what: s
 it('serves history, replay verdict and evidence from the archive after Temporal has forgotten the case', async () => {
   const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
     channel: 'in-person',
-    applicant: { type: 'natural-person', name: '孙七', idType: 'resident-id', idNumber: '110101197001011234', phone: '13700000000', address: '某市某区某路9号' },
+    applicant: { type: 'natural-person', name: '孙七', idType: 'resident-id', idNumber: '110101197001011238', phone: '13700000000', address: '某市某区某路9号' },
     description: '2026年度森林防火物资采购合同',
     form: 'paper',
     delivery: 'post',
@@ -111,7 +111,7 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
 it('archives on an admin request too, and the sweep archives terminated runs and never the same run twice', async () => {
   const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
     channel: 'in-person',
-    applicant: { type: 'commercial', name: '某某建设有限公司', contactPerson: '周八', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2X', phone: '01088886666', address: '某市某区某路10号' },
+    applicant: { type: 'commercial', name: '某某建设有限公司', contactPerson: '周八', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2Q', phone: '01088886666', address: '某市某区某路10号' },
     description: '2026年度应急物资储备库建设项目招标文件',
     form: 'paper',
     delivery: 'post',

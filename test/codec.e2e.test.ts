@@ -24,15 +24,15 @@ describe('EncryptionCodec', () => {
 
   it('round-trips, rotates keys and refuses altered or unknown ciphertext', async () => {
     const before = new EncryptionCodec([oldKey]);
-    const [sealed] = await before.encode([json({ name: '张三', idNumber: '110101199003071234' })]);
+    const [sealed] = await before.encode([json({ name: '张三', idNumber: '110101199003071233' })]);
     expect(utf8(sealed!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
     expect(utf8(sealed!.metadata!['encryption-key-id'])).toBe('k2025');
-    expect(Buffer.from(sealed!.data!).includes(Buffer.from('110101199003071234'))).toBe(false);
+    expect(Buffer.from(sealed!.data!).includes(Buffer.from('110101199003071233'))).toBe(false);
 
     // Rotation: the new key encrypts, the old one still opens what it sealed.
     const after = new EncryptionCodec([newKey, oldKey]);
     const [opened] = await after.decode([sealed!]);
-    expect(JSON.parse(utf8(opened!.data))).toEqual({ name: '张三', idNumber: '110101199003071234' });
+    expect(JSON.parse(utf8(opened!.data))).toEqual({ name: '张三', idNumber: '110101199003071233' });
     const [resealed] = await after.encode([opened!]);
     expect(utf8(resealed!.metadata!['encryption-key-id'])).toBe('k2026');
 
@@ -79,7 +79,7 @@ describe('on the real stack', () => {
   it('keeps applicant data out of Temporal and lets only admins decode it', async () => {
     const submitted = await request(app).post('/api/applications').set('Authorization', `Bearer ${tokens.clerk}`).send({
       channel: 'in-person',
-      applicant: { type: 'natural-person', name: '郑密', idType: 'resident-id', idNumber: '110101197712125678', phone: '13512345678', address: '某市某区机密路8号' },
+      applicant: { type: 'natural-person', name: '郑密', idType: 'resident-id', idNumber: '11010119771212567X', phone: '13512345678', address: '某市某区机密路8号' },
       description: '某危化品仓库2025年度检查记录',
       form: 'paper',
       delivery: 'post',
@@ -90,7 +90,7 @@ describe('on the real stack', () => {
     // What the server stores (and what the CLI or UI shows without the codec): ciphertext.
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     const serialized = JSON.stringify(history);
-    for (const secret of ['郑密', '110101197712125678', '13512345678', '机密路']) {
+    for (const secret of ['郑密', '11010119771212567X', '13512345678', '机密路']) {
       expect(serialized.includes(secret)).toBe(false);
       expect(serialized.includes(Buffer.from(secret).toString('base64'))).toBe(false);
     }
@@ -101,7 +101,7 @@ describe('on the real stack', () => {
     const wire = { payloads: [{ metadata: Object.fromEntries(Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(input.data!).toString('base64') }] };
     const decoded = await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.admin}`).set('X-Namespace', TEST_NAMESPACE).send(wire);
     expect(decoded.status).toBe(200);
-    expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).toContain('110101197712125678');
+    expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).toContain('11010119771212567X');
     expect((await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.supervisor}`).send(wire)).status).toBe(403);
     expect((await request(app).post('/codec/decode').send(wire)).status).toBe(401);
     const broken = await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.admin}`).send({ payloads: [{ ...wire.payloads[0], data: Buffer.from('garbage-garbage-garbage-garbage').toString('base64') }] });

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 const intake = (name: string) => ({
   channel: 'in-person',
-  applicant: { type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198001011234', phone: '13900000000', address: '北京市西城区示例街2号' },
+  applicant: { type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198001011232', phone: '13900000000', address: '北京市西城区示例街2号' },
   description: '本市2026年应急演练计划',
   form: 'email',
   delivery: 'email',
@@ -125,7 +125,7 @@ describe('a clerk and a supervisor in the browser', () => {
     expect(await form.locator('[name="applicant.type"]').inputValue()).toBe('natural-person');
 
     await form.locator('[name="applicant.name"]').fill('张三');
-    await form.locator('[name="applicant.idNumber"]').fill('110101199003071234');
+    await form.locator('[name="applicant.idNumber"]').fill('110101199003071233');
     await form.locator('[name="applicant.phone"]').fill('13800000000');
     await form.locator('[name="applicant.address"]').fill('北京市东城区示例路1号');
     // Without the description the server answers 400 and the form marks that field.

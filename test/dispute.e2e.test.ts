@@ -27,7 +27,7 @@ it('files a reconsideration against a reply and carries it to its result, refusi
   const today = shanghaiDateOf(Date.now());
   const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
     channel: 'in-person',
-    applicant: { type: 'natural-person', name: '钱九', idType: 'resident-id', idNumber: '110101198001011234', phone: '13900000000', address: '某市某区某路3号' },
+    applicant: { type: 'natural-person', name: '钱九', idType: 'resident-id', idNumber: '110101198001011232', phone: '13900000000', address: '某市某区某路3号' },
     description: '某化工企业2025年安全生产许可证审查材料',
     form: 'paper',
     delivery: 'post',
@@ -84,7 +84,7 @@ it('carries a lawsuit filed late (its clocks already run out) through every step
   const { app, as } = stack;
   const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
     channel: 'in-person',
-    applicant: { type: 'natural-person', name: '孙十', idType: 'resident-id', idNumber: '110101198001011234', phone: '13900000001', address: '某市某区某路5号' },
+    applicant: { type: 'natural-person', name: '孙十', idType: 'resident-id', idNumber: '110101198001011232', phone: '13900000001', address: '某市某区某路5号' },
     description: '某企业2025年应急预案备案材料',
     form: 'paper',
     delivery: 'post',

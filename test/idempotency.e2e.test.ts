@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const intake = (description: string) => ({
   channel: 'in-person',
-  applicant: { type: 'natural-person', name: '卫六', idType: 'resident-id', idNumber: '110101199202021234', phone: '13822223333', address: '某市某区某路6号' },
+  applicant: { type: 'natural-person', name: '卫六', idType: 'resident-id', idNumber: '110101199202021239', phone: '13822223333', address: '某市某区某路6号' },
   description,
   form: 'paper',
   delivery: 'post',

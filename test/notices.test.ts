@@ -8,7 +8,7 @@ import { feeByPages } from '../domain/fees';
 import { SECTION_36_REPLIES } from '../domain/outcomes';
 
 const AGENCY = '杭州市示例区住房和城乡建设局';
-const ID_NUMBER = '330106198503150018';
+const ID_NUMBER = '330106198503150016';
 const PHONE = '13867125309';
 const EMAIL = 'wangxm1985@example.com';
 const ADDRESS = '浙江省杭州市西湖区文三路90号3幢502室';
@@ -122,7 +122,7 @@ describe('receipt (登记回执)', () => {
 
   it('masks the ID number and leaves out the phone number', () => {
     const { html } = render(SAMPLES.receipt);
-    expect(html).toContain('居民身份证（**************0018）');
+    expect(html).toContain('居民身份证（**************0016）');
     expect(html).not.toContain(ID_NUMBER);
     expect(html).not.toContain(PHONE);
   });
@@ -144,7 +144,7 @@ describe('receipt (登记回执)', () => {
     const { html } = render(SAMPLES.receipt, {
       intake: {
         ...intake,
-        applicant: { ...intake.applicant, type: 'legal-services', name: '浙江示例律师事务所', idType: 'unified-credit-code', idNumber: '31330000MD0123456X' },
+        applicant: { ...intake.applicant, type: 'legal-services', name: '浙江示例律师事务所', idType: 'unified-credit-code', idNumber: '31330000MD0123456R' },
       },
     });
     expect(html).toContain('<p class="addressee">浙江示例律师事务所：</p>');

@@ -24,7 +24,7 @@ it('masks the way a clerk reads them aloud', () => {
   expect(maskAddress('北京市东城区某街道1号')).toBe('北京市东城区****');
   expect(maskEmail('zhang.san@example.cn')).toBe('z***@example.cn');
   expect(maskIdNumber('1234')).toBe('****');
-  expect(maskContact({ name: '张三', idNumber: '110101199003071234', phone: '13800001234' })).toEqual({ name: '张三', idNumber: '1101**********1234', phone: '138****1234' });
+  expect(maskContact({ name: '张三', idNumber: '110101199003071233', phone: '13800001234' })).toEqual({ name: '张三', idNumber: '1101**********1233', phone: '138****1234' });
 });
 
 it('shows the applicant in full only to those who handle them, and each department only its own cases', async () => {

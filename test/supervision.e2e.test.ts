@@ -29,7 +29,7 @@ async function eventually<T>(probe: () => Promise<T | null | undefined | false>,
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const applicant = (name: string) => ({ type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198501011234', phone: '13600000000', address: '某市某区某路1号' });
+const applicant = (name: string) => ({ type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198501011239', phone: '13600000000', address: '某市某区某路1号' });
 
 it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reconciles with Temporal', async () => {
   const { app, as, post, database } = stack;

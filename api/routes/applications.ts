@@ -21,6 +21,7 @@ import {
   receiptNeedsConfirmation,
   STAGES,
 } from '../../domain/application/types';
+import { checkIdNumber } from '../../domain/identity';
 import { OUTCOME_CODES, SECTION_36_REPLIES } from '../../domain/outcomes';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
@@ -85,6 +86,10 @@ export const intakeSchema = z
     if (v.applicant.type !== 'natural-person' && v.applicant.idType !== 'unified-credit-code') {
       ctx.addIssue({ code: 'custom', path: ['applicant', 'idType'], message: 'organisations are identified by their unified-credit-code' });
     }
+    // A mistyped number identifies nobody (and skews duplicate detection and the fee count):
+    // check digits of GB 11643 / GB 32100. The message names the rule, never the number.
+    const idCheck = checkIdNumber(v.applicant.idType, v.applicant.idNumber, shanghaiDateOf(Date.now()));
+    if (idCheck && !idCheck.ok) ctx.addIssue({ code: 'custom', path: ['applicant', 'idNumber'], message: idCheck.message });
   });
 
 const outcome = z.enum(OUTCOME_CODES as [string, ...string[]]);

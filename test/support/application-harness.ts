@@ -23,7 +23,7 @@ export function intake(overrides: Partial<ApplicationIntake> = {}): ApplicationI
   return {
     channel: 'in-person',
     applicant: {
-      type: 'natural-person', name: '张三', idType: 'resident-id', idNumber: '110101199003071234',
+      type: 'natural-person', name: '张三', idType: 'resident-id', idNumber: '110101199003071233',
       phone: '13800000000', address: '北京市东城区某街道1号',
     },
     description: '2025年度本局安全生产执法检查计划及执行情况',
