@@ -188,3 +188,52 @@ it('creates the recurring duties’ Temporal Schedules idempotently from the rul
   expect(reported.body).toMatchObject({ status: 'completed', completedBy: 'clerk', completionNote: '报市政务公开办公室' });
   await post(`/api/document-registers/${id}/submit`, 'clerk', { submittedTo: '市政务公开办公室' }).expect(409);
 });
+
+it('pre-disclosure and public comment over HTTP: 403 by role, 400 naming the field, 409 with the reason (longer than the profile allows, or a profile without the rule)', async () => {
+  const created = await post('/api/documents', 'department', body({ docNumber: '示应急发〔2026〕60号', kind: '决定', ruleProfileId: 'bijie-004' })).expect(201);
+  const docId = created.body.docId as string;
+  const pre = { startedOn: '2026-09-28', channel: '局门户网站', summary: '调整方案及理由', workingDays: 7 };
+  await step(docId, 'record-pre-disclosure', 'reviewer', pre).expect(403);
+  expect((await step(docId, 'record-pre-disclosure', 'department', { ...pre, workingDays: 'seven' }).expect(400)).body.error.details[0].field).toBe('workingDays');
+  expect((await step(docId, 'record-pre-disclosure', 'department', { ...pre, workingDays: 8 }).expect(409)).body.error.message).toBe('预公开时间自向社会发布之日起不得超过7个工作日（五），拟定的8个工作日过长');
+  const recorded = await step(docId, 'record-pre-disclosure', 'department', pre).expect(200);
+  // 2026-09-28 + 7 WD (National Day 10-01..07 off, Sat 10-10 worked) = 2026-10-13.
+  expect(recorded.body.clocks.find((c: { id: string }) => c.id === 'pre-disclosure')).toMatchObject({ due: '2026-10-13', rule: 'documentRelease.preDisclosureMaximum' });
+  expect((await step(docId, 'open-public-comment', 'department', { startedOn: '2026-09-28', channel: '局门户网站', draftingNote: '起草说明' }).expect(409)).body.error.message)
+    .toBe('本规则没有行政规范性文件草案公开征求意见的规定');
+
+  const national = await post('/api/documents', 'department', body({ docNumber: '示应急发〔2026〕61号' })).expect(201);
+  expect((await step(national.body.docId, 'record-pre-disclosure', 'clerk', pre).expect(409)).body.error.message).toBe('本规则没有重大行政决策预公开的规定');
+  await step(national.body.docId, 'close-public-comment', 'department', { endedOn: '2026-10-13', commentsReceived: -1, commentRecord: 'x' }).expect(400);
+});
+
+it('a change to a released document over HTTP: the completed run is reopened, its clock shows on the supervisor’s screen, and the update on the portal closes it', async () => {
+  const docId = await signedDocument({ docNumber: '示应急发〔2026〕70号', ruleProfileId: 'bijie-004' }, 'proactive');
+  const today = shanghaiDateOf(Date.now());
+  const released = await step(docId, 'record-publication', 'clerk', { channel: 'portal', url: 'https://example.gov.cn/zfxxgk/70', publishedOn: today }).expect(200);
+  expect(released.body).toMatchObject({ stage: 'released', status: 'closed' });
+  const handle = stack.env.client.workflow.getHandle(`document-${docId}`);
+  await handle.result();
+  const firstRun = (await handle.describe()).runId;
+
+  // Refused on the record: no run is started for it.
+  expect((await step(docId, 'record-change', 'clerk', { summary: '附件更正', changedOn: '2026-01-05' }).expect(409)).body.error.message).toContain(`早于${today}`);
+  expect((await handle.describe()).runId).toBe(firstRun);
+  await step(docId, 'record-change', 'reviewer', { summary: '附件更正', changedOn: today }).expect(403);
+
+  const changed = await step(docId, 'record-change', 'department', { summary: '附件二联系人电话更正', changedOn: today }).expect(200);
+  expect(changed.body).toMatchObject({ stage: 'updating', status: 'open' });
+  const clock = changed.body.clocks.find((c: { id: string }) => c.id === 'change:1');
+  expect(clock).toMatchObject({ rule: 'documentRelease.changes', closed: false, events: [expect.objectContaining({ type: 'started', date: today, workingDays: 10 })] });
+  expect(clock.derivation[0].explanation).toContain('起算10个工作日');
+  expect((await handle.describe()).runId).not.toBe(firstRun);
+  const onScreen = await request(stack.app).get('/api/supervision/clocks?kind=document').set(stack.as('supervisor')).expect(200);
+  expect(onScreen.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ caseRef: docId, clockId: 'change:1', dueDate: clock.due })]));
+
+  await step(docId, 'publish-change', 'department', { changeNo: 1, channel: 'portal', url: 'https://example.gov.cn/zfxxgk/70', publishedOn: today }).expect(403);
+  const updated = await step(docId, 'publish-change', 'clerk', { changeNo: 1, channel: 'portal', url: 'https://example.gov.cn/zfxxgk/70', publishedOn: today }).expect(200);
+  expect(updated.body).toMatchObject({ stage: 'released', status: 'closed' });
+  expect(updated.body.events.map((e: { type: string }) => e.type).slice(-2)).toEqual(['change-recorded', 'change-published']);
+  const gone = await request(stack.app).get('/api/supervision/clocks?kind=document').set(stack.as('supervisor')).expect(200);
+  expect(gone.body.items.filter((i: { caseRef: string }) => i.caseRef === docId)).toEqual([]);
+});
