@@ -11,6 +11,7 @@ import { DEFAULT_LEADER_RUNG, leaderEscalation, notificationsForEvent } from '..
 import type { CaseSnapshot } from '../domain/supervision/projection';
 import type { CalendarStore } from '../db/repositories/calendar';
 import { enqueueNotifications, projectCaseClocks } from '../db/repositories/supervision';
+import { annualReportReminders } from '../domain/reports/reminder';
 import type { Database } from '../db/schema';
 
 /** Called inside a case's event transaction. */
@@ -39,10 +40,23 @@ export function lateness(calendar: WorkingDayCalendar, row: { unit: string; due_
   return { amount: minutes, text: `${minutes}分钟` };
 }
 
+/**
+ * The annual report's reminders due today (条例 §50, domain/reports/reminder.ts), queued once
+ * each. They ride on the escalation sweep's Schedule rather than a Schedule of their own:
+ * the sweep already runs every few minutes all year, and the outbox's dedupe keys make a
+ * repeated run harmless. Returns how many were new.
+ */
+export async function sendAnnualReportReminders(db: Kysely<Database>, calendar: WorkingDayCalendar, now: number): Promise<number> {
+  return enqueueNotifications(db, annualReportReminders(shanghaiDateOf(now), calendar));
+}
+
 export function createSupervisionActivities(deps: { db: Kysely<Database>; calendar: CalendarStore }) {
   return {
-    /** The ladder's last rung: every clock still running past the leader's point reaches the leader, once per due date. */
-    async escalateLateClocks(): Promise<{ examined: number; escalated: number }> {
+    /**
+     * The ladder's last rung: every clock still running past the leader's point reaches the
+     * leader, once per due date. Then the annual report's reminders, if any are due.
+     */
+    async escalateLateClocks(): Promise<{ examined: number; escalated: number; annualReportReminders: number }> {
       const now = Date.now();
       const calendar = await deps.calendar.current();
       let examined = 0;
@@ -82,7 +96,7 @@ export function createSupervisionActivities(deps: { db: Kysely<Database>; calend
         after = { dueAt: last.due_at!, workflowId: last.workflow_id, clockId: last.clock_id };
         heartbeat(examined);
       }
-      return { examined, escalated };
+      return { examined, escalated, annualReportReminders: await sendAnnualReportReminders(deps.db, calendar, now) };
     },
   };
 }
