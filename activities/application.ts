@@ -11,7 +11,7 @@ import type { AgencyConfig } from '../domain/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
 import { type Actor, type ApplicationState, NOTICE_KINDS, type NoticeKind } from '../domain/application/types';
-import { type ClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
+import { type AnyClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
 import { applicationSnapshot } from '../domain/supervision/projection';
 import { reportDatesOf } from '../domain/reports/report-dates';
 import { type FeeBasis, type FeeComputation, feeByCount, feeByPages } from '../domain/fees';
@@ -70,7 +70,7 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
 
   return {
     async deriveClocks(input: {
-      clocks: Array<{ id: string; events: ClockEvent[] }>;
+      clocks: Array<{ id: string; events: AnyClockEvent[] }>; // calendar-day clocks (lawsuits) too
       reminderWorkingDaysBefore: number[];
     }): Promise<DerivedCaseClock[]> {
       const current = await calendar.current();

@@ -10,7 +10,7 @@ import { composeCalendarData, WorkingDayCalendar } from '../domain/calendar/work
 import { type AnyClockEvent, type ClockEvent, deriveClock } from '../domain/clocks/working-day-clock';
 
 const calendar = new WorkingDayCalendar(composeCalendarData({ version: PUBLISHED_SOURCE, published: PUBLISHED_CALENDAR }));
-const complaint = (date: string, extra: Partial<Extract<AnyClockEvent, { calendarDays: number }>> = {}): AnyClockEvent => ({
+const complaint = (date: string, extra: { workingDayLimit?: { workingDays: number; reason: string } } = {}): AnyClockEvent => ({
   type: 'started', date, calendarDays: 15, reason: '收到起诉状副本', ...extra,
 });
 const LIMIT = { workingDays: 10, reason: '本机关规则规定' };

@@ -3,7 +3,8 @@
  * 400s, 403 for the wrong role or department, 409 for a step out of order or on a closed
  * dispute, and a reconsideration carried to its result. A lawsuit walked through every step
  * leaves the history committed as test/histories/dispute-litigation-enforced.json
- * (`UPDATE_HISTORIES=1` rewrites it; only do so when no running dispute needs the old code).
+ * (`UPDATE_HISTORIES=1` rewrites it). dispute-litigation-working-days.json is the same walk
+ * recorded before lawsuits ran in calendar days: keep it while such disputes may be open.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,6 +54,7 @@ it('files a reconsideration against a reply and carries it to its result, refusi
   expect(filed.body).toMatchObject({ caseNo, kindLabel: '行政复议', stage: 'received', resultLabel: '尚未审结', departmentCode: 'xxzx' });
   expect(filed.body.clocks.map((c: { label: string }) => c.label)).toEqual(['拟定答辩状期限', '业务科室提供证据期限']);
   expect(filed.body.clocks[0].derivation[0].explanation).toContain('收到行政复议申请书（起诉状）副本');
+  expect(filed.body.clocks[0]).toMatchObject({ unit: 'working-days', remainingWorkingDays: 10 }); // 行政复议法 (2023): working days
 
   const step = (action: string, user: string, body: object = {}) => request(app).post(`/api/disputes/${disputeNo}/${action}`).set(as(user)).send(body);
   const early = await step('record-result', 'clerk', { result: 'upheld', summary: '维持' });
@@ -95,7 +97,14 @@ it('carries a lawsuit filed late (its clocks already run out) through every step
   const filed = await request(app).post('/api/disputes').set(as('clerk')).send(filing);
   expect(filed.status).toBe(201);
   const { disputeNo } = filed.body;
-  expect(filed.body).toMatchObject({ kindLabel: '行政诉讼（未经复议直接起诉）', stage: 'received', evidenceDue: '2026-09-28' });
+  // 行政诉讼法 第六十七条: day 15 after 09-20 is 10-05, a National Day holiday like 10-06 and 10-07,
+  // so Thu 2026-10-08; the profile's 10 WD would end on the make-up working Saturday 10-10.
+  expect(filed.body).toMatchObject({ kindLabel: '行政诉讼（未经复议直接起诉）', stage: 'received', defenceDue: '2026-10-08', evidenceDue: '2026-09-28' });
+  expect(filed.body.clocks[0]).toMatchObject({
+    id: 'defence', label: '提交答辩状及证据期限', statutory: true, unit: 'calendar-days', remainingWorkingDays: null, remainingCalendarDays: 15,
+    limits: { calendarDaysDue: '2026-10-08', workingDaysDue: '2026-10-10', applied: 'calendar-days' },
+  });
+  expect(filed.body.clocks[0].derivation[0].explanation).toContain('适用15日期限，截止2026-10-08');
 
   const step = async (action: string, user: string, body: object) => {
     const response = await request(app).post(`/api/disputes/${disputeNo}/${action}`).set(as(user)).send(body);

@@ -1,7 +1,8 @@
 /**
  * A dispute over a reply on the real time-skipping server with real activities and
  * PostgreSQL: the defence (10 WD) and evidence (5 WD) clocks of seed 003, reminders and an
- * overdue escalation on the right day, the order of steps, result and enforcement.
+ * overdue escalation on the right day, the order of steps, result and enforcement; a
+ * lawsuit's defence clock in calendar days (行政诉讼法 第六十七条), dates worked by hand.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -143,4 +144,35 @@ it('closes at once when the result upholds the reply, and counts a withdrawal as
     { dispute_no: upheld.disputeNo, result: 'upheld', status: 'closed' },
     { dispute_no: withdrawn.disputeNo, result: 'other', status: 'closed' },
   ]);
+});
+
+it('runs a lawsuit’s defence clock in calendar days, or the profile’s 10 WD when they end first; a reconsideration’s stays 10 WD', async () => {
+  // Copies received Sun 2026-09-20 (a make-up working day; the start day is never counted).
+  // Lawsuit: day 15 is Mon 10-05, a National Day holiday, as are 10-06 and 10-07 → Thu 2026-10-08.
+  // The profile's 10 WD: 09-21..24 (4), 中秋 09-25..27 off, 09-28..30 (7), 10-08 (8), 10-09 (9),
+  // Sat 10-10, a make-up working day (10): later, so the law's date applies.
+  const lawsuit = await file({ kind: 'litigation-direct', body: '示例区人民法院', receivedOn: '2026-09-20' });
+  const defence = lawsuit.state.clocks.find((c) => c.id === 'defence')!;
+  expect(defence).toMatchObject({ label: '提交答辩状及证据期限', statutory: true, closed: false });
+  expect(defence.derived).toMatchObject({ unit: 'calendar-days', due: '2026-10-08', limits: { calendarDaysDue: '2026-10-08', workingDaysDue: '2026-10-10', applied: 'calendar-days' } });
+  expect(defence.derived!.steps[0]!.explanation).toBe(
+    '2026-09-20 收到起诉状副本（中华人民共和国行政诉讼法第六十七条），起算15日（当日不计入；期限届满日为休息日或法定节假日的，顺延至节假日后第一个工作日）'
+      + '：期限届满日2026-10-05为法定节假日（国庆节），顺延至2026-10-08；本机关规定拟定答辩状10个工作日，届满于2026-10-10；两者从严（取其早），适用15日期限，截止2026-10-08',
+  );
+  const row = await database.db.selectFrom('disputes').select(['defence_due', 'kind']).where('dispute_no', '=', lawsuit.disputeNo).executeTakeFirstOrThrow();
+  expect(row).toEqual({ defence_due: '2026-10-08', kind: 'litigation-direct' });
+
+  // Reconsideration of the same day: 10 WD as counted above, Sat 2026-10-10.
+  const reconsideration = await file({ receivedOn: '2026-09-20' });
+  const draft = reconsideration.state.clocks.find((c) => c.id === 'defence')!;
+  expect(draft).toMatchObject({ label: '拟定答辩状期限', statutory: false });
+  expect(draft.derived).toMatchObject({ due: '2026-10-10', totalWorkingDays: 10 });
+  expect(draft.derived!.unit).toBeUndefined();
+
+  // Lawsuit received Mon 2026-03-02 (an ordinary month): day 15 is Tue 03-17, but 10 WD end
+  // Mon 03-16 (03-03..06, 03-09..13, 03-16): the profile's stricter limit applies.
+  const early = await file({ kind: 'litigation-after-reconsideration', body: '示例市中级人民法院', receivedOn: '2026-03-02' });
+  const earlyDefence = early.state.clocks.find((c) => c.id === 'defence')!;
+  expect(earlyDefence.derived).toMatchObject({ due: '2026-03-16', limits: { calendarDaysDue: '2026-03-17', workingDaysDue: '2026-03-16', applied: 'working-days' } });
+  expect(earlyDefence.derived!.steps[0]!.explanation).toContain('适用10个工作日期限，截止2026-03-16');
 });

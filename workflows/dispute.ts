@@ -2,18 +2,21 @@
  * One dispute over a reply, `dispute-<disputeNo>`: a reconsideration or a lawsuit, from the
  * day the copy arrives to the enforcement of the result (seed 003's procedure, domain.md §6).
  *
- * Two working-day clocks: the defence (答辩状, 10 WD from receipt) and the business
- * department's evidence (5 WD from forwarding). Steps are updates validated by
- * domain/disputes/rules.ts; each is persisted with its event in one transaction. Reminders
+ * Two clocks: the defence (答辩状: 10 WD from receipt for a reconsideration; for a lawsuit 15
+ * calendar days under 行政诉讼法 第六十七条, or the 10 WD when they end earlier, see
+ * domain/disputes/clocks.ts) and the business department's evidence (5 WD from forwarding).
+ * Steps are updates validated by domain/disputes/rules.ts; each is persisted with its event
+ * in one transaction. Reminders
  * and overdue escalations come from one timer for the next owed instant.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { nextTimerInstant, owedTimers } from '../domain/clocks/timers';
-import type { ClockEvent } from '../domain/clocks/working-day-clock';
+import type { AnyClockEvent } from '../domain/clocks/working-day-clock';
 import type { Actor } from '../domain/application/types';
+import { isLitigation, litigationDefenceClock, reconsiderationDefenceClock } from '../domain/disputes/clocks';
 import { type DisputeAction, disputeChecks } from '../domain/disputes/rules';
 import type { DisputeClock, DisputeClockKind, DisputeState } from '../domain/disputes/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
@@ -23,6 +26,9 @@ const { deriveClocks, recordDisputeEvent } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidClockEvents'] },
 });
+
+/** Patch: lawsuits' defence clock in calendar days instead of the profile's working days. */
+const LITIGATION_CALENDAR_DAYS = 'dispute-litigation-calendar-days';
 
 const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
 const today = (): IsoDate => shanghaiDateOf(Date.now());
@@ -62,8 +68,8 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   // ---- clocks ---------------------------------------------------------------------------
   const clock = (id: DisputeClockKind) => state.clocks.find((c) => c.id === id);
 
-  function openClock(id: DisputeClockKind, label: string, rule: string, start: ClockEvent): void {
-    state.clocks.push({ id, kind: id, label, rule, statutory: false, events: [start], derived: null, dueAt: null, reminders: [], remindersSent: [], overdueHandledFor: null, closed: false });
+  function openClock(id: DisputeClockKind, label: string, rule: string, start: AnyClockEvent, statutory = false): void {
+    state.clocks.push({ id, kind: id, label, rule, statutory, events: [start], derived: null, dueAt: null, reminders: [], remindersSent: [], overdueHandledFor: null, closed: false });
   }
 
   function stopClock(id: DisputeClockKind, date: IsoDate, reason: string): void {
@@ -204,9 +210,10 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
 
   // ---- filing -----------------------------------------------------------------------------
   await exclusively(async () => {
-    openClock('defence', '拟定答辩状期限', 'disputes.defenceDraft', {
-      type: 'started', date: filing.receivedOn, workingDays: rules.defenceDraft.workingDays, reason: '收到行政复议申请书（起诉状）副本',
-    });
+    // A lawsuit's clock runs in calendar days (行政诉讼法 第六十七条); disputes filed before this
+    // change keep their 10 WD clock, and their timers, when replayed.
+    const defence = isLitigation(filing.kind) && patched(LITIGATION_CALENDAR_DAYS) ? litigationDefenceClock(filing, rules) : reconsiderationDefenceClock(filing, rules);
+    openClock('defence', defence.label, defence.rule, defence.start, defence.statutory);
     if (filing.departmentCode) forwardTo(filing.departmentCode, filing.receivedOn, '收到副本当日转交业务科室');
     await refreshClocks();
     await emit('filed', input.filedBy, { ...filing });

@@ -100,11 +100,18 @@ async function disputeView(db: Kysely<Database>, disputeNo: string) {
     resultOn: row.result_on,
     defenceDue: row.defence_due,
     evidenceDue: row.evidence_due,
-    clocks: state.clocks.map((c) => ({
-      id: c.id, label: c.label, rule: c.rule, closed: c.closed, status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
-      remainingWorkingDays: c.derived?.remainingWorkingDays ?? null, events: c.events,
-      derivation: c.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
-    })),
+    clocks: state.clocks.map((c) => {
+      // A lawsuit's defence clock counts calendar days (行政诉讼法 第六十七条): its remaining days are not working days.
+      const calendarDays = c.derived?.unit === 'calendar-days';
+      return {
+        id: c.id, label: c.label, rule: c.rule, statutory: c.statutory, closed: c.closed, status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
+        unit: calendarDays ? 'calendar-days' : 'working-days',
+        remainingWorkingDays: calendarDays ? null : (c.derived?.remainingWorkingDays ?? null),
+        ...(calendarDays ? { remainingCalendarDays: c.derived!.remainingWorkingDays, limits: c.derived!.limits ?? null } : {}),
+        events: c.events,
+        derivation: c.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
+      };
+    }),
     dispute: state,
     events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
   };

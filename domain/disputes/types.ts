@@ -1,11 +1,12 @@
 /**
  * Disputes over a reply (domain.md §6): a reconsideration (行政复议) or a lawsuit (行政诉讼),
- * handled under seed 003's procedure: defence within 10 WD of receiving the copy, the
+ * handled under seed 003's procedure: defence within 10 WD of receiving the copy (a lawsuit:
+ * 15 calendar days, or the 10 WD if earlier, domain/disputes/clocks.ts), the
  * department's evidence within 5 WD of it being forwarded, an optional coordination meeting,
  * the hearing, the result and its enforcement. Pure module.
  */
 import type { IsoDate } from '../calendar/dates';
-import type { ClockEvent, DerivedClock } from '../clocks/working-day-clock';
+import type { AnyClockEvent, DerivedClock } from '../clocks/working-day-clock';
 import type { Actor } from '../application/types';
 
 /** The three column groups of annual-report table 4. */
@@ -41,7 +42,8 @@ export interface DisputeClock {
   label: string;
   rule: string;
   statutory: boolean;
-  events: ClockEvent[];
+  /** Working-day events, or calendar-day ones for a lawsuit's defence clock. */
+  events: AnyClockEvent[];
   derived: DerivedClock | null;
   dueAt: string | null;
   reminders: Array<{ workingDaysBefore: number; date: IsoDate; at: string }>;

@@ -29,6 +29,16 @@ export const workingDayPeriodSchema = z.object({
 });
 export type WorkingDayPeriod = z.infer<typeof workingDayPeriodSchema>;
 
+/**
+ * A period counted in calendar days (litigation): the start day is not counted and a last
+ * day on a rest day or holiday moves to the next working day (domain/clocks).
+ */
+export const calendarDayPeriodSchema = z.object({
+  calendarDays: positiveInt,
+  citation: citationSchema,
+});
+export type CalendarDayPeriod = z.infer<typeof calendarDayPeriodSchema>;
+
 /** A period counted in wall-clock minutes (public-opinion clocks run day and night). */
 export const minutePeriodSchema = z.object({
   minutes: positiveInt,
@@ -141,8 +151,14 @@ export const citizenMessageRulesSchema = z.object({
 });
 
 export const disputeRulesSchema = z.object({
+  /** Defence drafted within N WD (seed 003); for a reconsideration the only limit. */
   defenceDraft: workingDayPeriodSchema,
   departmentEvidence: workingDayPeriodSchema,
+  /**
+   * Lawsuits: defence and evidence to the court within N calendar days of receiving the
+   * complaint copy (行政诉讼法 第六十七条); `defenceDraft` still applies when it ends earlier.
+   */
+  litigationDefence: calendarDayPeriodSchema,
 });
 
 export const ruleProfileSchema = z

@@ -168,7 +168,20 @@ export const BORROWED_PUBLIC_OPINION: PublicOpinionRulesInput = {
   response: SEED_000_RESPONSE_CLOCKS,
 };
 
-/** Seed 003 (黄岩), 行政争议处置工作流程一、二: defence draft within 10 WD, evidence within 5 WD. */
+/** National law: 行政诉讼法 第六十七条, 15 calendar days for the defendant's evidence and defence. */
+export const NATIONAL_LITIGATION_DEFENCE: RuleProfileInput['disputes']['litigationDefence'] = {
+  calendarDays: 15,
+  citation: {
+    source: '中华人民共和国行政诉讼法',
+    article: '第六十七条',
+    quote: '被告应当在收到起诉状副本之日起十五日内向人民法院提交作出行政行为的证据和所依据的规范性文件，并提出答辩状',
+  },
+};
+
+/**
+ * Seed 003 (黄岩), 行政争议处置工作流程一、二: defence draft within 10 WD, evidence within 5 WD;
+ * a lawsuit is also bound by the law's 15 calendar days, whichever ends first.
+ */
 export const SEED_003_DISPUTES: RuleProfileInput['disputes'] = {
   defenceDraft: {
     workingDays: 10,
@@ -188,6 +201,7 @@ export const SEED_003_DISPUTES: RuleProfileInput['disputes'] = {
       quote: '5个工作日内将有关依申请答复意见的证据、依据和其他证明材料提供给信息公开办',
     },
   },
+  litigationDefence: NATIONAL_LITIGATION_DEFENCE,
 };
 
 /** National law 条例第二十六条 plus the seed 001 secrecy clock: document release with no local clock. */
