@@ -166,7 +166,8 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
       // The event comes back so that the workflow's history (where a local activity keeps only
       // its result) still holds every event as it was written: the hearing's evidence.
       const { event, state } = input;
-      const reply = state.clocks.find((c) => c.id === 'reply');
+      // A §35 later reply date replaces the reply period once set.
+      const reply = state.clocks.find((c) => c.id === 'deferred-reply') ?? state.clocks.find((c) => c.id === 'reply');
       const projection = {
         stage: state.stage,
         status: state.closed ? ('closed' as const) : ('open' as const),

@@ -18,17 +18,34 @@ import {
   type NoticeKind,
 } from '../domain/application/types';
 import type { FeeComputation } from '../domain/fees';
-import { OUTCOME_GROUPS, OUTCOMES, SECTION_36_REPLIES } from '../domain/outcomes';
+import { type Outcome, OUTCOME_GROUPS, OUTCOMES, SECTION_36_REPLIES } from '../domain/outcomes';
 
+/**
+ * What each notice shows. `rule` is the citation of the case's own profile ('《…》第三十三条');
+ * notices recorded before profiles were cited carry none and print the national article.
+ * A date that runs from the addressee's receipt is unknown when the notice is issued
+ * (null), and the notice states the period instead.
+ */
 export type NoticeDetails =
-  | { kind: 'receipt'; channel: Channel; replyWorkingDays: number; replyDue: IsoDate | null; awaitingConfirmation: boolean }
-  | { kind: 'correction'; items: string[]; periodWorkingDays: number; correctBy: IsoDate }
-  | { kind: 'extension'; workingDays: number; reason: string; originalDue: IsoDate; newDue: IsoDate }
-  | { kind: 'third-party'; party: string; address?: string; workingDays: number; answerBy: IsoDate }
-  | { kind: 'other-agency'; party: string; workingDays: number; answerBy: IsoDate }
+  | { kind: 'receipt'; channel: Channel; replyWorkingDays: number; replyDue: IsoDate | null; awaitingConfirmation: boolean; replyRule?: string }
+  | { kind: 'correction'; items: string[]; periodWorkingDays: number; correctBy: IsoDate | null; rule?: string }
+  | {
+      kind: 'extension'; workingDays: number; reason: string; originalDue: IsoDate | null; newDue: IsoDate | null; rule?: string; approvedBy?: string;
+      /** Approved while the reply clock stood still: what remains, counted on when the pause ends. */
+      paused?: { remainingWorkingDays: number; reasons: string[] };
+    }
+  | {
+      kind: 'third-party'; party: string; address?: string; workingDays: number; answerBy: IsoDate | null; rule?: string;
+      silence?: 'agency-decides' | 'deemed-consent'; objection?: 'agency-decides' | 'bars-disclosure';
+    }
+  | { kind: 'other-agency'; party: string; workingDays: number; answerBy: IsoDate | null; rule?: string; silence?: 'agency-decides' | 'deemed-consent' }
   | { kind: 'suspension'; reason: string; since: IsoDate }
   | { kind: 'resumption'; resumedOn: IsoDate; newDue: IsoDate | null }
-  | { kind: 'fee'; computation: FeeComputation; payBy: IsoDate; workingDays: number }
+  | { kind: 'fee'; computation: FeeComputation; payBy: IsoDate | null; workingDays: number; rule?: string; waiverRefused?: string }
+  | { kind: 'fee-waiver'; approved: boolean; reasons: string; requestReason: string | null }
+  | { kind: 'reasons-request'; explanation: string }
+  | { kind: 'deferred-reply'; explanation: string; laterWorkingDays: number; newDue: IsoDate }
+  | { kind: 'third-party-disclosure'; party: string; address?: string; outcome: Outcome; reasons: string; rule?: string }
   | { kind: 'reply'; decision: Decision };
 
 export interface NoticeContext {
@@ -129,21 +146,30 @@ function letter(ctx: NoticeContext): Letter {
           ? p(`本机关于${chineseDate(ctx.receivedOn!)}以${channel}方式收到${you}提交的政府信息公开申请，所需信息为${desc}，现予登记。`)
           : p(`本机关已收到${you}以${channel}方式提交的政府信息公开申请，所需信息为${desc}。按照${TIAOLI}第三十一条规定，本机关将与${you}确认收到申请的日期，以确认之日为收到申请之日。`),
         `<table class="info"><tbody>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>`,
-        p(`按照${TIAOLI}第三十三条规定，本机关将${due}。`),
+        p(`按照${details.replyRule ?? `${TIAOLI}第三十三条`}规定，本机关将${due}。`),
         p('征求第三方或者其他机关意见所需时间、中止办理期间以及申请人缴纳信息处理费的期间，不计算在答复期限内；申请需要补正的，答复期限自本机关收到补正后的申请之日起计算；需要延长答复期限的，本机关将另行书面告知。'),
       ]);
     }
     case 'correction':
       return toApplicant([
-        p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。经审查，该申请内容不明确。按照${TIAOLI}第三十条规定，现一次性告知${you}对下列事项作出补正：`),
+        p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。经审查，该申请内容不明确。按照${details.rule ?? `${TIAOLI}第三十条`}规定，现一次性告知${you}对下列事项作出补正：`),
         `<ol class="items">${details.items.map((item) => `<li>${e(item)}</li>`).join('')}</ol>`,
-        p(`请${you}自收到本告知书之日起${details.periodWorkingDays}个工作日内，即不晚于${chineseDate(details.correctBy)}，向本机关提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。`),
+        p(
+          details.correctBy
+            ? `请${you}自收到本告知书之日起${details.periodWorkingDays}个工作日内，即不晚于${chineseDate(details.correctBy)}，向本机关提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。`
+            : `请${you}自收到本告知书之日起${details.periodWorkingDays}个工作日内（收到之日不计入，自次日起算）向本机关提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。`,
+        ),
         p(`${you}无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。`),
       ]);
     case 'extension':
       return toApplicant([
         p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。因${e(details.reason)}，本机关不能在原定期限内作出答复。`),
-        p(`按照${TIAOLI}第三十三条第二款规定，经本机关政府信息公开工作机构负责人同意，答复期限延长${details.workingDays}个工作日：原答复期限为${chineseDate(details.originalDue)}，延长后的答复期限为${chineseDate(details.newDue)}。本机关将不晚于${chineseDate(details.newDue)}答复${you}。`),
+        p(
+          `按照${details.rule ?? `${TIAOLI}第三十三条第二款`}规定，经本机关${e(details.approvedBy ?? '政府信息公开工作机构负责人')}同意，答复期限延长${details.workingDays}个工作日：` +
+            (details.paused
+              ? `因${e(details.paused.reasons.join('、') || '法定事由')}，答复期限目前中止计算，剩余${details.paused.remainingWorkingDays}个工作日（已含延长的期限），自中止事由消除之日的次日起接续计算，届时本机关将书面告知${you}答复期限的届满日期。`
+              : `原答复期限为${chineseDate(details.originalDue!)}，延长后的答复期限为${chineseDate(details.newDue!)}。本机关将不晚于${chineseDate(details.newDue!)}答复${you}。`),
+        ),
       ]);
     case 'third-party':
       return {
@@ -152,8 +178,13 @@ function letter(ctx: NoticeContext): Letter {
         external: true,
         blocks: [
           p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}。经审查，公开该政府信息可能损害贵方合法权益。`),
-          p(`按照${TIAOLI}第三十二条规定，现书面征求贵方意见。请贵方自收到本函之日起${details.workingDays}个工作日内，即不晚于${chineseDate(details.answerBy)}，书面提出是否同意公开的意见及理由，复函请注明案件编号。`),
-          p('贵方不同意公开且有合理理由的，本机关不予公开；本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知贵方。贵方逾期未提出意见的，由本机关依照条例规定决定是否公开。'),
+          p(`按照${details.rule ?? `${TIAOLI}第三十二条`}规定，现书面征求贵方意见。请贵方自收到本函之日起${details.workingDays}个工作日内${details.answerBy ? `，即不晚于${chineseDate(details.answerBy)}` : '（收到之日不计入，自次日起算）'}，书面提出是否同意公开的意见及理由，复函请注明案件编号。`),
+          p(
+            (details.objection === 'bars-disclosure'
+              ? '贵方不同意公开的，本机关不予公开。'
+              : '贵方不同意公开且有合理理由的，本机关不予公开；本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知贵方。') +
+              (details.silence === 'deemed-consent' ? '贵方逾期未提出意见的，视作同意公开。' : '贵方逾期未提出意见的，由本机关依照条例规定决定是否公开。'),
+          ),
         ],
       };
     case 'other-agency':
@@ -162,7 +193,7 @@ function letter(ctx: NoticeContext): Letter {
         external: true,
         blocks: [
           p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}。经查，该政府信息由本机关与贵机关共同制作。`),
-          p(`按照${TIAOLI}第三十四条规定，现征求贵机关意见。请贵机关自收到本函之日起${details.workingDays}个工作日内，即不晚于${chineseDate(details.answerBy)}，书面提出是否同意公开的意见，复函请注明案件编号。逾期未提出意见的视为同意公开。`),
+          p(`按照${details.rule ?? `${TIAOLI}第三十四条`}规定，现征求贵机关意见。请贵机关自收到本函之日起${details.workingDays}个工作日内${details.answerBy ? `，即不晚于${chineseDate(details.answerBy)}` : '（收到之日不计入，自次日起算）'}，书面提出是否同意公开的意见，复函请注明案件编号。逾期未提出意见的视为同意公开。`),
         ],
       };
     case 'suspension':
@@ -190,9 +221,41 @@ function letter(ctx: NoticeContext): Letter {
         p(`本机关正在办理${you}申请公开${desc}的政府信息公开申请。按照${FEE_RULES}${e(article)}规定（${computation.basis === 'by-count' ? '按件计收' : '按量计收'}），该申请应缴纳信息处理费如下：`),
         `<table class="fees"><thead><tr><th>计费档次</th><th>数量（${unit}）</th><th>单价（元）</th><th>金额（元）</th></tr></thead>` +
           `<tbody>${rows}</tbody><tfoot><tr><th colspan="3">合计</th><td>${yuan(computation.total)}</td></tr></tfoot></table>`,
-        p(`请${you}自收到本通知之日起${details.workingDays}个工作日内，即不晚于${chineseDate(details.payBy)}，按本机关指定的方式缴纳信息处理费人民币${yuan(computation.total)}元。自本机关发出收费通知之日起至收到缴费之日止的期间，不计算在答复期限内。`),
+        ...(details.waiverRefused !== undefined ? [p(`${you}提出的减免信息处理费申请，经本机关审核不予减免，理由：${e(details.waiverRefused)}`)] : []),
+        p(
+          `请${you}自收到本通知之日起${details.workingDays}个工作日内${details.payBy ? `，即不晚于${chineseDate(details.payBy)}` : '（收到之日不计入，自次日起算）'}，按本机关指定的方式缴纳信息处理费人民币${yuan(computation.total)}元。` +
+            '自本机关发出收费通知之日起至收到缴费之日止的期间，不计算在答复期限内。',
+        ),
         p(`${you}逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。`),
       ]);
+    }
+    case 'fee-waiver':
+      return toApplicant([
+        p(`${you}在申请公开${desc}的政府信息公开申请中提出减免信息处理费${details.requestReason ? `（理由：${e(details.requestReason)}）` : ''}。按照${FEE_RULES}规定，经本机关审核，决定如下：`),
+        p(details.approved ? `<strong>予以减免</strong>，本申请不收取信息处理费。${e(details.reasons)}` : `<strong>不予减免</strong>。理由：${e(details.reasons)}。本机关将另行发出收费通知。`),
+      ]);
+    case 'reasons-request':
+      return toApplicant([
+        p(`${you}申请公开${desc}。经审查，${you}申请公开政府信息的数量、频次明显超过合理范围：${e(details.explanation)}`),
+        p(`按照${TIAOLI}第三十五条规定，请${you}说明理由。本机关认为申请理由不合理的，将告知${you}不予处理；认为申请理由合理但无法在法定期限内答复的，将确定延迟答复的合理期限并告知${you}。`),
+      ]);
+    case 'deferred-reply':
+      return toApplicant([
+        p(`${you}申请公开${desc}。本机关认为${you}说明的申请理由合理，但因${e(details.explanation)}，无法在${TIAOLI}第三十三条规定的期限内答复。`),
+        p(`按照${TIAOLI}第三十五条规定，本机关确定延迟答复的合理期限为${details.laterWorkingDays}个工作日，将不晚于${chineseDate(details.newDue)}答复${you}。`),
+      ]);
+    case 'third-party-disclosure': {
+      const outcome = OUTCOMES[details.outcome];
+      return {
+        addressee: e(details.party),
+        ...(details.address ? { address: e(details.address) } : {}),
+        external: true,
+        blocks: [
+          p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}，并就此书面征求了贵方意见。贵方不同意公开。`),
+          p(`本机关认为不公开可能对公共利益造成重大影响，按照${details.rule ?? `${TIAOLI}第三十二条`}规定，决定${e(OUTCOME_GROUPS[outcome.group])}。理由：${e(details.reasons)}`),
+          p('现将决定公开的政府信息内容和理由书面告知贵方。贵方对本决定不服的，可以依法申请行政复议或者提起行政诉讼。'),
+        ],
+      };
     }
     case 'reply': {
       const { decision } = details;

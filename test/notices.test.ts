@@ -63,6 +63,10 @@ const SAMPLES: Record<NoticeKind, NoticeDetails> = {
   suspension: { kind: 'suspension', reason: '所需信息存放的档案室因台风“海葵”受损，档案暂无法调阅', since: '2026-10-09' },
   resumption: { kind: 'resumption', resumedOn: '2026-10-20', newDue: '2026-11-11' },
   fee: { kind: 'fee', computation: feeByPages(150), payBy: '2026-11-10', workingDays: 20 },
+  'fee-waiver': { kind: 'fee-waiver', approved: false, reasons: '申请人未提供经济困难的证明材料', requestReason: '本人系低保户' },
+  'reasons-request': { kind: 'reasons-request', explanation: '申请人本月提交同类申请四十二件' },
+  'deferred-reply': { kind: 'deferred-reply', explanation: '所需信息涉及十二个年度的档案', laterWorkingDays: 30, newDue: '2026-12-10' },
+  'third-party-disclosure': { kind: 'third-party-disclosure', party: '杭州示例建筑工程有限公司', outcome: 'partially-disclosed', reasons: '项目资金使用情况关系重大公共利益' },
   reply: {
     kind: 'reply',
     decision: {

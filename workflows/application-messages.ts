@@ -6,7 +6,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
-import type { Actor, ApplicationIntake, ApplicationState } from '../domain/application/types';
+import type { Actor, ApplicationIntake, ApplicationState, NoticeDeliveryMethod } from '../domain/application/types';
 import type { FeeBasis } from '../domain/fees';
 import type { Outcome, Section36Reply } from '../domain/outcomes';
 import type { RuleProfile } from '../domain/rulesets/schema';
@@ -42,7 +42,7 @@ export type AnswerSecrecyEscalation = Acting & { conclusion: 'may-disclose' | 's
 export type ExtendSecrecyEscalation = Acting & { workingDays: number };
 export type Decide = Acting & { outcome: Outcome; section36?: Section36Reply; reasons: string; legalBasis: string; referral?: string };
 export type SignOff = Acting;
-export type Deliver = Acting & { method: string; deliveredOn: IsoDate };
+export type Deliver = Acting & { method: string; deliveredOn: IsoDate; trackingNo?: string; proof?: string };
 export type Close = Acting;
 export type StartConsultation = Acting & { kind: 'third-party' | 'other-agency'; party: string; address?: string; sentOn: IsoDate };
 export type RecordConsultationAnswer = Acting & { consultationId: string; result: 'agree' | 'object'; receivedOn: IsoDate; summary?: string };
@@ -53,6 +53,10 @@ export type RecordFeePayment = Acting & { paidOn: IsoDate };
 export type RequestExtension = Acting & { workingDays: number; reason: string };
 export type ApproveExtension = Acting;
 export type Withdraw = Acting & { on: IsoDate; reason: string };
+export type DecideFeeWaiver = Acting & { approved: boolean; reasons: string };
+export type RecordNoticeDelivery = Acting & { docNo: string; method: NoticeDeliveryMethod; deliveredOn: IsoDate; trackingNo?: string; proof?: string };
+export type RequestReasons = Acting & { explanation: string };
+export type RuleExcessiveRequest = Acting & { reasonable: boolean; explanation: string; reasonsReceivedOn?: IsoDate; laterWorkingDays?: number };
 
 const u = <A>(name: string) => defineUpdate<ApplicationState, [A]>(`gongkai.application.${name}`);
 
@@ -80,6 +84,10 @@ export const recordFeePaymentUpdate = u<RecordFeePayment>('recordFeePayment');
 export const requestExtensionUpdate = u<RequestExtension>('requestExtension');
 export const approveExtensionUpdate = u<ApproveExtension>('approveExtension');
 export const withdrawUpdate = u<Withdraw>('withdraw');
+export const decideFeeWaiverUpdate = u<DecideFeeWaiver>('decideFeeWaiver');
+export const recordNoticeDeliveryUpdate = u<RecordNoticeDelivery>('recordNoticeDelivery');
+export const requestReasonsUpdate = u<RequestReasons>('requestReasons');
+export const ruleExcessiveRequestUpdate = u<RuleExcessiveRequest>('ruleExcessiveRequest');
 
 /** An admin changed the calendar: re-derive every clock from its events. */
 export const calendarChangedSignal = defineSignal<[{ calendarVersion: string }]>('gongkai.application.calendarChanged');

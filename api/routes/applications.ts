@@ -18,9 +18,11 @@ import {
   DELIVERY_METHODS,
   ID_DOCUMENT_TYPES,
   INFORMATION_FORMS,
+  NOTICE_DELIVERY_METHODS,
   receiptNeedsConfirmation,
   STAGES,
 } from '../../domain/application/types';
+import { undeliveredNotices } from '../../domain/application/rules';
 import { checkIdNumber } from '../../domain/identity';
 import { OUTCOME_CODES, SECTION_36_REPLIES } from '../../domain/outcomes';
 import { findRuleProfile } from '../../domain/rulesets';
@@ -93,6 +95,8 @@ export const intakeSchema = z
   });
 
 const outcome = z.enum(OUTCOME_CODES as [string, ...string[]]);
+/** EMS / registered-mail numbers: letters and digits. */
+const trackingNo = z.string().trim().regex(/^[0-9A-Za-z-]{6,40}$/, 'must be the postal tracking number');
 const reasonText = text(2000);
 
 interface ActionSpec {
@@ -130,7 +134,15 @@ const ACTIONS: ActionSpec[] = [
     update: m.decideUpdate,
   },
   { name: 'sign-off', summary: '领导签发，生成答复书', roles: ['leader'], body: z.object({}), update: m.signOffUpdate },
-  { name: 'deliver', summary: '送达答复', roles: ['clerk'], body: z.object({ method: z.enum(keys(DELIVERY_METHODS)), deliveredOn: isoDate }), update: m.deliverUpdate },
+  {
+    name: 'deliver',
+    summary: '送达答复（邮寄须填写邮件号码）',
+    roles: ['clerk'],
+    body: z
+      .object({ method: z.enum(keys(DELIVERY_METHODS)), deliveredOn: isoDate, trackingNo: trackingNo.optional(), proof: text(500).optional() })
+      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, { path: ['trackingNo'], message: 'is required when the reply is posted' }),
+    update: m.deliverUpdate,
+  },
   { name: 'close', summary: '归档办结', roles: ['clerk'], body: z.object({}), update: m.closeUpdate },
   {
     name: 'start-consultation',
@@ -155,6 +167,26 @@ const ACTIONS: ActionSpec[] = [
   { name: 'request-extension', summary: '申请延期答复', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }), update: m.requestExtensionUpdate },
   { name: 'approve-extension', summary: '批准延期答复（政府信息公开工作机构负责人）', roles: ['leader'], body: z.object({}), update: m.approveExtensionUpdate },
   { name: 'withdraw', summary: '登记申请人撤回申请', roles: ['clerk'], body: z.object({ on: isoDate, reason: reasonText }), update: m.withdrawUpdate },
+  { name: 'decide-fee-waiver', summary: '领导对减免信息处理费申请作出决定（国办函〔2020〕109号）', roles: ['leader'], body: z.object({ approved: z.boolean(), reasons: reasonText }), update: m.decideFeeWaiverUpdate },
+  {
+    name: 'record-notice-delivery',
+    summary: '登记文书送达（方式、日期、凭证）：自收到之日起算的期限（补正、缴费、征求意见）自次日起算',
+    roles: ['clerk'],
+    body: z
+      .object({ docNo: z.string().trim().min(1).max(100), method: z.enum(keys(NOTICE_DELIVERY_METHODS)), deliveredOn: isoDate, trackingNo: trackingNo.optional(), proof: text(500).optional() })
+      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, { path: ['trackingNo'], message: 'is required for delivery by post' }),
+    update: m.recordNoticeDeliveryUpdate,
+  },
+  { name: 'request-reasons', summary: '申请数量、频次明显超过合理范围：要求申请人说明理由（条例第三十五条）', roles: ['clerk'], body: z.object({ explanation: reasonText }), update: m.requestReasonsUpdate },
+  {
+    name: 'rule-excessive-request',
+    summary: '认定申请理由是否合理；合理但无法按期答复的，确定延迟答复的合理期限（条例第三十五条）',
+    roles: ['leader'],
+    body: z
+      .object({ reasonable: z.boolean(), explanation: reasonText, reasonsReceivedOn: isoDate.optional(), laterWorkingDays: z.number().int().min(1).max(120).optional() })
+      .refine((b) => b.reasonable || b.laterWorkingDays === undefined, { path: ['laterWorkingDays'], message: 'only for a request ruled reasonable' }),
+    update: m.ruleExcessiveRequestUpdate,
+  },
 ];
 
 const QUERY_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -195,6 +227,8 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
     replyDue: row.reply_due,
     ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
     possibleDuplicates: row.possible_duplicates,
+    /** Notices whose delivery is not recorded: periods that run from receipt have not started. */
+    undeliveredNotices: undeliveredNotices(stored),
     clocks: state.clocks.map((c) => ({
       id: c.id, kind: c.kind, label: c.label, statutory: c.statutory, rule: c.rule, closed: c.closed,
       status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
@@ -204,7 +238,10 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
     })),
     case: state,
     events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
-    documents: documents.map((d) => ({ docNo: d.doc_no, kind: d.kind, title: d.title, issuedOn: d.issued_on, eventSeq: d.event_seq, sha256: d.sha256 })),
+    documents: documents.map((d) => ({
+      docNo: d.doc_no, kind: d.kind, title: d.title, issuedOn: d.issued_on, eventSeq: d.event_seq, sha256: d.sha256,
+      delivery: stored.notices?.find((n) => n.docNo === d.doc_no)?.delivery ?? null,
+    })),
   };
 }
 

@@ -5,11 +5,23 @@
  * lock, since another step may have landed in between. Pure module.
  */
 import { daysBetween, type IsoDate, isIsoDate } from '../calendar/dates';
-import { isOutcome, OUTCOMES } from '../outcomes';
+import { isOutcome, OUTCOMES, outcomeForSection36, SECTION_36_REPLIES, type Section36Reply } from '../outcomes';
+import type { Role } from '../roles';
 import type { RuleProfile } from '../rulesets/schema';
-import { type ApplicationState, type Stage, STAGES } from './types';
+import { type ApplicationState, NOTICE_KINDS, type Stage, STAGES } from './types';
 
-type Check<P> = (state: ApplicationState, payload: P, ctx: { profile: RuleProfile; today: IsoDate }) => string | null;
+export interface CheckContext {
+  profile: RuleProfile;
+  today: IsoDate;
+  /**
+   * False for executions started before the rules of issue 15 (the workflow's
+   * 'legal-rules-2026' patch): their recorded steps must replay exactly as they were accepted.
+   */
+  currentRules?: boolean;
+}
+
+type Check<P> = (state: ApplicationState, payload: P, ctx: CheckContext) => string | null;
+type ActorPayload = { actor: { username: string; role: Role } };
 
 const OPEN_SIDE_BRANCH_STAGES: readonly Stage[] = ['accepted', 'assigned', 'proposed', 'secrecy-review', 'decided'];
 
@@ -57,17 +69,26 @@ export const checks = {
     return stageIs(s, ['assigned'], '提出承办意见');
   }) as Check<{ outcome: string }>,
 
-  reviewSecrecy: ((s, p) => {
+  reviewSecrecy: ((s, p, { currentRules }) => {
     const stage = stageIs(s, ['proposed', 'secrecy-review'], '进行保密审查');
     if (stage) return stage;
     if (p.conclusion === 'cannot-determine' && !p.authority) return '无法确定时须写明报请的保密工作部门';
     if (s.secrecy.escalation && !s.secrecy.escalation.answer) return '保密审查已报请上级，等待答复';
+    // One question to the secrecy authority per review: its answer decides (as for documents).
+    if (currentRules && p.conclusion === 'cannot-determine' && s.secrecy.escalation) return '已报请保密工作部门确定，以其答复为准，不能再次报请';
+    if (currentRules) {
+      // Level 1 is the unit head (科室负责人), level 2 the leader in charge (分管领导), two people.
+      if (p.level === 1 && p.actor.role !== 'reviewer') return '一级保密审查由科室负责人（审核人）进行';
+      if (p.level === 2 && p.actor.role !== 'leader') return '二级保密审查由分管领导进行';
+      const other = p.level === 1 ? s.secrecy.secondLevel : s.secrecy.firstLevel;
+      if (other && other.by === p.actor.username) return '同一人不能同时进行一级和二级保密审查';
+    }
     if (p.level === 1) return s.secrecy.firstLevel ? '一级保密审查已完成' : null;
     if (!s.secrecy.firstLevel) return '须先完成一级（科室负责人）保密审查';
     const firstCleared = s.secrecy.firstLevel.conclusion === 'pass' || s.secrecy.escalation?.answer != null;
     if (!firstCleared) return '一级保密审查尚未通过';
     return s.secrecy.secondLevel ? '二级保密审查已完成' : null;
-  }) as Check<{ level: 1 | 2; conclusion: string; authority?: string }>,
+  }) as Check<{ level: 1 | 2; conclusion: string; authority?: string } & ActorPayload>,
 
   answerSecrecyEscalation: ((s, p, { today }) => {
     if (s.closed) return '案件已办结';
@@ -85,7 +106,7 @@ export const checks = {
     return p.workingDays >= 1 && p.workingDays <= max ? null : `延长期限最长不得超过${max}个工作日`;
   }) as Check<{ workingDays: number }>,
 
-  decide: ((s, p) => {
+  decide: ((s, p, { profile, currentRules }) => {
     const stage = stageIs(s, ['secrecy-review'], '拟定答复');
     if (stage) return s.stage === 'proposed' || s.stage === 'assigned' ? '保密审查完成前不能拟定答复' : stage;
     if (!secrecyCleared(s)) return '保密审查完成前不能拟定答复';
@@ -94,8 +115,16 @@ export const checks = {
     if (s.consultations.some((c) => c.answer === null)) return '仍有征求意见未答复或未到期';
     if (s.suspension) return '案件中止中，恢复后才能答复';
     if (s.fee && !s.fee.paidOn && !s.fee.waived) return '收费通知尚未缴费';
-    return null;
-  }) as Check<{ outcome: string }>,
+    if (!currentRules) return null;
+    return first(
+      s.secrecy.escalation?.answer?.conclusion === 'secret' && p.outcome === 'disclosed'
+        ? `保密工作部门已确定属于国家秘密（${s.secrecy.escalation.answer.on}），不能予以公开`
+        : null,
+      section36Problem(p.section36, p.outcome, profile),
+      thirdPartyObjectionProblem(s, p.outcome, profile),
+      excessiveProblem(s, p.outcome),
+    );
+  }) as Check<{ outcome: string; section36?: string }>,
 
   signOff: ((s) => stageIs(s, ['decided'], '签发')) as Check<unknown>,
 
@@ -107,11 +136,21 @@ export const checks = {
   startConsultation: ((s, p, { today }) =>
     first(stageIs(s, OPEN_SIDE_BRANCH_STAGES, '征求意见'), dateProblem(p.sentOn, today, s.receivedOn, '发函日期'))) as Check<{ sentOn: IsoDate }>,
 
-  recordConsultationAnswer: ((s, p, { today }) => {
+  recordConsultationAnswer: ((s, p, { today, currentRules }) => {
     if (s.closed) return '案件已办结';
     const consultation = s.consultations.find((c) => c.id === p.consultationId);
     if (!consultation) return `没有编号为 ${p.consultationId} 的征求意见`;
-    if (consultation.answer) return '该征求意见已有答复或已到期';
+    const answer = consultation.answer;
+    if (answer) {
+      // Paper arrives late and is entered late: an answer received inside the period corrects
+      // the automatic expiry (once), an answer received after it does not.
+      const expired = answer.result === 'no-answer' || answer.result === 'deemed-consent';
+      if (!currentRules || !expired || answer.correctsExpiry || answer.summary !== undefined) return '该征求意见已有答复或已到期';
+      const problem = dateProblem(p.receivedOn, today, consultation.sentOn, '收到意见日期');
+      if (problem) return problem;
+      if (daysBetween(p.receivedOn, answer.receivedOn) < 0) return `该征求意见已于${answer.receivedOn}到期，此后收到的意见不改变到期结果`;
+      return null;
+    }
     return dateProblem(p.receivedOn, today, consultation.sentOn, '收到意见日期');
   }) as Check<{ consultationId: string; receivedOn: IsoDate }>,
 
@@ -126,9 +165,13 @@ export const checks = {
     return dateProblem(p.on, today, s.suspension.since, '恢复日期');
   }) as Check<{ on: IsoDate }>,
 
-  issueFeeNotice: ((s, p, { today }) => {
+  issueFeeNotice: ((s, p, { today, currentRules }) => {
     if (s.fee) return '本案已发出收费通知';
-    if (s.intake.feeWaiverRequested) return '申请人申请减免费用，请先作出减免决定（本案不收费）';
+    if (s.intake.feeWaiverRequested) {
+      if (!currentRules) return '申请人申请减免费用，请先作出减免决定（本案不收费）';
+      if (!s.feeWaiver) return '申请人申请减免费用，须先由领导作出减免决定';
+      if (s.feeWaiver.approved) return `已于${s.feeWaiver.decidedOn}批准减免，不收取信息处理费`;
+    }
     if (p.basis === 'by-pages' && (p.pages === undefined || p.pages < 0)) return '按量计收须填写页数';
     return first(stageIs(s, OPEN_SIDE_BRANCH_STAGES, '发出收费通知'), dateProblem(p.noticeOn, today, s.receivedOn, '通知日期'));
   }) as Check<{ basis: string; pages?: number; noticeOn: IsoDate }>,
@@ -160,7 +203,68 @@ export const checks = {
       stageIs(s, ['awaiting-receipt-confirmation', 'registered', 'correction-requested', 'accepted', 'assigned', 'proposed', 'secrecy-review', 'decided', 'signed'], '登记撤回'),
       dateProblem(p.on, today, null, '撤回日期'),
     )) as Check<{ on: IsoDate }>,
+
+  decideFeeWaiver: ((s, p) => {
+    if (s.closed) return '案件已办结';
+    if (!s.intake.feeWaiverRequested) return '申请人没有申请减免费用';
+    if (s.feeWaiver) return `已于${s.feeWaiver.decidedOn}作出减免决定`;
+    if (s.fee) return '已发出收费通知';
+    if (p.actor.role !== 'leader') return '减免决定由领导作出';
+    return null;
+  }) as Check<ActorPayload>,
+
+  recordNoticeDelivery: ((s, p, { today }) => {
+    const notice = s.notices.find((n) => n.docNo === p.docNo);
+    if (!notice) return `本案没有文号为 ${p.docNo} 的文书`;
+    if (notice.delivery) return `该文书已于${notice.delivery.deliveredOn}送达`;
+    if (notice.kind === 'reply') return '答复书的送达请登记“送达答复”';
+    if (p.method === 'post' && !p.trackingNo) return '邮寄送达须填写邮件号码';
+    return dateProblem(p.deliveredOn, today, notice.issuedOn, '送达日期');
+  }) as Check<{ docNo: string; method: string; deliveredOn: IsoDate; trackingNo?: string }>,
+
+  requestReasons: ((s) => {
+    if (s.excessive) return `已于${s.excessive.reasonsRequestedOn}要求申请人说明理由`;
+    return stageIs(s, ['registered', ...OPEN_SIDE_BRANCH_STAGES], '要求说明理由');
+  }) as Check<unknown>,
+
+  ruleExcessiveRequest: ((s, p, { today }) => {
+    if (s.closed) return '案件已办结';
+    if (!s.excessive) return '须先要求申请人说明理由（条例第三十五条）';
+    if (s.excessive.ruling) return '已对申请理由作出认定';
+    if (!p.reasonable && p.laterWorkingDays !== undefined) return '认定理由不合理的，不予处理，不设延迟答复期限';
+    if (p.reasonsReceivedOn) return dateProblem(p.reasonsReceivedOn, today, s.excessive.reasonsRequestedOn, '收到理由日期');
+    return null;
+  }) as Check<{ reasonable: boolean; laterWorkingDays?: number; reasonsReceivedOn?: IsoDate }>,
 };
+
+/** 条例§36: a reply under (一) or (五) is counted under one row of table 3, per profile. */
+function section36Problem(section36: string | undefined, outcome: string, profile: RuleProfile): string | null {
+  if (section36 === undefined) return null;
+  if (!Object.hasOwn(SECTION_36_REPLIES, section36)) return `未知的第三十六条答复：${section36}`;
+  const expected = outcomeForSection36(section36 as Section36Reply, profile.application.section36Counting);
+  return outcome === expected ? null : `按本机关的统计口径，第三十六条“${section36 === 'already-public' ? '已主动公开' : '不属于本机关公开'}”的答复计入「${OUTCOMES[expected].label}」，办理结果应为 ${expected}`;
+}
+
+/** 桦甸 (seed 001 第六条): an objecting third party bars disclosure of its information. */
+function thirdPartyObjectionProblem(s: ApplicationState, outcome: string, profile: RuleProfile): string | null {
+  const rule = profile.application.thirdPartyConsultation;
+  if (rule.objection !== 'bars-disclosure' || outcome !== 'disclosed') return null;
+  const objecting = s.consultations.find((c) => c.kind === 'third-party' && c.answer?.result === 'object');
+  return objecting ? `第三方（${objecting.party}）不同意公开，不得公开（${rule.citation.source}${rule.citation.article}）；可区分处理后部分公开` : null;
+}
+
+/** 条例§35: a request ruled unreasonable ends as 无正当理由大量反复申请, and only such a request does. */
+function excessiveProblem(s: ApplicationState, outcome: string): string | null {
+  const ruling = s.excessive?.ruling;
+  if (ruling && !ruling.reasonable && outcome !== 'not-handled.excessive') return '申请理由已认定为不合理，应不予处理（无正当理由大量反复申请）';
+  if (outcome === 'not-handled.excessive' && !(ruling && !ruling.reasonable)) return '须先要求申请人说明理由并认定理由不合理（条例第三十五条）';
+  return null;
+}
+
+/** Notices whose delivery has not been recorded, for the case page. */
+export function undeliveredNotices(s: ApplicationState): Array<{ docNo: string; title: string; issuedOn: IsoDate }> {
+  return (s.notices ?? []).filter((n) => n.delivery === null && n.kind !== 'reply').map((n) => ({ docNo: n.docNo, title: NOTICE_KINDS[n.kind], issuedOn: n.issuedOn }));
+}
 
 export function extensionLimitProblem(workingDays: number, profile: RuleProfile): string | null {
   const { extension, reply } = profile.application;

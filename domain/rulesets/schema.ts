@@ -6,6 +6,7 @@
  * Pure module (zod only): safe to import from workflows.
  */
 import { z } from 'zod';
+import { type Outcome, OUTCOME_CODES } from '../outcomes';
 
 /** Where a rule comes from: national law or one of the agency rulebooks in shared/seeds. */
 export const citationSchema = z.object({
@@ -56,6 +57,15 @@ export const applicationStepSchema = z.enum([
 ]);
 export type ApplicationStep = z.infer<typeof applicationStepSchema>;
 
+/**
+ * The recorded event a step clock counts from. The rulebooks differ: 黄岩 counts the
+ * department's proposal from the receipt of the application (自收到申请件之日起), 毕节 the
+ * transfer from receipt (在收到申请的3个工作日内转交) and the department's answer from its
+ * own receipt of the file (assignment).
+ */
+export const stepStartEventSchema = z.enum(['receipt', 'acceptance', 'assignment', 'decision']);
+export type StepStartEvent = z.infer<typeof stepStartEventSchema>;
+
 export const applicationRulesSchema = z.object({
   /** Reply within N WD of receipt (§33 in the 2019 text, 15 WD in the older regime). */
   reply: workingDayPeriodSchema,
@@ -63,11 +73,24 @@ export const applicationRulesSchema = z.object({
   extension: workingDayPeriodSchema.extend({
     /** Cap on reply + extension, where a profile states one (黄岩: 40 WD in total). */
     maxTotalWorkingDays: positiveInt.optional(),
+    /** Who approves it, as the 延期答复告知书 names them (§33: 政府信息公开工作机构负责人). */
+    approvedBy: z.string().min(1).default('政府信息公开工作机构负责人'),
   }),
   /** Correction notice (补正告知) must go out within N WD of receipt. */
   correctionNotice: workingDayPeriodSchema,
-  /** Third party answers within N WD; the time is excluded from the reply period. */
-  thirdPartyConsultation: workingDayPeriodSchema,
+  /** Third party answers within N WD of receiving the letter; the time is excluded from the reply period. */
+  thirdPartyConsultation: workingDayPeriodSchema.extend({
+    /**
+     * What silence means when the period expires. 2019 条例§32: the agency decides; 桦甸
+     * (seed 001 依申请 第六条): 视作同意公开.
+     */
+    silence: z.enum(['agency-decides', 'deemed-consent']).default('agency-decides'),
+    /**
+     * What an objection means. 2019 条例§32: the agency may still disclose for the public
+     * interest, telling the third party in writing; 桦甸 第六条: 第三方不同意公开的，不得公开.
+     */
+    objection: z.enum(['agency-decides', 'bars-disclosure']).default('agency-decides'),
+  }),
   /** Other agency answers within N WD, silence = consent; excluded from the reply period. */
   otherAgencyConsultation: workingDayPeriodSchema,
   /** Secrecy authority answers within N WD, extendable once by at most M WD. */
@@ -76,10 +99,18 @@ export const applicationRulesSchema = z.object({
   feePayment: workingDayPeriodSchema,
   /** Older regime (seed 002): provide the information within N WD after deciding to disclose. */
   provideAfterDecision: workingDayPeriodSchema.optional(),
-  /** Internal step clocks (黄岩, 毕节). */
+  /** Internal step clocks (黄岩, 毕节), each counted from the event its rulebook names. */
   internalSteps: z
-    .array(workingDayPeriodSchema.extend({ step: applicationStepSchema }))
+    .array(workingDayPeriodSchema.extend({ step: applicationStepSchema, startsAt: stepStartEventSchema }))
     .default([]),
+  /**
+   * 条例§36 replies counted under a row of table 3 other than the default
+   * (domain/outcomes.ts DEFAULT_SECTION_36_MAPPING), where an agency counts differently.
+   */
+  section36Counting: z
+    .object({ 'already-public': z.enum(OUTCOME_CODES as [Outcome, ...Outcome[]]), 'not-this-agency': z.enum(OUTCOME_CODES as [Outcome, ...Outcome[]]) })
+    .partial()
+    .default({}),
   /** Reminders before each due date, in working days before it. */
   remindersWorkingDaysBefore: z.array(positiveInt).default([5, 2]),
   /** Window (calendar days) in which a near-identical request by the same applicant is flagged as 重复申请. */

@@ -49,8 +49,9 @@ export const bijie004: RuleProfileInput = {
         source: APPLICATION,
         seed: '004',
         article: '第三条',
-        quote: '延长答复的期限最长不得超过20个工作日',
+        quote: '经局分管相关业务工作的领导同意,可以适当延长答复期限,但要告知申请人。延长答复的期限最长不得超过20个工作日',
       },
+      approvedBy: '局分管相关业务工作的领导',
     },
     correctionNotice: {
       workingDays: 7,
@@ -68,6 +69,7 @@ export const bijie004: RuleProfileInput = {
     internalSteps: [
       {
         step: 'transfer-to-department',
+        startsAt: 'receipt',
         workingDays: 3,
         citation: {
           source: APPLICATION,
@@ -78,6 +80,7 @@ export const bijie004: RuleProfileInput = {
       },
       {
         step: 'department-proposal',
+        startsAt: 'assignment',
         workingDays: 10,
         citation: {
           source: APPLICATION,
@@ -191,7 +194,7 @@ export const bijie004: RuleProfileInput = {
   disputes: SEED_003_DISPUTES,
   notes: [
     '依申请公开制度第三条：办公室3个工作日内转交业务科室；业务科室“自收到申请的10个工作日”提供答复内容，原文未写明自哪一方收到申请起算，按局办公室收到申请之日起算（较严格的读法）。',
-    '延期须经“局分管相关业务工作的领导同意”，不是条例第三十三条所说的政府信息公开工作机构负责人；审批人差异本结构无法表达。',
+    '延期须经“局分管相关业务工作的领导同意”，不是条例第三十三条所说的政府信息公开工作机构负责人（extension.approvedBy，延期答复告知书照此表述）。',
     '第四条（五）：涉及第三方或需上级批准而难以确定的，制作延期答复告知书并说明后续处理时间；第三方、其他机关征求意见本制度只规定不计入答复期限，期限沿用条例第三十二条、第三十四条15个工作日。',
     '政府信息公开工作制度第八条：未确定是否属于国家秘密的信息暂缓公开，待依法认定后再决定，无答复期限：借用桦甸（seed 001）五（四）10+7个工作日。',
     '第六条规定收费“根据(国办函〔2020〕109号)文件执行”：缴费期限20个工作日引国办函（条款序号待核实）。',

@@ -55,6 +55,7 @@ export const huangyan003: RuleProfileInput = {
         article: '四',
         quote: '经同意延期后答复的,政务公开科应于20个工作日内完成答复意见',
       },
+      approvedBy: '信息公开分管副主任',
     },
     correctionNotice: NATIONAL_CORRECTION_NOTICE,
     thirdPartyConsultation: NATIONAL_THIRD_PARTY_CONSULTATION,
@@ -64,6 +65,7 @@ export const huangyan003: RuleProfileInput = {
     internalSteps: [
       {
         step: 'register',
+        startsAt: 'receipt',
         workingDays: 1,
         citation: {
           source: APPLICATION,
@@ -74,6 +76,7 @@ export const huangyan003: RuleProfileInput = {
       },
       {
         step: 'formal-review',
+        startsAt: 'receipt',
         workingDays: 5,
         citation: {
           source: APPLICATION,
@@ -84,16 +87,18 @@ export const huangyan003: RuleProfileInput = {
       },
       {
         step: 'department-proposal',
+        startsAt: 'receipt',
         workingDays: 7,
         citation: {
           source: APPLICATION,
           seed: '003',
           article: '三',
-          quote: '政务公开科联系相关业务科(室)于7个工作日内提出拟答复意见',
+          quote: '政务公开科自收到申请件之日起,在7个工作日内提出拟答复意见',
         },
       },
       {
         step: 'sign-off',
+        startsAt: 'decision',
         workingDays: 3,
         citation: {
           source: APPLICATION,
