@@ -9,12 +9,12 @@ import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
-import type { WorkingDayCalendar } from '../domain/calendar/working-days';
-import { CalendarStore, loadCalendar } from '../db/repositories/calendar';
+import { CalendarStore } from '../db/repositories/calendar';
 import * as m from '../workflows/application-messages';
 import { act, type Actors, clockOf, demoActors, intake, startCase } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { eventually } from './support/eventually';
+import { addWorkingDays, countWorkingDays, workingDaysBefore } from './support/hand-calendar';
 import { startTimeSkippingServer } from './support/temporal';
 
 const TASK_QUEUE = 'applications-time-skipping';
@@ -23,12 +23,10 @@ let database: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
 let actors: Actors;
-let calendar: WorkingDayCalendar;
 
 beforeAll(async () => {
   [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
   actors = await demoActors(database.db);
-  calendar = await loadCalendar(database.db);
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
@@ -75,7 +73,7 @@ it('plain disclosure: registered, accepted, assigned, proposed, reviewed twice, 
   const received = await today();
   const { handle, state } = await start({ receivedOn: received });
   expect(state.stage).toBe('registered');
-  expect(clockOf(state, 'reply')!.derived!.due).toBe(calendar.addWorkingDays(received, 20).due);
+  expect(clockOf(state, 'reply')!.derived!.due).toBe(addWorkingDays(received, 20));
 
   await act(handle, m.acceptUpdate, { actor: actors.clerk });
   await act(handle, m.assignUpdate, { actor: actors.clerk, departmentCode: 'yjglk', assignee: 'department' });
@@ -109,7 +107,7 @@ it('online applications wait for the clerk’s confirmation before the clock sta
   const confirmedOn = await today();
   const confirmed = await act(handle, m.confirmReceiptUpdate, { actor: actors.clerk, receivedOn: confirmedOn });
   expect(confirmed.stage).toBe('registered');
-  expect(clockOf(confirmed, 'reply')!.derived!.due).toBe(calendar.addWorkingDays(confirmedOn, 20).due);
+  expect(clockOf(confirmed, 'reply')!.derived!.due).toBe(addWorkingDays(confirmedOn, 20));
 });
 
 it('correction then restart: the reply period runs again from the corrected application', async () => {
@@ -125,17 +123,29 @@ it('correction then restart: the reply period runs again from the corrected appl
   const corrected = await act(handle, m.submitCorrectionUpdate, { actor: actors.clerk, receivedOn: correctedOn });
   expect(corrected.stage).toBe('registered');
   const reply = clockOf(corrected, 'reply')!;
-  expect(reply.derived).toMatchObject({ status: 'running', due: calendar.addWorkingDays(correctedOn, 20).due, consumedWorkingDays: 0 });
+  expect(reply.derived).toMatchObject({ status: 'running', due: addWorkingDays(correctedOn, 20), consumedWorkingDays: 0 });
   expect(reply.events.map((e) => e.type)).toEqual(['started', 'paused', 'restarted']);
   expect(await events(state.caseNo)).toEqual(['submitted', 'correction-requested', 'correction-received']);
   const kinds = await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', state.caseNo).orderBy('id').execute();
   expect(kinds.map((k) => k.kind)).toEqual(['receipt', 'correction', 'receipt']);
 });
 
-it('correction never received: the case closes as abandoned when the period runs out', async () => {
+it('correction never received: the period runs from the notice’s delivery, and the case closes as abandoned when it runs out', async () => {
   const { handle, state } = await start({ receivedOn: await today() });
   const requested = await act(handle, m.requestCorrectionUpdate, { actor: actors.clerk, items: ['请提供申请人身份证明'], periodWorkingDays: 5 });
-  const dueAt = clockOf(requested, 'correction-period')!.dueAt!;
+  // §30 "自收到之日起": nothing runs until the applicant has the notice.
+  expect(clockOf(requested, 'correction-period')).toBeUndefined();
+  const notice = requested.notices.find((n) => n.kind === 'correction')!;
+  expect(notice.delivery).toBeNull();
+  await env.sleep('2 days');
+  const deliveredOn = await today();
+  const delivered = await act(handle, m.recordNoticeDeliveryUpdate, {
+    actor: actors.clerk, docNo: notice.docNo, method: 'post', trackingNo: 'EA123456789CN', proof: 'EMS妥投记录', deliveredOn,
+  });
+  const period = clockOf(delivered, 'correction-period')!;
+  expect(period.events[0]).toMatchObject({ type: 'started', date: deliveredOn, workingDays: 5 });
+  expect(delivered.notices.find((n) => n.docNo === notice.docNo)!.delivery).toMatchObject({ method: 'post', deliveredOn, trackingNo: 'EA123456789CN' });
+  const dueAt = period.dueAt!;
   await sleepUntil(dueAt, -60_000);
   expect((await handle.query(m.applicationStateQuery)).closed).toBe(false);
   await sleepUntil(dueAt, 60_000);
@@ -144,21 +154,20 @@ it('correction never received: the case closes as abandoned when the period runs
   expect((await events(state.caseNo)).at(-1)).toBe('abandoned');
 });
 
-it('third-party consultation pauses the reply clock as §2 counts it (fixed-date arithmetic: working-day-clock.test.ts)', async () => {
-  // Received by registered mail 6 WD ago; letter to the third party 2 WD ago; answer today.
-  const now = await today();
-  const received = calendar.workingDaysBefore(now, 6);
-  const sentOn = calendar.workingDaysBefore(now, 2);
+it('third-party consultation pauses the reply clock as §2 counts it (hand-worked dates)', async () => {
+  // Received Mon 2026-10-12; letter sent Fri 2026-10-16: (10-12, 10-16] = 13, 14, 15, 16 = 4 WD.
+  const received = '2026-10-12';
+  const sentOn = '2026-10-16';
   const { handle } = await start({ channel: 'registered-mail', receivedOn: received });
   await act(handle, m.acceptUpdate, { actor: actors.clerk });
   const started = await act(handle, m.startConsultationUpdate, { actor: actors.clerk, kind: 'third-party', party: '某某建设有限公司', sentOn });
-  // (received, sentOn] holds exactly 4 working days.
   expect(clockOf(started, 'reply')!.derived).toMatchObject({ status: 'paused', consumedWorkingDays: 4, remainingWorkingDays: 16 });
-  expect(clockOf(started, 'third-party-1')!.derived!.due).toBe(calendar.addWorkingDays(sentOn, 15).due);
+  // The answer arrived (so the letter did) before its delivery was recorded.
   expect(await refused(act(handle, m.recordConsultationAnswerUpdate, { actor: actors.clerk, consultationId: 'third-party-1', result: 'agree', receivedOn: received }))).toContain('早于');
-  const answered = await act(handle, m.recordConsultationAnswerUpdate, { actor: actors.clerk, consultationId: 'third-party-1', result: 'object', receivedOn: now });
+  const answered = await act(handle, m.recordConsultationAnswerUpdate, { actor: actors.clerk, consultationId: 'third-party-1', result: 'object', receivedOn: '2026-10-22' });
   const reply = clockOf(answered, 'reply')!;
-  expect(reply.derived).toMatchObject({ status: 'running', due: calendar.addWorkingDays(now, 16).due, countingFrom: now });
+  // 16 WD after Thu 10-22: 23, 26–30 (6), 11-02–06 (11), 09–13 (16) → Fri 2026-11-13.
+  expect(reply.derived).toMatchObject({ status: 'running', due: '2026-11-13', countingFrom: '2026-10-22' });
   expect(reply.derived!.steps.map((s) => s.explanation)).toEqual([
     expect.stringContaining(received),
     expect.stringContaining('已用4个工作日，剩余16个工作日'),
@@ -178,22 +187,26 @@ it('suspension stops the clock and resumption restarts it for the days that rema
   await env.sleep('10 days');
   const resumedOn = await today();
   const resumed = await act(handle, m.resumeUpdate, { actor: actors.clerk, on: resumedOn });
-  const consumed = calendar.countWorkingDays(received, pausedOn);
-  expect(clockOf(resumed, 'reply')!.derived).toMatchObject({ due: calendar.addWorkingDays(resumedOn, 20 - consumed).due, consumedWorkingDays: consumed });
+  const consumed = countWorkingDays(received, pausedOn);
+  expect(clockOf(resumed, 'reply')!.derived).toMatchObject({ due: addWorkingDays(resumedOn, 20 - consumed), consumedWorkingDays: consumed });
   const kinds = await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', resumed.caseNo).orderBy('id').execute();
   expect(kinds.map((k) => k.kind)).toEqual(['receipt', 'suspension', 'resumption']);
 });
 
-it('an unpaid fee notice closes the case as abandoned after 20 working days', async () => {
-  const { handle, state } = await start({ receivedOn: await today() });
+it('an unpaid fee notice closes the case as abandoned 20 working days after the applicant received it', async () => {
+  const { handle, state } = await start({ receivedOn: '2026-10-08' });
   await act(handle, m.acceptUpdate, { actor: actors.clerk });
-  const noticed = await act(handle, m.issueFeeNoticeUpdate, { actor: actors.clerk, basis: 'by-pages', pages: 150, noticeOn: await today() });
+  const noticed = await act(handle, m.issueFeeNoticeUpdate, { actor: actors.clerk, basis: 'by-pages', pages: 150, noticeOn: '2026-10-09' });
   expect(noticed.fee!.computation.total).toBe(1700);
   expect(clockOf(noticed, 'reply')!.derived!.status).toBe('paused');
-  const payBy = clockOf(noticed, 'fee-payment')!;
-  expect(payBy.derived!.due).toBe(calendar.addWorkingDays(noticed.fee!.noticeOn, 20).due);
-  await sleepUntil(payBy.dueAt!, 60_000);
-  expect(await handle.result()).toMatchObject({ closed: true, outcome: 'other.fee-unpaid' });
+  expect(clockOf(noticed, 'fee-payment')).toBeUndefined(); // 109号: 收到收费通知次日起
+  const notice = noticed.notices.find((n) => n.kind === 'fee')!;
+  expect(notice.issuedOn).toBe('2026-10-09');
+  // Delivered Tue 2026-10-13; 20 WD: 14–16 (3), 19–23 (8), 26–30 (13), 11-02–06 (18), 09, 10 → Tue 2026-11-10.
+  const delivered = await act(handle, m.recordNoticeDeliveryUpdate, { actor: actors.clerk, docNo: notice.docNo, method: 'email', deliveredOn: '2026-10-13' });
+  expect(clockOf(delivered, 'fee-payment')!.derived!.due).toBe('2026-11-10');
+  // That day is long past: the expiry is handled at once.
+  expect(await handle.result()).toMatchObject({ closed: true, outcome: 'other.fee-unpaid', endedOn: '2026-11-10' });
   const kinds = await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', state.caseNo).orderBy('id').execute();
   expect(kinds.map((k) => k.kind)).toEqual(['receipt', 'fee']);
 });
@@ -205,7 +218,7 @@ it('an extension is requested, approved by a leader once, and moves the due date
   const requested = await act(handle, m.requestExtensionUpdate, { actor: actors.clerk, workingDays: 20, reason: '需要调取多个年度档案' });
   const originalDue = clockOf(requested, 'reply')!.derived!.due!;
   const approved = await act(handle, m.approveExtensionUpdate, { actor: actors.leader });
-  expect(clockOf(approved, 'reply')!.derived!.due).toBe(calendar.addWorkingDays(originalDue, 20).due);
+  expect(clockOf(approved, 'reply')!.derived!.due).toBe(addWorkingDays(originalDue, 20));
   expect(await refused(act(handle, m.approveExtensionUpdate, { actor: actors.leader }))).toContain('不能重复批准');
   expect(await refused(act(handle, m.requestExtensionUpdate, { actor: actors.clerk, workingDays: 5, reason: '再延' }))).toContain('只能延长一次');
 });
@@ -221,8 +234,8 @@ it('reminds 5 and 2 WD before the reply date and escalates on the day it is miss
   await act(handle, m.acceptUpdate, { actor: actors.clerk });
   const assigned = await act(handle, m.assignUpdate, { actor: actors.clerk, departmentCode: 'yjglk', assignee: 'department' });
   const reply = clockOf(assigned, 'reply')!;
-  expect(reply.dueAt).toBe(endOfDayShanghai(calendar.addWorkingDays(received, 20).due).toISOString());
-  expect(reply.reminders.map((r) => r.date)).toEqual([calendar.workingDaysBefore(reply.derived!.due!, 5), calendar.workingDaysBefore(reply.derived!.due!, 2)]);
+  expect(reply.dueAt).toBe(endOfDayShanghai(addWorkingDays(received, 20)).toISOString());
+  expect(reply.reminders.map((r) => r.date)).toEqual([workingDaysBefore(reply.derived!.due!, 5), workingDaysBefore(reply.derived!.due!, 2)]);
 
   await sleepUntil(reply.dueAt!, -60_000);
   const before = await database.db.selectFrom('case_events').select(['type', 'payload']).where('case_no', '=', state.caseNo).orderBy('seq').execute();
@@ -243,14 +256,15 @@ it('a calendar change reaches an open case by signal and re-dates its clock', as
   const { handle, state } = await start({ receivedOn: received });
   const due = clockOf(state, 'reply')!.derived!.due!;
   const store = new CalendarStore(database.db);
-  const workday = calendar.workingDaysBefore(due, 3);
+  const workday = workingDaysBefore(due, 3);
   await store.setOverride({ date: workday, kind: 'holiday', reason: '台风停工', actorUserId: actors.admin.userId });
   try {
     await handle.signal(m.calendarChangedSignal, { calendarVersion: (await store.current()).version });
     let moved = await handle.query(m.applicationStateQuery);
     for (let i = 0; i < 50 && clockOf(moved, 'reply')!.derived!.due === due; i += 1) moved = await handle.query(m.applicationStateQuery);
     const reply = clockOf(moved, 'reply')!;
-    expect(reply.derived!.due).toBe((await store.current()).addWorkingDays(received, 20).due);
+    // One working day inside the period became a holiday: the due date moves one working day on.
+    expect(reply.derived!.due).toBe(addWorkingDays(due, 1));
     expect(reply.derived!.due).not.toBe(due);
     expect(reply.derived!.calendarVersion).toMatch(/\+rev\.\d+$/);
     // The event is written by the workflow after the state changed: wait for it rather than race it.
