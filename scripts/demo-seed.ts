@@ -123,7 +123,7 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
     if (stop === 'decided') return;
     await step('leader', 'sign-off');
     if (stop === 'signed') return;
-    await step('clerk', 'deliver', { method: 'post', deliveredOn: today });
+    await step('clerk', 'deliver', { method: 'post', deliveredOn: today, trackingNo: `EMS${String(i).padStart(9, '0')}CN` });
     await step('clerk', 'close');
     closed.push(caseNo);
   }
@@ -181,6 +181,11 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
       await step('reviewer', 'review-secrecy', { level: 1, conclusion: 'pass', basis: '定密目录', notes: '不涉密' });
       await step('leader', 'review-secrecy', { level: 2, conclusion: 'pass', basis: '一级审查意见', notes: '同意' });
       if (random(3) === 0) return;
+      if (created.normative) {
+        // 黄岩: a draft normative document is signed only after ≥ 7 WD of public comment (seed 003 第五条).
+        await step('department', 'open-public-comment', { startedOn: workingDaysAgo(12), channel: '区政府门户网站', draftingNote: `${subject}起草说明：必要性、主要措施及依据` });
+        await step('department', 'close-public-comment', { endedOn: workingDaysAgo(2), commentsReceived: random(6), commentRecord: '意见均已研究，合理意见予以采纳' });
+      }
       await step('leader', 'sign-off', { finalAttribute: 'proactive' });
     });
   }
