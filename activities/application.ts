@@ -10,7 +10,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AgencyConfig } from '../domain/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
-import { type Actor, type ApplicationState, NOTICE_KINDS, type NoticeKind } from '../domain/application/types';
+import { type Actor, type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
 import { type AnyClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
 import { applicationSnapshot } from '../domain/supervision/projection';
 import { reportDatesOf } from '../domain/reports/report-dates';
@@ -162,6 +162,8 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
       event: RecordedEvent;
       state: ApplicationState;
       notice?: NoticeDetails;
+      /** The notice's addressee and date: the stored case lists it with its number, awaiting delivery. */
+      issue?: NoticeIssue;
     }): Promise<{ docNo: string | null; event: RecordedEvent }> {
       // The event comes back so that the workflow's history (where a local activity keeps only
       // its result) still holds every event as it was written: the hearing's evidence.
@@ -261,6 +263,11 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
             sha256: createHash('sha256').update(rendered.html).digest('hex'),
           })
           .execute();
+        if (input.issue) {
+          // The workflow learns the number from this answer: the stored case lists it now.
+          const stored = { ...state, notices: [...(state.notices ?? []), issuedNotice(docNo, input.notice.kind, input.issue)] };
+          await trx.updateTable('applications').set({ state: JSON.stringify(stored) }).where('case_no', '=', state.caseNo).where('last_seq', '=', event.seq).execute();
+        }
         return { docNo, event };
       });
     },

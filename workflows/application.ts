@@ -30,8 +30,11 @@ import {
   type CaseClock,
   CHANNELS,
   type ClockKind,
+  addresseeOf,
   type IssuedNotice,
+  issuedNotice,
   NOTICE_KINDS,
+  type NoticeIssue,
   type NoticeDeliveryMethod,
   receiptNeedsConfirmation,
   type Stage,
@@ -208,17 +211,17 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   /** `sent`: the notice's own date where the clerk records it (a letter's sentOn, a fee notice's noticeOn). */
   async function emit(type: string, actor: Actor, payload: Record<string, unknown>, notice?: NoticeDetails, sent: { on?: IsoDate; consultationId?: string } = {}): Promise<string | null> {
     state.seq += 1;
+    const issue: NoticeIssue | undefined = notice
+      ? { addressee: addresseeOf(notice.kind), issuedOn: sent.on ?? today(), ...(sent.consultationId ? { consultationId: sent.consultationId } : {}) }
+      : undefined;
     const { docNo } = await activities().recordApplicationEvent({
       workflowId: workflowInfo().workflowId,
       agencyCode: input.agencyCode,
       event: { seq: state.seq, type, actor, at: new Date().toISOString(), payload },
       state,
-      ...(notice ? { notice } : {}),
+      ...(notice ? { notice, ...(currentRules ? { issue } : {}) } : {}),
     });
-    if (notice && docNo) {
-      const addressee: IssuedNotice['addressee'] = notice.kind === 'third-party' || notice.kind === 'third-party-disclosure' ? 'third-party' : notice.kind === 'other-agency' ? 'other-agency' : 'applicant';
-      state.notices.push({ docNo, kind: notice.kind, issuedOn: sent.on ?? today(), addressee, ...(sent.consultationId ? { consultationId: sent.consultationId } : {}), delivery: null });
-    }
+    if (notice && docNo) state.notices.push(issuedNotice(docNo, notice.kind, issue!));
     return docNo;
   }
 

@@ -472,8 +472,11 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       const row = await db.selectFrom('document_registers').selectAll().where('id', '=', params.id).executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', `register ${params.id} not found`);
       const items = await db.selectFrom('document_register_items').selectAll().where('register_id', '=', params.id).orderBy('doc_id').execute();
+      // The rule the duty comes from (seed 001 报备制度, seed 000 自查), as the agency's profile cites it.
+      const rules = findRuleProfile(agency.defaultRuleProfileId)?.documentRelease;
+      const basis = (row.kind === 'non-disclosure' ? rules?.nonDisclosureRegisterCitation : rules?.selfCheckCitation) ?? null;
       return {
-        id: row.id, kind: row.kind, workflowId: row.workflow_id, dueOn: row.due_on, status: row.status, notify: row.notify,
+        id: row.id, kind: row.kind, workflowId: row.workflow_id, dueOn: row.due_on, status: row.status, notify: row.notify, basis,
         completedBy: row.completed_by, completedAt: row.completed_at, completionNote: row.completion_note,
         items: items.map((i) => ({
           docId: i.doc_id, title: i.title, docNumber: i.doc_number, attribute: i.attribute, reasons: i.reasons,

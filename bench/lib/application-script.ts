@@ -23,7 +23,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'review-secrecy', user: 'leader', body: { level: 2, conclusion: 'pass', notes: '同意' }, event: 'secrecy-reviewed', stage: 'secrecy-review' },
   { action: 'decide', user: 'clerk', body: { outcome: 'disclosed', reasons: '依法公开', legalBasis: '条例第三十六条' }, event: 'decided', stage: 'decided' },
   { action: 'sign-off', user: 'leader', body: {}, event: 'signed', stage: 'signed' },
-  { action: 'deliver', user: 'clerk', body: { method: 'post', deliveredOn: '' }, event: 'delivered', stage: 'delivered' },
+  { action: 'deliver', user: 'clerk', body: { method: 'post', deliveredOn: '', trackingNo: 'EA000000000CN' }, event: 'delivered', stage: 'delivered' },
   { action: 'close', user: 'clerk', body: {}, event: 'closed', stage: 'closed' },
 ];
 

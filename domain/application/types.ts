@@ -191,6 +191,18 @@ export interface IssuedNotice {
   delivery: NoticeDelivery | null;
 }
 
+/** Who a notice is addressed to, and its own date where the clerk records one (a letter's sentOn, a fee notice's noticeOn). */
+export type NoticeIssue = Pick<IssuedNotice, 'addressee' | 'issuedOn' | 'consultationId'>;
+
+/** The record of a notice just numbered, written by the workflow and by the projection alike. */
+export function issuedNotice(docNo: string, kind: NoticeKind, issue: NoticeIssue): IssuedNotice {
+  return { docNo, kind, issuedOn: issue.issuedOn, addressee: issue.addressee, ...(issue.consultationId ? { consultationId: issue.consultationId } : {}), delivery: null };
+}
+
+export function addresseeOf(kind: NoticeKind): IssuedNotice['addressee'] {
+  return kind === 'third-party' || kind === 'third-party-disclosure' ? 'third-party' : kind === 'other-agency' ? 'other-agency' : 'applicant';
+}
+
 export interface SecrecyReview {
   firstLevel: null | { conclusion: 'pass' | 'fail' | 'cannot-determine'; by: string; on: IsoDate; notes: string };
   secondLevel: null | { conclusion: 'pass' | 'fail' | 'cannot-determine'; by: string; on: IsoDate; notes: string };
