@@ -64,11 +64,6 @@ async function refused(promise: Promise<unknown>): Promise<string> {
   throw new Error('the step was not refused');
 }
 
-async function eventTypes(caseNo: string): Promise<string[]> {
-  const rows = await database.db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute();
-  return rows.map((r) => r.type).filter((t) => !t.startsWith('clock-'));
-}
-
 async function documents(caseNo: string) {
   return database.db.selectFrom('case_documents').select(['kind', 'doc_no', 'html']).where('case_no', '=', caseNo).orderBy('id').execute();
 }
