@@ -244,6 +244,12 @@ describe('changes to published information (条例第二十六条; seed 004 第�
     expect(checks.recordChange(published, { changedOn: '2026-11-10', summary: ' ' }, ctx('bijie-004'))).toBe('须写明变更内容');
     expect(checks.recordChange(state({ stage: 'withheld', finalAttribute: 'on-request' }), { changedOn: TODAY, summary: 'x' }, ctx())).toContain('公文尚未公开');
     expect(checks.recordChange(state({ stage: 'releasing' }), { changedOn: TODAY, summary: 'x' }, ctx())).toBe('公文尚未公开发布，不能登记已公开信息的变更');
+    // Every profile has a period for changes today; one without it refuses the step.
+    const { changes: _none, ...withoutChanges } = profile('bijie-004').documentRelease;
+    expect(checks.recordChange(published, { changedOn: '2026-11-10', summary: 'x' }, { profile: { ...profile('bijie-004'), documentRelease: withoutChanges }, today: TODAY }))
+      .toBe('本规则没有已公开信息变更的更新期限');
+    expect(['national-2019', 'lvliang-000', 'huadian-001', 'etuokeqianqi-002', 'huangyan-003', 'bijie-004'].map((id) => profile(id).documentRelease.changes?.workingDays))
+      .toEqual([20, 20, 20, 20, 20, 10]);
   });
 
   it('a change is updated on every carrier the document was published on; until then it is owed', () => {

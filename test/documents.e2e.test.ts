@@ -2,8 +2,13 @@
  * Document release end to end on the real Temporal dev server: HTTP → workflow → PostgreSQL
  * and back, with the roles and errors of the API (400 naming the field, 403, 404, 409), the
  * catalogue search, forwarded documents inheriting their attribute, the self-check task over
- * HTTP, and the Temporal Schedules of the recurring duties (created idempotently, triggered).
+ * HTTP, and the Temporal Schedules of the recurring duties (created idempotently, triggered);
+ * a 黄岩 draft policy through its public comment and a change, whose history
+ * (`UPDATE_HISTORIES=1`) is committed as test/histories/document-public-comment-change.json.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { awaitSelfCheckOpenedUpdate } from '../workflows/document-messages';
@@ -236,4 +241,47 @@ it('a change to a released document over HTTP: the completed run is reopened, it
   expect(updated.body.events.map((e: { type: string }) => e.type).slice(-2)).toEqual(['change-recorded', 'change-published']);
   const gone = await request(stack.app).get('/api/supervision/clocks?kind=document').set(stack.as('supervisor')).expect(200);
   expect(gone.body.items.filter((i: { caseRef: string }) => i.caseRef === docId)).toEqual([]);
+});
+
+it('黄岩 draft policy end to end: public comment before sign-off, a change published on the intranet while the portal is still owed; its history replays', async () => {
+  const created = await post('/api/documents', 'department', body({
+    docNumber: '黄政办发〔2026〕80号', title: '黄岩区农村宅基地管理办法', normative: true, ruleProfileId: 'huangyan-003',
+  })).expect(201);
+  const docId = created.body.docId as string;
+  await step(docId, 'verify', 'clerk').expect(200);
+  await step(docId, 'review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', basis: '定密目录', notes: '不涉密' }).expect(200);
+  await step(docId, 'review-secrecy', 'leader', { level: 2, conclusion: 'pass', basis: '一级审查意见', notes: '同意' }).expect(200);
+  expect((await step(docId, 'sign-off', 'leader', { finalAttribute: 'proactive' }).expect(409)).body.error.message).toContain('行政规范性文件草案须先附起草说明公开征求意见');
+  await step(docId, 'open-public-comment', 'reviewer', { startedOn: '2026-09-28', channel: '区政府门户网站', draftingNote: 'x' }).expect(403);
+  const opened = await step(docId, 'open-public-comment', 'department', {
+    startedOn: '2026-09-28', channel: '区政府门户网站', url: 'https://www.huangyan.gov.cn/zqyj/80', draftingNote: '制定的必要性和可行性、主要措施及起草依据',
+  }).expect(200);
+  // Mon 2026-09-28 + 7 WD, National Day 10-01..07 off and Sat 10-10 worked: 2026-10-13.
+  expect(opened.body.document.publicComment).toMatchObject({ earliestEndOn: '2026-10-13', minimumWorkingDays: 7 });
+  expect((await step(docId, 'close-public-comment', 'department', { endedOn: '2026-10-09', commentsReceived: 2, commentRecord: '采纳1条' }).expect(409)).body.error.message)
+    .toBe('征求社会公众意见的时间不得少于7个工作日：自2026-09-28起算，最早于2026-10-13结束');
+  await step(docId, 'close-public-comment', 'department', { endedOn: '2026-10-13', commentsReceived: 2, commentRecord: '收到意见2条，采纳1条，1条已反馈不予采纳理由' }).expect(200);
+  expect((await step(docId, 'sign-off', 'leader', { finalAttribute: 'proactive' }).expect(200)).body.stage).toBe('releasing');
+
+  const today = shanghaiDateOf(Date.now());
+  await step(docId, 'record-publication', 'clerk', { channel: 'intranet', url: 'http://oa.huangyan.example/80', publishedOn: today }).expect(200);
+  // Changed while the portal is still owed: the running workflow takes it, no new run.
+  const changed = await step(docId, 'record-change', 'clerk', { summary: '第五条申请材料清单更正', changedOn: today }).expect(200);
+  expect(changed.body).toMatchObject({ stage: 'releasing', status: 'open' });
+  expect(changed.body.document.changes).toEqual([expect.objectContaining({ no: 1, carriers: ['intranet'], completedOn: null })]);
+  expect(changed.body.clocks.find((c: { id: string }) => c.id === 'change:1').events[0]).toMatchObject({ type: 'started', date: today, workingDays: 20 });
+  const updated = await step(docId, 'publish-change', 'clerk', { changeNo: 1, channel: 'intranet', url: 'http://oa.huangyan.example/80?v=2', publishedOn: today }).expect(200);
+  expect(updated.body.clocks.find((c: { id: string }) => c.id === 'change:1').closed).toBe(true);
+  await step(docId, 'record-publication', 'clerk', { channel: 'portal', url: 'https://www.huangyan.gov.cn/zfxxgk/80', publishedOn: today }).expect(200);
+  const done = await step(docId, 'record-interpretation', 'department', { title: '政策解读', url: 'https://www.huangyan.gov.cn/jd/80', publishedOn: today }).expect(200);
+  expect(done.body).toMatchObject({ stage: 'released', status: 'closed' });
+
+  const handle = stack.env.client.workflow.getHandle(`document-${docId}`);
+  await handle.result();
+  const history = await handle.fetchHistory();
+  const markers = (history.events ?? []).map((e) => e.markerRecordedEventAttributes?.markerName).filter((n) => n === 'core_patch');
+  expect(markers).toHaveLength(2); // document-secrecy-review-levels, document-sign-off-after-public-comment
+  if (process.env.UPDATE_HISTORIES === '1') {
+    fs.writeFileSync(path.join(__dirname, 'histories', 'document-public-comment-change.json'), historyToJSON(history));
+  }
 });
