@@ -4,17 +4,21 @@
  * after receipt (dates worked out by hand below), and a notice's delivery is recorded with
  * its proof, starting the period that runs from the applicant's receipt.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { type ApiStack, startApiStack } from './support/api-stack';
 
 let stack: ApiStack;
+let env: ApiStack['env'];
 let app: ApiStack['app'];
 let as: ApiStack['as'];
 let post: ApiStack['post'];
 
 beforeAll(async () => {
   stack = await startApiStack('application-rules-e2e');
-  ({ app, as, post } = stack);
+  ({ env, app, as, post } = stack);
 });
 
 afterAll(async () => {
@@ -91,4 +95,51 @@ it('a notice’s delivery is recorded with method and proof; the correction peri
   const again = await post(caseNo, 'record-notice-delivery', 'clerk', { docNo: notice.docNo, method: 'email', deliveredOn: issuedOn });
   expect(again.status).toBe(409);
   expect(again.body.error.message).toContain('已于');
+});
+
+it('a case under the current rules, start to archive, leaves its history for the replay test', async () => {
+  // Writes test/histories/application-rules-2026.json with UPDATE_HISTORIES=1; test/replay.test.ts replays it.
+  const registered = await request(app).post('/api/applications').set(as('clerk')).send({
+    ...intake('national-2019'), receivedOn: '2026-09-28', feeWaiverRequested: true, feeWaiverReason: '本人系低保户',
+  });
+  const { caseNo } = registered.body;
+  const ok = async (action: string, user: string, body: object = {}) => {
+    const res = await post(caseNo, action, user, body);
+    expect({ action, status: res.status, error: res.body.error?.message }).toEqual({ action, status: 200, error: undefined });
+    return res.body;
+  };
+  await ok('accept', 'clerk');
+  const letter = await ok('start-consultation', 'clerk', { kind: 'third-party', party: '某某建设有限公司', sentOn: '2026-10-08' });
+  const letterNo = letter.documents.find((d: { kind: string }) => d.kind === 'third-party').docNo;
+  // Entered in the order paper comes back: the answer (10-12), then the letter's proof of delivery (10-09).
+  await ok('record-consultation-answer', 'clerk', { consultationId: 'third-party-1', result: 'object', receivedOn: '2026-10-12' });
+  await ok('record-notice-delivery', 'clerk', { docNo: letterNo, method: 'post', trackingNo: 'EA123456789CN', deliveredOn: '2026-10-09' });
+  await ok('decide-fee-waiver', 'leader', { approved: false, reasons: '未提供低保证明' });
+  const fee = await ok('issue-fee-notice', 'clerk', { basis: 'by-pages', pages: 40, noticeOn: '2026-10-13' });
+  await ok('record-fee-payment', 'clerk', { paidOn: '2026-10-15' });
+  await ok('record-notice-delivery', 'clerk', { docNo: fee.documents.find((d: { kind: string }) => d.kind === 'fee').docNo, method: 'email', deliveredOn: '2026-10-14' });
+  await ok('request-extension', 'clerk', { workingDays: 10, reason: '需要调取档案' });
+  await ok('approve-extension', 'leader');
+  await ok('assign', 'clerk', { departmentCode: 'yjglk' });
+  await ok('propose', 'department', { outcome: 'partially-disclosed', summary: '区分处理', reasons: '第三方商业秘密部分不公开' });
+  await ok('review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', notes: '不涉密' });
+  await ok('review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' });
+  await ok('decide', 'clerk', { outcome: 'partially-disclosed', reasons: '公共利益需要公开项目资金部分', legalBasis: '条例第三十二条、第三十七条' });
+  const signed = await ok('sign-off', 'leader');
+  expect(signed.documents.map((d: { kind: string }) => d.kind)).toEqual(['receipt', 'third-party', 'fee-waiver', 'fee', 'extension', 'reply', 'third-party-disclosure']);
+  const today = signed.case.notices.at(-1).issuedOn;
+  await ok('deliver', 'clerk', { method: 'post', trackingNo: 'EA987654321CN', deliveredOn: today, proof: 'EMS妥投记录' });
+  const closed = await ok('close', 'clerk');
+  expect(closed.status).toBe('closed');
+
+  const history = await env.client.workflow.getHandle(`application-${caseNo}`).fetchHistory();
+  const patches = (history.events ?? [])
+    .map((e) => e.markerRecordedEventAttributes)
+    .filter((a) => a?.markerName === 'core_patch')
+    .flatMap((a) => Object.values(a!.details ?? {}).flatMap((d) => d.payloads ?? []).map((p) => Buffer.from(p.data!).toString('utf8')));
+  // The marker names the patch: this history is the one that exercises the current rules.
+  expect(patches.some((p) => p.includes('legal-rules-2026'))).toBe(true);
+  if (process.env.UPDATE_HISTORIES === '1') {
+    fs.writeFileSync(path.join(__dirname, 'histories', 'application-rules-2026.json'), historyToJSON(history));
+  }
 });
