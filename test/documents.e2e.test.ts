@@ -239,6 +239,11 @@ it('a change to a released document over HTTP: the completed run is reopened, it
   const updated = await step(docId, 'publish-change', 'clerk', { changeNo: 1, channel: 'portal', url: 'https://example.gov.cn/zfxxgk/70', publishedOn: today }).expect(200);
   expect(updated.body).toMatchObject({ stage: 'released', status: 'closed' });
   expect(updated.body.events.map((e: { type: string }) => e.type).slice(-2)).toEqual(['change-recorded', 'change-published']);
+  // Any other step on a released document, whose run has completed again: 409, not a 500.
+  await handle.result();
+  expect((await step(docId, 'publish-change', 'clerk', { changeNo: 1, channel: 'portal', url: 'https://example.gov.cn/zfxxgk/70', publishedOn: today }).expect(409)).body.error.message)
+    .toBe('公文已办结（已公开），不能登记变更信息已在原发布载体更新');
+  await step(docId, 'verify', 'clerk').expect(409);
   const gone = await request(stack.app).get('/api/supervision/clocks?kind=document').set(stack.as('supervisor')).expect(200);
   expect(gone.body.items.filter((i: { caseRef: string }) => i.caseRef === docId)).toEqual([]);
 });

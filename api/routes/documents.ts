@@ -6,7 +6,7 @@
  * recurring duties' Temporal Schedules.
  */
 import type { Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import { type UpdateDefinition, WorkflowNotFoundError } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { AgencyConfig } from '../../domain/agency';
@@ -367,7 +367,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       response: { status: 200, description: 'the document after the step', schema: documentViewSchema },
       errors: { 404: 'no such document', 409: 'the step is not allowed in the document’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('documents').select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'state']).where('doc_id', '=', params.docId).executeTakeFirst();
+        const row = await db.selectFrom('documents').select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'stage', 'state']).where('doc_id', '=', params.docId).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
         if (action.ownDepartment && user!.role === 'department' && row.issuing_department !== user!.departmentCode) {
           throw new ApiError(403, 'forbidden', `document ${params.docId} belongs to ${row.issuing_department}, not ${user!.departmentCode}`);
@@ -393,6 +393,8 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
           if (error instanceof ApiError) throw error;
           const refusal = refusalOf(error);
           if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
+          // A released document's run has completed: only a change reopens it.
+          if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', `公文已办结（${STAGES[row.stage as keyof typeof STAGES] ?? row.stage}），不能${action.summary}`);
           throw error;
         }
         return (await documentView(db, params.docId))!;
