@@ -111,6 +111,8 @@ export interface CaseDocument {
   kind: string;
   title: string;
   issuedOn: string;
+  /** Applications: how and when the notice reached its addressee; null while undelivered. */
+  delivery?: { method: string; deliveredOn: string; trackingNo?: string; proof?: string } | null;
 }
 
 /** What every kind's detail endpoint returns (applications and disputes add their own fields). */

@@ -177,6 +177,8 @@ function Timeline({ events }: { events: CaseEvent[] }) {
   );
 }
 
+const DELIVERY_LABELS: Record<string, string> = { 'in-person': '直接送达', post: '邮寄送达', email: '电子邮件送达', fax: '传真送达', publication: '公告送达' };
+
 function Documents({ documents, base }: { documents: CaseDocument[]; base: string }) {
   const [error, setError] = useState<string | null>(null);
   const open = async (document: CaseDocument) => {
@@ -204,6 +206,16 @@ function Documents({ documents, base }: { documents: CaseDocument[]; base: strin
             <span class="muted small">
               {document.docNo} · {document.issuedOn}
             </span>
+            {document.delivery === null && (
+              // Periods that run from the addressee's receipt (补正、缴费、征求意见) have not started.
+              <span class="badge urgency-due-soon" title="送达后，自收到之日起算的期限才开始计算">未送达</span>
+            )}
+            {document.delivery && (
+              <span class="muted small">
+                {' '}· {DELIVERY_LABELS[document.delivery.method] ?? document.delivery.method} {document.delivery.deliveredOn}
+                {document.delivery.trackingNo ? `（${document.delivery.trackingNo}）` : ''}
+              </span>
+            )}
           </li>
         ))}
       </ul>
