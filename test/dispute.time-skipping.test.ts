@@ -9,15 +9,14 @@ import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
-import type { WorkingDayCalendar } from '../domain/calendar/working-days';
 import type { DisputeFiling } from '../domain/disputes/types';
 import { findRuleProfile } from '../domain/rulesets';
-import { loadCalendar } from '../db/repositories/calendar';
 import { dispute } from '../workflows/dispute';
 import * as m from '../workflows/dispute-messages';
 import { type Actors, demoActors, intake, startCase } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
+import { addWorkingDays } from './support/hand-calendar';
 
 const TASK_QUEUE = 'disputes-time-skipping';
 let env: TestWorkflowEnvironment;
@@ -25,12 +24,10 @@ let database: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
 let actors: Actors;
-let calendar: WorkingDayCalendar;
 
 beforeAll(async () => {
   [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
   actors = await demoActors(database.db);
-  calendar = await loadCalendar(database.db);
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
@@ -83,8 +80,8 @@ it('runs the defence and evidence clocks of seed 003, escalates the late evidenc
   const receivedOn = state.filing.receivedOn;
   const defence = state.clocks.find((c) => c.id === 'defence')!;
   const evidence = state.clocks.find((c) => c.id === 'evidence')!;
-  expect(defence.derived!.due).toBe(calendar.addWorkingDays(receivedOn, 10).due);
-  expect(evidence.derived!.due).toBe(calendar.addWorkingDays(receivedOn, 5).due);
+  expect(defence.derived!.due).toBe(addWorkingDays(receivedOn, 10));
+  expect(evidence.derived!.due).toBe(addWorkingDays(receivedOn, 5));
   expect(defence.derived!.steps[0]!.explanation).toContain('起算10个工作日');
   const row = await database.db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirstOrThrow();
   expect(row).toMatchObject({ stage: 'received', status: 'open', department_code: 'yjglk', defence_due: defence.derived!.due, evidence_due: evidence.derived!.due, kind: 'reconsideration' });

@@ -14,11 +14,9 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { UpdateDefinition } from '@temporalio/common';
 import { createActivities } from '../activities';
 import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
-import type { WorkingDayCalendar } from '../domain/calendar/working-days';
 import { parseIndexNo } from '../domain/documents/catalogue';
 import type { DocumentRegistration, DocumentState } from '../domain/documents/types';
 import { findRuleProfile } from '../domain/rulesets';
-import { loadCalendar } from '../db/repositories/calendar';
 import { executeReopeningUpdate } from '../api/routes/document-reopen';
 import { documentRelease } from '../workflows/document';
 import * as m from '../workflows/document-messages';
@@ -26,6 +24,7 @@ import { documentSelfCheck, nonDisclosureRegister } from '../workflows/document-
 import { type Actors, demoActors } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
+import { addWorkingDays, workingDaysBefore } from './support/hand-calendar';
 
 const TASK_QUEUE = 'documents-time-skipping';
 let env: TestWorkflowEnvironment;
@@ -33,12 +32,10 @@ let database: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
 let actors: Actors;
-let calendar: WorkingDayCalendar;
 
 beforeAll(async () => {
   [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
   actors = await demoActors(database.db);
-  calendar = await loadCalendar(database.db);
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
@@ -127,8 +124,8 @@ it('主动公开, normative (桦甸): reviews, sign-off, portal publication, int
   const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
   const signedOn = await today();
   expect(signed.stage).toBe('releasing');
-  expect(clockOf(signed, 'publication:portal')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 20).due);
-  expect(clockOf(signed, 'reading-room')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 20).due);
+  expect(clockOf(signed, 'publication:portal')!.derived!.due).toBe(addWorkingDays(signedOn, 20));
+  expect(clockOf(signed, 'reading-room')!.derived!.due).toBe(addWorkingDays(signedOn, 20));
   expect(clockOf(signed, 'interpretation')).toBeUndefined();
   expect(await refused(act(handle, m.recordInterpretationUpdate, { actor: actors.clerk, title: '解读', url: 'https://example.gov.cn/jd/1', publishedOn: signedOn }))).toContain('公开后才能登记政策解读');
 
@@ -137,7 +134,7 @@ it('主动公开, normative (桦甸): reviews, sign-off, portal publication, int
   const published = await act(handle, m.recordPublicationUpdate, { actor: actors.clerk, channel: 'portal', url: 'https://example.gov.cn/zfxxgk/1', publishedOn });
   expect(published.indexNo).toMatch(/^220282-002-02-\d{4}-00001$/);
   const interpretationClock = clockOf(published, 'interpretation')!;
-  expect(interpretationClock.derived!.due).toBe(calendar.addWorkingDays(publishedOn, 3).due);
+  expect(interpretationClock.derived!.due).toBe(addWorkingDays(publishedOn, 3));
   expect(interpretationClock.derived!.steps[0]!.explanation).toContain('起算3个工作日');
 
   await act(handle, m.recordInterpretationUpdate, { actor: actors.department, title: '《示例市安全生产监督管理办法》政策解读', url: 'https://example.gov.cn/jd/1', publishedOn });
@@ -169,8 +166,8 @@ it('主动公开, normative (黄岩): intranet within 1 WD, portal within 7 WD; 
   await act(handle, m.exemptPublicCommentUpdate, { actor: actors.department, reason: 'emergency', explanation: '防汛应急，须立即施行（第四条）' });
   const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
   const signedOn = await today();
-  expect(clockOf(signed, 'publication:intranet')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 1).due);
-  expect(clockOf(signed, 'publication:portal')!.derived!.due).toBe(calendar.addWorkingDays(signedOn, 7).due);
+  expect(clockOf(signed, 'publication:intranet')!.derived!.due).toBe(addWorkingDays(signedOn, 1));
+  expect(clockOf(signed, 'publication:portal')!.derived!.due).toBe(addWorkingDays(signedOn, 7));
   expect(clockOf(signed, 'reading-room')).toBeUndefined();
   const internal = await act(handle, m.recordPublicationUpdate, { actor: actors.clerk, channel: 'intranet', url: 'http://oa.example/1', publishedOn: signedOn });
   expect(internal.indexNo).toBeNull();
@@ -179,7 +176,7 @@ it('主动公开, normative (黄岩): intranet within 1 WD, portal within 7 WD; 
   const portalOn = await today();
   const onPortal = await act(handle, m.recordPublicationUpdate, { actor: actors.clerk, channel: 'portal', url: 'https://www.example.gov.cn/1', publishedOn: portalOn });
   expect(onPortal.indexNo).toMatch(/^331003-002-02-\d{4}-00001$/);
-  expect(clockOf(onPortal, 'interpretation')!.derived!.due).toBe(calendar.addWorkingDays(portalOn, 3).due);
+  expect(clockOf(onPortal, 'interpretation')!.derived!.due).toBe(addWorkingDays(portalOn, 3));
   const done = await act(handle, m.recordInterpretationUpdate, { actor: actors.department, title: '政策解读', url: 'https://www.example.gov.cn/jd/1', publishedOn: portalOn });
   expect(done.stage).toBe('released');
 });
@@ -322,11 +319,11 @@ it('secrecy review that cannot determine goes to the secrecy authority on its 10
   });
   const sentOn = await today();
   const escalation = clockOf(sent, 'secrecy-escalation')!;
-  expect(escalation.derived!.due).toBe(calendar.addWorkingDays(sentOn, 10).due);
+  expect(escalation.derived!.due).toBe(addWorkingDays(sentOn, 10));
   expect(await refused(act(handle, m.reviewDocumentSecrecyUpdate, { actor: actors.leader, level: 2, conclusion: 'pass', basis: 'x', notes: 'x', participants: [] }))).toContain('等待答复');
   expect(await refused(act(handle, m.extendDocumentSecrecyEscalationUpdate, { actor: actors.reviewer, workingDays: 8 }))).toContain('7个工作日');
   const extended = await act(handle, m.extendDocumentSecrecyEscalationUpdate, { actor: actors.reviewer, workingDays: 7 });
-  expect(clockOf(extended, 'secrecy-escalation')!.derived!.due).toBe(calendar.addWorkingDays(escalation.derived!.due!, 7).due);
+  expect(clockOf(extended, 'secrecy-escalation')!.derived!.due).toBe(addWorkingDays(escalation.derived!.due!, 7));
   await act(handle, m.answerDocumentSecrecyEscalationUpdate, { actor: actors.reviewer, conclusion: 'may-disclose', notes: '不属于国家秘密', answeredOn: await today() });
   const second = await act(handle, m.reviewDocumentSecrecyUpdate, { actor: actors.leader, level: 2, conclusion: 'pass', basis: '保密局答复', notes: '同意', participants: [] });
   expect(second.stage).toBe('awaiting-sign-off');
@@ -373,7 +370,7 @@ describe.each([
     const signed = await act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' });
     const signedOn = await today();
     const publication = clockOf(signed, `publication:${channel}`)!;
-    expect(publication.derived!.due).toBe(calendar.addWorkingDays(signedOn, workingDays).due);
+    expect(publication.derived!.due).toBe(addWorkingDays(signedOn, workingDays));
     expect(publication.dueAt).toBe(endOfDayShanghai(publication.derived!.due!).toISOString());
 
     await sleepUntil(publication.dueAt!, -60_000);
@@ -381,7 +378,7 @@ describe.each([
     expect(await overdueOf()).toEqual([]);
     const sent = (await events(docId)).filter((e) => e.type === 'clock-reminder' && e.payload.clockId === `publication:${channel}`);
     expect(sent.map((e) => e.payload.workingDaysBefore)).toEqual(reminders);
-    for (const e of sent) expect(shanghaiDateOf(e.occurred_at)).toBe(calendar.workingDaysBefore(publication.derived!.due!, e.payload.workingDaysBefore));
+    for (const e of sent) expect(shanghaiDateOf(e.occurred_at)).toBe(workingDaysBefore(publication.derived!.due!, e.payload.workingDaysBefore));
     await sleepUntil(publication.dueAt!, 60_000);
     await handle.query(m.documentStateQuery);
     const [overdue] = await overdueOf();
@@ -452,7 +449,7 @@ it('the November self-check (吕梁) lists withheld documents; converting one re
   expect(converted).toMatchObject({ stage: 'releasing', finalAttribute: 'proactive', conversion: { from: 'on-request', on: conversionDay } });
   const portal = clockOf(converted, 'publication:portal')!;
   expect(portal.events[0]).toMatchObject({ type: 'started', date: conversionDay, reason: '经自查转为主动公开' });
-  expect(portal.derived!.due).toBe(calendar.addWorkingDays(conversionDay, 20).due);
+  expect(portal.derived!.due).toBe(addWorkingDays(conversionDay, 20));
   expect((await b.handle.query(m.documentStateQuery)).stage).toBe('withheld');
   // Listed as 依申请公开 since sign-off, the entry keeps its 索引号 and becomes 主动公开 once published.
   const listed = await database.db.selectFrom('document_catalogue').select(['index_no', 'attribute', 'url']).where('doc_id', '=', a.docId).executeTakeFirstOrThrow();

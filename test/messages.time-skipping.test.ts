@@ -10,15 +10,14 @@ import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/clie
 import type { UpdateDefinition } from '@temporalio/common';
 import { createActivities } from '../activities';
 import { shanghaiDateOf } from '../domain/calendar/dates';
-import type { WorkingDayCalendar } from '../domain/calendar/working-days';
 import type { MessageIntake, MessageState } from '../domain/messages/types';
 import { findRuleProfile } from '../domain/rulesets';
-import { loadCalendar } from '../db/repositories/calendar';
 import { message } from '../workflows/message';
 import * as m from '../workflows/message-messages';
 import { type Actors, demoActors } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
+import { addWorkingDays } from './support/hand-calendar';
 
 const TASK_QUEUE = 'messages-time-skipping';
 let env: TestWorkflowEnvironment;
@@ -26,12 +25,10 @@ let database: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
 let actors: Actors;
-let calendar: WorkingDayCalendar;
 
 beforeAll(async () => {
   [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
   actors = await demoActors(database.db);
-  calendar = await loadCalendar(database.db);
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
@@ -91,7 +88,7 @@ const records = (id: string) => database.db.selectFrom('accountability_records')
 it('a complaint transferred once is answered within its 5 WD; it never goes to the department complained about', async () => {
   const received = await today();
   const { handle, state } = await start({ type: 'complaint', complainedDepartmentCode: 'bmk' });
-  expect(state.clock.derived).toMatchObject({ status: 'running', due: calendar.addWorkingDays(received, 5).due, totalWorkingDays: 5 });
+  expect(state.clock.derived).toMatchObject({ status: 'running', due: addWorkingDays(received, 5), totalWorkingDays: 5 });
   expect(state.clock.derived!.steps[0]!.explanation).toContain('起算5个工作日');
 
   expect(await refused(act(handle, m.assignMessageUpdate, { actor: actors.clerk, departmentCode: 'bmk' }))).toContain('不得将检举、控告类信件转至被检举、控告单位');
@@ -111,7 +108,7 @@ it('a complaint transferred once is answered within its 5 WD; it never goes to t
 
   // The writer's identity never reaches the event log or the stored state.
   const row = await database.db.selectFrom('citizen_messages').select(['state', 'writer_name', 'reply_due', 'overdue']).where('id', '=', state.id).executeTakeFirstOrThrow();
-  expect(row).toMatchObject({ writer_name: '赵六', reply_due: calendar.addWorkingDays(received, 5).due, overdue: false });
+  expect(row).toMatchObject({ writer_name: '赵六', reply_due: addWorkingDays(received, 5), overdue: false });
   expect(JSON.stringify(row.state)).not.toContain('赵六');
   const payloads = await database.db.selectFrom('message_events').select('payload').where('message_id', '=', state.id).execute();
   expect(JSON.stringify(payloads)).not.toContain('13900000000');
@@ -120,12 +117,12 @@ it('a complaint transferred once is answered within its 5 WD; it never goes to t
 it('a hard case extended from 15 to 30 WD: no escalation at 15, reminder the day before 30, overdue and accountable after', async () => {
   const received = await today();
   const { handle, state } = await start({ type: 'hard-case' });
-  const due15 = calendar.addWorkingDays(received, 15).due;
+  const due15 = addWorkingDays(received, 15);
   expect(state.clock.derived!.due).toBe(due15);
   await act(handle, m.assignMessageUpdate, { actor: actors.clerk, departmentCode: 'yjglk', assignee: 'department' });
   expect(await refused(act(handle, m.extendMessageUpdate, { actor: actors.leader, toWorkingDays: 31, reason: '涉及多部门' }))).toContain('最长为30个工作日');
   const extended = await act(handle, m.extendMessageUpdate, { actor: actors.leader, toWorkingDays: 30, reason: '涉及多部门协调' });
-  const due30 = calendar.addWorkingDays(received, 30).due;
+  const due30 = addWorkingDays(received, 30);
   expect(extended.clock.derived).toMatchObject({ due: due30, totalWorkingDays: 30 });
   expect(extended.clock.derived!.steps.at(-1)!.explanation).toContain(`原期限${due15}`);
   expect(await refused(act(handle, m.extendMessageUpdate, { actor: actors.leader, toWorkingDays: 30, reason: '再延' }))).toContain('只能延长一次');
@@ -148,7 +145,7 @@ it('a hard case extended from 15 to 30 WD: no escalation at 15, reminder the day
 it('a policy question has 3 WD and cannot be extended', async () => {
   const received = await today();
   const { handle, state } = await start({ type: 'policy-question', confidential: false });
-  expect(state.clock.derived!.due).toBe(calendar.addWorkingDays(received, 3).due);
+  expect(state.clock.derived!.due).toBe(addWorkingDays(received, 3));
   expect(await refused(act(handle, m.extendMessageUpdate, { actor: actors.leader, toWorkingDays: 5, reason: 'x' }))).toContain('不能延长');
   await handle.terminate('test done');
 });
