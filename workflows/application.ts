@@ -219,7 +219,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       agencyCode: input.agencyCode,
       event: { seq: state.seq, type, actor, at: new Date().toISOString(), payload },
       state,
-      ...(notice ? { notice, ...(currentRules ? { issue } : {}) } : {}),
+      ...(notice ? { notice, issue } : {}),
     });
     if (notice && docNo) state.notices.push(issuedNotice(docNo, notice.kind, issue!));
     return docNo;
