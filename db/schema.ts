@@ -22,6 +22,44 @@ export interface UsersTable {
   department_code: string;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** argon2id PHC string (db/migrations/20261201T1300_identity.ts); null: no password yet. */
+  password_hash: string | null;
+  password_changed_at: Date | null;
+  /** True for a new or admin-reset password: the user must change it at sign-in. */
+  must_change_password: Generated<boolean>;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_enabled_at: Date | null;
+  totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+}
+
+export interface RecoveryCodesTable {
+  id: BigId;
+  user_id: string;
+  code_sha256: string;
+  created_at: CreatedAt;
+  used_at: Date | null;
+}
+
+export interface SessionsTable {
+  id: BigId;
+  user_id: string;
+  token_sha256: string;
+  created_at: ColumnType<Date, Date, never>;
+  last_seen_at: Date;
+  expires_at: Date;
+  second_factor_pending: Generated<boolean>;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface SignInThrottleTable {
+  username: string;
+  failures: number;
+  last_failure_at: Date;
+  locked_until: Date | null;
 }
 
 export interface ApiTokensTable {
@@ -454,6 +492,9 @@ export interface Database {
   case_documents: CaseDocumentsTable;
   departments: DepartmentsTable;
   users: UsersTable;
+  sessions: SessionsTable;
+  recovery_codes: RecoveryCodesTable;
+  sign_in_throttle: SignInThrottleTable;
   api_tokens: ApiTokensTable;
   calendar_revisions: CalendarRevisionsTable;
   calendar_overrides: CalendarOverridesTable;

@@ -13,6 +13,7 @@ import * as documents from './20261122T1500_documents';
 import * as idempotency from './20261122T1600_idempotency';
 import * as tokenLifetimes from './20261122T1700_token_lifetimes';
 import * as applicationReportDates from './20261201T1200_application_report_dates';
+import * as identity from './20261201T1300_identity';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '20261122T1600_idempotency': idempotency,
   '20261122T1700_token_lifetimes': tokenLifetimes,
   '20261201T1200_application_report_dates': applicationReportDates,
+  '20261201T1300_identity': identity,
 };
 
 export const migrationProvider: MigrationProvider = {
