@@ -16,6 +16,7 @@ import { consoleRouter } from './console';
 import { ApiError, errorHandler } from './errors';
 import { RouteTable } from './route';
 import { adminHistoryRoutes } from './routes/admin-history';
+import { auditRoutes } from './routes/audit';
 import { applicationRoutes } from './routes/applications';
 import { calendarRoutes } from './routes/calendar';
 import { codecCors, codecRoutes } from './routes/codec';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   feeRoutes(routes);
   codecRoutes(routes, deps.codec);
   tokenRoutes(routes, { db: deps.db });
+  auditRoutes(routes, { db: deps.db });
   supervisionRoutes(routes, { db: deps.db, temporal: deps.temporal, calendar });
   adminHistoryRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, ...(deps.codec ? { codec: deps.codec } : {}) });
   incidentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });

@@ -1,10 +1,11 @@
 /**
  * Bearer-token authentication against api_tokens: unknown, expired and revoked tokens are
- * refused and each refusal is recorded (with the caller's address) in `auth_events`; a
- * token's first use after an idle hour is recorded as a sign-in.
+ * refused and each refusal is recorded (with the caller's address) in the audit log
+ * (`api-key.rejected`); a token's first use after an idle hour is recorded as `api-key.used`.
  */
 import type { Request } from 'express';
 import { type Kysely, sql } from 'kysely';
+import { auditActor, recordAudit } from '../db/repositories/audit';
 import { checkToken, type User } from '../db/repositories/users';
 import type { Database } from '../db/schema';
 import type { Authenticator } from './route';
@@ -19,13 +20,22 @@ export function bearerAuthenticator(db: Kysely<Database>): Authenticator {
     const where = { ip: req.ip ?? null, method: req.method, path: req.path };
     const check = match?.[1] ? await checkToken(db, match[1]) : ({ user: null, reason: 'unknown', userId: null, tokenId: null } as const);
     if (!check.user) {
-      await db.insertInto('auth_events').values({ event: 'rejected', user_id: check.userId, token_id: check.tokenId, reason: check.reason, ...where }).execute();
+      const owner = check.userId ? await db.selectFrom('users').select('username').where('id', '=', check.userId).executeTakeFirst() : undefined;
+      await recordAudit(db, {
+        action: 'api-key.rejected', actor: null, ip: where.ip, target: check.tokenId ? `api-key:${check.tokenId}` : null,
+        details: { reason: check.reason, ...(owner ? { keyOwner: owner.username } : {}), method: where.method, path: where.path },
+      });
       return null;
     }
     // last_used_at moves at most once a minute; a use after an idle hour counts as a sign-in.
     const idleFor = check.lastUsedAt ? Date.now() - check.lastUsedAt.getTime() : Infinity;
     if (idleFor > 60_000) await db.updateTable('api_tokens').set({ last_used_at: sql<Date>`now()` }).where('id', '=', check.tokenId).execute();
-    if (idleFor > 3_600_000) await db.insertInto('auth_events').values({ event: 'authenticated', user_id: check.user.id, token_id: check.tokenId, ...where }).execute();
+    if (idleFor > 3_600_000) {
+      await recordAudit(db, {
+        action: 'api-key.used', actor: auditActor(check.user), ip: where.ip, target: `api-key:${check.tokenId}`,
+        details: { keyOwner: check.user.username, method: where.method, path: where.path },
+      });
+    }
     return check.user;
   };
 }

@@ -73,16 +73,17 @@ export interface ApiTokensTable {
   expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface AuthEventsTable {
+/** The security audit log (db/migrations/20261201T1320_audit.ts): append-only, purged only past retention. */
+export interface AuditLogTable {
   id: BigId;
   at: CreatedAt;
-  event: 'token-issued' | 'token-revoked' | 'authenticated' | 'rejected';
-  user_id: string | null;
-  token_id: string | null;
-  reason: string | null;
+  action: string;
+  actor_user_id: string | null;
+  actor_username: string | null;
+  actor_role: string | null;
   ip: string | null;
-  method: string | null;
-  path: string | null;
+  target: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
 export type CalendarRevisionAction = 'override' | 'remove-override' | 'import-year';
@@ -468,7 +469,7 @@ export interface IdempotencyKeysTable {
 }
 
 export interface Database {
-  auth_events: AuthEventsTable;
+  audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   documents: DocumentsTable;
   document_events: DocumentEventsTable;

@@ -49,14 +49,18 @@ it('issues, uses, expires and revokes tokens, and logs every step', async () => 
   expect((await request(app).get('/api/me').set('Authorization', `Bearer ${old.body.token}`)).status).toBe(401);
   expect((await request(app).get('/api/me').set('Authorization', 'Bearer gk_not-a-token')).status).toBe(401);
 
-  const log = await asAdmin(request(app).get('/api/admin/auth-events'));
-  const events = log.body.items.map((e: { event: string; reason: string | null; username: string | null }) => `${e.event}:${e.reason ?? ''}:${e.username ?? ''}`);
+  // Each step is in the audit log: who issued and revoked which key, its use, every refusal.
+  const log = await asAdmin(request(app).get('/api/admin/audit?action=api-key&pageSize=500'));
+  type Row = { action: string; actor: { username: string } | null; target: string | null; ip: string | null; details: Record<string, string> };
+  const events = log.body.items.map((e: Row) => `${e.action}:${e.actor?.username ?? ''}:${e.details.keyOwner ?? ''}:${e.details.label ?? e.details.reason ?? ''}`);
   expect(events).toEqual(expect.arrayContaining([
-    'token-issued:王受理的笔记本:clerk', 'authenticated::clerk', 'token-revoked:by admin:clerk',
-    'rejected:revoked:clerk', 'rejected:expired:leader', 'rejected:unknown:',
+    'api-key.issued:admin:clerk:王受理的笔记本', 'api-key.used:clerk:clerk:', 'api-key.revoked:admin:clerk:王受理的笔记本',
+    'api-key.rejected::clerk:revoked', 'api-key.rejected::leader:expired', 'api-key.rejected:::unknown',
   ]));
-  const rejected = await asAdmin(request(app).get('/api/admin/auth-events?event=rejected'));
-  expect(rejected.body.items.every((e: { event: string; ip: string | null; path: string }) => e.event === 'rejected' && e.ip && e.path === '/api/me')).toBe(true);
+  expect(log.body.items.find((e: Row) => e.action === 'api-key.issued' && e.details.keyOwner === 'clerk')).toMatchObject({ target: `api-key:${issued.body.id}`, ip: expect.any(String) });
+  const rejected = await asAdmin(request(app).get('/api/admin/audit?action=api-key.rejected'));
+  expect(rejected.body.items.length).toBe(3);
+  expect(rejected.body.items.every((e: Row) => e.action === 'api-key.rejected' && e.ip && e.details.path === '/api/me')).toBe(true);
   expect((await asAdmin(request(app).delete('/api/admin/tokens/999999'))).status).toBe(404);
   expect((await asAdmin(request(app).post('/api/admin/users/clerk/tokens')).send({ label: 'x', ttlDays: 1000 })).status).toBe(400);
 });

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { type Role, ROLES } from '../../domain/roles';
 import type { Database } from '../schema';
+import { type AuditActor, recordAudit } from './audit';
 
 export interface User {
   id: string;
@@ -42,11 +43,18 @@ export async function issueToken(db: Kysely<Database>, userId: string, label: st
   return (await issueTokenWithId(db, userId, label, ttlDays)).token;
 }
 
-export async function issueTokenWithId(db: Kysely<Database>, userId: string, label: string, ttlDays = 90): Promise<{ id: string; token: string; expiresAt: Date }> {
+/** `issuer`: the admin issuing it and their address, for the audit log (none for the demo bootstrap). */
+export async function issueTokenWithId(
+  db: Kysely<Database>, userId: string, label: string, ttlDays = 90, issuer?: AuditActor & { ip: string | null },
+): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = `gk_${randomBytes(24).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + ttlDays * 86_400_000);
   const row = await db.insertInto('api_tokens').values({ user_id: userId, token_sha256: hashToken(token), label, expires_at: expiresAt }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('auth_events').values({ event: 'token-issued', user_id: userId, token_id: row.id, reason: label }).execute();
+  const keyOwner = await db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
+  await recordAudit(db, {
+    action: 'api-key.issued', actor: issuer ? { userId: issuer.userId, username: issuer.username, role: issuer.role } : null, ip: issuer?.ip ?? null,
+    target: `api-key:${row.id}`, details: { keyOwner: keyOwner.username, label, ttlDays },
+  });
   return { id: row.id, token, expiresAt };
 }
 

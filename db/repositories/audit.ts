@@ -1,0 +1,103 @@
+/**
+ * The security audit log (等保 2.0 安全审计; 网络安全法 第二十一条): one append-only table,
+ * `audit_log`, for sign-ins and their failures, lockouts, sign-outs, administrators' changes,
+ * API-key use and every read of an applicant's personal data.
+ *
+ * `recordAudit` takes the database or a transaction: an audited change written inside a
+ * transaction is recorded in it (both or neither). Rows are never updated; the database
+ * refuses it. Old rows leave only through `purgeAuditLog`, past the retention
+ * (`GONGKAI_AUDIT_RETENTION_DAYS`, never under 180 days).
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../schema';
+
+/**
+ * The actions written today. Dotted names, `area.verb`; the column accepts any such name so a
+ * new audited action needs no migration, but list it here so the console can offer it.
+ */
+export const AUDIT_ACTIONS = {
+  'auth.sign-in': '登录成功',
+  'auth.sign-in-failed': '登录失败',
+  'auth.locked': '账户锁定',
+  'auth.sign-out': '退出登录',
+  'api-key.issued': '签发 API 密钥',
+  'api-key.revoked': '吊销 API 密钥',
+  'api-key.used': '使用 API 密钥',
+  'api-key.rejected': 'API 密钥被拒',
+  'personal-data.read': '查看申请人个人信息',
+  'calendar.override-set': '设置日历调整',
+  'calendar.override-removed': '删除日历调整',
+  'calendar.year-imported': '导入年度日历',
+  'audit.exported': '导出审计日志',
+  'audit.purged': '清除过期审计日志',
+} as const satisfies Record<string, string>;
+export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;
+
+export interface AuditActor {
+  userId: string;
+  username: string;
+  role: string;
+}
+
+export interface AuditEntry {
+  /** `area.verb`, lower case (see AUDIT_ACTIONS). */
+  action: KnownAuditAction | (string & {});
+  /** Who acted; null when nobody is known (a refused credential, a system job). */
+  actor: AuditActor | null;
+  /** The caller's address (`req.ip`); null for system jobs. */
+  ip: string | null;
+  /** What was acted on, `kind:id`: `case:2026-000123`, `user:clerk`, `api-key:12`, `department:gkb`. */
+  target?: string | null;
+  /** Anything else worth keeping (fields seen, old and new values, the reason). Never secrets. */
+  details?: Record<string, unknown>;
+}
+
+/** Appends one row to the audit log, on `db` or inside a transaction. */
+export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      action: entry.action,
+      actor_user_id: entry.actor?.userId ?? null,
+      actor_username: entry.actor?.username ?? null,
+      actor_role: entry.actor?.role ?? null,
+      ip: entry.ip,
+      target: entry.target ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+/** The actor of a request's user (the shape api/route.ts hands to handlers). */
+export function auditActor(user: { id: string; username: string; role: string } | null | undefined): AuditActor | null {
+  return user ? { userId: user.id, username: user.username, role: user.role } : null;
+}
+
+export const MIN_AUDIT_RETENTION_DAYS = 180;
+
+/**
+ * `GONGKAI_AUDIT_RETENTION_DAYS`: 180 by default; a value under 180 (or not a whole number)
+ * is refused, naming the variable, so the process does not start with a shorter retention.
+ */
+export function auditRetentionDaysFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.GONGKAI_AUDIT_RETENTION_DAYS;
+  if (raw === undefined || raw.trim() === '') return MIN_AUDIT_RETENTION_DAYS;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < MIN_AUDIT_RETENTION_DAYS) {
+    throw new Error(`GONGKAI_AUDIT_RETENTION_DAYS must be a whole number of days ≥ ${MIN_AUDIT_RETENTION_DAYS} (网络安全法 第二十一条: logs kept at least six months), got ${raw}`);
+  }
+  return days;
+}
+
+/**
+ * Deletes the rows older than `retentionDays` through the database's `purge_audit_log`, the
+ * only path the append-only trigger lets a DELETE through; it appends an `audit.purged` row
+ * with the count, the cutoff and the oldest and newest removed. Returns the count.
+ */
+export async function purgeAuditLog(db: Kysely<Database>, retentionDays: number): Promise<number> {
+  if (!Number.isInteger(retentionDays) || retentionDays < MIN_AUDIT_RETENTION_DAYS) {
+    throw new Error(`audit retention must be a whole number of days ≥ ${MIN_AUDIT_RETENTION_DAYS}, got ${retentionDays}`);
+  }
+  const { rows } = await sql<{ purged: string }>`select purge_audit_log(${retentionDays}::integer) as purged`.execute(db);
+  return Number(rows[0]?.purged ?? 0);
+}
