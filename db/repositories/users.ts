@@ -1,7 +1,8 @@
 /** Users, departments and bearer tokens. */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { type Role, ROLES } from '../../domain/roles';
+import { labelledDigest, storedDigestCandidates } from '../crypto';
 import type { Database } from '../schema';
 import { type AuditActor, recordAudit } from './audit';
 
@@ -13,8 +14,9 @@ export interface User {
   departmentCode: string;
 }
 
+/** The stored digest of a token, naming its algorithm (`sha256:…`, or `sm3:…` under GONGKAI_CRYPTO=gm; db/crypto.ts). */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return labelledDigest(token);
 }
 
 /** The user a live token belongs to, or null (unknown, revoked, or user deactivated). */
@@ -26,7 +28,7 @@ export async function checkToken(db: Kysely<Database>, token: string, now = new 
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'users.active', 'api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at', 'api_tokens.last_used_at'])
-    .where('api_tokens.token_sha256', '=', hashToken(token))
+    .where('api_tokens.token_sha256', 'in', storedDigestCandidates(token)) // whichever suite stored it
     .executeTakeFirst();
   if (!row) return { user: null, reason: 'unknown', userId: null, tokenId: null };
   const refused = row.revoked_at ? 'revoked' : row.expires_at <= now ? 'expired' : !row.active ? 'inactive-user' : null;
