@@ -9,6 +9,8 @@ import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import type { EncryptionCodec } from '../temporal-config/codec';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
+import { type IdentityConfig, identityConfigFromEnv } from './identity/config';
+import { type IdentityRuntime, sessionOrBearerAuthenticator } from './identity/session-auth';
 import { idempotency } from './idempotency';
 import { type RateLimits, rateLimiters, rateLimitsFromEnv } from './rate-limits';
 import { assertMatchesAuthorizationMatrix } from './authorization';
@@ -29,6 +31,7 @@ import { documentRoutes } from './routes/documents';
 import { rulesetRoutes } from './routes/rulesets';
 import { supervisionRoutes } from './routes/supervision';
 import { tokenRoutes } from './routes/tokens';
+import { authRoutes } from './routes/auth';
 import { systemRoutes } from './routes/system';
 
 export interface AppDeps {
@@ -43,19 +46,29 @@ export interface AppDeps {
   codec?: EncryptionCodec;
   /** Requests per minute per token and per IP; from the environment by default. */
   rateLimits?: RateLimits;
+  /** Sign-in rules (default: the environment, api/identity/config.ts), the clock they run on, and a hook for each sign-in event. */
+  identity?: { config?: Partial<IdentityConfig>; now?: () => Date; onEvent?: IdentityRuntime['onEvent'] };
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  // Behind a TLS-terminating proxy: trust its X-Forwarded-* so the session cookie is Secure.
+  if (process.env.GONGKAI_TRUST_PROXY) app.set('trust proxy', trustProxySetting(process.env.GONGKAI_TRUST_PROXY));
   app.use('/codec', codecCors((process.env.GONGKAI_CODEC_CORS_ORIGIN ?? 'http://localhost:8233').split(',')));
   for (const limiter of rateLimiters(deps.rateLimits ?? rateLimitsFromEnv())) app.use(limiter);
   app.use(express.json({ limit: '2mb' }));
   app.use(idempotency(deps.db));
 
   const router = express.Router();
-  const routes = new RouteTable(router, bearerAuthenticator(deps.db));
+  const identity: IdentityRuntime = {
+    config: { ...identityConfigFromEnv(process.env), ...deps.identity?.config },
+    now: deps.identity?.now ?? (() => new Date()),
+    ...(deps.identity?.onEvent ? { onEvent: deps.identity.onEvent } : {}),
+  };
+  const routes = new RouteTable(router, sessionOrBearerAuthenticator(deps.db, bearerAuthenticator(deps.db), identity));
+  authRoutes(routes, { db: deps.db, identity });
   const calendar = deps.calendar ?? new CalendarStore(deps.db);
   systemRoutes(routes, deps);
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
@@ -92,4 +105,10 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;
+}
+
+/** GONGKAI_TRUST_PROXY: `true`, a hop count, or Express's address list (`loopback`, `10.0.0.0/8`). */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

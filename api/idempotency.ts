@@ -5,7 +5,7 @@
  * while the first is still running is a 409; the same key with another body is a 422. Failed
  * requests (4xx, 5xx) are not remembered, so a corrected retry may reuse the key. A client
  * that hangs up does not release its claim: the request runs on and its answer is kept for
- * the retry. Keys are per caller (bearer token) and live 24 hours; a claim still in progress
+ * the retry. Keys are per caller (bearer token or session) and live 24 hours; a claim still in progress
  * after 2 minutes (its API process died) is released.
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +13,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { ApiError } from './errors';
+import { callerCredential } from './identity/session-auth';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -23,7 +24,7 @@ export function idempotency(db: Kysely<Database>) {
     if (req.method !== 'POST' || key === undefined) return next();
     try {
       if (!KEY.test(key)) throw new ApiError(400, 'validation_failed', 'invalid header: Idempotency-Key', [{ field: 'Idempotency-Key', message: 'must be 1–200 printable ASCII characters' }]);
-      const caller = sha256(req.header('Authorization') ?? 'anonymous');
+      const caller = sha256(callerCredential(req) ?? 'anonymous');
       const fingerprint = sha256(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? {})}`);
       // Expired keys go; so does a claim left in progress by an API process that died mid-request
       // (after 2 minutes), so the client's retry is not refused for a day.

@@ -1,11 +1,12 @@
 /**
- * Request rate limits per bearer token and per client IP (express-rate-limit, in memory per
+ * Request rate limits per bearer token (or sign-in session) and per client IP (express-rate-limit, in memory per
  * API process), answered with 429 in the common error shape and a Retry-After header.
  * Limits per minute from GONGKAI_RATE_LIMIT_PER_TOKEN / _PER_IP; 0 turns one off.
  */
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { callerCredential } from './identity/session-auth';
 
 export interface RateLimits {
   perToken: number;
@@ -39,9 +40,9 @@ export function rateLimiters(limits: RateLimits): RequestHandler[] {
         limit: limits.perToken,
         standardHeaders: 'draft-8',
         legacyHeaders: false,
-        skip: (req) => !req.header('Authorization'),
+        skip: (req) => callerCredential(req) === null,
         // The token itself is never kept, only its digest.
-        keyGenerator: (req) => createHash('sha256').update(req.header('Authorization')!).digest('hex'),
+        keyGenerator: (req) => createHash('sha256').update(callerCredential(req)!).digest('hex'),
         handler: tooMany('with this token'),
       }),
     );

@@ -50,10 +50,29 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   response: { status: number; description: string; schema: R };
   /** Extra documented error statuses beyond 400/401/403. */
   errors?: Record<number, string>;
+  /**
+   * A signed-in user whose sign-in is unfinished (second factor owed, password to change, TOTP
+   * to enrol) may call only the routes that list that state here; others answer 403.
+   */
+  allowDuring?: readonly SignInRestriction[];
   handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | { status: number; body: unknown }>;
 }
 
-export type Authenticator = (req: Request) => Promise<User | null>;
+/** The states of an unfinished sign-in (api/identity/session-auth.ts). */
+export type SignInRestriction = 'second-factor' | 'password-change' | 'totp-enrolment';
+
+/** What the authenticator is told about the route being called. */
+export interface AuthenticatedRoute {
+  method: Method;
+  path: string;
+  allowDuring: readonly SignInRestriction[];
+}
+
+/**
+ * Who is calling: null when nobody is (→ 401). May throw an ApiError itself (an expired
+ * session, a missing CSRF token, an unfinished sign-in on a route that does not allow it).
+ */
+export type Authenticator = (req: Request, route?: AuthenticatedRoute) => Promise<User | null>;
 
 /** A handler result that sets its own status (e.g. 503 from the health check). */
 export function withStatus(status: number, body: unknown): { status: number; body: unknown; __withStatus: true } {
@@ -97,6 +116,8 @@ export class RouteTable {
     private readonly authenticate: Authenticator,
   ) {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+    // The console's sign-in session; writes with it also need the X-CSRF-Token header.
+    this.registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'gongkai_session' });
   }
 
   add<P extends ZodType = ZodType, Q extends ZodType = ZodType, B extends ZodType = ZodType, R extends ZodType = ZodType>(
@@ -107,8 +128,8 @@ export class RouteTable {
     this.router[spec.method](spec.path, async (req, res) => {
       let user: User | null = null;
       if (spec.roles !== 'public') {
-        user = await this.authenticate(req);
-        if (!user) throw new ApiError(401, 'unauthenticated', 'a valid bearer token is required');
+        user = await this.authenticate(req, { method: spec.method, path: spec.path, allowDuring: spec.allowDuring ?? [] });
+        if (!user) throw new ApiError(401, 'unauthenticated', 'sign in (session cookie) or send a valid bearer token');
         if (!spec.roles.includes(user.role)) {
           throw new ApiError(403, 'forbidden', `role ${user.role} may not ${spec.method.toUpperCase()} ${spec.path}; allowed: ${spec.roles.join(', ')}`);
         }
@@ -138,7 +159,7 @@ export class RouteTable {
     };
     if (spec.params || spec.query || spec.body) responses[400] = errorResponse('invalid input; details name each field');
     if (spec.roles !== 'public') {
-      responses[401] = errorResponse('missing or unknown bearer token');
+      responses[401] = errorResponse('not signed in: no valid session cookie or bearer token');
       responses[403] = errorResponse(`role not allowed (allowed: ${spec.roles.join(', ')})`);
     }
     for (const [status, description] of Object.entries(spec.errors ?? {})) responses[Number(status)] = errorResponse(description);
@@ -152,7 +173,7 @@ export class RouteTable {
       summary: spec.summary,
       description: spec.roles === 'public' ? 'Public.' : `Roles: ${spec.roles.join(', ')}.`,
       tags: spec.tags,
-      ...(spec.roles === 'public' ? {} : { security: [{ bearer: [] }] }),
+      ...(spec.roles === 'public' ? {} : { security: [{ bearer: [] }, { session: [] }] }),
       // Machine-readable roles, so the console offers a user only the steps their role may take.
       'x-roles': spec.roles === 'public' ? [] : [...spec.roles],
       request,

@@ -1,8 +1,7 @@
-/** Health, the caller's identity, and the OpenAPI document. */
+/** Health (the caller's identity is in routes/auth.ts). */
 import type { Client } from '@temporalio/client';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
-import { ROLES } from '../../domain/roles';
 import type { Database } from '../../db/schema';
 import { type RouteTable, withStatus } from '../route';
 
@@ -48,19 +47,5 @@ export function systemRoutes(routes: RouteTable, deps: { db: Kysely<Database>; t
       };
       return withStatus(ok ? 200 : 503, body);
     },
-  });
-
-  routes.add({
-    method: 'get',
-    path: '/api/me',
-    summary: 'The user the bearer token belongs to',
-    tags: ['system'],
-    roles: ROLES,
-    response: {
-      status: 200,
-      description: 'the user',
-      schema: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), departmentCode: z.string() }),
-    },
-    handler: async ({ user }) => user!,
   });
 }

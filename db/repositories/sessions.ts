@@ -27,7 +27,7 @@ export interface SessionWithUser extends SessionRow {
 }
 
 /** Why a session ended: shown in the user's session list and kept for the audit. */
-export type SessionEndReason = 'sign-out' | 'revoked' | 'idle' | 'password-changed' | 'admin' | 'user-disabled';
+export type SessionEndReason = 'sign-out' | 'revoked' | 'idle' | 'expired' | 'password-changed' | 'admin' | 'user-disabled';
 
 const SESSION_COLUMNS = [
   'sessions.id', 'sessions.user_id', 'sessions.created_at', 'sessions.last_seen_at', 'sessions.expires_at', 'sessions.second_factor_pending',
