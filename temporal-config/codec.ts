@@ -1,21 +1,33 @@
 /**
- * AES-256-GCM payload codec: every workflow and activity payload (applicants' names, ID
- * numbers, complaints) reaches the Temporal server as ciphertext, so its database and UI hold
- * nothing readable. The key id travels in each payload's metadata; rotation = put a new key
- * first in GONGKAI_CODEC_KEYS and keep the old ones after it for as long as histories (and
- * the archive) hold payloads they encrypted. Payloads without the encrypted encoding pass
- * through decode unchanged, so histories written before encryption still replay.
+ * The payload codec: every workflow and activity payload (applicants' names, ID numbers,
+ * complaints) reaches the Temporal server as ciphertext, so its database and UI hold nothing
+ * readable. AES-256-GCM by default; with GONGKAI_CRYPTO=gm, SM4-CBC with HMAC-SM3 over the
+ * ciphertext (encrypt-then-MAC: Node's OpenSSL has no SM4 AEAD mode), both keys derived from
+ * the configured key by HKDF-SM3. Each payload's metadata names its cipher and key id, and
+ * decode follows what the payload names, so payloads sealed under either suite (or before the
+ * cipher was named: AES-256-GCM) open after a switch. Rotation = put a new key first in
+ * GONGKAI_CODEC_KEYS and keep the old ones after it for as long as histories (and the archive)
+ * hold payloads they encrypted. Payloads without the encrypted encoding pass through decode
+ * unchanged, so histories written before encryption still replay.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { type CryptoSuite, cryptoSuiteFromEnv } from '../db/crypto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
-const CIPHER = 'AES-256-GCM';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+/** The values of a payload's `encryption-cipher` metadata. */
+export const AES_CIPHER = 'AES-256-GCM';
+export const SM4_CIPHER = 'SM4-CBC/HMAC-SM3';
+export type PayloadCipher = typeof AES_CIPHER | typeof SM4_CIPHER;
+export const cipherOfSuite = (suite: CryptoSuite): PayloadCipher => (suite === 'gm' ? SM4_CIPHER : AES_CIPHER);
+
+const GCM_IV_BYTES = 12;
+const GCM_TAG_BYTES = 16;
+const SM4_IV_BYTES = 16;
+const SM3_MAC_BYTES = 32;
 
 export interface CodecKey {
   id: string;
@@ -25,26 +37,43 @@ export interface CodecKey {
 const utf8 = new TextEncoder();
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
+/** SM4 encryption and HMAC-SM3 keys, derived from a codec key by HKDF-SM3 (separate keys for separate jobs). */
+function sm4Keys(key: Buffer): { enc: Buffer; mac: Buffer } {
+  return {
+    enc: Buffer.from(hkdfSync('sm3', key, Buffer.alloc(0), 'gongkai payload codec: SM4-CBC key', 16)),
+    mac: Buffer.from(hkdfSync('sm3', key, Buffer.alloc(0), 'gongkai payload codec: HMAC-SM3 key', 32)),
+  };
+}
+
+/** The MAC covers the cipher's name and the key id too, so neither can be swapped under a payload. */
+function sm3Mac(macKey: Buffer, keyId: string, ivAndCiphertext: Buffer): Buffer {
+  return createHmac('sm3', macKey).update(`${SM4_CIPHER}\0${keyId}\0`).update(ivAndCiphertext).digest();
+}
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
+  private readonly sm4ById = new Map<string, { enc: Buffer; mac: Buffer }>();
+  /** The cipher new payloads are sealed with; decode opens either. */
+  readonly cipher: PayloadCipher;
 
-  /** The first key encrypts; every key decrypts what was encrypted under its id. */
-  constructor(private readonly keys: readonly CodecKey[]) {
+  /** The first key encrypts; every key decrypts what was encrypted under its id. The suite: GONGKAI_CRYPTO unless given. */
+  constructor(
+    private readonly keys: readonly CodecKey[],
+    suite: CryptoSuite = cryptoSuiteFromEnv(),
+  ) {
     if (keys.length === 0) throw new Error('the payload codec needs at least one key');
     for (const k of keys) if (k.key.length !== 32) throw new Error(`codec key ${k.id} must be 32 bytes (AES-256), not ${k.key.length}`);
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.cipher = cipherOfSuite(suite);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const { id, key } = this.keys[0]!;
     return payloads.map((payload) => {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
-      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), 'encryption-key-id': utf8.encode(id), 'encryption-cipher': utf8.encode(CIPHER) },
-        data,
+        metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), 'encryption-key-id': utf8.encode(id), 'encryption-cipher': utf8.encode(this.cipher) },
+        data: this.cipher === SM4_CIPHER ? this.sealSm4(id, key, plain) : sealAes(key, plain),
       };
     });
   }
@@ -55,13 +84,50 @@ export class EncryptionCodec implements PayloadCodec {
       const keyId = text(payload.metadata?.['encryption-key-id']) ?? '';
       const key = this.byId.get(keyId);
       if (!key) throw new Error(`payload encrypted with unknown key id "${keyId}": add that key to GONGKAI_CODEC_KEYS`);
+      const cipher = text(payload.metadata?.['encryption-cipher']) ?? AES_CIPHER;
       const data = Buffer.from(payload.data ?? new Uint8Array());
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
-      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      let plain: Buffer;
+      if (cipher === AES_CIPHER) plain = openAes(key, data);
+      else if (cipher === SM4_CIPHER) plain = this.openSm4(keyId, key, data);
+      else throw new Error(`payload encrypted with unknown cipher "${cipher}"`);
       return temporal.api.common.v1.Payload.decode(plain) as Payload;
     });
   }
+
+  private sm4KeysOf(id: string, key: Buffer): { enc: Buffer; mac: Buffer } {
+    let derived = this.sm4ById.get(id);
+    if (!derived) this.sm4ById.set(id, (derived = sm4Keys(key)));
+    return derived;
+  }
+
+  private sealSm4(id: string, key: Buffer, plain: Uint8Array): Buffer {
+    const { enc, mac } = this.sm4KeysOf(id, key);
+    const iv = randomBytes(SM4_IV_BYTES);
+    const cipher = createCipheriv('sm4-cbc', enc, iv);
+    const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final()]);
+    return Buffer.concat([sealed, sm3Mac(mac, id, sealed)]);
+  }
+
+  private openSm4(id: string, key: Buffer, data: Buffer): Buffer {
+    const { enc, mac } = this.sm4KeysOf(id, key);
+    if (data.length < SM4_IV_BYTES + 16 + SM3_MAC_BYTES) throw new Error('SM4 payload too short');
+    const sealed = data.subarray(0, data.length - SM3_MAC_BYTES);
+    if (!timingSafeEqual(sm3Mac(mac, id, sealed), data.subarray(data.length - SM3_MAC_BYTES))) throw new Error('SM4 payload fails its HMAC-SM3 check: altered, or sealed under another key');
+    const decipher = createDecipheriv('sm4-cbc', enc, sealed.subarray(0, SM4_IV_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(SM4_IV_BYTES)), decipher.final()]);
+  }
+}
+
+function sealAes(key: Buffer, plain: Uint8Array): Buffer {
+  const iv = randomBytes(GCM_IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+}
+
+function openAes(key: Buffer, data: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, GCM_IV_BYTES));
+  decipher.setAuthTag(data.subarray(data.length - GCM_TAG_BYTES));
+  return Buffer.concat([decipher.update(data.subarray(GCM_IV_BYTES, data.length - GCM_TAG_BYTES)), decipher.final()]);
 }
 
 /** `id:base64key[,id:base64key…]`, newest first. */
@@ -95,8 +161,9 @@ export function codecKeysFromEnv(env: NodeJS.ProcessEnv, dataDir: string | null)
   return parseCodecKeys(fs.readFileSync(file, 'utf8'));
 }
 
-export function dataConverterFor(keys: readonly CodecKey[] | null): DataConverter | undefined {
-  return keys ? { payloadCodecs: [new EncryptionCodec(keys)] } : undefined;
+/** The data converter of a worker or client: the codec with these keys, sealing under `suite` (GONGKAI_CRYPTO unless given). */
+export function dataConverterFor(keys: readonly CodecKey[] | null, suite: CryptoSuite = cryptoSuiteFromEnv()): DataConverter | undefined {
+  return keys ? { payloadCodecs: [new EncryptionCodec(keys, suite)] } : undefined;
 }
 
 /** Production entry points: keys must be configured, or encryption explicitly turned off. */

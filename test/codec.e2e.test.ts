@@ -11,7 +11,7 @@ import request from 'supertest';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { issueToken, seedDemoUsers } from '../db/repositories/users';
-import { dataConverterFor, EncryptionCodec, ENCRYPTED_ENCODING, newCodecKey, parseCodecKeys } from '../temporal-config/codec';
+import { AES_CIPHER, dataConverterFor, EncryptionCodec, ENCRYPTED_ENCODING, newCodecKey, parseCodecKeys, SM4_CIPHER } from '../temporal-config/codec';
 import { TEST_AGENCY } from './support/api-stack';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startDevServer, TEST_NAMESPACE } from './support/temporal';
@@ -43,6 +43,69 @@ describe('EncryptionCodec', () => {
     expect(await after.decode([json('plain')])).toEqual([json('plain')]);
     expect(() => parseCodecKeys('k1:c2hvcnQ=')).not.toThrow();
     expect(() => new EncryptionCodec(parseCodecKeys('k1:c2hvcnQ='))).toThrow(/32 bytes/);
+  });
+});
+
+describe('EncryptionCodec in GM mode (GONGKAI_CRYPTO=gm)', () => {
+  const [key, otherKey] = [parseCodecKeys(newCodecKey('kgm'))[0]!, parseCodecKeys(newCodecKey('kgm2'))[0]!];
+
+  it('seals with SM4 and HMAC-SM3, opens AES payloads sealed before the switch, and refuses altered ones', async () => {
+    const gm = new EncryptionCodec([key], 'gm');
+    expect(gm.cipher).toBe(SM4_CIPHER);
+    const value = { name: '孙国密', idNumber: '110101199009094567', address: '某市某区商密路2号' };
+    const plain = json(value);
+    const open = async (codec: EncryptionCodec, payload: Payload) => {
+      const [opened] = await codec.decode([payload]);
+      expect(utf8(opened!.metadata!.encoding)).toBe('json/plain');
+      return JSON.parse(utf8(opened!.data));
+    };
+    const [sealed] = await gm.encode([plain]);
+    expect(utf8(sealed!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
+    expect(utf8(sealed!.metadata!['encryption-cipher'])).toBe(SM4_CIPHER);
+    expect(utf8(sealed!.metadata!['encryption-key-id'])).toBe('kgm');
+    for (const secret of ['孙国密', '110101199009094567', '商密路']) expect(Buffer.from(sealed!.data!).includes(Buffer.from(secret))).toBe(false);
+    // 16-byte IV, whole SM4 blocks, 32-byte HMAC-SM3.
+    expect((sealed!.data!.length - 16 - 32) % 16).toBe(0);
+    expect(await open(gm, sealed!)).toEqual(value);
+    // Each payload says how it was sealed: either suite opens both.
+    const aes = new EncryptionCodec([key], 'default');
+    expect(aes.cipher).toBe(AES_CIPHER);
+    expect(await open(aes, sealed!)).toEqual(value);
+    const [aesSealed] = await aes.encode([plain]);
+    expect(await open(gm, aesSealed!)).toEqual(value);
+    // The cipher of payloads sealed before it was named (AES-256-GCM).
+    const unnamed = { ...aesSealed!, metadata: { ...aesSealed!.metadata } };
+    delete unnamed.metadata['encryption-cipher'];
+    expect(await open(gm, unnamed)).toEqual(value);
+
+    // Encrypt-then-MAC: a flipped bit anywhere, a swapped key id or cipher name, is refused before decryption.
+    for (const at of [0, 20, sealed!.data!.length - 1]) {
+      const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).map((b, i) => (i === at ? b ^ 1 : b)) };
+      await expect(gm.decode([tampered])).rejects.toThrow(/HMAC-SM3/);
+    }
+    const relabelled = { ...sealed!, metadata: { ...sealed!.metadata, 'encryption-key-id': Buffer.from('kgm2') } };
+    await expect(new EncryptionCodec([otherKey, key], 'gm').decode([relabelled])).rejects.toThrow(/HMAC-SM3/);
+    await expect(gm.decode([{ ...sealed!, metadata: { ...sealed!.metadata, 'encryption-cipher': Buffer.from('SM4-ECB') } }])).rejects.toThrow(/unknown cipher "SM4-ECB"/);
+    await expect(gm.decode([{ ...sealed!, data: sealed!.data!.subarray(0, 40) }])).rejects.toThrow(/too short/);
+    // Rotation as with AES: a new key first, the old one still opens.
+    const rotated = new EncryptionCodec([otherKey, key], 'gm');
+    expect(await open(rotated, sealed!)).toEqual(value);
+    expect(utf8((await rotated.encode([plain]))[0]!.metadata!['encryption-key-id'])).toBe('kgm2');
+  });
+
+  it('follows GONGKAI_CRYPTO when no suite is given', () => {
+    const before = process.env.GONGKAI_CRYPTO;
+    try {
+      process.env.GONGKAI_CRYPTO = 'gm';
+      expect(new EncryptionCodec([key]).cipher).toBe(SM4_CIPHER);
+      delete process.env.GONGKAI_CRYPTO;
+      expect(new EncryptionCodec([key]).cipher).toBe(AES_CIPHER);
+      process.env.GONGKAI_CRYPTO = 'sm9';
+      expect(() => new EncryptionCodec([key])).toThrow(/GONGKAI_CRYPTO/);
+    } finally {
+      if (before === undefined) delete process.env.GONGKAI_CRYPTO;
+      else process.env.GONGKAI_CRYPTO = before;
+    }
   });
 });
 

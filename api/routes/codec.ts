@@ -12,8 +12,12 @@ import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+/**
+ * Proto3 JSON leaves out empty fields: the Temporal CLI posts `{}` for an empty payload list, and a
+ * payload without metadata or data omits them. All are valid requests (answered `{ payloads: [] }`).
+ */
 const payloadsSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.default('') })).max(1000),
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.default('') })).max(1000).default([]),
 });
 type WirePayloads = z.infer<typeof payloadsSchema>;
 
