@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { type Kysely, sql } from 'kysely';
 import type { AgencyConfig } from '../domain/agency';
+import { loadAgencySettings } from '../db/repositories/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
 import { type Actor, type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
@@ -144,7 +145,7 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
         .selectFrom('applications as a')
         .select(sql<string>`coalesce(sum(${weight}), 0)`.as('earlier'))
         .where('a.applicant_id_number', '=', input.idNumber)
-        .where('a.agency_code', '=', own?.agency_code ?? agency.code)
+        .where('a.agency_code', '=', own?.agency_code ?? (await loadAgencySettings(db, agency)).code)
         .where('a.case_no', '!=', input.caseNo)
         .where(sql<boolean>`${received} >= ${monthStart}::date and ${received} < ${nextMonthStart}::date`)
         .where(sql<boolean>`(${received} < ${receivedOn}::date or (${received} = ${receivedOn}::date and a.case_no < ${input.caseNo}))`)
@@ -239,11 +240,13 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
         const issuedOn = shanghaiDateOf(Date.parse(event.at));
         const year = Number(issuedOn.slice(0, 4));
         const n = await nextInSequence(trx, input.agencyCode, year, `notice:${input.notice.kind}`);
-        const docNo = `${agency.shortName}依申请〔${year}〕${NOTICE_SERIES[input.notice.kind]}第${n}号`;
+        // The agency as an admin has set it now (the configuration only seeds the stored settings).
+        const settings = await loadAgencySettings(trx, agency);
+        const docNo = `${settings.shortName}依申请〔${year}〕${NOTICE_SERIES[input.notice.kind]}第${n}号`;
         const rendered = renderNotice({
           docNo,
           issuedOn,
-          agencyName: agency.name,
+          agencyName: settings.name,
           caseNo: state.caseNo,
           queryCode: state.queryCode,
           intake: state.intake,

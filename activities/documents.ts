@@ -7,7 +7,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { type CatalogueCategory, departmentIndexCode, formatIndexNo, indexSeries } from '../domain/documents/catalogue';
+import { type CatalogueCategory, formatIndexNo, indexSeries } from '../domain/documents/catalogue';
+import { departmentIndexCode } from '../db/repositories/departments';
 import { type Actor, type Attribute, type DocumentState, REVIEW_RETENTION_YEARS, type ReviewRecord } from '../domain/documents/types';
 import { PUBLIC_CHANNELS } from '../domain/documents/rules';
 import { nextInSequence } from '../db/repositories/sequences';
@@ -39,13 +40,16 @@ async function catalogue(trx: Transaction<Database>, input: { agencyCode: string
     return existing.index_no;
   }
   const reg = state.registration;
-  const departmentCode = departmentIndexCode(reg.issuingDepartment);
+  // 部门编号 as an admin set it on the department; 地区编号 the agency's, else the profile's region.
+  const departmentCode = await departmentIndexCode(trx, reg.issuingDepartment);
   if (!departmentCode) throw ApplicationFailure.nonRetryable(`department ${reg.issuingDepartment} has no 索引号 code`, 'NoDepartmentIndexCode');
+  const agencyRegion = await trx.selectFrom('agency_settings').select('region_code').executeTakeFirst();
+  const regionCode = agencyRegion?.region_code ?? input.regionCode;
   const category = reg.category as CatalogueCategory;
   const producedOn = state.signedOff!.on; // 产生时间: the signing date (seed 002 二（二）4)
   const year = Number(producedOn.slice(0, 4));
-  const sequence = await nextInSequence(trx, input.agencyCode, year, indexSeries({ regionCode: input.regionCode, departmentCode, category }));
-  const indexNo = formatIndexNo({ regionCode: input.regionCode, departmentCode, category, year, sequence });
+  const sequence = await nextInSequence(trx, input.agencyCode, year, indexSeries({ regionCode, departmentCode, category }));
+  const indexNo = formatIndexNo({ regionCode, departmentCode, category, year, sequence });
   const reviews = await trx.selectFrom('document_reviews').select(['kind', 'reviewer', 'reviewed_on']).where('doc_id', '=', state.docId).orderBy('event_seq').execute();
   await trx
     .insertInto('document_catalogue')
@@ -53,7 +57,7 @@ async function catalogue(trx: Transaction<Database>, input: { agencyCode: string
       index_no: indexNo,
       doc_id: state.docId,
       agency_code: input.agencyCode,
-      region_code: input.regionCode,
+      region_code: regionCode,
       department_code: departmentCode,
       category,
       year,

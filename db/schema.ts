@@ -12,6 +12,24 @@ export interface DepartmentsTable {
   code: string;
   name: string;
   created_at: CreatedAt;
+  /** 索引号 部门编号, three digits (db/migrations/20261201T1400_administration.ts). */
+  index_code: string | null;
+  /** The department head (科室负责人) the escalation ladder's `department-head:<code>` reaches. */
+  head_user_id: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** The agency's settings, one row, seeded from the deployment's configuration on first start. */
+export interface AgencySettingsTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  code: string;
+  name: string;
+  short_name: string;
+  /** 索引号 地区编号; null: the region of the document's rule profile. */
+  region_code: string | null;
+  default_rule_profile_id: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string | null;
 }
 
 export interface UsersTable {
@@ -22,6 +40,8 @@ export interface UsersTable {
   department_code: string;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** 科室负责人 of their department: reads its `department-head:` notifications. */
+  is_department_head: Generated<boolean>;
   /** argon2id PHC string (db/migrations/20261201T1300_identity.ts); null: no password yet. */
   password_hash: string | null;
   password_changed_at: Date | null;
@@ -71,6 +91,10 @@ export interface ApiTokensTable {
   last_used_at: Date | null;
   revoked_at: Date | null;
   expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The API key's scope: the role and department it acts with (on insert, by default its owner's). */
+  role: ColumnType<Role, Role | undefined, Role>;
+  department_code: ColumnType<string, string | undefined, string>;
+  issued_by: string | null;
 }
 
 /** The security audit log (db/migrations/20261201T1320_audit.ts): append-only, purged only past retention. */
@@ -492,6 +516,7 @@ export interface Database {
   case_events: CaseEventsTable;
   case_documents: CaseDocumentsTable;
   departments: DepartmentsTable;
+  agency_settings: AgencySettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
   recovery_codes: RecoveryCodesTable;

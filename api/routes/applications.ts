@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AgencyConfig } from '../../domain/agency';
+import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import {
   APPLICANT_TYPES,
@@ -43,7 +43,7 @@ export interface ApplicationRouteDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
-  agency: AgencyConfig;
+  agency: AgencyStore;
 }
 
 const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
@@ -249,7 +249,7 @@ const caseNoParam = z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must l
 const caseViewSchema = z.object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('ApplicationCase');
 
 export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps): void {
-  const { db, temporal, agency } = deps;
+  const { db, temporal, agency: agencyStore } = deps;
 
   routes.add({
     method: 'post',
@@ -261,6 +261,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     response: { status: 201, description: 'the registered case with its query code and first clocks', schema: caseViewSchema },
     errors: { 404: 'unknown rule profile', 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
+      const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
       const today = shanghaiDateOf(Date.now());

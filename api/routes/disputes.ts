@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AgencyConfig } from '../../domain/agency';
+import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { DISPUTE_KINDS, DISPUTE_RESULTS, DISPUTE_STAGES, type DisputeState } from '../../domain/disputes/types';
 import { findRuleProfile } from '../../domain/rulesets';
@@ -26,7 +26,7 @@ export interface DisputeRouteDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
-  agency: AgencyConfig;
+  agency: AgencyStore;
 }
 
 const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
@@ -118,7 +118,7 @@ async function disputeView(db: Kysely<Database>, disputeNo: string) {
 }
 
 export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void {
-  const { db, temporal, agency } = deps;
+  const { db, temporal, agency: agencyStore } = deps;
 
   routes.add({
     method: 'post',
@@ -130,6 +130,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     response: { status: 201, description: 'the filed dispute with its defence (and evidence) clocks', schema: disputeViewSchema },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was filed' },
     handler: async ({ body, user }) => {
+      const agency = await agencyStore.current();
       const today = shanghaiDateOf(Date.now());
       if (body.receivedOn > today) throw new ApiError(400, 'validation_failed', 'invalid body: receivedOn', [{ field: 'receivedOn', message: 'must not be in the future' }]);
       const application = await db.selectFrom('applications').select(['rule_profile_id', 'received_on']).where('case_no', '=', body.caseNo).executeTakeFirst();

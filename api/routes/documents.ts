@@ -9,9 +9,10 @@ import type { Client } from '@temporalio/client';
 import { type UpdateDefinition, WorkflowNotFoundError } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
-import type { AgencyConfig } from '../../domain/agency';
+import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
-import { CATALOGUE_CATEGORIES, departmentIndexCode } from '../../domain/documents/catalogue';
+import { CATALOGUE_CATEGORIES } from '../../domain/documents/catalogue';
+import { departmentIndexCode } from '../../db/repositories/departments';
 import { checks, registrationProblem } from '../../domain/documents/rules';
 import { type Attribute, ATTRIBUTES, DOCUMENT_KINDS, type DocumentRegistration, type DocumentState, STAGES, TIME_LIMITS } from '../../domain/documents/types';
 import { findRuleProfile } from '../../domain/rulesets';
@@ -32,7 +33,7 @@ export interface DocumentRouteDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
-  agency: AgencyConfig;
+  agency: AgencyStore;
 }
 
 const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
@@ -62,9 +63,6 @@ export const documentRegistrationSchema = z
     ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.issuingDepartment && !departmentIndexCode(v.issuingDepartment)) {
-      ctx.addIssue({ code: 'custom', path: ['issuingDepartment'], message: 'department has no 索引号 code (domain/documents/catalogue.ts)' });
-    }
     if (new Set(v.coIssuers).size !== v.coIssuers.length) ctx.addIssue({ code: 'custom', path: ['coIssuers'], message: 'co-issuers must not repeat' });
   });
 
@@ -243,7 +241,7 @@ function problemField(problem: string): string {
 }
 
 export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): void {
-  const { db, temporal, agency } = deps;
+  const { db, temporal, agency: agencyStore } = deps;
 
   routes.add({
     method: 'post',
@@ -255,14 +253,15 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     response: { status: 201, description: 'the registered document', schema: documentViewSchema },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
+      const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
       const issuingDepartment = body.issuingDepartment ?? user!.departmentCode;
       if (user!.role === 'department' && issuingDepartment !== user!.departmentCode) {
         throw new ApiError(403, 'forbidden', `a drafter of ${user!.departmentCode} cannot register a document of ${issuingDepartment}`);
       }
-      if (!departmentIndexCode(issuingDepartment)) {
-        throw new ApiError(400, 'validation_failed', 'invalid body: issuingDepartment', [{ field: 'issuingDepartment', message: 'department has no 索引号 code' }]);
+      if (!(await departmentIndexCode(db, issuingDepartment))) {
+        throw new ApiError(400, 'validation_failed', 'invalid body: issuingDepartment', [{ field: 'issuingDepartment', message: 'no such department, or it has no 索引号 code (set by an admin)' }]);
       }
       let inherited: m.DocumentInput['inherited'] = null;
       if (body.forwardedDocId) {
@@ -471,6 +470,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     response: { status: 200, description: 'the register with its items', schema: z.object({ id: z.string(), items: z.array(z.unknown()) }).passthrough() },
     errors: { 404: 'no such register' },
     handler: async ({ params }) => {
+      const agency = await agencyStore.current();
       const row = await db.selectFrom('document_registers').selectAll().where('id', '=', params.id).executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', `register ${params.id} not found`);
       const items = await db.selectFrom('document_register_items').selectAll().where('register_id', '=', params.id).orderBy('doc_id').execute();
@@ -549,6 +549,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     body: z.object({ ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional() }),
     response: { status: 200, description: 'the schedules, each created now or already present', schema: z.object({ schedules: z.array(z.unknown()) }) },
     handler: async ({ body }) => {
+      const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
       return { schedules: await ensureDocumentSchedules(temporal, { agencyCode: agency.code, profile, taskQueue: deps.taskQueue }) };

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import type { AgencyConfig } from '../../domain/agency';
+import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { minutesLate } from '../../domain/incidents/clock';
 import { gradesOf, periodsFor, requiredApproval } from '../../domain/incidents/rules';
@@ -36,7 +36,7 @@ export interface CaseRouteDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
-  agency: AgencyConfig;
+  agency: AgencyStore;
 }
 
 export const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
@@ -148,7 +148,7 @@ export function accountabilityView(r: Selectable<AccountabilityRecordsTable>) {
 const viewSchema = z.object({ id: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough();
 
 export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
-  const { db, temporal, agency } = deps;
+  const { db, temporal, agency: agencyStore } = deps;
 
   routes.add({
     method: 'post',
@@ -160,6 +160,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { status: 201, description: 'the registered incident with its clocks', schema: viewSchema.openapi('Incident') },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
+      const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
       if (!gradesOf(profile).includes(body.grade)) {

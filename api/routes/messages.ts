@@ -122,7 +122,7 @@ async function messageView(db: Kysely<Database>, id: string, user: User) {
 const viewSchema = z.object({ id: z.string(), stage: z.string(), clock: z.unknown(), events: z.array(z.unknown()) }).passthrough();
 
 export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
-  const { db, temporal, agency } = deps;
+  const { db, temporal, agency: agencyStore } = deps;
 
   routes.add({
     method: 'post',
@@ -134,6 +134,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { status: 201, description: 'the registered message with its reply clock', schema: viewSchema.openapi('CitizenMessage') },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
+      const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile || !limitFor(profile, body.type)) {
         const withLimits = currentRuleProfiles().filter((p) => p.citizenMessages).map((p) => p.id);

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { escapeHtml as e } from '../../activities/notices';
-import type { AgencyConfig } from '../../domain/agency';
+import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import type { ApplicantType } from '../../domain/application/types';
 import { DISPUTE_KINDS, type DisputeKind } from '../../domain/disputes/types';
@@ -143,7 +143,7 @@ const yearSchema = z
 
 const CELL_KIND_LABELS = { application: '依申请公开申请', dispute: '行政复议、行政诉讼', document: '公文' } as const;
 
-export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; agency: AgencyConfig }): void {
+export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; agency: AgencyStore }): void {
   const roles = ['clerk', 'leader', 'supervisor', 'admin'] as const;
   routes.add({
     method: 'get',
@@ -154,13 +154,14 @@ export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; a
     query: z.object({ year: yearSchema, format: z.enum(['json', 'csv', 'html']).default('json') }),
     response: { status: 200, description: 'the tables (JSON), or text/csv, or text/html', schema: z.unknown() },
     handler: async ({ query, res }) => {
-      const report = await loadAnnualReport(deps.db, deps.agency.code, query.year);
+      const agency = await deps.agency.current();
+      const report = await loadAnnualReport(deps.db, agency.code, query.year);
       if (query.format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment(`annual-report-${query.year}.csv`).send(annualReportCsv(report));
         return '';
       }
       if (query.format === 'html') {
-        res.type('html').send(annualReportHtml(report, deps.agency.name));
+        res.type('html').send(annualReportHtml(report, agency.name));
         return '';
       }
       return { ...report, drillDown: '/api/reports/annual/cell?year={year}&table={2|3|fees|4}&row={row}&column={column}' };
@@ -200,7 +201,7 @@ export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; a
       }),
     },
     handler: async ({ query }) => {
-      const facts = await loadReportFacts(deps.db, deps.agency.code, query.year);
+      const facts = await loadReportFacts(deps.db, (await deps.agency.current()).code, query.year);
       const members = annualReportCell(query.year, { table: query.table, row: query.row, column: query.column } as CellRef, facts.applications, facts.disputes, facts.documents);
       // cellRefProblem has vetted the name, so the cell exists.
       const m = members!;

@@ -12,7 +12,7 @@ import { ROLES } from '../../domain/roles';
 import { consoleLink, STAGE_LABELS } from '../../domain/supervision/projection';
 import { DUE_SOON_MINUTES, DUE_SOON_WORKING_DAYS, type Urgency, URGENCIES } from '../../domain/supervision/urgency';
 import type { CalendarStore } from '../../db/repositories/calendar';
-import { addressesOf } from '../../db/repositories/supervision';
+import { addressesFor } from '../../db/repositories/supervision';
 import type { Database } from '../../db/schema';
 import { ApiError } from '../errors';
 import { reconcileClockProjection } from '../reconcile';
@@ -190,7 +190,7 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     roles: ROLES,
     response: { status: 200, description: 'notifications (newest first) and the clocks I or my department must act on', schema: z.object({ notifications: z.array(z.unknown()), unread: z.number(), tasks: z.array(clockItemSchema) }) },
     handler: async ({ user }) => {
-      const addresses = addressesOf(user!);
+      const addresses = await addressesFor(db, user!);
       const calendar = await deps.calendar.current();
       const m = momentOf(calendar);
       const [notifications, unread, tasks] = await Promise.all([
@@ -233,7 +233,7 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
         .updateTable('notifications')
         .set({ read_at: sql<Date>`coalesce(read_at, now())` })
         .where('id', '=', params.id)
-        .where('recipient', 'in', addressesOf(user!))
+        .where('recipient', 'in', await addressesFor(db, user!))
         .returning(['id', 'read_at'])
         .executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', `notification ${params.id} is not in your inbox`);

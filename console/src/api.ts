@@ -149,6 +149,14 @@ export interface ApplicationListItem {
   replyDue: string | null;
 }
 
+/** A department (GET /api/departments). */
+export interface Department {
+  code: string;
+  name: string;
+  indexCode: string | null;
+  head: { username: string; displayName: string } | null;
+}
+
 export interface RuleProfileSummary {
   id: string;
   name: string;
@@ -244,6 +252,9 @@ export const api = {
     });
     return openApiCache;
   },
+  departments: async () => (await json<{ items: Department[] }>('GET', '/api/departments')).items,
+  /** Any call by method and path (the administration pages). */
+  call: <T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) => json<T>(method, path, body),
   ruleProfiles: async () => (await json<{ rulesets: RuleProfileSummary[] }>('GET', '/api/rulesets')).rulesets,
   supervisionClocks: (filter: { status?: string; department?: string; kind?: string; limit?: number; offset?: number }) =>
     json<ListPage<SupervisedClock>>('GET', `/api/supervision/clocks${query({ sort: 'due', ...filter })}`),

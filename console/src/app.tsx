@@ -6,6 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Me, type OpenApiDocument, tokenStore, UNAUTHORIZED } from './api';
 import { mayCall } from './openapi';
 import { roleLabel } from './labels';
+import { loadDepartments } from './departments';
+import { Admin } from './pages/Admin';
 import { CaseList } from './pages/CaseList';
 import { CasePage } from './pages/CasePage';
 import { Dashboard } from './pages/Dashboard';
@@ -24,7 +26,8 @@ export function App() {
 
   const start = async (known?: Me) => {
     try {
-      const [me, doc] = await Promise.all([known ?? api.me(), api.openapi()]);
+      // Departments are shown by name everywhere: their names load with the session.
+      const [me, doc] = await Promise.all([known ?? api.me(), api.openapi(), loadDepartments()]);
       setSession({ state: 'ready', me, doc });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -68,6 +71,7 @@ export function App() {
   };
   const canIntake = mayCall(doc.paths['/api/applications']?.post, me.role);
   const canSupervise = mayCall(doc.paths['/api/supervision/clocks']?.get, me.role); // the roles come from x-roles
+  const canAdminister = mayCall(doc.paths['/api/admin/users']?.get, me.role);
   const caseMatch = /^\/cases\/([a-z-]+)\/([^/]+)$/.exec(path);
   const intakeMatch = /^\/intake(?:\/([a-z-]+))?$/.exec(path);
 
@@ -77,6 +81,7 @@ export function App() {
   else if (path === '/dashboard') page = canSupervise ? <Dashboard /> : <p class="form-error">您的角色无权查看督办看板。</p>;
   else if (path === '/inbox') page = <Inbox />;
   else if (path === '/cases') page = <CaseList me={me} doc={doc} />;
+  else if (path === '/admin' || path.startsWith('/admin/')) page = canAdminister ? <Admin path={path} me={me} /> : <p class="form-error">您的角色无权进行系统管理。</p>;
   else if (path === '/' || path === '/login') page = <Redirect to={homeOf(me)} />;
   else page = <p class="form-error">页面不存在：{path}</p>;
 
@@ -94,6 +99,7 @@ export function App() {
           {nav('/inbox', '我的待办')}
           {nav('/cases', '案件')}
           {canIntake && nav('/intake', '登记申请')}
+          {canAdminister && nav('/admin', '系统管理')}
         </nav>
         <span class="user" data-role={me.role}>
           {me.displayName}（{roleLabel(me.role)}）

@@ -10,6 +10,7 @@ import { APPROVAL_LEVELS, INCIDENT_KINDS, INCIDENT_SOURCES, RELEASE_CHANNELS } f
 import { MESSAGE_CHANNELS, MESSAGE_TYPES } from '../../domain/messages/types';
 import type { CaseView, ClockView } from './api';
 import type { FormLabels } from './components/SchemaForm';
+import { departmentName } from './departments';
 import { CASE_STATUS_LABELS, formatDateTime, KIND_LABELS } from './labels';
 
 export interface KindSpec {
@@ -48,7 +49,7 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
         ['申请人', text(c.intake?.applicant?.name)],
         ['收到日期', text(v.receivedOn)],
         ['答复期限', text(v.replyDue)],
-        ['承办科室', text(v.departmentCode)],
+        ['承办科室', departmentName(v.departmentCode)],
         ['查询码', text(v.queryCode)],
         ['所需信息', text(c.intake?.description)],
       ];
@@ -90,7 +91,7 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
     facts: (v) => [
       ['标题', text(v.title)],
       ['文号', text(v.docNumber)],
-      ['拟稿科室', text(v.issuingDepartment)],
+      ['拟稿科室', departmentName(v.issuingDepartment)],
       ['拟定公开属性', label(ATTRIBUTES, v.proposedAttribute)],
       ['最终公开属性', label(ATTRIBUTES, v.finalAttribute)],
       ['下一期限', text(v.nextDue)],
@@ -118,7 +119,7 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
       ['标题', text(v.title)],
       ['来源', label(INCIDENT_SOURCES, v.source)],
       ['发现时间', formatDateTime(v.firstSeenAt as string | null)],
-      ['责任单位', text(v.departmentCode)],
+      ['责任单位', departmentName(v.departmentCode)],
     ],
   },
   message: {
@@ -126,7 +127,7 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
     intakeTitle: '登记政民互动留言',
     intakeDefaults: { type: 'policy-question', channel: 'mailbox', confidential: false },
     labels: {
-      fields: { type: '留言类型', channel: '来源渠道', subject: '主题', content: '内容', confidential: '留言人要求保密', complainedDepartmentCode: '被投诉科室代码', writer: '留言人', 'writer.name': '姓名', text: '答复内容', toWorkingDays: '延长至（工作日）' },
+      fields: { type: '留言类型', channel: '来源渠道', subject: '主题', content: '内容', confidential: '留言人要求保密', complainedDepartmentCode: '被投诉科室', writer: '留言人', 'writer.name': '姓名', text: '答复内容', toWorkingDays: '延长至（工作日）' },
       values: { type: MESSAGE_TYPES, channel: MESSAGE_CHANNELS },
     },
     row: (i) => ({ ref: text(i.id), title: `${label(MESSAGE_TYPES, i.type)}：${text(i.subject)}`, due: text(i.replyDue) }),
@@ -138,7 +139,7 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
         ['留言人', v.writerWithheld ? '（保密，不可见）' : text(writer?.name)],
         ['收到日期', text(v.receivedOn)],
         ['答复期限', text(v.replyDue)],
-        ['承办科室', text(v.departmentCode)],
+        ['承办科室', departmentName(v.departmentCode)],
       ];
     },
   },
@@ -151,7 +152,7 @@ export function kindSpec(kind: string): KindSpec {
     kind,
     label: KIND_LABELS[kind] ?? kind,
     collection: known?.collection ?? `/api/${kind}s`,
-    facts: known?.facts ?? ((v) => [['承办科室', text(v.departmentCode)], ['状态', CASE_STATUS_LABELS[v.status] ?? text(v.status)]]),
+    facts: known?.facts ?? ((v) => [['承办科室', departmentName(v.departmentCode)], ['状态', CASE_STATUS_LABELS[v.status] ?? text(v.status)]]),
     intakeTitle: known?.intakeTitle ?? `登记${KIND_LABELS[kind] ?? kind}`,
     intakeDefaults: known?.intakeDefaults ?? {},
     labels: known?.labels ?? {},

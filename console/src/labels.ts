@@ -156,7 +156,7 @@ const FIELD_LABELS: Record<string, string> = {
   ruleProfileId: '适用规则',
   items: '需补正事项（每行一项）',
   periodWorkingDays: '补正期限（工作日）',
-  departmentCode: '承办科室代码',
+  departmentCode: '承办科室',
   assignee: '承办人（用户名）',
   outcome: '办理结果',
   summary: '摘要',

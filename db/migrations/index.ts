@@ -13,9 +13,10 @@ import * as documents from './20261122T1500_documents';
 import * as idempotency from './20261122T1600_idempotency';
 import * as tokenLifetimes from './20261122T1700_token_lifetimes';
 import * as applicationReportDates from './20261201T1200_application_report_dates';
+import * as identity from './20261201T1300_identity';
 import * as tokenDigestAlgorithms from './20261201T1310_token_digest_algorithms';
 import * as audit from './20261201T1320_audit';
-import * as identity from './20261201T1300_identity';
+import * as administration from './20261201T1400_administration';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -28,9 +29,10 @@ const migrations: Record<string, Migration> = {
   '20261122T1600_idempotency': idempotency,
   '20261122T1700_token_lifetimes': tokenLifetimes,
   '20261201T1200_application_report_dates': applicationReportDates,
+  '20261201T1300_identity': identity,
   '20261201T1310_token_digest_algorithms': tokenDigestAlgorithms,
   '20261201T1320_audit': audit,
-  '20261201T1300_identity': identity,
+  '20261201T1400_administration': administration,
 };
 
 export const migrationProvider: MigrationProvider = {

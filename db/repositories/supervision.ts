@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema';
+import { departmentHeads, departmentsHeadedBy } from './departments';
 
 export interface ProjectedClock {
   clockId: string;
@@ -89,9 +90,33 @@ export interface OutgoingNotification {
   dedupeKey: string;
 }
 
+/**
+ * The escalation ladder's `department-head:<code>` reaches people: one notification to each
+ * of the department's heads (its head user and its users flagged 科室负责人), addressed
+ * `user:<username>`. A department with no head yet keeps the `department-head:` address,
+ * which whoever is made its head then finds in their inbox (addressesOf).
+ */
+export async function resolveDepartmentHeads(db: Db, items: readonly OutgoingNotification[]): Promise<OutgoingNotification[]> {
+  const heads = new Map<string, string[]>();
+  const resolved: OutgoingNotification[] = [];
+  for (const item of items) {
+    if (!item.recipient.startsWith('department-head:')) {
+      resolved.push(item);
+      continue;
+    }
+    const code = item.recipient.slice('department-head:'.length);
+    if (!heads.has(code)) heads.set(code, await departmentHeads(db, code));
+    const people = heads.get(code)!;
+    if (people.length === 0) resolved.push(item);
+    for (const username of people) resolved.push({ ...item, recipient: `user:${username}`, dedupeKey: `${item.dedupeKey}/user:${username}` });
+  }
+  return resolved;
+}
+
 /** Queues notifications; one already queued under the same key is left as it is. Returns how many were new. */
-export async function enqueueNotifications(db: Db, items: readonly OutgoingNotification[]): Promise<number> {
-  if (items.length === 0) return 0;
+export async function enqueueNotifications(db: Db, queued: readonly OutgoingNotification[]): Promise<number> {
+  if (queued.length === 0) return 0;
+  const items = await resolveDepartmentHeads(db, queued);
   const inserted = await db
     .insertInto('notifications')
     .values(items.map((n) => ({ recipient: n.recipient, kind: n.kind, title: n.title, body: n.body, link: n.link, workflow_id: n.workflowId, dedupe_key: n.dedupeKey })))
@@ -101,12 +126,18 @@ export async function enqueueNotifications(db: Db, items: readonly OutgoingNotif
   return inserted.length;
 }
 
-/** The addresses a user answers to: their name, their role, their department, and its head if they lead or work in it. */
-export function addressesOf(user: { username: string; role: string; departmentCode: string }): string[] {
+/**
+ * The addresses a user answers to: their name, their role, their department, and the
+ * `department-head:` address of each department they head (`headOf`, departmentsHeadedBy).
+ */
+export function addressesOf(user: { username: string; role: string; departmentCode: string }, headOf: readonly string[] = []): string[] {
   const addresses = [`user:${user.username}`, `role:${user.role}`];
-  if (user.departmentCode) {
-    addresses.push(`department:${user.departmentCode}`);
-    if (user.role === 'leader' || user.role === 'department') addresses.push(`department-head:${user.departmentCode}`);
-  }
+  if (user.departmentCode) addresses.push(`department:${user.departmentCode}`);
+  for (const code of headOf) addresses.push(`department-head:${code}`);
   return addresses;
+}
+
+/** addressesOf with the departments the user heads looked up. */
+export async function addressesFor(db: Db, user: { id: string; username: string; role: string; departmentCode: string }): Promise<string[]> {
+  return addressesOf(user, await departmentsHeadedBy(db, user.id));
 }

@@ -27,7 +27,8 @@ export async function checkToken(db: Kysely<Database>, token: string, now = new 
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'users.active', 'api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at', 'api_tokens.last_used_at'])
+    // An API key acts with its own scope (role and department), not its owner's.
+    .select(['users.id', 'users.username', 'users.display_name', 'api_tokens.role', 'api_tokens.department_code', 'users.active', 'api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at', 'api_tokens.last_used_at'])
     .where('api_tokens.token_sha256', 'in', storedDigestCandidates(token)) // whichever suite stored it
     .executeTakeFirst();
   if (!row) return { user: null, reason: 'unknown', userId: null, tokenId: null };
@@ -48,10 +49,17 @@ export async function issueToken(db: Kysely<Database>, userId: string, label: st
 /** `issuer`: the admin issuing it and their address, for the audit log (none for the demo bootstrap). */
 export async function issueTokenWithId(
   db: Kysely<Database>, userId: string, label: string, ttlDays = 90, issuer?: AuditActor & { ip: string | null },
+  /** The key's role and department; by default its owner's. */
+  scope?: { role: Role; departmentCode: string },
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = `gk_${randomBytes(24).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + ttlDays * 86_400_000);
-  const row = await db.insertInto('api_tokens').values({ user_id: userId, token_sha256: hashToken(token), label, expires_at: expiresAt }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('api_tokens')
+    // Without a scope the key takes its owner's role and department (a trigger fills them in).
+    .values({ user_id: userId, token_sha256: hashToken(token), label, expires_at: expiresAt, ...(scope ? { role: scope.role, department_code: scope.departmentCode } : {}), ...(issuer ? { issued_by: issuer.userId } : {}) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const keyOwner = await db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
   await recordAudit(db, {
     action: 'api-key.issued', actor: issuer ? { userId: issuer.userId, username: issuer.username, role: issuer.role } : null, ip: issuer?.ip ?? null,
@@ -61,14 +69,15 @@ export async function issueTokenWithId(
 }
 
 export const DEMO_DEPARTMENTS = [
-  { code: 'gkb', name: '政务公开办公室' },
-  { code: 'yjglk', name: '应急管理科' },
-  { code: 'bmk', name: '保密办' },
-  { code: 'ldbgs', name: '局领导办公室' },
-  { code: 'dcs', name: '督查室' },
-  { code: 'xxzx', name: '信息中心' },
+  { code: 'gkb', name: '政务公开办公室', indexCode: '001' },
+  { code: 'yjglk', name: '应急管理科', indexCode: '002' },
+  { code: 'bmk', name: '保密办', indexCode: '003' },
+  { code: 'ldbgs', name: '局领导办公室', indexCode: '004' },
+  { code: 'dcs', name: '督查室', indexCode: '005' },
+  { code: 'xxzx', name: '信息中心', indexCode: '006' },
 ] as const;
 
+/** The demo's 科室负责人 are the users who read their department's head notifications before departments were administered. */
 export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; role: Role; departmentCode: string }> = [
   { username: 'clerk', displayName: '王受理', role: 'clerk', departmentCode: 'gkb' },
   { username: 'department', displayName: '李承办', role: 'department', departmentCode: 'yjglk' },
@@ -83,12 +92,16 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
  * Returns username → id and role.
  */
 export async function seedDemoUsers(db: Kysely<Database>): Promise<Record<string, { id: string; role: Role }>> {
-  await db.insertInto('departments').values([...DEMO_DEPARTMENTS]).onConflict((oc) => oc.column('code').doNothing()).execute();
+  await db
+    .insertInto('departments')
+    .values(DEMO_DEPARTMENTS.map((d) => ({ code: d.code, name: d.name, index_code: d.indexCode })))
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
   const result: Record<string, { id: string; role: Role }> = {};
   for (const user of DEMO_USERS) {
     const row = await db
       .insertInto('users')
-      .values({ username: user.username, display_name: user.displayName, role: user.role, department_code: user.departmentCode })
+      .values({ username: user.username, display_name: user.displayName, role: user.role, department_code: user.departmentCode, is_department_head: user.role === 'department' || user.role === 'leader' })
       .onConflict((oc) => oc.column('username').doUpdateSet({ username: sql`excluded.username` }))
       .returning(['id', 'role'])
       .executeTakeFirstOrThrow();

@@ -27,23 +27,11 @@ export function isCatalogueCategory(value: string): value is CatalogueCategory {
   return Object.hasOwn(CATALOGUE_CATEGORIES, value);
 }
 
-/**
- * Numeric department codes (部门编号) for the 索引号, by the department codes of the
- * departments table (db/repositories/users.ts DEMO_DEPARTMENTS). The one place to add a
- * department's number; a document from a department not listed here cannot be registered.
+/*
+ * Department numbers (部门编号) are set by an admin on each department (`departments.index_code`,
+ * db/repositories/departments.ts); the region (地区编号) in the agency's settings, else the
+ * document's rule profile. A document from a department without a number cannot be registered.
  */
-export const DEPARTMENT_INDEX_CODES: Readonly<Record<string, string>> = {
-  gkb: '001', // 政务公开办公室
-  yjglk: '002', // 应急管理科
-  bmk: '003', // 保密办
-  ldbgs: '004', // 局领导办公室
-  dcs: '005', // 督查室
-  xxzx: '006', // 信息中心
-};
-
-export function departmentIndexCode(departmentCode: string): string | null {
-  return Object.hasOwn(DEPARTMENT_INDEX_CODES, departmentCode) ? DEPARTMENT_INDEX_CODES[departmentCode]! : null;
-}
 
 export interface IndexNoParts {
   regionCode: string;

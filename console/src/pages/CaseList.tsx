@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, type ApplicationListItem, type Me, type OpenApiDocument } from '../api';
 import { usePolling } from '../hooks';
+import { departmentName } from '../departments';
 import { kindSpec } from '../kinds';
 import { mayCall } from '../openapi';
 import { CASE_STATUS_LABELS, enumLabel } from '../labels';
@@ -66,7 +67,7 @@ export function CaseList({ me, doc }: { me: Me; doc: OpenApiDocument }) {
                 <td>{a.stageLabel}</td>
                 <td>{a.receivedOn ?? '待确认'}</td>
                 <td>{a.replyDue ?? '—'}</td>
-                <td>{a.departmentCode ?? '未交办'}</td>
+                <td>{departmentName(a.departmentCode, '未交办')}</td>
                 <td>{a.paused ? '暂停计时' : (CASE_STATUS_LABELS[a.status] ?? a.status)}</td>
               </tr>
             ))}

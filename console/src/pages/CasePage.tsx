@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { api, type CaseDocument, type CaseEvent, type ClockView, type Me, type OpenApiDocument } from '../api';
 import { type FormLabels, SchemaForm, todayInShanghai } from '../components/SchemaForm';
+import { departmentFieldOptions } from '../departments';
 import { usePolling } from '../hooks';
 import { clocksOf, kindSpec } from '../kinds';
 import { CASE_STATUS_LABELS, CLOCK_STATUS_LABELS, eventLabel, fieldLabel, formatDateTime, roleLabel } from '../labels';
@@ -252,6 +253,7 @@ function Actions({ steps, caseRef, closed, done, labels, onDone }: ActionsProps)
           <SchemaForm
             key={current.action}
             labels={labels}
+            options={departmentFieldOptions()}
             name={current.action}
             schema={current.schema}
             submitLabel={`确认${current.summary.length <= 8 ? current.summary : '提交'}`}

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, type OpenApiDocument } from '../api';
 import { type Choice, SchemaForm } from '../components/SchemaForm';
+import { departmentFieldOptions } from '../departments';
 import { kindSpec } from '../kinds';
 import { idParamOf, mayCall, requestSchema } from '../openapi';
 import { navigate } from '../router';
@@ -46,7 +47,7 @@ export function Intake({ kind, me, doc }: { kind: string; me: Me; doc: OpenApiDo
             schema={requestSchema(doc, operation)}
             initial={spec.intakeDefaults}
             labels={spec.labels}
-            options={ruleProfiles.length > 0 ? { ruleProfileId: ruleProfiles } : {}}
+            options={{ ...departmentFieldOptions(), ...(ruleProfiles.length > 0 ? { ruleProfileId: ruleProfiles } : {}) }}
             submitLabel="登记并启动办理"
             onSubmit={submit}
           />

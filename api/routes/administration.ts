@@ -1,0 +1,454 @@
+/**
+ * Administration: the agency's settings, departments (name, 索引号 number, head), users
+ * (create with a temporary password, change role, department and the 科室负责人 flag,
+ * disable and enable, reset the password) and the list of API keys. Every change is one
+ * transaction with its audit row; a duplicate code, index code or username is a 409.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { z } from 'zod';
+import type { AgencyStore } from '../../db/repositories/agency';
+import { updateAgencySettings } from '../../db/repositories/agency';
+import { auditActor, recordAudit } from '../../db/repositories/audit';
+import { departmentUses, findDepartment, listDepartments } from '../../db/repositories/departments';
+import { revokeUserSessions } from '../../db/repositories/sessions';
+import type { Database } from '../../db/schema';
+import { ROLES } from '../../domain/roles';
+import { findRuleProfile } from '../../domain/rulesets';
+import { generatePassword, hashPassword } from '../identity/passwords';
+import { ApiError } from '../errors';
+import type { RouteTable } from '../route';
+
+const departmentCode = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be 1–32 lower-case letters, digits, - or _, starting with a letter');
+const indexCode = z.string().regex(/^\d{3}$/, 'must be three digits (索引号 部门编号)');
+const username = z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'must be 1–64 lower-case letters, digits, ., - or _');
+const name = (max: number) => z.string().trim().min(1, 'is required').max(max);
+const role = z.enum(ROLES);
+
+const departmentSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    indexCode: z.string().nullable(),
+    head: z.object({ username: z.string(), displayName: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Department');
+
+const agencySchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    shortName: z.string(),
+    regionCode: z.string().nullable(),
+    defaultRuleProfileId: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string().nullable(),
+  })
+  .openapi('AgencySettings');
+
+const userSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role,
+    departmentCode: z.string(),
+    departmentName: z.string(),
+    departmentHead: z.boolean(),
+    active: z.boolean(),
+    mustChangePassword: z.boolean(),
+    hasPassword: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi('AdminUser');
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The PostgreSQL unique violation of `constraint`, as a 409 naming `field`. */
+function duplicate(error: unknown, constraints: Record<string, { field: string; message: string }>): ApiError | null {
+  const e = error as { code?: string; constraint?: string };
+  if (e?.code !== '23505' || !e.constraint) return null;
+  const known = constraints[e.constraint];
+  return known ? new ApiError(409, 'conflict', known.message, [{ field: known.field, message: known.message }]) : null;
+}
+
+async function userRow(db: Db, name: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('departments', 'departments.code', 'users.department_code')
+    .select([
+      'users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'departments.name as department_name',
+      'users.is_department_head', 'users.active', 'users.must_change_password', 'users.password_hash', 'users.created_at',
+    ])
+    .where('users.username', '=', name)
+    .executeTakeFirst();
+}
+
+function userView(row: NonNullable<Awaited<ReturnType<typeof userRow>>>): z.infer<typeof userSchema> {
+  return {
+    id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code, departmentName: row.department_name,
+    departmentHead: row.is_department_head, active: row.active, mustChangePassword: row.must_change_password, hasPassword: row.password_hash !== null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+async function requireUser(db: Db, name: string) {
+  const row = await userRow(db, name);
+  if (!row) throw new ApiError(404, 'not_found', `user ${name} not found`);
+  return row;
+}
+
+async function requireDepartment(db: Db, code: string, field: string): Promise<void> {
+  const row = await db.selectFrom('departments').select('code').where('code', '=', code).executeTakeFirst();
+  if (!row) throw new ApiError(400, 'validation_failed', `invalid body: ${field}`, [{ field, message: `no such department: ${code}` }]);
+}
+
+async function userIdOf(db: Db, name: string, field: string): Promise<string> {
+  const row = await db.selectFrom('users').select('id').where('username', '=', name).executeTakeFirst();
+  if (!row) throw new ApiError(400, 'validation_failed', `invalid body: ${field}`, [{ field, message: `no such user: ${name}` }]);
+  return row.id;
+}
+
+const DEPARTMENT_DUPLICATES = {
+  departments_pkey: { field: 'code', message: 'a department with this code already exists' },
+  departments_index_code_key: { field: 'indexCode', message: 'another department already has this 索引号 number' },
+};
+
+export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Database>; agency: AgencyStore }): void {
+  const { db } = deps;
+  const auditOf = (user: { id: string; username: string; role: string } | null, ip: string | undefined) => ({ actor: auditActor(user), ip: ip ?? null });
+
+  // ---- agency settings ----------------------------------------------------------------
+
+  routes.add({
+    method: 'get',
+    path: '/api/agency',
+    summary: '本机关设置（名称、简称、索引号地区编号、默认规则）',
+    tags: ['administration'],
+    roles: ROLES,
+    response: { status: 200, description: 'the agency as an admin has set it', schema: agencySchema },
+    handler: async () => deps.agency.current(),
+  });
+
+  routes.add({
+    method: 'put',
+    path: '/api/admin/agency',
+    summary: '修改本机关设置',
+    tags: ['administration'],
+    roles: ['admin'],
+    body: z
+      .object({
+        name: name(100).optional(),
+        shortName: name(30).optional(),
+        regionCode: z.string().regex(/^\d{6}$/, 'must be six digits (索引号 地区编号), or null for each rule profile’s region').nullable().optional(),
+        defaultRuleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a rule profile id').optional(),
+      })
+      .strict(),
+    response: { status: 200, description: 'the settings, changed', schema: agencySchema },
+    handler: async ({ body, user, req }) => {
+      if (body.defaultRuleProfileId && !findRuleProfile(body.defaultRuleProfileId)) {
+        throw new ApiError(400, 'validation_failed', 'invalid body: defaultRuleProfileId', [{ field: 'defaultRuleProfileId', message: 'no such rule profile' }]);
+      }
+      const before = await deps.agency.current(); // seeds the row if it is not there yet
+      return db.transaction().execute(async (trx) => {
+        const after = await updateAgencySettings(trx, body, user!.id);
+        const changed = Object.fromEntries(Object.keys(body).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }]));
+        await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: `agency:${after.code}`, details: { changed } });
+        return after;
+      });
+    },
+  });
+
+  // ---- departments ---------------------------------------------------------------------
+
+  routes.add({
+    method: 'get',
+    path: '/api/departments',
+    summary: '科室列表（代码、名称、索引号部门编号、负责人）',
+    tags: ['administration'],
+    roles: ROLES,
+    response: { status: 200, description: 'every department', schema: z.object({ items: z.array(departmentSchema) }) },
+    handler: async () => ({ items: await listDepartments(db) }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/admin/departments',
+    summary: '新建科室',
+    tags: ['administration'],
+    roles: ['admin'],
+    body: z.object({ code: departmentCode, name: name(60), indexCode: indexCode.nullable().optional(), headUsername: username.nullable().optional() }).strict(),
+    response: { status: 201, description: 'the department', schema: departmentSchema },
+    errors: { 409: 'a department with this code, or another with this index code, exists' },
+    handler: async ({ body, user, req }) => {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const head = body.headUsername ? await userIdOf(trx, body.headUsername, 'headUsername') : null;
+          await trx.insertInto('departments').values({ code: body.code, name: body.name, index_code: body.indexCode ?? null, head_user_id: head }).execute();
+          await recordAudit(trx, { action: 'admin.department-created', ...auditOf(user, req.ip), target: `department:${body.code}`, details: { name: body.name, indexCode: body.indexCode ?? null, head: body.headUsername ?? null } });
+          return (await findDepartment(trx, body.code))!;
+        });
+      } catch (error) {
+        throw duplicate(error, DEPARTMENT_DUPLICATES) ?? error;
+      }
+    },
+  });
+
+  routes.add({
+    method: 'patch',
+    path: '/api/admin/departments/:code',
+    summary: '修改科室（名称、索引号部门编号、负责人）',
+    tags: ['administration'],
+    roles: ['admin'],
+    params: z.object({ code: departmentCode }),
+    body: z.object({ name: name(60).optional(), indexCode: indexCode.nullable().optional(), headUsername: username.nullable().optional() }).strict(),
+    response: { status: 200, description: 'the department, changed', schema: departmentSchema },
+    errors: { 404: 'no such department', 409: 'another department has this index code' },
+    handler: async ({ params, body, user, req }) => {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const before = await findDepartment(trx, params.code);
+          if (!before) throw new ApiError(404, 'not_found', `department ${params.code} not found`);
+          const head = body.headUsername === undefined ? undefined : body.headUsername === null ? null : await userIdOf(trx, body.headUsername, 'headUsername');
+          await trx
+            .updateTable('departments')
+            .set({
+              ...(body.name !== undefined ? { name: body.name } : {}),
+              ...(body.indexCode !== undefined ? { index_code: body.indexCode } : {}),
+              ...(head !== undefined ? { head_user_id: head } : {}),
+              updated_at: sql<Date>`now()`,
+            })
+            .where('code', '=', params.code)
+            .execute();
+          const after = (await findDepartment(trx, params.code))!;
+          await recordAudit(trx, {
+            action: 'admin.department-updated', ...auditOf(user, req.ip), target: `department:${params.code}`,
+            details: { from: { name: before.name, indexCode: before.indexCode, head: before.head?.username ?? null }, to: { name: after.name, indexCode: after.indexCode, head: after.head?.username ?? null } },
+          });
+          return after;
+        });
+      } catch (error) {
+        throw duplicate(error, DEPARTMENT_DUPLICATES) ?? error;
+      }
+    },
+  });
+
+  routes.add({
+    method: 'delete',
+    path: '/api/admin/departments/:code',
+    summary: '删除未被使用的科室',
+    tags: ['administration'],
+    roles: ['admin'],
+    params: z.object({ code: departmentCode }),
+    response: { status: 200, description: 'the department, deleted', schema: z.object({ code: z.string(), deleted: z.literal(true) }) },
+    errors: { 404: 'no such department', 409: 'users, keys or cases still refer to it' },
+    handler: async ({ params, user, req }) =>
+      db.transaction().execute(async (trx) => {
+        // Locked, so no user or case is given the department while it goes.
+        const row = await trx.selectFrom('departments').select('code').where('code', '=', params.code).forUpdate().executeTakeFirst();
+        if (!row) throw new ApiError(404, 'not_found', `department ${params.code} not found`);
+        const uses = await departmentUses(trx, params.code);
+        if (uses.length > 0) throw new ApiError(409, 'conflict', `department ${params.code} is in use (${uses.join('，')}): rename it instead`, [{ field: 'code', message: `in use: ${uses.join(', ')}` }]);
+        await trx.deleteFrom('departments').where('code', '=', params.code).execute();
+        await recordAudit(trx, { action: 'admin.department-deleted', ...auditOf(user, req.ip), target: `department:${params.code}` });
+        return { code: params.code, deleted: true as const };
+      }),
+  });
+
+  // ---- users ---------------------------------------------------------------------------
+
+  routes.add({
+    method: 'get',
+    path: '/api/admin/users',
+    summary: '用户列表',
+    tags: ['administration'],
+    roles: ['admin'],
+    query: z.object({ department: departmentCode.optional(), role: role.optional(), active: z.enum(['true', 'false']).optional() }),
+    response: { status: 200, description: 'users by username', schema: z.object({ items: z.array(userSchema) }) },
+    handler: async ({ query }) => {
+      let q = db
+        .selectFrom('users')
+        .innerJoin('departments', 'departments.code', 'users.department_code')
+        .select([
+          'users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'departments.name as department_name',
+          'users.is_department_head', 'users.active', 'users.must_change_password', 'users.password_hash', 'users.created_at',
+        ]);
+      if (query.department) q = q.where('users.department_code', '=', query.department);
+      if (query.role) q = q.where('users.role', '=', query.role);
+      if (query.active) q = q.where('users.active', '=', query.active === 'true');
+      return { items: (await q.orderBy('users.username').execute()).map(userView) };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/admin/users',
+    summary: '新建用户（返回一次性临时密码，首次登录须修改）',
+    tags: ['administration'],
+    roles: ['admin'],
+    body: z.object({ username, displayName: name(60), role, departmentCode, departmentHead: z.boolean().default(false) }).strict(),
+    response: { status: 201, description: 'the user and their temporary password, shown only now', schema: z.object({ user: userSchema, temporaryPassword: z.string() }) },
+    errors: { 409: 'the username is taken' },
+    handler: async ({ body, user, req }) => {
+      const temporaryPassword = generatePassword();
+      const passwordHash = await hashPassword(temporaryPassword);
+      try {
+        const created = await db.transaction().execute(async (trx) => {
+          await requireDepartment(trx, body.departmentCode, 'departmentCode');
+          await trx
+            .insertInto('users')
+            .values({
+              username: body.username, display_name: body.displayName, role: body.role, department_code: body.departmentCode, is_department_head: body.departmentHead,
+              password_hash: passwordHash, password_changed_at: new Date(), must_change_password: true,
+            })
+            .execute();
+          await recordAudit(trx, {
+            action: 'admin.user-created', ...auditOf(user, req.ip), target: `user:${body.username}`,
+            details: { role: body.role, departmentCode: body.departmentCode, departmentHead: body.departmentHead },
+          });
+          return userView((await userRow(trx, body.username))!);
+        });
+        return { user: created, temporaryPassword };
+      } catch (error) {
+        throw duplicate(error, { users_username_key: { field: 'username', message: 'this username is taken' } }) ?? error;
+      }
+    },
+  });
+
+  routes.add({
+    method: 'patch',
+    path: '/api/admin/users/:username',
+    summary: '修改用户（姓名、角色、科室、科室负责人）',
+    tags: ['administration'],
+    roles: ['admin'],
+    params: z.object({ username }),
+    body: z.object({ displayName: name(60).optional(), role: role.optional(), departmentCode: departmentCode.optional(), departmentHead: z.boolean().optional() }).strict(),
+    response: { status: 200, description: 'the user, changed', schema: userSchema },
+    errors: { 404: 'no such user', 409: 'an admin cannot take away their own admin role' },
+    handler: async ({ params, body, user, req }) =>
+      db.transaction().execute(async (trx) => {
+        const before = await requireUser(trx, params.username);
+        if (body.departmentCode) await requireDepartment(trx, body.departmentCode, 'departmentCode');
+        if (before.id === user!.id && body.role && body.role !== 'admin') {
+          throw new ApiError(409, 'conflict', 'an admin cannot take away their own admin role', [{ field: 'role', message: 'not your own' }]);
+        }
+        await trx
+          .updateTable('users')
+          .set({
+            ...(body.displayName !== undefined ? { display_name: body.displayName } : {}),
+            ...(body.role !== undefined ? { role: body.role } : {}),
+            ...(body.departmentCode !== undefined ? { department_code: body.departmentCode } : {}),
+            ...(body.departmentHead !== undefined ? { is_department_head: body.departmentHead } : {}),
+          })
+          .where('id', '=', before.id)
+          .execute();
+        const after = (await userRow(trx, params.username))!;
+        // A changed role or department ends the user's sessions: they sign in again under the new rights.
+        if (after.role !== before.role || after.department_code !== before.department_code) await revokeUserSessions(trx, before.id, 'admin', new Date());
+        await recordAudit(trx, {
+          action: 'admin.user-updated', ...auditOf(user, req.ip), target: `user:${params.username}`,
+          details: {
+            from: { displayName: before.display_name, role: before.role, departmentCode: before.department_code, departmentHead: before.is_department_head },
+            to: { displayName: after.display_name, role: after.role, departmentCode: after.department_code, departmentHead: after.is_department_head },
+          },
+        });
+        return userView(after);
+      }),
+  });
+
+  for (const [action, active] of [['disable', false], ['enable', true]] as const) {
+    routes.add({
+      method: 'post',
+      path: `/api/admin/users/:username/${action}`,
+      summary: active ? '启用用户' : '停用用户（结束其会话，其 API 密钥随之失效）',
+      tags: ['administration'],
+      roles: ['admin'],
+      params: z.object({ username }),
+      response: { status: 200, description: 'the user', schema: userSchema },
+      errors: { 404: 'no such user', 409: 'an admin cannot disable themselves' },
+      handler: async ({ params, user, req }) =>
+        db.transaction().execute(async (trx) => {
+          const target = await requireUser(trx, params.username);
+          if (!active && target.id === user!.id) throw new ApiError(409, 'conflict', 'an admin cannot disable themselves', [{ field: 'username', message: 'not yourself' }]);
+          await trx.updateTable('users').set({ active }).where('id', '=', target.id).execute();
+          if (!active) await revokeUserSessions(trx, target.id, 'user-disabled', new Date());
+          await recordAudit(trx, { action: active ? 'admin.user-enabled' : 'admin.user-disabled', ...auditOf(user, req.ip), target: `user:${params.username}` });
+          return userView((await userRow(trx, params.username))!);
+        }),
+    });
+  }
+
+  routes.add({
+    method: 'post',
+    path: '/api/admin/users/:username/reset-password',
+    summary: '重置密码（返回一次性临时密码，登录后须修改；结束其会话）',
+    tags: ['administration'],
+    roles: ['admin'],
+    params: z.object({ username }),
+    response: { status: 200, description: 'the temporary password, shown only now', schema: z.object({ username: z.string(), temporaryPassword: z.string(), mustChangePassword: z.literal(true) }) },
+    errors: { 404: 'no such user' },
+    handler: async ({ params, user, req }) => {
+      const temporaryPassword = generatePassword();
+      const passwordHash = await hashPassword(temporaryPassword);
+      return db.transaction().execute(async (trx) => {
+        const target = await requireUser(trx, params.username);
+        const now = new Date();
+        await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, must_change_password: true }).where('id', '=', target.id).execute();
+        await revokeUserSessions(trx, target.id, 'admin', now);
+        await trx.deleteFrom('sign_in_throttle').where('username', '=', target.username).execute(); // a reset also unlocks
+        await recordAudit(trx, { action: 'admin.password-reset', ...auditOf(user, req.ip), target: `user:${params.username}` });
+        return { username: target.username, temporaryPassword, mustChangePassword: true as const };
+      });
+    },
+  });
+
+  // ---- API keys ------------------------------------------------------------------------
+
+  routes.add({
+    method: 'get',
+    path: '/api/admin/api-keys',
+    summary: 'API 密钥列表（不含密钥本身）',
+    tags: ['administration'],
+    roles: ['admin'],
+    query: z.object({ status: z.enum(['active', 'expired', 'revoked', 'all']).default('all'), username: username.optional() }),
+    response: {
+      status: 200,
+      description: 'keys, newest first',
+      schema: z.object({
+        items: z.array(
+          z.object({
+            id: z.string(), label: z.string(), username: z.string(), role, departmentCode: z.string(), departmentName: z.string(),
+            status: z.enum(['active', 'expired', 'revoked']), createdAt: z.string(), expiresAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
+            issuedBy: z.string().nullable(),
+          }),
+        ),
+      }),
+    },
+    handler: async ({ query }) => {
+      let q = db
+        .selectFrom('api_tokens')
+        .innerJoin('users', 'users.id', 'api_tokens.user_id')
+        .innerJoin('departments', 'departments.code', 'api_tokens.department_code')
+        .leftJoin('users as issuer', 'issuer.id', 'api_tokens.issued_by')
+        .select([
+          'api_tokens.id', 'api_tokens.label', 'users.username', 'api_tokens.role', 'api_tokens.department_code', 'departments.name as department_name',
+          'api_tokens.created_at', 'api_tokens.expires_at', 'api_tokens.last_used_at', 'api_tokens.revoked_at', 'issuer.username as issued_by',
+        ]);
+      if (query.username) q = q.where('users.username', '=', query.username);
+      if (query.status === 'revoked') q = q.where('api_tokens.revoked_at', 'is not', null);
+      if (query.status === 'expired') q = q.where('api_tokens.revoked_at', 'is', null).where('api_tokens.expires_at', '<=', sql<Date>`now()`);
+      if (query.status === 'active') q = q.where('api_tokens.revoked_at', 'is', null).where('api_tokens.expires_at', '>', sql<Date>`now()`);
+      const now = Date.now();
+      const rows = await q.orderBy('api_tokens.id', 'desc').limit(1000).execute();
+      return {
+        items: rows.map((r) => ({
+          id: r.id, label: r.label, username: r.username, role: r.role, departmentCode: r.department_code, departmentName: r.department_name,
+          status: r.revoked_at ? ('revoked' as const) : r.expires_at.getTime() <= now ? ('expired' as const) : ('active' as const),
+          createdAt: r.created_at.toISOString(), expiresAt: r.expires_at.toISOString(), lastUsedAt: r.last_used_at?.toISOString() ?? null,
+          revokedAt: r.revoked_at?.toISOString() ?? null, issuedBy: r.issued_by,
+        })),
+      };
+    },
+  });
+}
