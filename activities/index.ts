@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
+import { auditRetentionDaysFromEnv } from '../db/repositories/audit';
 import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import { createApplicationActivities } from './application';
 import { createArchiveActivities } from './archive';
@@ -18,16 +19,20 @@ export interface ActivityDeps {
   agency?: AgencyConfig;
   /** For activities that signal workflows (the calendar broadcast). */
   temporal?: Client;
+  /** Days the audit log keeps its rows; GONGKAI_AUDIT_RETENTION_DAYS (default 180, never less) by default. */
+  auditRetentionDays?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const calendar = deps.calendar ?? new CalendarStore(deps.db);
   const agency = deps.agency ?? agencyFromEnv(process.env);
+  // A worker with a retention under 180 days does not start (网络安全法 第二十一条).
+  const auditRetentionDays = deps.auditRetentionDays ?? auditRetentionDaysFromEnv(process.env);
   return {
     ...createCalendarActivities({ calendar, db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
     ...createApplicationActivities({ db: deps.db, calendar, agency }),
     ...createDisputeActivities({ db: deps.db }),
-    ...createSupervisionActivities({ db: deps.db, calendar }),
+    ...createSupervisionActivities({ db: deps.db, calendar, auditRetentionDays }),
     ...createIncidentActivities({ db: deps.db }),
     ...createDocumentActivities({ db: deps.db }),
     ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),

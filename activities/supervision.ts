@@ -13,6 +13,7 @@ import type { CalendarStore } from '../db/repositories/calendar';
 import { enqueueNotifications, projectCaseClocks } from '../db/repositories/supervision';
 import { annualReportReminders } from '../domain/reports/reminder';
 import type { Database } from '../db/schema';
+import { auditRetentionDaysFromEnv, purgeAuditLog } from '../db/repositories/audit';
 
 /** Called inside a case's event transaction. */
 export async function recordSupervision(
@@ -50,13 +51,16 @@ export async function sendAnnualReportReminders(db: Kysely<Database>, calendar: 
   return enqueueNotifications(db, annualReportReminders(shanghaiDateOf(now), calendar));
 }
 
-export function createSupervisionActivities(deps: { db: Kysely<Database>; calendar: CalendarStore }) {
+/** `auditRetentionDays`: how long the audit log keeps its rows (by default GONGKAI_AUDIT_RETENTION_DAYS, ≥ 180). */
+export function createSupervisionActivities(deps: { db: Kysely<Database>; calendar: CalendarStore; auditRetentionDays?: number }) {
+  const auditRetentionDays = deps.auditRetentionDays ?? auditRetentionDaysFromEnv(process.env);
   return {
     /**
      * The ladder's last rung: every clock still running past the leader's point reaches the
-     * leader, once per due date. Then the annual report's reminders, if any are due.
+     * leader, once per due date. Then the annual report's reminders, if any are due, and the
+     * audit log's retention purge (rows past the retention only; it logs what it removed).
      */
-    async escalateLateClocks(): Promise<{ examined: number; escalated: number; annualReportReminders: number }> {
+    async escalateLateClocks(): Promise<{ examined: number; escalated: number; annualReportReminders: number; auditRowsPurged: number }> {
       const now = Date.now();
       const calendar = await deps.calendar.current();
       let examined = 0;
@@ -96,7 +100,8 @@ export function createSupervisionActivities(deps: { db: Kysely<Database>; calend
         after = { dueAt: last.due_at!, workflowId: last.workflow_id, clockId: last.clock_id };
         heartbeat(examined);
       }
-      return { examined, escalated, annualReportReminders: await sendAnnualReportReminders(deps.db, calendar, now) };
+      const annualReportReminders = await sendAnnualReportReminders(deps.db, calendar, now);
+      return { examined, escalated, annualReportReminders, auditRowsPurged: await purgeAuditLog(deps.db, auditRetentionDays) };
     },
   };
 }

@@ -6,6 +6,7 @@ import { Client } from '@temporalio/client';
 import { createDatabase, migrateToLatest } from '../db/connection';
 import { connectClient, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { startApiServer } from './server';
+import { auditRetentionDaysFromEnv } from '../db/repositories/audit';
 import { dataConverterFor, EncryptionCodec, requireCodecKeys } from '../temporal-config/codec';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   if (!databaseUrl) throw new Error('DATABASE_URL is required for the API');
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port, got ${process.env.PORT}`);
+  auditRetentionDaysFromEnv(process.env); // refuses a retention under 180 days before anything starts
   const settings = temporalSettingsFromEnv();
   const keys = requireCodecKeys(process.env);
   const dataConverter = dataConverterFor(keys);

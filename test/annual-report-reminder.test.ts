@@ -69,7 +69,7 @@ describe('the escalation sweep queues them once', () => {
     try {
       const { escalateLateClocks } = createSupervisionActivities({ db: database.db, calendar: new CalendarStore(database.db) });
       const result = await new MockActivityEnvironment().run(escalateLateClocks);
-      expect(result).toEqual({ examined: 0, escalated: 0, annualReportReminders: 2 });
+      expect(result).toEqual({ examined: 0, escalated: 0, annualReportReminders: 2, auditRowsPurged: 0 });
     } finally {
       spy.mockRestore();
     }

@@ -11,9 +11,11 @@ import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { findArchivedHistory } from '../../db/repositories/histories';
 import type { Database } from '../../db/schema';
+import type { ApplicationState } from '../../domain/application/types';
 import { archiveWorkflowHistory } from '../../workflows/archive';
 import { ApiError } from '../errors';
 import { buildEvidenceBundle, zipBundle } from '../evidence';
+import { contactFieldsIn, recordPersonalDataRead } from '../personal-data';
 import type { RouteTable } from '../route';
 
 type HistorySource = { source: 'temporal' | 'archive'; json: string; sha256?: string; archivedAt?: Date };
@@ -128,13 +130,18 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
     query: z.object({ format: z.enum(['html', 'zip', 'json']).default('html') }),
     response: { status: 200, description: 'text/html, application/zip, or the manifest as JSON', schema: z.unknown() },
     errors: { 404: 'no such case' },
-    handler: async ({ params, query, res }) => {
+    handler: async ({ params, query, res, user, req }) => {
       const workflowId = `application-${params.caseNo}`;
       const history = await loadHistory(db, temporal, workflowId);
       const bundle = await buildEvidenceBundle(db, params.caseNo, history ?? { source: 'archive', json: '{"events":[]}' });
       if (!bundle) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
       res.setHeader('X-Manifest-SHA256', bundle.manifestSha256);
+      // The bundle's case.json carries the applicant in full; its timeline and notices some of it.
+      const applicant = (JSON.parse(bundle.files.find((f) => f.path === 'case.json')!.content) as ApplicationState).intake.applicant;
+      const readFrom = async (texts: string[]) =>
+        recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, texts), via: `evidence-${query.format}` });
       if (query.format === 'zip') {
+        await readFrom(bundle.files.map((f) => f.content));
         res.type('application/zip').attachment(`evidence-${params.caseNo}.zip`).send(Buffer.from(zipBundle(bundle)));
         return '';
       }
@@ -143,6 +150,7 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       }
       const timeline = bundle.files.find((f) => f.path === 'timeline.html')!.content;
       const manifestRows = bundle.manifest.map((m) => `<tr><td>${m.path}</td><td>${m.bytes}</td><td class="hash">${m.sha256}</td></tr>`).join('');
+      await readFrom([timeline]);
       res.type('html').send(
         timeline.replace(
           '</body></html>',

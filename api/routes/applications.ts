@@ -34,6 +34,7 @@ import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { ApiError } from '../errors';
 import { maskContact } from '../../domain/privacy';
+import { contactFieldsIn, contactFieldsOf, recordPersonalDataRead } from '../personal-data';
 import type { User } from '../../db/repositories/users';
 import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
@@ -341,9 +342,12 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     params: caseNoParam,
     response: { status: 200, description: 'the case', schema: caseViewSchema },
     errors: { 404: 'no such case' },
-    handler: async ({ params, user }) => {
+    handler: async ({ params, user, req }) => {
       const view = await caseView(db, params.caseNo, user!);
       if (!view) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
+      if (SEES_APPLICANT_CONTACT.includes(user!.role)) {
+        await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsOf(view.case.intake.applicant), via: 'case' });
+      }
       return view;
     },
   });
@@ -357,12 +361,15 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     params: caseNoParam.extend({ docNo: z.string().min(1).max(100) }),
     response: { status: 200, description: 'text/html', schema: z.string() },
     errors: { 404: 'no such document on this case' },
-    handler: async ({ params, res, user }) => {
-      const owner = await db.selectFrom('applications').select('department_code').where('case_no', '=', params.caseNo).executeTakeFirst();
+    handler: async ({ params, res, user, req }) => {
+      const owner = await db.selectFrom('applications').select(['department_code', 'state']).where('case_no', '=', params.caseNo).executeTakeFirst();
       const doc = owner && !outOfScope(user!, owner.department_code)
         ? await db.selectFrom('case_documents').select(['html']).where('case_no', '=', params.caseNo).where('doc_no', '=', params.docNo).executeTakeFirst()
         : undefined;
       if (!doc) throw new ApiError(404, 'not_found', `document ${params.docNo} not found on ${params.caseNo}`);
+      // A notice to the applicant prints their delivery address, whoever reads it.
+      const applicant = (owner!.state as ApplicationState).intake.applicant;
+      await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, [doc.html]), via: 'document', document: params.docNo });
       res.type('html').send(doc.html);
       return '';
     },
@@ -379,7 +386,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       body: action.body,
       response: { status: 200, description: 'the case after the step', schema: caseViewSchema },
       errors: { 404: 'no such case', 409: 'the step is not allowed in the case’s current state (reason in message)' },
-      handler: async ({ params, body, user }) => {
+      handler: async ({ params, body, user, req }) => {
         const row = await db.selectFrom('applications').select(['workflow_id', 'department_code', 'status']).where('case_no', '=', params.caseNo).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
         if (row.status === 'closed') throw new ApiError(409, 'conflict', '案件已办结'); // its workflow has completed and takes no more steps
@@ -394,7 +401,12 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
           if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
           throw error;
         }
-        return (await caseView(db, params.caseNo, user!))!;
+        const view = (await caseView(db, params.caseNo, user!))!;
+        // The case after the step carries the applicant in full for these roles: a read too.
+        if (SEES_APPLICANT_CONTACT.includes(user!.role)) {
+          await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsOf(view.case.intake.applicant), via: `step:${action.name}` });
+        }
+        return view;
       },
     });
   }

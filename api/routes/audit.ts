@@ -3,7 +3,7 @@
  * CSV file (UTF-8 with a byte-order mark, so Excel opens the Chinese columns correctly; every
  * cell quoted). Exporting is itself audited (`audit.exported`, with the filter).
  */
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
@@ -150,16 +150,16 @@ export function auditRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
       res.status(200).type('text/csv; charset=utf-8').attachment(`audit-${day}.csv`);
       res.write(`\uFEFF${AUDIT_CSV_HEADER.map(csvCell).join(',')}\r\n`);
       // Keyset pages, so six months of log never sit in memory at once.
-      let after = '0';
+      // The cursor keeps the stored microseconds (a JS Date would round them to milliseconds).
+      let after: { at: string; id: string } | null = null;
       for (;;) {
-        const rows = await filtered(db.selectFrom('audit_log').select(COLUMNS), query)
-          .where('id', '>', after)
-          .orderBy('id')
-          .limit(1000)
-          .execute();
+        let page = filtered(db.selectFrom('audit_log').select([...COLUMNS, sql<string>`at::text`.as('at_text')]), query);
+        if (after) page = page.where(sql<boolean>`(at, id) > (${after.at}::timestamptz, ${after.id}::bigint)`);
+        const rows = await page.orderBy('at').orderBy('id').limit(1000).execute();
         if (rows.length === 0) break;
         res.write(rows.map((r) => `${csvLine(r)}\r\n`).join(''));
-        after = rows[rows.length - 1]!.id;
+        const last = rows[rows.length - 1]!;
+        after = { at: last.at_text, id: last.id };
       }
       res.end();
       return '';

@@ -10,8 +10,8 @@
  * Append-only is enforced by the database: UPDATE and TRUNCATE are always refused. DELETE is
  * refused too, except inside `purge_audit_log(retention_days)`, the retention purge: it
  * refuses a retention under 180 days, sets a transaction-local cutoff the trigger checks,
- * deletes only rows older than the cutoff and appends an `audit.purged` row saying what it
- * removed. Even a session that sets the cutoff by hand cannot delete a row younger than
+ * deletes only rows older than the cutoff and, when it removed any, appends an
+ * `audit.purged` row saying how many, from when to when, under which retention. Even a session that sets the cutoff by hand cannot delete a row younger than
  * 180 days: the trigger checks the floor itself.
  */
 import { type Kysely, sql } from 'kysely';
@@ -74,8 +74,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       with gone as (delete from audit_log where at < cutoff returning at)
         select count(*), min(at), max(at) into purged, oldest, newest from gone;
       perform set_config('gongkai.audit_purge_before', '', true);
-      insert into audit_log (action, details) values ('audit.purged', jsonb_build_object(
-        'retentionDays', retention_days, 'before', cutoff, 'purged', purged, 'oldest', oldest, 'newest', newest));
+      if purged > 0 then
+        insert into audit_log (action, details) values ('audit.purged', jsonb_build_object(
+          'retentionDays', retention_days, 'before', cutoff, 'purged', purged, 'oldest', oldest, 'newest', newest));
+      end if;
       return purged;
     end $$`.execute(db);
 

@@ -91,8 +91,8 @@ export function auditRetentionDaysFromEnv(env: Record<string, string | undefined
 
 /**
  * Deletes the rows older than `retentionDays` through the database's `purge_audit_log`, the
- * only path the append-only trigger lets a DELETE through; it appends an `audit.purged` row
- * with the count, the cutoff and the oldest and newest removed. Returns the count.
+ * only path the append-only trigger lets a DELETE through; when it removed any, it appends an
+ * `audit.purged` row with the count, the cutoff and the oldest and newest removed. Returns the count.
  */
 export async function purgeAuditLog(db: Kysely<Database>, retentionDays: number): Promise<number> {
   if (!Number.isInteger(retentionDays) || retentionDays < MIN_AUDIT_RETENTION_DAYS) {
