@@ -1,0 +1,89 @@
+/**
+ * Reads of an applicant's personal data are audited, on the whole stack (dev server, worker,
+ * API): one `personal-data.read` row per response that carries contact details unmasked —
+ * the case for clerk and admin, a step's answer, a notice printing the address, an evidence
+ * bundle — and none for the roles that see them masked.
+ */
+import request from 'supertest';
+import { type ApiStack, startApiStack } from './support/api-stack';
+
+let stack: ApiStack;
+
+beforeAll(async () => {
+  stack = await startApiStack('audit-e2e');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface ReadRow { actor_username: string | null; actor_role: string | null; target: string | null; ip: string | null; details: { caseNo?: string; fields?: string[]; via?: string; document?: string } }
+const reads = async (caseNo: string): Promise<ReadRow[]> =>
+  (await stack.database.db
+    .selectFrom('audit_log')
+    .select(['actor_username', 'actor_role', 'target', 'ip', 'details'])
+    .where('action', '=', 'personal-data.read')
+    .where('target', '=', `case:${caseNo}`)
+    .orderBy('id')
+    .execute()) as ReadRow[];
+
+it('records who opened which case’s contact details, and nothing for masked views', async () => {
+  const { app, as, post } = stack;
+  const applicant = { type: 'natural-person', name: '卫十', idType: 'resident-id', idNumber: '110101198807071234', phone: '13566668888', email: 'wei.shi@example.cn', address: '北京市西城区某胡同8号' };
+  const created = await request(app).post('/api/applications').set(as('clerk')).send({ channel: 'in-person', applicant, description: '某工地安全检查记录', form: 'paper', delivery: 'post' });
+  expect(created.status).toBe(201);
+  const caseNo: string = created.body.caseNo;
+  // Registering it is the clerk writing what the applicant gave, not a read.
+  expect(await reads(caseNo)).toEqual([]);
+
+  // The clerk and the admin open it: in full, and each read is a row.
+  expect((await request(app).get(`/api/applications/${caseNo}`).set(as('clerk'))).body.case.intake.applicant.phone).toBe(applicant.phone);
+  expect((await request(app).get(`/api/applications/${caseNo}`).set(as('admin'))).body.case.intake.applicant.idNumber).toBe(applicant.idNumber);
+  const everyField = ['idNumber', 'phone', 'email', 'address'];
+  expect(await reads(caseNo)).toEqual([
+    { actor_username: 'clerk', actor_role: 'clerk', target: `case:${caseNo}`, ip: expect.any(String), details: { caseNo, fields: everyField, via: 'case' } },
+    { actor_username: 'admin', actor_role: 'admin', target: `case:${caseNo}`, ip: expect.any(String), details: { caseNo, fields: everyField, via: 'case' } },
+  ]);
+
+  // Masked views leave no row.
+  for (const role of ['supervisor', 'leader', 'reviewer']) {
+    const seen = await request(app).get(`/api/applications/${caseNo}`).set(as(role));
+    expect(seen.status).toBe(200);
+    expect(seen.body.case.intake.applicant.phone).not.toBe(applicant.phone);
+  }
+  expect(await reads(caseNo)).toHaveLength(2);
+
+  // A clerk's step answers with the case in full: a read too.
+  expect((await post(caseNo, 'accept', 'clerk')).status).toBe(200);
+  expect((await post(caseNo, 'assign', 'clerk', { departmentCode: 'yjglk' })).status).toBe(200);
+  const afterSteps = (await reads(caseNo)).slice(2);
+  expect(afterSteps.map((r) => [r.actor_username, r.details.via])).toEqual([['clerk', 'step:accept'], ['clerk', 'step:assign']]);
+
+  // The department sees the case masked (no row), but the receipt it prints carries the address.
+  const asDepartment = await request(app).get(`/api/applications/${caseNo}`).set(as('department'));
+  expect(asDepartment.body.case.intake.applicant.address).not.toBe(applicant.address);
+  expect(await reads(caseNo)).toHaveLength(4);
+  const receipt = created.body.documents[0].docNo as string;
+  const printed = await request(app).get(`/api/applications/${caseNo}/documents/${encodeURIComponent(receipt)}`).set(as('department'));
+  expect(printed.status).toBe(200);
+  expect(printed.text).toContain(applicant.address);
+  expect(printed.text).not.toContain(applicant.idNumber); // the receipt masks the ID number
+  expect((await reads(caseNo)).at(-1)).toMatchObject({ actor_username: 'department', actor_role: 'department', details: { caseNo, fields: ['address'], via: 'document', document: receipt } });
+
+  // The evidence bundle: its zip carries case.json (every field); its manifest alone carries none.
+  const zip = await request(app).get(`/api/admin/applications/${caseNo}/evidence?format=zip`).set(as('admin')).buffer(true).parse((r, cb) => {
+    const chunks: Buffer[] = [];
+    r.on('data', (c: Buffer) => chunks.push(c));
+    r.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+  expect(zip.status).toBe(200);
+  expect((await reads(caseNo)).at(-1)).toMatchObject({ actor_username: 'admin', details: { caseNo, fields: everyField, via: 'evidence-zip' } });
+  const count = (await reads(caseNo)).length;
+  expect((await request(app).get(`/api/admin/applications/${caseNo}/evidence?format=json`).set(as('admin'))).status).toBe(200);
+  expect(await reads(caseNo)).toHaveLength(count);
+
+  // The admin finds them all by case number.
+  const listed = await request(app).get(`/api/admin/audit?action=personal-data.read&target=${caseNo}&pageSize=100`).set(as('admin'));
+  expect(listed.body.total).toBe(count);
+  expect(new Set(listed.body.items.map((i: { actor: { username: string } }) => i.actor.username))).toEqual(new Set(['clerk', 'admin', 'department']));
+});
