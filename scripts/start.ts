@@ -22,9 +22,12 @@ import { codecKeysFromEnv, dataConverterFor, EncryptionCodec } from '../temporal
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
 import { seedDemoCases } from './demo-seed';
+import { ensureDemoCredentials } from './demo-users';
+import { identityConfigFromEnv } from '../api/identity/config';
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
+const USERS_FILE = path.join(DATA_DIR, 'demo-users.json');
 
 /** Reuses the tokens of an earlier run while they are still valid; issues the rest. */
 async function demoTokens(db: Kysely<Database>): Promise<Record<string, string>> {
@@ -112,14 +115,22 @@ async function main(): Promise<void> {
     cleanups.push(() => api.close());
 
     const tokens = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await demoTokens(db);
+    const demoUsers = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await ensureDemoCredentials(db, USERS_FILE, identityConfigFromEnv(process.env));
     console.log('');
     console.log('Gongkai is running.');
-    console.log(`  Console      ${api.url}/console/   (log in with a demo token below)`);
+    console.log(`  Console      ${api.url}/console/   (sign in as a demo user below)`);
     console.log(`  API          ${api.url}   (health: ${api.url}/healthz, OpenAPI: ${api.url}/api/openapi.json)`);
     console.log(`  Temporal UI  ${devServer ? devServer.uiUrl : `(cluster at ${settings.address})`}`);
     console.log(`  Namespace    ${settings.namespace}, task queue ${settings.taskQueue}`);
+    if (Object.keys(demoUsers).length > 0) {
+      console.log(`  Demo users   username / password (also in ${path.relative(process.cwd(), USERS_FILE)}):`);
+      for (const [role, user] of Object.entries(demoUsers)) {
+        const totp = user.totpSecret ? `   second factor: TOTP secret ${user.totpSecret} (current code: npm run totp -- ${role})` : '';
+        console.log(`    ${role.padEnd(11)} ${user.username} / ${user.password}${totp}`);
+      }
+    }
     if (Object.keys(tokens).length > 0) {
-      console.log(`  Demo tokens  (also in ${path.relative(process.cwd(), TOKENS_FILE)}):`);
+      console.log(`  Demo API keys for scripts and curl (also in ${path.relative(process.cwd(), TOKENS_FILE)}):`);
       for (const [username, token] of Object.entries(tokens)) console.log(`    ${username.padEnd(11)} ${token}`);
       console.log(`  Try: curl -H "Authorization: Bearer ${tokens.clerk}" "${api.url}/api/calendar/add-working-days?from=2026-09-28&days=20"`);
     }

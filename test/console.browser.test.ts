@@ -1,10 +1,11 @@
 /**
  * The web console in a real browser (Debian's chromium via playwright-core) against the real
  * stack: the Temporal dev server, PostgreSQL, a worker and the Express app serving both the
- * API and the built console. A clerk logs in with a token, registers an application through
- * the generated intake form, lands on its case page (答复期限 and how it was derived), takes a
- * step and sees a refused one's Chinese reason; a supervisor sees the case on the dashboard,
- * which also picks up a new case without reloading. Screenshots go to test/artifacts/.
+ * API and the built console. A clerk signs in with a password, registers an application
+ * through the generated intake form, lands on its case page (答复期限 and how it was derived),
+ * takes a step and sees a refused one's Chinese reason, and signs out; a supervisor sees the
+ * case on the dashboard, which also picks up a new case without reloading; a new user changes
+ * a first password and an admin signs in with a TOTP code. Screenshots go to test/artifacts/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,9 @@ import express from 'express';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { consoleRouter } from '../api/console';
+import { hashPassword } from '../api/identity/passwords';
+import { generateTotpSecret, totpCode } from '../api/identity/totp';
+import { enableTotp, setPasswordHash } from '../db/repositories/credentials';
 import { type ApiStack, startApiStack } from './support/api-stack';
 import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve } from './support/browser';
 
@@ -31,6 +35,9 @@ beforeAll(async () => {
   timings.stackAndBrowser = Date.now() - started;
   server = await serve(stack.app);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const users = await stack.database.db.selectFrom('users').select(['id', 'username']).execute();
+  for (const user of users) await setPasswordHash(stack.database.db, user.id, await hashPassword(PASSWORDS[user.username]!), { mustChange: false, now: new Date() });
+  await enableTotp(stack.database.db, users.find((u) => u.username === 'admin')!.id, ADMIN_TOTP, 0, new Date());
 }, 180_000);
 
 afterAll(async () => {
@@ -78,17 +85,33 @@ async function fileDispute(caseNo: string, receivedOn: string): Promise<string> 
 /** Uncaught exceptions in any page; a test ends by checking there were none. */
 const pageErrors: string[] = [];
 
-const tokenOf = (user: string) => stack.as(user).Authorization.replace(/^Bearer /, '');
+/** Each demo user's password in this test (the stack's bearer tokens are for the test's own API calls). */
+const PASSWORDS: Record<string, string> = {
+  clerk: 'Clerk-browser-2026', department: 'Dept-browser-2026', reviewer: 'Review-browser-2026',
+  leader: 'Leader-browser-2026', supervisor: 'Super-browser-2026', admin: 'Admin-browser-2026',
+};
+const ADMIN_TOTP = generateTotpSecret();
 
-/** A fresh browser context (its own localStorage) logged in as a demo user. */
-async function loginAs(user: string, displayName: string): Promise<Page> {
+/** A fresh browser context (its own cookies) at the sign-in page. */
+async function openConsole(user: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${user}: ${error.message}`));
   page.setDefaultTimeout(60_000);
   await page.goto(`${server.url}/console/login`);
-  await page.locator('#token').fill(tokenOf(user));
+  return page;
+}
+
+async function typePassword(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
+}
+
+/** A fresh browser context signed in as a demo user with their password. */
+async function loginAs(user: string, displayName: string): Promise<Page> {
+  const page = await openConsole(user);
+  await typePassword(page, user, PASSWORDS[user]!);
   await page.locator('.topbar .user', { hasText: displayName }).waitFor(WAIT);
   return page;
 }
@@ -151,7 +174,7 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.locator('.documents li').first().waitFor(WAIT); // the receipt notice
     await page.screenshot({ path: path.join(ARTIFACTS, 'case-page.png'), fullPage: true });
 
-    // The printable notice needs the bearer header: fetched, then opened as a blob.
+    // The printable notice is fetched with the session, then opened as a blob.
     const [notice] = await Promise.all([page.waitForEvent('popup', WAIT), page.locator('.documents li button').first().click()]);
     await notice.waitForURL(/^blob:/, WAIT);
     expect(await notice.locator('body').textContent()).toContain(caseNo);
@@ -192,6 +215,16 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.locator('[data-clock="defence"] .derivation li').first().waitFor(WAIT);
     await page.locator('button[data-action="forward"]').waitFor(WAIT);
     timings.clerkTotal = Date.now() - started;
+
+    // Signing out ends the session on the server, not only in the page.
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({ name: 'gongkai_session', httpOnly: true, sameSite: 'Strict' });
+    expect((await request(server.url).get('/api/me').set('Cookie', `${cookie!.name}=${cookie!.value}`)).status).toBe(200);
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.locator('#username').waitFor(WAIT);
+    expect((await request(server.url).get('/api/me').set('Cookie', `${cookie!.name}=${cookie!.value}`)).status).toBe(401);
+    await page.goto(`${server.url}/console/inbox`);
+    await page.locator('#password').waitFor(WAIT); // no way back in without signing in
     await page.context().close();
     expect(pageErrors).toEqual([]);
   });
@@ -306,6 +339,47 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.locator('button[data-action="verify"]').waitFor(WAIT);
     await page.screenshot({ path: path.join(ARTIFACTS, 'document-page.png'), fullPage: true });
     timings.otherKinds = Date.now() - started;
+    await page.context().close();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('signing in', () => {
+  it('a new user with a temporary password must change it before the console opens; a wrong password is refused in Chinese', async () => {
+    const { id } = await stack.database.db.insertInto('users').values({ username: 'xinren', display_name: '新同事', role: 'clerk', department_code: 'gkb' }).returning('id').executeTakeFirstOrThrow();
+    await setPasswordHash(stack.database.db, id, await hashPassword('Temp-pass-0001'), { mustChange: true, now: new Date() });
+    const page = await openConsole('xinren');
+    await typePassword(page, 'xinren', 'Wrong-pass-0001');
+    await page.locator('.form-error', { hasText: '用户名或密码错误' }).waitFor(WAIT);
+    await typePassword(page, 'xinren', 'Temp-pass-0001');
+    await page.getByRole('heading', { name: '修改密码' }).waitFor(WAIT);
+    // Too weak: the server's rule is shown.
+    await page.locator('#new-password').fill('weakpassword');
+    await page.locator('#confirm-password').fill('weakpassword');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await page.locator('.form-error', { hasText: '至少 3 类' }).waitFor(WAIT);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'password-change.png'), fullPage: true });
+    // A reload resumes at the change.
+    await page.reload();
+    await page.getByRole('heading', { name: '修改密码' }).waitFor(WAIT);
+    await page.locator('#current-password').fill('Temp-pass-0001');
+    await page.locator('#new-password').fill('Strong-pass-2026');
+    await page.locator('#confirm-password').fill('Strong-pass-2026');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await page.locator('.topbar .user', { hasText: '新同事' }).waitFor(WAIT);
+    await page.waitForURL(/\/console\/inbox$/, WAIT);
+    await page.context().close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('an admin signs in with a password, then the authenticator’s code', async () => {
+    const page = await openConsole('admin');
+    await typePassword(page, 'admin', PASSWORDS.admin!);
+    await page.getByRole('heading', { name: '动态验证码' }).waitFor(WAIT);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'totp-step.png'), fullPage: true });
+    await page.locator('#totp-code').fill(totpCode(ADMIN_TOTP, new Date()));
+    await page.getByRole('button', { name: '验证', exact: true }).click();
+    await page.locator('.topbar .user', { hasText: '刘管理' }).waitFor(WAIT);
     await page.context().close();
     expect(pageErrors).toEqual([]);
   });

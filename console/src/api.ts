@@ -1,6 +1,8 @@
 /**
- * The console's typed client of the Gongkai API: every call carries the stored bearer token;
- * an error answer becomes an `ApiError` with the server's code, message and field details.
+ * The console's typed client of the Gongkai API: every call carries the sign-in session's
+ * cookie (httpOnly: the page never sees it), every write the session's CSRF token in
+ * `X-CSRF-Token`; an error answer becomes an `ApiError` with the server's code, message and
+ * field details. The console uses no bearer tokens.
  */
 
 export type Role = 'clerk' | 'department' | 'reviewer' | 'leader' | 'supervisor' | 'admin';
@@ -11,6 +13,23 @@ export interface Me {
   displayName: string;
   role: Role;
   departmentCode: string;
+  department?: { code: string; name: string } | null;
+  csrfToken?: string | null;
+  /** What the sign-in still owes before the rest of the console opens. */
+  pending?: 'second-factor' | 'password-change' | 'totp-enrolment' | null;
+  mustChangePassword?: boolean;
+  passwordExpiresAt?: string | null;
+  totpEnrolled?: boolean;
+  session?: { id: string; idleExpiresAt: string; expiresAt: string } | null;
+}
+
+/** POST /api/auth/login and /api/auth/totp. */
+export interface SignIn {
+  user: Me;
+  csrfToken: string;
+  mustChangePassword: boolean;
+  totpRequired: boolean;
+  totpEnrolmentRequired: boolean;
 }
 
 export interface FieldError {
@@ -195,29 +214,30 @@ export interface JsonSchema {
   description?: string;
 }
 
-const TOKEN_KEY = 'gongkai.token';
-/** Dispatched on window when the API answers 401 to a request that carried a token. */
+/** Dispatched on window when the API answers 401 (the session ended: idle, revoked, signed out elsewhere). */
 export const UNAUTHORIZED = 'gongkai:unauthorized';
 
-export const tokenStore = {
-  get: (): string | null => localStorage.getItem(TOKEN_KEY),
-  set: (token: string) => localStorage.setItem(TOKEN_KEY, token),
-  clear: () => localStorage.removeItem(TOKEN_KEY),
+/** The session's CSRF token, from the sign-in answer or GET /api/me; kept in memory only. */
+let csrfToken: string | null = null;
+export const csrf = {
+  set: (token: string | null | undefined) => void (csrfToken = token ?? null),
 };
 
-async function send(method: string, path: string, body?: unknown, token = tokenStore.get()): Promise<Response> {
+const SAFE = new Set(['GET', 'HEAD']);
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (!SAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络');
   }
   if (response.ok) return response;
-  // A token revoked or expired mid-session: the shell goes back to the login page.
-  if (response.status === 401 && token) window.dispatchEvent(new Event(UNAUTHORIZED));
+  // The session ended (idle timeout, revoked): the shell goes back to the sign-in page.
+  if (response.status === 401 && !path.startsWith('/api/auth/')) window.dispatchEvent(new Event(UNAUTHORIZED));
   let error: { code?: string; message?: string; details?: FieldError[] } = {};
   try {
     error = ((await response.json()) as { error?: typeof error }).error ?? {};
@@ -227,8 +247,8 @@ async function send(method: string, path: string, body?: unknown, token = tokenS
   throw new ApiError(response.status, error.code ?? 'http', error.message ?? `请求失败（HTTP ${response.status}）`, error.details ?? []);
 }
 
-async function json<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const response = await send(method, path, body, token);
+async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
@@ -243,8 +263,29 @@ function query(params: Record<string, string | number | undefined>): string {
 let openApiCache: Promise<OpenApiDocument> | null = null;
 
 export const api = {
-  /** Checks a token before storing it. */
-  me: (token?: string) => json<Me>('GET', '/api/me', undefined, token),
+  /** Who is signed in (401 when nobody); remembers the session's CSRF token. */
+  me: async () => {
+    const me = await json<Me>('GET', '/api/me');
+    csrf.set(me.csrfToken);
+    return me;
+  },
+  login: async (username: string, password: string) => {
+    const answer = await json<SignIn>('POST', '/api/auth/login', { username, password });
+    csrf.set(answer.csrfToken);
+    return answer;
+  },
+  /** The second step: a 6-digit code or a recovery code. */
+  secondFactor: (proof: { code: string } | { recoveryCode: string }) => json<SignIn & { recoveryCodesLeft: number }>('POST', '/api/auth/totp', proof),
+  changePassword: (currentPassword: string, newPassword: string) => json<{ mustChangePassword: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  startTotpEnrolment: () => json<{ secret: string; otpauthUri: string }>('POST', '/api/me/totp'),
+  confirmTotpEnrolment: (code: string) => json<{ recoveryCodes: string[] }>('POST', '/api/me/totp/confirm', { code }),
+  logout: async () => {
+    try {
+      await json<unknown>('POST', '/api/auth/logout');
+    } finally {
+      csrf.set(null);
+    }
+  },
   openapi: (): Promise<OpenApiDocument> => {
     openApiCache ??= json<OpenApiDocument>('GET', '/api/openapi.json').catch((error: unknown) => {
       openApiCache = null;
@@ -267,7 +308,7 @@ export const api = {
   caseOf: (collection: string, ref: string) => json<CaseView>('GET', `${collection}/${encodeURIComponent(ref)}`),
   /** POST to any operation the OpenAPI document lists (intake or a step). */
   post: <T>(path: string, body: unknown) => json<T>('POST', path, body),
-  /** A printable document, fetched with the bearer header and handed back as a blob URL. */
+  /** A printable document, fetched with the session and handed back as a blob URL. */
   documentUrl: async (path: string): Promise<string> => {
     const response = await send('GET', path);
     return URL.createObjectURL(await response.blob());

@@ -3,7 +3,7 @@
  * the path under /console shows.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Me, type OpenApiDocument, tokenStore, UNAUTHORIZED } from './api';
+import { api, ApiError, type Me, type OpenApiDocument, UNAUTHORIZED } from './api';
 import { mayCall } from './openapi';
 import { roleLabel } from './labels';
 import { loadDepartments } from './departments';
@@ -16,7 +16,7 @@ import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
 import { Link, navigate, Redirect, useLocation } from './router';
 
-type Session = { state: 'checking' } | { state: 'anonymous' } | { state: 'ready'; me: Me; doc: OpenApiDocument } | { state: 'failed'; message: string };
+type Session = { state: 'checking' } | { state: 'anonymous' } | { state: 'signing-in'; me: Me } | { state: 'ready'; me: Me; doc: OpenApiDocument } | { state: 'failed'; message: string };
 
 const homeOf = (me: Me) => (me.role === 'supervisor' || me.role === 'leader' ? '/dashboard' : '/inbox');
 
@@ -26,12 +26,18 @@ export function App() {
 
   const start = async (known?: Me) => {
     try {
+      // A sign-in still owing a step (second factor, password change, TOTP enrolment) resumes there.
+      const current = known ?? (await api.me());
+      if (current.pending) {
+        setSession({ state: 'signing-in', me: current });
+        return;
+      }
+      known = current;
       // Departments are shown by name everywhere: their names load with the session.
       const [me, doc] = await Promise.all([known ?? api.me(), api.openapi(), loadDepartments()]);
       setSession({ state: 'ready', me, doc });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
-        tokenStore.clear();
         setSession({ state: 'anonymous' });
       } else {
         setSession({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
@@ -40,21 +46,20 @@ export function App() {
   };
 
   useEffect(() => {
-    if (tokenStore.get()) void start();
-    else setSession({ state: 'anonymous' });
-    const expired = () => {
-      tokenStore.clear();
-      setSession({ state: 'anonymous' });
-    };
+    void start(); // the session cookie, if any, says who is signed in
+    const expired = () => setSession({ state: 'anonymous' });
     window.addEventListener(UNAUTHORIZED, expired);
     return () => window.removeEventListener(UNAUTHORIZED, expired);
   }, []);
 
   if (session.state === 'checking') return <p class="muted page">正在加载…</p>;
   if (session.state === 'failed') return <p class="form-error page">无法连接服务器：{session.message}</p>;
-  if (session.state === 'anonymous') {
+  if (session.state === 'anonymous' || session.state === 'signing-in') {
     return (
       <Login
+        key={session.state}
+        resume={session.state === 'signing-in' ? session.me : null}
+        onCancel={() => void api.logout().catch(() => undefined).then(() => setSession({ state: 'anonymous' }))}
         onLogin={(me) => {
           void start(me);
           if (path === '/login') navigate(homeOf(me), true);
@@ -64,8 +69,8 @@ export function App() {
   }
 
   const { me, doc } = session;
-  const logout = () => {
-    tokenStore.clear();
+  const logout = async () => {
+    await api.logout().catch(() => undefined); // a session already ended is signed out all the same
     setSession({ state: 'anonymous' });
     navigate('/login');
   };
@@ -103,8 +108,8 @@ export function App() {
         </nav>
         <span class="user" data-role={me.role}>
           {me.displayName}（{roleLabel(me.role)}）
-          <button type="button" class="link" onClick={logout}>
-            退出
+          <button type="button" class="link sign-out" onClick={() => void logout()}>
+            退出登录
           </button>
         </span>
       </header>
