@@ -1,7 +1,9 @@
 /**
  * The evidence bundle of an application for a reconsideration or court hearing: a Chinese
  * timeline of everything that happened (with every due date's derivation), the notices
- * themselves, the event log, the raw Temporal history, and a SHA-256 manifest over all of it.
+ * themselves, the event log, the raw Temporal history, and a manifest of digests over all of it:
+ * SHA-256, or SM3 under GONGKAI_CRYPTO=gm. The manifest names its algorithm (`algorithm`, and
+ * each file's digest under the algorithm's name: `sha256` or `sm3`).
  */
 import { strToU8, zipSync } from 'fflate';
 import type { Kysely } from 'kysely';
@@ -9,7 +11,7 @@ import { escapeHtml as e } from '../activities/notices';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { type ApplicationState, CHANNELS, STAGES } from '../domain/application/types';
 import { OUTCOMES } from '../domain/outcomes';
-import { sha256 } from '../db/repositories/histories';
+import { currentDigestAlgorithm, type DigestAlgorithm, digestHex } from '../db/crypto';
 import type { Database } from '../db/schema';
 
 export interface BundleFile {
@@ -22,10 +24,18 @@ export interface EvidenceBundle {
   generatedAt: string;
   historySource: 'temporal' | 'archive';
   files: BundleFile[];
-  manifest: Array<{ path: string; sha256: string; bytes: number }>;
-  /** SHA-256 of manifest.json: one number that pins the whole bundle. */
-  manifestSha256: string;
+  /** The digest algorithm of the manifest (GONGKAI_CRYPTO: SHA-256, or SM3 in GM mode). */
+  digestAlgorithm: DigestAlgorithm;
+  /** Each file's digest, hex, under the algorithm's name (`sha256` or `sm3`). */
+  manifest: ManifestEntry[];
+  /** Digest of manifest.json (hex, same algorithm): one number that pins the whole bundle. */
+  manifestDigest: string;
 }
+
+export type ManifestEntry = { path: string; bytes: number } & Partial<Record<DigestAlgorithm, string>>;
+
+/** How a bundle names its digest algorithm to people: SHA-256, SM3. */
+export const digestAlgorithmLabel = (algorithm: DigestAlgorithm): string => (algorithm === 'sm3' ? 'SM3' : 'SHA-256');
 
 const EVENT_LABELS: Record<string, string> = {
   submitted: '登记申请',
@@ -76,6 +86,7 @@ function timelineHtml(input: {
   documents: Array<{ doc_no: string; title: string; issued_on: string; sha256: string; event_seq: number }>;
   generatedAt: string;
   historySource: string;
+  digestAlgorithm: DigestAlgorithm;
 }): string {
   const { state } = input;
   const outcome = state.outcome ? OUTCOMES[state.outcome].label : '（未办结）';
@@ -120,7 +131,7 @@ ${clocks}
 <table><thead><tr><th>文号</th><th>名称</th><th>日期</th><th>SHA-256</th></tr></thead><tbody>
 ${docs}
 </tbody></table>
-<p>本材料生成于 ${e(shanghaiTime(input.generatedAt))}；工作流历史来源：${input.historySource === 'archive' ? '数据库归档' : 'Temporal'}。各文件的 SHA-256 见 manifest.json。</p>
+<p>本材料生成于 ${e(shanghaiTime(input.generatedAt))}；工作流历史来源：${input.historySource === 'archive' ? '数据库归档' : 'Temporal'}。各文件的 ${digestAlgorithmLabel(input.digestAlgorithm)} 摘要见 manifest.json。</p>
 </body></html>
 `;
 }
@@ -129,6 +140,7 @@ export async function buildEvidenceBundle(
   db: Kysely<Database>,
   caseNo: string,
   history: { source: 'temporal' | 'archive'; json: string },
+  algorithm: DigestAlgorithm = currentDigestAlgorithm(),
 ): Promise<EvidenceBundle | null> {
   const row = await db.selectFrom('applications').select(['state']).where('case_no', '=', caseNo).executeTakeFirst();
   if (!row) return null;
@@ -139,18 +151,21 @@ export async function buildEvidenceBundle(
   const state = row.state as ApplicationState;
   const generatedAt = new Date().toISOString();
   const files: BundleFile[] = [
-    { path: 'timeline.html', content: timelineHtml({ caseNo, state, events, documents, generatedAt, historySource: history.source }) },
+    { path: 'timeline.html', content: timelineHtml({ caseNo, state, events, documents, generatedAt, historySource: history.source, digestAlgorithm: algorithm }) },
     { path: 'case.json', content: JSON.stringify(state, null, 2) },
     { path: 'events.json', content: JSON.stringify(events, null, 2) },
     { path: 'history.json', content: history.json },
     ...documents.map((d) => ({ path: `notices/${d.doc_no}.html`, content: d.html })),
   ];
-  const manifest = files.map((f) => {
+  const manifest = files.map((f): ManifestEntry => {
     const bytes = strToU8(f.content);
-    return { path: f.path, sha256: sha256(bytes), bytes: bytes.length };
+    return { path: f.path, [algorithm]: digestHex(algorithm, bytes), bytes: bytes.length };
   });
-  const manifestJson = JSON.stringify({ caseNo, generatedAt, files: manifest }, null, 2);
-  return { caseNo, generatedAt, historySource: history.source, files: [...files, { path: 'manifest.json', content: manifestJson }], manifest, manifestSha256: sha256(manifestJson) };
+  const manifestJson = JSON.stringify({ caseNo, generatedAt, algorithm, files: manifest }, null, 2);
+  return {
+    caseNo, generatedAt, historySource: history.source, files: [...files, { path: 'manifest.json', content: manifestJson }],
+    digestAlgorithm: algorithm, manifest, manifestDigest: digestHex(algorithm, manifestJson),
+  };
 }
 
 export function zipBundle(bundle: EvidenceBundle): Uint8Array {

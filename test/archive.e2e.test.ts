@@ -1,12 +1,13 @@
 /**
  * The record outlives Temporal: a closed case's history is archived to PostgreSQL; after the
  * execution is deleted from the namespace, the API still serves its history, a replay
- * verdict and an evidence bundle whose SHA-256 manifest checks out. Real dev server, real DB.
+ * verdict and an evidence bundle whose SHA-256 manifest (SM3 in GM mode) checks out. Real dev server, real DB.
  */
 import { createHash } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import request from 'supertest';
+import { digestHex } from '../db/crypto';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { ARCHIVE_SWEEP_SCHEDULE_ID, ensureSchedules } from '../temporal-config/schedules';
 import { type ApiStack, startApiStack } from './support/api-stack';
@@ -91,7 +92,8 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
   const files = unzipSync(new Uint8Array(zip.body as Buffer));
   const manifestBytes = files[`${caseNo}/manifest.json`]!;
   expect(digest(manifestBytes)).toBe(zip.headers['x-manifest-sha256']);
-  const manifest = JSON.parse(strFromU8(manifestBytes)) as { files: Array<{ path: string; sha256: string }> };
+  const manifest = JSON.parse(strFromU8(manifestBytes)) as { algorithm: string; files: Array<{ path: string; sha256: string }> };
+  expect(manifest.algorithm).toBe('sha256');
   expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['timeline.html', 'events.json', 'history.json', 'case.json']));
   for (const file of manifest.files) expect(digest(files[`${caseNo}/${file.path}`]!)).toBe(file.sha256);
   expect(manifest.files.filter((f) => f.path.startsWith('notices/')).length).toBe(2); // 登记回执, 延期答复告知书
@@ -102,6 +104,39 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
   const html = await request(app).get(`/api/admin/applications/${caseNo}/evidence`).set(as('admin'));
   expect(html.headers['content-type']).toContain('text/html');
   expect(html.text).toContain(html.headers['x-manifest-sha256']); // each bundle pins its own generation time
+
+  // GONGKAI_CRYPTO=gm: the same bundle with an SM3 manifest that says so.
+  process.env.GONGKAI_CRYPTO = 'gm';
+  try {
+    const gmZip = await request(app)
+      .get(`/api/admin/applications/${caseNo}/evidence?format=zip`)
+      .set(as('admin'))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    const gmFiles = unzipSync(new Uint8Array(gmZip.body as Buffer));
+    const gmManifestBytes = gmFiles[`${caseNo}/manifest.json`]!;
+    expect(gmZip.headers['x-manifest-sha256']).toBeUndefined();
+    expect(digestHex('sm3', gmManifestBytes)).toBe(gmZip.headers['x-manifest-sm3']);
+    const gmManifest = JSON.parse(strFromU8(gmManifestBytes)) as { algorithm: string; files: Array<{ path: string; sm3: string; sha256?: string }> };
+    expect(gmManifest.algorithm).toBe('sm3');
+    expect(gmManifest.files.length).toBe(manifest.files.length);
+    for (const file of gmManifest.files) {
+      expect(file.sha256).toBeUndefined();
+      expect(digestHex('sm3', gmFiles[`${caseNo}/${file.path}`]!)).toBe(file.sm3);
+    }
+    expect(strFromU8(gmFiles[`${caseNo}/timeline.html`]!)).toContain('各文件的 SM3 摘要见 manifest.json');
+    const gmJson = await request(app).get(`/api/admin/applications/${caseNo}/evidence?format=json`).set(as('admin'));
+    expect(gmJson.body).toMatchObject({ algorithm: 'sm3', manifestDigest: expect.stringMatching(/^sm3:[0-9a-f]{64}$/) });
+    const gmHtml = await request(app).get(`/api/admin/applications/${caseNo}/evidence`).set(as('admin'));
+    expect(gmHtml.text).toContain('文件清单（SM3）');
+    expect(gmHtml.text).toContain(gmHtml.headers['x-manifest-sm3']);
+  } finally {
+    delete process.env.GONGKAI_CRYPTO;
+  }
 
   // Neither the event log nor the archive can be rewritten.
   await expect(sql`update case_events set type = 'forged' where case_no = ${caseNo}`.execute(database.db)).rejects.toThrow(/append-only/);

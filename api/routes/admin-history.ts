@@ -14,7 +14,7 @@ import type { Database } from '../../db/schema';
 import type { ApplicationState } from '../../domain/application/types';
 import { archiveWorkflowHistory } from '../../workflows/archive';
 import { ApiError } from '../errors';
-import { buildEvidenceBundle, zipBundle } from '../evidence';
+import { buildEvidenceBundle, digestAlgorithmLabel, zipBundle } from '../evidence';
 import { contactFieldsIn, recordPersonalDataRead } from '../personal-data';
 import type { RouteTable } from '../route';
 
@@ -123,7 +123,7 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
   routes.add({
     method: 'get',
     path: '/api/admin/applications/:caseNo/evidence',
-    summary: '案件证据材料：中文办理经过、文书、事件日志、工作流历史及 SHA-256 清单（HTML 或 zip）',
+    summary: '案件证据材料：中文办理经过、文书、事件日志、工作流历史及摘要清单（SHA-256，国密模式 SM3；HTML 或 zip）',
     tags: ['admin'],
     roles: ['admin'],
     params: z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') }),
@@ -135,7 +135,7 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       const history = await loadHistory(db, temporal, workflowId);
       const bundle = await buildEvidenceBundle(db, params.caseNo, history ?? { source: 'archive', json: '{"events":[]}' });
       if (!bundle) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
-      res.setHeader('X-Manifest-SHA256', bundle.manifestSha256);
+      res.setHeader(`X-Manifest-${bundle.digestAlgorithm.toUpperCase()}`, bundle.manifestDigest); // X-Manifest-SHA256, or X-Manifest-SM3 in GM mode
       // The bundle's case.json carries the applicant in full; its timeline and notices some of it.
       const applicant = (JSON.parse(bundle.files.find((f) => f.path === 'case.json')!.content) as ApplicationState).intake.applicant;
       const readFrom = async (texts: string[]) =>
@@ -146,15 +146,16 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
         return '';
       }
       if (query.format === 'json') {
-        return { caseNo: bundle.caseNo, generatedAt: bundle.generatedAt, historySource: bundle.historySource, manifest: bundle.manifest, manifestSha256: bundle.manifestSha256 };
+        return { caseNo: bundle.caseNo, generatedAt: bundle.generatedAt, historySource: bundle.historySource, algorithm: bundle.digestAlgorithm, manifest: bundle.manifest, manifestDigest: `${bundle.digestAlgorithm}:${bundle.manifestDigest}` };
       }
       const timeline = bundle.files.find((f) => f.path === 'timeline.html')!.content;
-      const manifestRows = bundle.manifest.map((m) => `<tr><td>${m.path}</td><td>${m.bytes}</td><td class="hash">${m.sha256}</td></tr>`).join('');
+      const manifestRows = bundle.manifest.map((m) => `<tr><td>${m.path}</td><td>${m.bytes}</td><td class="hash">${m[bundle.digestAlgorithm]}</td></tr>`).join('');
+      const digestName = digestAlgorithmLabel(bundle.digestAlgorithm);
       await readFrom([timeline]);
       res.type('html').send(
         timeline.replace(
           '</body></html>',
-          `<h2>四、文件清单（SHA-256）</h2><table><thead><tr><th>文件</th><th>字节</th><th>SHA-256</th></tr></thead><tbody>${manifestRows}</tbody></table><p>清单 manifest.json 的 SHA-256：<span class="hash">${bundle.manifestSha256}</span></p></body></html>`,
+          `<h2>四、文件清单（${digestName}）</h2><table><thead><tr><th>文件</th><th>字节</th><th>${digestName}</th></tr></thead><tbody>${manifestRows}</tbody></table><p>清单 manifest.json 的 ${digestName}：<span class="hash">${bundle.manifestDigest}</span></p></body></html>`,
         ),
       );
       return '';
