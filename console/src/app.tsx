@@ -8,6 +8,7 @@ import { mayCall } from './openapi';
 import { roleLabel } from './labels';
 import { loadDepartments } from './departments';
 import { Admin } from './pages/Admin';
+import { Audit } from './pages/Audit';
 import { CaseList } from './pages/CaseList';
 import { CasePage } from './pages/CasePage';
 import { Dashboard } from './pages/Dashboard';
@@ -77,6 +78,7 @@ export function App() {
   const canIntake = mayCall(doc.paths['/api/applications']?.post, me.role);
   const canSupervise = mayCall(doc.paths['/api/supervision/clocks']?.get, me.role); // the roles come from x-roles
   const canAdminister = mayCall(doc.paths['/api/admin/users']?.get, me.role);
+  const canAudit = mayCall(doc.paths['/api/admin/audit']?.get, me.role);
   const caseMatch = /^\/cases\/([a-z-]+)\/([^/]+)$/.exec(path);
   const intakeMatch = /^\/intake(?:\/([a-z-]+))?$/.exec(path);
 
@@ -87,6 +89,7 @@ export function App() {
   else if (path === '/inbox') page = <Inbox />;
   else if (path === '/cases') page = <CaseList me={me} doc={doc} />;
   else if (path === '/admin' || path.startsWith('/admin/')) page = canAdminister ? <Admin path={path} me={me} /> : <p class="form-error">您的角色无权进行系统管理。</p>;
+  else if (path === '/audit') page = canAudit ? <Audit /> : <p class="form-error">您的角色无权查看审计日志。</p>;
   else if (path === '/' || path === '/login') page = <Redirect to={homeOf(me)} />;
   else page = <p class="form-error">页面不存在：{path}</p>;
 
@@ -105,6 +108,7 @@ export function App() {
           {nav('/cases', '案件')}
           {canIntake && nav('/intake', '登记申请')}
           {canAdminister && nav('/admin', '系统管理')}
+          {canAudit && nav('/audit', '审计日志')}
         </nav>
         <span class="user" data-role={me.role}>
           {me.displayName}（{roleLabel(me.role)}）
