@@ -10,6 +10,8 @@ import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import type { EncryptionCodec } from '../temporal-config/codec';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
+import { securityHeaders } from './security-headers';
+import { auditIdentityEvents } from './identity/audit';
 import { type IdentityConfig, identityConfigFromEnv } from './identity/config';
 import { type IdentityRuntime, sessionOrBearerAuthenticator } from './identity/session-auth';
 import { idempotency } from './idempotency';
@@ -48,7 +50,7 @@ export interface AppDeps {
   codec?: EncryptionCodec;
   /** Requests per minute per token and per IP; from the environment by default. */
   rateLimits?: RateLimits;
-  /** Sign-in rules (default: the environment, api/identity/config.ts), the clock they run on, and a hook for each sign-in event. */
+  /** Sign-in rules (default: the environment, api/identity/config.ts), the clock they run on, and a hook for each sign-in event (default: the audit log). */
   identity?: { config?: Partial<IdentityConfig>; now?: () => Date; onEvent?: IdentityRuntime['onEvent'] };
 }
 
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.use(securityHeaders()); // helmet; the console sets its own content security policy
   // Behind a TLS-terminating proxy: trust its X-Forwarded-* so the session cookie is Secure.
   if (process.env.GONGKAI_TRUST_PROXY) app.set('trust proxy', trustProxySetting(process.env.GONGKAI_TRUST_PROXY));
   app.use('/codec', codecCors((process.env.GONGKAI_CODEC_CORS_ORIGIN ?? 'http://localhost:8233').split(',')));
@@ -67,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   const identity: IdentityRuntime = {
     config: { ...identityConfigFromEnv(process.env), ...deps.identity?.config },
     now: deps.identity?.now ?? (() => new Date()),
-    ...(deps.identity?.onEvent ? { onEvent: deps.identity.onEvent } : {}),
+    onEvent: deps.identity?.onEvent ?? auditIdentityEvents(deps.db),
   };
   const routes = new RouteTable(router, sessionOrBearerAuthenticator(deps.db, bearerAuthenticator(deps.db), identity));
   authRoutes(routes, { db: deps.db, identity });

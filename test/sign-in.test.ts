@@ -320,3 +320,31 @@ it('declares the sign-in routes in the OpenAPI document with their schemas', asy
   expect(doc.paths['/api/me/sessions/{id}'].delete).toBeDefined();
   expect(doc.components.securitySchemes.session).toEqual({ type: 'apiKey', in: 'cookie', name: 'gongkai_session' });
 });
+
+it('records sign-ins, failures (the name typed and why), lockouts, sign-outs and idle ends in the audit log, never a password', async () => {
+  const { app, advance } = stack(new Date('2026-12-05T08:00:00Z'));
+  const since = (await database.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? '0';
+  for (let i = 0; i < 5; i++) await request(app).post('/api/auth/login').send({ username: 'nobody', password: 'Guess-pass-1' });
+  await request(app).post('/api/auth/login').send({ username: 'department', password: 'Wrong-pass-1' });
+  const { cookie, csrf } = await signIn(app, 'department', PASSWORDS.department);
+  await request(app).post('/api/auth/logout').set('Cookie', cookie).set('X-CSRF-Token', csrf);
+  const idle = await signIn(app, 'department', PASSWORDS.department);
+  advance(31 * MINUTE);
+  await request(app).get('/api/me').set('Cookie', idle.cookie);
+
+  const rows = await database.db.selectFrom('audit_log').select(['action', 'actor_username', 'target', 'details', 'ip']).where('id', '>', String(since)).where('action', 'like', 'auth.%').orderBy('id').execute();
+  expect(rows.map((r) => [r.action, r.actor_username, r.target])).toEqual([
+    ...Array.from({ length: 5 }, () => ['auth.sign-in-failed', null, 'user:nobody']),
+    ['auth.locked', null, 'user:nobody'],
+    ['auth.sign-in-failed', null, 'user:department'],
+    ['auth.sign-in', 'department', 'user:department'],
+    ['auth.sign-out', 'department', 'user:department'],
+    ['auth.sign-in', 'department', 'user:department'],
+    ['auth.session-ended', 'department', 'user:department'],
+  ]);
+  expect(rows[0]!.details).toMatchObject({ username: 'nobody', reason: 'unknown-user', knownUser: false });
+  expect(rows[6]!.details).toMatchObject({ reason: 'wrong-password', knownUser: true });
+  expect(rows[10]!.details).toMatchObject({ reason: 'idle' });
+  expect(rows.every((r) => r.ip)).toBe(true);
+  expect(JSON.stringify(rows)).not.toMatch(/Guess-pass|Wrong-pass|Dept-2026/);
+});
