@@ -8,44 +8,29 @@
  * checked against test/support/hand-calendar.ts, which shares no code with the product.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { createActivities } from '../activities';
+import type { WorkflowHandle } from '@temporalio/client';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import type { ApplicationState } from '../domain/application/types';
 import { currentRuleProfiles } from '../domain/rulesets';
 import type { StepStartEvent } from '../domain/rulesets/schema';
 import * as m from '../workflows/application-messages';
-import { act, type Actors, clockOf, demoActors, intake, startCase } from './support/application-harness';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import { act, type Actors, type ApplicationTimeSkipping, clockOf, intake, refused, startApplicationTimeSkipping, startCase } from './support/application-harness';
 import { eventually } from './support/eventually';
 import { addWorkingDays, countWorkingDays } from './support/hand-calendar';
-import { startTimeSkippingServer } from './support/temporal';
 
 const TASK_QUEUE = 'application-rules-time-skipping';
+let harness: ApplicationTimeSkipping;
 let env: TestWorkflowEnvironment;
-let database: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
+let database: ApplicationTimeSkipping['database'];
 let actors: Actors;
 
 beforeAll(async () => {
-  [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
-  actors = await demoActors(database.db);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }),
-  });
-  running = worker.run();
+  harness = await startApplicationTimeSkipping(TASK_QUEUE);
+  ({ env, database, actors } = harness);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await database?.drop();
+  await harness?.stop();
 });
 
 type Handle = WorkflowHandle;
@@ -53,16 +38,6 @@ const today = async () => shanghaiDateOf(await env.currentTimeMs());
 const start = (overrides: Parameters<typeof intake>[0] = {}, profileId?: string) =>
   startCase(env.client, TASK_QUEUE, actors.clerk, { intake: intake(overrides), ...(profileId ? { profileId } : {}) });
 const stateOf = (handle: Handle) => handle.query(m.applicationStateQuery);
-
-async function refused(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-    return (error as WorkflowUpdateFailedError).cause?.message ?? '';
-  }
-  throw new Error('the step was not refused');
-}
 
 async function documents(caseNo: string) {
   return database.db.selectFrom('case_documents').select(['kind', 'doc_no', 'html']).where('case_no', '=', caseNo).orderBy('id').execute();

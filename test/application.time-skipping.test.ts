@@ -5,42 +5,26 @@
  * and a calendar change re-dating an open case.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createActivities } from '../activities';
 import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
 import { CalendarStore } from '../db/repositories/calendar';
 import * as m from '../workflows/application-messages';
-import { act, type Actors, clockOf, demoActors, intake, startCase } from './support/application-harness';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import { act, type Actors, type ApplicationTimeSkipping, clockOf, intake, refused, startApplicationTimeSkipping, startCase } from './support/application-harness';
 import { eventually } from './support/eventually';
 import { addWorkingDays, countWorkingDays, workingDaysBefore } from './support/hand-calendar';
-import { startTimeSkippingServer } from './support/temporal';
 
 const TASK_QUEUE = 'applications-time-skipping';
+let harness: ApplicationTimeSkipping;
 let env: TestWorkflowEnvironment;
-let database: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
+let database: ApplicationTimeSkipping['database'];
 let actors: Actors;
 
 beforeAll(async () => {
-  [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
-  actors = await demoActors(database.db);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }),
-  });
-  running = worker.run();
+  harness = await startApplicationTimeSkipping(TASK_QUEUE);
+  ({ env, database, actors } = harness);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await database?.drop();
+  await harness?.stop();
 });
 
 const today = async () => shanghaiDateOf(await env.currentTimeMs());
@@ -50,16 +34,6 @@ const start = (overrides: Parameters<typeof intake>[0] = {}, profileId?: string)
 async function events(caseNo: string): Promise<string[]> {
   const rows = await database.db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute();
   return rows.map((r) => r.type);
-}
-
-async function refused(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-    return (error as WorkflowUpdateFailedError).cause?.message ?? '';
-  }
-  throw new Error('the step was not refused');
 }
 
 /** Sleeps (skipping time) until `instant` plus `deltaMs`. */

@@ -1,5 +1,8 @@
 /** Drives application workflows in tests the way the API does: start, then one update per step. */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { type Client, type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Actor, ApplicationIntake, ApplicationState } from '../../domain/application/types';
@@ -8,6 +11,8 @@ import { seedDemoUsers } from '../../db/repositories/users';
 import type { Database } from '../../db/schema';
 import { application } from '../../workflows/application';
 import * as m from '../../workflows/application-messages';
+import { createTestDatabase, type TestDatabase } from './database';
+import { startTimeSkippingServer } from './temporal';
 
 export type Actors = Record<'clerk' | 'department' | 'reviewer' | 'leader' | 'supervisor' | 'admin', Actor>;
 
@@ -63,3 +68,45 @@ export function act<P>(handle: WorkflowHandle, update: UpdateDefinition<Applicat
 }
 
 export const clockOf = (state: ApplicationState, id: string) => state.clocks.find((c) => c.id === id);
+
+/** The message of a step the workflow refused (its validator's reason); fails if it was accepted. */
+export async function refused(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+    return error.cause?.message ?? '';
+  }
+  throw new Error('the step was not refused');
+}
+
+export interface ApplicationTimeSkipping {
+  env: TestWorkflowEnvironment;
+  database: TestDatabase;
+  actors: Actors;
+  stop(): Promise<void>;
+}
+
+/** The time-skipping server, a fresh database and a worker with real activities on `taskQueue`. */
+export async function startApplicationTimeSkipping(taskQueue: string): Promise<ApplicationTimeSkipping> {
+  const [env, database] = await Promise.all([startTimeSkippingServer(), createTestDatabase()]);
+  const actors = await demoActors(database.db);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }),
+  });
+  const running = worker.run();
+  return {
+    env,
+    database,
+    actors,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await database.drop();
+    },
+  };
+}
