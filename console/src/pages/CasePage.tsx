@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { api, type CaseDocument, type CaseEvent, type ClockView, type Me, type OpenApiDocument } from '../api';
 import { type FormLabels, SchemaForm, todayInShanghai } from '../components/SchemaForm';
-import { departmentFieldOptions } from '../departments';
+import { departmentFieldOptions, departmentName } from '../departments';
 import { usePolling } from '../hooks';
 import { clocksOf, kindSpec } from '../kinds';
 import { CASE_STATUS_LABELS, CLOCK_STATUS_LABELS, eventLabel, fieldLabel, formatDateTime, roleLabel } from '../labels';
@@ -142,6 +142,9 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Event fields that name a department: shown by its name. */
+const DEPARTMENT_FIELDS = new Set(['departmentCode', 'issuingDepartment', 'complainedDepartmentCode']);
+
 function Timeline({ events }: { events: CaseEvent[] }) {
   return (
     <div class="panel">
@@ -164,7 +167,7 @@ function Timeline({ events }: { events: CaseEvent[] }) {
                     {payload.map(([key, value]) => (
                       <div key={key}>
                         <dt>{fieldLabel(key)}</dt>
-                        <dd>{describe(value)}</dd>
+                        <dd>{DEPARTMENT_FIELDS.has(key) ? departmentName(value) : describe(value)}</dd>
                       </div>
                     ))}
                   </dl>
