@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
+import { consoleContentSecurityPolicy } from './security-headers';
 
 /**
  * dist/console: GONGKAI_CONSOLE_DIR when set; else beside the sources (run with tsx) or, when
@@ -29,6 +30,9 @@ const MISSING_BUILD = `<!doctype html>
 export function consoleRouter(dist: string = defaultConsoleDist()): Router {
   const router = express.Router();
   const indexFile = path.join(dist, 'index.html');
+
+  // The console's content security policy (api/security-headers.ts) instead of the API's.
+  router.use('/console', consoleContentSecurityPolicy());
 
   router.get('/', (_req, res) => res.redirect(302, '/console/'));
   router.use('/console/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '1y' }));

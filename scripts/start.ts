@@ -18,7 +18,8 @@ import type { Database } from '../db/schema';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
-import { codecKeysFromEnv, dataConverterFor, EncryptionCodec } from '../temporal-config/codec';
+import { cipherOfSuite, codecKeysFromEnv, dataConverterFor, EncryptionCodec } from '../temporal-config/codec';
+import { cryptoSuiteFromEnv } from '../db/crypto';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
 import { seedDemoCases } from './demo-seed';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
 
     const codecKeys = codecKeysFromEnv(process.env, DATA_DIR);
     const dataConverter = dataConverterFor(codecKeys);
-    console.log(`[gongkai] payload encryption: ${codecKeys ? `AES-256-GCM, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`);
+    console.log(`[gongkai] payload encryption: ${codecKeys ? `${cipherOfSuite(cryptoSuiteFromEnv())}, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`);
     const clientConnection = await connectClient(settings);
     cleanups.push(() => clientConnection.close());
     const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });

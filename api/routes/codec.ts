@@ -43,6 +43,7 @@ export function codecCors(origins: readonly string[]) {
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin'); // helmet's same-origin default is for everything else
     }
     if (req.method === 'OPTIONS') {
       res.status(204).end();
