@@ -11,7 +11,6 @@ import type { EncryptionCodec } from '../temporal-config/codec';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
 import { securityHeaders } from './security-headers';
-import { securityHeaders } from './security-headers';
 import { auditIdentityEvents } from './identity/audit';
 import { type IdentityConfig, identityConfigFromEnv } from './identity/config';
 import { type IdentityRuntime, sessionOrBearerAuthenticator } from './identity/session-auth';
@@ -59,7 +58,6 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
-  app.use(securityHeaders()); // helmet; the console sets its own content security policy
   app.use(securityHeaders()); // helmet; the console sets its own content security policy
   // Behind a TLS-terminating proxy: trust its X-Forwarded-* so the session cookie is Secure.
   if (process.env.GONGKAI_TRUST_PROXY) app.set('trust proxy', trustProxySetting(process.env.GONGKAI_TRUST_PROXY));
