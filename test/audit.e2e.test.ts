@@ -87,3 +87,32 @@ it('records who opened which case’s contact details, and nothing for masked vi
   expect(listed.body.total).toBe(count);
   expect(new Set(listed.body.items.map((i: { actor: { username: string } }) => i.actor.username))).toEqual(new Set(['clerk', 'admin', 'department']));
 });
+
+it('records the admin’s calendar changes, reconciliation, archiving and schedule set-up', async () => {
+  const { app, as } = stack;
+  const actions = async () =>
+    (await stack.database.db.selectFrom('audit_log').select(['action', 'actor_username', 'target', 'details']).where('action', 'like', 'admin.%').orderBy('id').execute()).map(
+      (r) => ({ action: r.action, actor: r.actor_username, target: r.target, details: r.details }),
+    );
+  const set = await request(app).put('/api/admin/calendar/overrides/2031-03-03').set(as('admin')).send({ kind: 'holiday', reason: '台风停工' });
+  expect(set.status).toBe(200);
+  expect((await request(app).delete('/api/admin/calendar/overrides/2031-03-03').set(as('admin')).send({ reason: '撤销' })).status).toBe(200);
+  expect((await request(app).delete('/api/admin/calendar/overrides/2031-03-03').set(as('admin')).send({ reason: '再撤销' })).status).toBe(404); // nothing changed, nothing recorded
+  expect((await request(app).put('/api/admin/calendar/years/2031').set(as('admin')).send({ format: 'json', reason: '2031年放假安排', days: [{ date: '2031-01-01', kind: 'holiday', name: '元旦' }] })).status).toBe(200);
+  expect((await request(app).post('/api/admin/supervision/reconcile?repair=false').set(as('admin'))).status).toBe(200);
+  expect((await request(app).post('/api/admin/document-schedules').set(as('admin')).send({ ruleProfileId: 'national-2019' })).status).toBe(200);
+  const broadcast: string = set.body.broadcast.workflowId;
+  expect((await request(app).post(`/api/admin/workflows/${broadcast}/archive`).set(as('admin'))).status).toBe(202);
+
+  expect(await actions()).toEqual([
+    { action: 'admin.calendar-override-set', actor: 'admin', target: 'calendar:2031-03-03', details: { kind: 'holiday', reason: '台风停工', revision: set.body.revision } },
+    { action: 'admin.calendar-override-removed', actor: 'admin', target: 'calendar:2031-03-03', details: { reason: '撤销', revision: expect.any(String) } },
+    { action: 'admin.calendar-year-imported', actor: 'admin', target: 'calendar:2031', details: { format: 'json', days: 1, reason: '2031年放假安排', revision: expect.any(String) } },
+    { action: 'admin.supervision-reconciled', actor: 'admin', target: null, details: { repair: false } },
+    { action: 'admin.document-schedules-ensured', actor: 'admin', target: 'rule-profile:national-2019', details: { schedules: [] } },
+    { action: 'admin.workflow-archive-requested', actor: 'admin', target: `workflow:${broadcast}`, details: { runId: expect.any(String) } },
+  ]);
+  // A refused change (wrong role) leaves no row.
+  expect((await request(app).put('/api/admin/calendar/overrides/2031-03-04').set(as('clerk')).send({ kind: 'holiday', reason: 'x' })).status).toBe(403);
+  expect(await actions()).toHaveLength(6);
+});

@@ -16,6 +16,7 @@ import { archiveWorkflowHistory } from '../../workflows/archive';
 import { ApiError } from '../errors';
 import { buildEvidenceBundle, digestAlgorithmLabel, zipBundle } from '../evidence';
 import { contactFieldsIn, recordPersonalDataRead } from '../personal-data';
+import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { RouteTable } from '../route';
 
 type HistorySource = { source: 'temporal' | 'archive'; json: string; sha256?: string; archivedAt?: Date };
@@ -77,7 +78,7 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
     params: workflowIdParam,
     response: { status: 202, description: 'the archiver workflow started (it waits for the close)', schema: z.object({ workflowId: z.string(), archiverWorkflowId: z.string() }) },
     errors: { 404: 'no such workflow in Temporal' },
-    handler: async ({ params }) => {
+    handler: async ({ params, user, req }) => {
       let runId: string;
       try {
         runId = (await temporal.workflow.getHandle(params.workflowId).describe()).runId;
@@ -89,6 +90,7 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       await temporal.workflow.start(archiveWorkflowHistory, {
         workflowId: archiverWorkflowId, taskQueue: deps.taskQueue, args: [{ workflowId: params.workflowId, runId }], workflowIdConflictPolicy: 'USE_EXISTING',
       });
+      await recordAudit(db, { action: 'admin.workflow-archive-requested', actor: auditActor(user), ip: req.ip ?? null, target: `workflow:${params.workflowId}`, details: { runId } });
       return { workflowId: params.workflowId, archiverWorkflowId };
     },
   });

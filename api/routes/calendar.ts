@@ -7,6 +7,7 @@ import { ROLES } from '../../domain/roles';
 import type { Client } from '@temporalio/client';
 import type { CalendarStore } from '../../db/repositories/calendar';
 import { calendarBroadcast } from '../../workflows/calendar-broadcast';
+import { auditActor } from '../../db/repositories/audit';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 import { isoDate, queryInt, reason } from '../schemas';
@@ -120,10 +121,11 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
       .object({ kind: dayKind, reason })
       .openapi({ example: { kind: 'holiday', reason: '市政府通知：台风停工' } }),
     response: { status: 200, description: 'the new calendar version', schema: revisionSchema },
-    handler: async ({ params, body, user }) => {
+    handler: async ({ params, body, user, req }) => {
       const conflict = dayKindConflict(params.date, body.kind);
       if (conflict) throw new ApiError(400, 'validation_failed', `invalid body: kind`, [{ field: 'kind', message: conflict }]);
-      return broadcast(await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id }));
+      const audit = { actor: auditActor(user), ip: req.ip ?? null };
+      return broadcast(await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id }, audit));
     },
   });
 
@@ -137,8 +139,8 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     body: z.object({ reason }),
     response: { status: 200, description: 'the new calendar version', schema: revisionSchema },
     errors: { 404: 'the date has no override' },
-    handler: async ({ params, body, user }) => {
-      const revision = await calendar.removeOverride({ date: params.date, reason: body.reason, actorUserId: user!.id });
+    handler: async ({ params, body, user, req }) => {
+      const revision = await calendar.removeOverride({ date: params.date, reason: body.reason, actorUserId: user!.id }, { actor: auditActor(user), ip: req.ip ?? null });
       if (!revision) throw new ApiError(404, 'not_found', `no override on ${params.date}`);
       return broadcast(revision);
     },
@@ -156,7 +158,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
       z.object({ format: z.literal('ics'), reason, ics: z.string().min(1).max(1_000_000) }),
     ]),
     response: { status: 200, description: 'the new calendar version', schema: revisionSchema.extend({ year: z.number(), days: z.number() }) },
-    handler: async ({ params, body, user }) => {
+    handler: async ({ params, body, user, req }) => {
       let imported;
       try {
         imported = body.format === 'json' ? validateImportedYear(params.year, body.days) : parseIcsYear(params.year, body.ics);
@@ -164,7 +166,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
         if (error instanceof CalendarImportError) throw new ApiError(400, 'validation_failed', error.message, error.details);
         throw error;
       }
-      const revision = await calendar.importYear({ imported, format: body.format, reason: body.reason, actorUserId: user!.id });
+      const revision = await calendar.importYear({ imported, format: body.format, reason: body.reason, actorUserId: user!.id }, { actor: auditActor(user), ip: req.ip ?? null });
       return { ...(await broadcast(revision)), year: imported.year, days: imported.days.length };
     },
   });

@@ -18,6 +18,7 @@ import { type Attribute, ATTRIBUTES, DOCUMENT_KINDS, type DocumentRegistration, 
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
 import { nextInSequence } from '../../db/repositories/sequences';
+import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
 import { ensureDocumentSchedules } from '../../temporal-config/document-schedules';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -548,11 +549,16 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     roles: ['admin'],
     body: z.object({ ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional() }),
     response: { status: 200, description: 'the schedules, each created now or already present', schema: z.object({ schedules: z.array(z.unknown()) }) },
-    handler: async ({ body }) => {
+    handler: async ({ body, user, req }) => {
       const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
-      return { schedules: await ensureDocumentSchedules(temporal, { agencyCode: agency.code, profile, taskQueue: deps.taskQueue }) };
+      const schedules = await ensureDocumentSchedules(temporal, { agencyCode: agency.code, profile, taskQueue: deps.taskQueue });
+      await recordAudit(db, {
+        action: 'admin.document-schedules-ensured', actor: auditActor(user), ip: req.ip ?? null, target: `rule-profile:${profile.id}`,
+        details: { schedules: schedules.map((s) => s.scheduleId) },
+      });
+      return { schedules };
     },
   });
 }

@@ -13,6 +13,7 @@ import { consoleLink, STAGE_LABELS } from '../../domain/supervision/projection';
 import { DUE_SOON_MINUTES, DUE_SOON_WORKING_DAYS, type Urgency, URGENCIES } from '../../domain/supervision/urgency';
 import type { CalendarStore } from '../../db/repositories/calendar';
 import { addressesFor } from '../../db/repositories/supervision';
+import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
 import { ApiError } from '../errors';
 import { reconcileClockProjection } from '../reconcile';
@@ -249,6 +250,10 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     roles: ['admin'],
     query: z.object({ repair: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
     response: { status: 200, description: 'what was checked, what drifted, what was repaired', schema: z.unknown() },
-    handler: async ({ query }) => reconcileClockProjection(db, deps.temporal, { repair: query.repair }),
+    handler: async ({ query, user, req }) => {
+      const result = await reconcileClockProjection(db, deps.temporal, { repair: query.repair });
+      await recordAudit(db, { action: 'admin.supervision-reconciled', actor: auditActor(user), ip: req.ip ?? null, details: { repair: query.repair } });
+      return result;
+    },
   });
 }

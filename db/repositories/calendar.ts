@@ -13,6 +13,13 @@ import {
   WorkingDayCalendar,
 } from '../../domain/calendar/working-days';
 import type { Database } from '../schema';
+import { type AuditActor, recordAudit } from './audit';
+
+/** Who made a calendar change, for the audit log (written in the change's transaction). */
+export interface CalendarAudit {
+  actor: AuditActor | null;
+  ip: string | null;
+}
 
 export function calendarVersion(revision: string | null): string {
   return revision ? `${PUBLISHED_SOURCE}+rev.${revision}` : PUBLISHED_SOURCE;
@@ -63,9 +70,12 @@ export class CalendarStore {
     return this.cached;
   }
 
-  async setOverride(input: { date: IsoDate; kind: DayKind; reason: string; actorUserId: string }): Promise<string> {
+  async setOverride(input: { date: IsoDate; kind: DayKind; reason: string; actorUserId: string }, audit?: CalendarAudit): Promise<string> {
     return this.db.transaction().execute(async (trx) => {
       const revision = await insertRevision(trx, 'override', input, input.reason, input.actorUserId);
+      if (audit) {
+        await recordAudit(trx, { action: 'admin.calendar-override-set', ...audit, target: `calendar:${input.date}`, details: { kind: input.kind, reason: input.reason, revision } });
+      }
       await trx
         .insertInto('calendar_overrides')
         .values({ date: input.date, kind: input.kind, reason: input.reason, revision_id: revision })
@@ -78,15 +88,19 @@ export class CalendarStore {
   }
 
   /** Returns null when the date had no override (nothing is recorded then). */
-  async removeOverride(input: { date: IsoDate; reason: string; actorUserId: string }): Promise<string | null> {
+  async removeOverride(input: { date: IsoDate; reason: string; actorUserId: string }, audit?: CalendarAudit): Promise<string | null> {
     return this.db.transaction().execute(async (trx) => {
       const removed = await trx.deleteFrom('calendar_overrides').where('date', '=', input.date).executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) return null;
-      return insertRevision(trx, 'remove-override', { date: input.date }, input.reason, input.actorUserId);
+      const revision = await insertRevision(trx, 'remove-override', { date: input.date }, input.reason, input.actorUserId);
+      if (audit) {
+        await recordAudit(trx, { action: 'admin.calendar-override-removed', ...audit, target: `calendar:${input.date}`, details: { reason: input.reason, revision } });
+      }
+      return revision;
     });
   }
 
-  async importYear(input: { imported: ImportedYear; format: 'json' | 'ics'; reason: string; actorUserId: string }): Promise<string> {
+  async importYear(input: { imported: ImportedYear; format: 'json' | 'ics'; reason: string; actorUserId: string }, audit?: CalendarAudit): Promise<string> {
     const { imported } = input;
     return this.db.transaction().execute(async (trx) => {
       const revision = await insertRevision(
@@ -102,6 +116,12 @@ export class CalendarStore {
         .values({ year: imported.year, days, source_format: input.format, revision_id: revision })
         .onConflict((oc) => oc.column('year').doUpdateSet({ days, source_format: input.format, revision_id: revision }))
         .execute();
+      if (audit) {
+        await recordAudit(trx, {
+          action: 'admin.calendar-year-imported', ...audit, target: `calendar:${imported.year}`,
+          details: { format: input.format, days: imported.days.length, reason: input.reason, revision },
+        });
+      }
       return revision;
     });
   }
