@@ -270,6 +270,13 @@ it('ends a session after 30 idle minutes and after 12 hours in all', async () =>
   expect(expired.body.error.code).toBe('session_expired');
   expect((await request(app).get('/api/me').set('Cookie', idle.cookie)).body.error.code).toBe('unauthenticated'); // ended for good
   expect((await request(app).get('/api/me').set('Cookie', busy.cookie)).status).toBe(200); // used 2 minutes ago
+  // The console's automatic refreshes are served but do not count as activity.
+  const watched = await signIn(app, 'department', PASSWORDS.department);
+  advance(20 * MINUTE);
+  expect((await request(app).get('/api/inbox').set('Cookie', watched.cookie).set('X-Background-Refresh', '1')).status).toBe(200);
+  advance(11 * MINUTE);
+  expect((await request(app).get('/api/inbox').set('Cookie', watched.cookie).set('X-Background-Refresh', '1')).body.error.code).toBe('session_expired');
+  advance(-31 * MINUTE);
   for (let hour = 0; hour < 12 * 3; hour++) {
     advance(20 * MINUTE);
     const res = await request(app).get('/api/me').set('Cookie', busy.cookie);

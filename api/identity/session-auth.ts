@@ -2,7 +2,8 @@
  * Who is calling: a bearer token (an API key, for scripts and integrations; no CSRF, no
  * sign-in rules) when the request has an `Authorization` header, else the console's session
  * cookie. A session is refused once revoked, past its absolute end, or idle for longer than
- * the idle timeout; a write with it must carry the session's CSRF token in `X-CSRF-Token`; and
+ * the idle timeout (automatic refreshes marked `X-Background-Refresh: 1` do not count as
+ * activity); a write with it must carry the session's CSRF token in `X-CSRF-Token`; and
  * while its sign-in is unfinished (second factor owed, password to change, TOTP to enrol) it
  * may call only the routes that allow that state.
  */
@@ -22,6 +23,11 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The idle clock is written at most this often. */
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * Sent by the console on its automatic refreshes (the dashboard every 5 s): such a request is
+ * served but is not activity, so an unattended screen still ends its session when idle.
+ */
+export const BACKGROUND_HEADER = 'X-Background-Refresh';
 
 /** The identity rules and the clock they run on (tests move it instead of sleeping). */
 export interface IdentityRuntime {
@@ -147,7 +153,8 @@ export function sessionOrBearerAuthenticator(db: Kysely<Database>, bearer: Authe
       const { code, message } = RESTRICTION_ERRORS[restriction];
       throw new ApiError(403, code, message);
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await touchSession(db, session.id, now);
+    const background = req.get(BACKGROUND_HEADER) === '1';
+    if (!background && now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await touchSession(db, session.id, now);
     callers.set(req, { via: 'session', session, csrfToken, restriction, credentials });
     return user;
   };

@@ -225,9 +225,22 @@ export const csrf = {
 
 const SAFE = new Set(['GET', 'HEAD']);
 
+// Requests started inside `inBackground` are automatic refreshes: the server does not count
+// them as activity, so an unattended console still ends its session after the idle timeout.
+let background = 0;
+export function inBackground<T>(run: () => Promise<T>): Promise<T> {
+  background += 1;
+  try {
+    return run();
+  } finally {
+    background -= 1;
+  }
+}
+
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
   if (!SAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (background > 0) headers['X-Background-Refresh'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {

@@ -1,5 +1,6 @@
 /** Data loading with live refresh: fetches now, then every `intervalMs`, without reloading the page. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { inBackground } from './api';
 
 export interface Polled<T> {
   data: T | null;
@@ -36,7 +37,8 @@ export function usePolling<T>(load: () => Promise<T>, key: string, intervalMs = 
     setData(null);
     void refresh();
     if (intervalMs <= 0) return undefined;
-    const timer = window.setInterval(() => void refresh(), intervalMs);
+    // Timed refreshes are not the user's activity: they do not hold the session open.
+    const timer = window.setInterval(() => void inBackground(refresh), intervalMs);
     return () => window.clearInterval(timer);
   }, [key, intervalMs, refresh]);
 
