@@ -27,7 +27,8 @@ function describe(failure: unknown): string {
     return at ? `连续失败次数过多，账户已锁定，请于 ${at} 后再试` : '连续失败次数过多，账户已锁定，请稍后再试';
   }
   if (failure.status === 401) return '会话已结束，请重新登录';
-  if (failure.details.length > 0) return failure.details.map((d) => d.message).join('；');
+  // The server's rule messages end with their Chinese wording in parentheses: show that.
+  if (failure.details.length > 0) return failure.details.map((d) => /\(([^()]*\p{Script=Han}[^()]*)\)$/u.exec(d.message)?.[1] ?? d.message).join('；');
   return failure.message;
 }
 
