@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   disputeRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   reportRoutes(routes, { db: deps.db, agency });
   feeRoutes(routes);
-  codecRoutes(routes, deps.codec);
+  codecRoutes(routes, deps.codec, deps.db);
   tokenRoutes(routes, { db: deps.db });
   administrationRoutes(routes, { db: deps.db, agency });
   auditRoutes(routes, { db: deps.db });

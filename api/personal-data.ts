@@ -48,3 +48,65 @@ export async function recordPersonalDataRead(
     details: { caseNo: read.caseNo, fields: [...read.fields], via: read.via, ...(read.document ? { document: read.document } : {}) },
   });
 }
+
+/**
+ * What decoded Temporal payloads (`POST /codec/decode`, the Temporal UI and CLI reading an
+ * encrypted history) disclose of applicants: every JSON object with an `applicant` carrying
+ * contact fields, by case number (the nearest `caseNo` above it, else anywhere in the payload).
+ */
+export function contactFieldsInPayloads(payloads: ReadonlyArray<{ data?: Uint8Array | null }>): Map<string | null, Set<ContactField>> {
+  const found = new Map<string | null, Set<ContactField>>();
+  const add = (caseNo: string | null, fields: ContactField[]) => {
+    if (fields.length === 0) return;
+    const set = found.get(caseNo) ?? new Set<ContactField>();
+    for (const f of fields) set.add(f);
+    found.set(caseNo, set);
+  };
+  const CASE_NO = /^\d{4}-\d{6}$/;
+  const caseNoIn = (value: unknown): string | null => {
+    if (!value || typeof value !== 'object') return null;
+    const own = (value as Record<string, unknown>).caseNo;
+    if (typeof own === 'string' && CASE_NO.test(own)) return own;
+    for (const child of Object.values(value as Record<string, unknown>)) {
+      const deeper = caseNoIn(child);
+      if (deeper) return deeper;
+    }
+    return null;
+  };
+  const walk = (value: unknown, caseNo: string | null, depth: number): void => {
+    if (!value || typeof value !== 'object' || depth > 40) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, caseNo, depth + 1);
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    const here = typeof record.caseNo === 'string' && CASE_NO.test(record.caseNo) ? record.caseNo : caseNo;
+    const applicant = record.applicant;
+    if (applicant && typeof applicant === 'object' && !Array.isArray(applicant)) add(here, contactFieldsOf(applicant as Partial<Applicant>));
+    for (const [key, child] of Object.entries(record)) if (key !== 'applicant') walk(child, here, depth + 1);
+  };
+  for (const payload of payloads) {
+    if (!payload.data || payload.data.length === 0) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(payload.data).toString('utf8'));
+    } catch {
+      continue; // not JSON (binary/null payloads): nothing readable about applicants
+    }
+    walk(parsed, caseNoIn(parsed), 0);
+  }
+  return found;
+}
+
+/** One `personal-data.read` row per case whose applicant a decode disclosed (`via: codec`). */
+export async function recordDecodedPersonalData(db: Kysely<Database>, user: User, req: Request, payloads: ReadonlyArray<{ data?: Uint8Array | null }>): Promise<void> {
+  for (const [caseNo, fields] of contactFieldsInPayloads(payloads)) {
+    await recordAudit(db, {
+      action: 'personal-data.read',
+      actor: auditActor(user),
+      ip: req.ip ?? null,
+      target: caseNo ? `case:${caseNo}` : null,
+      details: { caseNo, fields: CONTACT_FIELDS.filter((f) => fields.has(f)), via: 'codec' },
+    });
+  }
+}

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { AUDIT_CSV_HEADER, csvCell } from '../api/routes/audit';
+import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../temporal-config/codec';
 import { createDatabase } from '../db/connection';
 import { dropDatabase, ensureDatabase } from '../db/local-cluster';
 import { migrationProvider } from '../db/migrations';
@@ -288,4 +289,22 @@ describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
     expect(ids).toHaveLength(2100);
     expect(new Set(ids).size).toBe(2100);
   });
+});
+
+it('records a decode of Temporal payloads that discloses an applicant (the Temporal UI reading an encrypted history)', async () => {
+  const app = createApp({ db: database.db, temporal, namespace: 'unused', codec: new EncryptionCodec(parseCodecKeys(newCodecKey('k1'))), rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  const json = (value: unknown) => ({ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify(value)).toString('base64') });
+  const start = { caseNo: '2026-000777', intake: { channel: 'in-person', applicant: { name: '韩七', idNumber: '110101198807071234', phone: '13500001111', address: '北京市某区某路1号' } } };
+  const clock = { clockId: 'reply', due: '2026-12-30' };
+  const asAdmin = { Authorization: `Bearer ${tokens.admin}` };
+  const encoded = await request(app).post('/codec/encode').set(asAdmin).send({ payloads: [json(start), json(clock)] });
+  expect(encoded.status).toBe(200);
+  const rows = () => database.db.selectFrom('audit_log').select(['actor_username', 'target', 'details']).where('action', '=', 'personal-data.read').where('details', '@>', sql<never>`'{"via":"codec"}'`).execute();
+  expect(await rows()).toEqual([]); // encoding reads nothing
+
+  const decoded = await request(app).post('/codec/decode').set(asAdmin).send({ payloads: [encoded.body.payloads[1]] });
+  expect(decoded.status).toBe(200);
+  expect(await rows()).toEqual([]); // a clock carries nothing personal
+  expect((await request(app).post('/codec/decode').set(asAdmin).send(encoded.body)).status).toBe(200);
+  expect(await rows()).toEqual([{ actor_username: 'admin', target: 'case:2026-000777', details: { caseNo: '2026-000777', fields: ['idNumber', 'phone', 'address'], via: 'codec' } }]);
 });

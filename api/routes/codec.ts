@@ -6,9 +6,12 @@
  */
 import type { Payload } from '@temporalio/common';
 import type { Request, Response, NextFunction } from 'express';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Database } from '../../db/schema';
 import type { EncryptionCodec } from '../../temporal-config/codec';
 import { ApiError } from '../errors';
+import { recordDecodedPersonalData } from '../personal-data';
 import type { RouteTable } from '../route';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
@@ -53,7 +56,8 @@ export function codecCors(origins: readonly string[]) {
   };
 }
 
-export function codecRoutes(routes: RouteTable, codec: EncryptionCodec | undefined): void {
+/** `db`: where a decode that discloses an applicant's contact details is audited (api/personal-data.ts). */
+export function codecRoutes(routes: RouteTable, codec: EncryptionCodec | undefined, db?: Kysely<Database>): void {
   for (const direction of ['encode', 'decode'] as const) {
     routes.add({
       method: 'post',
@@ -64,13 +68,16 @@ export function codecRoutes(routes: RouteTable, codec: EncryptionCodec | undefin
       body: payloadsSchema,
       response: { status: 200, description: 'the payloads, transformed', schema: payloadsSchema },
       errors: { 404: 'payload encryption is off on this server', 422: 'a payload could not be decrypted (unknown key id or altered ciphertext)' },
-      handler: async ({ body }) => {
+      handler: async ({ body, user, req }) => {
         if (!codec) throw new ApiError(404, 'not_found', 'payload encryption is off on this server (GONGKAI_CODEC=off)');
+        let payloads: Payload[];
         try {
-          return toWire(await codec[direction](fromWire(body)));
+          payloads = await codec[direction](fromWire(body));
         } catch (error) {
           throw new ApiError(422, 'undecodable', (error as Error).message);
         }
+        if (direction === 'decode' && db) await recordDecodedPersonalData(db, user!, req, payloads);
+        return toWire(payloads);
       },
     });
   }
