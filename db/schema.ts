@@ -30,6 +30,8 @@ export interface AgencySettingsTable {
   default_rule_profile_id: string;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_by: string | null;
+  /** The office for government information disclosure (政务公开工作机构), a department. */
+  office_department_code: string | null;
 }
 
 export interface UsersTable {

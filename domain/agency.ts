@@ -8,6 +8,8 @@ export interface AgencyConfig {
   shortName: string;
   /** Rule profile new cases start under unless the clerk picks another. */
   defaultRuleProfileId: string;
+  /** The department that is the office for government information disclosure (政务公开工作机构), when it exists. */
+  officeDepartmentCode?: string;
 }
 
 export function agencyFromEnv(env: Record<string, string | undefined>): AgencyConfig {
@@ -16,5 +18,6 @@ export function agencyFromEnv(env: Record<string, string | undefined>): AgencyCo
     name: env.GONGKAI_AGENCY_NAME ?? '示例市应急管理局',
     shortName: env.GONGKAI_AGENCY_SHORT_NAME ?? '示例应急',
     defaultRuleProfileId: env.GONGKAI_RULE_PROFILE ?? 'national-2019',
+    officeDepartmentCode: env.GONGKAI_OFFICE_DEPARTMENT ?? 'gkb',
   };
 }

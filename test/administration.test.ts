@@ -11,6 +11,7 @@ import request from 'supertest';
 import { createApp } from '../api/app';
 import { verifyPassword } from '../api/identity/passwords';
 import * as administrationMigration from '../db/migrations/20261201T1400_administration';
+import * as officeMigration from '../db/migrations/20261201T1410_office_department';
 import { loadAgencySettings } from '../db/repositories/agency';
 import { departmentHeads, departmentsHeadedBy } from '../db/repositories/departments';
 import { addressesFor, enqueueNotifications } from '../db/repositories/supervision';
@@ -18,7 +19,7 @@ import { checkToken, issueToken, seedDemoUsers } from '../db/repositories/users'
 import { ROLES } from '../domain/roles';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
-const AGENCY = { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' };
+const AGENCY = { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019', officeDepartmentCode: 'gkb' };
 
 let database: TestDatabase;
 let app: Express;
@@ -44,16 +45,16 @@ const auditActions = async (target: string) =>
 describe('agency settings', () => {
   it('are seeded from the configuration once, then an admin changes them and the configuration no longer counts', async () => {
     const seeded = await request(app).get('/api/agency').set(as('clerk')).expect(200);
-    expect(seeded.body).toMatchObject({ code: 'demo', name: '示例市应急管理局', shortName: '示例应急', regionCode: null, defaultRuleProfileId: 'national-2019', updatedBy: null });
+    expect(seeded.body).toMatchObject({ code: 'demo', name: '示例市应急管理局', shortName: '示例应急', regionCode: null, defaultRuleProfileId: 'national-2019', officeDepartmentCode: 'gkb', updatedBy: null });
 
-    const changed = await request(app).put('/api/admin/agency').set(as('admin')).send({ name: '台州市黄岩区应急管理局', shortName: '黄应急', regionCode: '331003', defaultRuleProfileId: 'huangyan-003' }).expect(200);
-    expect(changed.body).toMatchObject({ code: 'demo', name: '台州市黄岩区应急管理局', shortName: '黄应急', regionCode: '331003', defaultRuleProfileId: 'huangyan-003', updatedBy: 'admin' });
+    const changed = await request(app).put('/api/admin/agency').set(as('admin')).send({ name: '台州市黄岩区应急管理局', shortName: '黄应急', regionCode: '331003', defaultRuleProfileId: 'huangyan-003', officeDepartmentCode: 'xxzx' }).expect(200);
+    expect(changed.body).toMatchObject({ code: 'demo', name: '台州市黄岩区应急管理局', shortName: '黄应急', regionCode: '331003', defaultRuleProfileId: 'huangyan-003', officeDepartmentCode: 'xxzx', updatedBy: 'admin' });
     // Another process started with the old configuration reads the stored settings.
     expect(await loadAgencySettings(database.db, { ...AGENCY, name: '别的名字' })).toMatchObject({ name: '台州市黄岩区应急管理局', regionCode: '331003' });
     expect(await auditActions('agency:demo')).toEqual(['admin.agency-updated']);
 
     // Back to the profile's region, the rest kept.
-    const cleared = await request(app).put('/api/admin/agency').set(as('admin')).send({ regionCode: null, name: AGENCY.name, shortName: AGENCY.shortName, defaultRuleProfileId: 'national-2019' }).expect(200);
+    const cleared = await request(app).put('/api/admin/agency').set(as('admin')).send({ regionCode: null, name: AGENCY.name, shortName: AGENCY.shortName, defaultRuleProfileId: 'national-2019', officeDepartmentCode: 'gkb' }).expect(200);
     expect(cleared.body).toMatchObject({ ...AGENCY, regionCode: null });
   });
 
@@ -61,6 +62,8 @@ describe('agency settings', () => {
     expect(fieldsOf(await request(app).put('/api/admin/agency').set(as('admin')).send({ regionCode: '3310' }).expect(400))).toEqual(['regionCode']);
     expect(fieldsOf(await request(app).put('/api/admin/agency').set(as('admin')).send({ defaultRuleProfileId: 'nowhere-999' }).expect(400))).toEqual(['defaultRuleProfileId']);
     expect(fieldsOf(await request(app).put('/api/admin/agency').set(as('admin')).send({ name: '  ' }).expect(400))).toEqual(['name']);
+    // An office that is no department: refused, and nothing else in the request is written.
+    expect(fieldsOf(await request(app).put('/api/admin/agency').set(as('admin')).send({ name: '半个名字', officeDepartmentCode: 'nosuch' }).expect(400))).toEqual(['officeDepartmentCode']);
     expect((await request(app).put('/api/admin/agency').set(as('admin')).send({ code: 'other' })).status).toBe(400); // the numbering code is not editable
     for (const role of ROLES.filter((r) => r !== 'admin')) await request(app).put('/api/admin/agency').set(as(role)).send({ name: 'x' }).expect(403);
     expect((await request(app).get('/api/agency').set(as('admin'))).body.name).toBe(AGENCY.name);
@@ -274,11 +277,12 @@ describe("the escalation ladder's department head", () => {
   });
 });
 
-describe('migration 20261201T1400_administration', () => {
+describe('migrations 20261201T1400_administration and 20261201T1410_office_department', () => {
   it('carries departments used by cases, the department heads and the tokens forward (down, rows, up)', async () => {
     const fresh = await createTestDatabase();
     try {
       const db = fresh.db;
+      await officeMigration.down(db);
       await administrationMigration.down(db);
       // Data as it was before: a department and users of the old shape, a token, and clock rows naming departments that had no row.
       await sql`insert into departments (code, name) values ('office', '办公室')`.execute(db);
@@ -292,6 +296,7 @@ describe('migration 20261201T1400_administration', () => {
       }
 
       await administrationMigration.up(db);
+      await officeMigration.up(db);
       const departments = await db.selectFrom('departments').select(['code', 'name', 'index_code', 'head_user_id']).orderBy('code').execute();
       expect(departments).toEqual([
         { code: 'kjk', name: 'kjk', index_code: null, head_user_id: null }, // unknown code: named by its code for an admin to rename
@@ -305,11 +310,16 @@ describe('migration 20261201T1400_administration', () => {
       expect(token).toEqual({ role: 'department', department_code: 'office', issued_by: null });
       expect((await checkToken(db, oldToken)).user).toMatchObject({ username: 'ke', role: 'department', departmentCode: 'office' });
       expect(await db.selectFrom('agency_settings').selectAll().execute()).toEqual([]); // seeded at first start from the configuration
-      expect(await loadAgencySettings(db, AGENCY)).toMatchObject({ ...AGENCY, regionCode: null });
+      // No gkb yet: no office; once the configured office's department exists it is filled in.
+      expect(await loadAgencySettings(db, AGENCY)).toMatchObject({ ...AGENCY, regionCode: null, officeDepartmentCode: null });
+      await sql`insert into departments (code, name) values ('gkb', '政务公开办公室')`.execute(db);
+      expect((await loadAgencySettings(db, AGENCY)).officeDepartmentCode).toBe('gkb');
 
       // And down and up once more, now that the settings hold a row.
+      await officeMigration.down(db);
       await administrationMigration.down(db);
       await administrationMigration.up(db);
+      await officeMigration.up(db);
       expect((await db.selectFrom('departments').select('index_code').where('code', '=', 'yjglk').executeTakeFirstOrThrow()).index_code).toBe('002');
     } finally {
       await fresh.drop();

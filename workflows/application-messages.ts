@@ -19,6 +19,8 @@ export interface ApplicationInput {
   profile: RuleProfile;
   intake: ApplicationIntake;
   submittedBy: Actor;
+  /** The agency's office for government information disclosure (政务公开工作机构) when the case started; absent in cases started before it was a setting (they keep `gkb`). */
+  officeDepartmentCode?: string;
 }
 
 interface Acting {

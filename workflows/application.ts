@@ -799,7 +799,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   function notifyFor(c: CaseClock, overdue: boolean): string[] {
     const base = state.assignee ? [`user:${state.assignee}`] : state.departmentCode ? [`department:${state.departmentCode}`] : ['role:clerk'];
     if (c.kind === 'step' && !overdue) return base;
-    return overdue ? [...base, `department-head:${state.departmentCode ?? 'gkb'}`, 'role:supervisor'] : base;
+    return overdue ? [...base, `department-head:${state.departmentCode ?? input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'] : base;
   }
 }
 

@@ -12,6 +12,8 @@ export interface DisputeInput {
   profile: RuleProfile;
   filing: DisputeFiling;
   filedBy: Actor;
+  /** The agency's office for government information disclosure (政务公开工作机构) when the case started; absent in cases started before it was a setting (they keep `gkb`). */
+  officeDepartmentCode?: string;
 }
 
 interface Acting {

@@ -259,6 +259,6 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   /** The evidence clock is the department's; the defence is the OGI office's (政务公开科). */
   function notifyFor(c: DisputeClock, overdue: boolean): string[] {
     const owner = c.kind === 'evidence' && state.departmentCode ? `department:${state.departmentCode}` : 'role:clerk';
-    return overdue ? [owner, `department-head:${c.kind === 'evidence' ? state.departmentCode : 'gkb'}`, 'role:supervisor'] : [owner];
+    return overdue ? [owner, `department-head:${c.kind === 'evidence' ? state.departmentCode : (input.officeDepartmentCode ?? 'gkb')}`, 'role:supervisor'] : [owner];
   }
 }

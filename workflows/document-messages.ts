@@ -17,6 +17,8 @@ export interface DocumentInput {
   /** The forwarded document's attribute on record, looked up at registration. */
   inherited: null | { docId: string; attribute: Attribute };
   submittedBy: Actor;
+  /** The agency's office for government information disclosure (政务公开工作机构) when the case started; absent in cases started before it was a setting (they keep `gkb`). */
+  officeDepartmentCode?: string;
   /**
    * Set when a change to a released document (whose run has completed) starts a new run of
    * the same workflow id: the run carries on from the recorded state instead of registering.

@@ -559,7 +559,7 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   }
 
   function notifyFor(c: CaseClock, overdue: boolean): string[] {
-    const owner = c.id === 'secrecy-escalation' ? ['role:reviewer'] : ['department:gkb'];
+    const owner = c.id === 'secrecy-escalation' ? ['role:reviewer'] : [`department:${input.officeDepartmentCode ?? 'gkb'}`];
     return overdue ? [...owner, `department-head:${registration.issuingDepartment}`, 'role:supervisor'] : owner;
   }
 }

@@ -42,6 +42,7 @@ const agencySchema = z
     shortName: z.string(),
     regionCode: z.string().nullable(),
     defaultRuleProfileId: z.string(),
+    officeDepartmentCode: z.string().nullable(),
     updatedAt: z.string(),
     updatedBy: z.string().nullable(),
   })
@@ -143,6 +144,8 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         shortName: name(30).optional(),
         regionCode: z.string().regex(/^\d{6}$/, 'must be six digits (索引号 地区编号), or null for each rule profile’s region').nullable().optional(),
         defaultRuleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a rule profile id').optional(),
+        /** 政务公开工作机构: hears of overdue clocks no department holds yet, owns documents' publication clocks. */
+        officeDepartmentCode: departmentCode.optional(),
       })
       .strict(),
     response: { status: 200, description: 'the settings, changed', schema: agencySchema },
@@ -152,6 +155,7 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
       }
       const before = await deps.agency.current(); // seeds the row if it is not there yet
       return db.transaction().execute(async (trx) => {
+        if (body.officeDepartmentCode) await requireDepartment(trx, body.officeDepartmentCode, 'officeDepartmentCode');
         const after = await updateAgencySettings(trx, body, user!.id);
         const changed = Object.fromEntries(Object.keys(body).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }]));
         await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: `agency:${after.code}`, details: { changed } });

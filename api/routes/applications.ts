@@ -279,6 +279,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
         profile,
         intake: { ...intake, receivedOn },
         submittedBy: actorOf(user!),
+        ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}),
       };
       await startCase(temporal, {
         workflow: application,

@@ -141,7 +141,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       const profile = findRuleProfile(application.rule_profile_id)!;
       const year = Number(today.slice(0, 4));
       const disputeNo = `${year}-D${String(await nextInSequence(db, agency.code, year, 'dispute')).padStart(4, '0')}`;
-      const input: m.DisputeInput = { disputeNo, agencyCode: agency.code, profile, filing: body, filedBy: actorOf(user!) };
+      const input: m.DisputeInput = { disputeNo, agencyCode: agency.code, profile, filing: body, filedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
       await startCase(temporal, {
         workflow: dispute,
         options: { workflowId: `dispute-${disputeNo}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id) },

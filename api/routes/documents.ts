@@ -284,7 +284,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
 
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const docId = `${year}-${String(await nextInSequence(db, agency.code, year, 'document')).padStart(6, '0')}`;
-      const input: m.DocumentInput = { docId, agencyCode: agency.code, profile, registration, inherited, submittedBy: actorOf(user!) };
+      const input: m.DocumentInput = { docId, agencyCode: agency.code, profile, registration, inherited, submittedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
       await startCase(temporal, {
         workflow: documentRelease,
         options: { workflowId: `document-${docId}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id) },

@@ -17,6 +17,7 @@ import * as identity from './20261201T1300_identity';
 import * as tokenDigestAlgorithms from './20261201T1310_token_digest_algorithms';
 import * as audit from './20261201T1320_audit';
 import * as administration from './20261201T1400_administration';
+import * as officeDepartment from './20261201T1410_office_department';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '20261201T1310_token_digest_algorithms': tokenDigestAlgorithms,
   '20261201T1320_audit': audit,
   '20261201T1400_administration': administration,
+  '20261201T1410_office_department': officeDepartment,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,7 +7,9 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AgencyConfig } from '../../domain/agency';
 import type { Database } from '../schema';
 
-export interface AgencySettings extends AgencyConfig {
+export interface AgencySettings extends Omit<AgencyConfig, 'officeDepartmentCode'> {
+  /** 政务公开工作机构; null until a department is named (workflows then keep their own default). */
+  officeDepartmentCode: string | null;
   /** 索引号 地区编号 (six digits); null: each document's rule profile's region. */
   regionCode: string | null;
   updatedAt: string;
@@ -16,9 +18,10 @@ export interface AgencySettings extends AgencyConfig {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-function toSettings(row: { code: string; name: string; short_name: string; region_code: string | null; default_rule_profile_id: string; updated_at: Date; updated_by: string | null }): AgencySettings {
+function toSettings(row: { code: string; name: string; short_name: string; region_code: string | null; default_rule_profile_id: string; office_department_code: string | null; updated_at: Date; updated_by: string | null }): AgencySettings {
   return {
     code: row.code, name: row.name, shortName: row.short_name, regionCode: row.region_code, defaultRuleProfileId: row.default_rule_profile_id,
+    officeDepartmentCode: row.office_department_code,
     updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by,
   };
 }
@@ -27,7 +30,7 @@ async function read(db: Db): Promise<AgencySettings | null> {
   const row = await db
     .selectFrom('agency_settings')
     .leftJoin('users', 'users.id', 'agency_settings.updated_by')
-    .select(['code', 'name', 'short_name', 'region_code', 'default_rule_profile_id', 'updated_at', 'users.username as updated_by'])
+    .select(['code', 'name', 'short_name', 'region_code', 'default_rule_profile_id', 'office_department_code', 'agency_settings.updated_at', 'users.username as updated_by'])
     .executeTakeFirst();
   return row ? toSettings(row) : null;
 }
@@ -35,10 +38,22 @@ async function read(db: Db): Promise<AgencySettings | null> {
 /** The stored settings, writing `seed` first when there are none yet. */
 export async function loadAgencySettings(db: Db, seed: AgencyConfig): Promise<AgencySettings> {
   const stored = await read(db);
-  if (stored) return stored;
+  if (stored && (stored.officeDepartmentCode || !seed.officeDepartmentCode)) return stored;
+  // The office is the configured department once it exists (it may be created after the first start).
+  const office = seed.officeDepartmentCode ? sql<string | null>`(select code from departments where code = ${seed.officeDepartmentCode})` : null;
+  if (stored) {
+    if (!office) return stored;
+    const filled = await db
+      .updateTable('agency_settings')
+      .set({ office_department_code: office })
+      .where('office_department_code', 'is', null)
+      .where(sql<boolean>`exists (select 1 from departments where code = ${seed.officeDepartmentCode})`)
+      .executeTakeFirst();
+    return Number(filled.numUpdatedRows) > 0 ? (await read(db))! : stored;
+  }
   await db
     .insertInto('agency_settings')
-    .values({ code: seed.code, name: seed.name, short_name: seed.shortName, default_rule_profile_id: seed.defaultRuleProfileId })
+    .values({ code: seed.code, name: seed.name, short_name: seed.shortName, default_rule_profile_id: seed.defaultRuleProfileId, office_department_code: office })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   return (await read(db))!;
@@ -49,6 +64,7 @@ export interface AgencySettingsChange {
   shortName?: string;
   regionCode?: string | null;
   defaultRuleProfileId?: string;
+  officeDepartmentCode?: string;
 }
 
 /** Changes the stored settings (the caller has loaded them once, so the row exists). */
@@ -60,6 +76,7 @@ export async function updateAgencySettings(db: Db, change: AgencySettingsChange,
       ...(change.shortName !== undefined ? { short_name: change.shortName } : {}),
       ...(change.regionCode !== undefined ? { region_code: change.regionCode } : {}),
       ...(change.defaultRuleProfileId !== undefined ? { default_rule_profile_id: change.defaultRuleProfileId } : {}),
+      ...(change.officeDepartmentCode !== undefined ? { office_department_code: change.officeDepartmentCode } : {}),
       updated_at: sql<Date>`now()`,
       updated_by: byUserId,
     })

@@ -19,6 +19,7 @@ interface AgencySettings {
   shortName: string;
   regionCode: string | null;
   defaultRuleProfileId: string;
+  officeDepartmentCode: string | null;
   updatedAt: string;
   updatedBy: string | null;
 }
@@ -160,19 +161,21 @@ function OneTimeSecret({ title, secret, name }: { title: string; secret: string;
 function AgencyPanel() {
   const [settings, setSettings] = useState<AgencySettings | null>(null);
   const [profiles, setProfiles] = useState<RuleProfileSummary[]>([]);
-  const [form, setForm] = useState({ name: '', shortName: '', regionCode: '', defaultRuleProfileId: '' });
+  const [departments, setDepartments] = useState<Department[]>([]);
+  const [form, setForm] = useState({ name: '', shortName: '', regionCode: '', defaultRuleProfileId: '', officeDepartmentCode: '' });
   const [saved, setSaved] = useState(false);
   const submit = useSubmit();
 
   const show = (s: AgencySettings) => {
     setSettings(s);
-    setForm({ name: s.name, shortName: s.shortName, regionCode: s.regionCode ?? '', defaultRuleProfileId: s.defaultRuleProfileId });
+    setForm({ name: s.name, shortName: s.shortName, regionCode: s.regionCode ?? '', defaultRuleProfileId: s.defaultRuleProfileId, officeDepartmentCode: s.officeDepartmentCode ?? '' });
   };
   useEffect(() => {
     void submit.run(async () => {
-      const [s, p] = await Promise.all([api.call<AgencySettings>('GET', '/api/agency'), api.ruleProfiles()]);
+      const [s, p, d] = await Promise.all([api.call<AgencySettings>('GET', '/api/agency'), api.ruleProfiles(), loadDepartments()]);
       show(s);
       setProfiles(p);
+      setDepartments(d);
     });
   }, []);
 
@@ -180,7 +183,7 @@ function AgencyPanel() {
     event.preventDefault();
     setSaved(false);
     const result = await submit.run(() =>
-      api.call<AgencySettings>('PUT', '/api/admin/agency', { name: form.name, shortName: form.shortName, regionCode: form.regionCode.trim() === '' ? null : form.regionCode.trim(), defaultRuleProfileId: form.defaultRuleProfileId }),
+      api.call<AgencySettings>('PUT', '/api/admin/agency', { name: form.name, shortName: form.shortName, regionCode: form.regionCode.trim() === '' ? null : form.regionCode.trim(), defaultRuleProfileId: form.defaultRuleProfileId, ...(form.officeDepartmentCode ? { officeDepartmentCode: form.officeDepartmentCode } : {}) }),
     );
     if (result) {
       show(result);
@@ -215,6 +218,9 @@ function AgencyPanel() {
               </option>
             ))}
           </select>
+        </Field>
+        <Field name="officeDepartmentCode" label="政务公开工作机构（逾期未交办事项的负责科室）" error={submit.errors.officeDepartmentCode}>
+          <DepartmentSelect id="admin-officeDepartmentCode" name="officeDepartmentCode" current={form.officeDepartmentCode} onChange={(officeDepartmentCode) => setForm({ ...form, officeDepartmentCode })} departments={departments} blank="（未设置）" />
         </Field>
         {submit.message && <p class="form-error">{submit.message}</p>}
         {saved && <p class="notice">已保存。</p>}
