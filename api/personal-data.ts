@@ -110,3 +110,23 @@ export async function recordDecodedPersonalData(db: Kysely<Database>, user: User
     });
   }
 }
+
+/** The contact fields of a citizen message's writer (政民互动) a view shows: phone, e-mail, address. */
+export const WRITER_CONTACT_FIELDS = ['phone', 'email', 'address'] as const;
+
+/** One row when a message view shows its writer's contact details (writerVisibleTo allowed it). */
+export async function recordMessageWriterRead(
+  db: Kysely<Database>,
+  read: { user: User; req: Request; messageId: string; writer: { phone?: string | null; email?: string | null; address?: string | null } | undefined; via: string },
+): Promise<void> {
+  const writer = read.writer;
+  const fields = writer ? WRITER_CONTACT_FIELDS.filter((f) => typeof writer[f] === 'string' && writer[f] !== '') : [];
+  if (fields.length === 0) return;
+  await recordAudit(db, {
+    action: 'personal-data.read',
+    actor: auditActor(read.user),
+    ip: read.req.ip ?? null,
+    target: `message:${read.messageId}`,
+    details: { messageId: read.messageId, fields, via: read.via },
+  });
+}

@@ -116,3 +116,25 @@ it('records the admin’s calendar changes, reconciliation, archiving and schedu
   expect((await request(app).put('/api/admin/calendar/overrides/2031-03-04').set(as('clerk')).send({ kind: 'holiday', reason: 'x' })).status).toBe(403);
   expect(await actions()).toHaveLength(6);
 });
+
+it('records who saw a citizen message writer’s contact details, and nothing where they are withheld', async () => {
+  const { app, as } = stack;
+  const writer = { name: '钱八', phone: '13712348888', email: 'qian8@example.cn', address: '毕节市七星关区某街8号' };
+  const message = { type: 'help', channel: 'hotline', subject: '求助', content: '道路积水', writer, confidential: true, ruleProfileId: 'bijie-004' };
+  const created = await request(app).post('/api/messages').set(as('clerk')).send(message);
+  expect(created.status).toBe(201);
+  const id: string = created.body.id;
+  const rows = async () =>
+    (await stack.database.db.selectFrom('audit_log').select(['actor_username', 'details']).where('action', '=', 'personal-data.read').where('target', '=', `message:${id}`).orderBy('id').execute())
+      .map((r) => [r.actor_username, r.details]);
+  expect(await rows()).toEqual([]); // the clerk registering it
+
+  expect((await request(app).get(`/api/messages/${id}`).set(as('supervisor'))).body.writer.phone).toBe(writer.phone);
+  expect((await request(app).post(`/api/messages/${id}/assign`).set(as('clerk')).send({ departmentCode: 'yjglk' })).status).toBe(200);
+  // Confidential: the department works it without seeing who wrote.
+  expect((await request(app).get(`/api/messages/${id}`).set(as('department'))).body.writerWithheld).toBe(true);
+  expect(await rows()).toEqual([
+    ['supervisor', { messageId: id, fields: ['phone', 'email', 'address'], via: 'message' }],
+    ['clerk', { messageId: id, fields: ['phone', 'email', 'address'], via: 'step:assign' }],
+  ]);
+});

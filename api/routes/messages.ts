@@ -20,6 +20,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { message } from '../../workflows/message';
 import * as m from '../../workflows/message-messages';
 import { ApiError } from '../errors';
+import { recordMessageWriterRead } from '../personal-data';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { actorOf, sendStep, startCase } from '../workflow-steps';
@@ -209,9 +210,10 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     params: caseIdParam,
     response: { status: 200, description: 'the message', schema: viewSchema },
     errors: { 404: 'no such message' },
-    handler: async ({ params, user }) => {
+    handler: async ({ params, user, req }) => {
       const view = await messageView(db, params.id, user!);
       if (!view) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
+      await recordMessageWriterRead(db, { user: user!, req, messageId: params.id, writer: 'writer' in view ? view.writer : undefined, via: 'message' });
       return view;
     },
   });
@@ -227,7 +229,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       body: action.body,
       response: { status: 200, description: 'the message after the step', schema: viewSchema },
       errors: { 404: 'no such message', 409: 'the step is not allowed in the message’s current state (reason in message)' },
-      handler: async ({ params, body, user }) => {
+      handler: async ({ params, body, user, req }) => {
         const row = await db.selectFrom('citizen_messages').select(['workflow_id', 'department_code', 'status']).where('id', '=', params.id).executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
         if (row.status === 'closed') throw new ApiError(409, 'conflict', '留言已办结，不能再办理');
@@ -235,7 +237,9 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
           throw new ApiError(403, 'forbidden', `message ${params.id} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
         }
         await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
-        return (await messageView(db, params.id, user!))!;
+        const view = (await messageView(db, params.id, user!))!;
+        await recordMessageWriterRead(db, { user: user!, req, messageId: params.id, writer: 'writer' in view ? view.writer : undefined, via: `step:${action.name}` });
+        return view;
       },
     });
   }
