@@ -8,6 +8,7 @@
 import { addDays, shanghaiDateOf } from '../domain/calendar/dates';
 import { creditCodeCheckChar, residentIdCheckChar } from '../domain/identity';
 import type { WorkingDayCalendar } from '../domain/calendar/working-days';
+import { fetchHonouringRetryAfter } from './api-client';
 
 export interface DemoSeedOptions {
   baseUrl: string;
@@ -41,7 +42,8 @@ const STOPS: Array<[Stop, number]> = [
   ['decided', 5], ['signed', 4], ['closed', 30], ['suspended', 4], ['extended', 4], ['withdrawn', 3],
 ];
 
-export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applications: number; disputes: number; documents: number; incidents: number; messages: number; failures: number }> {
+/** `rateLimitedWaits`: how often the API's rate limit (429) held a request back until its Retry-After. */
+export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applications: number; disputes: number; documents: number; incidents: number; messages: number; failures: number; rateLimitedWaits: number }> {
   const { baseUrl, tokens, calendar } = options;
   const log = options.log ?? (() => undefined);
   let state = options.seed ?? 20261121;
@@ -57,12 +59,22 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
     return 'registered' as Stop;
   };
 
+  // The API's own rate limits (api/rate-limits.ts) hold a burst back with 429 and Retry-After: wait as told, say so now and then.
+  let rateLimitedWaits = 0;
+  let lastWaitLogged = 0;
+  const onWait = ({ waitMs }: { waitMs: number }) => {
+    rateLimitedWaits += 1;
+    if (Date.now() - lastWaitLogged < 10_000) return;
+    lastWaitLogged = Date.now();
+    log(`demo: the API's rate limit holds the seeding back (429); continuing in ${Math.ceil(waitMs / 1000)} s (its Retry-After)`);
+  };
+
   async function call(user: string, method: 'GET' | 'POST', path: string, body?: object): Promise<Record<string, unknown>> {
-    const res = await fetch(`${baseUrl}${path}`, {
+    const res = await fetchHonouringRetryAfter(`${baseUrl}${path}`, {
       method,
       headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+    }, { onWait });
     const json = (await res.json()) as Record<string, unknown>;
     if (!res.ok) throw new Error(`${method} ${path} as ${user}: ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -216,5 +228,5 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{ applica
     });
   }
   log(`demo: ${others.documents} documents, ${others.incidents} incidents, ${others.messages} messages`);
-  return { applications: count - applicationFailures, disputes, ...others, failures };
+  return { applications: count - applicationFailures, disputes, ...others, failures, rateLimitedWaits };
 }
