@@ -36,6 +36,8 @@ import { rulesetRoutes } from './routes/rulesets';
 import { supervisionRoutes } from './routes/supervision';
 import { tokenRoutes } from './routes/tokens';
 import { authRoutes } from './routes/auth';
+import { ssoRoutes } from './routes/sso';
+import { type OidcSettings, oidcSettingsFromEnv } from './identity/oidc';
 import { systemRoutes } from './routes/system';
 
 export interface AppDeps {
@@ -52,6 +54,8 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** Sign-in rules (default: the environment, api/identity/config.ts), the clock they run on, and a hook for each sign-in event (default: the audit log). */
   identity?: { config?: Partial<IdentityConfig>; now?: () => Date; onEvent?: IdentityRuntime['onEvent'] };
+  /** Single sign-on (OpenID Connect): default from GONGKAI_OIDC_* (api/identity/oidc.ts); null turns it off. */
+  oidc?: OidcSettings | null;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -74,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   };
   const routes = new RouteTable(router, sessionOrBearerAuthenticator(deps.db, bearerAuthenticator(deps.db), identity));
   authRoutes(routes, { db: deps.db, identity });
+  ssoRoutes(routes, { db: deps.db, identity, oidc: deps.oidc === undefined ? oidcSettingsFromEnv(process.env) : deps.oidc });
   const calendar = deps.calendar ?? new CalendarStore(deps.db);
   systemRoutes(routes, deps);
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;

@@ -53,6 +53,9 @@ export interface UsersTable {
   totp_pending_secret: string | null;
   totp_enabled_at: Date | null;
   totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  /** The identity at the unified identity platform this user is linked to (db/migrations/20261201T1530_single_sign_on.ts). */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 export interface RecoveryCodesTable {
@@ -75,6 +78,37 @@ export interface SessionsTable {
   revoked_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  sign_in_method: Generated<'password' | 'oidc'>;
+  /** The identity provider attested a multi-factor sign-in: the product's TOTP is not asked. */
+  second_factor_by_provider: Generated<boolean>;
+}
+
+/** The admin's rule from single sign-on claims to role and department (one row). */
+export interface SsoMappingTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  username_claim: string;
+  display_name_claim: string;
+  role_claim: string;
+  role_map: ColumnType<Array<{ value: string; role: Role }>, string, string>;
+  default_role: Role | null;
+  department_claim: string;
+  department_map: ColumnType<Array<{ value: string; departmentCode: string }>, string, string>;
+  default_department_code: string | null;
+  link_existing_users: boolean;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string | null;
+}
+
+/** OpenID Connect authorization requests under way, taken once at the callback. */
+export interface OidcSignInsTable {
+  id: BigId;
+  state_digest: string;
+  browser_digest: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: Date;
+  expires_at: Date;
 }
 
 export interface SignInThrottleTable {
@@ -521,6 +555,8 @@ export interface Database {
   agency_settings: AgencySettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  sso_mapping: SsoMappingTable;
+  oidc_sign_ins: OidcSignInsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_throttle: SignInThrottleTable;
   api_tokens: ApiTokensTable;

@@ -39,9 +39,9 @@ export interface IdentityRuntime {
 
 /** Sign-in events, for the audit log. `username` is what was typed (the user may not exist). */
 export type IdentityEvent =
-  | { kind: 'sign-in'; req: Request; user: User; sessionId: string; secondFactorPending: boolean }
-  | { kind: 'second-factor'; req: Request; user: User; sessionId: string; method: 'totp' | 'recovery-code' }
-  | { kind: 'sign-in-failed'; req: Request; username: string; userId: string | null; reason: string }
+  | { kind: 'sign-in'; req: Request; user: User; sessionId: string; secondFactorPending: boolean; method?: 'password' | 'oidc'; details?: Record<string, unknown> }
+  | { kind: 'second-factor'; req: Request; user: User; sessionId: string; method: 'totp' | 'recovery-code'; firstFactor?: 'password' | 'oidc' }
+  | { kind: 'sign-in-failed'; req: Request; username: string; userId: string | null; reason: string; method?: 'password' | 'oidc'; details?: Record<string, unknown> }
   | { kind: 'locked'; req: Request; username: string; userId: string | null; lockedUntil: Date }
   | { kind: 'sign-out'; req: Request; user: User; sessionId: string }
   | { kind: 'session-ended'; req: Request; user: User; sessionId: string; reason: 'idle' | 'expired' | 'revoked' }
@@ -109,10 +109,15 @@ export function passwordChangeDue(credentials: Credentials, config: IdentityConf
 export const totpRequiredFor = (credentials: Pick<Credentials, 'role'>, config: IdentityConfig): boolean => config.totpRoles.includes(credentials.role);
 
 /** What a session still owes before it may use the whole API, in the order the user settles it. */
-export function restrictionOf(session: { secondFactorPending: boolean }, credentials: Credentials, runtime: IdentityRuntime): SignInRestriction | null {
+export function restrictionOf(
+  session: { secondFactorPending: boolean; signInMethod?: 'password' | 'oidc'; secondFactorByProvider?: boolean },
+  credentials: Credentials,
+  runtime: IdentityRuntime,
+): SignInRestriction | null {
   if (session.secondFactorPending) return 'second-factor';
-  if (passwordChangeDue(credentials, runtime.config, runtime.now())) return 'password-change';
-  if (totpRequiredFor(credentials, runtime.config) && !credentials.totpSecret) return 'totp-enrolment';
+  // Single sign-on uses no password of ours, so it owes no change of one; a multi-factor sign-in at the provider stands for the TOTP.
+  if (session.signInMethod !== 'oidc' && passwordChangeDue(credentials, runtime.config, runtime.now())) return 'password-change';
+  if (totpRequiredFor(credentials, runtime.config) && !credentials.totpSecret && !session.secondFactorByProvider) return 'totp-enrolment';
   return null;
 }
 

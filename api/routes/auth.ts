@@ -161,7 +161,7 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
       }
       await completeSecondFactor(db, caller.session.id, now);
       await clearSignInFailures(db, credentials.username);
-      await identity.onEvent?.({ kind: 'second-factor', req, user: user!, sessionId: caller.session.id, method: body.code !== undefined ? 'totp' : 'recovery-code' });
+      await identity.onEvent?.({ kind: 'second-factor', req, user: user!, sessionId: caller.session.id, method: body.code !== undefined ? 'totp' : 'recovery-code', firstFactor: caller.session.signInMethod });
       return {
         ...signInAnswer(credentials, token, { secondFactorPending: false, expiresAt: caller.session.expiresAt }),
         recoveryCodesLeft: await unusedRecoveryCodeCount(db, credentials.id),

@@ -18,6 +18,7 @@ import * as tokenDigestAlgorithms from './20261201T1310_token_digest_algorithms'
 import * as audit from './20261201T1320_audit';
 import * as administration from './20261201T1400_administration';
 import * as officeDepartment from './20261201T1410_office_department';
+import * as singleSignOn from './20261201T1530_single_sign_on';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '20261201T1320_audit': audit,
   '20261201T1400_administration': administration,
   '20261201T1410_office_department': officeDepartment,
+  '20261201T1530_single_sign_on': singleSignOn,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -20,6 +20,10 @@ export interface SessionRow {
   revokedReason: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** Password, or single sign-on through the agency's identity platform (api/identity/oidc.ts). */
+  signInMethod: 'password' | 'oidc';
+  /** The identity platform attested a multi-factor sign-in: no TOTP is owed. */
+  secondFactorByProvider: boolean;
 }
 
 export interface SessionWithUser extends SessionRow {
@@ -27,27 +31,33 @@ export interface SessionWithUser extends SessionRow {
 }
 
 /** Why a session ended: shown in the user's session list and kept for the audit. */
-export type SessionEndReason = 'sign-out' | 'revoked' | 'idle' | 'expired' | 'password-changed' | 'admin' | 'user-disabled';
+export type SessionEndReason = 'sign-out' | 'revoked' | 'idle' | 'expired' | 'password-changed' | 'admin' | 'user-disabled' | 'claims-changed';
 
 const SESSION_COLUMNS = [
   'sessions.id', 'sessions.user_id', 'sessions.created_at', 'sessions.last_seen_at', 'sessions.expires_at', 'sessions.second_factor_pending',
-  'sessions.revoked_at', 'sessions.revoked_reason', 'sessions.ip', 'sessions.user_agent',
+  'sessions.revoked_at', 'sessions.revoked_reason', 'sessions.ip', 'sessions.user_agent', 'sessions.sign_in_method', 'sessions.second_factor_by_provider',
 ] as const;
 
 type Row = {
   id: string; user_id: string; created_at: Date; last_seen_at: Date; expires_at: Date; second_factor_pending: boolean;
   revoked_at: Date | null; revoked_reason: string | null; ip: string | null; user_agent: string | null;
+  sign_in_method: 'password' | 'oidc'; second_factor_by_provider: boolean;
 };
 
 const toSession = (r: Row): SessionRow => ({
   id: r.id, userId: r.user_id, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at,
   secondFactorPending: r.second_factor_pending, revokedAt: r.revoked_at, revokedReason: r.revoked_reason, ip: r.ip, userAgent: r.user_agent,
+  signInMethod: r.sign_in_method, secondFactorByProvider: r.second_factor_by_provider,
 });
 
 /** Opens a session; the returned `token` goes into the cookie and is never stored. */
 export async function createSession(
   db: Kysely<Database>,
-  input: { userId: string; now: Date; lifetimeMs: number; secondFactorPending: boolean; ip: string | null; userAgent: string | null },
+  input: {
+    userId: string; now: Date; lifetimeMs: number; secondFactorPending: boolean; ip: string | null; userAgent: string | null;
+    /** Default `password`; `secondFactorByProvider` only for `oidc`. */
+    method?: 'password' | 'oidc'; secondFactorByProvider?: boolean;
+  },
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(input.now.getTime() + input.lifetimeMs);
@@ -56,6 +66,7 @@ export async function createSession(
     .values({
       user_id: input.userId, token_sha256: hashToken(token), created_at: input.now, last_seen_at: input.now, expires_at: expiresAt,
       second_factor_pending: input.secondFactorPending, ip: input.ip, user_agent: input.userAgent?.slice(0, 300) ?? null,
+      sign_in_method: input.method ?? 'password', second_factor_by_provider: input.method === 'oidc' && input.secondFactorByProvider === true,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
