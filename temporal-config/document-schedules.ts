@@ -25,9 +25,10 @@ export const selfCheckScheduleId = (agencyCode: string) => `document-self-check-
 
 export async function ensureDocumentSchedules(
   client: Client,
-  options: { agencyCode: string; profile: RuleProfile; taskQueue: string },
+  /** `officeDepartmentCode`: the agency's 政务公开工作机构, told when a register is overdue. */
+  options: { agencyCode: string; profile: RuleProfile; taskQueue: string; officeDepartmentCode?: string | null },
 ): Promise<EnsuredSchedule[]> {
-  const { agencyCode, profile, taskQueue } = options;
+  const { agencyCode, profile, taskQueue, officeDepartmentCode } = options;
   const rules = profile.documentRelease;
   const wanted: Array<{ scheduleId: string; workflowType: string; months: number[]; overlap: 'SKIP' | 'ALLOW_ALL' }> = [];
   if (rules.nonDisclosureRegisterDue?.length) {
@@ -51,7 +52,7 @@ export async function ensureDocumentSchedules(
           workflowType: w.workflowType,
           workflowId: w.scheduleId,
           taskQueue,
-          args: [{ agencyCode, profileId: profile.id, profileVersion: profile.version }],
+          args: [{ agencyCode, profileId: profile.id, profileVersion: profile.version, ...(officeDepartmentCode ? { officeDepartmentCode } : {}) }],
         },
         policies: { overlap: w.overlap, catchupWindow: '7 days' },
       });

@@ -2,8 +2,8 @@
  * The office for government information disclosure (政务公开工作机构) is the agency's setting,
  * not the code `gkb` in the workflows: a dispute's defence clock, the office's own, escalates
  * to the head of the department named in the case's input, and that head is a person (the
- * department's head user). A case started before the setting existed (no such input) keeps
- * `gkb`. On the real time-skipping server with real activities and PostgreSQL.
+ * department's head user); an overdue 不予公开 register is the office's too. A case or Schedule
+ * started before the setting existed (no such input) keeps `gkb`. On the real time-skipping server with real activities and PostgreSQL.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -13,6 +13,8 @@ import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
 import { findRuleProfile } from '../domain/rulesets';
 import { dispute } from '../workflows/dispute';
 import * as m from '../workflows/dispute-messages';
+import { nonDisclosureRegister } from '../workflows/document-registers';
+import * as dm from '../workflows/document-messages';
 import { type Actors, demoActors, intake, startCase } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
@@ -78,4 +80,18 @@ it("escalates the office's overdue defence to the office named in the case, reac
     (await database.db.selectFrom('notifications').select('recipient').where('workflow_id', '=', `dispute-${disputeNo}`).where('kind', '=', 'clock-overdue').execute()).map((r) => r.recipient).sort();
   expect(await recipients('2026-D0901')).toEqual(['role:clerk', 'role:supervisor', 'user:supervisor']);
   expect(await recipients('2026-D0902')).toEqual(['department-head:gkb', 'role:clerk', 'role:supervisor']);
+});
+
+// Last: it skips to the register's due date (up to 31 December), past the dispute's dates.
+it('marks an overdue 不予公开 register for the office its Schedule was made with', async () => {
+  const start = (workflowId: string, agencyCode: string, office?: string) =>
+    env.client.workflow.start(nonDisclosureRegister, { workflowId, taskQueue: TASK_QUEUE, args: [{ agencyCode, profileId: 'huadian-001', ...(office ? { officeDepartmentCode: office } : {}) }] });
+  const current = await start('document-register-office', 'office-test', 'xxzx');
+  const legacy = await start('document-register-legacy', 'legacy-test');
+  const [a, b] = await Promise.all([current.executeUpdate(dm.awaitRegisterCompiledUpdate), legacy.executeUpdate(dm.awaitRegisterCompiledUpdate)]);
+  await env.sleep(endOfDayShanghai(a.dueOn).getTime() - (await env.currentTimeMs()) + 60_000);
+  const notify = async (registerId: string) => (await database.db.selectFrom('document_registers').select(['status', 'notify']).where('id', '=', registerId).executeTakeFirstOrThrow());
+  expect(await notify(a.registerId)).toEqual({ status: 'overdue', notify: ['department:xxzx', 'role:supervisor'] });
+  expect(await notify(b.registerId)).toEqual({ status: 'overdue', notify: ['department:gkb', 'role:supervisor'] });
+  for (const run of [current, legacy]) await run.terminate('test over');
 });

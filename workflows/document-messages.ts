@@ -97,6 +97,8 @@ export interface RecurringDutyInput {
   agencyCode: string;
   profileId: string;
   profileVersion?: string;
+  /** The agency's 政务公开工作机构 when the Schedule was made (absent: `gkb`, as before it was a setting). */
+  officeDepartmentCode?: string;
 }
 
 export interface SelfCheckItem {

@@ -80,7 +80,7 @@ export async function nonDisclosureRegister(input: m.RecurringDutyInput): Promis
   const dueMs = endOfDayShanghai(dueOn).getTime() - Date.now();
   if (!(await condition(() => state.submitted !== null, Math.max(dueMs, 1)))) {
     state.overdue = true;
-    await markRegister({ registerId: state.registerId, status: 'overdue', notify: ['department:gkb', 'role:supervisor'] });
+    await markRegister({ registerId: state.registerId, status: 'overdue', notify: [`department:${input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'] });
     await condition(() => state.submitted !== null);
   }
   await condition(allHandlersFinished);
@@ -148,7 +148,7 @@ export async function documentSelfCheck(input: m.RecurringDutyInput): Promise<m.
   const dueMs = endOfDayShanghai(dueOn).getTime() - Date.now();
   if (!(await condition(allDecided, Math.max(dueMs, 1)))) {
     state.overdue = true;
-    await markRegister({ registerId: state.registerId, status: 'overdue', notify: ['department:gkb', 'role:supervisor'] });
+    await markRegister({ registerId: state.registerId, status: 'overdue', notify: [`department:${input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'] });
     await condition(allDecided);
   }
   state.completed = true;

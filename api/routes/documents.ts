@@ -553,7 +553,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
-      const schedules = await ensureDocumentSchedules(temporal, { agencyCode: agency.code, profile, taskQueue: deps.taskQueue });
+      const schedules = await ensureDocumentSchedules(temporal, { agencyCode: agency.code, profile, taskQueue: deps.taskQueue, officeDepartmentCode: agency.officeDepartmentCode });
       await recordAudit(db, {
         action: 'admin.document-schedules-ensured', actor: auditActor(user), ip: req.ip ?? null, target: `rule-profile:${profile.id}`,
         details: { schedules: schedules.map((s) => s.scheduleId) },
