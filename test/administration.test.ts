@@ -88,6 +88,12 @@ describe('departments', () => {
 
     const inUse = await request(app).delete('/api/admin/departments/yjglk').set(as('admin')).expect(409);
     expect(inUse.body.error.message).toMatch(/用户 1/);
+    // The agency's office, even with nobody in it, is in use.
+    await request(app).post('/api/admin/departments').set(as('admin')).send({ code: 'bgs', name: '办公室' }).expect(201);
+    await request(app).put('/api/admin/agency').set(as('admin')).send({ officeDepartmentCode: 'bgs' }).expect(200);
+    expect((await request(app).delete('/api/admin/departments/bgs').set(as('admin')).expect(409)).body.error.message).toMatch(/政务公开工作机构设置/);
+    await request(app).put('/api/admin/agency').set(as('admin')).send({ officeDepartmentCode: 'gkb' }).expect(200);
+    await request(app).delete('/api/admin/departments/bgs').set(as('admin')).expect(200);
     await request(app).delete('/api/admin/departments/nosuch').set(as('admin')).expect(404);
     await request(app).patch('/api/admin/departments/nosuch').set(as('admin')).send({ name: 'x' }).expect(404);
   });
