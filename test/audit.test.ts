@@ -308,3 +308,28 @@ it('records a decode of Temporal payloads that discloses an applicant (the Tempo
   expect((await request(app).post('/codec/decode').set(asAdmin).send(encoded.body)).status).toBe(200);
   expect(await rows()).toEqual([{ actor_username: 'admin', target: 'case:2026-000777', details: { caseNo: '2026-000777', fields: ['idNumber', 'phone', 'address'], via: 'codec' } }]);
 });
+
+it('records an API key’s use once per hour of use, also when it is used without pause', async () => {
+  const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  const key = await issueToken(database.db, users.supervisor!.id, 'hourly');
+  const { id } = await database.db.selectFrom('api_tokens').select('id').where('label', '=', 'hourly').executeTakeFirstOrThrow();
+  const used = async () => (await database.db.selectFrom('audit_log').select('at').where('action', '=', 'api-key.used').where('target', '=', `api-key:${id}`).execute()).length;
+  const call = async () => expect((await request(app).get('/api/me').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+  await call();
+  await call();
+  expect(await used()).toBe(1); // the first use; the second within the minute asks nothing
+  // Used a minute later, within the hour of the recorded use: nothing new.
+  await sql`update api_tokens set last_used_at = now() - interval '2 minutes' where id = ${id}`.execute(database.db);
+  await call();
+  expect(await used()).toBe(1);
+  // Another key in use without pause (last used two minutes ago) whose last recorded use is
+  // 61 minutes old: this use is recorded.
+  const busy = await issueToken(database.db, users.supervisor!.id, 'busy');
+  const busyId = (await database.db.selectFrom('api_tokens').select('id').where('label', '=', 'busy').executeTakeFirstOrThrow()).id;
+  await sql`insert into audit_log (at, action, target) values (now() - interval '61 minutes', 'api-key.used', ${`api-key:${busyId}`})`.execute(database.db);
+  await sql`update api_tokens set last_used_at = now() - interval '2 minutes' where id = ${busyId}`.execute(database.db);
+  expect((await request(app).get('/api/me').set('Authorization', `Bearer ${busy}`)).status).toBe(200);
+  const rows = await database.db.selectFrom('audit_log').select(['actor_username', 'details']).where('action', '=', 'api-key.used').where('target', '=', `api-key:${busyId}`).orderBy('id').execute();
+  expect(rows).toHaveLength(2);
+  expect(rows[1]).toMatchObject({ actor_username: 'supervisor', details: { keyOwner: 'supervisor', method: 'GET', path: '/api/me' } });
+});
