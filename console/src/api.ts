@@ -287,6 +287,8 @@ export const api = {
     csrf.set(answer.csrfToken);
     return answer;
   },
+  /** Whether single sign-on (统一身份认证) is configured: the sign-in page then offers it. */
+  ssoEnabled: async () => (await json<{ enabled: boolean }>('GET', '/api/auth/oidc')).enabled,
   /** The second step: a 6-digit code or a recovery code. */
   secondFactor: (proof: { code: string } | { recoveryCode: string }) => json<SignIn & { recoveryCodesLeft: number }>('POST', '/api/auth/totp', proof),
   changePassword: (currentPassword: string, newPassword: string) => json<{ mustChangePassword: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),

@@ -32,6 +32,21 @@ function describe(failure: unknown): string {
   return failure.message;
 }
 
+/** Why a single sign-on came back refused (`/console/login?sso_error=…`, api/routes/sso.ts). */
+const SSO_ERRORS: Record<string, string> = {
+  'provider-error': '统一身份认证平台未完成登录（已取消或被拒绝）',
+  'state-mismatch': '登录请求已失效或已使用，请重新登录',
+  'browser-mismatch': '请在发起登录的同一浏览器中完成统一身份认证',
+  'token-rejected': '统一身份认证平台返回的身份凭据未通过校验',
+  'provider-unavailable': '统一身份认证平台暂时无法访问，请稍后再试',
+  'username-taken': '该用户名已属于本系统的其他账号，请联系管理员',
+  'inactive-user': '账号已停用，请联系管理员',
+};
+const ssoError = (): string | null => {
+  const code = new URLSearchParams(window.location.search).get('sso_error');
+  return code ? (SSO_ERRORS[code] ?? '您在统一身份认证平台的身份未能对应到本系统的角色或部门，请联系管理员') : null;
+};
+
 function Field(props: { id: string; label: string; value: string; onInput(value: string): void; type?: 'text' | 'password'; autocomplete?: string; inputMode?: 'numeric' }) {
   const common = {
     id: props.id,
@@ -50,8 +65,9 @@ function Field(props: { id: string; label: string; value: string; onInput(value:
 
 export function Login({ resume, onLogin, onCancel }: { resume?: Me | null; onLogin(me: Me): void; onCancel?(): void }) {
   const [step, setStep] = useState<Step>(stepOf(resume?.pending));
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(resume ? null : ssoError());
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState(false);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -81,6 +97,10 @@ export function Login({ resume, onLogin, onCancel }: { resume?: Me | null; onLog
       setBusy(false);
     }
   };
+
+  useEffect(() => {
+    api.ssoEnabled().then(setSso, () => setSso(false));
+  }, []);
 
   useEffect(() => {
     if (step.step !== 'totp-enrolment' || enrolment) return;
@@ -149,6 +169,13 @@ export function Login({ resume, onLogin, onCancel }: { resume?: Me | null; onLog
       return form('登录', signIn, '登录', [
         <Field key="u" id="username" label="用户名" value={username} onInput={setUsername} autocomplete="username" />,
         <Field key="p" id="password" label="密码" type="password" value={password} onInput={setPassword} autocomplete="current-password" />,
+        sso && (
+          <p key="sso" class="small">
+            <a class="sso" href="/api/auth/oidc/start?returnTo=/console/">
+              统一身份认证登录
+            </a>
+          </p>
+        ),
       ]);
     case 'second-factor':
       return form('动态验证码', secondFactor, '验证', [
