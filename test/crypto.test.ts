@@ -1,7 +1,8 @@
 /**
  * GONGKAI_CRYPTO: digests name their algorithm, SM3 is the real SM3 (GB/T 32905 test vector),
- * and stored token digests keep verifying across a switch of suites, including the bare
- * SHA-256 digests stored before they were labelled (carried forward by a migration).
+ * and stored token digests (API keys, sign-in sessions, recovery codes) keep verifying across a
+ * switch of suites, including the bare SHA-256 digests stored before they were labelled
+ * (carried forward by a migration).
  */
 import { randomBytes } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
@@ -9,6 +10,8 @@ import { createDatabase, migrateToLatest } from '../db/connection';
 import { cryptoSuiteFromEnv, digestHex, labelledDigest, parseLabelledDigest, storedDigestCandidates, verifyLabelledDigest } from '../db/crypto';
 import { dropDatabase, ensureDatabase } from '../db/local-cluster';
 import { migrationProvider } from '../db/migrations';
+import { replaceRecoveryCodes, useRecoveryCode } from '../db/repositories/credentials';
+import { createSession, findSessionByToken } from '../db/repositories/sessions';
 import { checkToken, hashToken, issueToken, seedDemoUsers } from '../db/repositories/users';
 
 const withSuite = async <T>(value: string | undefined, body: () => Promise<T>): Promise<T> => {
@@ -81,6 +84,18 @@ it('stores token digests with the configured algorithm and verifies old ones aft
         expect(await checkToken(db, `${sm3Token}x`)).toMatchObject({ user: null, reason: 'unknown' });
       });
     }
+    // Sign-in sessions and recovery codes stored before a switch to gm keep working after it.
+    const now = new Date();
+    const session = await withSuite(undefined, () => createSession(db, { userId: users.admin!.id, now, lifetimeMs: 3_600_000, secondFactorPending: false, ip: null, userAgent: null }));
+    await withSuite(undefined, () => replaceRecoveryCodes(db, users.admin!.id, ['abcd-efgh-ijkl']));
+    expect((await db.selectFrom('recovery_codes').select('code_sha256').executeTakeFirstOrThrow()).code_sha256).toMatch(/^sha256:/);
+    await withSuite('gm', async () => {
+      expect(await findSessionByToken(db, session.token)).toMatchObject({ id: session.id, user: { username: 'admin' } });
+      expect(await findSessionByToken(db, `${session.token}x`)).toBeNull();
+      expect(await useRecoveryCode(db, users.admin!.id, 'ABCD EFGH IJKL', now)).toBe(true);
+      expect(await useRecoveryCode(db, users.admin!.id, 'abcd-efgh-ijkl', now)).toBe(false); // once
+    });
+
     // The database refuses a digest that does not name its algorithm.
     await expect(sql`insert into api_tokens (user_id, token_sha256, label) values (${users.admin!.id}, ${digestHex('sha256', 'x')}, 'bare')`.execute(db)).rejects.toThrow(/api_tokens_digest_names_algorithm/);
   } finally {

@@ -8,6 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Role } from '../../domain/roles';
 import type { Database } from '../schema';
+import { storedDigestCandidates } from '../crypto';
 import { hashToken } from './users';
 
 export interface Credentials {
@@ -158,7 +159,7 @@ export async function useRecoveryCode(db: Kysely<Database>, userId: string, code
     .updateTable('recovery_codes')
     .set({ used_at: now })
     .where('user_id', '=', userId)
-    .where('code_sha256', '=', hashToken(normalizeRecoveryCode(code)))
+    .where('code_sha256', 'in', storedDigestCandidates(normalizeRecoveryCode(code))) // whichever suite (GONGKAI_CRYPTO) stored it
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Role } from '../../domain/roles';
 import type { Database } from '../schema';
+import { storedDigestCandidates } from '../crypto';
 import { hashToken } from './users';
 
 export interface SessionRow {
@@ -79,7 +80,7 @@ export async function findSessionByToken(db: Kysely<Database>, token: string): P
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([...SESSION_COLUMNS, 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'users.active'])
-    .where('sessions.token_sha256', '=', hashToken(token))
+    .where('sessions.token_sha256', 'in', storedDigestCandidates(token)) // whichever suite (GONGKAI_CRYPTO) stored it
     .executeTakeFirst();
   if (!row) return null;
   return {
