@@ -16,6 +16,8 @@ import Provider from 'oidc-provider';
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { claimValues, mapClaims, type OidcSettings, providerAttestsMfa } from '../api/identity/oidc';
+import { base32Encode, totpCode, totpStep } from '../api/identity/totp';
+import { enableTotp } from '../db/repositories/credentials';
 import { DEFAULT_SSO_MAPPING } from '../db/repositories/sso';
 import { issueToken, seedDemoUsers } from '../db/repositories/users';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -177,6 +179,11 @@ const me = (browser: Browser) => request(appServer).get('/api/me').set('Cookie',
 const auditRows = (action: string) => database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
 
 beforeAll(async () => {
+  // oidc-provider's notices about its development defaults (keys, TTLs) are for a deployment, not this test.
+  for (const method of ['warn', 'info'] as const) {
+    const original = console[method].bind(console);
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => (String(args[0]).startsWith('oidc-provider') ? undefined : original(...args)));
+  }
   database = await createTestDatabase();
   const users = await seedDemoUsers(database.db);
   adminKey = await issueToken(database.db, users.admin!.id, 'test');
@@ -407,6 +414,24 @@ describe('the second factor of admins and leaders', () => {
     expect(blocked.body.error.code).toBe('totp_enrolment_required');
     const signIns = (await auditRows('auth.sign-in')).filter((r) => r.actor_username === 'leader-wang').map((r) => (r.details as { providerMfa: boolean }).providerMfa);
     expect(signIns).toEqual([true, false]);
+  });
+
+  it('asks an enrolled leader signing in with a password at the platform for the product’s TOTP code, then lets them in', async () => {
+    const secret = base32Encode(Buffer.from('sso-leader-totp-secret-20b'));
+    const leader = await database.db.selectFrom('users').select('id').where('username', '=', 'leader-wang').executeTakeFirstOrThrow();
+    await enableTotp(database.db, leader.id, secret, totpStep(new Date()) - 10, new Date());
+    const { browser } = await ssoSignIn({ login: 'u-5005', amr: 'pwd' });
+    const who = await me(browser);
+    expect(who.body).toMatchObject({ role: 'leader', pending: 'second-factor', totpEnrolled: true });
+    expect((await request(appServer).get('/api/supervision/summary').set('Cookie', browser.session())).body.error.code).toBe('second_factor_required');
+    const done = await request(appServer).post('/api/auth/totp').set('Cookie', browser.session()).set('X-CSRF-Token', who.body.csrfToken).send({ code: totpCode(secret, new Date()) });
+    expect(done.status).toBe(200);
+    expect((await me(browser)).body.pending).toBeNull();
+    expect((await auditRows('auth.sign-in')).at(-1)).toMatchObject({ actor_username: 'leader-wang', details: { method: 'oidc+totp' } });
+
+    // With the platform's multi-factor sign-in, the enrolled leader is not asked again.
+    const mfa = await ssoSignIn({ login: 'u-5005', amr: 'mfa' });
+    expect((await me(mfa.browser)).body.pending).toBeNull();
   });
 });
 
