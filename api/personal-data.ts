@@ -98,15 +98,42 @@ export function contactFieldsInPayloads(payloads: ReadonlyArray<{ data?: Uint8Ar
   return found;
 }
 
-/** One `personal-data.read` row per case whose applicant a decode disclosed (`via: codec`). */
-export async function recordDecodedPersonalData(db: Kysely<Database>, user: User, req: Request, payloads: ReadonlyArray<{ data?: Uint8Array | null }>): Promise<void> {
+/**
+ * The plain JSON payloads inside a workflow history in proto3 JSON (`{ metadata: { encoding:
+ * base64('json/plain') }, data: base64 }`): what a history written with the codec off shows
+ * anyone who reads it. Encrypted payloads (`binary/encrypted`) disclose nothing here.
+ */
+export function plainPayloadsInHistory(history: unknown): Array<{ data: Uint8Array }> {
+  const found: Array<{ data: Uint8Array }> = [];
+  const walk = (value: unknown, depth: number): void => {
+    if (!value || typeof value !== 'object' || depth > 60) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth + 1);
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    const encoding = (record.metadata as Record<string, unknown> | undefined)?.encoding;
+    if (typeof record.data === 'string' && typeof encoding === 'string' && Buffer.from(encoding, 'base64').toString('utf8') === 'json/plain') {
+      found.push({ data: Buffer.from(record.data, 'base64') });
+      return;
+    }
+    for (const child of Object.values(record)) walk(child, depth + 1);
+  };
+  walk(history, 0);
+  return found;
+}
+
+/** One `personal-data.read` row per case whose applicant the payloads disclosed (`via`: codec, history). */
+export async function recordDecodedPersonalData(
+  db: Kysely<Database>, user: User, req: Request, payloads: ReadonlyArray<{ data?: Uint8Array | null }>, via = 'codec',
+): Promise<void> {
   for (const [caseNo, fields] of contactFieldsInPayloads(payloads)) {
     await recordAudit(db, {
       action: 'personal-data.read',
       actor: auditActor(user),
       ip: req.ip ?? null,
       target: caseNo ? `case:${caseNo}` : null,
-      details: { caseNo, fields: CONTACT_FIELDS.filter((f) => fields.has(f)), via: 'codec' },
+      details: { caseNo, fields: CONTACT_FIELDS.filter((f) => fields.has(f)), via },
     });
   }
 }

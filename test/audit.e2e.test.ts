@@ -138,3 +138,15 @@ it('records who saw a citizen message writer’s contact details, and nothing wh
     ['clerk', { messageId: id, fields: ['phone', 'email', 'address'], via: 'step:assign' }],
   ]);
 });
+
+it('records reading a history that carries the applicant in plain JSON (written with the codec off)', async () => {
+  const { app, as } = stack;
+  const applicant = { type: 'natural-person', name: '蒋九', idType: 'resident-id', idNumber: '110101198807071234', phone: '13566669999', address: '北京市西城区某胡同9号' };
+  const created = await request(app).post('/api/applications').set(as('clerk')).send({ channel: 'in-person', applicant, description: '某项目环评', form: 'paper', delivery: 'post' });
+  const caseNo: string = created.body.caseNo;
+  const history = await request(app).get(`/api/admin/workflows/application-${caseNo}/history`).set(as('admin'));
+  expect(history.status).toBe(200);
+  expect(await reads(caseNo)).toEqual([
+    { actor_username: 'admin', actor_role: 'admin', target: `case:${caseNo}`, ip: expect.any(String), details: { caseNo, fields: ['idNumber', 'phone', 'address'], via: 'history' } },
+  ]);
+});

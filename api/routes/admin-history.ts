@@ -15,7 +15,7 @@ import type { ApplicationState } from '../../domain/application/types';
 import { archiveWorkflowHistory } from '../../workflows/archive';
 import { ApiError } from '../errors';
 import { buildEvidenceBundle, digestAlgorithmLabel, zipBundle } from '../evidence';
-import { contactFieldsIn, recordPersonalDataRead } from '../personal-data';
+import { contactFieldsIn, plainPayloadsInHistory, recordDecodedPersonalData, recordPersonalDataRead } from '../personal-data';
 import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { RouteTable } from '../route';
 
@@ -62,9 +62,11 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       schema: z.object({ workflowId: z.string(), source: z.enum(['temporal', 'archive']), sha256: z.string().optional(), eventCount: z.number(), history: z.unknown() }),
     },
     errors: { 404: 'neither Temporal nor the archive has it' },
-    handler: async ({ params }) => {
+    handler: async ({ params, user, req }) => {
       const history = await requireHistory(params.workflowId);
       const parsed = JSON.parse(history.json) as { events?: unknown[] };
+      // Written with the codec off, a history carries the applicant in plain JSON: a read.
+      await recordDecodedPersonalData(db, user!, req, plainPayloadsInHistory(parsed), 'history');
       return { workflowId: params.workflowId, source: history.source, ...(history.sha256 ? { sha256: history.sha256 } : {}), eventCount: parsed.events?.length ?? 0, history: parsed };
     },
   });
