@@ -12,7 +12,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
-import Provider from 'oidc-provider';
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { claimValues, mapClaims, type OidcSettings, providerAttestsMfa } from '../api/identity/oidc';
@@ -21,14 +20,13 @@ import { enableTotp } from '../db/repositories/credentials';
 import { DEFAULT_SSO_MAPPING } from '../db/repositories/sso';
 import { issueToken, seedDemoUsers } from '../db/repositories/users';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { CLIENT, PROVIDER_PASSWORD, startOidcProvider, type TestProvider } from './support/oidc-provider';
 
 let database: TestDatabase;
 const temporal = new Client(); // lazy: nothing here reaches Temporal
-const PASSWORD = 'provider-pass';
+let provider: TestProvider;
 /** The identity platform's accounts: `sub` → claims; tests change them between sign-ins. */
-const accounts: Record<string, Record<string, unknown>> = {};
-let provider: Provider;
-let providerServer: Server;
+let accounts: TestProvider['accounts'];
 let appServer: Server;
 let appOrigin: string;
 let settings: OidcSettings;
@@ -41,39 +39,6 @@ async function listen(handler: { current: Handler }): Promise<{ server: Server; 
   const server = createServer((req, res) => handler.current(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}
-
-/** The provider's interaction: a login form (any account, the one password, `amr` as the platform would set it) and a consent form. */
-async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const details = await provider.interactionDetails(req, res);
-  const action = `/interaction/${details.uid}`;
-  if (req.method === 'GET') {
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(`<form method="post" action="${action}"><input type="hidden" name="prompt" value="${details.prompt.name}"/>${details.prompt.name === 'login' ? '<input name="login"/><input type="password" name="password"/><input name="amr"/>' : ''}</form>`);
-    return;
-  }
-  const body = await readBody(req);
-  if (body.get('prompt') === 'login') {
-    const login = body.get('login') ?? '';
-    if (!accounts[login] || body.get('password') !== PASSWORD) {
-      res.statusCode = 401;
-      res.end('wrong login');
-      return;
-    }
-    await provider.interactionFinished(req, res, { login: { accountId: login, amr: (body.get('amr') || 'pwd').split(',') } }, { mergeWithLastSubmission: false });
-    return;
-  }
-  const grant = details.grantId ? (await provider.Grant.find(details.grantId))! : new provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
-  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
 }
 
 /** A browser: cookies per origin, redirects followed by hand so a test can step in. */
@@ -149,7 +114,7 @@ async function ssoSignIn(options: SignInOptions): Promise<{ location: string; br
     const form = /<form method="post" action="([^"]+)"><input type="hidden" name="prompt" value="(\w+)"/.exec(html);
     if (res.status !== 200 || !form) throw new Error(`unexpected answer ${res.status} from ${url.href}: ${html.slice(0, 300)}`);
     url = new URL(form[1]!, url);
-    init = { method: 'POST', body: new URLSearchParams(form[2] === 'login' ? { prompt: 'login', login: options.login, password: PASSWORD, amr: options.amr ?? 'pwd' } : { prompt: 'consent' }) };
+    init = { method: 'POST', body: new URLSearchParams(form[2] === 'login' ? { prompt: 'login', login: options.login, password: PROVIDER_PASSWORD, amr: options.amr ?? 'pwd' } : { prompt: 'consent' }) };
   }
   throw new Error('too many redirects');
 }
@@ -179,39 +144,18 @@ const me = (browser: Browser) => request(appServer).get('/api/me').set('Cookie',
 const auditRows = (action: string) => database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
 
 beforeAll(async () => {
-  // oidc-provider's notices about its development defaults (keys, TTLs) are for a deployment, not this test.
-  for (const method of ['warn', 'info'] as const) {
-    const original = console[method].bind(console);
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => (String(args[0]).startsWith('oidc-provider') ? undefined : original(...args)));
-  }
   database = await createTestDatabase();
   const users = await seedDemoUsers(database.db);
   adminKey = await issueToken(database.db, users.admin!.id, 'test');
   clerkKey = await issueToken(database.db, users.clerk!.id, 'test');
 
   const appHandler: { current: Handler } = { current: () => undefined };
-  const providerHandler: { current: Handler } = { current: () => undefined };
   ({ server: appServer, origin: appOrigin } = await listen(appHandler));
-  const started = await listen(providerHandler);
-  providerServer = started.server;
   const redirectUri = `${appOrigin}/api/auth/oidc/callback`;
-  provider = new Provider(started.origin, {
-    clients: [{ client_id: 'gongkai', client_secret: 'gongkai-client-secret', redirect_uris: [redirectUri], response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' }],
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, i) => `/interaction/${i.uid}` },
-    // The platform's claims: how the sign-in was made (acr, amr), the profile, and a scope of its own with the role and organisation.
-    claims: { sid: null, iss: null, openid: ['sub', 'auth_time', 'acr', 'amr'], profile: ['name', 'preferred_username'], gongkai: ['gongkai_role', 'org'] },
-    findAccount: async (_ctx, sub) => (accounts[sub] ? { accountId: sub, claims: async () => ({ sub, ...accounts[sub] }) } : undefined),
-    cookies: { keys: ['sso-test-cookie-key'] },
-  });
-  const callback = provider.callback();
-  providerHandler.current = (req, res) => {
-    if (req.url?.startsWith('/interaction/')) interaction(req, res).catch((error: unknown) => ((res.statusCode = 500), res.end(String(error))));
-    else void callback(req, res);
-  };
+  provider = await startOidcProvider({ host: '127.0.0.1', redirectUri: () => redirectUri });
+  accounts = provider.accounts;
   settings = {
-    issuer: started.origin, clientId: 'gongkai', clientSecret: 'gongkai-client-secret', redirectUri, scope: 'openid profile gongkai',
+    issuer: provider.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUri, scope: CLIENT.scope,
     clientAuth: 'client_secret_basic', mfaAcrValues: [], allowHttp: true,
   };
   const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, oidc: settings });
@@ -219,10 +163,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const server of [appServer, providerServer]) {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-  }
+  appServer?.closeAllConnections();
+  await new Promise((resolve) => appServer?.close(resolve));
+  await provider?.close();
   await temporal.connection.close().catch(() => undefined);
   await database?.drop();
 });
