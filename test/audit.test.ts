@@ -247,6 +247,8 @@ describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
     expect(new Set([...targets(page1), ...targets(page2)]).size).toBeGreaterThanOrEqual(3);
 
     expect((await get('from=yesterday')).status).toBe(400);
+    expect((await get('from=0000-01-01')).status).toBe(400);
+    expect((await get('to=2026-13-01')).status).toBe(400);
     expect((await get('action=Sign In')).status).toBe(400);
     expect((await get('pageSize=501')).status).toBe(400);
     expect((await request(app()).get('/api/admin/audit').set('Authorization', `Bearer ${tokens.clerk}`)).status).toBe(403);

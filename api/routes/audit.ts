@@ -12,7 +12,11 @@ import type { RouteTable } from '../route';
 const instant = z
   .string()
   .trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date (YYYY-MM-DD, Beijing time) or an ISO 8601 instant');
+  .refine((v) => {
+    if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) return false;
+    const at = Date.parse(v);
+    return !Number.isNaN(at) && at >= Date.UTC(1970, 0, 1) && at < Date.UTC(10000, 0, 1);
+  }, 'must be a date (YYYY-MM-DD, Beijing time) or an ISO 8601 instant, from 1970');
 
 export const auditFilterSchema = z.object({
   /** From this instant on; a bare date is the start of that day in Beijing time. */
