@@ -150,11 +150,17 @@ describe('users', () => {
     const disabled = await request(app).post('/api/admin/users/wang.ke/disable').set(as('admin')).expect(200);
     expect(disabled.body.active).toBe(false);
     expect(await checkToken(database.db, key.body.token)).toMatchObject({ user: null, reason: 'inactive-user' });
+    expect((await request(app).post('/api/auth/login').send({ username: 'wang.ke', password: temporary })).status).toBe(401); // nor signs in
     expect((await request(app).get('/api/admin/users?active=false').set(as('admin'))).body.items.map((u: { username: string }) => u.username)).toEqual(['wang.ke']);
     await request(app).post('/api/admin/users/wang.ke/enable').set(as('admin')).expect(200);
     expect((await checkToken(database.db, key.body.token)).user).toMatchObject({ username: 'wang.ke' });
 
-    await database.db.insertInto('sign_in_throttle').values({ username: 'wang.ke', failures: 5, last_failure_at: new Date(), locked_until: new Date(Date.now() + 600_000) }).execute();
+    // Locked out (the refused sign-in above counted one failure; say it was the fifth).
+    await database.db
+      .insertInto('sign_in_throttle')
+      .values({ username: 'wang.ke', failures: 5, last_failure_at: new Date(), locked_until: new Date(Date.now() + 600_000) })
+      .onConflict((oc) => oc.column('username').doUpdateSet({ failures: 5, locked_until: new Date(Date.now() + 600_000) }))
+      .execute();
     const reset = await request(app).post('/api/admin/users/wang.ke/reset-password').set(as('admin')).expect(200);
     expect(reset.body).toMatchObject({ username: 'wang.ke', mustChangePassword: true });
     expect(reset.body.temporaryPassword).not.toBe(temporary);
@@ -163,8 +169,13 @@ describe('users', () => {
     expect(await verifyPassword(after.password_hash!, reset.body.temporaryPassword)).toBe(true);
     expect(await verifyPassword(after.password_hash!, temporary)).toBe(false);
     expect(await database.db.selectFrom('sign_in_throttle').select('username').where('username', '=', 'wang.ke').executeTakeFirst()).toBeUndefined(); // unlocked
+    // The temporary password signs in, owing a change.
+    const signedIn = await request(app).post('/api/auth/login').send({ username: 'wang.ke', password: reset.body.temporaryPassword }).expect(200);
+    expect(signedIn.body).toMatchObject({ mustChangePassword: true, user: { username: 'wang.ke' } });
 
-    expect(await auditActions('user:wang.ke')).toEqual(['admin.user-created', 'admin.user-updated', 'admin.user-disabled', 'admin.user-enabled', 'admin.password-reset']);
+    expect(await auditActions('user:wang.ke')).toEqual([
+      'admin.user-created', 'admin.user-updated', 'admin.user-disabled', 'auth.sign-in-failed', 'admin.user-enabled', 'admin.password-reset', 'auth.sign-in',
+    ]);
   });
 
   it('answers 409 for a taken username, 400 naming the field, 404 for nobody, and writes nothing then', async () => {
@@ -177,6 +188,7 @@ describe('users', () => {
     expect(fieldsOf(await request(app).patch('/api/admin/users/clerk').set(as('admin')).send({ departmentCode: 'nosuch', role: 'leader' }).expect(400))).toEqual(['departmentCode']);
     expect((await database.db.selectFrom('users').select('role').where('username', '=', 'clerk').executeTakeFirstOrThrow()).role).toBe('clerk'); // unchanged
     await request(app).patch('/api/admin/users/nobody').set(as('admin')).send({ role: 'clerk' }).expect(404);
+    expect((await request(app).patch('/api/admin/users/clerk').set(as('admin')).send({}).expect(200)).body).toMatchObject({ username: 'clerk', role: 'clerk' }); // nothing to change
     await request(app).post('/api/admin/users/nobody/disable').set(as('admin')).expect(404);
     await request(app).post('/api/admin/users/nobody/reset-password').set(as('admin')).expect(404);
     // An admin cannot lock themselves out.

@@ -337,16 +337,14 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         if (before.id === user!.id && body.role && body.role !== 'admin') {
           throw new ApiError(409, 'conflict', 'an admin cannot take away their own admin role', [{ field: 'role', message: 'not your own' }]);
         }
-        await trx
-          .updateTable('users')
-          .set({
-            ...(body.displayName !== undefined ? { display_name: body.displayName } : {}),
-            ...(body.role !== undefined ? { role: body.role } : {}),
-            ...(body.departmentCode !== undefined ? { department_code: body.departmentCode } : {}),
-            ...(body.departmentHead !== undefined ? { is_department_head: body.departmentHead } : {}),
-          })
-          .where('id', '=', before.id)
-          .execute();
+        const change = {
+          ...(body.displayName !== undefined ? { display_name: body.displayName } : {}),
+          ...(body.role !== undefined ? { role: body.role } : {}),
+          ...(body.departmentCode !== undefined ? { department_code: body.departmentCode } : {}),
+          ...(body.departmentHead !== undefined ? { is_department_head: body.departmentHead } : {}),
+        };
+        if (Object.keys(change).length === 0) return userView(before); // nothing asked, nothing written
+        await trx.updateTable('users').set(change).where('id', '=', before.id).execute();
         const after = (await userRow(trx, params.username))!;
         // A changed role or department ends the user's sessions: they sign in again under the new rights.
         if (after.role !== before.role || after.department_code !== before.department_code) await revokeUserSessions(trx, before.id, 'admin', new Date());
