@@ -6,7 +6,14 @@
  *
  * The routes (authorization code flow with PKCE, state and nonce) are in api/routes/sso.ts.
  */
-import * as oidc from 'openid-client';
+import type * as OpenidClient from 'openid-client';
+
+export type OidcLibrary = typeof OpenidClient;
+export type OidcConfiguration = OpenidClient.Configuration;
+
+let library: Promise<OidcLibrary> | null = null;
+/** openid-client (an ES module) is loaded at the first single sign-on: a deployment without one never loads it. */
+export const openidClient = (): Promise<OidcLibrary> => (library ??= import('openid-client'));
 import { DEFAULT_SSO_MAPPING, type MappedUser, type SsoMapping } from '../../db/repositories/sso';
 
 export { DEFAULT_SSO_MAPPING, type SsoMapping };
@@ -62,17 +69,19 @@ export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OidcS
 
 /** The provider's configuration for openid-client, discovered at first use; a failed discovery is retried at the next sign-in. */
 export class OidcClient {
-  private discovered: Promise<oidc.Configuration> | null = null;
+  private discovered: Promise<OidcConfiguration> | null = null;
 
   constructor(readonly settings: OidcSettings) {}
 
-  configuration(): Promise<oidc.Configuration> {
+  configuration(): Promise<OidcConfiguration> {
     if (!this.discovered) {
       const { settings } = this;
-      const auth = settings.clientAuth === 'client_secret_post' ? oidc.ClientSecretPost(settings.clientSecret) : oidc.ClientSecretBasic(settings.clientSecret);
-      this.discovered = oidc.discovery(new URL(settings.issuer), settings.clientId, undefined, auth, {
-        timeout: 10,
-        ...(settings.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+      this.discovered = openidClient().then((oidc) => {
+        const auth = settings.clientAuth === 'client_secret_post' ? oidc.ClientSecretPost(settings.clientSecret) : oidc.ClientSecretBasic(settings.clientSecret);
+        return oidc.discovery(new URL(settings.issuer), settings.clientId, undefined, auth, {
+          timeout: 10,
+          ...(settings.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+        });
       });
       this.discovered.catch(() => {
         this.discovered = null;
@@ -125,4 +134,3 @@ export function providerAttestsMfa(claims: Record<string, unknown>, mfaAcrValues
   return acr !== null && mfaAcrValues.includes(acr);
 }
 
-export { oidc };

@@ -26,7 +26,7 @@ import { getSsoMapping, saveSsoMapping, savePendingSignIn, signInSsoUser, takePe
 import type { Database } from '../../db/schema';
 import { ROLES } from '../../domain/roles';
 import { ApiError } from '../errors';
-import { mapClaims, oidc, OidcClient, type OidcSettings, providerAttestsMfa } from '../identity/oidc';
+import { mapClaims, OidcClient, type OidcConfiguration, type OidcSettings, openidClient, providerAttestsMfa } from '../identity/oidc';
 import { type IdentityRuntime, readCookie, setSessionCookie, totpRequiredFor } from '../identity/session-auth';
 import { type RouteTable, withStatus } from '../route';
 
@@ -120,12 +120,13 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
     errors: { 404: 'single sign-on is not configured', 503: 'the identity provider cannot be reached' },
     handler: async ({ query, req, res }) => {
       const provider = configured();
-      let configuration: oidc.Configuration;
+      let configuration: OidcConfiguration;
       try {
         configuration = await provider.configuration();
       } catch (error) {
         throw new ApiError(503, 'sso_unavailable', `统一身份认证平台暂时无法访问（${(error as Error).message}）`);
       }
+      const oidc = await openidClient();
       const now = identity.now();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
@@ -183,12 +184,13 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
       if (!pending || pending.expiresAt <= now) return refuse('state-mismatch', query.state ? 'state unknown, already used or expired' : 'no state in the callback');
       if (!browser || digest(browser) !== pending.browserDigest) return refuse('browser-mismatch', 'the callback came to a browser other than the one that started the sign-in');
 
-      let configuration: oidc.Configuration;
+      let configuration: OidcConfiguration;
       try {
         configuration = await provider.configuration();
       } catch (error) {
         return refuse('provider-unavailable', (error as Error).message);
       }
+      const oidc = await openidClient();
       let claims: Record<string, unknown>;
       try {
         // The configured redirect URI with the query the provider sent (the app may sit behind a proxy).
