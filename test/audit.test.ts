@@ -145,7 +145,7 @@ describe('GONGKAI_AUDIT_RETENTION_DAYS', () => {
   });
 });
 
-it('carries auth_events forward into the audit log and drops it', async () => {
+it('carries auth_events forward into the audit log and drops it; down brings it back', async () => {
   const adminUrl = process.env.GONGKAI_TEST_PG_ADMIN_URL!;
   const name = `gk_test_audit_${Date.now().toString(36)}`;
   await ensureDatabase(adminUrl, name);
@@ -169,7 +169,7 @@ it('carries auth_events forward into the audit log and drops it', async () => {
       { event: 'rejected', reason: 'unknown', ip: '10.9.9.9', method: 'GET', path: '/api/me', at: '2026-11-03T00:00:00Z' },
     ]).execute();
 
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await migrator.migrateTo('20261201T1320_audit')).error).toBeUndefined();
     const rows = await db.selectFrom('audit_log').select(['at', 'action', 'actor_username', 'actor_role', 'ip', 'target', 'details']).orderBy('id').execute();
     const target = `api-key:${token.id}`;
     expect(rows).toEqual([
@@ -181,6 +181,19 @@ it('carries auth_events forward into the audit log and drops it', async () => {
     ]);
     const { rows: left } = await sql<{ name: string | null }>`select to_regclass('auth_events')::text as name`.execute(db);
     expect(left[0]!.name).toBeNull();
+
+    // Down again: auth_events comes back with the same facts; then up to the latest.
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    const back = await old.selectFrom('auth_events').select(['event', 'reason', 'ip', 'path']).orderBy('id').execute();
+    expect(back).toEqual([
+      { event: 'token-issued', reason: '笔记本', ip: null, path: null },
+      { event: 'authenticated', reason: null, ip: '10.1.1.1', path: '/api/me' },
+      { event: 'token-revoked', reason: 'by admin', ip: null, path: null },
+      { event: 'rejected', reason: 'revoked', ip: '10.1.1.2', path: '/api/applications' },
+      { event: 'rejected', reason: 'unknown', ip: '10.9.9.9', path: '/api/me' },
+    ]);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await db.selectFrom('audit_log').select('action').where('action', 'like', 'api-key.%').execute()).toHaveLength(5);
   } finally {
     await db.destroy();
     await dropDatabase(adminUrl, name);
