@@ -389,6 +389,18 @@ describe('not configured', () => {
       expect(res.body.error).toMatchObject({ code: 'sso_not_configured', message: expect.stringContaining('GONGKAI_OIDC_ISSUER') });
     }
   });
+
+  it('answers 503 when the platform cannot be reached, at every attempt (a failed discovery is not kept)', async () => {
+    const closed = await listen({ current: () => undefined });
+    const issuer = closed.origin;
+    await new Promise((resolve) => closed.server.close(resolve));
+    const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, oidc: { ...settings, issuer } });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await request(app).get('/api/auth/oidc/start');
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('sso_unavailable');
+    }
+  });
 });
 
 describe('claims to a user, by the rule', () => {
