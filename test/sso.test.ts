@@ -230,7 +230,7 @@ describe('signing in through the unified identity platform', () => {
     expect(noToken.status).toBe(403);
     expect(noToken.body.error.code).toBe('csrf_failed');
     const sessions = await request(appServer).get('/api/me/sessions').set('Cookie', browser.session());
-    expect(sessions.body.items).toHaveLength(1);
+    expect(sessions.body.items).toEqual([expect.objectContaining({ current: true, signInMethod: 'oidc', secondFactorPending: false })]);
 
     const created = await auditRows('auth.sso-user-created');
     expect(created.at(-1)).toMatchObject({ actor_username: 'zhangsan', target: 'user:zhangsan', details: { issuer: settings.issuer, subject: 'u-1001', role: 'clerk', departmentCode: 'gkb' } });

@@ -56,6 +56,8 @@ const sessionSchema = z.object({
   idleExpiresAt: z.string(),
   expiresAt: z.string(),
   secondFactorPending: z.boolean(),
+  /** `password`, or `oidc` (single sign-on through the agency's identity platform). */
+  signInMethod: z.enum(['password', 'oidc']),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
 });
@@ -342,14 +344,14 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
 }
 
 function describeSession(
-  s: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; secondFactorPending: boolean; ip: string | null; userAgent: string | null },
+  s: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; secondFactorPending: boolean; signInMethod: 'password' | 'oidc'; ip: string | null; userAgent: string | null },
   currentId: string | null,
   idleMinutes: number,
 ) {
   const idleEnd = new Date(Math.min(s.lastSeenAt.getTime() + idleMinutes * 60_000, s.expiresAt.getTime()));
   return {
     id: s.id, current: s.id === currentId, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(),
-    idleExpiresAt: idleEnd.toISOString(), expiresAt: s.expiresAt.toISOString(), secondFactorPending: s.secondFactorPending, ip: s.ip, userAgent: s.userAgent,
+    idleExpiresAt: idleEnd.toISOString(), expiresAt: s.expiresAt.toISOString(), secondFactorPending: s.secondFactorPending, signInMethod: s.signInMethod, ip: s.ip, userAgent: s.userAgent,
   };
 }
 
