@@ -229,16 +229,22 @@ it('enrols an admin in TOTP, then signs them in with a code as the second step; 
   const done = await write('/api/auth/totp', second, { code: totpCode(secret, now()) });
   expect(done.status).toBe(200);
   expect(done.body).toMatchObject({ totpRequired: false, recoveryCodesLeft: 10, user: { username: 'admin' } });
-  expect((await request(app).get('/api/admin/calendar/revisions').set('Cookie', second.cookie)).status).toBe(200);
-  expect((await write('/api/auth/totp', second, { code: totpCode(secret, now()) })).status).toBe(409);
+  // The step gives the session a new cookie value: the one from before it (which another page
+  // or a fixation attack could hold) opens nothing now.
+  const rotated = { cookie: (done.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!, csrf: done.body.csrfToken as string };
+  expect(rotated.cookie).not.toBe(second.cookie);
+  expect(rotated.csrf).not.toBe(second.csrf);
+  expect((await request(app).get('/api/admin/calendar/revisions').set('Cookie', second.cookie)).status).toBe(401);
+  expect((await request(app).get('/api/admin/calendar/revisions').set('Cookie', rotated.cookie)).status).toBe(200);
+  expect((await write('/api/auth/totp', rotated, { code: totpCode(secret, now()) })).status).toBe(409);
 
   // A recovery code instead of the app: once.
   const third = await signIn(app, 'admin', PASSWORDS.admin);
   expect((await write('/api/auth/totp', third, { recoveryCode: codes[0]!.toUpperCase() })).body.recoveryCodesLeft).toBe(9);
   const fourth = await signIn(app, 'admin', PASSWORDS.admin);
   expect((await write('/api/auth/totp', fourth, { recoveryCode: codes[0] })).status).toBe(401);
-  expect((await write('/api/auth/totp', fourth, { recoveryCode: codes[1] })).body.recoveryCodesLeft).toBe(8);
   expect((await write('/api/auth/totp', fourth, {})).status).toBe(400);
+  expect((await write('/api/auth/totp', fourth, { recoveryCode: codes[1] })).body.recoveryCodesLeft).toBe(8);
 
   // Wrong codes count towards the lockout; the half-signed-in session ends with it.
   const fifth = await signIn(app, 'admin', PASSWORDS.admin);

@@ -74,6 +74,15 @@ class Browser {
     return res;
   }
 
+  /** Takes a session cookie set on an answer that supertest, not this browser, received. */
+  keep(setCookie: string[] | undefined): void {
+    const line = setCookie?.find((c) => c.startsWith('gongkai_session='));
+    if (!line) return;
+    const jar = this.cookies.get(appOrigin) ?? new Map<string, string>();
+    this.cookies.set(appOrigin, jar);
+    jar.set('gongkai_session', line.split(';')[0]!.slice('gongkai_session='.length));
+  }
+
   /** The session cookie's `Cookie` header for supertest. */
   session(): string {
     return `gongkai_session=${this.cookie(appOrigin, 'gongkai_session')}`;
@@ -369,6 +378,7 @@ describe('the second factor of admins and leaders', () => {
     expect((await request(appServer).get('/api/supervision/summary').set('Cookie', browser.session())).body.error.code).toBe('second_factor_required');
     const done = await request(appServer).post('/api/auth/totp').set('Cookie', browser.session()).set('X-CSRF-Token', who.body.csrfToken).send({ code: totpCode(secret, new Date()) });
     expect(done.status).toBe(200);
+    browser.keep(done.headers['set-cookie'] as unknown as string[]); // a new cookie value after the second factor
     expect((await me(browser)).body.pending).toBeNull();
     expect((await auditRows('auth.sign-in')).at(-1)).toMatchObject({ actor_username: 'leader-wang', details: { method: 'oidc+totp' } });
 

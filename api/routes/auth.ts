@@ -161,11 +161,12 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
           throw error;
         }
       }
-      await completeSecondFactor(db, caller.session.id, now);
+      const rotated = await completeSecondFactor(db, caller.session.id, now);
+      setSessionCookie(req, res, rotated, caller.session.expiresAt);
       await clearSignInFailures(db, credentials.username);
       await identity.onEvent?.({ kind: 'second-factor', req, user: user!, sessionId: caller.session.id, method: body.code !== undefined ? 'totp' : 'recovery-code', firstFactor: caller.session.signInMethod });
       return {
-        ...signInAnswer(credentials, token, { secondFactorPending: false, expiresAt: caller.session.expiresAt }),
+        ...signInAnswer(credentials, rotated, { secondFactorPending: false, expiresAt: caller.session.expiresAt }),
         recoveryCodesLeft: await unusedRecoveryCodeCount(db, credentials.id),
       };
     },

@@ -290,7 +290,12 @@ export const api = {
   /** Whether single sign-on (统一身份认证) is configured: the sign-in page then offers it. */
   ssoEnabled: async () => (await json<{ enabled: boolean }>('GET', '/api/auth/oidc')).enabled,
   /** The second step: a 6-digit code or a recovery code. */
-  secondFactor: (proof: { code: string } | { recoveryCode: string }) => json<SignIn & { recoveryCodesLeft: number }>('POST', '/api/auth/totp', proof),
+  secondFactor: async (proof: { code: string } | { recoveryCode: string }) => {
+    // The session gets a new cookie value at this step, and with it a new CSRF token.
+    const answer = await json<SignIn & { recoveryCodesLeft: number }>('POST', '/api/auth/totp', proof);
+    csrf.set(answer.csrfToken);
+    return answer;
+  },
   changePassword: (currentPassword: string, newPassword: string) => json<{ mustChangePassword: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
   startTotpEnrolment: () => json<{ secret: string; otpauthUri: string }>('POST', '/api/me/totp'),
   confirmTotpEnrolment: (code: string) => json<{ recoveryCodes: string[] }>('POST', '/api/me/totp/confirm', { code }),

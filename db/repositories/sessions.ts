@@ -94,9 +94,14 @@ export async function touchSession(db: Kysely<Database>, id: string, now: Date):
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }
 
-/** The second factor was verified: the session becomes a full one. */
-export async function completeSecondFactor(db: Kysely<Database>, id: string, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ second_factor_pending: false, last_seen_at: now }).where('id', '=', id).execute();
+/**
+ * The second factor was verified: the session becomes a full one under a new cookie value, so
+ * a value seen before the step (session fixation) is worth nothing after it. Returns the new token.
+ */
+export async function completeSecondFactor(db: Kysely<Database>, id: string, now: Date): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.updateTable('sessions').set({ second_factor_pending: false, last_seen_at: now, token_sha256: hashToken(token) }).where('id', '=', id).execute();
+  return token;
 }
 
 /** Ends one session; with `userId`, only if it is that user's. Returns whether a live session ended. */
