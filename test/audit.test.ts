@@ -11,6 +11,8 @@ import { Migrator, sql } from 'kysely';
 import request from 'supertest';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
+import { hashPassword } from '../api/identity/passwords';
+import { setPasswordHash } from '../db/repositories/credentials';
 import { AUDIT_CSV_HEADER, csvCell } from '../api/routes/audit';
 import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../temporal-config/codec';
 import { createDatabase } from '../db/connection';
@@ -371,4 +373,22 @@ it('names every action the code writes in AUDIT_ACTIONS, so the console offers a
   }
   expect(written.size).toBeGreaterThan(20);
   expect([...written].filter((a) => !(a in AUDIT_ACTIONS)).sort()).toEqual([]);
+});
+
+it('records a user ending one of their own sessions (signed out elsewhere)', async () => {
+  const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  await setPasswordHash(database.db, users.reviewer!.id, await hashPassword('Review-pass-2026'), { mustChange: false, now: new Date() });
+  const signIn = async () => {
+    const res = await request(app).post('/api/auth/login').send({ username: 'reviewer', password: 'Review-pass-2026' });
+    expect(res.status).toBe(200);
+    return { cookie: (res.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!, csrf: res.body.csrfToken as string };
+  };
+  const laptop = await signIn();
+  await signIn(); // the office PC
+  const sessions = await request(app).get('/api/me/sessions').set('Cookie', laptop.cookie);
+  const other = sessions.body.items.find((s: { current: boolean }) => !s.current) as { id: string };
+  expect((await request(app).delete(`/api/me/sessions/${other.id}`).set('Cookie', laptop.cookie).set('X-CSRF-Token', laptop.csrf)).status).toBe(200);
+  const rows = await database.db.selectFrom('audit_log').select(['action', 'actor_username', 'target', 'ip', 'details']).where('target', '=', 'user:reviewer').orderBy('id').execute();
+  expect(rows.map((r) => r.action)).toEqual(['auth.sign-in', 'auth.sign-in', 'auth.session-ended']);
+  expect(rows[2]).toMatchObject({ actor_username: 'reviewer', ip: expect.any(String), details: { session: other.id, reason: 'revoked' } });
 });

@@ -338,6 +338,7 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     errors: { 404: 'no live session of yours with this id' },
     handler: async ({ params, req, res, user }) => {
       if (!(await revokeSession(db, params.id, 'revoked', identity.now(), user!.id))) throw new ApiError(404, 'not_found', `no live session ${params.id} of yours`);
+      await identity.onEvent?.({ kind: 'session-ended', req, user: user!, sessionId: params.id, reason: 'revoked' });
       if (callerIdentity(req)?.session?.id === params.id) clearSessionCookie(req, res);
       return { id: params.id, revoked: true as const };
     },
