@@ -55,11 +55,21 @@ async function typePassword(page: Page, username: string, password: string): Pro
   await page.getByRole('button', { name: '登录' }).click();
 }
 
+let lastTotpStep = -1;
+
+/** A TOTP code is accepted once: a second sign-in within the same 30-second step waits for the next one. */
+async function freshTotpCode(): Promise<string> {
+  const step = () => Math.floor(Date.now() / 30_000);
+  if (step() === lastTotpStep) await new Promise((resolve) => setTimeout(resolve, (lastTotpStep + 1) * 30_000 - Date.now() + 200));
+  lastTotpStep = step();
+  return totpCode(ADMIN_TOTP, new Date());
+}
+
 async function signInAdmin(): Promise<Page> {
   const page = await openConsole('admin');
   await typePassword(page, 'admin', ADMIN_PASSWORD);
   await page.getByRole('heading', { name: '动态验证码' }).waitFor(WAIT);
-  await page.locator('#totp-code').fill(totpCode(ADMIN_TOTP, new Date()));
+  await page.locator('#totp-code').fill(await freshTotpCode());
   await page.getByRole('button', { name: '验证', exact: true }).click();
   await page.locator('.topbar .user', { hasText: '刘管理' }).waitFor(WAIT);
   return page;
