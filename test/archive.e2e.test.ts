@@ -164,7 +164,8 @@ it('archives on an admin request too, and the sweep archives terminated runs and
   expect(archived.status).toBe('TERMINATED');
 
   const sweep = await env.client.workflow.execute('archiveSweep', { taskQueue: 'archive-e2e', workflowId: `archive-sweep-${Date.now()}` });
-  expect(sweep).toMatchObject({ archived: 0, vanished: [] });
+  // Other runs may close meanwhile (the Schedules' own sweeps) and be archived now; this one is not archived again.
+  expect(sweep).toMatchObject({ vanished: [] });
   expect((sweep as { alreadyArchived: number }).alreadyArchived).toBeGreaterThanOrEqual(1);
   const rows = await database.db.selectFrom('workflow_histories').select((eb) => eb.fn.countAll<string>().as('n')).where('workflow_id', '=', workflowId).executeTakeFirstOrThrow();
   expect(Number(rows.n)).toBe(1);
