@@ -94,19 +94,31 @@ function maskedId(idNumber: string): string {
 }
 
 const e = escapeHtml;
-const p = (html: string) => `<p>${html}</p>`;
+
+/** A run of a paragraph's text: plain, or bold. */
+export type NoticeRun = string | { strong: string };
+export interface NoticeCell { text: string; header?: boolean; colspan?: number }
+/**
+ * The body of a notice as structure, plain text (never HTML): the HTML and the PDF renderers
+ * both print this one model.
+ */
+export type NoticeBlock =
+  | { type: 'paragraph'; runs: NoticeRun[] }
+  | { type: 'list'; className: string; items: string[] }
+  | { type: 'table'; className: string; head?: NoticeCell[]; rows: NoticeCell[][]; foot?: NoticeCell[] };
+
+const p = (...runs: NoticeRun[]): NoticeBlock => ({ type: 'paragraph', runs });
 
 interface Letter {
-  /** Already escaped. */
   addressee: string;
-  /** Already escaped; printed as the delivery address. */
+  /** Printed as the delivery address. */
   address?: string;
   /**
    * Letters to a third party or another agency carry no applicant data and no query code:
    * the query code is the applicant's own key to the case's progress.
    */
   external: boolean;
-  blocks: string[];
+  blocks: NoticeBlock[];
 }
 
 function letter(ctx: NoticeContext): Letter {
@@ -114,11 +126,11 @@ function letter(ctx: NoticeContext): Letter {
   const applicant = intake.applicant;
   // Organisations are addressed as 贵单位, people as 您.
   const you = applicant.type === 'natural-person' ? '您' : '贵单位';
-  const desc = `“${e(intake.description)}”`;
+  const desc = `“${(intake.description)}”`;
   const receivedOn = ctx.receivedOn ? `于${chineseDate(ctx.receivedOn)}` : '';
-  const toApplicant = (blocks: string[]): Letter => ({
-    addressee: e(applicant.name),
-    address: e(applicant.address) + (applicant.postcode ? `（邮政编码：${e(applicant.postcode)}）` : ''),
+  const toApplicant = (blocks: NoticeBlock[]): Letter => ({
+    addressee: (applicant.name),
+    address: (applicant.address) + (applicant.postcode ? `（邮政编码：${(applicant.postcode)}）` : ''),
     external: false,
     blocks,
   });
@@ -131,21 +143,21 @@ function letter(ctx: NoticeContext): Letter {
         ? `自收到申请之日起${details.replyWorkingDays}个工作日内，即不晚于${chineseDate(details.replyDue)}答复${you}`
         : `自收到申请之日起${details.replyWorkingDays}个工作日内答复${you}，具体答复期限以确认后登记的收到申请之日为准`;
       const rows: Array<[string, string]> = [
-        ['申请人', e(applicant.name)],
+        ['申请人', (applicant.name)],
         ['申请人类型', APPLICANT_TYPES[applicant.type]],
-        ['身份证件', `${ID_DOCUMENT_TYPES[applicant.idType]}（${e(maskedId(applicant.idNumber))}）`],
+        ['身份证件', `${ID_DOCUMENT_TYPES[applicant.idType]}（${(maskedId(applicant.idNumber))}）`],
         ['提交方式', channel],
         ['收到申请日期', confirmed ? chineseDate(ctx.receivedOn!) : '待确认'],
-        ['所需信息描述', e(intake.description)],
-        ...(intake.purpose ? [['用途', e(intake.purpose)] as [string, string]] : []),
+        ['所需信息描述', (intake.description)],
+        ...(intake.purpose ? [['用途', (intake.purpose)] as [string, string]] : []),
         ['信息提供形式', `${INFORMATION_FORMS[intake.form]}；获取方式：${DELIVERY_METHODS[intake.delivery]}`],
-        ['减免费用申请', intake.feeWaiverRequested ? `已申请${intake.feeWaiverReason ? `（${e(intake.feeWaiverReason)}）` : ''}` : '未申请'],
+        ['减免费用申请', intake.feeWaiverRequested ? `已申请${intake.feeWaiverReason ? `（${(intake.feeWaiverReason)}）` : ''}` : '未申请'],
       ];
       return toApplicant([
         confirmed
           ? p(`本机关于${chineseDate(ctx.receivedOn!)}以${channel}方式收到${you}提交的政府信息公开申请，所需信息为${desc}，现予登记。`)
           : p(`本机关已收到${you}以${channel}方式提交的政府信息公开申请，所需信息为${desc}。按照${TIAOLI}第三十一条规定，本机关将与${you}确认收到申请的日期，以确认之日为收到申请之日。`),
-        `<table class="info"><tbody>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>`,
+        { type: 'table', className: 'info', rows: rows.map(([k, v]) => [{ text: k, header: true }, { text: v }]) },
         p(`按照${details.replyRule ?? `${TIAOLI}第三十三条`}规定，本机关将${due}。`),
         p('征求第三方或者其他机关意见所需时间、中止办理期间以及申请人缴纳信息处理费的期间，不计算在答复期限内；申请需要补正的，答复期限自本机关收到补正后的申请之日起计算；需要延长答复期限的，本机关将另行书面告知。'),
       ]);
@@ -153,7 +165,7 @@ function letter(ctx: NoticeContext): Letter {
     case 'correction':
       return toApplicant([
         p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。经审查，该申请内容不明确。按照${details.rule ?? `${TIAOLI}第三十条`}规定，现一次性告知${you}对下列事项作出补正：`),
-        `<ol class="items">${details.items.map((item) => `<li>${e(item)}</li>`).join('')}</ol>`,
+        { type: 'list', className: 'items', items: details.items },
         p(
           details.correctBy
             ? `请${you}自收到本告知书之日起${details.periodWorkingDays}个工作日内，即不晚于${chineseDate(details.correctBy)}，向本机关提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。`
@@ -163,18 +175,18 @@ function letter(ctx: NoticeContext): Letter {
       ]);
     case 'extension':
       return toApplicant([
-        p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。因${e(details.reason)}，本机关不能在原定期限内作出答复。`),
+        p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。因${(details.reason)}，本机关不能在原定期限内作出答复。`),
         p(
-          `按照${details.rule ?? `${TIAOLI}第三十三条第二款`}规定，经本机关${e(details.approvedBy ?? '政府信息公开工作机构负责人')}同意，答复期限延长${details.workingDays}个工作日：` +
+          `按照${details.rule ?? `${TIAOLI}第三十三条第二款`}规定，经本机关${(details.approvedBy ?? '政府信息公开工作机构负责人')}同意，答复期限延长${details.workingDays}个工作日：` +
             (details.paused
-              ? `因${e(details.paused.reasons.join('、') || '法定事由')}，答复期限目前中止计算，剩余${details.paused.remainingWorkingDays}个工作日（已含延长的期限），自中止事由消除之日的次日起接续计算，届时本机关将书面告知${you}答复期限的届满日期。`
+              ? `因${(details.paused.reasons.join('、') || '法定事由')}，答复期限目前中止计算，剩余${details.paused.remainingWorkingDays}个工作日（已含延长的期限），自中止事由消除之日的次日起接续计算，届时本机关将书面告知${you}答复期限的届满日期。`
               : `原答复期限为${chineseDate(details.originalDue!)}，延长后的答复期限为${chineseDate(details.newDue!)}。本机关将不晚于${chineseDate(details.newDue!)}答复${you}。`),
         ),
       ]);
     case 'third-party':
       return {
-        addressee: e(details.party),
-        ...(details.address ? { address: e(details.address) } : {}),
+        addressee: (details.party),
+        ...(details.address ? { address: (details.address) } : {}),
         external: true,
         blocks: [
           p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}。经审查，公开该政府信息可能损害贵方合法权益。`),
@@ -189,7 +201,7 @@ function letter(ctx: NoticeContext): Letter {
       };
     case 'other-agency':
       return {
-        addressee: e(details.party),
+        addressee: (details.party),
         external: true,
         blocks: [
           p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}。经查，该政府信息由本机关与贵机关共同制作。`),
@@ -198,7 +210,7 @@ function letter(ctx: NoticeContext): Letter {
       };
     case 'suspension':
       return toApplicant([
-        p(`本机关在办理${you}申请公开${desc}的政府信息公开申请过程中，因${e(details.reason)}，自${chineseDate(details.since)}起中止办理。`),
+        p(`本机关在办理${you}申请公开${desc}的政府信息公开申请过程中，因${(details.reason)}，自${chineseDate(details.since)}起中止办理。`),
         p(`中止办理期间不计算在答复期限内。中止事由消除后，本机关将恢复办理并书面告知${you}。`),
       ]);
     case 'resumption':
@@ -214,14 +226,17 @@ function letter(ctx: NoticeContext): Letter {
       const unit = computation.basis === 'by-count' ? '件' : '页';
       // The computation names its article, e.g. '国办函〔2020〕109号 第四条': cite the rules once.
       const article = computation.citation.replace(/^国办函〔2020〕109号\s*/, '');
-      const rows = computation.lines
-        .map((l) => `<tr><td>${e(l.band)}</td><td>${l.units}</td><td>${yuan(l.unitPrice)}</td><td>${yuan(l.amount)}</td></tr>`)
-        .join('');
+      const rows = computation.lines.map((l) => [l.band, String(l.units), yuan(l.unitPrice), yuan(l.amount)].map((text) => ({ text })));
       return toApplicant([
-        p(`本机关正在办理${you}申请公开${desc}的政府信息公开申请。按照${FEE_RULES}${e(article)}规定（${computation.basis === 'by-count' ? '按件计收' : '按量计收'}），该申请应缴纳信息处理费如下：`),
-        `<table class="fees"><thead><tr><th>计费档次</th><th>数量（${unit}）</th><th>单价（元）</th><th>金额（元）</th></tr></thead>` +
-          `<tbody>${rows}</tbody><tfoot><tr><th colspan="3">合计</th><td>${yuan(computation.total)}</td></tr></tfoot></table>`,
-        ...(details.waiverRefused !== undefined ? [p(`${you}提出的减免信息处理费申请，经本机关审核不予减免，理由：${e(details.waiverRefused)}`)] : []),
+        p(`本机关正在办理${you}申请公开${desc}的政府信息公开申请。按照${FEE_RULES}${(article)}规定（${computation.basis === 'by-count' ? '按件计收' : '按量计收'}），该申请应缴纳信息处理费如下：`),
+        {
+          type: 'table',
+          className: 'fees',
+          head: ['计费档次', `数量（${unit}）`, '单价（元）', '金额（元）'].map((text) => ({ text, header: true })),
+          rows,
+          foot: [{ text: '合计', header: true, colspan: 3 }, { text: yuan(computation.total) }],
+        },
+        ...(details.waiverRefused !== undefined ? [p(`${you}提出的减免信息处理费申请，经本机关审核不予减免，理由：${(details.waiverRefused)}`)] : []),
         p(
           `请${you}自收到本通知之日起${details.workingDays}个工作日内${details.payBy ? `，即不晚于${chineseDate(details.payBy)}` : '（收到之日不计入，自次日起算）'}，按本机关指定的方式缴纳信息处理费人民币${yuan(computation.total)}元。` +
             '自本机关发出收费通知之日起至收到缴费之日止的期间，不计算在答复期限内。',
@@ -231,28 +246,28 @@ function letter(ctx: NoticeContext): Letter {
     }
     case 'fee-waiver':
       return toApplicant([
-        p(`${you}在申请公开${desc}的政府信息公开申请中提出减免信息处理费${details.requestReason ? `（理由：${e(details.requestReason)}）` : ''}。按照${FEE_RULES}规定，经本机关审核，决定如下：`),
-        p(details.approved ? `<strong>予以减免</strong>，本申请不收取信息处理费。${e(details.reasons)}` : `<strong>不予减免</strong>。理由：${e(details.reasons)}。本机关将另行发出收费通知。`),
+        p(`${you}在申请公开${desc}的政府信息公开申请中提出减免信息处理费${details.requestReason ? `（理由：${(details.requestReason)}）` : ''}。按照${FEE_RULES}规定，经本机关审核，决定如下：`),
+        details.approved ? p({ strong: '予以减免' }, `，本申请不收取信息处理费。${details.reasons}`) : p({ strong: '不予减免' }, `。理由：${details.reasons}。本机关将另行发出收费通知。`),
       ]);
     case 'reasons-request':
       return toApplicant([
-        p(`${you}申请公开${desc}。经审查，${you}申请公开政府信息的数量、频次明显超过合理范围：${e(details.explanation)}`),
+        p(`${you}申请公开${desc}。经审查，${you}申请公开政府信息的数量、频次明显超过合理范围：${(details.explanation)}`),
         p(`按照${TIAOLI}第三十五条规定，请${you}说明理由。本机关认为申请理由不合理的，将告知${you}不予处理；认为申请理由合理但无法在法定期限内答复的，将确定延迟答复的合理期限并告知${you}。`),
       ]);
     case 'deferred-reply':
       return toApplicant([
-        p(`${you}申请公开${desc}。本机关认为${you}说明的申请理由合理，但因${e(details.explanation)}，无法在${TIAOLI}第三十三条规定的期限内答复。`),
+        p(`${you}申请公开${desc}。本机关认为${you}说明的申请理由合理，但因${(details.explanation)}，无法在${TIAOLI}第三十三条规定的期限内答复。`),
         p(`按照${TIAOLI}第三十五条规定，本机关确定延迟答复的合理期限为${details.laterWorkingDays}个工作日，将不晚于${chineseDate(details.newDue)}答复${you}。`),
       ]);
     case 'third-party-disclosure': {
       const outcome = OUTCOMES[details.outcome];
       return {
-        addressee: e(details.party),
-        ...(details.address ? { address: e(details.address) } : {}),
+        addressee: (details.party),
+        ...(details.address ? { address: (details.address) } : {}),
         external: true,
         blocks: [
           p(`本机关${receivedOn}收到一件政府信息公开申请，申请公开${desc}，并就此书面征求了贵方意见。贵方不同意公开。`),
-          p(`本机关认为不公开可能对公共利益造成重大影响，按照${details.rule ?? `${TIAOLI}第三十二条`}规定，决定${e(OUTCOME_GROUPS[outcome.group])}。理由：${e(details.reasons)}`),
+          p(`本机关认为不公开可能对公共利益造成重大影响，按照${details.rule ?? `${TIAOLI}第三十二条`}规定，决定${(OUTCOME_GROUPS[outcome.group])}。理由：${(details.reasons)}`),
           p('现将决定公开的政府信息内容和理由书面告知贵方。贵方对本决定不服的，可以依法申请行政复议或者提起行政诉讼。'),
         ],
       };
@@ -263,17 +278,17 @@ function letter(ctx: NoticeContext): Letter {
       const group = OUTCOME_GROUPS[outcome.group];
       // Row labels that only repeat the group (予以公开, 部分公开 with its counting note, 其他) add nothing for the applicant.
       const result = outcome.label.startsWith(group) || group.startsWith(outcome.label) ? group : `${group}（${outcome.label}）`;
-      const blocks = [
+      const blocks: NoticeBlock[] = [
         p(`本机关${receivedOn}收到${you}提交的政府信息公开申请，所需信息为${desc}。经审查，现答复如下：`),
-        p(`办理结果：<strong>${e(result)}</strong>。`),
+        p('办理结果：', { strong: result }, '。'),
       ];
       if (decision.section36) {
         const item = decision.section36 === 'already-public' ? '（一）' : '（五）';
-        blocks.push(p(`按照${TIAOLI}第三十六条第${item}项“${e(SECTION_36_REPLIES[decision.section36])}”的规定，${decision.referral ? `现告知如下：${e(decision.referral)}` : '特此告知。'}`));
+        blocks.push(p(`按照${TIAOLI}第三十六条第${item}项“${(SECTION_36_REPLIES[decision.section36])}”的规定，${decision.referral ? `现告知如下：${(decision.referral)}` : '特此告知。'}`));
       } else if (decision.referral) {
-        blocks.push(p(`说明：${e(decision.referral)}`));
+        blocks.push(p(`说明：${(decision.referral)}`));
       }
-      blocks.push(p(`理由：${e(decision.reasons)}`), p(`依据：${e(decision.legalBasis)}`));
+      blocks.push(p(`理由：${(decision.reasons)}`), p(`依据：${(decision.legalBasis)}`));
       if (!decision.section36 && (outcome.group === 'disclosed' || outcome.group === 'partially-disclosed')) {
         blocks.push(
           p(
@@ -308,30 +323,83 @@ table.fees th, table.fees td { text-align: center; }
 .convention { font-size: 11pt; text-indent: 0; margin-top: 24pt; padding-top: 6pt; border-top: 1px solid #000; }
 `;
 
-export function renderNotice(ctx: NoticeContext): { kind: NoticeKind; title: string; html: string } {
+/** A notice as a model: everything either renderer prints, in plain text. */
+export interface NoticeModel {
+  kind: NoticeKind;
+  title: string;
+  docNo: string;
+  addressee: string;
+  blocks: NoticeBlock[];
+  /** 案件编号 and, for the applicant, the query code: printed on one line. */
+  reference: string[];
+  address?: string;
+  signature: { agencyName: string; date: string };
+  convention: string;
+}
+
+export function noticeModel(ctx: NoticeContext): NoticeModel {
   const kind = ctx.details.kind;
-  const title = NOTICE_KINDS[kind];
   const { addressee, address, external, blocks } = letter(ctx);
-  const ref = external
-    ? `案件编号：${e(ctx.caseNo)}`
-    : `案件编号：${e(ctx.caseNo)}&emsp;查询码：${e(ctx.queryCode)}（可凭查询码查询办理进度）`;
-  const html = `<!doctype html>
+  return {
+    kind,
+    title: NOTICE_KINDS[kind],
+    docNo: ctx.docNo,
+    addressee,
+    blocks,
+    reference: external ? [`案件编号：${ctx.caseNo}`] : [`案件编号：${ctx.caseNo}`, `查询码：${ctx.queryCode}（可凭查询码查询办理进度）`],
+    ...(address ? { address } : {}),
+    signature: { agencyName: ctx.agencyName, date: chineseDate(ctx.issuedOn) },
+    convention: `注：${COUNTING_CONVENTION}`,
+  };
+}
+
+function cellHtml(cell: NoticeCell): string {
+  const tag = cell.header ? 'th' : 'td';
+  return `<${tag}${cell.colspan ? ` colspan="${cell.colspan}"` : ''}>${e(cell.text)}</${tag}>`;
+}
+
+const rowHtml = (cells: NoticeCell[]) => `<tr>${cells.map(cellHtml).join('')}</tr>`;
+
+function blockHtml(block: NoticeBlock): string {
+  switch (block.type) {
+    case 'paragraph':
+      return `<p>${block.runs.map((run) => (typeof run === 'string' ? e(run) : `<strong>${e(run.strong)}</strong>`)).join('')}</p>`;
+    case 'list':
+      return `<ol class="${block.className}">${block.items.map((item) => `<li>${e(item)}</li>`).join('')}</ol>`;
+    case 'table':
+      return (
+        `<table class="${block.className}">` +
+        (block.head ? `<thead>${rowHtml(block.head)}</thead>` : '') +
+        `<tbody>${block.rows.map(rowHtml).join('')}</tbody>` +
+        (block.foot ? `<tfoot>${rowHtml(block.foot)}</tfoot>` : '') +
+        '</table>'
+      );
+  }
+}
+
+export function noticeHtml(model: NoticeModel): string {
+  const { kind, title, address } = model;
+  return `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>${e(title)}（${e(ctx.docNo)}）</title>
+<title>${e(title)}（${e(model.docNo)}）</title>
 <style>${STYLE}</style>
 </head>
 <body class="notice notice-${kind}">
 <h1>${e(title)}</h1>
-<p class="doc-no">${e(ctx.docNo)}</p>
-<p class="addressee">${addressee}：</p>
-${blocks.join('\n')}
-<p class="ref">${ref}</p>
-${address ? `<p class="address">送达地址：${address}</p>\n` : ''}<div class="sign"><p>${e(ctx.agencyName)}</p><p>${chineseDate(ctx.issuedOn)}</p></div>
-<p class="convention">注：${COUNTING_CONVENTION}</p>
+<p class="doc-no">${e(model.docNo)}</p>
+<p class="addressee">${e(model.addressee)}：</p>
+${model.blocks.map(blockHtml).join('\n')}
+<p class="ref">${model.reference.map(e).join('&emsp;')}</p>
+${address ? `<p class="address">送达地址：${e(address)}</p>\n` : ''}<div class="sign"><p>${e(model.signature.agencyName)}</p><p>${model.signature.date}</p></div>
+<p class="convention">${e(model.convention)}</p>
 </body>
 </html>
 `;
-  return { kind, title, html };
+}
+
+export function renderNotice(ctx: NoticeContext): { kind: NoticeKind; title: string; html: string; model: NoticeModel } {
+  const model = noticeModel(ctx);
+  return { kind: model.kind, title: model.title, html: noticeHtml(model), model };
 }
