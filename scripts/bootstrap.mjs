@@ -134,6 +134,23 @@ function ensureChromium() {
   }
 }
 
+/**
+ * Notices as PDF: the worker embeds Debian's fonts-wqy-microhei (the same CJK font as above),
+ * and the tests read the PDFs with poppler-utils (pdftotext, pdfimages, pdffonts).
+ */
+function ensurePdfTools(mode) {
+  const missing = [];
+  if (!fs.existsSync(CJK_FONT) && !process.env.GONGKAI_PDF_FONT) missing.push('fonts-wqy-microhei');
+  if (mode !== 'start' && !isExecutable('/usr/bin/pdftotext')) missing.push('poppler-utils');
+  if (missing.length === 0) return;
+  if (!isRoot) throw new Error(`PDF notices need ${missing.join(' and ')}: run \`sudo apt-get install -y ${missing.join(' ')}\``);
+  log(`installing ${missing.join(' and ')} from Debian (apt-get install ${missing.join(' ')})…`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', ...missing], { env })) {
+    throw new Error(`apt-get install ${missing.join(' ')} failed`);
+  }
+}
+
 /** Newest modification time of the files under dir. */
 function newestMtime(dir) {
   let newest = 0;
@@ -188,6 +205,7 @@ async function main() {
   const env = { TEMPORAL_CLI_PATH: ensureTemporalCli() };
   if (mode !== 'start') env.TEMPORAL_TEST_SERVER_PATH = ensureTestServer();
   if (mode !== 'start') ensureChromium();
+  ensurePdfTools(mode);
   if (mode !== 'start') ensureSchemathesis();
   ensureConsoleBuild();
   log(`temporal CLI: ${env.TEMPORAL_CLI_PATH}`);

@@ -1,0 +1,154 @@
+/**
+ * A notice as an A4 PDF (pdfkit), printed from the same model as its HTML (notices.ts
+ * noticeModel). Deterministic: the document's dates and ID are fixed (derived from the date of
+ * issue), pdfkit names font subsets after the font's id in the document, and nothing else in
+ * it varies, so the same notice renders to the same bytes and its SHA-256 can be recorded.
+ * The CJK font is embedded (subset) from Debian's fonts-wqy-microhei.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import PDFDocument from 'pdfkit';
+
+/** U+3000 ideographic space: two of them indent a paragraph, as 2em does in the HTML. */
+const IDEOGRAPHIC_SPACE = '\u3000';
+const INDENT = IDEOGRAPHIC_SPACE.repeat(2);
+import type { NoticeCell, NoticeModel } from './notices';
+
+export const CJK_FONT_PATH = process.env.GONGKAI_PDF_FONT ?? '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+/** The face inside the collection (.ttc); ignored for a .ttf. */
+const CJK_FONT_FACE = 'WenQuanYiMicroHei';
+
+let fontData: Buffer | undefined;
+function cjkFont(): Buffer {
+  if (!fontData) {
+    if (!fs.existsSync(CJK_FONT_PATH)) {
+      throw new Error(`no CJK font for PDF notices at ${CJK_FONT_PATH}: install Debian's fonts-wqy-microhei (apt-get install -y fonts-wqy-microhei) or set GONGKAI_PDF_FONT`);
+    }
+    fontData = fs.readFileSync(CJK_FONT_PATH);
+  }
+  return fontData;
+}
+
+const MM = 72 / 25.4;
+const MARGIN = 25 * MM;
+
+export interface NoticePdfOptions {
+  /** The agency's seal (PNG), printed over the agency's name on the signature line. */
+  seal?: Buffer | null;
+  /** The date the notice was issued (YYYY-MM-DD): the PDF's CreationDate and ModDate. */
+  issuedOn: string;
+}
+
+export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOptions): Promise<Buffer> {
+  const date = new Date(`${options.issuedOn}T00:00:00+08:00`);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    autoFirstPage: true,
+    compress: true,
+    info: { Title: `${model.title}（${model.docNo}）`, Author: model.signature.agencyName, Producer: 'Gongkai', Creator: 'Gongkai', CreationDate: date, ModDate: date },
+  });
+  // pdfkit derives the file ID from the info dictionary (fixed above); make it explicit anyway.
+  (doc as unknown as { _id: Buffer })._id = createHash('md5').update(`${model.docNo}\n${options.issuedOn}`).digest();
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const font = cjkFont();
+  doc.registerFont('cjk', font, CJK_FONT_PATH.endsWith('.ttc') ? CJK_FONT_FACE : undefined);
+  doc.font('cjk');
+  const width = doc.page.width - 2 * MARGIN;
+  const left = MARGIN;
+  const body = { width, align: 'justify' as const, lineGap: 6 };
+
+  doc.fontSize(22).text(model.title, left, doc.y, { width, align: 'center' });
+  doc.moveDown(0.4);
+  doc.fontSize(14).text(model.docNo, left, doc.y, { width, align: 'right' });
+  doc.moveDown(1);
+  doc.fontSize(14).text(`${model.addressee}：`, left, doc.y, { width });
+  doc.moveDown(0.3);
+
+  for (const block of model.blocks) {
+    switch (block.type) {
+      case 'paragraph': {
+        const text = block.runs.map((run) => (typeof run === 'string' ? run : run.strong)).join('');
+        doc.fontSize(14).text(`${INDENT}${text}`, left, doc.y, body);
+        doc.moveDown(0.3);
+        break;
+      }
+      case 'list':
+        block.items.forEach((item, i) => {
+          doc.fontSize(14).text(`${INDENT}${i + 1}. ${item}`, left, doc.y, body);
+        });
+        doc.moveDown(0.3);
+        break;
+      case 'table':
+        drawTable(doc, [...(block.head ? [block.head] : []), ...block.rows, ...(block.foot ? [block.foot] : [])], block.className === 'info' ? [0.25] : undefined, left, width);
+        doc.moveDown(0.5);
+        break;
+    }
+  }
+
+  doc.fontSize(11).text(model.reference.join(IDEOGRAPHIC_SPACE), left, doc.y, { width });
+  if (model.address) doc.fontSize(11).text(`送达地址：${model.address}`, left, doc.y, { width });
+
+  // Signature: the agency's name and the date, right-aligned, with the seal over them.
+  doc.moveDown(2);
+  const signWidth = Math.max(doc.fontSize(14).widthOfString(model.signature.agencyName), doc.widthOfString(model.signature.date)) + 20;
+  const sealSize = 42 * MM;
+  if (doc.y + sealSize > doc.page.height - MARGIN) doc.addPage();
+  const signLeft = left + width - signWidth;
+  const signTop = doc.y;
+  doc.text(model.signature.agencyName, signLeft, signTop, { width: signWidth, align: 'center' });
+  doc.text(model.signature.date, signLeft, doc.y, { width: signWidth, align: 'center' });
+  const signBottom = doc.y;
+  if (options.seal) {
+    const cx = signLeft + signWidth / 2;
+    const cy = (signTop + signBottom) / 2;
+    doc.image(options.seal, cx - sealSize / 2, cy - sealSize / 2, { fit: [sealSize, sealSize], align: 'center', valign: 'center' });
+  }
+  doc.y = Math.max(signBottom, options.seal ? signTop + sealSize / 2 : signBottom);
+  doc.moveDown(1.5);
+  doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.5).stroke();
+  doc.moveDown(0.3);
+  doc.fontSize(10).text(model.convention, left, doc.y, { width });
+
+  doc.end();
+  return done;
+}
+
+/** A bordered table; `fractions` gives the first columns' share of the width (the rest share what remains). */
+function drawTable(doc: PDFKit.PDFDocument, rows: NoticeCell[][], fractions: number[] | undefined, left: number, width: number): void {
+  const columns = Math.max(...rows.map((row) => row.reduce((n, cell) => n + (cell.colspan ?? 1), 0)));
+  const given = fractions ?? [];
+  const rest = (1 - given.reduce((a, b) => a + b, 0)) / (columns - given.length);
+  const widths = Array.from({ length: columns }, (_, i) => (given[i] ?? rest) * width);
+  const pad = 4;
+  doc.fontSize(12);
+  for (const row of rows) {
+    let col = 0;
+    const cells = row.map((cell) => {
+      const span = cell.colspan ?? 1;
+      const x = left + widths.slice(0, col).reduce((a, b) => a + b, 0);
+      const w = widths.slice(col, col + span).reduce((a, b) => a + b, 0);
+      col += span;
+      return { cell, x, w };
+    });
+    const height = Math.max(...cells.map(({ cell, w }) => doc.heightOfString(cell.text, { width: w - 2 * pad }))) + 2 * pad;
+    if (doc.y + height > doc.page.height - MARGIN) doc.addPage();
+    const top = doc.y;
+    for (const { cell, x, w } of cells) {
+      doc.rect(x, top, w, height).lineWidth(0.5).stroke();
+      doc.text(cell.text, x + pad, top + pad, { width: w - 2 * pad, align: cell.header || rows.length <= 1 ? 'center' : 'left' });
+    }
+    doc.y = top + height;
+  }
+  doc.x = left;
+}
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
