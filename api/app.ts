@@ -39,6 +39,7 @@ import { authRoutes } from './routes/auth';
 import { ssoRoutes } from './routes/sso';
 import { type OidcSettings, oidcSettingsFromEnv } from './identity/oidc';
 import { systemRoutes } from './routes/system';
+import { apiMetrics, createLogger, type Logger, metricsEndpoint, requestId } from './observability';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -56,6 +57,10 @@ export interface AppDeps {
   identity?: { config?: Partial<IdentityConfig>; now?: () => Date; onEvent?: IdentityRuntime['onEvent'] };
   /** Single sign-on (OpenID Connect): default from GONGKAI_OIDC_* (api/identity/oidc.ts); null turns it off. */
   oidc?: OidcSettings | null;
+  /** JSON request log (default: pino on stdout, api/observability.ts). */
+  logger?: Logger;
+  /** Bearer key that opens GET /metrics (default GONGKAI_METRICS_TOKEN; none: no /metrics). */
+  metricsToken?: string;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -63,6 +68,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
   app.use(securityHeaders()); // helmet; the console sets its own content security policy
+  // Request id (X-Request-Id in and out), one JSON log line and Prometheus figures per request.
+  const metrics = apiMetrics(deps.logger ?? createLogger('api'), deps.db);
+  app.locals.metrics = metrics.registry;
+  app.use(requestId(), metrics.middleware);
+  app.get('/metrics', metricsEndpoint(metrics.registry, deps.metricsToken ?? process.env.GONGKAI_METRICS_TOKEN));
   // Behind a TLS-terminating proxy: trust its X-Forwarded-* so the session cookie is Secure.
   if (process.env.GONGKAI_TRUST_PROXY) app.set('trust proxy', trustProxySetting(process.env.GONGKAI_TRUST_PROXY));
   app.use('/codec', codecCors((process.env.GONGKAI_CODEC_CORS_ORIGIN ?? 'http://localhost:8233').split(',')));

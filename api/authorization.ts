@@ -12,6 +12,8 @@ const PUBLIC = 'public' as const;
 
 export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typeof PUBLIC>> = {
   'GET /healthz': PUBLIC,
+  'GET /livez': PUBLIC,
+  'GET /readyz': PUBLIC,
   'GET /api/me': EVERYONE,
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/totp': EVERYONE,

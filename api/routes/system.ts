@@ -48,4 +48,40 @@ export function systemRoutes(routes: RouteTable, deps: { db: Kysely<Database>; t
       return withStatus(ok ? 200 : 503, body);
     },
   });
+
+  routes.add({
+    method: 'get',
+    path: '/livez',
+    summary: 'Liveness: the API process is up (checks no dependency)',
+    tags: ['system'],
+    roles: 'public',
+    response: { status: 200, description: 'the process answers', schema: z.object({ status: z.literal('ok') }) },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: PostgreSQL and Temporal answer; 503 naming the dependencies that do not',
+    tags: ['system'],
+    roles: 'public',
+    response: {
+      status: 200,
+      description: 'ready (503 with the same body, `down` naming postgresql and/or temporal, when not)',
+      schema: z.object({ status: z.enum(['ready', 'unready']), down: z.array(z.enum(['postgresql', 'temporal'])), checks: z.object({ postgresql: checkSchema, temporal: checkSchema }) }),
+    },
+    handler: async () => {
+      const { ok, body } = await readiness(deps);
+      return withStatus(ok ? 200 : 503, body);
+    },
+  });
+}
+
+/** PostgreSQL and Temporal reachable; shared by the API's /readyz and the worker's. */
+export async function readiness(deps: { db: Kysely<Database>; temporal: Client; namespace: string }, timeoutMs = 3000) {
+  const [postgresql, temporal] = await Promise.all([
+    timed(() => sql`select 1`.execute(deps.db), timeoutMs),
+    timed(() => deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace }), timeoutMs),
+  ]);
+  const down = [...(postgresql.ok ? [] : ['postgresql' as const]), ...(temporal.ok ? [] : ['temporal' as const])];
+  return { ok: down.length === 0, body: { status: down.length === 0 ? ('ready' as const) : ('unready' as const), down, checks: { postgresql, temporal } } };
 }
