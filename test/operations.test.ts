@@ -5,11 +5,13 @@
  * log line while a case runs through the whole stack (API, worker, workflow, activities).
  */
 import { Writable } from 'node:stream';
+import { Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { createLogger, supervisionGauges } from '../api/observability';
 import { createDatabase } from '../db/connection';
+import { startWorkerHealthServer, temporalLoggerFor } from '../worker/telemetry';
 import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
 import { createTestDatabase } from './support/database';
 import { TEST_NAMESPACE } from './support/temporal';
@@ -145,4 +147,38 @@ it('the gauges count open clocks by status, overdue clocks and the undelivered o
   } finally {
     await database.drop();
   }
+});
+
+it('the worker’s /readyz names the worker until it polls, then answers 200; /livez answers; Temporal log calls become pino JSON lines', async () => {
+  const worker = await Worker.create({ connection: stack.env.nativeConnection, namespace: TEST_NAMESPACE, taskQueue: 'operations-health', activities: { noop: async () => undefined } });
+  const health = await startWorkerHealthServer({ db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, worker }, 0, '127.0.0.1');
+  const running = worker.run();
+  try {
+    const url = `http://127.0.0.1:${health.port}`;
+    expect(await (await fetch(`${url}/livez`)).json()).toEqual({ status: 'ok' });
+    let ready = await fetch(`${url}/readyz`);
+    for (let i = 0; i < 50 && ready.status !== 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      ready = await fetch(`${url}/readyz`);
+    }
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', down: [], checks: { worker: { ok: true, state: 'RUNNING' } } });
+    worker.shutdown();
+    await running;
+    const stopped = await fetch(`${url}/readyz`);
+    expect(stopped.status).toBe(503);
+    expect(await stopped.json()).toMatchObject({ status: 'unready', down: ['worker'] });
+  } finally {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await health.close();
+  }
+  const lines: string[] = [];
+  const logger = temporalLoggerFor(createLogger('worker', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }), 'debug'));
+  logger.info('Activity completed', { workflowId: 'wf-1', activityType: 'project' });
+  logger.log('WARN', 'Workflow task failed', { requestId: 'r-1' });
+  expect(lines.map((l) => JSON.parse(l))).toEqual([
+    expect.objectContaining({ level: 30, process: 'worker', msg: 'Activity completed', workflowId: 'wf-1', activityType: 'project' }),
+    expect.objectContaining({ level: 40, msg: 'Workflow task failed', requestId: 'r-1' }),
+  ]);
 });
