@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { type Kysely, sql } from 'kysely';
 import type { AgencyConfig } from '../domain/agency';
-import { loadAgencySettings } from '../db/repositories/agency';
+import { loadAgencySeal, loadAgencySettings } from '../db/repositories/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
 import { type Actor, type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
@@ -19,6 +19,7 @@ import { type FeeBasis, type FeeComputation, feeByCount, feeByPages } from '../d
 import type { CalendarStore } from '../db/repositories/calendar';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
+import { renderNoticePdf } from './notice-pdf';
 import { type NoticeDetails, renderNotice } from './notices';
 import { recordSupervision } from './supervision';
 
@@ -253,6 +254,9 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
           receivedOn: state.receivedOn,
           details: input.notice,
         });
+        // The PDF of the same model, with the seal configured now: stored, so it never changes.
+        const seal = await loadAgencySeal(trx);
+        const pdf = await renderNoticePdf(rendered.model, { issuedOn, seal: seal?.png ?? null });
         await trx
           .insertInto('case_documents')
           .values({
@@ -264,6 +268,8 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
             issued_on: issuedOn,
             html: rendered.html,
             sha256: createHash('sha256').update(rendered.html).digest('hex'),
+            pdf,
+            pdf_sha256: createHash('sha256').update(pdf).digest('hex'),
           })
           .execute();
         if (input.issue) {

@@ -9,10 +9,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 
-/** U+3000 ideographic space: two of them indent a paragraph, as 2em does in the HTML. */
+/** U+3000 ideographic space, between the parts of the reference line. */
 const IDEOGRAPHIC_SPACE = '\u3000';
-const INDENT = IDEOGRAPHIC_SPACE.repeat(2);
-import type { NoticeCell, NoticeModel } from './notices';
+import type { NoticeBlock, NoticeCell, NoticeModel, NoticeRun } from './notices';
 
 export const CJK_FONT_PATH = process.env.GONGKAI_PDF_FONT ?? '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 /** The face inside the collection (.ttc); ignored for a .ttf. */
@@ -75,13 +74,13 @@ export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOpti
     switch (block.type) {
       case 'paragraph': {
         const text = block.runs.map((run) => (typeof run === 'string' ? run : run.strong)).join('');
-        doc.fontSize(14).text(`${INDENT}${text}`, left, doc.y, body);
+        doc.fontSize(14).text(text, left, doc.y, { ...body, indent: 28 });
         doc.moveDown(0.3);
         break;
       }
       case 'list':
         block.items.forEach((item, i) => {
-          doc.fontSize(14).text(`${INDENT}${i + 1}. ${item}`, left, doc.y, body);
+          doc.fontSize(14).text(`${i + 1}. ${item}`, left, doc.y, { ...body, indent: 28 });
         });
         doc.moveDown(0.3);
         break;
@@ -151,4 +150,85 @@ function drawTable(doc: PDFKit.PDFDocument, rows: NoticeCell[][], fractions: num
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+const UNESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+const unescapeHtml = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (m) => UNESCAPES[m]!);
+
+/**
+ * The model of a notice stored before PDFs were (its HTML is all that was kept): read back
+ * from the HTML noticeHtml prints, so its PDF can be rendered on demand. Null when the HTML
+ * is not in that form.
+ */
+export function legacyNoticeModel(html: string): NoticeModel | null {
+  const one = (re: RegExp) => re.exec(html)?.[1];
+  const kind = one(/<body class="notice notice-([\w-]+)">/);
+  const title = one(/<h1>(.*?)<\/h1>/s);
+  const docNo = one(/<p class="doc-no">(.*?)<\/p>/s);
+  const addressee = one(/<p class="addressee">(.*?)：<\/p>/s);
+  const reference = one(/<p class="ref">(.*?)<\/p>/s);
+  const sign = /<div class="sign"><p>(.*?)<\/p><p>(.*?)<\/p><\/div>/s.exec(html);
+  const convention = one(/<p class="convention">(.*?)<\/p>/s);
+  const start = html.indexOf('<p class="addressee">');
+  const end = html.indexOf('<p class="ref">');
+  if (!kind || !title || !docNo || addressee === undefined || reference === undefined || !sign || !convention || start < 0 || end < start) return null;
+  const body = html.slice(html.indexOf('\n', start) + 1, end);
+  const cells = (row: string): NoticeCell[] =>
+    [...row.matchAll(/<(th|td)(?: colspan="(\d+)")?>(.*?)<\/\1>/gs)].map(([, tag, span, text]) => ({
+      text: unescapeHtml(text!),
+      ...(tag === 'th' ? { header: true } : {}),
+      ...(span ? { colspan: Number(span) } : {}),
+    }));
+  const rowsOf = (part: string | undefined) => [...(part ?? '').matchAll(/<tr>(.*?)<\/tr>/gs)].map(([, row]) => cells(row!));
+  const blocks: NoticeBlock[] = [];
+  for (const m of body.matchAll(/<p>(.*?)<\/p>|<ol class="([\w-]+)">(.*?)<\/ol>|<table class="([\w-]+)">(.*?)<\/table>/gs)) {
+    if (m[1] !== undefined) {
+      const runs = m[1].split(/(<strong>.*?<\/strong>)/s).filter((r) => r !== '')
+        .map((r): NoticeRun => (r.startsWith('<strong>') ? { strong: unescapeHtml(r.slice(8, -9)) } : unescapeHtml(r)));
+      blocks.push({ type: 'paragraph', runs });
+    } else if (m[2] !== undefined) {
+      blocks.push({ type: 'list', className: m[2], items: [...m[3]!.matchAll(/<li>(.*?)<\/li>/gs)].map(([, item]) => unescapeHtml(item!)) });
+    } else {
+      const table = m[5]!;
+      const head = rowsOf(/<thead>(.*?)<\/thead>/s.exec(table)?.[1])[0];
+      const foot = rowsOf(/<tfoot>(.*?)<\/tfoot>/s.exec(table)?.[1])[0];
+      blocks.push({ type: 'table', className: m[4]!, ...(head ? { head } : {}), rows: rowsOf(/<tbody>(.*?)<\/tbody>/s.exec(table)?.[1]), ...(foot ? { foot } : {}) });
+    }
+  }
+  const address = one(/<p class="address">送达地址：(.*?)<\/p>/s);
+  return {
+    kind: kind as NoticeModel['kind'],
+    title: unescapeHtml(title),
+    docNo: unescapeHtml(docNo),
+    addressee: unescapeHtml(addressee),
+    blocks,
+    reference: reference.split('&emsp;').map(unescapeHtml),
+    ...(address !== undefined ? { address: unescapeHtml(address) } : {}),
+    signature: { agencyName: unescapeHtml(sign[1]!), date: sign[2]! },
+    convention: unescapeHtml(convention),
+  };
+}
+
+/**
+ * A stored case document's PDF: the one rendered when it was issued, or, for a document
+ * issued before PDFs, rendered now from its HTML (without a seal: none was on it then).
+ * Null when neither is possible.
+ */
+export async function caseDocumentPdf(doc: { pdf: Buffer | null; html: string; issued_on: string }): Promise<Buffer | null> {
+  if (doc.pdf) return doc.pdf;
+  const model = legacyNoticeModel(doc.html);
+  return model ? renderNoticePdf(model, { issuedOn: doc.issued_on }) : null;
+}
+
+/** Embeds `png` in a blank PDF: throws when pdfkit cannot read it (checked before a seal is stored). */
+export async function renderSealProbe(png: Buffer): Promise<void> {
+  const doc = new PDFDocument({ size: 'A4' });
+  const done = new Promise<void>((resolve, reject) => {
+    doc.on('data', () => undefined);
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  doc.image(png, 0, 0, { width: 100 });
+  doc.end();
+  await done;
 }

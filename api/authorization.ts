@@ -88,6 +88,8 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'GET /api/admin/api-keys': ['admin'],
   'GET /api/agency': EVERYONE,
   'PUT /api/admin/agency': ['admin'],
+  'PUT /api/admin/agency/seal': ['admin'],
+  'DELETE /api/admin/agency/seal': ['admin'],
   'GET /api/departments': EVERYONE,
   'POST /api/admin/departments': ['admin'],
   'PATCH /api/admin/departments/:code': ['admin'],

@@ -13,10 +13,12 @@ import { type ApplicationState, CHANNELS, STAGES } from '../domain/application/t
 import { OUTCOMES } from '../domain/outcomes';
 import { currentDigestAlgorithm, type DigestAlgorithm, digestHex } from '../db/crypto';
 import type { Database } from '../db/schema';
+import { caseDocumentPdf } from '../activities/notice-pdf';
 
 export interface BundleFile {
   path: string;
-  content: string;
+  /** Text (UTF-8 in the zip), or bytes (the notices' PDFs). */
+  content: string | Uint8Array;
 }
 
 export interface EvidenceBundle {
@@ -32,7 +34,10 @@ export interface EvidenceBundle {
   manifestDigest: string;
 }
 
-export type ManifestEntry = { path: string; bytes: number } & Partial<Record<DigestAlgorithm, string>>;
+export type ManifestEntry = { path: string; bytes: number } & Partial<Record<DigestAlgorithm, string>> & {
+  /** A notice's PDF: the SHA-256 recorded with the case's document when it was issued (whatever the manifest's algorithm). */
+  recordedSha256?: string;
+};
 
 /** How a bundle names its digest algorithm to people: SHA-256, SM3. */
 export const digestAlgorithmLabel = (algorithm: DigestAlgorithm): string => (algorithm === 'sm3' ? 'SM3' : 'SHA-256');
@@ -146,7 +151,7 @@ export async function buildEvidenceBundle(
   if (!row) return null;
   const [events, documents] = await Promise.all([
     db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload', 'recorded_at']).where('case_no', '=', caseNo).orderBy('seq').execute(),
-    db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'html', 'sha256', 'event_seq']).where('case_no', '=', caseNo).orderBy('id').execute(),
+    db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'html', 'sha256', 'event_seq', 'pdf', 'pdf_sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
   ]);
   const state = row.state as ApplicationState;
   const generatedAt = new Date().toISOString();
@@ -157,9 +162,18 @@ export async function buildEvidenceBundle(
     { path: 'history.json', content: history.json },
     ...documents.map((d) => ({ path: `notices/${d.doc_no}.html`, content: d.html })),
   ];
+  // Each notice's PDF: the one stored at issue, or for an older notice rendered now from its HTML.
+  const recorded = new Map<string, string>();
+  for (const d of documents) {
+    const pdf = await caseDocumentPdf(d);
+    if (!pdf) continue;
+    files.push({ path: `notices/${d.doc_no}.pdf`, content: new Uint8Array(pdf) });
+    if (d.pdf_sha256) recorded.set(`notices/${d.doc_no}.pdf`, d.pdf_sha256);
+  }
   const manifest = files.map((f): ManifestEntry => {
-    const bytes = strToU8(f.content);
-    return { path: f.path, [algorithm]: digestHex(algorithm, bytes), bytes: bytes.length };
+    const bytes = typeof f.content === 'string' ? strToU8(f.content) : f.content;
+    const stored = recorded.get(f.path);
+    return { path: f.path, [algorithm]: digestHex(algorithm, bytes), bytes: bytes.length, ...(stored ? { recordedSha256: stored } : {}) };
   });
   const manifestJson = JSON.stringify({ caseNo, generatedAt, algorithm, files: manifest }, null, 2);
   return {
@@ -169,5 +183,5 @@ export async function buildEvidenceBundle(
 }
 
 export function zipBundle(bundle: EvidenceBundle): Uint8Array {
-  return zipSync(Object.fromEntries(bundle.files.map((f) => [`${bundle.caseNo}/${f.path}`, strToU8(f.content)])), { level: 6 });
+  return zipSync(Object.fromEntries(bundle.files.map((f) => [`${bundle.caseNo}/${f.path}`, typeof f.content === 'string' ? strToU8(f.content) : f.content])), { level: 6 });
 }

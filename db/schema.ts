@@ -32,6 +32,9 @@ export interface AgencySettingsTable {
   updated_by: string | null;
   /** The office for government information disclosure (政务公开工作机构), a department. */
   office_department_code: string | null;
+  /** The agency's seal (电子印章), a PNG printed on the signature line of PDF notices. */
+  seal_png: Buffer | null;
+  seal_sha256: string | null;
 }
 
 export interface UsersTable {
@@ -236,6 +239,9 @@ export interface CaseDocumentsTable {
   issued_on: DateColumn;
   html: string;
   sha256: string;
+  /** The A4 PDF rendered at issue; null for documents issued before PDFs (rendered on demand). */
+  pdf: Buffer | null;
+  pdf_sha256: string | null;
   created_at: CreatedAt;
 }
 

@@ -141,18 +141,18 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       if (!bundle) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
       res.setHeader(`X-Manifest-${bundle.digestAlgorithm.toUpperCase()}`, bundle.manifestDigest); // X-Manifest-SHA256, or X-Manifest-SM3 in GM mode
       // The bundle's case.json carries the applicant in full; its timeline and notices some of it.
-      const applicant = (JSON.parse(bundle.files.find((f) => f.path === 'case.json')!.content) as ApplicationState).intake.applicant;
+      const applicant = (JSON.parse(bundle.files.find((f) => f.path === 'case.json')!.content as string) as ApplicationState).intake.applicant;
       const readFrom = async (texts: string[]) =>
         recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, texts), via: `evidence-${query.format}` });
       if (query.format === 'zip') {
-        await readFrom(bundle.files.map((f) => f.content));
+        await readFrom(bundle.files.flatMap((f) => (typeof f.content === 'string' ? [f.content] : []))); // a PDF prints what its notice's HTML does
         res.type('application/zip').attachment(`evidence-${params.caseNo}.zip`).send(Buffer.from(zipBundle(bundle)));
         return '';
       }
       if (query.format === 'json') {
         return { caseNo: bundle.caseNo, generatedAt: bundle.generatedAt, historySource: bundle.historySource, algorithm: bundle.digestAlgorithm, manifest: bundle.manifest, manifestDigest: `${bundle.digestAlgorithm}:${bundle.manifestDigest}` };
       }
-      const timeline = bundle.files.find((f) => f.path === 'timeline.html')!.content;
+      const timeline = bundle.files.find((f) => f.path === 'timeline.html')!.content as string;
       const manifestRows = bundle.manifest.map((m) => `<tr><td>${m.path}</td><td>${m.bytes}</td><td class="hash">${m[bundle.digestAlgorithm]}</td></tr>`).join('');
       const digestName = digestAlgorithmLabel(bundle.digestAlgorithm);
       await readFrom([timeline]);

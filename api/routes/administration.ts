@@ -4,10 +4,12 @@
  * disable and enable, reset the password) and the list of API keys. Every change is one
  * transaction with its audit row; a duplicate code, index code or username is a 409.
  */
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
-import { updateAgencySettings } from '../../db/repositories/agency';
+import { loadAgencySeal, setAgencySeal, updateAgencySettings } from '../../db/repositories/agency';
 import { auditActor, recordAudit } from '../../db/repositories/audit';
 import { departmentUses, findDepartment, listDepartments } from '../../db/repositories/departments';
 import { revokeUserSessions } from '../../db/repositories/sessions';
@@ -15,6 +17,7 @@ import type { Database } from '../../db/schema';
 import { ROLES } from '../../domain/roles';
 import { findRuleProfile } from '../../domain/rulesets';
 import { generatePassword, hashPassword } from '../identity/passwords';
+import { renderSealProbe } from '../../activities/notice-pdf';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 
@@ -34,6 +37,39 @@ const departmentSchema = z
     updatedAt: z.string(),
   })
   .openapi('Department');
+
+/** The seal is a small image: a PNG up to this size. */
+const SEAL_MAX_BYTES = 512 * 1024;
+const sealSchema = z.object({ sha256: z.string(), bytes: z.number().int() });
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The request's raw body (express.json leaves a PNG unread), refused past `limit` bytes. */
+async function readBody(req: Request, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new ApiError(413, 'payload_too_large', `the seal must be at most ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new ApiError(413, 'payload_too_large', `the seal must be at most ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A PNG by its content (signature, IHDR first), and one the PDF renderer can embed. */
+async function checkSealPng(png: Buffer): Promise<void> {
+  const bad = (message: string) => new ApiError(400, 'validation_failed', `invalid body: ${message}`, [{ field: 'body', message }]);
+  if (png.length < 33 || !png.subarray(0, 8).equals(PNG_SIGNATURE) || png.subarray(12, 16).toString('latin1') !== 'IHDR') throw bad('must be a PNG image');
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  if (width < 1 || height < 1 || width > 4096 || height > 4096) throw bad('must be at most 4096×4096 pixels');
+  try {
+    await renderSealProbe(png);
+  } catch {
+    throw bad('must be a PNG image the PDF renderer can read');
+  }
+}
 
 const agencySchema = z
   .object({
@@ -160,6 +196,47 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         const changed = Object.fromEntries(Object.keys(body).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }]));
         await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: `agency:${after.code}`, details: { changed } });
         return after;
+      });
+    },
+  });
+
+  // ---- the agency's seal (电子印章) on PDF notices ----------------------------------------
+  routes.add({
+    method: 'put',
+    path: '/api/admin/agency/seal',
+    summary: '上传本机关电子印章（PNG，用于 PDF 文书的落款）',
+    tags: ['administration'],
+    roles: ['admin'],
+    response: { status: 200, description: 'the seal stored: its SHA-256 and size (request body: the PNG itself, Content-Type image/png)', schema: sealSchema },
+    errors: { 400: 'not a PNG image (checked by content, not by name or Content-Type)', 413: `larger than ${SEAL_MAX_BYTES} bytes` },
+    handler: async ({ user, req }) => {
+      const png = await readBody(req, SEAL_MAX_BYTES);
+      await checkSealPng(png);
+      await deps.agency.current(); // seeds the row if it is not there yet
+      const sha256 = createHash('sha256').update(png).digest('hex');
+      return db.transaction().execute(async (trx) => {
+        const before = await loadAgencySeal(trx);
+        await setAgencySeal(trx, { png, sha256 }, user!.id);
+        await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: 'agency:seal', details: { changed: { seal: { from: before?.sha256 ?? null, to: sha256 } } } });
+        return { sha256, bytes: png.length };
+      });
+    },
+  });
+
+  routes.add({
+    method: 'delete',
+    path: '/api/admin/agency/seal',
+    summary: '删除本机关电子印章（此后的 PDF 文书落款只有机关名称）',
+    tags: ['administration'],
+    roles: ['admin'],
+    response: { status: 200, description: 'no seal is configured now', schema: z.object({ sha256: z.null(), bytes: z.literal(0) }) },
+    handler: async ({ user, req }) => {
+      await deps.agency.current();
+      return db.transaction().execute(async (trx) => {
+        const before = await loadAgencySeal(trx);
+        await setAgencySeal(trx, null, user!.id);
+        await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: 'agency:seal', details: { changed: { seal: { from: before?.sha256 ?? null, to: null } } } });
+        return { sha256: null, bytes: 0 as const };
       });
     },
   });

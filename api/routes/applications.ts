@@ -39,6 +39,7 @@ import type { User } from '../../db/repositories/users';
 import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
+import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
 
 export interface ApplicationRouteDeps {
   db: Kysely<Database>;
@@ -356,20 +357,29 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
   routes.add({
     method: 'get',
     path: '/api/applications/:caseNo/documents/:docNo',
-    summary: '文书（可打印的 HTML）',
+    summary: '文书（可打印的 HTML；format=pdf：A4 PDF，盖电子印章）',
     tags: ['applications'],
     roles: ROLES,
     params: caseNoParam.extend({ docNo: z.string().min(1).max(100) }),
-    response: { status: 200, description: 'text/html', schema: z.string() },
-    errors: { 404: 'no such document on this case' },
-    handler: async ({ params, res, user, req }) => {
+    query: z.object({ format: z.enum(['html', 'pdf']).default('html') }),
+    response: { status: 200, description: 'text/html, or application/pdf with format=pdf (X-Content-SHA256: the SHA-256 recorded with the document)', schema: z.string() },
+    errors: { 404: 'no such document on this case', 409: 'no PDF can be rendered for this document' },
+    handler: async ({ params, query, res, user, req }) => {
       const owner = await db.selectFrom('applications').select(['department_code', 'state']).where('case_no', '=', params.caseNo).executeTakeFirst();
       const doc = owner && !outOfScope(user!, owner.department_code)
-        ? await db.selectFrom('case_documents').select(['html']).where('case_no', '=', params.caseNo).where('doc_no', '=', params.docNo).executeTakeFirst()
+        ? await db.selectFrom('case_documents').select(['html', 'pdf', 'pdf_sha256', 'issued_on']).where('case_no', '=', params.caseNo).where('doc_no', '=', params.docNo).executeTakeFirst()
         : undefined;
       if (!doc) throw new ApiError(404, 'not_found', `document ${params.docNo} not found on ${params.caseNo}`);
       // A notice to the applicant prints their delivery address, whoever reads it.
       const applicant = (owner!.state as ApplicationState).intake.applicant;
+      if (query.format === 'pdf') {
+        const pdf = await caseDocumentPdf(doc);
+        if (!pdf) throw new ApiError(409, 'conflict', `document ${params.docNo} has no PDF and its HTML is not in a form a PDF can be rendered from`);
+        await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, [doc.html]), via: 'document', document: params.docNo });
+        res.setHeader('X-Content-SHA256', doc.pdf_sha256 ?? sha256Hex(pdf));
+        res.type('application/pdf').attachment(`${params.docNo}.pdf`).send(pdf);
+        return '';
+      }
       await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, [doc.html]), via: 'document', document: params.docNo });
       res.type('html').send(doc.html);
       return '';

@@ -19,6 +19,7 @@ import * as audit from './20261201T1320_audit';
 import * as administration from './20261201T1400_administration';
 import * as officeDepartment from './20261201T1410_office_department';
 import * as singleSignOn from './20261201T1530_single_sign_on';
+import * as documentPdfs from './20261201T1600_document_pdfs';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '20261201T1400_administration': administration,
   '20261201T1410_office_department': officeDepartment,
   '20261201T1530_single_sign_on': singleSignOn,
+  '20261201T1600_document_pdfs': documentPdfs,
 };
 
 export const migrationProvider: MigrationProvider = {

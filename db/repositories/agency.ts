@@ -99,3 +99,17 @@ export class AgencyStore {
     return loadAgencySettings(this.db, this.seed);
   }
 }
+
+/** The agency's seal (电子印章, PNG) printed on PDF notices, or null when none is configured. */
+export async function loadAgencySeal(db: Db): Promise<{ png: Buffer; sha256: string } | null> {
+  const row = await db.selectFrom('agency_settings').select(['seal_png', 'seal_sha256']).executeTakeFirst();
+  return row?.seal_png && row.seal_sha256 ? { png: row.seal_png, sha256: row.seal_sha256 } : null;
+}
+
+/** Sets (or with null removes) the seal; the settings row exists (the caller has loaded it). */
+export async function setAgencySeal(db: Db, seal: { png: Buffer; sha256: string } | null, byUserId: string): Promise<void> {
+  await db
+    .updateTable('agency_settings')
+    .set({ seal_png: seal?.png ?? null, seal_sha256: seal?.sha256 ?? null, updated_at: sql<Date>`now()`, updated_by: byUserId })
+    .execute();
+}
