@@ -96,7 +96,8 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
   expect(manifest.algorithm).toBe('sha256');
   expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['timeline.html', 'events.json', 'history.json', 'case.json']));
   for (const file of manifest.files) expect(digest(files[`${caseNo}/${file.path}`]!)).toBe(file.sha256);
-  expect(manifest.files.filter((f) => f.path.startsWith('notices/')).length).toBe(2); // 登记回执, 延期答复告知书
+  expect(manifest.files.filter((f) => f.path.startsWith('notices/') && f.path.endsWith('.html')).length).toBe(2); // 登记回执, 延期答复告知书
+  expect(manifest.files.filter((f) => f.path.startsWith('notices/') && f.path.endsWith('.pdf')).length).toBe(2); // and each as PDF
   const timeline = strFromU8(files[`${caseNo}/timeline.html`]!);
   for (const text of ['登记申请', '受理', '批准延期答复', '申请人撤回申请', '延长15个工作日', '历史来源：数据库归档']) expect(timeline).toContain(text);
   expect(digest(files[`${caseNo}/history.json`]!)).toBe(archived.sha256);

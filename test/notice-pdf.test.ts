@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { renderNoticePdf, sha256Hex } from '../activities/notice-pdf';
+import { legacyNoticeModel, renderNoticePdf, sha256Hex } from '../activities/notice-pdf';
 import { COUNTING_CONVENTION, type NoticeContext, type NoticeDetails, renderNotice } from '../activities/notices';
 import type { ApplicationIntake } from '../domain/application/types';
 import { feeByPages } from '../domain/fees';
@@ -79,6 +79,21 @@ describe('notice PDF', () => {
     expect(sha256Hex(a)).toBe(sha256Hex(b));
     const other = await renderNoticePdf(renderNotice(context(correction, '示例局依申请〔2026〕补正第4号')).model, { issuedOn: '2026-10-09', seal: SEAL });
     expect(sha256Hex(other)).not.toBe(sha256Hex(a));
+  });
+
+  test('a notice stored as HTML only reads back to the model it was printed from (its PDF is rendered on demand)', () => {
+    const samples: NoticeDetails[] = [
+      correction,
+      { kind: 'receipt', channel: 'registered-mail', replyWorkingDays: 20, replyDue: '2026-10-30', awaitingConfirmation: false },
+      { kind: 'fee', computation: feeByPages(230), payBy: null, workingDays: 20 },
+      { kind: 'fee-waiver', approved: false, reasons: '不符合减免条件 <见附件> & 说明', requestReason: '经济困难' },
+      { kind: 'third-party', party: '某某有限公司', address: '某地', workingDays: 15, answerBy: null },
+    ];
+    for (const details of samples) {
+      const { html, model } = renderNotice(context(details));
+      expect(legacyNoticeModel(html)).toEqual(model);
+    }
+    expect(legacyNoticeModel('<html><body>not a notice</body></html>')).toBeNull();
   });
 
   test('the seal is the one image on the signature line when configured; none without', async () => {
