@@ -117,6 +117,8 @@ describe('notices as PDF', () => {
     const stored = await database.db.selectFrom('case_documents').select(['pdf_sha256']).where('doc_no', '=', sealed).executeTakeFirstOrThrow();
     expect(sha256(pdf.body as Buffer)).toBe(stored.pdf_sha256);
     expect(pdf.headers['x-content-sha256']).toBe(stored.pdf_sha256);
+    const view = await request(app).get(`/api/applications/${CASE}`).set(as('clerk')).expect(200);
+    expect(view.body.documents.find((d: { docNo: string }) => d.docNo === sealed)).toMatchObject({ pdfSha256: stored.pdf_sha256 });
     const text = poppler('pdftotext', pdf.body as Buffer).replace(/\s+/g, '');
     expect(text).toContain(sealed);
     expect(text).toContain('补正申请告知书');

@@ -208,7 +208,7 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
   if (!row || outOfScope(viewer, row.department_code)) return null;
   const [events, documents] = await Promise.all([
     db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('case_no', '=', caseNo).orderBy('seq').execute(),
-    db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
+    db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256', 'pdf_sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
   ]);
   const stored = row.state as ApplicationState;
   const state = SEES_APPLICANT_CONTACT.includes(viewer.role)
@@ -242,6 +242,8 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
     events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
     documents: documents.map((d) => ({
       docNo: d.doc_no, kind: d.kind, title: d.title, issuedOn: d.issued_on, eventSeq: d.event_seq, sha256: d.sha256,
+      /** SHA-256 of the PDF stored at issue (?format=pdf); null for a document from before PDFs. */
+      pdfSha256: d.pdf_sha256,
       delivery: stored.notices?.find((n) => n.docNo === d.doc_no)?.delivery ?? null,
     })),
   };
