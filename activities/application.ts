@@ -196,7 +196,7 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
         first_received_on: dates.fromState.firstReceivedOn ? dates.firstReceivedOn : sql<string | null>`coalesce(applications.first_received_on, ${dates.firstReceivedOn}::date)`,
         ended_on: dates.fromState.endedOn ? dates.endedOn : sql<string | null>`coalesce(applications.ended_on, ${dates.endedOn}::date)`,
       };
-      return db.transaction().execute(async (trx) => {
+      const written = await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('applications')
           .values({
@@ -234,9 +234,13 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
         if (inserted) await recordSupervision(trx, input.workflowId, applicationSnapshot(state), event);
         if (!inserted || !input.notice) {
           const existing = input.notice
-            ? await trx.selectFrom('case_documents').select('doc_no').where('case_no', '=', state.caseNo).where('event_seq', '=', event.seq).executeTakeFirst()
+            ? await trx.selectFrom('case_documents').select(['doc_no', 'issued_on', 'pdf_sha256']).where('case_no', '=', state.caseNo).where('event_seq', '=', event.seq).executeTakeFirst()
             : undefined;
-          return { docNo: existing?.doc_no ?? null, event };
+          // A retry after a crash between the commit and the PDF: render it now (same model, same bytes).
+          const owed = existing && existing.pdf_sha256 === null
+            ? { docNo: existing.doc_no, issuedOn: existing.issued_on, agencyName: (await loadAgencySettings(trx, agency)).name, seal: (await loadAgencySeal(trx))?.png ?? null }
+            : null;
+          return { docNo: existing?.doc_no ?? null, event, pdf: owed };
         }
         const issuedOn = shanghaiDateOf(Date.parse(event.at));
         const year = Number(issuedOn.slice(0, 4));
@@ -254,9 +258,8 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
           receivedOn: state.receivedOn,
           details: input.notice,
         });
-        // The PDF of the same model, with the seal configured now: stored, so it never changes.
+        // The seal configured now goes on the PDF, rendered once the numbering lock is released.
         const seal = await loadAgencySeal(trx);
-        const pdf = await renderNoticePdf(rendered.model, { issuedOn, seal: seal?.png ?? null });
         await trx
           .insertInto('case_documents')
           .values({
@@ -268,8 +271,6 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
             issued_on: issuedOn,
             html: rendered.html,
             sha256: createHash('sha256').update(rendered.html).digest('hex'),
-            pdf,
-            pdf_sha256: createHash('sha256').update(pdf).digest('hex'),
           })
           .execute();
         if (input.issue) {
@@ -277,8 +278,24 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
           const stored = { ...state, notices: [...(state.notices ?? []), issuedNotice(docNo, input.notice.kind, input.issue)] };
           await trx.updateTable('applications').set({ state: JSON.stringify(stored) }).where('case_no', '=', state.caseNo).where('last_seq', '=', event.seq).execute();
         }
-        return { docNo, event };
+        return { docNo, event, pdf: { docNo, issuedOn, agencyName: settings.name, seal: seal?.png ?? null } };
       });
+      if (written.pdf && input.notice) {
+        // Rendering takes ~100 ms: outside the transaction, which holds the series' numbering row.
+        const { docNo, issuedOn, agencyName, seal } = written.pdf;
+        const { model } = renderNotice({
+          docNo, issuedOn, agencyName, caseNo: state.caseNo, queryCode: state.queryCode, intake: state.intake, receivedOn: state.receivedOn, details: input.notice,
+        });
+        const pdf = await renderNoticePdf(model, { issuedOn, seal });
+        await db
+          .updateTable('case_documents')
+          .set({ pdf, pdf_sha256: createHash('sha256').update(pdf).digest('hex') })
+          .where('case_no', '=', state.caseNo)
+          .where('doc_no', '=', docNo)
+          .where('pdf_sha256', 'is', null)
+          .execute();
+      }
+      return { docNo: written.docNo, event: written.event };
     },
   };
 }
