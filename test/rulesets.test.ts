@@ -56,7 +56,7 @@ describe('rule profiles', () => {
     }
   });
 
-  // The rulebooks themselves are reading for the engineers (../shared/seeds), not a fixture:
+  // The rulebooks themselves are the engineers' reading, kept outside this repository, not a fixture:
   // the profile's own data must carry what a reconsideration body would check.
   it('every citation names its source and article, and every seed citation quotes the rule', () => {
     const problems: string[] = [];
