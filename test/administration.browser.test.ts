@@ -13,7 +13,7 @@ import { hashPassword, verifyPassword } from '../api/identity/passwords';
 import { generateTotpSecret, totpCode } from '../api/identity/totp';
 import { enableTotp, setPasswordHash } from '../db/repositories/credentials';
 import { type ApiStack, startApiStack } from './support/api-stack';
-import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve } from './support/browser';
+import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve, openConsole as openConsoleAt, typePassword } from './support/browser';
 
 const WAIT = { timeout: 60_000 };
 const ADMIN_PASSWORD = 'Admin-admin-2026';
@@ -40,20 +40,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function openConsole(who: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-  page.setDefaultTimeout(60_000);
-  await page.goto(`${server.url}/console/login`);
-  return page;
-}
-
-async function typePassword(page: Page, username: string, password: string): Promise<void> {
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
+const openConsole = (who: string) => openConsoleAt(browser, server.url, who, pageErrors);
 
 let lastTotpStep = -1;
 

@@ -13,7 +13,7 @@ import { generateTotpSecret, totpCode } from '../api/identity/totp';
 import { recordAudit } from '../db/repositories/audit';
 import { enableTotp, setPasswordHash } from '../db/repositories/credentials';
 import { type ApiStack, startApiStack } from './support/api-stack';
-import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve } from './support/browser';
+import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve, openConsole, typePassword } from './support/browser';
 
 const WAIT = { timeout: 60_000 };
 const ADMIN_PASSWORD = 'Admin-audit-2026';
@@ -47,14 +47,8 @@ afterAll(async () => {
 });
 
 it('an admin lists, filters and exports the audit log from the console', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.setDefaultTimeout(60_000);
-  await page.goto(`${server.url}/console/login`);
-  await page.locator('#username').fill('admin');
-  await page.locator('#password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  const page = await openConsole(browser, server.url, 'admin', pageErrors, { acceptDownloads: true });
+  await typePassword(page, 'admin', ADMIN_PASSWORD);
   await page.getByRole('heading', { name: '动态验证码' }).waitFor(WAIT);
   await page.locator('#totp-code').fill(totpCode(ADMIN_TOTP, new Date()));
   await page.getByRole('button', { name: '验证', exact: true }).click();
@@ -96,5 +90,5 @@ it('an admin lists, filters and exports the audit log from the console', async (
   const exported = await stack.database.db.selectFrom('audit_log').select(['actor_username', 'details']).where('action', '=', 'audit.exported').execute();
   expect(exported).toEqual([{ actor_username: 'admin', details: { filter: { action: 'personal-data.read', target: '2026-000999' } } }]);
   expect(pageErrors).toEqual([]);
-  await context.close();
+  await page.context().close();
 });

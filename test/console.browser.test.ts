@@ -17,7 +17,7 @@ import { hashPassword } from '../api/identity/passwords';
 import { generateTotpSecret, totpCode } from '../api/identity/totp';
 import { enableTotp, setPasswordHash } from '../db/repositories/credentials';
 import { type ApiStack, startApiStack } from './support/api-stack';
-import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve } from './support/browser';
+import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve, openConsole as openConsoleAt, typePassword } from './support/browser';
 
 const WAIT = { timeout: 60_000 };
 
@@ -92,21 +92,7 @@ const PASSWORDS: Record<string, string> = {
 };
 const ADMIN_TOTP = generateTotpSecret();
 
-/** A fresh browser context (its own cookies) at the sign-in page. */
-async function openConsole(user: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${user}: ${error.message}`));
-  page.setDefaultTimeout(60_000);
-  await page.goto(`${server.url}/console/login`);
-  return page;
-}
-
-async function typePassword(page: Page, username: string, password: string): Promise<void> {
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
+const openConsole = (user: string) => openConsoleAt(browser, server.url, user, pageErrors);
 
 /** A fresh browser context signed in as a demo user with their password. */
 async function loginAs(user: string, displayName: string): Promise<Page> {

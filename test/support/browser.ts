@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -59,4 +59,30 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`chromium not found at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (npm test does this as root) or set CHROMIUM_PATH`);
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A fresh browser context (its own cookies) at the console's sign-in page; uncaught page errors
+ * go into `errors`, prefixed with `who`.
+ */
+export async function openConsole(
+  browser: Browser,
+  baseUrl: string,
+  who: string,
+  errors: string[],
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${who}: ${error.message}`));
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${baseUrl}/console/login`);
+  return page;
+}
+
+/** The first sign-in step: username and password. */
+export async function typePassword(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
 }
