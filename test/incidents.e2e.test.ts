@@ -3,6 +3,9 @@
  * intake validation naming the field, roles, 404/409, the list filters (grade, state,
  * overdue), and a rumour clarification approved at the level seed 001 requires.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { type ApiStack, startApiStack } from './support/api-stack';
 
@@ -104,4 +107,11 @@ it('a rumour clarification in the government’s name is approved only at govern
   const closed = await post(id, 'close', 'clerk', { evaluation: '澄清及时，舆情平息' });
   expect(closed.body).toMatchObject({ stage: 'closed', status: 'closed' });
   expect((await post(id, 'close', 'clerk', { evaluation: 'x' })).status).toBe(409);
+
+  // Writes test/histories/incident-rumour-closed.json with UPDATE_HISTORIES=1; test/replay.test.ts replays it.
+  const handle = stack.env.client.workflow.getHandle(`incident-${id}`);
+  await handle.result();
+  if (process.env.UPDATE_HISTORIES === '1') {
+    fs.writeFileSync(path.join(__dirname, 'histories', 'incident-rumour-closed.json'), historyToJSON(await handle.fetchHistory()));
+  }
 });

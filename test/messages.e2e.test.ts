@@ -4,6 +4,9 @@
  * confidentiality (seed 004 第七条): no response seen by a user of the department complained
  * about carries the writer's identity.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { type ApiStack, startApiStack } from './support/api-stack';
 
@@ -70,7 +73,9 @@ it('the department complained about never sees who wrote; the clerk does; the li
   const toComplained = await post(id, 'assign', 'clerk', { departmentCode: 'yjglk' });
   expect(toComplained.status).toBe(409);
   expect(toComplained.body.error.message).toContain('不得将检举、控告类信件转至被检举、控告单位');
-  expectNoWriter((await post(id, 'reply', 'department', { text: 'x' })).body); // 403: not theirs
+  const notTheirs = await post(id, 'reply', 'department', { text: 'x' });
+  expect(notTheirs.status).toBe(403);
+  expectNoWriter(notTheirs.body);
   expect((await post(id, 'assign', 'clerk', { departmentCode: 'xxzx' })).status).toBe(200);
   expect((await post(id, 'transfer', 'department', { departmentCode: 'dcs', reason: 'x' })).status).toBe(403);
   const transferred = await post(id, 'transfer', 'clerk', { departmentCode: 'dcs', reason: '属督查室职责' });
@@ -92,6 +97,13 @@ it('the department complained about never sees who wrote; the clerk does; the li
   const again = await post(id, 'reply', 'clerk', { text: '补充回复' });
   expect(again.status).toBe(409);
   expect(again.body.error.message).toContain('已办结');
+
+  // Writes test/histories/message-complaint-closed.json with UPDATE_HISTORIES=1; test/replay.test.ts replays it.
+  const handle = stack.env.client.workflow.getHandle(`message-${id}`);
+  await handle.result();
+  if (process.env.UPDATE_HISTORIES === '1') {
+    fs.writeFileSync(path.join(__dirname, 'histories', 'message-complaint-closed.json'), historyToJSON(await handle.fetchHistory()));
+  }
 });
 
 it('a confidential writer is withheld from every department user, even one not complained about', async () => {
