@@ -56,6 +56,21 @@ describe('open-loop load', () => {
     expect(result.achievedRate).toBeLessThan(22);
   });
 
+  it('reports the rate it really started at when the client falls behind its schedule', async () => {
+    // Each send holds the client's event loop for 100 ms: at most 10 arrivals a second can leave.
+    const blocking = async () => {
+      const until = performance.now() + 100;
+      while (performance.now() < until) {
+        // busy: a client saturated by its own work
+      }
+      return 0;
+    };
+    const result = await openLoop({ rate: 20, warmupSeconds: 0, seconds: 1, fire: blocking });
+    expect(result.sent).toBe(20);
+    expect(result.achievedRate).toBeGreaterThan(8);
+    expect(result.achievedRate).toBeLessThan(11);
+  });
+
   it('measures from the scheduled start, so a queue behind a slow server shows', async () => {
     // 100/s against a 50/s server: by the end, requests have waited about a second.
     const result = await openLoop({ rate: 100, warmupSeconds: 0, seconds: 2, fire });
@@ -70,6 +85,8 @@ describe('open-loop load', () => {
     expect(result.shed).toBeGreaterThan(20);
     expect(result.ok).toBe(50 - result.shed);
     expect(result.errors).toBe(result.shed);
+    // Shed arrivals never started: over the 1-second window the achieved rate is those sent.
+    expect(Math.abs(result.achievedRate - result.sent)).toBeLessThan(2);
     const failing = await openLoop({ rate: 20, warmupSeconds: 0, seconds: 0.5, fire: async () => Promise.reject(new Error('refused')) });
     expect(failing).toMatchObject({ ok: 0, errors: 10 });
     expect(failing.errorSamples[0]).toBe('refused');

@@ -22,7 +22,10 @@ export interface OpenLoopOptions {
 
 export interface OpenLoopResult {
   rate: number;
-  /** Arrivals actually started per second in the measured window. */
+  /**
+   * Arrivals actually started per second in the measured window: shed arrivals are not
+   * counted, and a client that falls behind its schedule stretches the window.
+   */
   achievedRate: number;
   sent: number;
   ok: number;
@@ -50,6 +53,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const pending = new Set<Promise<void>>();
   const start = performance.now();
   let measuredStart = 0;
+  let lastMeasuredTurn = 0;
   let next = 0;
 
   await new Promise<void>((resolve) => {
@@ -62,6 +66,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         const measured = i >= warmup;
         if (i === warmup) measuredStart = scheduledAt;
         next += 1;
+        if (measured) lastMeasuredTurn = performance.now();
         if (inFlight >= maxInFlight) {
           if (measured) shed += 1;
           continue;
@@ -95,11 +100,15 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const lastArrival = performance.now();
   await Promise.all([...pending]);
   const measuredCount = total - warmup;
-  const window = (start + (total - 1) * interval - measuredStart) / 1000;
+  const sent = measuredCount - shed;
+  // From the first measured arrival's scheduled time to the moment the last one's turn really
+  // came (sent or shed), plus the one interval that arrival owns: exactly `seconds` when every
+  // arrival left on time, longer when the client fell behind its own schedule.
+  const window = (lastMeasuredTurn - measuredStart + interval) / 1000;
   return {
     rate,
-    achievedRate: round(measuredCount / Math.max(window, 1 / rate)),
-    sent: measuredCount - shed,
+    achievedRate: round(sent / window),
+    sent,
     ok,
     errors: errors + shed,
     shed,
