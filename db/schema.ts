@@ -534,6 +534,32 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+/** One distinct file, addressed by the SHA-256 of its plaintext (db/files/store.ts). */
+export interface StoredFilesTable {
+  sha256: string;
+  /** bigint: comes back as a string. */
+  size: ColumnType<string, number, never>;
+  media_type: string;
+  /** The content is a payload sealed by the codec (it names its key and cipher). */
+  encrypted: boolean;
+  content: Buffer;
+  created_at: CreatedAt;
+}
+
+/** A stored file attached to a case for a purpose (db/files/store.ts). */
+export interface CaseFilesTable {
+  id: BigId;
+  case_kind: string;
+  case_no: string;
+  purpose: string;
+  sha256: string;
+  filename: string;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
+  delivered_to_applicant: ColumnType<boolean, boolean | undefined, boolean>;
+  delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -557,6 +583,8 @@ export interface Database {
   applications: ApplicationsTable;
   case_events: CaseEventsTable;
   case_documents: CaseDocumentsTable;
+  stored_files: StoredFilesTable;
+  case_files: CaseFilesTable;
   departments: DepartmentsTable;
   agency_settings: AgencySettingsTable;
   users: UsersTable;
