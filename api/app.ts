@@ -39,6 +39,9 @@ import { authRoutes } from './routes/auth';
 import { ssoRoutes } from './routes/sso';
 import { type OidcSettings, oidcSettingsFromEnv } from './identity/oidc';
 import { systemRoutes } from './routes/system';
+import { publicRoutes } from './routes/public';
+import { FileStore } from '../db/files/store';
+import { PortalGuard, type PortalSettings, portalSettingsFromEnv, publicRequestGuard } from './routes/public-guard';
 import { apiMetrics, createLogger, type Logger, metricsEndpoint, requestId } from './observability';
 
 export interface AppDeps {
@@ -61,6 +64,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Bearer key that opens GET /metrics (default GONGKAI_METRICS_TOKEN; none: no /metrics). */
   metricsToken?: string;
+  /** The citizen portal's challenge difficulty, limits and sizes (default: the environment, api/routes/public-guard.ts). */
+  portal?: Partial<PortalSettings>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -77,6 +82,9 @@ export function createApp(deps: AppDeps): Express {
   if (process.env.GONGKAI_TRUST_PROXY) app.set('trust proxy', trustProxySetting(process.env.GONGKAI_TRUST_PROXY));
   app.use('/codec', codecCors((process.env.GONGKAI_CODEC_CORS_ORIGIN ?? 'http://localhost:8233').split(',')));
   for (const limiter of rateLimiters(deps.rateLimits ?? rateLimitsFromEnv())) app.use(limiter);
+  // The citizen portal's API: its own per-address limit and smaller bodies, read before the JSON parser below.
+  const portal = { ...portalSettingsFromEnv(process.env), ...deps.portal };
+  app.use('/api/public', publicRequestGuard(portal));
   app.use(express.json({ limit: '2mb' }));
   app.use(idempotency(deps.db));
 
@@ -109,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
   incidentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   messageRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   documentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
+  publicRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency, guard: new PortalGuard(deps.db, portal), files: new FileStore({ codec: deps.codec ?? null }) });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',

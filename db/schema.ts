@@ -114,6 +114,19 @@ export interface OidcSignInsTable {
   expires_at: Date;
 }
 
+/** The citizen portal's signing secret (one row). */
+export interface PublicPortalSecretTable {
+  id: Generated<number>;
+  secret: Buffer;
+  created_at: Generated<Date>;
+}
+
+/** A solved proof-of-work challenge, kept until it expires so it opens one request only. */
+export interface PublicChallengeRedemptionsTable {
+  nonce: string;
+  expires_at: Date;
+}
+
 export interface SignInThrottleTable {
   username: string;
   failures: number;
@@ -593,6 +606,8 @@ export interface Database {
   oidc_sign_ins: OidcSignInsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_throttle: SignInThrottleTable;
+  public_portal_secret: PublicPortalSecretTable;
+  public_challenge_redemptions: PublicChallengeRedemptionsTable;
   api_tokens: ApiTokensTable;
   calendar_revisions: CalendarRevisionsTable;
   calendar_overrides: CalendarOverridesTable;

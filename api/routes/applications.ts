@@ -192,7 +192,7 @@ const ACTIONS: ActionSpec[] = [
 ];
 
 const QUERY_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-function newQueryCode(): string {
+export function newQueryCode(): string {
   return Array.from({ length: 10 }, () => QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)]).join('');
 }
 

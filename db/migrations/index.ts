@@ -21,6 +21,7 @@ import * as officeDepartment from './20261201T1410_office_department';
 import * as singleSignOn from './20261201T1530_single_sign_on';
 import * as documentPdfs from './20261201T1600_document_pdfs';
 import * as caseFiles from './20261202T1000_case_files';
+import * as publicPortal from './20261202T1200_public_portal';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '20261201T1530_single_sign_on': singleSignOn,
   '20261201T1600_document_pdfs': documentPdfs,
   '20261202T1000_case_files': caseFiles,
+  '20261202T1200_public_portal': publicPortal,
 };
 
 export const migrationProvider: MigrationProvider = {
