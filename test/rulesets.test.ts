@@ -7,7 +7,10 @@ import {
   ruleProfileSchema,
   RULE_PROFILE_VERSIONS,
 } from '../domain/rulesets';
+import { compiledRuleProfilesSource, parseRuleProfiles, RULE_PROFILE_SOURCES } from '../domain/rulesets/compile';
 import { national2019 } from '../domain/rulesets/profiles/national-2019';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** Every { citation } object anywhere in a profile. */
 function citations(value: unknown, at = ''): Array<{ at: string; citation: { seed?: string; quote?: string; article: string } }> {
@@ -86,5 +89,22 @@ describe('rule profiles', () => {
     expect(findRuleProfile('national-2019', '2026.1')?.version).toBe('2026.1');
     expect(findRuleProfile('national-2019', '1999.1')).toBeUndefined();
     expect(findRuleProfile('nowhere')).toBeUndefined();
+  });
+
+  it('workflow code reads exactly what zod makes of the sources, frozen', () => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', 'domain', 'rulesets', 'compiled.ts'), 'utf8');
+    expect(committed).toBe(compiledRuleProfilesSource()); // else: npm run profiles
+    expect(RULE_PROFILE_VERSIONS).toEqual(parseRuleProfiles());
+    expect(RULE_PROFILE_VERSIONS).toHaveLength(RULE_PROFILE_SOURCES.length);
+    const national = findRuleProfile('national-2019')!;
+    expect(Object.isFrozen(national.application.reply)).toBe(true);
+    expect(() => {
+      (national.application.reply as { workingDays: number }).workingDays = 30;
+    }).toThrow(TypeError);
+  });
+
+  it('a changed source no longer matches the compiled copy', () => {
+    const changed = { ...national2019, name: `${national2019.name}（改）` };
+    expect(compiledRuleProfilesSource(parseRuleProfiles([changed, ...RULE_PROFILE_SOURCES.slice(1)]))).not.toBe(compiledRuleProfilesSource());
   });
 });

@@ -9,14 +9,12 @@ import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor, ApplicationIntake, ApplicationState, NoticeDeliveryMethod } from '../domain/application/types';
 import type { FeeBasis } from '../domain/fees';
 import type { Outcome, Section36Reply } from '../domain/outcomes';
-import type { RuleProfile } from '../domain/rulesets/schema';
+import type { CarriesRuleProfile } from './runtime/profile';
 
-export interface ApplicationInput {
+export interface ApplicationInput extends CarriesRuleProfile {
   caseNo: string;
   queryCode: string;
   agencyCode: string;
-  /** The whole profile as it stood at submission: the case keeps these rules. */
-  profile: RuleProfile;
   intake: ApplicationIntake;
   submittedBy: Actor;
   /** The agency's office for government information disclosure (政务公开工作机构) when the case started; absent in cases started before it was a setting (they keep `gkb`). */

@@ -43,6 +43,7 @@ import type { Outcome } from '../domain/outcomes';
 import type { ApplicationStep, Citation, StepStartEvent } from '../domain/rulesets/schema';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import * as m from './application-messages';
+import { ruleProfileOf } from './runtime/profile';
 
 const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -78,7 +79,8 @@ function cite(citation: Citation): string {
 }
 
 export async function application(input: m.ApplicationInput): Promise<ApplicationState> {
-  const { profile, intake } = input;
+  const { intake } = input;
+  const profile = ruleProfileOf(input);
   const rules = profile.application;
   /**
    * The rules of issue 15 (clocks from delivery, step start events, re-armed step clocks,

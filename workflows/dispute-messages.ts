@@ -3,13 +3,11 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor } from '../domain/application/types';
 import type { DisputeFiling, DisputeResult, DisputeState } from '../domain/disputes/types';
-import type { RuleProfile } from '../domain/rulesets/schema';
+import type { CarriesRuleProfile } from './runtime/profile';
 
-export interface DisputeInput {
+export interface DisputeInput extends CarriesRuleProfile {
   disputeNo: string;
   agencyCode: string;
-  /** The profile as it stood at filing: the dispute keeps these periods. */
-  profile: RuleProfile;
   filing: DisputeFiling;
   filedBy: Actor;
   /** The agency's office for government information disclosure (政务公开工作机构) when the case started; absent in cases started before it was a setting (they keep `gkb`). */

@@ -21,6 +21,7 @@ import { type DisputeAction, disputeChecks } from '../domain/disputes/rules';
 import type { DisputeClock, DisputeClockKind, DisputeState } from '../domain/disputes/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import * as m from './dispute-messages';
+import { ruleProfileOf } from './runtime/profile';
 
 const { deriveClocks, recordDisputeEvent } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -34,7 +35,8 @@ const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', 
 const today = (): IsoDate => shanghaiDateOf(Date.now());
 
 export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
-  const { profile, filing } = input;
+  const { filing } = input;
+  const profile = ruleProfileOf(input);
   const rules = profile.disputes;
   const state: DisputeState = {
     disputeNo: input.disputeNo,

@@ -6,13 +6,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor, Attribute, DocumentRegistration, DocumentState } from '../domain/documents/types';
-import type { RuleProfile } from '../domain/rulesets/schema';
+import type { CarriesRuleProfile } from './runtime/profile';
 
-export interface DocumentInput {
+export interface DocumentInput extends CarriesRuleProfile {
   docId: string;
   agencyCode: string;
-  /** The profile as it stood at registration: the document keeps these rules. */
-  profile: RuleProfile;
   registration: DocumentRegistration;
   /** The forwarded document's attribute on record, looked up at registration. */
   inherited: null | { docId: string; attribute: Attribute };

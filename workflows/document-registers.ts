@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
 import { nextRegisterDue, selfCheckDue } from '../domain/documents/rules';
-import { findRuleProfile } from '../domain/rulesets';
+import { findRuleProfile } from '../domain/rulesets/lookup';
 import type { Activities } from '../activities';
 import { ACTION_REFUSED } from './application-messages';
 import * as m from './document-messages';

@@ -42,6 +42,7 @@ import { type Actor, ATTRIBUTES, type DocumentState, type ReviewRecord } from '.
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import { ACTION_REFUSED } from './application-messages';
 import * as m from './document-messages';
+import { ruleProfileOf } from './runtime/profile';
 
 const { deriveClocks, recordDocumentEvent } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -66,7 +67,8 @@ const LATER_RULES: Partial<Record<DocumentAction, string>> = {
 const PUBLIC_COMMENT_MINIMUM = 'public-comment-minimum';
 
 export async function documentRelease(input: m.DocumentInput): Promise<DocumentState> {
-  const { profile, registration } = input;
+  const { registration } = input;
+  const profile = ruleProfileOf(input);
   const rules = profile.documentRelease;
   const reminderDays = profile.application.remindersWorkingDaysBefore;
   const fresh: DocumentState = {

@@ -7,15 +7,13 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 import type { Instant } from '../domain/incidents/clock';
 import type { ApprovalLevel, IncidentGradeLevel, IncidentIntake, IncidentKind, IncidentState, ReleaseChannel } from '../domain/incidents/types';
-import type { RuleProfile } from '../domain/rulesets/schema';
+import type { CarriesRuleProfile } from './runtime/profile';
 
-export interface IncidentInput {
+export interface IncidentInput extends CarriesRuleProfile {
   id: string;
   agencyCode: string;
   kind: IncidentKind;
   grade: IncidentGradeLevel;
-  /** The whole profile as it stood at intake: the incident keeps these rules. */
-  profile: RuleProfile;
   intake: IncidentIntake;
   registeredBy: Actor;
 }

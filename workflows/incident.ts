@@ -30,6 +30,7 @@ import { type IncidentClock, type IncidentClockId, type IncidentGradeLevel, type
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import { ACTION_REFUSED } from './application-messages';
 import * as m from './incident-messages';
+import { ruleProfileOf } from './runtime/profile';
 
 const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } };
 // Persistence runs as a local activity (idempotent; no task-queue round trip per step or fired
@@ -44,7 +45,8 @@ const MINUTE_MS = 60_000;
 const nowIso = (): Instant => new Date(Date.now()).toISOString();
 
 export async function incident(input: m.IncidentInput): Promise<IncidentState> {
-  const { profile, intake } = input;
+  const { intake } = input;
+  const profile = ruleProfileOf(input);
   const interval = updateIntervalOf(profile);
   const registeredAt = nowIso();
   const state: IncidentState = {

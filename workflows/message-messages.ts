@@ -5,13 +5,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 import type { MessageIntake, MessageState, MessageWriter } from '../domain/messages/types';
-import type { RuleProfile } from '../domain/rulesets/schema';
+import type { CarriesRuleProfile } from './runtime/profile';
 
-export interface MessageInput {
+export interface MessageInput extends CarriesRuleProfile {
   id: string;
   agencyCode: string;
-  /** The whole profile as it stood at intake: the message keeps these rules. */
-  profile: RuleProfile;
   intake: MessageIntake;
   writer: MessageWriter;
   registeredBy: Actor;

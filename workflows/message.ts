@@ -26,6 +26,7 @@ import { MESSAGE_TYPES, type MessageState } from '../domain/messages/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import { ACTION_REFUSED } from './application-messages';
 import * as m from './message-messages';
+import { ruleProfileOf } from './runtime/profile';
 
 const { deriveClocks, recordMessageEvent } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -40,7 +41,8 @@ const today = (): IsoDate => shanghaiDateOf(Date.now());
 const nowIso = (): string => new Date(Date.now()).toISOString();
 
 export async function message(input: m.MessageInput): Promise<MessageState> {
-  const { profile, intake } = input;
+  const { intake } = input;
+  const profile = ruleProfileOf(input);
   const limit = limitFor(profile, intake.type);
   if (!limit) throw ApplicationFailure.nonRetryable(`profile ${profile.id} has no limit for ${intake.type}`, 'NoMessageLimit');
   const state: MessageState = {

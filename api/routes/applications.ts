@@ -40,6 +40,7 @@ import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 export interface ApplicationRouteDeps {
   db: Kysely<Database>;
@@ -279,7 +280,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
         caseNo,
         queryCode: newQueryCode(),
         agencyCode: agency.code,
-        profile,
+        ruleProfile: ruleProfileRef(profile),
         intake: { ...intake, receivedOn },
         submittedBy: actorOf(user!),
         ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}),

@@ -21,6 +21,7 @@ import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { actorOf, refusalOf, startCase } from '../workflow-steps';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 export interface DisputeRouteDeps {
   db: Kysely<Database>;
@@ -141,7 +142,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       const profile = findRuleProfile(application.rule_profile_id)!;
       const year = Number(today.slice(0, 4));
       const disputeNo = `${year}-D${String(await nextInSequence(db, agency.code, year, 'dispute')).padStart(4, '0')}`;
-      const input: m.DisputeInput = { disputeNo, agencyCode: agency.code, profile, filing: body, filedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
+      const input: m.DisputeInput = { disputeNo, agencyCode: agency.code, ruleProfile: ruleProfileRef(profile), filing: body, filedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
       await startCase(temporal, {
         workflow: dispute,
         options: { workflowId: `dispute-${disputeNo}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id) },

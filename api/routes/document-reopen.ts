@@ -9,6 +9,7 @@ import { findRuleProfile } from '../../domain/rulesets';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { documentRelease } from '../../workflows/document';
 import type * as m from '../../workflows/document-messages';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 /**
  * Sends a step that may reach a released document: a running workflow takes it as it is; a
@@ -25,7 +26,7 @@ export async function executeReopeningUpdate<P extends { actor: m.DocumentInput[
   const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
   if (!profile) throw new Error(`rule profile ${state.ruleProfile.id}@${state.ruleProfile.version} is no longer listed`);
   const input: m.DocumentInput = {
-    docId: state.docId, agencyCode: doc.agencyCode, profile, registration: state.registration, inherited: state.inherited, submittedBy: payload.actor, reopened: { state },
+    docId: state.docId, agencyCode: doc.agencyCode, ruleProfile: ruleProfileRef(profile), registration: state.registration, inherited: state.inherited, submittedBy: payload.actor, reopened: { state },
   };
   const startWorkflowOperation = new WithStartWorkflowOperation(documentRelease, {
     workflowId: doc.workflowId,

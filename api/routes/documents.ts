@@ -29,6 +29,7 @@ import { executeReopeningUpdate } from './document-reopen';
 import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 export interface DocumentRouteDeps {
   db: Kysely<Database>;
@@ -284,7 +285,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
 
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const docId = `${year}-${String(await nextInSequence(db, agency.code, year, 'document')).padStart(6, '0')}`;
-      const input: m.DocumentInput = { docId, agencyCode: agency.code, profile, registration, inherited, submittedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
+      const input: m.DocumentInput = { docId, agencyCode: agency.code, ruleProfile: ruleProfileRef(profile), registration, inherited, submittedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
       await startCase(temporal, {
         workflow: documentRelease,
         options: { workflowId: `document-${docId}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id) },

@@ -31,6 +31,7 @@ import * as m from '../../workflows/incident-messages';
 import { ApiError } from '../errors';
 import { actorOf, sendStep, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 export interface CaseRouteDeps {
   db: Kysely<Database>;
@@ -170,7 +171,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'incident')).padStart(6, '0')}`;
       const { ruleProfileId: _p, kind, grade, ...intake } = body;
-      const input: m.IncidentInput = { id, agencyCode: agency.code, kind, grade, profile, intake, registeredBy: actorOf(user!) };
+      const input: m.IncidentInput = { id, agencyCode: agency.code, kind, grade, ruleProfile: ruleProfileRef(profile), intake, registeredBy: actorOf(user!) };
       await startCase(temporal, {
         workflow: incident,
         options: { workflowId: `incident-${id}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id) },

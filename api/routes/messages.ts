@@ -25,6 +25,7 @@ import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { actorOf, sendStep, startCase } from '../workflow-steps';
 import { accountabilityView, booleanQuery, caseIdParam, type CaseRouteDeps, departmentCode, keys, pageQuery, text, username } from './incidents';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 const intakeSchema = z
   .object({
@@ -148,7 +149,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'message')).padStart(6, '0')}`;
       const { ruleProfileId: _p, writer, ...intake } = body;
       const input: m.MessageInput = {
-        id, agencyCode: agency.code, profile, writer,
+        id, agencyCode: agency.code, ruleProfile: ruleProfileRef(profile), writer,
         intake: { ...intake, receivedOn },
         registeredBy: actorOf(user!),
       };

@@ -13,6 +13,7 @@ import { application } from '../../workflows/application';
 import * as m from '../../workflows/application-messages';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startTimeSkippingServer } from './temporal';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 export type Actors = Record<'clerk' | 'department' | 'reviewer' | 'leader' | 'supervisor' | 'admin', Actor>;
 
@@ -55,7 +56,7 @@ export async function startCase(
     taskQueue,
     args: [{
       caseNo, queryCode: `Q${caseNo.replace('-', '')}X`.slice(0, 10), agencyCode: 'demo',
-      profile: findRuleProfile(options.profileId ?? 'national-2019')!, intake: options.intake, submittedBy,
+      ruleProfile: ruleProfileRef(findRuleProfile(options.profileId ?? 'national-2019')!), intake: options.intake, submittedBy,
     }],
   });
   const state = await handle.executeUpdate(m.awaitRegistrationUpdate);
