@@ -8,6 +8,7 @@ import { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
 import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import type { EncryptionCodec } from '../temporal-config/codec';
+import { FileStore as CaseFileStore } from '../db/files/store';
 import { TASK_QUEUE } from '../temporal-config/connection';
 import { bearerAuthenticator } from './auth';
 import { securityHeaders } from './security-headers';
@@ -39,6 +40,7 @@ import { authRoutes } from './routes/auth';
 import { ssoRoutes } from './routes/sso';
 import { type OidcSettings, oidcSettingsFromEnv } from './identity/oidc';
 import { systemRoutes } from './routes/system';
+import { fileRoutes } from './routes/files';
 import { publicRoutes } from './routes/public';
 import { FileStore } from '../db/files/store';
 import { PortalGuard, type PortalSettings, portalSettingsFromEnv, publicRequestGuard } from './routes/public-guard';
@@ -64,6 +66,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Bearer key that opens GET /metrics (default GONGKAI_METRICS_TOKEN; none: no /metrics). */
   metricsToken?: string;
+  /** Case files (db/files/store.ts); default: sealed with `codec`'s keys, GONGKAI_FILE_MAX_BYTES. */
+  files?: CaseFileStore;
   /** The citizen portal's challenge difficulty, limits and sizes (default: the environment, api/routes/public-guard.ts). */
   portal?: Partial<PortalSettings>;
 }
@@ -117,6 +121,8 @@ export function createApp(deps: AppDeps): Express {
   incidentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   messageRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   documentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
+  const files = deps.files ?? new CaseFileStore({ codec: deps.codec ?? null });
+  fileRoutes(routes, { db: deps.db, files });
   publicRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency, guard: new PortalGuard(deps.db, portal), files: new FileStore({ codec: deps.codec ?? null }) });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({

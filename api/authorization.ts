@@ -168,6 +168,16 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'POST /api/document-registers/:id/items/:docId/decide': ['clerk'],
   'POST /api/document-registers/:id/submit': ['clerk'],
   'POST /api/admin/document-schedules': ['admin'],
+  // Case files (api/routes/files.ts): listed to whoever sees the case; personal materials downloaded by clerk and admin only (checked in the route).
+  'POST /api/applications/:caseNo/files': ['clerk', 'department'],
+  'GET /api/applications/:caseNo/files': EVERYONE,
+  'GET /api/applications/:caseNo/files/:fileId': EVERYONE,
+  'POST /api/disputes/:disputeNo/files': ['clerk', 'department'],
+  'GET /api/disputes/:disputeNo/files': EVERYONE,
+  'GET /api/disputes/:disputeNo/files/:fileId': EVERYONE,
+  'POST /api/documents/:docId/files': ['clerk', 'department'],
+  'GET /api/documents/:docId/files': EVERYONE,
+  'GET /api/documents/:docId/files/:fileId': EVERYONE,
 };
 
 /** Throws when a declared route is missing from the matrix, grants different roles, or the matrix lists a route that does not exist. */

@@ -3,7 +3,9 @@
  * timeline of everything that happened (with every due date's derivation), the notices
  * themselves, the event log, the raw Temporal history, and a manifest of digests over all of it:
  * SHA-256, or SM3 under GONGKAI_CRYPTO=gm. The manifest names its algorithm (`algorithm`, and
- * each file's digest under the algorithm's name: `sha256` or `sm3`).
+ * each file's digest under the algorithm's name: `sha256` or `sm3`). The case's attachments
+ * (application and correction materials, the reply's files, evidence of disputes over the case)
+ * are in it under `files/`, each with the SHA-256 it is stored under (`recordedSha256`).
  */
 import { strToU8, zipSync } from 'fflate';
 import type { Kysely } from 'kysely';
@@ -14,6 +16,7 @@ import { OUTCOMES } from '../domain/outcomes';
 import { currentDigestAlgorithm, type DigestAlgorithm, digestHex } from '../db/crypto';
 import type { Database } from '../db/schema';
 import { caseDocumentPdf } from '../activities/notice-pdf';
+import { type CaseFile, FILE_PURPOSE_LABELS, FileStore, listCaseFiles } from '../db/files/store';
 
 export interface BundleFile {
   path: string;
@@ -35,9 +38,12 @@ export interface EvidenceBundle {
 }
 
 export type ManifestEntry = { path: string; bytes: number } & Partial<Record<DigestAlgorithm, string>> & {
-  /** A notice's PDF: the SHA-256 recorded with the case's document when it was issued (whatever the manifest's algorithm). */
+  /** A notice's PDF: the SHA-256 recorded with the case's document when it was issued; an attachment: the SHA-256 it is stored under (whatever the manifest's algorithm). */
   recordedSha256?: string;
 };
+
+/** Where an attachment sits in the bundle: `files/<purpose>/<id>-<name>` (a dispute's evidence under its number). */
+const bundlePathOf = (file: CaseFile) => `files/${file.caseKind === 'dispute' ? `${file.caseNo}/` : ''}${file.purpose}/${file.id}-${file.filename}`;
 
 /** How a bundle names its digest algorithm to people: SHA-256, SM3. */
 export const digestAlgorithmLabel = (algorithm: DigestAlgorithm): string => (algorithm === 'sm3' ? 'SM3' : 'SHA-256');
@@ -89,6 +95,7 @@ function timelineHtml(input: {
   state: ApplicationState;
   events: Array<{ seq: number; type: string; actor_username: string; actor_role: string; occurred_at: Date; payload: unknown }>;
   documents: Array<{ doc_no: string; title: string; issued_on: string; sha256: string; event_seq: number }>;
+  attachments: CaseFile[];
   generatedAt: string;
   historySource: string;
   digestAlgorithm: DigestAlgorithm;
@@ -111,6 +118,9 @@ function timelineHtml(input: {
     .join('\n');
   const docs = input.documents
     .map((d) => `<tr><td>${e(d.doc_no)}</td><td>${e(d.title)}</td><td>${d.issued_on}</td><td class="hash">${d.sha256}</td></tr>`)
+    .join('\n');
+  const attachments = input.attachments
+    .map((f) => `<tr><td>${e(FILE_PURPOSE_LABELS[f.purpose])}${f.caseKind === 'dispute' ? `（${e(f.caseNo)}）` : ''}</td><td>${e(f.filename)}</td><td>${e(f.mediaType)}，${f.size} 字节</td><td>${e(f.uploadedBy)}，${shanghaiTime(f.uploadedAt)}</td><td>${f.deliveredAt ? `已送达申请人 ${shanghaiTime(f.deliveredAt)}` : '—'}</td><td class="hash">${f.sha256}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>案件证据材料 ${e(input.caseNo)}</title>
@@ -136,6 +146,10 @@ ${clocks}
 <table><thead><tr><th>文号</th><th>名称</th><th>日期</th><th>SHA-256</th></tr></thead><tbody>
 ${docs}
 </tbody></table>
+<h2>四、附件</h2>
+<table><thead><tr><th>类别</th><th>文件名</th><th>类型</th><th>上传</th><th>送达</th><th>SHA-256</th></tr></thead><tbody>
+${attachments}
+</tbody></table>
 <p>本材料生成于 ${e(shanghaiTime(input.generatedAt))}；工作流历史来源：${input.historySource === 'archive' ? '数据库归档' : 'Temporal'}。各文件的 ${digestAlgorithmLabel(input.digestAlgorithm)} 摘要见 manifest.json。</p>
 </body></html>
 `;
@@ -146,6 +160,8 @@ export async function buildEvidenceBundle(
   caseNo: string,
   history: { source: 'temporal' | 'archive'; json: string },
   algorithm: DigestAlgorithm = currentDigestAlgorithm(),
+  /** Opens the attachments (sealed ones need the codec's keys). */
+  fileStore: FileStore = new FileStore({ codec: null }),
 ): Promise<EvidenceBundle | null> {
   const row = await db.selectFrom('applications').select(['state']).where('case_no', '=', caseNo).executeTakeFirst();
   if (!row) return null;
@@ -153,10 +169,15 @@ export async function buildEvidenceBundle(
     db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload', 'recorded_at']).where('case_no', '=', caseNo).orderBy('seq').execute(),
     db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'html', 'sha256', 'event_seq', 'pdf', 'pdf_sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
   ]);
+  const disputes = await db.selectFrom('disputes').select('dispute_no').where('case_no', '=', caseNo).orderBy('dispute_no').execute();
+  const attachments = [
+    ...(await listCaseFiles(db, 'application', caseNo)),
+    ...(await Promise.all(disputes.map((d) => listCaseFiles(db, 'dispute', d.dispute_no)))).flat(),
+  ];
   const state = row.state as ApplicationState;
   const generatedAt = new Date().toISOString();
   const files: BundleFile[] = [
-    { path: 'timeline.html', content: timelineHtml({ caseNo, state, events, documents, generatedAt, historySource: history.source, digestAlgorithm: algorithm }) },
+    { path: 'timeline.html', content: timelineHtml({ caseNo, state, events, documents, attachments, generatedAt, historySource: history.source, digestAlgorithm: algorithm }) },
     { path: 'case.json', content: JSON.stringify(state, null, 2) },
     { path: 'events.json', content: JSON.stringify(events, null, 2) },
     { path: 'history.json', content: history.json },
@@ -169,6 +190,12 @@ export async function buildEvidenceBundle(
     if (!pdf) continue;
     files.push({ path: `notices/${d.doc_no}.pdf`, content: new Uint8Array(pdf) });
     if (d.pdf_sha256) recorded.set(`notices/${d.doc_no}.pdf`, d.pdf_sha256);
+  }
+  for (const file of attachments) {
+    const content = await fileStore.read(db, file.sha256);
+    if (!content) throw new Error(`attachment ${file.id} of ${file.caseNo}: stored file ${file.sha256} is missing`);
+    files.push({ path: bundlePathOf(file), content: new Uint8Array(content.bytes) });
+    recorded.set(bundlePathOf(file), file.sha256);
   }
   const manifest = files.map((f): ManifestEntry => {
     const bytes = typeof f.content === 'string' ? strToU8(f.content) : f.content;

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8 } from 'fflate';
 import { detectMediaType } from '../db/files/content-type';
 import { FileRejected, FileStore, filesDeliveredToApplicant, listCaseFiles } from '../db/files/store';
 import { EncryptionCodec } from '../temporal-config/codec';

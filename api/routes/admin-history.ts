@@ -15,6 +15,7 @@ import type { ApplicationState } from '../../domain/application/types';
 import { archiveWorkflowHistory } from '../../workflows/archive';
 import { ApiError } from '../errors';
 import { buildEvidenceBundle, digestAlgorithmLabel, zipBundle } from '../evidence';
+import { FileStore } from '../../db/files/store';
 import { contactFieldsIn, plainPayloadsInHistory, recordDecodedPersonalData, recordPersonalDataRead } from '../personal-data';
 import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { RouteTable } from '../route';
@@ -137,7 +138,7 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
     handler: async ({ params, query, res, user, req }) => {
       const workflowId = `application-${params.caseNo}`;
       const history = await loadHistory(db, temporal, workflowId);
-      const bundle = await buildEvidenceBundle(db, params.caseNo, history ?? { source: 'archive', json: '{"events":[]}' });
+      const bundle = await buildEvidenceBundle(db, params.caseNo, history ?? { source: 'archive', json: '{"events":[]}' }, undefined, new FileStore({ codec: deps.codec ?? null }));
       if (!bundle) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
       res.setHeader(`X-Manifest-${bundle.digestAlgorithm.toUpperCase()}`, bundle.manifestDigest); // X-Manifest-SHA256, or X-Manifest-SM3 in GM mode
       // The bundle's case.json carries the applicant in full; its timeline and notices some of it.

@@ -18,10 +18,9 @@
  * step) are written together or not at all.
  */
 import { createHash } from 'node:crypto';
-import type { Payload } from '@temporalio/common';
+import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { EncryptionCodec } from '../../temporal-config/codec';
 import type { Database } from '../schema';
 import { type AllowedMediaType, allowedTypesLabel, detectMediaType, EXTENSION_OF, isAllowedMediaType } from './content-type';
 
@@ -182,10 +181,13 @@ const linksOf = (db: Db) => db.selectFrom('case_files').innerJoin('stored_files'
 
 export class FileStore {
   readonly maxBytes: number;
-  private readonly codec: EncryptionCodec | null;
+  private readonly codec: PayloadCodec | null;
 
-  /** `codec`: the payload codec whose keys seal personal files (none: stored in the clear). `maxBytes`: GONGKAI_FILE_MAX_BYTES unless given. */
-  constructor(options: { codec?: EncryptionCodec | null; maxBytes?: number } = {}) {
+  /**
+   * `codec`: the payload codec (temporal-config/codec.ts, EncryptionCodec) whose keys seal personal
+   * files (none: stored in the clear). `maxBytes`: GONGKAI_FILE_MAX_BYTES unless given.
+   */
+  constructor(options: { codec?: PayloadCodec | null; maxBytes?: number } = {}) {
     this.codec = options.codec ?? null;
     this.maxBytes = options.maxBytes ?? fileMaxBytesFromEnv();
   }

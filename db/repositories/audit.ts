@@ -47,6 +47,8 @@ export const AUDIT_ACTIONS = {
   'api-key.used': '使用 API 密钥',
   'api-key.rejected': 'API 密钥被拒',
   'personal-data.read': '查看申请人个人信息',
+  'file.uploaded': '上传案件附件',
+  'file.downloaded': '下载案件附件',
   'audit.exported': '导出审计日志',
   'audit.purged': '清除过期审计日志',
 } as const satisfies Record<string, string>;
