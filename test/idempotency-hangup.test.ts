@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
+import type { KyselyPlugin } from 'kysely';
 import { idempotency } from '../api/idempotency';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { eventually } from './support/eventually';
@@ -15,6 +16,7 @@ let database: TestDatabase;
 let server: Server;
 let base: string;
 let runs = 0;
+let firstClosed = false;
 const held: Array<() => void> = [];
 const release = () => held.splice(0).forEach((resolve) => resolve());
 
@@ -22,10 +24,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const app = express();
   app.use(express.json());
-  app.use(idempotency(database.db));
+  app.use(idempotency(database.db.withPlugin(queriesInFlight)));
   app.post('/held', async (_req, res) => {
     runs += 1;
     const n = runs;
+    // Registered after the middleware's own 'close' listener, so this runs once that one has.
+    if (n === 1) res.on('close', () => (firstClosed = true));
     await new Promise<void>((resolve) => held.push(resolve));
     res.status(201).json({ run: n });
   });
@@ -41,6 +45,19 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** Counts the middleware's queries from the moment each is issued (synchronously, in `execute()`) until its result is in. */
+let inFlight = 0;
+const queriesInFlight: KyselyPlugin = {
+  transformQuery: ({ node }) => {
+    inFlight += 1;
+    return node;
+  },
+  transformResult: async ({ result }) => {
+    inFlight -= 1;
+    return result;
+  },
+};
+
 const post = (signal?: AbortSignal) =>
   fetch(`${base}/held`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'hangup-1', Authorization: 'Bearer t' }, body: '{"a":1}', signal });
 
@@ -50,7 +67,9 @@ it('keeps the claim of a request whose client hung up, and answers the retry wit
   await eventually(async () => runs === 1, 'the handler to start');
   hangup.abort(); // the client's timeout: it never sees the answer
   expect(await first).toMatchObject({ name: 'AbortError' });
-  await new Promise((resolve) => setTimeout(resolve, 100)); // the server has seen the hang-up
+  // The server has seen the hang-up, and whatever the middleware did about it has reached PostgreSQL.
+  await eventually(async () => firstClosed && inFlight === 0, 'the server to handle the hang-up');
+  expect(await database.db.selectFrom('idempotency_keys').select('state').where('key', '=', 'hangup-1').executeTakeFirst()).toEqual({ state: 'in-progress' });
 
   // The retry while the first still runs: told it is in progress, not run again.
   const early = await post(AbortSignal.timeout(3000)).catch((error: unknown) => error as Error);
