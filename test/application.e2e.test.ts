@@ -9,6 +9,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { type ApiStack, startApiStack } from './support/api-stack';
+import { pollUntil } from './support/eventually';
 
 let stack: ApiStack;
 let env: ApiStack['env'];
@@ -141,11 +142,8 @@ it('an admin’s calendar change re-dates every open case through the broadcast 
   const result = await env.client.workflow.getHandle(changed.body.broadcast.workflowId).result();
   expect(result.signalled).toBeGreaterThanOrEqual(1);
 
-  let view = await request(app).get(`/api/applications/${submitted.body.caseNo}`).set(as('clerk'));
-  for (let i = 0; i < 40 && view.body.replyDue === due; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 250)); // the signal lands asynchronously
-    view = await request(app).get(`/api/applications/${submitted.body.caseNo}`).set(as('clerk'));
-  }
+  // The signal lands asynchronously.
+  const view = await pollUntil(() => request(app).get(`/api/applications/${submitted.body.caseNo}`).set(as('clerk')), (v) => v.body.replyDue !== due, { timeoutMs: 10_000, everyMs: 250 });
   const next = await request(app).get(`/api/calendar/add-working-days?from=${due}&days=1`).set(as('clerk'));
   expect(view.body.replyDue).toBe(next.body.due);
   expect(view.body.events.map((e: { type: string }) => e.type)).toContain('clocks-recomputed');

@@ -11,6 +11,7 @@ import { digestHex } from '../db/crypto';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { ARCHIVE_SWEEP_SCHEDULE_ID, ensureSchedules } from '../temporal-config/schedules';
 import { type ApiStack, startApiStack } from './support/api-stack';
+import { eventually as poll } from './support/eventually';
 import { TEST_NAMESPACE } from './support/temporal';
 
 let stack: ApiStack;
@@ -30,14 +31,8 @@ afterAll(async () => {
 });
 const digest = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
-async function eventually<T>(probe: () => Promise<T | null | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200)); // archiving and the dev server's deletion (~30 s) are asynchronous
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+// Archiving and the dev server's deletion (~30 s) are asynchronous.
+const eventually = <T>(probe: () => Promise<T | null | undefined>, what: string) => poll(probe, what, { timeoutMs: 80_000, everyMs: 200 });
 
 it('serves history, replay verdict and evidence from the archive after Temporal has forgotten the case', async () => {
   const submitted = await request(app).post('/api/applications').set(as('clerk')).send({

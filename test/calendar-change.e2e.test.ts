@@ -17,6 +17,7 @@
  */
 import request from 'supertest';
 import { type ApiStack, startApiStack } from './support/api-stack';
+import { pollUntil } from './support/eventually';
 
 let stack: ApiStack;
 
@@ -32,14 +33,8 @@ const as = (user: string) => stack.as(user);
 const post = (path: string, user: string, payload: object = {}) => request(stack.app).post(path).set(as(user)).send(payload);
 const get = async (path: string) => (await request(stack.app).get(path).set(as('supervisor')).expect(200)).body;
 
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  let value = await probe();
-  for (let i = 0; i < 150 && !ok(value); i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a real server, not waiting on a clock
-    value = await probe();
-  }
-  return value;
-}
+// Polling a real server, not waiting on a clock.
+const until = <T>(probe: () => Promise<T>, ok: (value: T) => boolean) => pollUntil(probe, ok, { timeoutMs: 15_000 });
 
 const document = (overrides: Record<string, unknown>) => ({
   title: '关于调整景区门票价格的决定（草案）',

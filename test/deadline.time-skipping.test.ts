@@ -10,6 +10,7 @@ import { completeDeadlineSignal, deadlineStatusQuery } from '../workflows/deadli
 import { workingDayDeadline } from '../workflows/deadline';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
+import { pollUntil } from './support/eventually';
 import { addWorkingDays } from './support/hand-calendar';
 
 let env: TestWorkflowEnvironment;
@@ -42,8 +43,7 @@ it('goes overdue at 24:00 Asia/Shanghai on the 5th working day, then records the
       args: [{ title: '答复申请人', from, workingDays: 5 }],
     });
 
-    let started = await handle.query(deadlineStatusQuery);
-    while (started.state === 'computing') started = await handle.query(deadlineStatusQuery);
+    const started = await pollUntil(() => handle.query(deadlineStatusQuery), (s) => s.state !== 'computing', { timeoutMs: 10_000, everyMs: 20 });
     expect(started).toMatchObject({ due: expectedDue, state: 'running', calendarVersion: 'chinese-days@1.5.7' });
     expect(started.dueAt).toBe(endOfDayShanghai(expectedDue).toISOString());
     const dueAt = started.dueAt!;

@@ -14,6 +14,7 @@ import { shanghaiDateOf } from '../domain/calendar/dates';
 import { awaitSelfCheckOpenedUpdate } from '../workflows/document-messages';
 import { documentSelfCheck } from '../workflows/document-registers';
 import { type ApiStack, startApiStack } from './support/api-stack';
+import { pollUntil } from './support/eventually';
 
 const TASK_QUEUE = 'documents-e2e';
 let stack: ApiStack;
@@ -41,14 +42,8 @@ const body = (overrides: Record<string, unknown> = {}) => ({
 const post = (path: string, user: string, payload: object = {}) => request(stack.app).post(path).set(stack.as(user)).send(payload);
 const step = (docId: string, action: string, user: string, payload: object = {}) => post(`/api/documents/${docId}/${action}`, user, payload);
 
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  let value = await probe();
-  for (let i = 0; i < 100 && !ok(value); i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a real server, not waiting on a clock
-    value = await probe();
-  }
-  return value;
-}
+// Polling a real server, not waiting on a clock.
+const until = <T>(probe: () => Promise<T>, ok: (value: T) => boolean) => pollUntil(probe, ok, { timeoutMs: 10_000 });
 
 async function signedDocument(overrides: Record<string, unknown>, finalAttribute: string, reasons?: string): Promise<string> {
   const created = await post('/api/documents', 'department', body(overrides)).expect(201);

@@ -14,6 +14,7 @@ import { createDatabase } from '../db/connection';
 import { startWorkerHealthServer, temporalLoggerFor } from '../worker/telemetry';
 import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
 import { createTestDatabase } from './support/database';
+import { pollUntil } from './support/eventually';
 import { TEST_NAMESPACE } from './support/temporal';
 
 const APPLICANT = { type: 'natural-person', name: '欧阳明远', idType: 'resident-id', idNumber: '110101198807153416', phone: '13912345678', address: '北京市东城区观测胡同17号', email: 'ouyang.mingyuan@example.cn' };
@@ -156,11 +157,7 @@ it('the worker’s /readyz names the worker until it polls, then answers 200; /l
   try {
     const url = `http://127.0.0.1:${health.port}`;
     expect(await (await fetch(`${url}/livez`)).json()).toEqual({ status: 'ok' });
-    let ready = await fetch(`${url}/readyz`);
-    for (let i = 0; i < 50 && ready.status !== 200; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      ready = await fetch(`${url}/readyz`);
-    }
+    const ready = await pollUntil(() => fetch(`${url}/readyz`), (r) => r.status === 200, { timeoutMs: 10_000 });
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', down: [], checks: { worker: { ok: true, state: 'RUNNING' } } });
     worker.shutdown();

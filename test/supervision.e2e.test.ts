@@ -8,6 +8,7 @@ import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { loadCalendar } from '../db/repositories/calendar';
 import { type ApiStack, startApiStack } from './support/api-stack';
+import { eventually as poll } from './support/eventually';
 
 let stack: ApiStack;
 const TASK_QUEUE = 'supervision-e2e';
@@ -20,14 +21,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function eventually<T>(probe: () => Promise<T | null | undefined | false>, what: string): Promise<T> {
-  for (let i = 0; i < 150; i += 1) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const eventually = <T>(probe: () => Promise<T | null | undefined | false>, what: string) => poll(probe, what, { timeoutMs: 30_000, everyMs: 200 });
 
 const applicant = (name: string) => ({ type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198501011239', phone: '13600000000', address: '某市某区某路1号' });
 

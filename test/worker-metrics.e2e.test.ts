@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { migrateToLatest } from '../db/connection';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { pollUntil } from './support/eventually';
 import { startDevServer, TEST_NAMESPACE } from './support/temporal';
 
 const freePort = () =>
@@ -42,7 +43,7 @@ afterAll(async () => {
 it('serves the SDK metrics and /readyz from its own ports', async () => {
   const [metricsPort, healthPort] = [await freePort(), await freePort()];
   const output: string[] = [];
-  child = spawn(process.execPath, [path.join(__dirname, '../node_modules/tsx/dist/cli.mjs'), path.join(__dirname, '../worker/main.ts')], {
+  const worker = spawn(process.execPath, [path.join(__dirname, '../node_modules/tsx/dist/cli.mjs'), path.join(__dirname, '../worker/main.ts')], {
     env: {
       ...process.env,
       DATABASE_URL: database.url,
@@ -56,21 +57,20 @@ it('serves the SDK metrics and /readyz from its own ports', async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  let ready: Response | undefined;
-  for (let i = 0; i < 240 && ready?.status !== 200; i += 1) {
-    if (child.exitCode !== null) throw new Error(`worker exited: ${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 500));
-    ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined);
-  }
+  child = worker;
+  worker.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
+  worker.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+  const ready = await pollUntil(
+    async () => {
+      if (worker.exitCode !== null) throw new Error(`worker exited: ${output.join('')}`);
+      return fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined);
+    },
+    (r) => r?.status === 200,
+    { timeoutMs: 120_000, everyMs: 500 },
+  );
   expect(ready?.status).toBe(200);
   expect(await ready!.json()).toMatchObject({ status: 'ready', down: [], checks: { worker: { state: 'RUNNING' } } });
-  let text = '';
-  for (let i = 0; i < 40 && !/temporal_worker_task_slots_available\{/.test(text); i += 1) {
-    text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const text = await pollUntil(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), (t) => /temporal_worker_task_slots_available\{/.test(t), { timeoutMs: 10_000, everyMs: 250 });
   expect(text).toMatch(/temporal_worker_task_slots_available\{[^}]*task_queue="worker-metrics"/);
   // Task latencies, schedule-to-start and sticky cache figures join these once tasks run.
   expect(text).toMatch(/temporal_worker_start\{[^}]*task_queue="worker-metrics"[^}]*\} 1/);
