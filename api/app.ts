@@ -18,7 +18,7 @@ import { type IdentityRuntime, sessionOrBearerAuthenticator } from './identity/s
 import { idempotency } from './idempotency';
 import { type RateLimits, rateLimiters, rateLimitsFromEnv } from './rate-limits';
 import { assertMatchesAuthorizationMatrix } from './authorization';
-import { consoleRouter } from './console';
+import { consoleRouter, portalRouter } from './console';
 import { ApiError, errorHandler } from './errors';
 import { RouteTable } from './route';
 import { adminHistoryRoutes } from './routes/admin-history';
@@ -42,7 +42,6 @@ import { type OidcSettings, oidcSettingsFromEnv } from './identity/oidc';
 import { systemRoutes } from './routes/system';
 import { fileRoutes } from './routes/files';
 import { publicRoutes } from './routes/public';
-import { FileStore } from '../db/files/store';
 import { PortalGuard, type PortalSettings, portalSettingsFromEnv, publicRequestGuard } from './routes/public-guard';
 import { apiMetrics, createLogger, type Logger, metricsEndpoint, requestId } from './observability';
 
@@ -123,7 +122,7 @@ export function createApp(deps: AppDeps): Express {
   documentRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency });
   const files = deps.files ?? new CaseFileStore({ codec: deps.codec ?? null });
   fileRoutes(routes, { db: deps.db, files });
-  publicRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency, guard: new PortalGuard(deps.db, portal), files: new FileStore({ codec: deps.codec ?? null }) });
+  publicRoutes(routes, { db: deps.db, temporal: deps.temporal, taskQueue, agency, guard: new PortalGuard(deps.db, portal), files });
 
   const openapi = new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -139,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(router);
   app.use(consoleRouter());
+  app.use(portalRouter());
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

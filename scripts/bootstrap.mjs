@@ -161,12 +161,14 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** The web console (dist/console), built with Vite when missing or older than console/. */
+/** The web console (dist/console) and the citizen portal (dist/portal), each built with Vite when missing or older than its sources. */
 function ensureConsoleBuild() {
-  const index = path.join(ROOT, 'dist', 'console', 'index.html');
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(path.join(ROOT, 'console'))) return;
-  log('building the web console (vite build)…');
-  if (!run(bin('vite'), ['build', '--config', 'console/vite.config.mts', '--logLevel', 'warn'])) throw new Error('vite build of the console failed');
+  for (const [app, what] of [['console', 'the web console'], ['portal', 'the citizen portal']]) {
+    const index = path.join(ROOT, 'dist', app, 'index.html');
+    if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(path.join(ROOT, app))) continue;
+    log(`building ${what} (vite build)…`);
+    if (!run(bin('vite'), ['build', '--config', `${app}/vite.config.mts`, '--logLevel', 'warn'])) throw new Error(`vite build of ${what} failed`);
+  }
 }
 
 function bin(name) {

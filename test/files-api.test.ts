@@ -131,6 +131,14 @@ describe('upload', () => {
     const published = await upload(`/api/documents/${DOC}/files`, 'clerk', fileFixtures('doc').ofd, '通知.ofd').expect(201);
     expect(published.body).toMatchObject({ caseKind: 'document', purpose: 'published-file', mediaType: 'application/ofd', encrypted: false });
   });
+
+  it('the OpenAPI document gives the upload a binary body (so the console offers it as no JSON step)', async () => {
+    const doc = (await request(app).get('/api/openapi.json').expect(200)).body;
+    const op = doc.paths['/api/applications/{caseNo}/files'].post;
+    expect(Object.keys(op.requestBody.content)).toEqual(['application/octet-stream']);
+    expect(op.responses).toHaveProperty('413');
+    expect(op.responses).toHaveProperty('415');
+  });
 });
 
 describe('list and download', () => {

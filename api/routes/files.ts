@@ -179,6 +179,9 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
       roles: k.uploaders,
       params,
       query: z.object({ purpose: z.enum(purposes).default(purposes[0]) }),
+      // Documents the body; the handler reads it as a stream (readFileBody).
+      body: z.unknown().openapi({ type: 'string', format: 'binary', description: 'the file itself' }),
+      bodyContentType: 'application/octet-stream',
       response: { status: 201, description: 'the attachment (the same file, case and purpose again: the first attachment)', schema: caseFileSchema },
       errors: {
         404: 'no such case, or not one of your department',

@@ -31,6 +31,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { nextInSequence } from '../../db/repositories/sequences';
+import { ruleProfileRef } from '../../workflows/runtime/profile';
 import { ApiError, validationError } from '../errors';
 import type { RouteTable } from '../route';
 import { sendStep, startCase } from '../workflow-steps';
@@ -242,7 +243,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
         caseNo,
         queryCode: newQueryCode(),
         agencyCode: agency.code,
-        profile,
+        ruleProfile: ruleProfileRef(profile),
         // §31: an online application is received when the office confirms it (the clerk's confirm-receipt).
         intake: { ...fields, receivedOn: null },
         submittedBy: PORTAL_ACTOR,

@@ -45,6 +45,9 @@ export function stepsOf(doc: OpenApiDocument, collection: string, role: string):
     const match = pattern.exec(path);
     const operation = item.post;
     if (!match || !operation || !mayCall(operation, role)) continue;
+    // A step is a JSON form; an upload (a file as the body, e.g. …/files) is not one.
+    const content = operation.requestBody?.content;
+    if (content && !content['application/json']) continue;
     const action = match[2]!;
     steps.push({
       action,
