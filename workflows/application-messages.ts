@@ -2,13 +2,14 @@
  * Wire names and payloads of the application workflow's messages, defined once and shared
  * by the workflow and the API. Each clerk or reviewer step is an update: its validator
  * refuses what the case's state does not allow (the API answers 409 with the reason) and
- * its result is the case as it stands after the step.
+ * its result is the step's sequence number and the stage after it.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor, ApplicationIntake, ApplicationState, NoticeDeliveryMethod } from '../domain/application/types';
 import type { FeeBasis } from '../domain/fees';
 import type { Outcome, Section36Reply } from '../domain/outcomes';
+import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
 export interface ApplicationInput extends CarriesRuleProfile {
@@ -58,10 +59,11 @@ export type RecordNoticeDelivery = Acting & { docNo: string; method: NoticeDeliv
 export type RequestReasons = Acting & { explanation: string };
 export type RuleExcessiveRequest = Acting & { reasonable: boolean; explanation: string; reasonsReceivedOn?: IsoDate; laterWorkingDays?: number };
 
-const u = <A>(name: string) => defineUpdate<ApplicationState, [A]>(`gongkai.application.${name}`);
+/** Each step answers its sequence number and the stage after it; the case itself is read from PostgreSQL or the state query. */
+const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.application.${name}`);
 
-/** Waits until the case is registered and persisted, then returns it (used right after start). */
-export const awaitRegistrationUpdate = defineUpdate<ApplicationState, []>('gongkai.application.awaitRegistration');
+/** Waits until the case is registered and persisted (used right after start). */
+export const awaitRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.application.awaitRegistration');
 export const confirmReceiptUpdate = u<ConfirmReceipt>('confirmReceipt');
 export const requestCorrectionUpdate = u<RequestCorrection>('requestCorrection');
 export const submitCorrectionUpdate = u<SubmitCorrection>('submitCorrection');
@@ -93,5 +95,4 @@ export const ruleExcessiveRequestUpdate = u<RuleExcessiveRequest>('ruleExcessive
 export const calendarChangedSignal = defineSignal<[{ calendarVersion: string }]>('gongkai.application.calendarChanged');
 export const applicationStateQuery = defineQuery<ApplicationState>('gongkai.application.state');
 
-/** ApplicationFailure type of a refused step (the API maps it to 409). */
-export const ACTION_REFUSED = 'ActionRefused';
+export { ACTION_REFUSED } from './runtime/refusal';

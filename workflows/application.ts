@@ -7,21 +7,11 @@
  * code), and is persisted with its event and notice in one transaction by another activity.
  * One loop arms a single timer for the next reminder or expiry among all open clocks.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityOptions, LocalActivityOptions, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { NoticeDetails } from '../activities/notices';
-import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
+import type { IsoDate } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import { type ActionName, type CheckContext, checks } from '../domain/application/rules';
 import {
@@ -43,6 +33,7 @@ import type { Outcome } from '../domain/outcomes';
 import type { ApplicationStep, Citation, StepStartEvent } from '../domain/rulesets/schema';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import * as m from './application-messages';
+import { CaseRuntime, SYSTEM_ACTOR as SYSTEM, type StepResult, today } from './runtime/case-runtime';
 import { ruleProfileOf } from './runtime/profile';
 
 const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = {
@@ -59,10 +50,6 @@ const remote = proxyActivities<Activities>(ACTIVITY_OPTIONS);
  */
 const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 const { computeFee } = remote;
-
-const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
-
-const today = (): IsoDate => shanghaiDateOf(Date.now());
 
 /** Where executions recorded before step clocks named their start event opened each step (old profiles carry no `startsAt`). */
 const LEGACY_STEP_START: Record<ApplicationStep, StepStartEvent> = {
@@ -119,17 +106,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     seq: 0,
   };
 
-  // ---- a lock, so steps (and timer handling) apply one at a time --------------------------
-  let busy = false;
-  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  }
+  const runtime = new CaseRuntime(state);
 
   // ---- clocks ---------------------------------------------------------------------------
   const clock = (id: string): CaseClock | undefined => state.clocks.find((c) => c.id === id);
@@ -238,29 +215,9 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   const dueOf = (id: string): IsoDate | null => clock(id)?.derived?.due ?? null;
 
   // ---- steps ------------------------------------------------------------------------------
-  function step<P extends { actor: Actor }>(
-    definition: UpdateDefinition<ApplicationState, [P]>,
-    action: ActionName,
-    run: (payload: P) => Promise<void>,
-  ): void {
+  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: ActionName, run: (payload: P) => Promise<void>): void {
     const check = checks[action] as (s: ApplicationState, p: P, c: CheckContext) => string | null;
-    const refusal = (payload: P) => check(state, payload, { profile, today: today(), currentRules });
-    setHandler(
-      definition,
-      async (payload: P) =>
-        exclusively(async () => {
-          const reason = refusal(payload); // again, now that earlier steps have landed
-          if (reason) throw ApplicationFailure.create({ type: m.ACTION_REFUSED, message: reason, nonRetryable: true });
-          await run(payload);
-          return state;
-        }),
-      {
-        validator: (payload: P) => {
-          const reason = refusal(payload);
-          if (reason) throw new Error(reason);
-        },
-      },
-    );
+    runtime.step(definition, (payload: P) => check(state, payload, { profile, today: today(), currentRules }), run);
   }
 
   function startReplyClock(date: IsoDate, reason: string): void {
@@ -680,20 +637,12 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     await emit('withdrawn', p.actor, { on: p.on, reason: p.reason, outcome: 'other.other' });
   });
 
-  let registered = false; // true once the registration is persisted, not merely numbered
-  setHandler(m.awaitRegistrationUpdate, async () => {
-    await condition(() => registered);
-    return state;
-  });
+  runtime.registrationGate(m.awaitRegistrationUpdate);
   setHandler(m.applicationStateQuery, () => state);
-
-  let calendarChanged = false;
-  setHandler(m.calendarChangedSignal, () => {
-    calendarChanged = true;
-  });
+  runtime.calendarSignal(m.calendarChangedSignal);
 
   // ---- registration -----------------------------------------------------------------------
-  await exclusively(async () => {
+  await runtime.register(async () => {
     state.possibleDuplicates = await activities().findPossibleDuplicates({
       caseNo: state.caseNo, idNumber: intake.applicant.idNumber, description: intake.description, windowDays: rules.duplicateWindowDays,
     });
@@ -703,32 +652,19 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     }
     await refreshClocks();
     await emit('submitted', input.submittedBy, { channel: intake.channel, receivedOn: state.receivedOn, possibleDuplicates: state.possibleDuplicates }, receiptNotice());
-    registered = true;
   });
 
   // ---- timers: reminders, overdue escalations and expiries --------------------------------
-  while (!state.closed) {
-    const next = nextTimer();
-    if (next !== null && next <= Date.now()) {
-      await exclusively(fireDueTimers);
-      continue;
-    }
-    // Wake for the next timer, a step that moved the clocks, a calendar change, or closure.
-    const wake = () => state.closed || calendarChanged || nextTimer() !== next;
-    if (next === null) await condition(wake);
-    else await condition(wake, next - Date.now());
-    if (calendarChanged) {
-      calendarChanged = false;
-      await exclusively(async () => {
-        const before = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
-        await refreshClocks();
-        const after = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
-        if (before !== after) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
-      });
-    }
-  }
-
-  await condition(allHandlersFinished);
+  await runtime.runTimers({
+    nextTimer,
+    fireDueTimers,
+    recompute: async () => {
+      const before = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+      await refreshClocks();
+      const after = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+      if (before !== after) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
+    },
+  });
   return state;
 
   /** Epoch ms of the earliest reminder or expiry not yet handled, or null. */

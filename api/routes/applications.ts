@@ -41,6 +41,7 @@ import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
+import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 export interface ApplicationRouteDeps {
   db: Kysely<Database>;
@@ -109,7 +110,7 @@ interface ActionSpec {
   /** Department users may take this step only on cases assigned to their own department. */
   ownDepartment?: boolean;
   body: z.ZodType;
-  update: UpdateDefinition<ApplicationState, [any]>; // payloads differ per action; zod has checked each
+  update: UpdateDefinition<StepResult, [any]>; // payloads differ per action; zod has checked each
 }
 
 /** Every step: URL segment, who may take it, what it carries, and the update it sends. */
@@ -207,9 +208,15 @@ const outOfScope = (viewer: User, departmentCode: string | null) => viewer.role 
 async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
   const row = await db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
   if (!row || outOfScope(viewer, row.department_code)) return null;
-  const [events, documents] = await Promise.all([
+  const [events, documents, messages] = await Promise.all([
     db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('case_no', '=', caseNo).orderBy('seq').execute(),
     db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256', 'pdf_sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
+    db
+      .selectFrom('applicant_messages')
+      .select(['doc_no', 'notice_kind', 'channel', 'status', 'attempt_count', 'attempts', 'last_error', 'sent_at', 'provider_message_id', 'provider_response', 'delivery_recorded_at', 'delivery_note', 'created_at'])
+      .where('case_no', '=', caseNo)
+      .orderBy('id')
+      .execute(),
   ]);
   const stored = row.state as ApplicationState;
   const state = SEES_APPLICANT_CONTACT.includes(viewer.role)
@@ -247,8 +254,16 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
       pdfSha256: d.pdf_sha256,
       delivery: stored.notices?.find((n) => n.docNo === d.doc_no)?.delivery ?? null,
     })),
+    /** The outbox of messages to the applicant: each notice by e-mail (with its PDF) and SMS, every attempt, and whether the delivery was recorded. */
+    messages: messages.map((msg) => ({
+      docNo: msg.doc_no, kind: msg.notice_kind, channel: msg.channel, status: msg.status, statusLabel: MESSAGE_STATUSES[msg.status],
+      queuedAt: msg.created_at, attemptCount: msg.attempt_count, attempts: msg.attempts, lastError: msg.last_error, sentAt: msg.sent_at,
+      serverMessageId: msg.provider_message_id, serverResponse: msg.provider_response, deliveryRecordedAt: msg.delivery_recorded_at, deliveryNote: msg.delivery_note,
+    })),
   };
 }
+
+const MESSAGE_STATUSES = { queued: '待发送', sent: '已发送', failed: '发送失败', superseded: '已以其他方式送达，不再发送' } as const;
 
 const caseNoParam = z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
 const caseViewSchema = z.object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('ApplicationCase');

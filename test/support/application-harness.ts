@@ -14,6 +14,7 @@ import * as m from '../../workflows/application-messages';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startTimeSkippingServer } from './temporal';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
+import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 export type Actors = Record<'clerk' | 'department' | 'reviewer' | 'leader' | 'supervisor' | 'admin', Actor>;
 
@@ -59,13 +60,21 @@ export async function startCase(
       ruleProfile: ruleProfileRef(findRuleProfile(options.profileId ?? 'national-2019')!), intake: options.intake, submittedBy,
     }],
   });
-  const state = await handle.executeUpdate(m.awaitRegistrationUpdate);
-  return { handle, state };
+  await handle.executeUpdate(m.awaitRegistrationUpdate);
+  return { handle, state: await handle.query(m.applicationStateQuery) };
 }
 
-/** Sends one step and returns the case after it. */
-export function act<P>(handle: WorkflowHandle, update: UpdateDefinition<ApplicationState, [P]>, payload: P): Promise<ApplicationState> {
-  return handle.executeUpdate(update, { args: [payload] });
+/**
+ * Sends one step and returns the case after it. The step answers only its sequence number
+ * and stage; the case is read by query, which may already include what a clock due at once
+ * did after the step (a long-past expiry), so its seq is at least the step's.
+ */
+export async function act<P>(handle: WorkflowHandle, update: UpdateDefinition<StepResult, [P]>, payload: P): Promise<ApplicationState> {
+  const result = await handle.executeUpdate(update, { args: [payload] });
+  expect(result).toEqual({ seq: expect.any(Number), stage: expect.any(String) });
+  const state = await handle.query(m.applicationStateQuery);
+  expect(state.seq).toBeGreaterThanOrEqual(result.seq);
+  return state;
 }
 
 export const clockOf = (state: ApplicationState, id: string) => state.clocks.find((c) => c.id === id);
