@@ -34,6 +34,7 @@ describe('type by content', () => {
     expect(await detectMediaType(PNG)).toBe('image/png');
     expect(await detectMediaType(f.jpeg)).toBe('image/jpeg');
     expect(await detectMediaType(f.docx)).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(await detectMediaType(f.xlsx)).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(await detectMediaType(f.ofd)).toBe('application/ofd');
     expect(await detectMediaType(strToU8('申请人补充说明：所需信息为2025年度执法检查计划。\r\n'))).toBe('text/plain');
   });

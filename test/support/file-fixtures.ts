@@ -9,8 +9,14 @@ const DOCX_TYPES =
   '<Default Extension="xml" ContentType="application/xml"/>' +
   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
 
+const XLSX_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+  '<Default Extension="xml" ContentType="application/xml"/>' +
+  '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>';
+
 export interface FileFixtures {
   pdf: Buffer;
+  xlsx: Buffer;
   jpeg: Buffer;
   docx: Buffer;
   ofd: Buffer;
@@ -29,11 +35,17 @@ export function fileFixtures(salt = ''): FileFixtures {
       'word/document.xml': strToU8(`<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>区分处理 ${salt}</w:t></w:r></w:p></w:body></w:document>`),
     }),
   );
+  const xlsx = Buffer.from(
+    zipSync({
+      '[Content_Types].xml': strToU8(XLSX_TYPES),
+      'xl/workbook.xml': strToU8(`<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><!-- ${salt} --></workbook>`),
+    }),
+  );
   const ofd = Buffer.from(zipSync({ 'OFD.xml': strToU8(`<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0" DocType="OFD"><!-- ${salt} --></ofd:OFD>`), 'Doc_0/Document.xml': strToU8('<ofd:Document/>') }));
   const zip = Buffer.from(zipSync({ 'notes.txt': strToU8(`an archive ${salt}`) }));
   const gif = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.from([1, 0, 1, 0, 0x80, 0, 0]), Buffer.from(salt)]);
   const exe = Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.alloc(58), Buffer.from([0x80, 0, 0, 0]), Buffer.alloc(64), Buffer.from('PE\0\0', 'latin1'), Buffer.alloc(64)]);
-  return { pdf, jpeg, docx, ofd, zip, gif, exe };
+  return { pdf, xlsx, jpeg, docx, ofd, zip, gif, exe };
 }
 
 /** The columns an `applications` row needs; the store reads only `state.delivery`. */
