@@ -357,7 +357,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
           uploadedBy: APPLICANT_UPLOADER,
           bytes,
         });
-        return { status: 201, body: fileForApplicant(file) };
+        return fileForApplicant(file);
       } catch (error) {
         // The store's own message names the file; the applicant's answer names only the rule.
         if (error instanceof FileRejected) {
