@@ -343,14 +343,18 @@ export async function markReplyFilesDelivered(db: Db, caseNo: string, deliveredA
  * delivery's date) if the delivery step did not mark them itself.
  */
 export async function filesDeliveredToApplicant(db: Db, caseNo: string): Promise<CaseFile[]> {
-  const row = await db.selectFrom('applications').select(sql<string | null>`state->'delivery'->>'deliveredOn'`.as('delivered_on')).where('case_no', '=', caseNo).executeTakeFirst();
-  if (!row) return [];
-  if (row.delivered_on) await markReplyFilesDelivered(db, caseNo, `${row.delivered_on}T00:00:00+08:00`);
+  const deliveredOn = await replyDeliveredOn(db, caseNo);
+  if (deliveredOn) await markReplyFilesDelivered(db, caseNo, `${deliveredOn}T00:00:00+08:00`);
   return (await linksOf(db).where('case_files.case_kind', '=', 'application').where('case_files.case_no', '=', caseNo).where('case_files.delivered_to_applicant', '=', true).orderBy('case_files.id').execute()).map(toCaseFile);
 }
 
 /** Whether the reply of an application has been delivered (its files can then no longer change). */
 export async function replyDelivered(db: Db, caseNo: string): Promise<boolean> {
+  return (await replyDeliveredOn(db, caseNo)) !== null;
+}
+
+/** The day the reply of an application reached the applicant (Asia/Shanghai), as the case records it; null before. */
+async function replyDeliveredOn(db: Db, caseNo: string): Promise<string | null> {
   const row = await db.selectFrom('applications').select(sql<string | null>`state->'delivery'->>'deliveredOn'`.as('delivered_on')).where('case_no', '=', caseNo).executeTakeFirst();
-  return Boolean(row?.delivered_on);
+  return row?.delivered_on ?? null;
 }
