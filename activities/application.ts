@@ -19,6 +19,7 @@ import { type FeeBasis, type FeeComputation, feeByCount, feeByPages } from '../d
 import type { CalendarStore } from '../db/repositories/calendar';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
+import { queueApplicantMessages } from './applicant-messages';
 import { renderNoticePdf } from './notice-pdf';
 import { type NoticeDetails, renderNotice } from './notices';
 import { recordSupervision } from './supervision';
@@ -67,7 +68,13 @@ function morningOf(date: IsoDate): string {
   return `${date}T01:00:00.000Z`;
 }
 
-export function createApplicationActivities(deps: { db: Kysely<Database>; calendar: CalendarStore; agency: AgencyConfig }) {
+export function createApplicationActivities(deps: {
+  db: Kysely<Database>;
+  calendar: CalendarStore;
+  agency: AgencyConfig;
+  /** Starts the dispatch of a notice's queued messages to the applicant (activities/applicant-messages.ts). */
+  dispatchNoticeMessages?: (caseNo: string, docNo: string) => Promise<void>;
+}) {
   const { db, calendar, agency } = deps;
 
   return {
@@ -273,6 +280,8 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
             sha256: createHash('sha256').update(rendered.html).digest('hex'),
           })
           .execute();
+        // The e-mail and SMS to the applicant exist exactly when the notice does.
+        await queueApplicantMessages(trx, { caseNo: state.caseNo, eventSeq: event.seq, docNo, kind: input.notice.kind, intake: state.intake });
         if (input.issue) {
           // The workflow learns the number from this answer: the stored case lists it now.
           const stored = { ...state, notices: [...(state.notices ?? []), issuedNotice(docNo, input.notice.kind, input.issue)] };
@@ -295,6 +304,8 @@ export function createApplicationActivities(deps: { db: Kysely<Database>; calend
           .where('pdf_sha256', 'is', null)
           .execute();
       }
+      // After the commit and the PDF; a retried step starts what an earlier attempt may not have.
+      if (written.docNo && input.notice) await deps.dispatchNoticeMessages?.(state.caseNo, written.docNo);
       return { docNo: written.docNo, event: written.event };
     },
   };

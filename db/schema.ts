@@ -258,6 +258,32 @@ export interface CaseDocumentsTable {
   created_at: CreatedAt;
 }
 
+/** The outbox of messages to applicants (e-mail with the notice's PDF, SMS): one per notice and channel. */
+export interface ApplicantMessagesTable {
+  id: BigId;
+  case_no: string;
+  event_seq: number;
+  doc_no: string;
+  notice_kind: string;
+  channel: 'email' | 'sms';
+  status: ColumnType<'queued' | 'sent' | 'failed' | 'superseded', 'queued' | 'sent' | 'failed' | 'superseded' | undefined, 'queued' | 'sent' | 'failed' | 'superseded'>;
+  workflow_id: string;
+  dispatch_started_at: Date | null;
+  attempt_count: ColumnType<number, number | undefined, number>;
+  /** Every send attempt: { at, ok, response?, error? }. */
+  attempts: ColumnType<unknown[], string | undefined, string>;
+  last_error: string | null;
+  sent_at: Date | null;
+  /** The day the server accepted it (Asia/Shanghai): the delivery date recorded on the case. */
+  sent_on: DateColumn | null;
+  provider_message_id: string | null;
+  provider_response: string | null;
+  delivery_recorded_at: Date | null;
+  /** Why no delivery was recorded, or that one was already recorded otherwise. */
+  delivery_note: string | null;
+  created_at: CreatedAt;
+}
+
 export interface WorkflowHistoriesTable {
   workflow_id: string;
   run_id: string;
@@ -596,6 +622,7 @@ export interface Database {
   applications: ApplicationsTable;
   case_events: CaseEventsTable;
   case_documents: CaseDocumentsTable;
+  applicant_messages: ApplicantMessagesTable;
   stored_files: StoredFilesTable;
   case_files: CaseFilesTable;
   departments: DepartmentsTable;

@@ -190,6 +190,28 @@ async function sequence(commands, env) {
   }
 }
 
+const MAILPIT_GO = 'github.com/axllent/mailpit@v1.33.1';
+
+/**
+ * Mailpit, the SMTP server the e-mail tests send to (and `npm start` shows mails in, when no
+ * GONGKAI_SMTP_URL is set): built from the Go module proxy into .data/bin (a few minutes, once).
+ * MAILPIT_PATH overrides. Only the tests need it: `npm start` goes on without it.
+ */
+function ensureMailpit(mode) {
+  if (process.env.MAILPIT_PATH && isExecutable(process.env.MAILPIT_PATH)) return process.env.MAILPIT_PATH;
+  const built = path.join(DATA, 'bin', 'mailpit');
+  if (isExecutable(built)) return built;
+  if (mode === 'start' && process.env.GONGKAI_SMTP_URL) return null;
+  log(`building Mailpit (go install ${MAILPIT_GO}, a few minutes)…`);
+  fs.mkdirSync(path.dirname(built), { recursive: true });
+  if (run('go', ['install', MAILPIT_GO], { env: { GOBIN: path.dirname(built) } }) && isExecutable(built)) return built;
+  if (mode === 'start') {
+    log('warning: Mailpit could not be built; notices to applicants stay queued (set GONGKAI_SMTP_URL to send them)');
+    return null;
+  }
+  throw new Error(`go install ${MAILPIT_GO} failed: the e-mail tests need Mailpit (or set MAILPIT_PATH)`);
+}
+
 /** schemathesis (PyPI) fuzzes the OpenAPI document in test/fuzz.schemathesis.test.ts. */
 function ensureSchemathesis() {
   const st = path.join(VENV, 'bin', 'st');
@@ -208,6 +230,8 @@ async function main() {
   if (mode !== 'start') env.TEMPORAL_TEST_SERVER_PATH = ensureTestServer();
   if (mode !== 'start') ensureChromium();
   ensurePdfTools(mode);
+  const mailpit = ensureMailpit(mode);
+  if (mailpit) env.MAILPIT_PATH = mailpit;
   if (mode !== 'start') ensureSchemathesis();
   ensureConsoleBuild();
   log(`temporal CLI: ${env.TEMPORAL_CLI_PATH}`);

@@ -17,6 +17,8 @@ import { type Actors, demoActors } from './support/application-harness';
 import { eventually } from './support/eventually';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
+import type { StepResult } from '../workflows/runtime/case-runtime';
+import { registeredState, stepThenRead } from './support/case-steps';
 
 const TASK_QUEUE = 'incidents-time-skipping';
 const MIN = 60_000;
@@ -60,11 +62,11 @@ async function start(grade: IncidentGradeLevel, options: { kind?: IncidentKind; 
       registeredBy: actors.clerk,
     }],
   });
-  const state = await handle.executeUpdate(m.awaitIncidentRegistrationUpdate);
+  const state = await registeredState(handle, m.awaitIncidentRegistrationUpdate, m.incidentStateQuery);
   return { handle, state, seenAt };
 }
 
-const act = <P>(handle: WorkflowHandle, update: UpdateDefinition<IncidentState, [P]>, payload: P) => handle.executeUpdate(update, { args: [payload] });
+const act = <P>(handle: WorkflowHandle, update: UpdateDefinition<StepResult, [P]>, payload: P) => stepThenRead(handle, update, payload, m.incidentStateQuery);
 const clockOf = (s: IncidentState, id: string) => s.clocks.find((c) => c.id === id)!;
 
 async function refused(promise: Promise<unknown>): Promise<string> {

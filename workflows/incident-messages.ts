@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 import type { Instant } from '../domain/incidents/clock';
 import type { ApprovalLevel, IncidentGradeLevel, IncidentIntake, IncidentKind, IncidentState, ReleaseChannel } from '../domain/incidents/types';
+import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
 export interface IncidentInput extends CarriesRuleProfile {
@@ -32,10 +33,10 @@ export type ReleaseStep = Acting & { channel: ReleaseChannel; text: string; at?:
 export type Report = Acting & { to: 'leadership' | 'superior'; recipient: string; summary: string; at?: Instant };
 export type CloseIncident = Acting & { evaluation: string };
 
-const u = <A>(name: string) => defineUpdate<IncidentState, [A]>(`gongkai.incident.${name}`);
+const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.incident.${name}`);
 
 /** Waits until the intake is persisted, then returns the incident (used right after start). */
-export const awaitIncidentRegistrationUpdate = defineUpdate<IncidentState, []>('gongkai.incident.awaitRegistration');
+export const awaitIncidentRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.incident.awaitRegistration');
 export const regradeUpdate = u<Regrade>('regrade');
 export const assignIncidentUpdate = u<AssignIncident>('assign');
 export const assessUpdate = u<Assess>('assess');

@@ -10,17 +10,7 @@
  * last release. Each step is an update validated against the state and persisted with its
  * event in one transaction by an activity.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityOptions, LocalActivityOptions, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/application/types';
@@ -28,8 +18,8 @@ import { deriveMinuteClock, type Instant, type MinuteClockEvent, minutesLate } f
 import { type IncidentActionName, incidentChecks, periodsFor, releaseMeetsResponse, updateIntervalOf } from '../domain/incidents/rules';
 import { type IncidentClock, type IncidentClockId, type IncidentGradeLevel, type IncidentState, RELEASE_CHANNELS } from '../domain/incidents/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
-import { ACTION_REFUSED } from './application-messages';
 import * as m from './incident-messages';
+import { CaseRuntime, nowIso, type StepResult, SYSTEM_ACTOR as SYSTEM } from './runtime/case-runtime';
 import { ruleProfileOf } from './runtime/profile';
 
 const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } };
@@ -38,11 +28,8 @@ const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = { startToCloseT
 const remote = proxyActivities<Activities>(ACTIVITY_OPTIONS);
 const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 
-const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
 const CLOCK_LABELS: Record<IncidentClockId, string> = { report: '报送时限', response: '回应时限' };
 const MINUTE_MS = 60_000;
-
-const nowIso = (): Instant => new Date(Date.now()).toISOString();
 
 export async function incident(input: m.IncidentInput): Promise<IncidentState> {
   const { intake } = input;
@@ -76,17 +63,7 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
     seq: 0,
   };
 
-  // ---- a lock, so steps (and timer handling) apply one at a time --------------------------
-  let busy = false;
-  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  }
+  const runtime = new CaseRuntime(state);
 
   // ---- clocks (pure: derived here from their events) ---------------------------------------
   const clock = (id: IncidentClockId): IncidentClock => state.clocks.find((c) => c.id === id)!;
@@ -158,25 +135,9 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
   }
 
   // ---- steps ------------------------------------------------------------------------------
-  function step<P extends { actor: Actor }>(definition: UpdateDefinition<IncidentState, [P]>, action: IncidentActionName, run: (payload: P) => Promise<void>): void {
+  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: IncidentActionName, run: (payload: P) => Promise<void>): void {
     const check = incidentChecks[action] as (s: IncidentState, p: P, c: { now: number; profile: typeof profile }) => string | null;
-    const refusal = (payload: P) => check(state, payload, { now: Date.now(), profile });
-    setHandler(
-      definition,
-      async (payload: P) =>
-        exclusively(async () => {
-          const reason = refusal(payload);
-          if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
-          await run(payload);
-          return state;
-        }),
-      {
-        validator: (payload: P) => {
-          const reason = refusal(payload);
-          if (reason) throw new Error(reason);
-        },
-      },
-    );
+    runtime.step(definition, (payload: P) => check(state, payload, { now: Date.now(), profile }), run);
   }
 
   step(m.regradeUpdate, 'regrade', async (p: m.Regrade) => {
@@ -246,31 +207,17 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
     await emit('closed', p.actor, { evaluation: p.evaluation, accountability: state.accountability.length });
   });
 
-  let registered = false;
-  setHandler(m.awaitIncidentRegistrationUpdate, async () => {
-    await condition(() => registered);
-    return state;
-  });
+  runtime.registrationGate(m.awaitIncidentRegistrationUpdate);
   setHandler(m.incidentStateQuery, () => state);
 
   // ---- registration -----------------------------------------------------------------------
-  await exclusively(async () => {
+  await runtime.register(async () => {
     openClocks(input.grade);
     await emit('registered', input.registeredBy, { kind: input.kind, grade: input.grade, source: intake.source, firstSeenAt: intake.firstSeenAt, dues: dues() });
-    registered = true;
   });
 
-  // ---- timers: missed clocks and rolling-update reminders ---------------------------------
-  while (!state.closed) {
-    const next = nextTimer();
-    if (next <= Date.now()) {
-      await exclusively(fireDueTimers);
-      continue;
-    }
-    await condition(() => state.closed || nextTimer() !== next, next - Date.now());
-  }
-
-  await condition(allHandlersFinished);
+  // ---- timers: missed clocks and rolling-update reminders (never none: the reminder recurs) ----
+  await runtime.runTimers({ nextTimer, fireDueTimers });
   return state;
 
   function dues(): Record<string, Instant | null> {

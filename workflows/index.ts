@@ -9,3 +9,4 @@ export { incident } from './incident';
 export { message } from './message';
 export { documentRelease } from './document';
 export { nonDisclosureRegister, documentSelfCheck } from './document-registers';
+export { noticeDispatch, applicantMessageSweep } from './notice-dispatch';

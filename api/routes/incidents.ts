@@ -32,6 +32,7 @@ import { ApiError } from '../errors';
 import { actorOf, sendStep, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
+import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 export interface CaseRouteDeps {
   db: Kysely<Database>;
@@ -76,7 +77,7 @@ interface ActionSpec {
   /** Department users may take this step only on incidents assigned to their own unit. */
   ownDepartment?: boolean;
   body: z.ZodType;
-  update: UpdateDefinition<IncidentState, [any]>;
+  update: UpdateDefinition<StepResult, [any]>;
 }
 
 const ACTIONS: ActionSpec[] = [

@@ -20,6 +20,7 @@ import * as administration from './20261201T1400_administration';
 import * as officeDepartment from './20261201T1410_office_department';
 import * as singleSignOn from './20261201T1530_single_sign_on';
 import * as documentPdfs from './20261201T1600_document_pdfs';
+import * as applicantMessages from './20261202T1100_applicant_messages';
 import * as caseFiles from './20261202T1000_case_files';
 import * as publicPortal from './20261202T1200_public_portal';
 
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '20261201T1410_office_department': officeDepartment,
   '20261201T1530_single_sign_on': singleSignOn,
   '20261201T1600_document_pdfs': documentPdfs,
+  '20261202T1100_applicant_messages': applicantMessages,
   '20261202T1000_case_files': caseFiles,
   '20261202T1200_public_portal': publicPortal,
 };

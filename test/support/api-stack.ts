@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createActivities } from '../../activities';
+import { type ActivityDeps, createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import type { AgencyConfig } from '../../domain/agency';
 import { issueToken, seedDemoUsers } from '../../db/repositories/users';
@@ -26,7 +26,8 @@ export interface ApiStack {
   stop(): Promise<void>;
 }
 
-export async function startApiStack(taskQueue: string): Promise<ApiStack> {
+/** `mail` / `sms`: where notices to applicants go (activities/applicant-messages.ts); unset, they stay queued. */
+export async function startApiStack(taskQueue: string, options: Pick<ActivityDeps, 'mail' | 'sms'> = {}): Promise<ApiStack> {
   const [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
   const tokens: Record<string, string> = {};
   for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, taskQueue);
@@ -35,7 +36,7 @@ export async function startApiStack(taskQueue: string): Promise<ApiStack> {
     namespace: TEST_NAMESPACE,
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client }),
+    activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client, mail: options.mail ?? null, ...(options.sms ? { sms: options.sms } : {}) }),
   });
   const running = worker.run();
   // No rate limits: tests (and the fuzzer) send bursts on purpose.
