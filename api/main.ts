@@ -8,6 +8,7 @@ import { connectClient, temporalSettingsFromEnv } from '../temporal-config/conne
 import { startApiServer } from './server';
 import { auditRetentionDaysFromEnv } from '../db/repositories/audit';
 import { dataConverterFor, EncryptionCodec, requireCodecKeys } from '../temporal-config/codec';
+import { requestIdClientInterceptor } from '../temporal-config/request-context';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const db = createDatabase(databaseUrl);
   await migrateToLatest(db);
   const connection = await connectClient(settings);
-  const temporal = new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
+  const temporal = new Client({ connection, namespace: settings.namespace, interceptors: { workflow: [requestIdClientInterceptor] }, ...(dataConverter ? { dataConverter } : {}) });
   const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(keys ? { codec: new EncryptionCodec(keys) } : {}) }, port);
   console.log(`[api] listening on ${api.url}`);
   const stop = async () => {

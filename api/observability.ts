@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/schema';
+import { requestContext } from '../temporal-config/request-context';
 
 export type { Logger } from 'pino';
 
@@ -29,7 +30,8 @@ export function requestId(): RequestHandler {
     const id = given && REQUEST_ID.test(given) ? given : randomUUID();
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
-    next();
+    // Workflow starts, updates and signals made for this request carry the id (temporal-config/request-context.ts).
+    requestContext.run({ requestId: id }, next);
   };
 }
 

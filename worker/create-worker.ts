@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import { requestIdActivityInterceptors, WORKFLOW_INTERCEPTOR_MODULES } from './request-id-activity-interceptors';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -49,6 +50,7 @@ function workflowSource(): { workflowBundle: { codePath: string } } | { workflow
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const source = workflowSource();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -56,6 +58,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities: options.activities,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...workerTuningFromEnv(),
-    ...workflowSource(),
+    ...source,
+    // The API's request id on workflow and activity logs; a pre-built bundle carries the workflow side already.
+    interceptors: { activity: [requestIdActivityInterceptors], ...('workflowsPath' in source ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}) },
   });
 }

@@ -18,6 +18,7 @@ import { issueToken, seedDemoUsers } from '../../db/repositories/users';
 import { PROJECT_ROOT } from '../../temporal-config/binaries';
 import { dataConverterFor, newCodecKey, parseCodecKeys } from '../../temporal-config/codec';
 import { type RunningDevServer, startDevServer } from '../../temporal-config/dev-server';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/request-id-activity-interceptors';
 import { cpuSecondsOfTree } from './cpu';
 import { memoryOfTree } from './machine';
 
@@ -117,7 +118,7 @@ let bundlePath: string | null = null;
 /** Builds the workflow bundle once per benchmark process (as `npm run build` does). */
 async function workflowBundle(): Promise<string> {
   if (bundlePath) return bundlePath;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   bundlePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-bundle-')), 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, code);
   return bundlePath;
