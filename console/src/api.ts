@@ -168,6 +168,21 @@ export interface ApplicationListItem {
   replyDue: string | null;
 }
 
+/** An attachment of a case (GET <case>/files). */
+export interface CaseFile {
+  id: string;
+  purpose: string;
+  purposeLabel: string;
+  filename: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+  deliveredToApplicant: boolean;
+  downloadable: boolean;
+}
+
 /** A department (GET /api/departments). */
 export interface Department {
   code: string;
@@ -192,6 +207,7 @@ export interface OpenApiDocument {
 export interface OpenApiOperation {
   summary?: string;
   'x-roles'?: string[];
+  parameters?: Array<{ name: string; in: string; schema?: JsonSchema }>;
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
 }
 
@@ -237,14 +253,19 @@ export function inBackground<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function send(method: string, path: string, body?: unknown): Promise<Response> {
+/** `body` is sent as JSON; `file` (an upload) as the body itself, its name in X-File-Name. */
+async function send(method: string, path: string, body?: unknown, file?: File): Promise<Response> {
   const headers: Record<string, string> = {};
   if (!SAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (background > 0) headers['X-Background-Refresh'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (file) {
+    headers['Content-Type'] = 'application/octet-stream'; // the server reads the type from the content
+    headers['X-File-Name'] = encodeURIComponent(file.name);
+  }
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body: file ?? (body === undefined ? undefined : JSON.stringify(body)) });
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络');
   }
@@ -328,6 +349,10 @@ export const api = {
   caseOf: (collection: string, ref: string) => json<CaseView>('GET', `${collection}/${encodeURIComponent(ref)}`),
   /** POST to any operation the OpenAPI document lists (intake or a step). */
   post: <T>(path: string, body: unknown) => json<T>('POST', path, body),
+  /** GET <case>/files: the case's attachments (api/routes/files.ts). */
+  caseFiles: async (casePath: string) => (await json<{ items: CaseFile[] }>('GET', `${casePath}/files`)).items,
+  /** POST <case>/files?purpose=…: the file itself as the body. */
+  uploadFile: async (casePath: string, purpose: string, file: File) => (await send('POST', `${casePath}/files${query({ purpose })}`, undefined, file)).json() as Promise<CaseFile>,
   /** A printable document, fetched with the session and handed back as a blob URL. */
   documentUrl: async (path: string): Promise<string> => {
     const response = await send('GET', path);

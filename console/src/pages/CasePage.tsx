@@ -12,6 +12,7 @@ import { clocksOf, kindSpec } from '../kinds';
 import { CASE_STATUS_LABELS, CLOCK_STATUS_LABELS, eventLabel, fieldLabel, formatDateTime, roleLabel } from '../labels';
 import { stepsOf, type StepOperation } from '../openapi';
 import { Link } from '../router';
+import { CaseFiles } from './CaseFiles';
 
 export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: string; me: Me; doc: OpenApiDocument }) {
   const spec = kindSpec(kind);
@@ -67,6 +68,7 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
                 }}
               />
               {data.documents && <Documents documents={data.documents} base={`${spec.collection}/${encodeURIComponent(caseRef)}/documents`} />}
+              <CaseFiles doc={doc} collection={spec.collection} caseRef={caseRef} role={me.role} />
             </aside>
           </div>
         </>

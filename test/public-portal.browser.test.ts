@@ -1,0 +1,191 @@
+/**
+ * The citizen portal in a real browser (Debian's chromium via playwright-core) against the real
+ * stack: a citizen on a phone-sized screen applies online with an attachment (the page solves
+ * the proof-of-work challenge itself), gets the 查询码 and downloads the 登记回执 PDF; a clerk
+ * confirms receipt in the console; the citizen looks the case up and sees the reply-by date
+ * and how it was derived; the case is answered through the API; the citizen downloads the reply.
+ * Screenshots of the portal go to test/artifacts/portal-*.png.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { createApp } from '../api/app';
+import { hashPassword } from '../api/identity/passwords';
+import { setPasswordHash } from '../db/repositories/credentials';
+import { shanghaiDateOf } from '../domain/calendar/dates';
+import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
+import { ARTIFACTS, ensureConsoleBuilt, launchChromium, openConsole, serve, typePassword } from './support/browser';
+import { fileFixtures } from './support/file-fixtures';
+import { TEST_NAMESPACE } from './support/temporal';
+
+const ROOT = path.resolve(__dirname, '..');
+const WAIT = { timeout: 60_000 };
+const TASK_QUEUE = 'portal-browser';
+const CLERK_PASSWORD = 'Clerk-portal-2026';
+
+/** Builds dist/portal with Vite unless an up-to-date build is there (as the console's helper does). */
+function ensurePortalBuilt(): void {
+  const index = path.join(ROOT, 'dist', 'portal', 'index.html');
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  };
+  walk(path.join(ROOT, 'portal'));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest) return;
+  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'portal/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`vite build of the portal failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+let stack: ApiStack;
+let server: Awaited<ReturnType<typeof serve>>;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  ensurePortalBuilt();
+  [stack, browser] = await Promise.all([startApiStack(TASK_QUEUE), launchChromium()]);
+  // A real (if small) challenge: the page must solve it.
+  const app = createApp({
+    db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: TEST_AGENCY,
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, portal: { applyChallengeBits: 12, lookupChallengeBits: 10, perIpPerMinute: 0 },
+  });
+  server = await serve(app);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const clerk = await stack.database.db.selectFrom('users').select('id').where('username', '=', 'clerk').executeTakeFirstOrThrow();
+  await setPasswordHash(stack.database.db, clerk.id, await hashPassword(CLERK_PASSWORD), { mustChange: false, now: new Date() });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await stack?.stop();
+});
+
+async function openPortal(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`portal: ${error.message}`));
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${server.url}/apply/`);
+  return page;
+}
+
+/** Clicks a download button and answers the downloaded bytes. */
+async function downloaded(page: Page, button: ReturnType<Page['getByRole']>): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download', WAIT), button.click()]);
+  const file = await download.path();
+  return fs.readFileSync(file!);
+}
+
+it('a citizen applies online, the clerk confirms receipt, the citizen follows the case and downloads the reply', async () => {
+  // ---- the citizen applies ----------------------------------------------------------------
+  const page = await openPortal();
+  await page.getByRole('heading', { name: '政府信息公开网上申请' }).waitFor(WAIT);
+  await page.getByRole('button', { name: '开始申请' }).click();
+  await page.waitForURL(/\/apply\/new$/, WAIT);
+
+  // Submitting nothing: an error summary takes focus and names the fields, which are marked invalid.
+  await page.getByRole('button', { name: '提交申请' }).click();
+  const summary = page.locator('.error-summary');
+  await summary.waitFor(WAIT);
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } | null } }).document.activeElement?.className)).toBe('error-summary');
+  expect(await summary.textContent()).toContain('所需政府信息的名称、文号或描述：此项为必填');
+  expect(await page.getByLabel(/^姓名/).getAttribute('aria-invalid')).toBe('true');
+
+  // Every field is reached by its label (what a screen reader announces).
+  await page.getByLabel(/^姓名/).fill('钱网民');
+  await page.getByLabel(/^证件号码/).fill('110101199003071234'); // a wrong check character first
+  await page.getByLabel(/^联系电话/).fill('13955556666');
+  await page.getByLabel('电子邮箱').fill('qian@example.org');
+  await page.getByLabel(/^通信地址/).fill('北京市西城区示例大街8号');
+  await page.getByLabel('所需政府信息的名称、文号或者便于查询的其他特征性描述').fill('2026年本市应急避难场所名录');
+  await page.getByLabel('用途').fill('家庭应急准备');
+  await page.getByLabel('身份证明').setInputFiles({ name: '身份证复印件.pdf', mimeType: 'application/pdf', buffer: fileFixtures('portal-browser').pdf });
+  await page.getByLabel(/本人确认以上信息真实/).check();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.locator('[data-field="applicant.idNumber"] .field-error', { hasText: '校验位' }).waitFor(WAIT);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'portal-apply-form.png'), fullPage: true });
+  await page.getByLabel(/^证件号码/).fill('110101199003071233');
+  await page.getByRole('button', { name: '提交申请' }).click();
+
+  await page.waitForURL(/\/apply\/receipt$/, WAIT);
+  const queryCode = (await page.locator('.query-code').textContent())!;
+  expect(queryCode).toMatch(/^[A-Z0-9]{10}$/);
+  const caseNo = (await page.locator('.case-no').textContent())!;
+  expect(await page.locator('[data-upload="ok"]').textContent()).toContain('身份证复印件.pdf');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'portal-receipt.png'), fullPage: true });
+  const receiptPdf = await downloaded(page, page.getByRole('button', { name: /下载政府信息公开申请登记回执/ }));
+  expect(receiptPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+  const registered = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
+  expect(registered.body).toMatchObject({ stage: 'awaiting-receipt-confirmation', receivedOn: null });
+  expect(registered.body.case.intake.channel).toBe('online');
+  const files = await request(server.url).get(`/api/applications/${caseNo}/files`).set(stack.as('clerk'));
+  expect(JSON.stringify(files.body)).toContain('身份证复印件.pdf');
+
+  // ---- the clerk confirms receipt in the console -------------------------------------------
+  const clerkPage = await openConsole(browser, server.url, 'clerk', pageErrors);
+  await typePassword(clerkPage, 'clerk', CLERK_PASSWORD);
+  await clerkPage.locator('.topbar .user').waitFor(WAIT);
+  await clerkPage.goto(`${server.url}/console/cases/application/${caseNo}`);
+  await clerkPage.locator('.badge.stage[data-stage="awaiting-receipt-confirmation"]').waitFor(WAIT);
+  await clerkPage.locator('button[data-action="confirm-receipt"]').click();
+  await clerkPage.locator('[data-action="confirm-receipt"] form').getByRole('button', { name: '确认提交' }).click();
+  await clerkPage.locator('.badge.stage[data-stage="registered"]').waitFor(WAIT);
+  await clerkPage.context().close();
+
+  // ---- the citizen looks the case up -------------------------------------------------------
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '进度查询' }).click();
+  await page.getByLabel('查询码').fill(queryCode.toLowerCase());
+  await page.getByLabel('证件号码或联系电话的后四位').fill('6666');
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await page.locator('[data-page="progress"]').waitFor(WAIT);
+  const today = shanghaiDateOf(Date.now());
+  expect(await page.locator('.received-on').textContent()).toBe(today);
+  const due = (await page.locator('.reply-due strong').textContent())!;
+  expect(due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  const staffView = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
+  expect(due).toBe(staffView.body.replyDue);
+  const derivation = await page.locator('.derivation li').allTextContents();
+  expect(derivation).toEqual([`${today} 收到申请，答复期限为20个工作日（收到当日不计入）；答复期限为 ${due}`]);
+  expect(await page.locator('.notices li').count()).toBe(2); // the receipt on submission and on confirmation
+  await page.screenshot({ path: path.join(ARTIFACTS, 'portal-progress.png'), fullPage: true });
+
+  // ---- the case is answered (through the API) -----------------------------------------------
+  for (const [action, user, body] of [
+    ['accept', 'clerk', {}],
+    ['assign', 'clerk', { departmentCode: 'yjglk', assignee: 'department' }],
+    ['propose', 'department', { outcome: 'disclosed', summary: '避难场所名录', reasons: '可以公开' }],
+    ['review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', notes: '不涉密' }],
+    ['review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' }],
+    ['decide', 'clerk', { outcome: 'disclosed', reasons: '予以公开', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' }],
+    ['sign-off', 'leader', {}],
+    ['deliver', 'clerk', { method: 'email', deliveredOn: today }],
+  ] as const) {
+    const step = await stack.post(caseNo, action, user, body);
+    expect([action, step.status]).toEqual([action, 200]);
+  }
+
+  // ---- the citizen downloads the reply -------------------------------------------------------
+  await page.getByRole('button', { name: '刷新' }).click();
+  await page.locator('.stage[data-stage="delivered"]', { hasText: '已答复' }).waitFor(WAIT);
+  const replyButton = page.locator('.reply').getByRole('button', { name: /下载政府信息公开申请答复书/ });
+  await replyButton.waitFor(WAIT);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'portal-reply.png'), fullPage: true });
+  const replyPdf = await downloaded(page, replyButton);
+  expect(replyPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const replyDoc = staffView.body.documents.length; // documents before the reply
+  const answered = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
+  const reply = answered.body.documents.slice(replyDoc).find((d: { kind: string }) => d.kind === 'reply');
+  const staffPdf = await request(server.url).get(`/api/applications/${caseNo}/documents/${encodeURIComponent(reply.docNo)}`).query({ format: 'pdf' }).set(stack.as('clerk')).buffer(true);
+  expect(Buffer.compare(replyPdf, staffPdf.body)).toBe(0); // the very document the office issued
+
+  expect(pageErrors).toEqual([]);
+});
