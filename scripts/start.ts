@@ -22,6 +22,7 @@ import { cipherOfSuite, codecKeysFromEnv, dataConverterFor, EncryptionCodec } fr
 import { cryptoSuiteFromEnv } from '../db/crypto';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
+import { startLocalMailpit } from './mailpit';
 import { seedDemoCases } from './demo-seed';
 import { ensureDemoCredentials } from './demo-users';
 import { identityConfigFromEnv } from '../api/identity/config';
@@ -90,6 +91,14 @@ async function main(): Promise<void> {
       console.log(`[gongkai] Temporal dev server: ${devServer.address}${devServer.process ? '' : ' (already running, reused)'}`);
     }
 
+    // No SMTP server configured: notices e-mailed to applicants land in a local Mailpit.
+    const mailpit = process.env.GONGKAI_SMTP_URL ? null : await startLocalMailpit(DATA_DIR);
+    if (mailpit) {
+      cleanups.push(() => mailpit.stop());
+      process.env.GONGKAI_SMTP_URL = mailpit.smtpUrl;
+      process.env.GONGKAI_MAIL_FROM ??= 'Gongkai <gongkai@localhost>';
+    }
+
     const codecKeys = codecKeysFromEnv(process.env, DATA_DIR);
     const dataConverter = dataConverterFor(codecKeys);
     console.log(`[gongkai] payload encryption: ${codecKeys ? `${cipherOfSuite(cryptoSuiteFromEnv())}, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`);
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
     console.log(`  API          ${api.url}   (health: ${api.url}/healthz, OpenAPI: ${api.url}/api/openapi.json)`);
     console.log(`  Temporal UI  ${devServer ? devServer.uiUrl : `(cluster at ${settings.address})`}`);
     console.log(`  Namespace    ${settings.namespace}, task queue ${settings.taskQueue}`);
+    console.log(`  E-mail       ${mailpit ? `${mailpit.uiUrl}   (Mailpit: notices e-mailed to applicants)` : process.env.GONGKAI_SMTP_URL ? 'GONGKAI_SMTP_URL' : 'none: e-mails to applicants stay queued (set GONGKAI_SMTP_URL)'}`);
     if (Object.keys(demoUsers).length > 0) {
       console.log(`  Demo users   username / password (also in ${path.relative(process.cwd(), USERS_FILE)}):`);
       for (const [role, user] of Object.entries(demoUsers)) {

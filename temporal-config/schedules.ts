@@ -10,14 +10,18 @@ import { findRuleProfile } from '../domain/rulesets';
 import { archiveSweep } from '../workflows/archive';
 import { ensureDocumentSchedules } from './document-schedules';
 import { escalationSweep } from '../workflows/supervision';
+import { applicantMessageSweep } from '../workflows/notice-dispatch';
 
 export const ARCHIVE_SWEEP_SCHEDULE_ID = 'gongkai-archive-sweep';
 export const ESCALATION_SWEEP_SCHEDULE_ID = 'gongkai-escalation-sweep';
+export const APPLICANT_MESSAGE_SWEEP_SCHEDULE_ID = 'gongkai-applicant-message-sweep';
 
 /** How often closed workflows are archived; far inside any namespace's retention (≥ 1 day). */
 export const ARCHIVE_SWEEP_INTERVAL = (process.env.GONGKAI_ARCHIVE_SWEEP_EVERY ?? '5m') as Duration; // ms-style: '5m', '30s'
 /** How often late clocks are checked for the leader's rung of the ladder. */
 export const ESCALATION_SWEEP_INTERVAL = (process.env.GONGKAI_ESCALATION_SWEEP_EVERY ?? '5m') as Duration;
+/** How often queued messages to applicants whose dispatch never started (a crash after the commit) are started. */
+export const APPLICANT_MESSAGE_SWEEP_INTERVAL = (process.env.GONGKAI_MESSAGE_SWEEP_EVERY ?? '5m') as Duration;
 
 function every(id: string, interval: Duration, workflowType: Workflow, taskQueue: string, purpose: string) {
   return {
@@ -38,6 +42,7 @@ export async function ensureSchedules(client: Client, taskQueue: string, agency:
   const schedules = [
     every(ARCHIVE_SWEEP_SCHEDULE_ID, ARCHIVE_SWEEP_INTERVAL, archiveSweep, taskQueue, '归档已结束工作流的事件历史（行政复议举证）'),
     every(ESCALATION_SWEEP_SCHEDULE_ID, ESCALATION_SWEEP_INTERVAL, escalationSweep, taskQueue, '逾期期限升级至分管领导'),
+    every(APPLICANT_MESSAGE_SWEEP_SCHEDULE_ID, APPLICANT_MESSAGE_SWEEP_INTERVAL, applicantMessageSweep, taskQueue, '补发未启动发送的申请人邮件、短信'),
   ];
   for (const options of schedules) {
     try {
