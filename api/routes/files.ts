@@ -69,10 +69,16 @@ export async function readFileBody(req: Request, limit: number, field = 'body'):
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The client went away mid-upload (aborted, reset): nothing was stored.
+    throw new ApiError(400, 'bad_request', 'the upload was interrupted before the whole file arrived', [{ field, message: 'incomplete' }]);
   }
   return Buffer.concat(chunks);
 }
