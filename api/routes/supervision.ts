@@ -17,6 +17,7 @@ import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
 import { ApiError } from '../errors';
 import { reconcileClockProjection } from '../reconcile';
+import { queryInt } from '../schemas';
 import type { RouteTable } from '../route';
 
 type ClockRow = Selectable<Database['case_clocks']>;
@@ -123,8 +124,8 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
       kind: z.enum(['application', 'dispute', 'document', 'incident', 'message']).optional(),
       assignee: z.string().min(1).max(64).optional(),
       sort: z.enum(['due', '-due']).default('due'),
-      limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').default(50),
-      offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).default(0),
+      limit: queryInt(1, 500).default(50).openapi({ default: 50 }),
+      offset: queryInt(0, 9_999_999).default(0).openapi({ default: 0 }),
     }),
     response: { status: 200, description: 'one page of clocks', schema: z.object({ total: z.number(), items: z.array(clockItemSchema) }) },
     handler: async ({ query }) => {
