@@ -10,7 +10,7 @@ import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/clie
 import type { UpdateDefinition } from '@temporalio/common';
 import { createActivities } from '../activities';
 import { shanghaiDateOf } from '../domain/calendar/dates';
-import type { MessageIntake, MessageState } from '../domain/messages/types';
+import type { MessageIntake } from '../domain/messages/types';
 import { findRuleProfile } from '../domain/rulesets';
 import { message } from '../workflows/message';
 import * as m from '../workflows/message-messages';
@@ -18,6 +18,8 @@ import { type Actors, demoActors } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
 import { addWorkingDays } from './support/hand-calendar';
+import type { StepResult } from '../workflows/runtime/case-runtime';
+import { registeredState, stepThenRead } from './support/case-steps';
 
 const TASK_QUEUE = 'messages-time-skipping';
 let env: TestWorkflowEnvironment;
@@ -60,11 +62,11 @@ async function start(intake: Partial<MessageIntake> & Pick<MessageIntake, 'type'
       registeredBy: actors.clerk,
     }],
   });
-  const state = await handle.executeUpdate(m.awaitMessageRegistrationUpdate);
+  const state = await registeredState(handle, m.awaitMessageRegistrationUpdate, m.messageStateQuery);
   return { handle, state };
 }
 
-const act = <P>(handle: WorkflowHandle, update: UpdateDefinition<MessageState, [P]>, payload: P) => handle.executeUpdate(update, { args: [payload] });
+const act = <P>(handle: WorkflowHandle, update: UpdateDefinition<StepResult, [P]>, payload: P) => stepThenRead(handle, update, payload, m.messageStateQuery);
 
 async function refused(promise: Promise<unknown>): Promise<string> {
   try {

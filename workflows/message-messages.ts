@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 import type { MessageIntake, MessageState, MessageWriter } from '../domain/messages/types';
+import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
 export interface MessageInput extends CarriesRuleProfile {
@@ -25,9 +26,9 @@ export type ExtendMessage = Acting & { toWorkingDays: number; reason: string };
 export type ReplyMessage = Acting & { text: string };
 export type CloseMessage = Acting;
 
-const u = <A>(name: string) => defineUpdate<MessageState, [A]>(`gongkai.message.${name}`);
+const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.message.${name}`);
 
-export const awaitMessageRegistrationUpdate = defineUpdate<MessageState, []>('gongkai.message.awaitRegistration');
+export const awaitMessageRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.message.awaitRegistration');
 export const assignMessageUpdate = u<AssignMessage>('assign');
 export const transferMessageUpdate = u<TransferMessage>('transfer');
 export const extendMessageUpdate = u<ExtendMessage>('extend');

@@ -6,26 +6,17 @@
  * derived by the same activity and calendar as applications' clocks; a missed limit writes an
  * accountability record.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/application/types';
-import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import { minutesLate } from '../domain/incidents/clock';
 import { limitFor, type MessageActionName, messageChecks } from '../domain/messages/rules';
 import { MESSAGE_TYPES, type MessageState } from '../domain/messages/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
-import { ACTION_REFUSED } from './application-messages';
 import * as m from './message-messages';
+import { CaseRuntime, nowIso, type StepResult, SYSTEM_ACTOR as SYSTEM, today } from './runtime/case-runtime';
 import { ruleProfileOf } from './runtime/profile';
 
 const { deriveClocks, recordMessageEvent } = proxyActivities<Activities>({
@@ -33,12 +24,8 @@ const { deriveClocks, recordMessageEvent } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidClockEvents'] },
 });
 
-const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
 /** One reminder, the working day before the limit. */
 const REMINDER_WORKING_DAYS_BEFORE = [1];
-
-const today = (): IsoDate => shanghaiDateOf(Date.now());
-const nowIso = (): string => new Date(Date.now()).toISOString();
 
 export async function message(input: m.MessageInput): Promise<MessageState> {
   const { intake } = input;
@@ -69,16 +56,7 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
   };
   const c = state.clock;
 
-  let busy = false;
-  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  }
+  const runtime = new CaseRuntime(state);
 
   async function refreshClock(): Promise<void> {
     const [result] = await deriveClocks({ clocks: [{ id: c.id, events: c.events }], reminderWorkingDaysBefore: REMINDER_WORKING_DAYS_BEFORE });
@@ -104,25 +82,9 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
     await recordMessageEvent({ workflowId: workflowInfo().workflowId, agencyCode: input.agencyCode, event: { seq: state.seq, type, actor, at: nowIso(), payload }, state });
   }
 
-  function step<P extends { actor: Actor }>(definition: UpdateDefinition<MessageState, [P]>, action: MessageActionName, run: (payload: P) => Promise<void>): void {
+  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: MessageActionName, run: (payload: P) => Promise<void>): void {
     const check = messageChecks[action] as (s: MessageState, p: P, ctx: { profile: typeof profile }) => string | null;
-    const refusal = (payload: P) => check(state, payload, { profile });
-    setHandler(
-      definition,
-      async (payload: P) =>
-        exclusively(async () => {
-          const reason = refusal(payload);
-          if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
-          await run(payload);
-          return state;
-        }),
-      {
-        validator: (payload: P) => {
-          const reason = refusal(payload);
-          if (reason) throw new Error(reason);
-        },
-      },
-    );
+    runtime.step(definition, (payload: P) => check(state, payload, { profile }), run);
   }
 
   step(m.assignMessageUpdate, 'assign', async (p: m.AssignMessage) => {
@@ -173,45 +135,26 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
     await emit('closed', p.actor, {});
   });
 
-  let registered = false;
-  setHandler(m.awaitMessageRegistrationUpdate, async () => {
-    await condition(() => registered);
-    return state;
-  });
+  runtime.registrationGate(m.awaitMessageRegistrationUpdate);
   setHandler(m.messageStateQuery, () => state);
-  let calendarChanged = false;
-  setHandler(m.messageCalendarChangedSignal, () => {
-    calendarChanged = true;
-  });
+  runtime.calendarSignal(m.messageCalendarChangedSignal);
 
-  await exclusively(async () => {
+  await runtime.register(async () => {
     await refreshClock();
     await emit('registered', input.registeredBy, {
       type: intake.type, channel: intake.channel, receivedOn: intake.receivedOn, confidential: intake.confidential, due: c.derived!.due,
     });
-    registered = true;
   });
 
-  while (!state.closed) {
-    const next = nextTimer();
-    if (next !== null && next <= Date.now()) {
-      await exclusively(fireDueTimers);
-      continue;
-    }
-    const wake = () => state.closed || calendarChanged || nextTimer() !== next;
-    if (next === null) await condition(wake);
-    else await condition(wake, next - Date.now());
-    if (calendarChanged) {
-      calendarChanged = false;
-      await exclusively(async () => {
-        const before = c.derived?.due;
-        await refreshClock();
-        if (before !== c.derived?.due) await emit('clocks-recomputed', SYSTEM, { due: c.derived?.due ?? null });
-      });
-    }
-  }
-
-  await condition(allHandlersFinished);
+  await runtime.runTimers({
+    nextTimer,
+    fireDueTimers,
+    recompute: async () => {
+      const before = c.derived?.due;
+      await refreshClock();
+      if (before !== c.derived?.due) await emit('clocks-recomputed', SYSTEM, { due: c.derived?.due ?? null });
+    },
+  });
   return state;
 
   function nextTimer(): number | null {

@@ -26,6 +26,7 @@ import { isoDate } from '../schemas';
 import { actorOf, sendStep, startCase } from '../workflow-steps';
 import { accountabilityView, booleanQuery, caseIdParam, type CaseRouteDeps, departmentCode, keys, pageQuery, text, username } from './incidents';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
+import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 const intakeSchema = z
   .object({
@@ -57,7 +58,7 @@ interface ActionSpec {
   roles: readonly Role[];
   ownDepartment?: boolean;
   body: z.ZodType;
-  update: UpdateDefinition<MessageState, [any]>;
+  update: UpdateDefinition<StepResult, [any]>;
 }
 
 const ACTIONS: ActionSpec[] = [
