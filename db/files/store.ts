@@ -289,6 +289,45 @@ export class FileStore {
     return content ? { file, bytes: content.bytes } : null;
   }
 
+  /**
+   * Seals again, under the codec's first key and its current cipher, every sealed file that
+   * was sealed under another key or cipher, so an old key can then leave GONGKAI_CODEC_KEYS
+   * (files are kept for good, unlike workflow histories). Each file is its own small
+   * transaction; run it again after a crash. Answers how many files were re-sealed, and the
+   * files sealed under a key the codec does not have (they stay as they are).
+   */
+  async resealAll(db: Kysely<Database>): Promise<{ resealed: number; keyMissing: Array<{ sha256: string; keyId: string }> }> {
+    if (!this.codec) throw new Error('re-sealing needs the codec keys (GONGKAI_CODEC_KEYS)');
+    const current = sealedUnder(await this.seal(new Uint8Array([0])));
+    let resealed = 0;
+    const keyMissing: Array<{ sha256: string; keyId: string }> = [];
+    let after = '';
+    for (;;) {
+      const batch = await db.selectFrom('stored_files').select('sha256').where('encrypted', '=', true).where('sha256', '>', after).orderBy('sha256').limit(100).execute();
+      if (batch.length === 0) return { resealed, keyMissing };
+      for (const { sha256 } of batch) {
+        const changed = await db.transaction().execute(async (trx) => {
+          const row = await trx.selectFrom('stored_files').select('content').where('sha256', '=', sha256).forUpdate().executeTakeFirstOrThrow();
+          const was = sealedUnder(row.content);
+          if (was.keyId === current.keyId && was.cipher === current.cipher) return false;
+          let plain: Buffer;
+          try {
+            plain = await this.open(row.content);
+          } catch (error) {
+            if (!(error instanceof Error && /unknown key id/.test(error.message))) throw error;
+            keyMissing.push({ sha256, keyId: was.keyId });
+            return false;
+          }
+          if (sha256Hex(plain) !== sha256) throw new Error(`stored file ${sha256} does not open to its own content`);
+          await trx.updateTable('stored_files').set({ content: await this.seal(plain) }).where('sha256', '=', sha256).execute();
+          return true;
+        });
+        if (changed) resealed += 1;
+      }
+      after = batch[batch.length - 1]!.sha256;
+    }
+  }
+
   private async seal(bytes: Uint8Array): Promise<Buffer> {
     const [sealed] = await this.codec!.encode([{ metadata: { encoding: PLAIN_ENCODING }, data: bytes }]);
     return Buffer.from(temporal.api.common.v1.Payload.encode(sealed!).finish());
@@ -302,6 +341,13 @@ export class FileStore {
     if (!data) throw new Error('a sealed file opened to nothing');
     return Buffer.from(data);
   }
+}
+
+/** The key id and cipher a sealed file names (the codec's payload metadata). */
+function sealedUnder(content: Uint8Array): { keyId: string; cipher: string } {
+  const metadata = temporal.api.common.v1.Payload.decode(content).metadata ?? {};
+  const text = (value: Uint8Array | null | undefined) => (value ? Buffer.from(value).toString('utf8') : '');
+  return { keyId: text(metadata['encryption-key-id']), cipher: text(metadata['encryption-cipher']) };
 }
 
 /** A case's attachments, oldest first; only the given purposes when listed. */
