@@ -9,10 +9,18 @@
  * GONGKAI_CODEC_KEYS and keep the old ones after it for as long as histories (and the archive)
  * hold payloads they encrypted. Payloads without the encrypted encoding pass through decode
  * unchanged, so histories written before encryption still replay.
+ *
+ * JSON payloads of some size are compressed (raw deflate) before they are encrypted, and say so
+ * in their `compression` metadata, which the cipher authenticates (GCM additional data, the
+ * HMAC-SM3 input); payloads without it are opened as before. Binary payloads (files, already
+ * compressed as PDF or images) are not. Compressing before encrypting lets the ciphertext's
+ * length depend on the content: acceptable here, where no attacker can both put chosen text in
+ * a payload and watch the sizes in the Temporal server's store many times over.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { type CryptoSuite, cryptoSuiteFromEnv } from '../db/crypto';
@@ -23,6 +31,12 @@ export const AES_CIPHER = 'AES-256-GCM';
 export const SM4_CIPHER = 'SM4-CBC/HMAC-SM3';
 export type PayloadCipher = typeof AES_CIPHER | typeof SM4_CIPHER;
 export const cipherOfSuite = (suite: CryptoSuite): PayloadCipher => (suite === 'gm' ? SM4_CIPHER : AES_CIPHER);
+/** The value of a payload's `compression` metadata when its plaintext was deflated (RFC 1951, raw) before sealing. */
+export const DEFLATE_COMPRESSION = 'deflate';
+/** Below this, deflate's own overhead eats the gain. */
+const COMPRESS_FROM_BYTES = 256;
+/** Inflated plaintexts beyond this are refused (Temporal's own payload limit is 2 MB by default). */
+const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
 const GCM_IV_BYTES = 12;
 const GCM_TAG_BYTES = 16;
@@ -45,9 +59,24 @@ function sm4Keys(key: Buffer): { enc: Buffer; mac: Buffer } {
   };
 }
 
-/** The MAC covers the cipher's name and the key id too, so neither can be swapped under a payload. */
-function sm3Mac(macKey: Buffer, keyId: string, ivAndCiphertext: Buffer): Buffer {
-  return createHmac('sm3', macKey).update(`${SM4_CIPHER}\0${keyId}\0`).update(ivAndCiphertext).digest();
+/**
+ * The MAC covers the cipher's name and the key id too, so neither can be swapped under a
+ * payload, and the compression when there is one (payloads from before compression: as they were).
+ */
+function sm3Mac(macKey: Buffer, keyId: string, ivAndCiphertext: Buffer, compression: string | undefined): Buffer {
+  const label = compression === undefined ? `${SM4_CIPHER}\0${keyId}\0` : `${SM4_CIPHER}\0${keyId}\0${compression}\0`;
+  return createHmac('sm3', macKey).update(label).update(ivAndCiphertext).digest();
+}
+
+/** GCM additional data: the compression, so it cannot be added or stripped unnoticed (none before compression). */
+const aesAad = (compression: string | undefined) => (compression === undefined ? undefined : Buffer.from(`compression=${compression}`));
+
+/** The serialized payload, deflated when that pays: JSON of some size that comes out smaller. */
+function compressed(payload: Payload, serialized: Uint8Array): { plain: Uint8Array; compression: string | undefined } {
+  if (serialized.length < COMPRESS_FROM_BYTES || !text(payload.metadata?.encoding)?.startsWith('json/')) return { plain: serialized, compression: undefined };
+  // Level 1: nearly the size of the default level for a fraction of the CPU, which the worker spends per payload.
+  const deflated = deflateRawSync(serialized, { level: zlibConstants.Z_BEST_SPEED });
+  return deflated.length < serialized.length ? { plain: deflated, compression: DEFLATE_COMPRESSION } : { plain: serialized, compression: undefined };
 }
 
 export class EncryptionCodec implements PayloadCodec {
@@ -70,11 +99,10 @@ export class EncryptionCodec implements PayloadCodec {
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const { id, key } = this.keys[0]!;
     return payloads.map((payload) => {
-      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
-      return {
-        metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), 'encryption-key-id': utf8.encode(id), 'encryption-cipher': utf8.encode(this.cipher) },
-        data: this.cipher === SM4_CIPHER ? this.sealSm4(id, key, plain) : sealAes(key, plain),
-      };
+      const { plain, compression } = compressed(payload, temporal.api.common.v1.Payload.encode(payload).finish());
+      const metadata: Record<string, Uint8Array> = { encoding: utf8.encode(ENCRYPTED_ENCODING), 'encryption-key-id': utf8.encode(id), 'encryption-cipher': utf8.encode(this.cipher) };
+      if (compression !== undefined) metadata.compression = utf8.encode(compression);
+      return { metadata, data: this.cipher === SM4_CIPHER ? this.sealSm4(id, key, plain, compression) : sealAes(key, plain, compression) };
     });
   }
 
@@ -85,11 +113,14 @@ export class EncryptionCodec implements PayloadCodec {
       const key = this.byId.get(keyId);
       if (!key) throw new Error(`payload encrypted with unknown key id "${keyId}": add that key to GONGKAI_CODEC_KEYS`);
       const cipher = text(payload.metadata?.['encryption-cipher']) ?? AES_CIPHER;
+      const compression = text(payload.metadata?.compression);
+      if (compression !== undefined && compression !== DEFLATE_COMPRESSION) throw new Error(`payload compressed with unknown method "${compression}"`);
       const data = Buffer.from(payload.data ?? new Uint8Array());
       let plain: Buffer;
-      if (cipher === AES_CIPHER) plain = openAes(key, data);
-      else if (cipher === SM4_CIPHER) plain = this.openSm4(keyId, key, data);
+      if (cipher === AES_CIPHER) plain = openAes(key, data, compression);
+      else if (cipher === SM4_CIPHER) plain = this.openSm4(keyId, key, data, compression);
       else throw new Error(`payload encrypted with unknown cipher "${cipher}"`);
+      if (compression !== undefined) plain = inflateRawSync(plain, { maxOutputLength: MAX_INFLATED_BYTES });
       return temporal.api.common.v1.Payload.decode(plain) as Payload;
     });
   }
@@ -100,32 +131,36 @@ export class EncryptionCodec implements PayloadCodec {
     return derived;
   }
 
-  private sealSm4(id: string, key: Buffer, plain: Uint8Array): Buffer {
+  private sealSm4(id: string, key: Buffer, plain: Uint8Array, compression: string | undefined): Buffer {
     const { enc, mac } = this.sm4KeysOf(id, key);
     const iv = randomBytes(SM4_IV_BYTES);
     const cipher = createCipheriv('sm4-cbc', enc, iv);
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final()]);
-    return Buffer.concat([sealed, sm3Mac(mac, id, sealed)]);
+    return Buffer.concat([sealed, sm3Mac(mac, id, sealed, compression)]);
   }
 
-  private openSm4(id: string, key: Buffer, data: Buffer): Buffer {
+  private openSm4(id: string, key: Buffer, data: Buffer, compression: string | undefined): Buffer {
     const { enc, mac } = this.sm4KeysOf(id, key);
     if (data.length < SM4_IV_BYTES + 16 + SM3_MAC_BYTES) throw new Error('SM4 payload too short');
     const sealed = data.subarray(0, data.length - SM3_MAC_BYTES);
-    if (!timingSafeEqual(sm3Mac(mac, id, sealed), data.subarray(data.length - SM3_MAC_BYTES))) throw new Error('SM4 payload fails its HMAC-SM3 check: altered, or sealed under another key');
+    if (!timingSafeEqual(sm3Mac(mac, id, sealed, compression), data.subarray(data.length - SM3_MAC_BYTES))) throw new Error('SM4 payload fails its HMAC-SM3 check: altered, or sealed under another key');
     const decipher = createDecipheriv('sm4-cbc', enc, sealed.subarray(0, SM4_IV_BYTES));
     return Buffer.concat([decipher.update(sealed.subarray(SM4_IV_BYTES)), decipher.final()]);
   }
 }
 
-function sealAes(key: Buffer, plain: Uint8Array): Buffer {
+function sealAes(key: Buffer, plain: Uint8Array, compression: string | undefined): Buffer {
   const iv = randomBytes(GCM_IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const aad = aesAad(compression);
+  if (aad) cipher.setAAD(aad);
   return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
 }
 
-function openAes(key: Buffer, data: Buffer): Buffer {
+function openAes(key: Buffer, data: Buffer, compression: string | undefined): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, GCM_IV_BYTES));
+  const aad = aesAad(compression);
+  if (aad) decipher.setAAD(aad);
   decipher.setAuthTag(data.subarray(data.length - GCM_TAG_BYTES));
   return Buffer.concat([decipher.update(data.subarray(GCM_IV_BYTES, data.length - GCM_TAG_BYTES)), decipher.final()]);
 }
