@@ -3,14 +3,16 @@
  * stack: a citizen on a phone-sized screen applies online with an attachment (the page solves
  * the proof-of-work challenge itself), gets the 查询码 and downloads the 登记回执 PDF; a clerk
  * confirms receipt in the console; the citizen looks the case up and sees the reply-by date
- * and how it was derived; the case is answered through the API; the citizen downloads the reply.
- * Screenshots of the portal go to test/artifacts/portal-*.png.
+ * and how it was derived; the case is answered through the API, and the reply e-mail with its
+ * PDF arrives in Mailpit (a real SMTP server), which records the delivery; the citizen downloads
+ * the reply from the portal, the same bytes as the e-mailed PDF. Screenshots of the portal go to test/artifacts/portal-*.png.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import type { MailSettings } from '../activities/applicant-messages';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/identity/passwords';
 import { setPasswordHash } from '../db/repositories/credentials';
@@ -18,6 +20,8 @@ import { shanghaiDateOf } from '../domain/calendar/dates';
 import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
 import { ARTIFACTS, ensureConsoleBuilt, launchChromium, openConsole, serve, typePassword } from './support/browser';
 import { fileFixtures } from './support/file-fixtures';
+import { eventually } from './support/eventually';
+import { type Mailpit, startMailpit } from './support/mailpit';
 import { TEST_NAMESPACE } from './support/temporal';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -45,12 +49,15 @@ function ensurePortalBuilt(): void {
 let stack: ApiStack;
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
+let mailpit: Mailpit;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   ensureConsoleBuilt();
   ensurePortalBuilt();
-  [stack, browser] = await Promise.all([startApiStack(TASK_QUEUE), launchChromium()]);
+  mailpit = await startMailpit();
+  const mail: MailSettings = { smtpUrl: mailpit.smtpUrl, from: '示例市应急管理局 <gongkai@example.gov.cn>', retry: { initialInterval: '300 milliseconds', maximumInterval: '1 second' } };
+  [stack, browser] = await Promise.all([startApiStack(TASK_QUEUE, { mail }), launchChromium()]);
   // A real (if small) challenge: the page must solve it.
   const app = createApp({
     db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: TEST_AGENCY,
@@ -66,6 +73,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await stack?.stop();
+  await mailpit?.dispose();
 });
 
 async function openPortal(): Promise<Page> {
@@ -167,11 +175,21 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
     ['review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' }],
     ['decide', 'clerk', { outcome: 'disclosed', reasons: '予以公开', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' }],
     ['sign-off', 'leader', {}],
-    ['deliver', 'clerk', { method: 'email', deliveredOn: today }],
   ] as const) {
     const step = await stack.post(caseNo, action, user, body);
     expect([action, step.status]).toEqual([action, 200]);
   }
+  // The applicant chose e-mail: the reply goes out with its PDF, and the send is recorded as its delivery.
+  const answered = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
+  const reply = answered.body.documents.find((d: { kind: string }) => d.kind === 'reply');
+  const mail = await eventually(async () => {
+    const found = (await mailpit.messages()).find((m) => m.To.some((a) => a.Address === 'qian@example.org') && m.Subject.includes(reply.docNo));
+    return found ? mailpit.message(found.ID) : null;
+  }, 'the reply e-mail in Mailpit');
+  expect(mail.Subject).toContain('政府信息公开申请答复书');
+  expect(mail.Attachments).toEqual([expect.objectContaining({ FileName: `${reply.docNo}.pdf`, ContentType: 'application/pdf' })]);
+  const mailedPdf = await mailpit.part(mail.ID, mail.Attachments[0]!.PartID);
+  await eventually(async () => ((await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).body.stage === 'delivered' ? true : null), 'the reply recorded as delivered');
 
   // ---- the citizen downloads the reply -------------------------------------------------------
   await page.getByRole('button', { name: '刷新' }).click();
@@ -181,9 +199,7 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   await page.screenshot({ path: path.join(ARTIFACTS, 'portal-reply.png'), fullPage: true });
   const replyPdf = await downloaded(page, replyButton);
   expect(replyPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-  const replyDoc = staffView.body.documents.length; // documents before the reply
-  const answered = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
-  const reply = answered.body.documents.slice(replyDoc).find((d: { kind: string }) => d.kind === 'reply');
+  expect(Buffer.compare(replyPdf, mailedPdf)).toBe(0); // the PDF the applicant was e-mailed
   const staffPdf = await request(server.url).get(`/api/applications/${caseNo}/documents/${encodeURIComponent(reply.docNo)}`).query({ format: 'pdf' }).set(stack.as('clerk')).buffer(true);
   expect(Buffer.compare(replyPdf, staffPdf.body)).toBe(0); // the very document the office issued
 
