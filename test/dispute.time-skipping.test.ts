@@ -17,6 +17,7 @@ import { type Actors, demoActors, intake, startCase } from './support/applicatio
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
 import { addWorkingDays } from './support/hand-calendar';
+import { registeredState, stepThenRead } from './support/case-steps';
 
 const TASK_QUEUE = 'disputes-time-skipping';
 let env: TestWorkflowEnvironment;
@@ -57,7 +58,7 @@ async function file(overrides: Partial<DisputeFiling> = {}, profileId = 'huangya
       filing: { caseNo: application.caseNo, kind: 'reconsideration', receivedOn: shanghaiDateOf(await env.currentTimeMs()), body: '示例市人民政府', claims: '撤销被申请人作出的政府信息公开答复', ...overrides },
     }],
   });
-  const state = await handle.executeUpdate(m.awaitFilingUpdate);
+  const state = await registeredState(handle, m.awaitFilingUpdate, m.disputeStateQuery);
   return { handle, state, disputeNo };
 }
 
@@ -87,9 +88,9 @@ it('runs the defence and evidence clocks of seed 003, escalates the late evidenc
   expect(row).toMatchObject({ stage: 'received', status: 'open', department_code: 'yjglk', defence_due: defence.derived!.due, evidence_due: evidence.derived!.due, kind: 'reconsideration' });
 
   // Order of steps: no hearing, result or enforcement before the defence.
-  expect(await refusal(handle.executeUpdate(m.recordHearingUpdate, { args: [{ actor: actors.clerk, on: receivedOn, representative: '王五', notes: '出庭' }] }))).toBe('尚未提交答辩状');
-  expect(await refusal(handle.executeUpdate(m.recordEnforcementUpdate, { args: [{ actor: actors.clerk, on: receivedOn, actions: '重新答复' }] }))).toBe('没有待执行的结果');
-  expect(await refusal(handle.executeUpdate(m.forwardUpdate, { args: [{ actor: actors.clerk, on: receivedOn, departmentCode: 'bmk' }] }))).toContain('已于');
+  expect(await refusal(stepThenRead(handle, m.recordHearingUpdate, { actor: actors.clerk, on: receivedOn, representative: '王五', notes: '出庭' }, m.disputeStateQuery))).toBe('尚未提交答辩状');
+  expect(await refusal(stepThenRead(handle, m.recordEnforcementUpdate, { actor: actors.clerk, on: receivedOn, actions: '重新答复' }, m.disputeStateQuery))).toBe('没有待执行的结果');
+  expect(await refusal(stepThenRead(handle, m.forwardUpdate, { actor: actors.clerk, on: receivedOn, departmentCode: 'bmk' }, m.disputeStateQuery))).toContain('已于');
 
   // The department lets its 5 WD pass: the day after the due date it is overdue, not before.
   await env.sleep(endOfDayShanghai(evidence.derived!.due!).getTime() - (await env.currentTimeMs()) - 60_000);
@@ -105,15 +106,15 @@ it('runs the defence and evidence clocks of seed 003, escalates the late evidenc
   ]);
 
   const late = shanghaiDateOf(await env.currentTimeMs());
-  let after = await handle.executeUpdate(m.submitEvidenceUpdate, { args: [{ actor: actors.department, on: late, items: ['答复书及送达回证', '检索记录'] }] });
+  let after = await stepThenRead(handle, m.submitEvidenceUpdate, { actor: actors.department, on: late, items: ['答复书及送达回证', '检索记录'] }, m.disputeStateQuery);
   expect(after.clocks.find((c) => c.id === 'evidence')!.closed).toBe(true);
-  after = await handle.executeUpdate(m.submitDefenceUpdate, { args: [{ actor: actors.clerk, on: late, summary: '答复认定事实清楚、程序合法' }] });
+  after = await stepThenRead(handle, m.submitDefenceUpdate, { actor: actors.clerk, on: late, summary: '答复认定事实清楚、程序合法' }, m.disputeStateQuery);
   expect(after.stage).toBe('defence-submitted');
-  await handle.executeUpdate(m.holdMeetingUpdate, { args: [{ actor: actors.clerk, on: late, participants: ['区复议局', '法律顾问', '应急管理科'], conclusion: '维持答复意见' }] });
-  await handle.executeUpdate(m.recordHearingUpdate, { args: [{ actor: actors.clerk, on: late, representative: '政务公开科 王五', notes: '书面审理' }] });
-  after = await handle.executeUpdate(m.recordResultUpdate, { args: [{ actor: actors.clerk, on: late, result: 'corrected', summary: '责令重新答复', documentNo: '示府复〔2026〕12号' }] });
+  await stepThenRead(handle, m.holdMeetingUpdate, { actor: actors.clerk, on: late, participants: ['区复议局', '法律顾问', '应急管理科'], conclusion: '维持答复意见' }, m.disputeStateQuery);
+  await stepThenRead(handle, m.recordHearingUpdate, { actor: actors.clerk, on: late, representative: '政务公开科 王五', notes: '书面审理' }, m.disputeStateQuery);
+  after = await stepThenRead(handle, m.recordResultUpdate, { actor: actors.clerk, on: late, result: 'corrected', summary: '责令重新答复', documentNo: '示府复〔2026〕12号' }, m.disputeStateQuery);
   expect(after.stage).toBe('enforcing');
-  after = await handle.executeUpdate(m.recordEnforcementUpdate, { args: [{ actor: actors.clerk, on: late, actions: '已于期限内重新作出答复' }] });
+  after = await stepThenRead(handle, m.recordEnforcementUpdate, { actor: actors.clerk, on: late, actions: '已于期限内重新作出答复' }, m.disputeStateQuery);
   expect(after).toMatchObject({ stage: 'closed', closed: true, result: { result: 'corrected' } });
   const final = await handle.result();
   expect(final.clocks.every((c) => c.closed)).toBe(true);
@@ -126,14 +127,14 @@ it('closes at once when the result upholds the reply, and counts a withdrawal as
   const upheld = await file({ kind: 'litigation-direct', body: '示例区人民法院' }, 'national-2019');
   const on = upheld.state.filing.receivedOn;
   expect(upheld.state.clocks.map((c) => c.id)).toEqual(['defence']); // nobody forwarded yet: no evidence clock
-  await upheld.handle.executeUpdate(m.forwardUpdate, { args: [{ actor: actors.clerk, on, departmentCode: 'bmk' }] });
-  await upheld.handle.executeUpdate(m.submitDefenceUpdate, { args: [{ actor: actors.clerk, on, summary: '答辩' }] });
-  const done = await upheld.handle.executeUpdate(m.recordResultUpdate, { args: [{ actor: actors.clerk, on, result: 'upheld', summary: '驳回诉讼请求' }] });
+  await stepThenRead(upheld.handle, m.forwardUpdate, { actor: actors.clerk, on, departmentCode: 'bmk' }, m.disputeStateQuery);
+  await stepThenRead(upheld.handle, m.submitDefenceUpdate, { actor: actors.clerk, on, summary: '答辩' }, m.disputeStateQuery);
+  const done = await stepThenRead(upheld.handle, m.recordResultUpdate, { actor: actors.clerk, on, result: 'upheld', summary: '驳回诉讼请求' }, m.disputeStateQuery);
   expect(done).toMatchObject({ closed: true, stage: 'closed' });
   expect(done.clocks.find((c) => c.id === 'evidence')!.events.at(-1)).toMatchObject({ type: 'stopped' });
 
   const withdrawn = await file({ kind: 'litigation-after-reconsideration', body: '示例市中级人民法院' });
-  const result = await withdrawn.handle.executeUpdate(m.withdrawUpdate, { args: [{ actor: actors.clerk, on, reason: '原告撤诉' }] });
+  const result = await stepThenRead(withdrawn.handle, m.withdrawUpdate, { actor: actors.clerk, on, reason: '原告撤诉' }, m.disputeStateQuery);
   expect(result.result).toMatchObject({ result: 'other', withdrawn: true });
   expect((await withdrawn.handle.result()).clocks.every((c) => c.closed)).toBe(true);
   const rows = await database.db.selectFrom('disputes').select(['dispute_no', 'result', 'status']).where('dispute_no', 'in', [upheld.disputeNo, withdrawn.disputeNo]).orderBy('dispute_no').execute();

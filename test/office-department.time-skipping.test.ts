@@ -18,6 +18,7 @@ import * as dm from '../workflows/document-messages';
 import { type Actors, demoActors, intake, startCase } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
+import { registeredState } from './support/case-steps';
 
 const TASK_QUEUE = 'office-department-time-skipping';
 let env: TestWorkflowEnvironment;
@@ -58,7 +59,7 @@ async function file(disputeNo: string, office: string | undefined) {
       ...(office ? { officeDepartmentCode: office } : {}),
     }],
   });
-  return handle.executeUpdate(m.awaitFilingUpdate);
+  return registeredState(handle, m.awaitFilingUpdate, m.disputeStateQuery);
 }
 
 it("escalates the office's overdue defence to the office named in the case, reaching its head; an older case keeps gkb", async () => {

@@ -3,6 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor } from '../domain/application/types';
 import type { DisputeFiling, DisputeResult, DisputeState } from '../domain/disputes/types';
+import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
 export interface DisputeInput extends CarriesRuleProfile {
@@ -29,17 +30,17 @@ export type RecordEnforcement = Acting & { actions: string };
 export type Withdraw = Acting & { reason: string };
 
 /** Refusals thrown from a handler (after its validator passed) carry this type. */
-export const ACTION_REFUSED = 'ActionRefused';
+export { ACTION_REFUSED } from './runtime/refusal';
 
-export const awaitFilingUpdate = defineUpdate<DisputeState>('awaitFiling');
-export const forwardUpdate = defineUpdate<DisputeState, [Forward]>('forward');
-export const submitEvidenceUpdate = defineUpdate<DisputeState, [SubmitEvidence]>('submitEvidence');
-export const submitDefenceUpdate = defineUpdate<DisputeState, [SubmitDefence]>('submitDefence');
-export const holdMeetingUpdate = defineUpdate<DisputeState, [HoldMeeting]>('holdMeeting');
-export const recordHearingUpdate = defineUpdate<DisputeState, [RecordHearing]>('recordHearing');
-export const recordResultUpdate = defineUpdate<DisputeState, [RecordResult]>('recordResult');
-export const recordEnforcementUpdate = defineUpdate<DisputeState, [RecordEnforcement]>('recordEnforcement');
-export const withdrawUpdate = defineUpdate<DisputeState, [Withdraw]>('withdraw');
+export const awaitFilingUpdate = defineUpdate<StepResult>('awaitFiling');
+export const forwardUpdate = defineUpdate<StepResult, [Forward]>('forward');
+export const submitEvidenceUpdate = defineUpdate<StepResult, [SubmitEvidence]>('submitEvidence');
+export const submitDefenceUpdate = defineUpdate<StepResult, [SubmitDefence]>('submitDefence');
+export const holdMeetingUpdate = defineUpdate<StepResult, [HoldMeeting]>('holdMeeting');
+export const recordHearingUpdate = defineUpdate<StepResult, [RecordHearing]>('recordHearing');
+export const recordResultUpdate = defineUpdate<StepResult, [RecordResult]>('recordResult');
+export const recordEnforcementUpdate = defineUpdate<StepResult, [RecordEnforcement]>('recordEnforcement');
+export const withdrawUpdate = defineUpdate<StepResult, [Withdraw]>('withdraw');
 export const disputeStateQuery = defineQuery<DisputeState>('disputeState');
 /** The calendar broadcast sends every open case the same signal. */
 export { calendarChangedSignal } from './application-messages';

@@ -9,10 +9,10 @@
  * in one transaction. Reminders
  * and overdue escalations come from one timer for the next owed instant.
  */
-import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
+import type { IsoDate } from '../domain/calendar/dates';
 import { nextTimerInstant, owedTimers } from '../domain/clocks/timers';
 import type { AnyClockEvent } from '../domain/clocks/working-day-clock';
 import type { Actor } from '../domain/application/types';
@@ -21,6 +21,7 @@ import { type DisputeAction, disputeChecks } from '../domain/disputes/rules';
 import type { DisputeClock, DisputeClockKind, DisputeState } from '../domain/disputes/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import * as m from './dispute-messages';
+import { CaseRuntime, type StepResult, SYSTEM_ACTOR as SYSTEM, today } from './runtime/case-runtime';
 import { ruleProfileOf } from './runtime/profile';
 
 const { deriveClocks, recordDisputeEvent } = proxyActivities<Activities>({
@@ -31,8 +32,6 @@ const { deriveClocks, recordDisputeEvent } = proxyActivities<Activities>({
 /** Patch: lawsuits' defence clock in calendar days instead of the profile's working days. */
 const LITIGATION_CALENDAR_DAYS = 'dispute-litigation-calendar-days';
 
-const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
-const today = (): IsoDate => shanghaiDateOf(Date.now());
 
 export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   const { filing } = input;
@@ -56,16 +55,7 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
     seq: 0,
   };
 
-  let busy = false;
-  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  }
+  const runtime = new CaseRuntime(state);
 
   // ---- clocks ---------------------------------------------------------------------------
   const clock = (id: DisputeClockKind) => state.clocks.find((c) => c.id === id);
@@ -125,24 +115,8 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   }
 
   // ---- steps ------------------------------------------------------------------------------
-  function step<P extends { actor: Actor; on: IsoDate }>(definition: UpdateDefinition<DisputeState, [P]>, action: DisputeAction, run: (p: P) => Promise<void>): void {
-    const refusal = (p: P) => disputeChecks[action](state, p as unknown as Record<string, unknown>, today());
-    setHandler(
-      definition,
-      async (p: P) =>
-        exclusively(async () => {
-          const reason = refusal(p);
-          if (reason) throw ApplicationFailure.create({ type: m.ACTION_REFUSED, message: reason, nonRetryable: true });
-          await run(p);
-          return state;
-        }),
-      {
-        validator: (p: P) => {
-          const reason = refusal(p);
-          if (reason) throw new Error(reason);
-        },
-      },
-    );
+  function step<P extends { actor: Actor; on: IsoDate }>(definition: UpdateDefinition<StepResult, [P]>, action: DisputeAction, run: (p: P) => Promise<void>): void {
+    runtime.step(definition, (p: P) => disputeChecks[action](state, p as unknown as Record<string, unknown>, today()), run);
   }
 
   step(m.forwardUpdate, 'forward', async (p: m.Forward) => {
@@ -199,19 +173,12 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
     await emit('withdrawn', p.actor, { on: p.on, reason: p.reason });
   });
 
-  let filed = false;
-  setHandler(m.awaitFilingUpdate, async () => {
-    await condition(() => filed);
-    return state;
-  });
+  runtime.registrationGate(m.awaitFilingUpdate);
   setHandler(m.disputeStateQuery, () => state);
-  let calendarChanged = false;
-  setHandler(m.calendarChangedSignal, () => {
-    calendarChanged = true;
-  });
+  runtime.calendarSignal(m.calendarChangedSignal);
 
   // ---- filing -----------------------------------------------------------------------------
-  await exclusively(async () => {
+  await runtime.register(async () => {
     // A lawsuit's clock runs in calendar days (行政诉讼法 第六十七条); disputes filed before this
     // change keep their 10 WD clock, and their timers, when replayed.
     const defence = isLitigation(filing.kind) && patched(LITIGATION_CALENDAR_DAYS) ? litigationDefenceClock(filing, rules) : reconsiderationDefenceClock(filing, rules);
@@ -219,30 +186,19 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
     if (filing.departmentCode) forwardTo(filing.departmentCode, filing.receivedOn, '收到副本当日转交业务科室');
     await refreshClocks();
     await emit('filed', input.filedBy, { ...filing });
-    filed = true;
   });
 
   // ---- timers ------------------------------------------------------------------------------
-  while (!state.closed) {
-    const next = nextTimerInstant(state.clocks);
-    if (next !== null && next <= Date.now()) {
-      await exclusively(fireOwedTimers);
-      continue;
-    }
-    const wake = () => state.closed || calendarChanged || nextTimerInstant(state.clocks) !== next;
-    if (next === null) await condition(wake);
-    else await condition(wake, next - Date.now());
-    if (calendarChanged) {
-      calendarChanged = false;
-      await exclusively(async () => {
-        const dues = () => state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
-        const before = dues();
-        await refreshClocks();
-        if (dues() !== before) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
-      });
-    }
-  }
-  await condition(allHandlersFinished);
+  await runtime.runTimers({
+    nextTimer: () => nextTimerInstant(state.clocks),
+    fireDueTimers: fireOwedTimers,
+    recompute: async () => {
+      const dues = () => state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
+      const before = dues();
+      await refreshClocks();
+      if (dues() !== before) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
+    },
+  });
   return state;
 
   async function fireOwedTimers(): Promise<void> {

@@ -22,6 +22,7 @@ import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
+import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 export interface DisputeRouteDeps {
   db: Kysely<Database>;
@@ -53,7 +54,7 @@ interface StepSpec {
   /** A department user may only act on a dispute forwarded to its own department. */
   ownDepartment?: boolean;
   body: z.ZodObject;
-  update: UpdateDefinition<DisputeState, [any]>; // payloads differ per step; zod has checked each
+  update: UpdateDefinition<StepResult, [any]>; // payloads differ per step; zod has checked each
 }
 
 const STEPS: StepSpec[] = [
