@@ -85,6 +85,17 @@ async function openPortal(): Promise<Page> {
   return page;
 }
 
+/** At 200 % text the page reflows: nothing sticks out sideways on a phone-sized screen. */
+async function largeTextFits(page: Page, screenshot: string): Promise<void> {
+  await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+  const overflow = await page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+  await page.screenshot({ path: path.join(ARTIFACTS, screenshot), fullPage: true });
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
 /** Clicks a download button and answers the downloaded bytes. */
 async function downloaded(page: Page, button: ReturnType<Page['getByRole']>): Promise<Buffer> {
   const [download] = await Promise.all([page.waitForEvent('download', WAIT), button.click()]);
@@ -106,6 +117,10 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } | null } }).document.activeElement?.className)).toBe('error-summary');
   expect(await summary.textContent()).toContain('所需政府信息的名称、文号或描述：此项为必填');
   expect(await page.getByLabel(/^姓名/).getAttribute('aria-invalid')).toBe('true');
+
+  await largeTextFits(page, 'portal-large-text.png');
+  await page.reload();
+  await page.getByRole('button', { name: '提交申请' }).waitFor(WAIT);
 
   // Every field is reached by its label (what a screen reader announces).
   await page.getByLabel(/^姓名/).fill('钱网民');
@@ -151,9 +166,12 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
 
   // ---- the citizen looks the case up -------------------------------------------------------
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '进度查询' }).click();
-  await page.getByLabel('查询码').fill(queryCode.toLowerCase());
-  await page.getByLabel('证件号码或联系电话的后四位').fill('6666');
-  await page.getByRole('button', { name: '查询', exact: true }).click();
+  // By keyboard alone: type, Tab to the next field, Enter submits.
+  await page.getByLabel('查询码').focus();
+  await page.keyboard.type(queryCode.toLowerCase());
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('6666');
+  await page.keyboard.press('Enter');
   await page.locator('[data-page="progress"]').waitFor(WAIT);
   const today = shanghaiDateOf(Date.now());
   expect(await page.locator('.received-on').textContent()).toBe(today);
@@ -165,6 +183,7 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   expect(derivation).toEqual([`${today} 收到申请，答复期限为20个工作日（收到当日不计入）；答复期限为 ${due}`]);
   expect(await page.locator('.notices li').count()).toBe(2); // the receipt on submission and on confirmation
   await page.screenshot({ path: path.join(ARTIFACTS, 'portal-progress.png'), fullPage: true });
+  await largeTextFits(page, 'portal-progress-large-text.png');
 
   // ---- the case is answered (through the API) -----------------------------------------------
   for (const [action, user, body] of [
@@ -194,6 +213,7 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   // ---- the citizen downloads the reply -------------------------------------------------------
   await page.getByRole('button', { name: '刷新' }).click();
   await page.locator('.stage[data-stage="delivered"]', { hasText: '已答复' }).waitFor(WAIT);
+  expect(await page.locator('.reply-due').textContent()).toBe('已答复');
   const replyButton = page.locator('.reply').getByRole('button', { name: /下载政府信息公开申请答复书/ });
   await replyButton.waitFor(WAIT);
   await page.screenshot({ path: path.join(ARTIFACTS, 'portal-reply.png'), fullPage: true });
@@ -204,4 +224,4 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   expect(Buffer.compare(replyPdf, staffPdf.body)).toBe(0); // the very document the office issued
 
   expect(pageErrors).toEqual([]);
-});
+}, 180_000);

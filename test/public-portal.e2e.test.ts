@@ -217,6 +217,7 @@ describe('looking an application up', () => {
       expect((await lookup(strict, code, '0000')).status).toBe(404);
       expect((await lookup(strict, code, '0001')).status).toBe(404);
       expect((await lookup(strict, code, '0002')).status).toBe(429);
+      expect((await lookup(strict, ` ${code.toLowerCase()} `, '0003')).status).toBe(429); // the same code spelt otherwise
     }
   });
 });

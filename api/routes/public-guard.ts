@@ -266,7 +266,8 @@ export function lookupFailureLimit(settings: PortalSettings): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: true,
-    keyGenerator: (req) => `lookup:${String((req.body as { queryCode?: unknown } | undefined)?.queryCode ?? '').toUpperCase().slice(0, 20)}`,
+    // Keyed as the route reads the code (spaces dropped, upper case), so spelling variants count as one.
+    keyGenerator: (req) => `lookup:${String((req.body as { queryCode?: unknown } | undefined)?.queryCode ?? '').replace(/\s+/g, '').toUpperCase().slice(0, 20)}`,
     handler: (_req, res) => refuse(res, 429, 'rate_limited', 'too many failed lookups for this query code; retry after the Retry-After header’s seconds', 'queryCode'),
   });
 }

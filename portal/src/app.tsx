@@ -529,7 +529,7 @@ function ProgressView({ access, initial, onLeave }: { access: Access; initial: P
         <dt>案件编号</dt><dd class="case-no">{p.caseNo}</dd>
         <dt>当前状态</dt><dd class="stage" data-stage={p.stage}>{p.stageLabel}{p.paused ? '（期限暂停计算中）' : ''}</dd>
         <dt>收到申请日期</dt><dd class="received-on">{p.receivedOn ?? '等待本机关确认收到'}</dd>
-        <dt>答复期限</dt><dd class="reply-due">{p.replyDue ? <strong>{p.replyDue}</strong> : p.receivedOn ? '暂停计算中' : '确认收到后起算'}</dd>
+        <dt>答复期限</dt><dd class="reply-due">{replyDueText(p)}</dd>
       </dl>
       {p.replyClock && p.replyClock.derivation.length > 0 && (
         <section class="derivation" aria-labelledby="derivation-h">
@@ -587,6 +587,13 @@ function ProgressView({ access, initial, onLeave }: { access: Access; initial: P
       </p>
     </section>
   );
+}
+
+function replyDueText(p: Progress): ComponentChildren {
+  if (p.replyClock?.status === 'stopped') return p.reply ? '已答复' : '已办结';
+  if (p.replyDue) return <strong>{p.replyDue}</strong>;
+  if (!p.receivedOn) return '本机关确认收到申请后起算';
+  return '暂停计算中';
 }
 
 const sizeLabel = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)}MB` : `${Math.max(1, Math.round(bytes / 1024))}KB`);
