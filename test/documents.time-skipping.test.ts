@@ -25,6 +25,8 @@ import { type Actors, demoActors } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
 import { addWorkingDays, workingDaysBefore } from './support/hand-calendar';
+import type { StepResult } from '../workflows/runtime/case-runtime';
+import { registeredState, stepThenRead } from './support/case-steps';
 
 const TASK_QUEUE = 'documents-time-skipping';
 let env: TestWorkflowEnvironment;
@@ -81,12 +83,12 @@ async function register(reg: DocumentRegistration, profileId = 'national-2019', 
     taskQueue: TASK_QUEUE,
     args: [{ docId, agencyCode, profile: findRuleProfile(profileId)!, registration: reg, inherited: null, submittedBy: actors.department }],
   });
-  const state = await handle.executeUpdate(m.awaitDocumentRegistrationUpdate);
+  const state = await registeredState(handle, m.awaitDocumentRegistrationUpdate, m.documentStateQuery);
   return { handle, state, docId };
 }
 
-function act<P>(handle: WorkflowHandle, update: UpdateDefinition<DocumentState, [P]>, payload: P): Promise<DocumentState> {
-  return handle.executeUpdate(update, { args: [payload] });
+function act<P>(handle: WorkflowHandle, update: UpdateDefinition<StepResult, [P]>, payload: P): Promise<DocumentState> {
+  return stepThenRead(handle, update, payload, m.documentStateQuery);
 }
 
 async function refused(promise: Promise<unknown>): Promise<string> {
@@ -262,7 +264,9 @@ it('a change to a released document (毕节): its completed run is reopened by a
   expect(row.status).toBe('closed');
   const doc = { workflowId: `document-${docId}`, agencyCode: 'demo', taskQueue: TASK_QUEUE, state: row.state as DocumentState };
   const changedOn = await today();
-  const reopened = await executeReopeningUpdate(env.client, doc, m.recordChangeUpdate, { actor: actors.department, summary: '惠民措施适用期限延长至2027年', changedOn });
+  const result = await executeReopeningUpdate(env.client, doc, m.recordChangeUpdate, { actor: actors.department, summary: '惠民措施适用期限延长至2027年', changedOn });
+  expect(result).toEqual({ seq: expect.any(Number), stage: 'updating' });
+  const reopened = await env.client.workflow.getHandle(`document-${docId}`).query(m.documentStateQuery);
   expect(reopened).toMatchObject({ stage: 'updating', closed: false, changes: [expect.objectContaining({ no: 1, carriers: ['portal'], completedOn: null })] });
   const change = clockOf(reopened, 'change:1')!;
   expect(change).toMatchObject({ rule: 'documentRelease.changes', closed: false, events: [expect.objectContaining({ type: 'started', date: changedOn, workingDays: 10 })] });

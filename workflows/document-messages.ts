@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor, Attribute, DocumentRegistration, DocumentState } from '../domain/documents/types';
+import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
 export interface DocumentInput extends CarriesRuleProfile {
@@ -61,9 +62,9 @@ export type EndPreDisclosure = Acting & { endedOn: IsoDate; feedback: string };
 export type RecordChange = Acting & { summary: string; changedOn: IsoDate };
 export type PublishChange = Acting & { changeNo: number; channel: string; url: string; publishedOn: IsoDate };
 
-const u = <A>(name: string) => defineUpdate<DocumentState, [A]>(`gongkai.document.${name}`);
+const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.document.${name}`);
 
-export const awaitDocumentRegistrationUpdate = defineUpdate<DocumentState, []>('gongkai.document.awaitRegistration');
+export const awaitDocumentRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.document.awaitRegistration');
 export const verifyUpdate = u<Verify>('verify');
 export const returnToDrafterUpdate = u<ReturnToDrafter>('returnToDrafter');
 export const resubmitUpdate = u<Resubmit>('resubmit');

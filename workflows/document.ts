@@ -21,27 +21,18 @@
  * step is persisted (projection + append-only event + written review record) in one
  * transaction, and one loop arms the timer for the next reminder or overdue escalation.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { nextTimerInstant, owedTimers } from '../domain/clocks/timers';
-import { type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
+import type { IsoDate } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import type { CaseClock } from '../domain/application/types';
 import { checks, type DocumentAction, madePublicOn, outstandingDuties, preSignOffStage, publishedCarriers } from '../domain/documents/rules';
 import { type Actor, ATTRIBUTES, type DocumentState, type ReviewRecord } from '../domain/documents/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
-import { ACTION_REFUSED } from './application-messages';
 import * as m from './document-messages';
+import { CaseRuntime, type StepResult, SYSTEM_ACTOR as SYSTEM, today } from './runtime/case-runtime';
 import { ruleProfileOf } from './runtime/profile';
 
 const { deriveClocks, recordDocumentEvent } = proxyActivities<Activities>({
@@ -49,10 +40,7 @@ const { deriveClocks, recordDocumentEvent } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidClockEvents'] },
 });
 
-const SYSTEM: Actor = { userId: '0', username: 'system', displayName: '系统', role: 'admin', departmentCode: '' };
 const CHANNEL_LABELS: Record<string, string> = { portal: '门户网站', intranet: '非涉密内网', gazette: '政府公报', 'reading-room': '查阅场所' };
-
-const today = (): IsoDate => shanghaiDateOf(Date.now());
 
 /**
  * Rules added to a step while documents were already running, each behind its patch: a
@@ -102,16 +90,7 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   const state: DocumentState = input.reopened ? { ...fresh, ...input.reopened.state } : fresh;
   const subject = `《${registration.title}》（${registration.docNumber}）`;
 
-  let busy = false;
-  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  }
+  const runtime = new CaseRuntime(state);
 
   // ---- clocks ---------------------------------------------------------------------------
   const clock = (id: string): CaseClock | undefined => state.clocks.find((c) => c.id === id);
@@ -208,28 +187,13 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     participants: [...new Set([actor.displayName || actor.username, ...participants])],
   });
 
-  function step<P extends { actor: Actor }>(definition: UpdateDefinition<DocumentState, [P]>, action: DocumentAction, run: (payload: P) => Promise<void>): void {
+  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: DocumentAction, run: (payload: P) => Promise<void>): void {
     const check = checks[action] as (s: DocumentState, p: P, c: { profile: typeof profile; today: IsoDate; legacy?: boolean }) => string | null;
     const refusal = (payload: P, legacy = false) => check(state, payload, { profile, today: today(), legacy });
     const laterRule = LATER_RULES[action];
-    setHandler(
-      definition,
-      async (payload: P) =>
-        exclusively(async () => {
-          // The validator always applies today's rules; under the lock, a replayed history
-          // from before a rule was added must take the path it took then.
-          const reason = refusal(payload, laterRule !== undefined && !patched(laterRule));
-          if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
-          await run(payload);
-          return state;
-        }),
-      {
-        validator: (payload: P) => {
-          const reason = refusal(payload);
-          if (reason) throw new Error(reason);
-        },
-      },
-    );
+    // The validator always applies today's rules; under the lock, a replayed history from
+    // before a rule was added must take the path it took then.
+    runtime.step(definition, (payload: P) => refusal(payload), run, (payload: P) => refusal(payload, laterRule !== undefined && !patched(laterRule)));
   }
 
   // ---- steps ------------------------------------------------------------------------------
@@ -467,7 +431,7 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   step(m.convertUpdate, 'convert', async (p: m.Convert) => convert(p, today()));
 
   setHandler(m.selfCheckConvertSignal, async (p) => {
-    await exclusively(async () => {
+    await runtime.exclusively(async () => {
       // The self-check listed this document as withheld; if it changed meanwhile, nothing to convert.
       if (checks.convert(state, p, { profile, today: today() }) === null) await convert(p, p.on);
     });
@@ -480,28 +444,20 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     }
   }
 
-  let registered = false;
-  setHandler(m.awaitDocumentRegistrationUpdate, async () => {
-    await condition(() => registered);
-    return state;
-  });
+  runtime.registrationGate(m.awaitDocumentRegistrationUpdate);
   setHandler(m.documentStateQuery, () => state);
-  let calendarChanged = false;
-  setHandler(m.documentCalendarChangedSignal, () => {
-    calendarChanged = true;
-  });
+  runtime.calendarSignal(m.documentCalendarChangedSignal);
 
   // ---- registration -----------------------------------------------------------------------
   if (input.reopened) {
-    registered = true; // registered long ago; this run exists for the change it was started with
+    runtime.alreadyRegistered(); // this run exists for the change it was started with
   } else {
-    await exclusively(async () => {
+    await runtime.register(async () => {
       await refreshClocks();
       await emit('registered', input.submittedBy, {
         title: registration.title, docNumber: registration.docNumber, proposedAttribute: registration.proposedAttribute,
         attributeReasons: registration.attributeReasons ?? null, coIssuers: registration.coIssuers, inherited: input.inherited,
       });
-      registered = true;
     });
   }
 
@@ -509,36 +465,22 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   // A change recorded while the run winds down (or the change a reopened run starts with)
   // opens the document again: back to the timers until it is released once more.
   do {
-    await runTimers();
-    await condition(allHandlersFinished);
+    await runtime.runTimers({
+      nextTimer: () => nextTimerInstant(state.clocks),
+      fireDueTimers,
+      recompute: async () => {
+        const before = datesOnRecord();
+        await refreshClocks();
+        if (before !== datesOnRecord()) {
+          await emit('clocks-recomputed', SYSTEM, {
+            dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])),
+            ...(state.publicComment ? { publicCommentEarliestEndOn: state.publicComment.earliestEndOn } : {}),
+          });
+        }
+      },
+    });
   } while (!state.closed);
   return state;
-
-  async function runTimers(): Promise<void> {
-    while (!state.closed) {
-      const next = nextTimerInstant(state.clocks);
-      if (next !== null && next <= Date.now()) {
-        await exclusively(fireDueTimers);
-        continue;
-      }
-      const wake = () => state.closed || calendarChanged || nextTimerInstant(state.clocks) !== next;
-      if (next === null) await condition(wake);
-      else await condition(wake, next - Date.now());
-      if (calendarChanged) {
-        calendarChanged = false;
-        await exclusively(async () => {
-          const before = datesOnRecord();
-          await refreshClocks();
-          if (before !== datesOnRecord()) {
-            await emit('clocks-recomputed', SYSTEM, {
-              dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])),
-              ...(state.publicComment ? { publicCommentEarliestEndOn: state.publicComment.earliestEndOn } : {}),
-            });
-          }
-        });
-      }
-    }
-  }
 
   /** Every date the calendar decides: the clocks' due dates and a comment period's earliest end. */
   function datesOnRecord(): string {

@@ -10,6 +10,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { documentRelease } from '../../workflows/document';
 import type * as m from '../../workflows/document-messages';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
+import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 /**
  * Sends a step that may reach a released document: a running workflow takes it as it is; a
@@ -19,9 +20,9 @@ import { ruleProfileRef } from '../../workflows/runtime/profile';
 export async function executeReopeningUpdate<P extends { actor: m.DocumentInput['submittedBy'] }>(
   temporal: Client,
   doc: { workflowId: string; agencyCode: string; taskQueue: string; state: DocumentState },
-  update: UpdateDefinition<DocumentState, [P]>,
+  update: UpdateDefinition<StepResult, [P]>,
   payload: P,
-): Promise<DocumentState> {
+): Promise<StepResult> {
   const { state } = doc;
   const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
   if (!profile) throw new Error(`rule profile ${state.ruleProfile.id}@${state.ruleProfile.version} is no longer listed`);

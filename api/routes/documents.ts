@@ -30,6 +30,7 @@ import { actorOf, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
+import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 export interface DocumentRouteDeps {
   db: Kysely<Database>;
@@ -75,7 +76,7 @@ interface ActionSpec {
   /** Department users may act only on documents of their own department. */
   ownDepartment?: boolean;
   body: z.ZodType;
-  update: UpdateDefinition<DocumentState, [any]>; // payloads differ per action; zod has checked each
+  update: UpdateDefinition<StepResult, [any]>; // payloads differ per action; zod has checked each
   /** The step reaches a released document whose run has completed (a change to published information). */
   reopens?: true;
 }

@@ -66,12 +66,18 @@ export class CaseRuntime<S extends CaseCore> {
    * refuses before anything is written to history; the handler checks again under the lock,
    * since a step admitted alongside may have landed first, and refuses with ACTION_REFUSED.
    */
-  step<P>(definition: UpdateDefinition<StepResult, [P]> | UpdateDefinition<S, [P]>, refusal: (payload: P) => string | null, run: (payload: P) => Promise<void>): void {
+  step<P>(
+    definition: UpdateDefinition<StepResult, [P]>,
+    refusal: (payload: P) => string | null,
+    run: (payload: P) => Promise<void>,
+    /** The check under the lock when it differs from the validator's (a rule behind a patch). */
+    recheck: (payload: P) => string | null = refusal,
+  ): void {
     setHandler(
-      definition as UpdateDefinition<StepResult, [P]>,
+      definition,
       async (payload: P) =>
         this.exclusively(async () => {
-          const reason = refusal(payload);
+          const reason = recheck(payload);
           if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
           await run(payload);
           return this.result();
@@ -86,8 +92,8 @@ export class CaseRuntime<S extends CaseCore> {
   }
 
   /** The update the API waits on after starting the case: answers once registration is persisted. */
-  registrationGate(definition: UpdateDefinition<StepResult, []> | UpdateDefinition<S, []>): void {
-    setHandler(definition as UpdateDefinition<StepResult, []>, async () => {
+  registrationGate(definition: UpdateDefinition<StepResult, []>): void {
+    setHandler(definition, async () => {
       await condition(() => this.registered);
       return this.result();
     });
@@ -96,6 +102,11 @@ export class CaseRuntime<S extends CaseCore> {
   /** Registration, under the lock; the gate opens once `persist` has returned. */
   async register(persist: () => Promise<void>): Promise<void> {
     await this.exclusively(persist);
+    this.registered = true;
+  }
+
+  /** A run of a case registered long ago (a reopened document): the gate is open from the start. */
+  alreadyRegistered(): void {
     this.registered = true;
   }
 
