@@ -17,6 +17,9 @@ import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
 import { eventually } from './support/eventually';
 import { type Mailpit, type MailpitMessage, startMailpit } from './support/mailpit';
 
+// Servers to start and e-mails to wait for: longer than jest's default 5 s whatever the config says.
+jest.setTimeout(120_000);
+
 const FROM = '示例市应急管理局 <gongkai@example.gov.cn>';
 let mailpit: Mailpit;
 let stack: ApiStack;
