@@ -1,4 +1,6 @@
-const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose', 'oidc-provider'];
+// file-type and what it imports: content detection of case files (db/files/content-type.ts).
+const FILE_TYPE = ['file-type', 'strtok3', 'token-types', '@tokenizer/inflate', 'uint8array-extras', '@borewit/text-codec'];
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose', 'oidc-provider', ...FILE_TYPE];
 
 /**
  * Unit tests: no PostgreSQL, no Temporal, seconds. Name new ones `*.unit.test.ts`; these older
