@@ -141,7 +141,7 @@ describe('limits and what errors say', () => {
     expect((await upload(fixtures.zip, 'supporting', 'papers.pdf')).status).toBe(415);
     const big = await upload(Buffer.concat([fixtures.pdf, Buffer.alloc(65 * 1024)]), 'supporting', 'big.pdf');
     expect(big.status).toBe(413);
-    expect((await upload(fixtures.jpeg, 'business-licence', 'licence.jpg', 'forged.token')).status).toBe(401);
+    expect((await upload(fixtures.jpeg, 'business-licence', 'licence.jpg', 'forged.token')).status).toBe(403);
     expect((await request(app).post('/api/public/attachments').query({ kind: 'selfie' }).set('X-Applicant-Access', access).send(fixtures.jpeg)).status).toBe(400);
 
     const progress = await request(app).get('/api/public/progress').set('X-Applicant-Access', access);
@@ -235,7 +235,7 @@ describe('an online application from submission to the reply', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect((await request(app).get(`/api/public/documents/${encodeURIComponent(receipt.docNo)}`)).status).toBe(401);
+    expect((await request(app).get(`/api/public/documents/${encodeURIComponent(receipt.docNo)}`)).status).toBe(403);
     const staffView = await request(app).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
     expect(staffView.body).toMatchObject({ stage: 'awaiting-receipt-confirmation', receivedOn: null });
     expect(staffView.body.events[0]).toMatchObject({ type: 'submitted', actor: 'portal' });

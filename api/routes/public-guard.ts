@@ -189,12 +189,12 @@ export class PortalGuard {
     return { token: `${payload}.${await this.sign('access', payload)}`, expiresAt: new Date(claims.e).toISOString() };
   }
 
-  /** The case the request's access token opens; 401 without a valid, unexpired one. */
+  /** The case the request's access token opens; 403 without a valid, unexpired one (401 is the staff sign-in's answer). */
   async caseOf(req: Request): Promise<string> {
     const header = req.header(ACCESS_HEADER);
     const claims = header && header.length <= 400 ? await this.signed<AccessClaims>('access', header) : null;
     if (!claims || claims.v !== 1 || typeof claims.c !== 'string' || claims.e < this.now()) {
-      throw new ApiError(401, 'access_required', `look the application up again (查询码 and second factor) for a new ${ACCESS_HEADER} token`, [{ field: ACCESS_HEADER, message: 'missing, invalid or expired' }]);
+      throw new ApiError(403, 'access_required', `look the application up again (查询码 and second factor) for a new ${ACCESS_HEADER} token`, [{ field: ACCESS_HEADER, message: 'missing, invalid or expired' }]);
     }
     return claims.c;
   }

@@ -296,7 +296,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     tags: ['public'],
     roles: 'public',
     response: { status: 200, description: 'the progress', schema: progressSchema },
-    errors: { 401: 'no valid access token' },
+    errors: { 403: 'no valid access token (X-Applicant-Access)' },
     handler: async ({ req }) => progressOf(db, await guard.caseOf(req)),
   });
 
@@ -308,7 +308,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     roles: 'public',
     params: z.object({ docNo: z.string().min(1).max(100) }),
     response: { status: 200, description: 'application/pdf (X-Content-SHA256: the SHA-256 recorded with the document)', schema: z.string() },
-    errors: { 401: 'no valid access token', 404: 'no such document for the applicant' },
+    errors: { 403: 'no valid access token (X-Applicant-Access)', 404: 'no such document for the applicant' },
     handler: async ({ params, req, res }) => {
       const caseNo = await guard.caseOf(req);
       const progress = await progressOf(db, caseNo);
@@ -338,7 +338,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       description: 'the attachment (its name and type as stored)',
       schema: z.object({ id: z.string(), filename: z.string(), size: z.number(), mediaType: z.string(), purpose: z.string() }).openapi('PublicAttachment'),
     },
-    errors: { 401: 'no valid access token', 409: 'the case takes no files now, or has as many as allowed', 413: 'the file is too large', 415: 'the file’s content is not of an allowed type' },
+    errors: { 403: 'no valid access token (X-Applicant-Access)', 409: 'the case takes no files now, or has as many as allowed', 413: 'the file is too large', 415: 'the file’s content is not of an allowed type' },
     handler: async ({ query, req }) => {
       const caseNo = await guard.caseOf(req);
       const bytes = req.body;
@@ -378,7 +378,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     roles: 'public',
     params: z.object({ fileId: z.string().regex(/^\d{1,18}$/, 'must be a file id') }),
     response: { status: 200, description: 'the file (as an attachment; X-Content-SHA256)', schema: z.string() },
-    errors: { 401: 'no valid access token', 404: 'no such file delivered to the applicant' },
+    errors: { 403: 'no valid access token (X-Applicant-Access)', 404: 'no such file delivered to the applicant' },
     handler: async ({ params, req, res }) => {
       const caseNo = await guard.caseOf(req);
       const delivered = (await filesDeliveredToApplicant(db, caseNo)).find((f) => f.id === params.fileId);
@@ -400,7 +400,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     roles: 'public',
     body: z.object({ statement: text(4000) }).openapi('PublicCorrection'),
     response: { status: 200, description: 'the progress after the correction', schema: progressSchema },
-    errors: { 401: 'no valid access token', 409: 'no correction is being asked for' },
+    errors: { 403: 'no valid access token (X-Applicant-Access)', 409: 'no correction is being asked for' },
     handler: async ({ req, body }) => {
       const caseNo = await guard.caseOf(req);
       const row = await db.selectFrom('applications').select(['workflow_id', 'stage']).where('case_no', '=', caseNo).executeTakeFirstOrThrow();
