@@ -207,6 +207,8 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
   }
 
   async function recordAttempt(id: string, attempt: { ok: boolean; response?: string; error?: string }, set: Record<string, unknown> = {}): Promise<void> {
+    // The case view shows attempts to roles that see the applicant's contact masked: servers echo addresses in errors.
+    if (attempt.error) attempt = { ...attempt, error: withoutContact(attempt.error) };
     const entry = JSON.stringify([{ at: new Date().toISOString(), ...attempt }]);
     await db
       .updateTable('applicant_messages')
@@ -362,6 +364,11 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
       return dispatch(rows, Context.current().info.taskQueue);
     },
   };
+}
+
+/** An error text with e-mail addresses and mobile numbers masked. */
+export function withoutContact(text: string): string {
+  return text.replace(/[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+)/g, '***@$1').replace(/(?<!\d)(\+?86)?1[3-9]\d{9}(?!\d)/g, '1**********');
 }
 
 /** The domain of the From address, for Message-IDs. */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createActivities } from '../activities';
-import type { MailSettings } from '../activities/applicant-messages';
+import type { MailSettings, SmsProvider, SmsSendRequest } from '../activities/applicant-messages';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import type { Actor, ApplicationIntake } from '../domain/application/types';
 import { applicantMessageSweep } from '../workflows/notice-dispatch';
@@ -254,4 +254,40 @@ it('messages queued while no SMTP server was configured are sent by the sweep on
     offline.shutdown();
     await running;
   }
+});
+
+it('with an SMS provider configured, queued SMS go out in the SendSms shape, and an SMS is never recorded as a delivery', async () => {
+  const body = intake({ delivery: 'post', phone: '+86 139-0013-9000' });
+  const { caseNo } = await submit(body);
+  const before = await view(caseNo);
+  const sms = before.messages.find((x) => x.channel === 'sms')!;
+  expect(sms.status).toBe('queued');
+  // A provider that answers as Dysmsapi SendSms does (the real service is outside this machine's reach).
+  const requests: SmsSendRequest[] = [];
+  const provider: SmsProvider = {
+    name: 'recording', signName: '示例应急', templateCode: 'SMS_123456789',
+    sendSms: async (request) => {
+      requests.push(request);
+      return { Code: 'OK', Message: 'OK', BizId: `biz-${requests.length}`, RequestId: `req-${requests.length}` };
+    },
+  };
+  const { database, env } = stack;
+  const smsWorker = await Worker.create({
+    connection: env.nativeConnection, namespace: 'gongkai', taskQueue: 'applicant-messages-sms',
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client, mail: null, sms: provider }),
+  });
+  await smsWorker.runUntil(async () => {
+    await env.client.workflow.execute(applicantMessageSweep, { workflowId: `sms-sweep-${caseNo}`, taskQueue: 'applicant-messages-sms', args: [{ minAgeSeconds: 0 }] });
+    await eventually(async () => (await view(caseNo)).messages.find((x) => x.channel === 'sms')!.status === 'sent', 'the SMS sent');
+  });
+  const ours = requests.filter((r) => JSON.parse(r.TemplateParam).caseNo === caseNo);
+  expect(ours).toHaveLength(1);
+  expect(ours[0]).toEqual({
+    PhoneNumbers: '13900139000', SignName: '示例应急', TemplateCode: 'SMS_123456789',
+    TemplateParam: JSON.stringify({ caseNo, notice: '政府信息公开申请登记回执' }), OutId: `notice-dispatch-${caseNo}-1-sms`,
+  });
+  const after = await view(caseNo);
+  expect(after.messages.find((x) => x.channel === 'sms')).toMatchObject({ status: 'sent', attemptCount: 1, serverMessageId: expect.stringMatching(/^biz-/), deliveryRecordedAt: null });
+  expect(after.documents.find((d) => d.kind === 'receipt')!.delivery).toBeNull();
 });
