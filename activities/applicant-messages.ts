@@ -198,11 +198,17 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
    * loses nothing: the rows are queued and the sweep starts them.
    */
   async function dispatchNoticeMessages(caseNo: string, docNo: string): Promise<void> {
+    if (!transport && !sms) return; // nothing is sent: the rows stay queued, visible on the case
     try {
       const rows = await db.selectFrom('applicant_messages').select(rowColumns).where('case_no', '=', caseNo).where('doc_no', '=', docNo).where('status', '=', 'queued').execute();
-      if (rows.length > 0) await dispatch(rows, Context.current().info.taskQueue);
+      if (rows.some((r) => configured(r.channel))) await dispatch(rows, Context.current().info.taskQueue);
     } catch (error) {
-      Context.current().log.warn('notice messages not dispatched now; the sweep will', { caseNo, docNo, error: (error as Error).message });
+      const meta = { caseNo, docNo, error: (error as Error).message };
+      try {
+        Context.current().log.warn('notice messages not dispatched now; the sweep will', meta);
+      } catch {
+        console.warn('notice messages not dispatched now; the sweep will', meta); // called outside an activity
+      }
     }
   }
 
