@@ -3,7 +3,9 @@
  * HTTP while SIGKILLing the worker, the API and the Temporal dev server at random moments and
  * restarting them; then checks that every case reached its expected state, that each case's
  * event log holds every transition exactly once, and that the projection agrees with
- * Temporal. Run: npm run faults -- [cases=200] [seconds=600]. Not part of npm test.
+ * Temporal. Run: npm run faults -- [cases=200] [seconds=600].
+ * GONGKAI_TEMPORAL=postgres runs it on the Temporal server on PostgreSQL (temporal-config/
+ * postgres-server.ts) instead of the dev server; `npm test` does so with 40 cases.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,19 +16,21 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createDatabase, migrateToLatest } from '../db/connection';
 import { resolveDatabaseUrl } from '../db/config';
-import { dropDatabase, ensureDatabase } from '../db/local-cluster';
+import { dropDatabase, ensureDatabase, ensureLocalCluster, type LocalCluster } from '../db/local-cluster';
 import { issueToken, seedDemoUsers } from '../db/repositories/users';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import type { ApplicationState } from '../domain/application/types';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { dataConverterFor, newCodecKey, parseCodecKeys } from '../temporal-config/codec';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
+import { dropEngineDatabases, freeEnginePorts, type RunningPostgresEngine, startPostgresEngine } from '../temporal-config/postgres-server';
 import { applicationStateQuery } from '../workflows/application-messages';
 import { EXPECTED_EVENTS, intakeBody, TRANSITIONS, transitionBody, transitionsOf } from '../bench/lib/application-script';
 
 const CASES = Number(process.argv[2] ?? 200);
 const MAX_SECONDS = Number(process.argv[3] ?? 600);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? null;
 const random = (n: number) => Math.floor(Math.random() * n);
 
 async function freePort(): Promise<number> {
@@ -38,10 +42,35 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Resolves when the process is gone (or a zombie: the postmaster is not our child, so we cannot reap it). */
+async function waitForPidExit(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return;
+    } catch {
+      return;
+    }
+    await sleep(50);
+  }
+}
+
+/** A read of the benchmark's own that waits out PostgreSQL's restarts. */
+async function retrying<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= 120) throw error;
+      await sleep(500);
+    }
+  }
+}
+
 class Supervised {
   child: ChildProcess | null = null;
   kills = 0;
-  constructor(readonly name: string, private readonly start: () => Promise<ChildProcess>, private readonly ready: () => Promise<boolean>) {}
+  constructor(readonly name: string, readonly start: () => Promise<ChildProcess>, private readonly ready: () => Promise<boolean>) {}
   async up(): Promise<void> {
     this.child = await this.start();
     for (let i = 0; i < 600 && !(await this.ready()); i += 1) await sleep(100);
@@ -58,7 +87,15 @@ class Supervised {
 async function main(): Promise<void> {
   const started = Date.now();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-crash-'));
-  const { url, cluster } = await resolveDatabaseUrl(PROJECT_ROOT);
+  // Killing PostgreSQL needs a cluster of this run's own (never the shared one in .data/postgres):
+  // a durable one in the work directory, brought back on the same port after each kill.
+  const killPostgres = process.env.GONGKAI_FAULTS_KILL_POSTGRES === '1';
+  const privatePg = killPostgres ? { dir: path.join(work, 'pg'), port: await freePort() } : null;
+  const startPrivatePg = async (): Promise<LocalCluster> => {
+    process.env.GONGKAI_PG_PORT = String(privatePg!.port);
+    return ensureLocalCluster(privatePg!.dir, { durable: true });
+  };
+  const { url, cluster } = privatePg ? { url: '', cluster: await startPrivatePg() } : await resolveDatabaseUrl(PROJECT_ROOT);
   const adminUrl = new URL(cluster?.adminUrl ?? url);
   if (!cluster) adminUrl.pathname = '/postgres';
   const dbName = `gk_crash_${randomBytes(4).toString('hex')}`;
@@ -78,15 +115,19 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: 'crash', GONGKAI_CODEC_KEYS: codecKeys, PORT: String(apiPort), GONGKAI_RATE_LIMIT_PER_TOKEN: '0', GONGKAI_RATE_LIMIT_PER_IP: '0',
   };
   const log = (name: string) => fs.openSync(path.join(work, `${name}.log`), 'a');
-  let devServer: RunningDevServer | null = null;
+  let devServer: RunningDevServer | RunningPostgresEngine | null = null;
+  // The postgres engine comes back on the same ports and databases after a kill, as a restarted pod would.
+  const engine = process.env.GONGKAI_TEMPORAL === 'postgres' ? { ports: await freeEnginePorts(temporalPort), database: `${dbName}_temporal` } : null;
   const temporal = new Supervised(
     'temporal',
     async () => {
-      devServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
+      devServer = engine
+        ? await startPostgresEngine({ adminUrl: adminUrl.toString(), database: engine.database, dataDir: path.join(work, 'temporal'), namespace: 'gongkai', ports: engine.ports, maxConns: 10, retentionDays: 1 })
+        : await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
       if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
       return devServer.process;
     },
-    async () => true, // startDevServer returns once the namespace answers
+    async () => true, // both return once the namespace answers
   );
   // One node process each (tsx as a loader, not a wrapper), so SIGKILL leaves no orphan behind.
   const apiUp = async () => fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false);
@@ -96,19 +137,53 @@ async function main(): Promise<void> {
   await Promise.all([worker.up(), api.up()]);
   console.log(`[crash] stack up in ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${work}`);
 
+  const postgres = privatePg
+    ? new Supervised(
+        'postgres',
+        async () => {
+          // The postmaster's backends notice its death and exit; until they have, a new one may refuse to start.
+          for (let attempt = 0; ; attempt += 1) {
+            try {
+              await startPrivatePg();
+              break;
+            } catch (error) {
+              if (attempt >= 20) throw error;
+              await sleep(500);
+            }
+          }
+          const pid = Number(fs.readFileSync(path.join(privatePg.dir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
+          return { pid, exitCode: null, kill: (signal: NodeJS.Signals) => process.kill(pid, signal), once: (_: 'exit', listener: () => void) => waitForPidExit(pid).then(listener) } as unknown as ChildProcess;
+        },
+        async () => true,
+      )
+    : null;
+  if (postgres) postgres.child = await postgres.start();
+
   let transitionsDone = 0;
-  // Chaos: every 8–20 s one of the three dies by SIGKILL and comes back 1–4 s later (a worker
-  // then takes some seconds to bundle its workflows again: on two cores, faster chaos starves it).
+  const recoveries: Record<string, number[]> = {};
+  // Chaos: every 8–20 s one of the three (four with PostgreSQL) dies by SIGKILL and comes back
+  // 1–4 s later (a worker then takes some seconds to bundle its workflows again: on two cores,
+  // faster chaos starves it). Recovery: from the kill to the next transition that completes.
   let chaos = true;
+  const victims = [worker, api, temporal, ...(postgres ? [postgres] : [])];
   const chaosLoop = (async () => {
     while (chaos) {
       await sleep(8000 + random(12000));
       if (!chaos) break;
-      const victim = [worker, api, temporal][random(3)]!;
+      const victim = victims[random(victims.length)]!;
+      const killedAt = Date.now();
+      const doneAtKill = transitionsDone;
       await victim.kill();
       console.log(`[crash] SIGKILL ${victim.name} (${transitionsDone} transitions done so far)`);
       await sleep(1000 + random(3000));
       await victim.up();
+      while (chaos && transitionsDone === doneAtKill) await sleep(100);
+      if (transitionsDone > doneAtKill) (recoveries[victim.name] ??= []).push((Date.now() - killedAt) / 1000);
+      // A process that died on its own (a server that gave up while PostgreSQL was away) is restarted, as a supervisor would.
+      for (const p of victims) if (p !== postgres && p.child && p.child.exitCode !== null) {
+        console.log(`[crash] ${p.name} exited by itself (${p.child.exitCode}); restarting`);
+        await p.up();
+      }
     }
   })();
 
@@ -142,7 +217,7 @@ async function main(): Promise<void> {
       if (res.status === 201) caseNo = res.body.caseNo as string;
       else {
         // The first attempt may have registered the case before its API died: find it by its description.
-        const found = await db.selectFrom('applications').select('case_no').where('description', '=', description).executeTakeFirst();
+        const found = await retrying(() => db.selectFrom('applications').select('case_no').where('description', '=', description).executeTakeFirst());
         if (found) caseNo = found.case_no;
         else { retries += 1; await sleep(1000); }
       }
@@ -156,7 +231,7 @@ async function main(): Promise<void> {
           break;
         }
         // Refused (409): did an earlier attempt land? The event log says.
-        const done = transitionsOf(await db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute());
+        const done = transitionsOf(await retrying(() => db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute()));
         if (done.length >= k + 2 && done[k + 1] === t.event) {
           transitionsDone += 1;
           break;
@@ -207,8 +282,12 @@ async function main(): Promise<void> {
   const extra = await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
 
   const report = {
+    temporalEngine: engine ? 'postgresql' : 'dev-server',
     cases: caseNos.length, transitions: caseNos.length * (TRANSITIONS.length + 1), applicationsInDatabase: Number(extra.n),
-    kills: { worker: worker.kills, api: api.kills, temporal: temporal.kills }, clientRetries: retries, checked,
+    kills: { worker: worker.kills, api: api.kills, temporal: temporal.kills, ...(postgres ? { postgres: postgres.kills } : {}) }, clientRetries: retries, checked,
+    lostTransitions: problems.filter((p) => p.includes(': events ') || p.includes('projection')).length,
+    duplicatedRegistrations: duplicates.length,
+    recoverySeconds: Object.fromEntries(Object.entries(recoveries).map(([name, list]) => [name, { kills: list.length, median: median(list), max: Math.max(...list) }])),
     problems: problems.length, seconds: Math.round((Date.now() - started) / 1000),
   };
   console.log('\n[crash] report', JSON.stringify(report, null, 2));
@@ -218,9 +297,10 @@ async function main(): Promise<void> {
 
   await connection.close();
   for (const p of [api, worker]) await p.kill();
-  await (devServer as RunningDevServer | null)?.stop();
+  await (devServer as RunningDevServer | RunningPostgresEngine | null)?.stop();
   await db.destroy();
   await dropDatabase(adminUrl.toString(), dbName);
+  if (engine) await dropEngineDatabases(adminUrl.toString(), engine.database);
   if (cluster?.startedHere) cluster.stop();
   process.exit(problems.length ? 1 : 0);
 }

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTemporalServer } from './temporal-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VENV = path.join(ROOT, '.venv');
@@ -228,6 +229,26 @@ function ensureSchemathesis() {
   return st;
 }
 
+/**
+ * The "postgres" engine (a Temporal server on PostgreSQL, issue 19): `GONGKAI_TEMPORAL=postgres
+ * npm start` needs its binaries, and `npm test` runs the end-to-end application test and the
+ * crash test on it after the main suite (built once into .data/bin, ~7 min; then reused).
+ * GONGKAI_ENGINE_TESTS=off skips those two, as does naming test files.
+ */
+function postgresEngineWanted(mode, jestArgs) {
+  if (mode === 'start') return process.env.GONGKAI_TEMPORAL === 'postgres';
+  if (mode === 'test') return jestArgs.length === 0 && process.env.GONGKAI_ENGINE_TESTS !== 'off';
+  return false;
+}
+
+function postgresEngineTestCommands() {
+  return [
+    [bin('jest'), ['test/application.e2e.test.ts']],
+    // Crash test on the postgres engine: 40 cases, at most 6 minutes of load, kills included.
+    [bin('tsx'), ['faults/crash-test.ts', '40', '360']],
+  ];
+}
+
 async function main() {
   const mode = process.argv[2];
   if (!['start', 'test', 'setup'].includes(mode)) throw new Error('usage: bootstrap.mjs start|test|setup');
@@ -241,13 +262,15 @@ async function main() {
   if (mailpit) env.MAILPIT_PATH = mailpit;
   if (mode !== 'start') ensureSchemathesis();
   ensureConsoleBuild();
+  const jestArgs = process.argv.slice(3);
+  const withPostgresEngine = postgresEngineWanted(mode, jestArgs);
+  if (withPostgresEngine) log(`Temporal server for the postgres engine: ${ensureTemporalServer().server}`);
   log(`temporal CLI: ${env.TEMPORAL_CLI_PATH}`);
   if (env.TEMPORAL_TEST_SERVER_PATH) log(`time-skipping test server: ${env.TEMPORAL_TEST_SERVER_PATH}`);
 
   if (mode === 'start') {
     await sequence([[bin('tsx'), ['scripts/start.ts', ...process.argv.slice(3)]]], env);
   } else if (mode === 'test') {
-    const jestArgs = process.argv.slice(3);
     await sequence(
       [
         [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
@@ -257,6 +280,10 @@ async function main() {
       ],
       env,
     );
+    if (withPostgresEngine) {
+      log('the end-to-end application test and the crash test on the postgres engine…');
+      await sequence(postgresEngineTestCommands(), { ...env, GONGKAI_TEST_TEMPORAL: 'postgres', GONGKAI_TEMPORAL: 'postgres' });
+    }
   }
 }
 

@@ -26,6 +26,8 @@ import { startLocalMailpit } from './mailpit';
 import { seedDemoCases } from './demo-seed';
 import { ensureDemoCredentials } from './demo-users';
 import { identityConfigFromEnv } from '../api/identity/config';
+import { formatCodecKeys, spawnWorkers, startEngineForNpmStart, usePostgresEngine, waitForWorkers, workerCountFromEnv } from './postgres-engine';
+import { requestIdClientInterceptor } from '../temporal-config/request-context';
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
@@ -78,7 +80,14 @@ async function main(): Promise<void> {
 
     const settings = temporalSettingsFromEnv();
     let devServer: RunningDevServer | null = null;
-    if (!process.env.TEMPORAL_ADDRESS) {
+    const postgresEngine = usePostgresEngine();
+    if (!process.env.TEMPORAL_ADDRESS && postgresEngine) {
+      const started = await startEngineForNpmStart(cluster?.adminUrl ?? databaseUrl, path.join(DATA_DIR, 'temporal-postgres'), settings.namespace);
+      settings.address = started.address;
+      const engine = started.engine;
+      if (engine) cleanups.push(() => engine.stop());
+      console.log(`[gongkai] Temporal server on PostgreSQL: ${started.address}${engine ? ` (log ${path.relative(process.cwd(), started.logFile!)})` : ' (already running, reused)'}`);
+    } else if (!process.env.TEMPORAL_ADDRESS) {
       devServer = await startDevServer({
         dataDir: path.join(DATA_DIR, 'temporal'),
         namespace: settings.namespace,
@@ -104,21 +113,36 @@ async function main(): Promise<void> {
     console.log(`[gongkai] payload encryption: ${codecKeys ? `${cipherOfSuite(cryptoSuiteFromEnv())}, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`);
     const clientConnection = await connectClient(settings);
     cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
+    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, interceptors: { workflow: [requestIdClientInterceptor] }, ...(dataConverter ? { dataConverter } : {}) });
     const workerConnection = await connectWorker(settings);
     cleanups.push(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }), ...(dataConverter ? { dataConverter } : {}) });
+    if (postgresEngine) {
+      // Workers as separate processes, as a cluster runs them (GONGKAI_WORKERS, default 1).
+      const count = workerCountFromEnv();
+      const workerEnv: NodeJS.ProcessEnv = {
+        ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: settings.namespace, TEMPORAL_TASK_QUEUE: settings.taskQueue,
+        ...(codecKeys ? { GONGKAI_CODEC_KEYS: formatCodecKeys(codecKeys) } : { GONGKAI_CODEC: 'off' }),
+      };
+      const workers = spawnWorkers(count, workerEnv, path.join(DATA_DIR, 'logs'), (index, code) => {
+        if (!stopping) console.error(`[gongkai] worker ${index} exited with ${code}; see .data/logs/worker-${index}.log`);
+      });
+      cleanups.push(() => workers.stop());
+      await waitForWorkers(workers);
+      console.log(`[gongkai] ${count} worker process${count > 1 ? 'es' : ''} polling (logs: .data/logs/worker-N.log)`);
+    } else {
+      const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }), ...(dataConverter ? { dataConverter } : {}) });
+      const workerRun = worker.run();
+      cleanups.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun;
+      });
+      workerRun.catch((error) => {
+        console.error('[gongkai] worker failed:', error);
+        void stop(1);
+      });
+    }
     const schedules = await ensureSchedules(temporal, settings.taskQueue);
     console.log(`[gongkai] schedules: ${schedules.join(', ')}`);
-    const workerRun = worker.run();
-    cleanups.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-    });
-    workerRun.catch((error) => {
-      console.error('[gongkai] worker failed:', error);
-      void stop(1);
-    });
 
     const port = Number(process.env.PORT ?? 3000);
     const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(codecKeys ? { codec: new EncryptionCodec(codecKeys) } : {}) }, port);

@@ -4,6 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { requireTemporalCli, requireTestServer } from '../../temporal-config/binaries';
 import { SEARCH_ATTRIBUTES } from '../../temporal-config/search-attributes';
+import { startPostgresEngineEnvironment, usePostgresEngine } from './postgres-engine';
 
 export const TEST_NAMESPACE = 'gongkai';
 
@@ -25,8 +26,12 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-/** `temporal server start-dev`, in memory, with the namespace and search attributes npm start registers. */
+/**
+ * `temporal server start-dev`, in memory, with the namespace and search attributes npm start
+ * registers; with GONGKAI_TEST_TEMPORAL=postgres, the Temporal server on PostgreSQL instead.
+ */
 export function startDevServer(): Promise<TestWorkflowEnvironment> {
+  if (usePostgresEngine()) return startPostgresEngineEnvironment(TEST_NAMESPACE);
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTemporalCli() },
