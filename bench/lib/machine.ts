@@ -15,6 +15,8 @@ export interface MachineFacts {
   temporalCli: string;
   temporalSdk: string;
   commit: string;
+  /** The 1-minute load average when the result was written: other work on the machine shows here. */
+  loadAverage1m: number;
 }
 
 function quiet(cmd: string, args: string[]): string {
@@ -43,6 +45,7 @@ export function machineFacts(postgresVersion: string): MachineFacts {
     temporalCli: quiet(requireTemporalCli(), ['--version']).split('\n')[0] ?? 'unknown',
     temporalSdk: sdk.version,
     commit: COMMIT_AT_START,
+    loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Prints a scenario's table (with ratios to the baseline) and its checks, and saves the JSON. */
 import { writeResult } from './results';
+import { stackRuns } from './stack';
 import { ratio, table } from './stats';
 import type { CheckReport } from './systems';
 
@@ -32,6 +33,10 @@ export function printAndSave(scenario: string, postgresVersion: string, report: 
     ),
   );
   console.log(`\n${report.checks.join('\n')}`);
+  for (const run of stackRuns) {
+    const parts = (['api', 'worker', 'temporal', 'postgres', 'loadGenerator'] as const).map((p) => `${p} ${run.cpuSeconds[p] ?? '?'} s (${run.cores[p] ?? '?'} cores)`);
+    console.log(`CPU over ${run.wallSeconds} s on ${run.engine}, ${run.workers} worker(s): ${parts.join(', ')}`);
+  }
   const ratios = Object.fromEntries(report.rows.filter((r) => r[2] !== null).map(([label, g, b]) => [label, ratio(g, b)]));
   const file = writeResult(scenario, postgresVersion, { title: report.title, table: report.rows.map(([label, g, b]) => ({ figure: label, gongkai: g, baseline: b })), ratios, checks: report.checks, ...report.figures });
   console.log(`\nwritten ${file}`);

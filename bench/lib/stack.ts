@@ -1,7 +1,9 @@
 /**
  * The system under test, each part in its own process as in production: a scratch database
- * in the project's PostgreSQL, a Temporal dev server (on-disk SQLite), the worker and the
- * API (node processes). The benchmark process only sends HTTP over loopback and reads.
+ * in the project's PostgreSQL, Temporal (the dev server on an on-disk SQLite file, or with
+ * `--engine=postgresql` the Temporal server on PostgreSQL with 4 shards, its two databases in
+ * the same cluster), one or more workers (`--workers=N`) and the API (node processes). The
+ * benchmark process only sends HTTP over loopback and reads.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +20,7 @@ import { issueToken, seedDemoUsers } from '../../db/repositories/users';
 import { PROJECT_ROOT } from '../../temporal-config/binaries';
 import { dataConverterFor, newCodecKey, parseCodecKeys } from '../../temporal-config/codec';
 import { type RunningDevServer, startDevServer } from '../../temporal-config/dev-server';
+import { dropEngineDatabases, freeEnginePorts, startPostgresEngine, TEMPORAL_SERVER_VERSION } from '../../temporal-config/postgres-server';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/request-id-activity-interceptors';
 import { cpuSecondsOfTree } from './cpu';
 import { memoryOfTree } from './machine';
@@ -47,7 +50,29 @@ export interface StackTuning {
   workerHeapMb?: number;
   /** Temporal's SQLite file in write-ahead-log mode (one fsync per commit, no journal file per transaction). */
   temporalWal?: boolean;
+  /** Which Temporal: the dev server (default) or the Temporal server on PostgreSQL. */
+  engine?: TemporalEngine;
+  /** Worker processes (default 1), each with the same settings. */
+  workers?: number;
 }
+
+export type TemporalEngine = 'dev-server' | 'postgresql';
+
+/** What each stack of this benchmark process cost, from ready to stop: results.ts writes them into the result file. */
+export interface StackRun {
+  name: string;
+  engine: TemporalEngine;
+  temporalServer: string;
+  workers: number;
+  wallSeconds: number;
+  /** CPU seconds (user + system) per process tree; `workers` lists each worker, `worker` is their sum. */
+  cpuSeconds: Record<'worker' | 'api' | 'temporal' | 'postgres' | 'loadGenerator', number | null> & { workers: Array<number | null> };
+  /** cpuSeconds ÷ wallSeconds: 1.0 is one core busy the whole time. */
+  cores: Record<string, number | null>;
+  /** The postgres engine's two databases at stop (MB), for storage per case. */
+  temporalDatabasesMb?: { store: number; visibility: number };
+}
+export const stackRuns: StackRun[] = [];
 
 export interface Scratch {
   db: Kysely<Database>;
@@ -109,8 +134,8 @@ export interface Stack {
   /** ms from spawning the worker until it polls (bundling included unless prebundled). */
   workerStartMs: number;
   memory: () => Record<'worker' | 'api' | 'temporal' | 'postgres', { rssMb: number; pssMb: number } | null>;
-  /** CPU seconds used so far by each process tree (PostgreSQL: the whole cluster). */
-  cpu: () => Record<'worker' | 'api' | 'temporal' | 'postgres', number | null>;
+  /** CPU seconds used so far by each process tree (PostgreSQL: the whole cluster; worker: all workers). */
+  cpu: () => Record<'worker' | 'api' | 'temporal' | 'postgres', number | null> & { workers: Array<number | null> };
   stop: () => Promise<void>;
 }
 
@@ -137,7 +162,14 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   const scratch = await scratchDatabase(`gk_bench_${name.replace(/\W/g, '_')}`, persistent ? { name: persistent.database } : undefined);
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const codecKeys = persistent?.codecKeys ?? newCodecKey('kbench');
-  const devServer: RunningDevServer = await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal'), ...(tuning.temporalWal ? { sqlitePragmas: ['journal_mode=wal'] } : {}) });
+  const engine = tuning.engine ?? 'dev-server';
+  const engineAdmin = new URL(scratch.url);
+  engineAdmin.pathname = '/postgres';
+  const engineDatabase = `${new URL(scratch.url).pathname.slice(1)}_temporal`;
+  const devServer: RunningDevServer | Awaited<ReturnType<typeof startPostgresEngine>> =
+    engine === 'postgresql'
+      ? await startPostgresEngine({ adminUrl: engineAdmin.toString(), database: engineDatabase, dataDir: path.join(work, 'temporal'), namespace: 'gongkai', ports: await freeEnginePorts(temporalPort), retentionDays: 1 })
+      : await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal'), ...(tuning.temporalWal ? { sqlitePragmas: ['journal_mode=wal'] } : {}) });
   if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
   supervise(devServer.process);
   const env: NodeJS.ProcessEnv = {
@@ -151,6 +183,9 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
     PORT: String(apiPort),
     GONGKAI_RATE_LIMIT_PER_TOKEN: '0',
     GONGKAI_RATE_LIMIT_PER_IP: '0',
+    // Several workers on one machine would fight over the fixed ports: none of them serves metrics or health here.
+    GONGKAI_WORKER_METRICS_ADDRESS: 'off',
+    GONGKAI_WORKER_HEALTH_PORT: '0',
     ...(tuning.workerCachedWorkflows !== undefined ? { GONGKAI_WORKER_CACHED_WORKFLOWS: String(tuning.workerCachedWorkflows) } : {}),
     ...(tuning.workerWorkflowTasks !== undefined ? { GONGKAI_WORKER_WORKFLOW_TASKS: String(tuning.workerWorkflowTasks) } : {}),
     ...(tuning.workerActivityTasks !== undefined ? { GONGKAI_WORKER_ACTIVITY_TASKS: String(tuning.workerActivityTasks) } : {}),
@@ -162,11 +197,14 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
     supervise(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] }));
 
   const workerSpawned = Date.now();
-  const worker = node('worker/main.ts', 'worker', tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []);
+  const workerCount = tuning.workers ?? 1;
+  // worker.log for the first (as before), worker-2.log … for the others; each its own metrics and health ports.
+  const workerLogs = Array.from({ length: workerCount }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
+  const workers = workerLogs.map((file) => node('worker/main.ts', file, tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []));
   const api = node('api/main.ts', 'api');
   const died = (child: ChildProcess, label: string) =>
     new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${label} exited with ${code}; see ${work}/${label}.log`))));
-  const workerDied = died(worker, 'worker');
+  const workerDied = Promise.race(workers.map((w, i) => died(w, workerLogs[i]!)));
   const apiDied = died(api, 'api');
   workerDied.catch(() => undefined);
   apiDied.catch(() => undefined);
@@ -179,7 +217,7 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   };
   await Promise.race([
     Promise.all([
-      until(() => fs.readFileSync(path.join(work, 'worker.log'), 'utf8').includes('[worker] polling'), 'worker'),
+      ...workerLogs.map((file) => until(() => fs.readFileSync(path.join(work, `${file}.log`), 'utf8').includes('[worker] polling'), file)),
       until(() => fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false), 'api'),
     ]),
     workerDied,
@@ -191,16 +229,53 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
 
   const mem = (pid: number | undefined | null) => (pid ? memoryOfTree(pid) : null);
   const cpuOf = (pid: number | undefined | null) => (pid ? cpuSecondsOfTree(pid) : null);
+  const sumOf = <T extends number | null>(values: T[]): number | null => (values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0));
+  const workersMemory = () => {
+    const each = workers.map((w) => mem(w.pid));
+    if (each.some((m) => m === null)) return null;
+    return { rssMb: each.reduce((a, m) => a + m!.rssMb, 0), pssMb: each.reduce((a, m) => a + m!.pssMb, 0) };
+  };
+  const cpu = () => {
+    const each = workers.map((w) => cpuOf(w.pid));
+    return { worker: sumOf(each), workers: each, api: cpuOf(api.pid), temporal: cpuOf(devServer.process?.pid), postgres: cpuOf(scratch.postgresPid) };
+  };
+  const readyAt = Date.now();
+  const cpuAtReady = cpu();
+  const ownCpuAtReady = process.cpuUsage();
+  const databaseMb = async (database: string) =>
+    Math.round(Number((await sql<{ size: string }>`select pg_database_size(${database}) as size`.execute(scratch.db)).rows[0]!.size) / 1024 / 102.4) / 10;
+  const recordRun = async () => {
+    const wallSeconds = (Date.now() - readyAt) / 1000;
+    const now = cpu();
+    const own = process.cpuUsage(ownCpuAtReady);
+    const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 100) / 100);
+    const cpuSeconds = {
+      worker: minus(now.worker, cpuAtReady.worker),
+      workers: now.workers.map((v, i) => minus(v, cpuAtReady.workers[i] ?? null)),
+      api: minus(now.api, cpuAtReady.api),
+      temporal: minus(now.temporal, cpuAtReady.temporal),
+      postgres: minus(now.postgres, cpuAtReady.postgres),
+      loadGenerator: Math.round((own.user + own.system) / 1e4) / 100,
+    };
+    const cores = Object.fromEntries(
+      Object.entries(cpuSeconds).filter(([k]) => k !== 'workers').map(([k, v]) => [k, v === null ? null : Math.round(((v as number) / wallSeconds) * 100) / 100]),
+    );
+    stackRuns.push({
+      name, engine, temporalServer: engine === 'postgresql' ? `temporal-server ${TEMPORAL_SERVER_VERSION} (PostgreSQL, 4 shards)` : 'temporal server start-dev (SQLite)', workers: workerCount, wallSeconds: Math.round(wallSeconds), cpuSeconds, cores,
+      ...(engine === 'postgresql' ? { temporalDatabasesMb: { store: await databaseMb(engineDatabase), visibility: await databaseMb(`${engineDatabase}_visibility`) } } : {}),
+    });
+  };
   return {
     apiUrl: `http://127.0.0.1:${apiPort}`,
     scratch,
     temporal,
     tuning,
     workerStartMs,
-    memory: () => ({ worker: mem(worker.pid), api: mem(api.pid), temporal: mem(devServer.process?.pid), postgres: mem(scratch.postgresPid) }),
-    cpu: () => ({ worker: cpuOf(worker.pid), api: cpuOf(api.pid), temporal: cpuOf(devServer.process?.pid), postgres: cpuOf(scratch.postgresPid) }),
+    memory: () => ({ worker: workersMemory(), api: mem(api.pid), temporal: mem(devServer.process?.pid), postgres: mem(scratch.postgresPid) }),
+    cpu,
     stop: async () => {
-      for (const child of [api, worker]) {
+      await recordRun();
+      for (const child of [api, ...workers]) {
         if (child.exitCode !== null) continue;
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -208,6 +283,7 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
       }
       await connection.close();
       await devServer.stop();
+      if (engine === 'postgresql' && !persistent) await dropEngineDatabases(engineAdmin.toString(), engineDatabase);
       await scratch.drop();
       if (!persistent) fs.rmSync(work, { recursive: true, force: true });
     },

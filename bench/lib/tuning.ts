@@ -3,7 +3,7 @@
  * gets without setting anything (the SDK's defaults, workflows bundled when the worker
  * starts); `tuned` is what bench/README.md found best on the project's machine.
  */
-import type { StackTuning } from './stack';
+import type { StackTuning, TemporalEngine } from './stack';
 
 export const TUNINGS: Record<string, StackTuning> = {
   default: {},
@@ -14,7 +14,21 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
   const name = args.find((a) => a.startsWith('--tuning='))?.slice('--tuning='.length) ?? 'tuned';
   const tuning = TUNINGS[name];
   if (!tuning) throw new Error(`--tuning must be one of ${Object.keys(TUNINGS).join(', ')}`);
-  return { name, tuning };
+  return { name, tuning: { ...tuning, engine: engineFrom(args), workers: workersFrom(args) } };
+}
+
+/** `--engine=dev-server|postgresql` (default dev-server): which Temporal the stack runs on. */
+export function engineFrom(args: string[]): TemporalEngine {
+  const value = args.find((a) => a.startsWith('--engine='))?.slice('--engine='.length) ?? 'dev-server';
+  if (value !== 'dev-server' && value !== 'postgresql') throw new Error('--engine must be dev-server or postgresql');
+  return value;
+}
+
+/** `--workers=N` (default 1): worker processes. */
+export function workersFrom(args: string[]): number {
+  const value = Number(args.find((a) => a.startsWith('--workers='))?.slice('--workers='.length) ?? 1);
+  if (!Number.isInteger(value) || value < 1 || value > 16) throw new Error('--workers must be an integer from 1 to 16');
+  return value;
 }
 
 /** `--quick`: a smoke run (short steps, few rates) to check the harness, not to quote. */
