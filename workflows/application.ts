@@ -160,13 +160,24 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     if (open) closeClock(open.id, date, reason);
   }
 
-  /** Re-derives every open clock from its events with the current calendar. */
-  async function refreshClocks(): Promise<void> {
-    const open = state.clocks.filter((c) => c.events.length > 0);
+  /**
+   * The events each clock was last derived from. Lean derivation (patch `lean-clock-derivation`):
+   * only clocks whose events changed since are derived again, and no activity runs when none did.
+   * Executions recorded before derive every clock at every step, as they did.
+   */
+  const derivedFrom = new Map<string, string>();
+  let lean: boolean | undefined;
+  const isLean = (): boolean => (lean ??= patched('lean-clock-derivation'));
+
+  /** Re-derives the clocks whose events changed (all of them after a calendar change) with the current calendar. */
+  async function refreshClocks(everyClock = false): Promise<void> {
+    const stale = state.clocks.filter((c) => c.events.length > 0 && (everyClock || !isLean() || derivedFrom.get(c.id) !== JSON.stringify(c.events)));
+    if (stale.length === 0) return updateSearchAttributes(clock('reply')?.dueAt ?? null);
     const derived = await activities().deriveClocks({
-      clocks: open.map((c) => ({ id: c.id, events: c.events })),
+      clocks: stale.map((c) => ({ id: c.id, events: c.events })),
       reminderWorkingDaysBefore: rules.remindersWorkingDaysBefore,
     });
+    for (const c of stale) derivedFrom.set(c.id, JSON.stringify(c.events));
     const now = Date.now();
     for (const result of derived) {
       const target = clock(result.id)!;
@@ -178,7 +189,11 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     updateSearchAttributes(clock('reply')?.dueAt ?? null);
   }
 
+  let searchAttributesSet = '';
   function updateSearchAttributes(replyDueAt: string | null): void {
+    const now = `${state.stage}|${state.departmentCode}|${replyDueAt}`;
+    if (isLean() && now === searchAttributesSet) return; // unchanged: no command, no history event
+    searchAttributesSet = now;
     upsertSearchAttributes([
       { key: CaseState, value: state.stage },
       ...(state.departmentCode ? [{ key: Department, value: state.departmentCode }] : []),
@@ -660,7 +675,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     fireDueTimers,
     recompute: async () => {
       const before = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
-      await refreshClocks();
+      await refreshClocks(true);
       const after = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
       if (before !== after) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
     },
