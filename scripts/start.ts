@@ -153,6 +153,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log('Gongkai is running.');
     console.log(`  Console      ${api.url}/console/   (sign in as a demo user below)`);
+    console.log(`  Portal       ${api.url}/apply/   (the public: apply online, follow a case by 查询码)`);
     console.log(`  API          ${api.url}   (health: ${api.url}/healthz, OpenAPI: ${api.url}/api/openapi.json)`);
     console.log(`  Temporal UI  ${devServer ? devServer.uiUrl : `(cluster at ${settings.address})`}`);
     console.log(`  Namespace    ${settings.namespace}, task queue ${settings.taskQueue}`);
