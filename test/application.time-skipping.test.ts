@@ -9,7 +9,7 @@ import { endOfDayShanghai, shanghaiDateOf } from '../domain/calendar/dates';
 import { CalendarStore } from '../db/repositories/calendar';
 import * as m from '../workflows/application-messages';
 import { act, type Actors, type ApplicationTimeSkipping, clockOf, intake, refused, startApplicationTimeSkipping, startCase } from './support/application-harness';
-import { eventually } from './support/eventually';
+import { eventually, pollUntil } from './support/eventually';
 import { addWorkingDays, countWorkingDays, workingDaysBefore } from './support/hand-calendar';
 
 const TASK_QUEUE = 'applications-time-skipping';
@@ -235,8 +235,7 @@ it('a calendar change reaches an open case by signal and re-dates its clock', as
   await store.setOverride({ date: workday, kind: 'holiday', reason: '台风停工', actorUserId: actors.admin.userId });
   try {
     await handle.signal(m.calendarChangedSignal, { calendarVersion: (await store.current()).version });
-    let moved = await handle.query(m.applicationStateQuery);
-    for (let i = 0; i < 50 && clockOf(moved, 'reply')!.derived!.due === due; i += 1) moved = await handle.query(m.applicationStateQuery);
+    const moved = await pollUntil(() => handle.query(m.applicationStateQuery), (state) => clockOf(state, 'reply')!.derived!.due !== due, { timeoutMs: 10_000, everyMs: 50 });
     const reply = clockOf(moved, 'reply')!;
     // One working day inside the period became a holiday: the due date moves one working day on.
     expect(reply.derived!.due).toBe(addWorkingDays(due, 1));

@@ -24,6 +24,7 @@ import { documentSelfCheck, nonDisclosureRegister } from '../workflows/document-
 import { type Actors, demoActors } from './support/application-harness';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTimeSkippingServer } from './support/temporal';
+import { pollUntil } from './support/eventually';
 import { addWorkingDays, workingDaysBefore } from './support/hand-calendar';
 import type { StepResult } from '../workflows/runtime/case-runtime';
 import { registeredState, stepThenRead } from './support/case-steps';
@@ -241,8 +242,7 @@ it('毕节 pre-disclosure: at most 7 WD, its own clock (overdue when it runs pas
   expect(await refused(act(handle, m.signOffDocumentUpdate, { actor: actors.leader, finalAttribute: 'proactive' }))).toBe('重大行政决策预公开尚未结束（自2026-09-28起7个工作日），须听取意见后再作决定');
   // Entered in December, the pre-disclosure is long past its end: the clock escalates at once.
   await handle.query(m.documentStateQuery);
-  let overdue = (await events(docId)).filter((e) => e.type === 'clock-overdue');
-  for (let i = 0; i < 50 && overdue.length === 0; i += 1) overdue = (await events(docId)).filter((e) => e.type === 'clock-overdue');
+  const overdue = await pollUntil(async () => (await events(docId)).filter((e) => e.type === 'clock-overdue'), (found) => found.length > 0, { timeoutMs: 10_000, everyMs: 50 });
   expect(overdue.map((e) => e.payload)).toEqual([expect.objectContaining({ clockId: 'pre-disclosure', due: '2026-10-13', notify: ['department:gkb', 'department-head:yjglk', 'role:supervisor'] })]);
   const ended = await act(handle, m.endPreDisclosureUpdate, { actor: actors.department, endedOn: '2026-10-13', feedback: '收到意见12条，方案已据此调整' });
   expect(clockOf(ended, 'pre-disclosure')).toMatchObject({ closed: true, derived: expect.objectContaining({ status: 'stopped' }) });
@@ -448,8 +448,7 @@ it('the November self-check (吕梁) lists withheld documents; converting one re
   await selfCheck.executeUpdate(m.decideSelfCheckItemUpdate, { args: [{ actor: actors.clerk, docId: b.docId, decision: 'confirm', reasons: '仍属过程性信息' }] });
   expect(await selfCheck.result()).toMatchObject({ completed: true, overdue: false });
 
-  let converted = await a.handle.query(m.documentStateQuery);
-  for (let i = 0; i < 50 && converted.stage !== 'releasing'; i += 1) converted = await a.handle.query(m.documentStateQuery);
+  const converted = await pollUntil(() => a.handle.query(m.documentStateQuery), (state) => state.stage === 'releasing', { timeoutMs: 10_000, everyMs: 50 });
   expect(converted).toMatchObject({ stage: 'releasing', finalAttribute: 'proactive', conversion: { from: 'on-request', on: conversionDay } });
   const portal = clockOf(converted, 'publication:portal')!;
   expect(portal.events[0]).toMatchObject({ type: 'started', date: conversionDay, reason: '经自查转为主动公开' });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { type ApiStack, startApiStack } from './support/api-stack';
+import { pollUntil } from './support/eventually';
 
 let stack: ApiStack;
 let app: ApiStack['app'];
@@ -62,7 +63,9 @@ it('registers a 重大 incident with its clocks, answers 409 with the reason, an
 
   // The worker records the missed report right after registration.
   let view = created.body;
-  for (let i = 0; i < 50 && view.accountability.length === 0; i += 1) view = (await request(app).get(`/api/incidents/${id}`).set(as('supervisor'))).body;
+  if (view.accountability.length === 0) {
+    view = await pollUntil(async () => (await request(app).get(`/api/incidents/${id}`).set(as('supervisor'))).body, (v) => v.accountability.length > 0, { timeoutMs: 10_000, everyMs: 50 });
+  }
   expect(view.accountability).toEqual([expect.objectContaining({ clockId: 'report', responsible: 'gkb', outstanding: true, lateMinutes: expect.any(Number) })]);
   expect(view.accountability[0].lateMinutes).toBeGreaterThanOrEqual(59);
   expect((await request(app).get('/api/incidents?overdue=true&grade=重大').set(as('supervisor'))).body.items.map((i: { id: string }) => i.id)).toEqual([id]);
