@@ -67,7 +67,6 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'POST /api/applications/:caseNo/record-notice-delivery': ['clerk'],
   'POST /api/applications/:caseNo/request-reasons': ['clerk'],
   'POST /api/applications/:caseNo/rule-excessive-request': ['leader'],
-  'GET /api/public/applications/:queryCode': PUBLIC,
   'GET /api/public/challenge': PUBLIC,
   'POST /api/public/applications': PUBLIC,
   'POST /api/public/lookup': PUBLIC,

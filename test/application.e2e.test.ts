@@ -8,6 +8,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
+import { solveChallenge } from '../api/routes/public-guard';
 import { type ApiStack, startApiStack } from './support/api-stack';
 import { pollUntil } from './support/eventually';
 
@@ -60,10 +61,13 @@ it('walks a case from submission to delivery through the API; the database and t
   expect(submitted.body.documents.map((d: { kind: string }) => d.kind)).toEqual(['receipt']);
 
   // The applicant sees progress with the query code, and nothing personal.
-  const publicView = await request(app).get(`/api/public/applications/${queryCode}`);
+  // (查询码 plus the last four of the phone, with a solved challenge; the code alone opens nothing.)
+  const challenge = await request(app).get('/api/public/challenge').query({ purpose: 'lookup' });
+  const publicView = await request(app).post('/api/public/lookup').set('X-Proof-Of-Work', solveChallenge(challenge.body.token, challenge.body.bits)).send({ queryCode, factor: '6666' });
   expect(publicView.status).toBe(200);
-  expect(publicView.body).toMatchObject({ caseNo, stage: 'registered', replyDue: reply.due, closed: false });
+  expect(publicView.body.progress).toMatchObject({ caseNo, stage: 'registered', replyDue: reply.due, closed: false });
   expect(JSON.stringify(publicView.body)).not.toContain('某某安全技术有限公司');
+  expect((await request(app).get(`/api/public/applications/${queryCode}`)).status).toBe(404);
 
   expect((await post(caseNo, 'accept', 'clerk')).status).toBe(200);
   expect((await post(caseNo, 'accept', 'clerk')).status).toBe(409);

@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { maskAddress, maskContact, maskEmail, maskIdNumber, maskPhone } from '../domain/privacy';
+import { solveChallenge } from '../api/routes/public-guard';
 import { type ApiStack, startApiStack } from './support/api-stack';
 
 let stack: ApiStack;
@@ -52,7 +53,8 @@ it('shows the applicant in full only to those who handle them, and each departme
   expect((await request(app).get('/api/applications').set(as('department'))).body.items.map((i: { caseNo: string }) => i.caseNo)).toEqual([caseNo]);
 
   // The applicant's own view: progress, nothing personal.
-  const own = await request(app).get(`/api/public/applications/${queryCode}`);
+  const challenge = await request(app).get('/api/public/challenge').query({ purpose: 'lookup' });
+  const own = await request(app).post('/api/public/lookup').set('X-Proof-Of-Work', solveChallenge(challenge.body.token, challenge.body.bits)).send({ queryCode, factor: applicant.phone.slice(-4) });
   expect(own.status).toBe(200);
   for (const secret of ['褚九', applicant.idNumber, applicant.phone, applicant.address]) expect(JSON.stringify(own.body)).not.toContain(secret);
 

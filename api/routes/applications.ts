@@ -1,8 +1,8 @@
 /**
  * Applications for disclosure: intake (which starts `application-<caseNo>`), one POST per
  * step (a workflow update whose validator answers 409 when the state forbids it), reads
- * from the database projection, notices as printable HTML, and the applicant's own lookup
- * by query code.
+ * from the database projection, and notices as printable HTML. The applicant's own lookup
+ * (查询码 plus a second factor) is the citizen portal's (api/routes/public.ts).
  */
 import { randomInt } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -36,7 +36,7 @@ import { ApiError } from '../errors';
 import { maskContact } from '../../domain/privacy';
 import { contactFieldsIn, contactFieldsOf, recordPersonalDataRead } from '../personal-data';
 import type { User } from '../../db/repositories/users';
-import { actorOf, refusalOf, startCase } from '../workflow-steps';
+import { actorOf, sendStep, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
@@ -422,14 +422,8 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
         if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
           throw new ApiError(403, 'forbidden', `case ${params.caseNo} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
         }
-        const handle = temporal.workflow.getHandle(row.workflow_id);
-        try {
-          await handle.executeUpdate(action.update, { args: [{ ...(body as object), actor: actorOf(user!) }] });
-        } catch (error) {
-          const refusal = refusalOf(error);
-          if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
-          throw error;
-        }
+        // A refusal, or a case closed between our read and the step, is a 409 (sendStep).
+        await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
         const view = (await caseView(db, params.caseNo, user!))!;
         // The case after the step carries the applicant in full for these roles: a read too.
         if (SEES_APPLICANT_CONTACT.includes(user!.role)) {
@@ -439,31 +433,4 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       },
     });
   }
-
-  routes.add({
-    method: 'get',
-    path: '/api/public/applications/:queryCode',
-    summary: '申请人凭查询码查询办理进度（不含个人信息）',
-    tags: ['public'],
-    roles: 'public',
-    params: z.object({ queryCode: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character query code') }),
-    response: {
-      status: 200,
-      description: 'progress',
-      schema: z.object({ caseNo: z.string(), stage: z.string(), stageLabel: z.string(), receivedOn: z.string().nullable(), replyDue: z.string().nullable(), paused: z.boolean(), closed: z.boolean() }),
-    },
-    errors: { 404: 'no application with this query code' },
-    handler: async ({ params }) => {
-      const row = await db
-        .selectFrom('applications')
-        .select(['case_no', 'stage', 'received_on', 'reply_due', 'paused', 'status'])
-        .where('query_code', '=', params.queryCode)
-        .executeTakeFirst();
-      if (!row) throw new ApiError(404, 'not_found', 'no application with this query code');
-      return {
-        caseNo: row.case_no, stage: row.stage, stageLabel: STAGES[row.stage as keyof typeof STAGES],
-        receivedOn: row.received_on, replyDue: row.reply_due, paused: row.paused, closed: row.status === 'closed',
-      };
-    },
-  });
 }

@@ -20,7 +20,7 @@ import * as m from '../../workflows/dispute-messages';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
-import { actorOf, refusalOf, startCase } from '../workflow-steps';
+import { actorOf, sendStep, startCase } from '../workflow-steps';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 import type { StepResult } from '../../workflows/runtime/case-runtime';
 
@@ -224,13 +224,8 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
           throw new ApiError(403, 'forbidden', `dispute ${params.disputeNo} is with ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
         }
         const payload = { ...(body as { on?: string }), on: (body as { on?: string }).on ?? shanghaiDateOf(Date.now()), actor: actorOf(user!) };
-        try {
-          await temporal.workflow.getHandle(row.workflow_id).executeUpdate(step.update, { args: [payload] });
-        } catch (error) {
-          const refusal = refusalOf(error);
-          if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
-          throw error;
-        }
+        // A refusal, or a dispute closed between our read and the step, is a 409 (sendStep).
+        await sendStep(temporal, row.workflow_id, step.update, payload);
         return (await disputeView(db, params.disputeNo))!;
       },
     });
