@@ -51,6 +51,8 @@ let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let mailpit: Mailpit;
 const pageErrors: string[] = [];
+/** Every URL the portal's pages asked for: all must be this origin's (no third-party resources). */
+const requested: string[] = [];
 
 beforeAll(async () => {
   ensureConsoleBuilt();
@@ -80,6 +82,7 @@ async function openPortal(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`portal: ${error.message}`));
+  page.on('request', (r) => requested.push(r.url()));
   page.setDefaultTimeout(60_000);
   await page.goto(`${server.url}/apply/`);
   return page;
@@ -224,4 +227,11 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   expect(Buffer.compare(replyPdf, staffPdf.body)).toBe(0); // the very document the office issued
 
   expect(pageErrors).toEqual([]);
+  expect(requested.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+  expect(requested.some((url) => url.includes('/apply/assets/'))).toBe(true);
+  // Served under the console's policy: this origin only, no inline scripts.
+  const csp = (await request(server.url).get('/apply/track')).headers['content-security-policy'];
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("connect-src 'self'");
+  expect(csp).not.toContain('unsafe-eval');
 }, 180_000);
