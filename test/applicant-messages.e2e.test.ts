@@ -5,6 +5,9 @@
  * the sweep sends what was queued while no SMTP server was configured.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createActivities } from '../activities';
@@ -185,6 +188,14 @@ it('mail server down, then back: the notice retries, arrives once, and its failu
     expect(arrived).toHaveLength(1);
     expect(arrived[0]!.Subject).toContain('中止办理告知书');
     expect(await mailsFor(body.applicant.email, receipt.docNo)).toHaveLength(1);
+
+    // Writes test/histories/notice-dispatch-retried.json with UPDATE_HISTORIES=1; test/replay.test.ts replays it.
+    const { workflow_id: workflowId } = await stack.database.db.selectFrom('applicant_messages').select('workflow_id').where('case_no', '=', caseNo).where('doc_no', '=', notice.docNo).where('channel', '=', 'email').executeTakeFirstOrThrow();
+    const handle = stack.env.client.workflow.getHandle(workflowId);
+    expect(await handle.result()).toBe('sent');
+    if (process.env.UPDATE_HISTORIES === '1') {
+      fs.writeFileSync(path.join(__dirname, 'histories', 'notice-dispatch-retried.json'), historyToJSON(await handle.fetchHistory()));
+    }
   } finally {
     await mailpit.start().catch(() => undefined);
   }
