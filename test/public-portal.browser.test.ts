@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { MailSettings } from '../activities/applicant-messages';
 import { createApp } from '../api/app';
+import { solveChallenge } from '../api/routes/public-guard';
 import { hashPassword } from '../api/identity/passwords';
 import { setPasswordHash } from '../db/repositories/credentials';
 import { shanghaiDateOf } from '../domain/calendar/dates';
@@ -234,4 +235,45 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("connect-src 'self'");
   expect(csp).not.toContain('unsafe-eval');
+}, 180_000);
+
+it('a citizen asked for a correction submits the corrected application and a file in the portal', async () => {
+  // Applied through the public API (as the page would), confirmed and sent back for correction by the clerk.
+  const challenge = await request(server.url).get('/api/public/challenge').query({ purpose: 'apply' });
+  const applied = await request(server.url)
+    .post('/api/public/applications')
+    .set('X-Proof-Of-Work', solveChallenge(challenge.body.token, challenge.body.bits))
+    .send({
+      applicant: { type: 'natural-person', name: '孙补正', idType: 'resident-id', idNumber: '11010519491231002X', phone: '13700001111', address: '北京市朝阳区示例路5号' },
+      description: '关于应急物资的文件', form: 'paper', delivery: 'post', consent: true,
+    });
+  expect(applied.status).toBe(201);
+  const { caseNo, queryCode } = applied.body;
+  const today = shanghaiDateOf(Date.now());
+  expect((await stack.post(caseNo, 'confirm-receipt', 'clerk', { receivedOn: today })).status).toBe(200);
+  expect((await stack.post(caseNo, 'request-correction', 'clerk', { items: ['请写明文件的名称或文号'], periodWorkingDays: 10 })).status).toBe(200);
+
+  const page = await openPortal();
+  await page.goto(`${server.url}/apply/track`);
+  await page.getByLabel('查询码').fill(queryCode);
+  await page.getByLabel('证件号码或联系电话的后四位').fill('002x'); // the ID number's last four, in any case
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  const correction = page.locator('section.correction');
+  await correction.waitFor(WAIT);
+  expect(await correction.locator('li').allTextContents()).toEqual(['请写明文件的名称或文号']);
+  expect(await page.locator('.reply-due').textContent()).toBe('暂停计算中');
+  await correction.getByLabel(/^补正后的申请内容/).fill('《示例市应急物资储备管理办法》（示应急〔2025〕8号）');
+  await correction.getByLabel(/^补正材料/).setInputFiles({ name: '文件目录截图.pdf', mimeType: 'application/pdf', buffer: fileFixtures('portal-correction').pdf });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'portal-correction.png'), fullPage: true });
+  await correction.getByRole('button', { name: '提交补正' }).click();
+  await page.locator('.stage[data-stage="registered"]').waitFor(WAIT);
+  await correction.getByText(`已于 ${today} 收到补正`).waitFor(WAIT);
+  expect(await page.locator('.derivation li').last().textContent()).toContain('收到补正后的申请，答复期限重新起算');
+  expect(await page.locator('.reply-due strong').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+  const staffView = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
+  expect(staffView.body.events.at(-1)).toMatchObject({ type: 'correction-received', actor: 'portal' });
+  const files = await stack.database.db.selectFrom('case_files').select('filename').where('case_no', '=', caseNo).where('purpose', '=', 'correction-material').orderBy('id').execute();
+  expect(files.map((f) => f.filename)).toEqual(['其他材料-文件目录截图.pdf', `补正后的申请-${today}.txt`]);
+  expect(pageErrors).toEqual([]);
 }, 180_000);
