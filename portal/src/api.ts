@@ -66,6 +66,18 @@ export interface Submitted {
   progress: Progress;
 }
 
+/** The API's messages the applicant could meet, in their words (the others are Chinese already). */
+const IN_CHINESE: Record<string, string> = {
+  rate_limited: '请求过于频繁，请稍后再试',
+  access_required: '查询已过期，请重新输入查询码查询',
+  challenge_required: '安全验证未完成，请重试',
+  challenge_failed: '安全验证未通过，请重试',
+  challenge_used: '安全验证已失效，请重试',
+  payload_too_large: '内容或文件过大',
+  invalid_json: '请求格式有误，请刷新页面后重试',
+  temporal_unavailable: '系统繁忙，申请未能提交，请稍后再试',
+};
+
 async function answer<T>(response: Response): Promise<T> {
   if (response.ok) return (await response.json()) as T;
   let body: { error?: { code?: string; message?: string; details?: FieldError[] } } = {};
@@ -74,8 +86,13 @@ async function answer<T>(response: Response): Promise<T> {
   } catch {
     // not JSON (a proxy's page): the status says enough
   }
-  const message = response.status === 429 ? '请求过于频繁，请稍后再试' : (body.error?.message ?? `请求失败（${response.status}）`);
-  throw new PortalError(response.status, body.error?.code ?? 'error', message, body.error?.details ?? []);
+  const code = body.error?.code ?? 'error';
+  const said = body.error?.message ?? '';
+  // A message already in Chinese is meant for the applicant; others are put in their words.
+  const message = /[\u4e00-\u9fff]/.test(said)
+    ? said
+    : (IN_CHINESE[code] ?? (response.status === 429 ? IN_CHINESE.rate_limited! : response.status >= 500 ? '系统繁忙，请稍后再试' : `请求未能完成（${response.status}）`));
+  throw new PortalError(response.status, code, message, body.error?.details ?? []);
 }
 
 type Purpose = 'apply' | 'lookup';
