@@ -47,6 +47,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   body?: B;
   /** Content type of the body when not JSON (e.g. text/calendar imports). */
   bodyContentType?: string;
+  /** Request headers the route reads itself (documented only; the handler checks them). */
+  headers?: z.ZodObject;
   response: { status: number; description: string; schema: R };
   /** Extra documented error statuses beyond 400/401/403. */
   errors?: Record<number, string>;
@@ -166,6 +168,7 @@ export class RouteTable {
     const request: NonNullable<RouteConfig['request']> = {};
     if (spec.params) request.params = spec.params as never;
     if (spec.query) request.query = spec.query as never;
+    if (spec.headers) request.headers = spec.headers as never;
     if (spec.body) request.body = { content: { [spec.bodyContentType ?? 'application/json']: { schema: spec.body } } };
     this.registry.registerPath({
       method: spec.method,

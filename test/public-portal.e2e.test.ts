@@ -99,6 +99,17 @@ describe('the challenge', () => {
   });
 });
 
+it('documents the public routes and the headers they read in the OpenAPI document', async () => {
+  const doc = (await request(app).get('/api/openapi.json')).body;
+  const headersOf = (path: string, method: string) =>
+    (doc.paths[path][method].parameters ?? []).filter((p: { in: string }) => p.in === 'header').map((p: { name: string; required: boolean }) => [p.name, p.required]);
+  expect(headersOf('/api/public/applications', 'post')).toEqual([['X-Proof-Of-Work', true]]);
+  expect(headersOf('/api/public/lookup', 'post')).toEqual([['X-Proof-Of-Work', true]]);
+  expect(headersOf('/api/public/documents/{docNo}', 'get')).toEqual([['X-Applicant-Access', true]]);
+  expect(Object.keys(doc.paths['/api/public/lookup'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409', '429']));
+  expect(doc.paths['/api/public/applications/{queryCode}']).toBeUndefined(); // the code alone opens nothing
+});
+
 describe('limits and what errors say', () => {
   it('refuses a bad ID number, an application without consent, oversize and unreadable bodies, without echoing what was sent', async () => {
     const badId = await apply(app, { ...APPLICATION, applicant: { ...APPLICATION.applicant, idNumber: '110101199003071234' } });

@@ -36,7 +36,7 @@ import { ApiError, validationError } from '../errors';
 import type { RouteTable } from '../route';
 import { sendStep, startCase } from '../workflow-steps';
 import { intakeSchema, newQueryCode } from './applications';
-import { CHALLENGE_PURPOSES, type PortalGuard } from './public-guard';
+import { ACCESS_HEADER, CHALLENGE_HEADER, CHALLENGE_PURPOSES, type PortalGuard } from './public-guard';
 import { type CaseFile, FileRejected, type FileStore, filesDeliveredToApplicant, listCaseFiles } from '../../db/files/store';
 
 export interface PublicRouteDeps {
@@ -101,6 +101,10 @@ const lookupSchema = z
 
 const accessSchema = z.object({ token: z.string(), expiresAt: z.string() });
 const progressSchema = z.object({ caseNo: z.string(), stage: z.string(), stageLabel: z.string() }).passthrough().openapi('PublicProgress');
+
+/** The headers the public routes read, for the OpenAPI document. */
+const powHeader = z.object({ [CHALLENGE_HEADER]: z.string().max(500).openapi({ description: 'a solved challenge of GET /api/public/challenge: `token:counter`' }) });
+const accessHeader = z.object({ [ACCESS_HEADER]: z.string().max(400).openapi({ description: 'the access token answered by POST /api/public/applications or /api/public/lookup' }) });
 
 /** The stages as the applicant reads them. */
 const STAGE_FOR_APPLICANT: Record<Stage, string> = {
@@ -218,6 +222,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     path: '/api/public/applications',
     summary: '网上申请：提交政府信息公开申请（须附已解的工作量证明）；本机关确认收到后起算答复期限',
     tags: ['public'],
+    headers: powHeader,
     roles: 'public',
     body: publicApplicationSchema,
     response: {
@@ -271,6 +276,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     path: '/api/public/lookup',
     summary: '进度查询：凭查询码和身份证件号码或电话号码的后四位（须附已解的工作量证明）',
     tags: ['public'],
+    headers: powHeader,
     roles: 'public',
     body: lookupSchema,
     response: { status: 200, description: 'the progress and an access token for this case', schema: z.object({ access: accessSchema, progress: progressSchema }) },
@@ -294,6 +300,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     path: '/api/public/progress',
     summary: '办理进度（凭访问令牌 X-Applicant-Access）：阶段、答复期限及其推算、已发文书',
     tags: ['public'],
+    headers: accessHeader,
     roles: 'public',
     response: { status: 200, description: 'the progress', schema: progressSchema },
     errors: { 403: 'no valid access token (X-Applicant-Access)' },
@@ -305,6 +312,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     path: '/api/public/documents/:docNo',
     summary: '下载本机关发给申请人的文书（PDF，凭访问令牌）',
     tags: ['public'],
+    headers: accessHeader,
     roles: 'public',
     params: z.object({ docNo: z.string().min(1).max(100) }),
     response: { status: 200, description: 'application/pdf (X-Content-SHA256: the SHA-256 recorded with the document)', schema: z.string() },
@@ -331,6 +339,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     path: '/api/public/attachments',
     summary: '上传申请材料（身份证明、营业执照、其他材料；等待确认收到时）或补正材料（待补正时）：请求体为文件本身（application/octet-stream），类型按内容识别',
     tags: ['public'],
+    headers: accessHeader,
     roles: 'public',
     query: z.object({ kind: z.enum(keys(ATTACHMENT_KINDS)), name: z.string().trim().min(1).max(200).optional() }),
     response: {
@@ -375,6 +384,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     path: '/api/public/files/:fileId',
     summary: '下载随答复送达的政府信息（凭访问令牌；只限已送达申请人的文件）',
     tags: ['public'],
+    headers: accessHeader,
     roles: 'public',
     params: z.object({ fileId: z.string().regex(/^\d{1,18}$/, 'must be a file id') }),
     response: { status: 200, description: 'the file (as an attachment; X-Content-SHA256)', schema: z.string() },
@@ -397,6 +407,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     path: '/api/public/correction',
     summary: '提交补正：在本机关告知补正后提交补正后的申请和材料（凭访问令牌）；答复期限自收到之日重新起算',
     tags: ['public'],
+    headers: accessHeader,
     roles: 'public',
     body: z.object({ statement: text(4000) }).openapi('PublicCorrection'),
     response: { status: 200, description: 'the progress after the correction', schema: progressSchema },
