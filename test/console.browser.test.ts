@@ -3,7 +3,7 @@
  * stack: the Temporal dev server, PostgreSQL, a worker and the Express app serving both the
  * API and the built console. A clerk signs in with a password, registers an application
  * through the generated intake form, lands on its case page (答复期限 and how it was derived),
- * takes a step and sees a refused one's Chinese reason, and signs out; a supervisor sees the
+ * takes a step, is then offered exactly the steps the case allows, sees a refused one's Chinese reason, and signs out; a supervisor sees the
  * case on the dashboard, which also picks up a new case without reloading; a new user changes
  * a first password and an admin signs in with a TOTP code. Screenshots go to test/artifacts/.
  */
@@ -167,6 +167,14 @@ describe('a clerk and a supervisor in the browser', () => {
     await notice.close();
     timings.clerkIntake = Date.now() - started;
 
+    // A step with fields: a 400 names the field next to it.
+    await page.locator('button[data-action="request-correction"]').click();
+    const correction = page.locator('[data-action="request-correction"] form');
+    await correction.locator('[name="periodWorkingDays"]').fill('10');
+    await correction.getByRole('button', { name: '提交' }).click();
+    await correction.locator('[data-field="items"] .field-error', { hasText: '至少填写一项' }).waitFor(WAIT);
+    await page.locator('[data-action="request-correction"]').getByRole('button', { name: '取消' }).click();
+
     // A step through its generated form: 受理.
     await page.locator('button[data-action="accept"]').click();
     await page.locator('[data-action="accept"] form').getByRole('button', { name: '确认受理' }).click();
@@ -174,20 +182,25 @@ describe('a clerk and a supervisor in the browser', () => {
     await page.locator('.badge.stage[data-stage="accepted"]', { hasText: '已受理' }).waitFor(WAIT);
     await page.locator('.timeline [data-event="accepted"]').waitFor(WAIT);
 
-    // The same step again is refused by the workflow; its Chinese reason is shown (409).
-    await page.locator('button[data-action="accept"]').click();
-    await page.locator('[data-action="accept"] form').getByRole('button', { name: '确认受理' }).click();
-    const refusal = page.locator('[data-action="accept"] .form-error');
-    await refusal.waitFor(WAIT);
-    expect(await refusal.textContent()).toBe('当前状态为「已受理」，不能受理');
+    // Once accepted, the page offers exactly the steps the case allows the clerk now: no 受理, no 补正.
+    await page.locator('button[data-action="accept"]').waitFor({ state: 'detached', ...WAIT });
+    const allowed = (await request(stack.app).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).body.allowedActions as string[];
+    expect(allowed).toEqual(expect.arrayContaining(['assign', 'start-consultation', 'request-extension', 'withdraw']));
+    expect(allowed).not.toEqual(expect.arrayContaining(['accept']));
+    const offered = await page.locator('.actions .step-list button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-action')));
+    expect([...offered].sort()).toEqual([...allowed].sort());
 
-    // A step with fields: a 400 names the field next to it.
-    await page.locator('[data-action="accept"]').getByRole('button', { name: '取消' }).click();
-    await page.locator('button[data-action="request-correction"]').click();
-    const correction = page.locator('[data-action="request-correction"] form');
-    await correction.locator('[name="periodWorkingDays"]').fill('10');
-    await correction.getByRole('button', { name: '提交' }).click();
-    await correction.locator('[data-field="items"] .field-error', { hasText: '至少填写一项' }).waitFor(WAIT);
+    // An allowed step the workflow still refuses for its content shows the Chinese reason (409).
+    await page.locator('button[data-action="start-consultation"]').click();
+    const letter = page.locator('[data-action="start-consultation"] form');
+    await letter.locator('[name="kind"]').selectOption('third-party');
+    await letter.locator('[name="party"]').fill('某某建设有限公司');
+    await letter.locator('[name="sentOn"]').fill(shiftDays(today(), 1));
+    await letter.getByRole('button', { name: '提交' }).click();
+    const refusal = page.locator('[data-action="start-consultation"] .form-error');
+    await refusal.waitFor(WAIT);
+    expect(await refusal.textContent()).toContain('晚于今天');
+    await page.locator('[data-action="start-consultation"]').getByRole('button', { name: '取消' }).click();
 
     // Another kind through the same generic pages: a reconsideration filed against this case.
     await page.locator('.topbar nav').getByRole('link', { name: '案件' }).click();

@@ -22,7 +22,8 @@ import {
   receiptNeedsConfirmation,
   STAGES,
 } from '../../domain/application/types';
-import { undeliveredNotices } from '../../domain/application/rules';
+import { allowedActions } from '../../domain/application/allowed-actions';
+import { type ActionName, undeliveredNotices } from '../../domain/application/rules';
 import { checkIdNumber } from '../../domain/identity';
 import { OUTCOME_CODES, SECTION_36_REPLIES } from '../../domain/outcomes';
 import { findRuleProfile } from '../../domain/rulesets';
@@ -239,6 +240,8 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
     possibleDuplicates: row.possible_duplicates,
     /** Notices whose delivery is not recorded: periods that run from receipt have not started. */
     undeliveredNotices: undeliveredNotices(stored),
+    /** The steps this user may take on the case now (its stage and state, their role and department): the console offers only these. */
+    allowedActions: allowedActionsFor(stored, row, viewer),
     clocks: state.clocks.map((c) => ({
       id: c.id, kind: c.kind, label: c.label, statutory: c.statutory, rule: c.rule, closed: c.closed,
       status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
@@ -261,6 +264,20 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
       serverMessageId: msg.provider_message_id, serverResponse: msg.provider_response, deliveryRecordedAt: msg.delivery_recorded_at, deliveryNote: msg.delivery_note,
     })),
   };
+}
+
+/** URL names of the steps `viewer` may take now: the step's roles, own department, and its check against the case. */
+function allowedActionsFor(state: ApplicationState, row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null }, viewer: User): string[] {
+  const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
+  if (!profile) return [];
+  // Cases started before the current rules may differ in a refusal or two; the workflow decides each step.
+  const allowed = new Set(allowedActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()), currentRules: true }));
+  return ACTIONS.filter(
+    (action) =>
+      action.roles.includes(viewer.role) &&
+      !(action.ownDepartment && viewer.role === 'department' && row.department_code !== viewer.departmentCode) &&
+      allowed.has(action.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as ActionName),
+  ).map((action) => action.name);
 }
 
 const MESSAGE_STATUSES = { queued: '待发送', sent: '已发送', failed: '发送失败', superseded: '已以其他方式送达，不再发送' } as const;

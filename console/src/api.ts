@@ -147,6 +147,8 @@ export interface CaseView {
   clock?: unknown;
   events: CaseEvent[];
   documents?: CaseDocument[];
+  /** The steps the user may take now (applications); kinds without it offer every step of the user's role. */
+  allowedActions?: string[];
   [field: string]: unknown;
 }
 

@@ -1,6 +1,7 @@
 /**
  * One case of any kind: its facts, its clocks with how each due date was derived, its
- * timeline of events, its documents, and the steps the user's role may take — each a form
+ * timeline of events, its documents, and the steps the user may take now (the case's
+ * `allowedActions` where the kind gives them, else every step of the role) — each a form
  * generated from the step's request schema in the OpenAPI document. Refreshed every 5 s.
  */
 import { useState } from 'preact/hooks';
@@ -57,7 +58,8 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
             </div>
             <aside class="side">
               <Actions
-                steps={steps}
+                steps={data.allowedActions ? steps.filter((step) => data.allowedActions!.includes(step.action)) : steps}
+                roleHasSteps={steps.length > 0}
                 caseRef={caseRef}
                 closed={data.status === 'closed'}
                 done={done}
@@ -232,6 +234,8 @@ function Documents({ documents, base }: { documents: CaseDocument[]; base: strin
 
 interface ActionsProps {
   steps: StepOperation[];
+  /** Whether the user's role has any step on this kind of case at all. */
+  roleHasSteps: boolean;
   caseRef: string;
   closed: boolean;
   done: string | null;
@@ -239,7 +243,7 @@ interface ActionsProps {
   onDone(step: StepOperation): Promise<void>;
 }
 
-function Actions({ steps, caseRef, closed, done, labels, onDone }: ActionsProps) {
+function Actions({ steps, roleHasSteps, caseRef, closed, done, labels, onDone }: ActionsProps) {
   const [open, setOpen] = useState<string | null>(null);
   const current = steps.find((step) => step.action === open);
   return (
@@ -250,7 +254,7 @@ function Actions({ steps, caseRef, closed, done, labels, onDone }: ActionsProps)
           {done}
         </p>
       )}
-      {steps.length === 0 && <p class="muted">您的角色在此类案件上没有可执行的操作。</p>}
+      {steps.length === 0 && <p class="muted">{roleHasSteps ? '本案当前阶段没有您可执行的操作。' : '您的角色在此类案件上没有可执行的操作。'}</p>}
       {closed && steps.length > 0 && <p class="muted small">本案已办结，操作将被拒绝。</p>}
       {current ? (
         <div class="step-form" data-action={current.action}>

@@ -1,0 +1,56 @@
+/**
+ * Which steps a case allows now, for a given user: each step's own check (rules.ts, the very
+ * function the workflow runs) asked with a plausible payload built from the case, such as
+ * today's date, the first unanswered consultation or the level of review the user's role
+ * signs. The console then shows only these actions. The workflow still decides each step,
+ * with the real payload. Pure module.
+ */
+import type { IsoDate } from '../calendar/dates';
+import { OUTCOME_CODES, OUTCOMES } from '../outcomes';
+import { type ActionName, type CheckContext, checks } from './rules';
+import type { Actor, ApplicationState } from './types';
+
+type Probe = (s: ApplicationState, actor: Actor, today: IsoDate) => Array<Record<string, unknown>>;
+
+const REPLY_OUTCOMES = OUTCOME_CODES.filter((code) => OUTCOMES[code].replyLetter);
+
+/** Plausible payloads per step; none means nothing to act on (no unanswered consultation, …). */
+const PROBES: Record<ActionName, Probe> = {
+  confirmReceipt: (_s, _a, today) => [{ receivedOn: today }],
+  requestCorrection: () => [{ items: ['补正事项'], periodWorkingDays: 15 }],
+  submitCorrection: (_s, _a, today) => [{ receivedOn: today }],
+  accept: () => [{}],
+  assign: () => [{ departmentCode: 'any' }],
+  propose: () => [{ outcome: 'disclosed' }],
+  reviewSecrecy: (_s, actor) => [{ level: actor.role === 'leader' ? 2 : 1, conclusion: 'pass' }],
+  answerSecrecyEscalation: (_s, _a, today) => [{ answeredOn: today }],
+  extendSecrecyEscalation: () => [{ workingDays: 1 }],
+  decide: () => REPLY_OUTCOMES.map((outcome) => ({ outcome })),
+  signOff: () => [{}],
+  deliver: (_s, _a, today) => [{ deliveredOn: today }],
+  close: () => [{}],
+  startConsultation: (_s, _a, today) => [{ sentOn: today }],
+  recordConsultationAnswer: (s, _a, today) => s.consultations.filter((c) => c.answer === null).map((c) => ({ consultationId: c.id, receivedOn: today })),
+  suspend: (_s, _a, today) => [{ on: today }],
+  resume: (_s, _a, today) => [{ on: today }],
+  issueFeeNotice: (_s, _a, today) => [{ basis: 'by-pages', pages: 0, noticeOn: today }],
+  recordFeePayment: (_s, _a, today) => [{ paidOn: today }],
+  requestExtension: () => [{ workingDays: 1 }],
+  approveExtension: () => [{}],
+  withdraw: (_s, _a, today) => [{ on: today }],
+  decideFeeWaiver: () => [{}],
+  recordNoticeDelivery: (s, _a, today) =>
+    (s.notices ?? []).filter((n) => n.delivery === null && n.kind !== 'reply').map((n) => ({ docNo: n.docNo, method: 'in-person', deliveredOn: today })),
+  requestReasons: () => [{}],
+  ruleExcessiveRequest: () => [{ reasonable: false }],
+};
+
+export const ACTION_NAMES = Object.keys(checks) as ActionName[];
+
+/** The steps the case's state allows `actor` now (roles per step are the API's to add). */
+export function allowedActions(state: ApplicationState, actor: Actor, ctx: CheckContext): ActionName[] {
+  return ACTION_NAMES.filter((action) => {
+    const check = checks[action] as (s: ApplicationState, p: unknown, c: CheckContext) => string | null;
+    return PROBES[action](state, actor, ctx.today).some((payload) => check(state, { ...payload, actor }, ctx) === null);
+  });
+}
