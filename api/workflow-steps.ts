@@ -3,11 +3,30 @@ import { randomUUID } from 'node:crypto';
 import { type Client, ServiceError, WithStartWorkflowOperation, type WorkflowStartOptions, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition, type Workflow, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { Actor } from '../domain/application/types';
+import { stepNameOf } from '../domain/allowed-actions';
+import type { Role } from '../domain/roles';
 import type { User } from '../db/repositories/users';
 import { ApiError } from './errors';
 
 export function actorOf(user: User): Actor {
   return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode };
+}
+
+/**
+ * URL names of the steps `viewer` may take on a case now: each step's roles and own-department
+ * rule, and the steps the case's state allows (each kind's allowed-actions.ts in domain/).
+ */
+export function offeredSteps(
+  steps: ReadonlyArray<{ name: string; roles: readonly Role[]; ownDepartment?: boolean }>,
+  viewer: User,
+  caseDepartment: string | null,
+  allowed: readonly string[],
+): string[] {
+  const allowedNow = new Set(allowed);
+  return steps
+    .filter((step) => step.roles.includes(viewer.role) && !(step.ownDepartment && viewer.role === 'department' && caseDepartment !== viewer.departmentCode))
+    .filter((step) => allowedNow.has(stepNameOf(step.name)))
+    .map((step) => step.name);
 }
 
 /** A refused step comes back as a failed update: the validator's reason, or ActionRefused. */

@@ -23,7 +23,7 @@ import {
   STAGES,
 } from '../../domain/application/types';
 import { allowedActions } from '../../domain/application/allowed-actions';
-import { type ActionName, undeliveredNotices } from '../../domain/application/rules';
+import { undeliveredNotices } from '../../domain/application/rules';
 import { checkIdNumber } from '../../domain/identity';
 import { OUTCOME_CODES, SECTION_36_REPLIES } from '../../domain/outcomes';
 import { findRuleProfile } from '../../domain/rulesets';
@@ -37,7 +37,7 @@ import { ApiError } from '../errors';
 import { maskContact } from '../../domain/privacy';
 import { contactFieldsIn, contactFieldsOf, recordPersonalDataRead } from '../personal-data';
 import type { User } from '../../db/repositories/users';
-import { actorOf, sendStep, startCase } from '../workflow-steps';
+import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
@@ -266,18 +266,12 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
   };
 }
 
-/** URL names of the steps `viewer` may take now: the step's roles, own department, and its check against the case. */
+/** URL names of the steps `viewer` may take on the case now. */
 function allowedActionsFor(state: ApplicationState, row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null }, viewer: User): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
   if (!profile) return [];
   // Cases started before the current rules may differ in a refusal or two; the workflow decides each step.
-  const allowed = new Set(allowedActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()), currentRules: true }));
-  return ACTIONS.filter(
-    (action) =>
-      action.roles.includes(viewer.role) &&
-      !(action.ownDepartment && viewer.role === 'department' && row.department_code !== viewer.departmentCode) &&
-      allowed.has(action.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as ActionName),
-  ).map((action) => action.name);
+  return offeredSteps(ACTIONS, viewer, row.department_code, allowedActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()), currentRules: true }));
 }
 
 const MESSAGE_STATUSES = { queued: '待发送', sent: '已发送', failed: '发送失败', superseded: '已以其他方式送达，不再发送' } as const;

@@ -20,9 +20,11 @@ import * as m from '../../workflows/dispute-messages';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
-import { actorOf, sendStep, startCase } from '../workflow-steps';
+import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 import type { StepResult } from '../../workflows/runtime/case-runtime';
+import { allowedDisputeActions } from '../../domain/disputes/allowed-actions';
+import type { User } from '../../db/repositories/users';
 
 export interface DisputeRouteDeps {
   db: Kysely<Database>;
@@ -80,7 +82,7 @@ const STEPS: StepSpec[] = [
 const disputeNoParam = z.object({ disputeNo: z.string().regex(/^\d{4}-D\d{4,}$/, 'must look like 2026-D0001') });
 const disputeViewSchema = z.object({ disputeNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('Dispute');
 
-async function disputeView(db: Kysely<Database>, disputeNo: string) {
+async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User) {
   const row = await db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirst();
   if (!row) return null;
   const events = await db.selectFrom('dispute_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('dispute_no', '=', disputeNo).orderBy('seq').execute();
@@ -97,6 +99,8 @@ async function disputeView(db: Kysely<Database>, disputeNo: string) {
     stageLabel: DISPUTE_STAGES[row.stage as keyof typeof DISPUTE_STAGES],
     status: row.status,
     departmentCode: row.department_code,
+    /** The steps this user may take now (stage, state, role, department): the console offers only these. */
+    allowedActions: offeredSteps(STEPS, viewer, row.department_code, allowedDisputeActions(state, shanghaiDateOf(Date.now()))),
     result: row.result,
     resultLabel: row.result ? DISPUTE_RESULTS[row.result] : '尚未审结',
     resultOn: row.result_on,
@@ -150,7 +154,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
         awaitRegistration: m.awaitFilingUpdate,
         label: `dispute ${disputeNo}`,
       });
-      return (await disputeView(db, disputeNo))!;
+      return (await disputeView(db, disputeNo, user!))!;
     },
   });
 
@@ -199,7 +203,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     response: { status: 200, description: 'the dispute', schema: disputeViewSchema },
     errors: { 404: 'no such dispute' },
     handler: async ({ params, user }) => {
-      const view = await disputeView(db, params.disputeNo);
+      const view = await disputeView(db, params.disputeNo, user!);
       if (!view || (user!.role === 'department' && view.departmentCode !== user!.departmentCode)) throw new ApiError(404, 'not_found', `dispute ${params.disputeNo} not found`);
       return view;
     },
@@ -226,7 +230,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
         const payload = { ...(body as { on?: string }), on: (body as { on?: string }).on ?? shanghaiDateOf(Date.now()), actor: actorOf(user!) };
         // A refusal, or a dispute closed between our read and the step, is a 409 (sendStep).
         await sendStep(temporal, row.workflow_id, step.update, payload);
-        return (await disputeView(db, params.disputeNo))!;
+        return (await disputeView(db, params.disputeNo, user!))!;
       },
     });
   }

@@ -29,10 +29,12 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { incident } from '../../workflows/incident';
 import * as m from '../../workflows/incident-messages';
 import { ApiError } from '../errors';
-import { actorOf, sendStep, startCase } from '../workflow-steps';
+import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 import type { StepResult } from '../../workflows/runtime/case-runtime';
+import { allowedIncidentActions } from '../../domain/incidents/allowed-actions';
+import type { User } from '../../db/repositories/users';
 
 export interface CaseRouteDeps {
   db: Kysely<Database>;
@@ -99,7 +101,12 @@ const ACTIONS: ActionSpec[] = [
   { name: 'close', summary: '办结并评估', roles: ['clerk', 'leader'], body: z.object({ evaluation: text(4000) }), update: m.closeIncidentUpdate },
 ];
 
-async function incidentView(db: Kysely<Database>, id: string) {
+function allowedIncidentActionsFor(state: IncidentState, row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null }, viewer: User): string[] {
+  const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
+  return profile ? offeredSteps(ACTIONS, viewer, row.department_code, allowedIncidentActions(state, actorOf(viewer), { now: Date.now(), profile })) : [];
+}
+
+async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
   const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
   const [events, accountability] = await Promise.all([
@@ -125,6 +132,8 @@ async function incidentView(db: Kysely<Database>, id: string) {
     responseDueAt: row.response_due_at,
     ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
     requiredApproval: requiredApproval(state),
+    /** The steps this user may take now (stage, state, role, department): the console offers only these. */
+    allowedActions: allowedIncidentActionsFor(state, row, viewer),
     clocks: state.clocks.map((c) => ({
       id: c.id, label: c.label, rule: c.rule, citation: c.citation, status: c.derived.status, dueAt: c.derived.dueAt,
       stoppedAt: c.derived.stoppedAt, lateMinutes: c.derived.lateMinutes, events: c.events,
@@ -179,7 +188,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
         awaitRegistration: m.awaitIncidentRegistrationUpdate,
         label: `incident ${id}`,
       });
-      return (await incidentView(db, id))!;
+      return (await incidentView(db, id, user!))!;
     },
   });
 
@@ -235,8 +244,8 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     params: caseIdParam,
     response: { status: 200, description: 'the incident', schema: viewSchema },
     errors: { 404: 'no such incident' },
-    handler: async ({ params }) => {
-      const view = await incidentView(db, params.id);
+    handler: async ({ params, user }) => {
+      const view = await incidentView(db, params.id, user!);
       if (!view) throw new ApiError(404, 'not_found', `incident ${params.id} not found`);
       return view;
     },
@@ -261,7 +270,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
           throw new ApiError(403, 'forbidden', `incident ${params.id} is assigned to ${row.department_code ?? 'no unit'}, not ${user!.departmentCode}`);
         }
         await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
-        return (await incidentView(db, params.id))!;
+        return (await incidentView(db, params.id, user!))!;
       },
     });
   }

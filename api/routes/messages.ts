@@ -23,10 +23,11 @@ import { ApiError } from '../errors';
 import { recordMessageWriterRead } from '../personal-data';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
-import { actorOf, sendStep, startCase } from '../workflow-steps';
+import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
 import { accountabilityView, booleanQuery, caseIdParam, type CaseRouteDeps, departmentCode, keys, pageQuery, text, username } from './incidents';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 import type { StepResult } from '../../workflows/runtime/case-runtime';
+import { allowedMessageActions } from '../../domain/messages/allowed-actions';
 
 const intakeSchema = z
   .object({
@@ -82,6 +83,11 @@ function writerOf(row: MessageRow) {
   return { name: row.writer_name, phone: row.writer_phone, email: row.writer_email, address: row.writer_address };
 }
 
+function allowedMessageActionsFor(state: MessageState, row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null }, viewer: User): string[] {
+  const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
+  return profile ? offeredSteps(ACTIONS, viewer, row.department_code, allowedMessageActions(state, actorOf(viewer), { profile })) : [];
+}
+
 async function messageView(db: Kysely<Database>, id: string, user: User) {
   const row = await db.selectFrom('citizen_messages').selectAll().where('id', '=', id).executeTakeFirst();
   // A department works only on messages assigned to it; the one complained about never sees the complaint at all.
@@ -117,6 +123,8 @@ async function messageView(db: Kysely<Database>, id: string, user: User) {
       derivation: state.clock.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
     },
     message: { ...state, writer: undefined },
+    /** The steps this user may take now (stage, state, role, department): the console offers only these. */
+    allowedActions: allowedMessageActionsFor(state, row, user),
     accountability: accountability.map(accountabilityView),
     events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
   };

@@ -1,10 +1,5 @@
-/**
- * Which steps a case allows now, for a given user: each step's own check (rules.ts, the very
- * function the workflow runs) asked with a plausible payload built from the case, such as
- * today's date, the first unanswered consultation or the level of review the user's role
- * signs. The console then shows only these actions. The workflow still decides each step,
- * with the real payload. Pure module.
- */
+/** The application steps a case allows a user now (see domain/allowed-actions.ts). Pure module. */
+import { allowedBy } from '../allowed-actions';
 import type { IsoDate } from '../calendar/dates';
 import { OUTCOME_CODES, OUTCOMES } from '../outcomes';
 import { type ActionName, type CheckContext, checks } from './rules';
@@ -45,12 +40,8 @@ const PROBES: Record<ActionName, Probe> = {
   ruleExcessiveRequest: () => [{ reasonable: false }],
 };
 
-export const ACTION_NAMES = Object.keys(checks) as ActionName[];
-
 /** The steps the case's state allows `actor` now (roles per step are the API's to add). */
 export function allowedActions(state: ApplicationState, actor: Actor, ctx: CheckContext): ActionName[] {
-  return ACTION_NAMES.filter((action) => {
-    const check = checks[action] as (s: ApplicationState, p: unknown, c: CheckContext) => string | null;
-    return PROBES[action](state, actor, ctx.today).some((payload) => check(state, { ...payload, actor }, ctx) === null);
-  });
+  const probes = Object.fromEntries(Object.entries(PROBES).map(([action, probe]) => [action, (s: ApplicationState) => (probe as Probe)(s, actor, ctx.today)])) as Record<ActionName, (s: ApplicationState) => Array<Record<string, unknown>>>;
+  return allowedBy(probes, (action, s, payload) => (checks[action] as (s: ApplicationState, p: unknown, c: CheckContext) => string | null)(s, { ...payload, actor }, ctx), state);
 }

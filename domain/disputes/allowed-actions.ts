@@ -1,0 +1,11 @@
+/** The dispute steps a case allows now (see domain/allowed-actions.ts): each dated today. Pure module. */
+import type { IsoDate } from '../calendar/dates';
+import { allowedBy, type Probe } from '../allowed-actions';
+import { type DisputeAction, disputeChecks } from './rules';
+import type { DisputeState } from './types';
+
+export function allowedDisputeActions(state: DisputeState, today: IsoDate): DisputeAction[] {
+  const dated: Probe<DisputeState> = () => [{ on: today }];
+  const probes = Object.fromEntries(Object.keys(disputeChecks).map((action) => [action, dated])) as Record<DisputeAction, Probe<DisputeState>>;
+  return allowedBy(probes, (action, s, payload) => disputeChecks[action](s, payload, today), state);
+}
