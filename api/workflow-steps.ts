@@ -17,7 +17,7 @@ export function actorOf(user: User): Actor {
  * rule, and the steps the case's state allows (each kind's allowed-actions.ts in domain/).
  */
 export function offeredSteps(
-  steps: ReadonlyArray<{ name: string; roles: readonly Role[]; ownDepartment?: boolean }>,
+  steps: ReadonlyArray<{ name: string; stepName?: string; roles: readonly Role[]; ownDepartment?: boolean }>,
   viewer: User,
   caseDepartment: string | null,
   allowed: readonly string[],
@@ -25,7 +25,7 @@ export function offeredSteps(
   const allowedNow = new Set(allowed);
   return steps
     .filter((step) => step.roles.includes(viewer.role) && !(step.ownDepartment && viewer.role === 'department' && caseDepartment !== viewer.departmentCode))
-    .filter((step) => allowedNow.has(stepNameOf(step.name)))
+    .filter((step) => allowedNow.has(step.stepName ?? stepNameOf(step.name)))
     .map((step) => step.name);
 }
 

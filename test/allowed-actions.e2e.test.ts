@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { type ApiStack, startApiStack } from './support/api-stack';
-import { newApplication, newDispute, newIncident, newMessage } from './support/case-fixtures';
+import { newApplication, newDispute, newDocument, newIncident, newMessage } from './support/case-fixtures';
 
 let stack: ApiStack;
 
@@ -41,7 +41,14 @@ it('an application: registered, then accepted; each role sees its own steps', as
   expect(await allowed(path, 'department')).toEqual(['propose']); // the demo department user is in yjglk
 });
 
-it('an incident, a message and a dispute narrow their steps the same way', async () => {
+it('a document, an incident, a message and a dispute narrow their steps the same way', async () => {
+  const document = await newDocument(stack);
+  expect((await allowed(document.path, 'clerk')).sort()).toEqual(['return', 'verify']);
+  expect(await allowed(document.path, 'reviewer')).toEqual([]); // not yet in secrecy review
+  await step(`${document.path}/verify`, 'clerk');
+  expect(await allowed(document.path, 'reviewer')).toEqual(['review-secrecy']);
+  expect(await allowed(document.path, 'clerk')).not.toContain('verify');
+
   const incident = await newIncident(stack);
   const fresh = await allowed(incident.path, 'clerk');
   expect(fresh).toEqual(expect.arrayContaining(['assign', 'regrade', 'report']));

@@ -26,11 +26,13 @@ import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { ApiError } from '../errors';
 import { executeReopeningUpdate } from './document-reopen';
-import { actorOf, refusalOf, startCase } from '../workflow-steps';
+import { actorOf, offeredSteps, refusalOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 import type { StepResult } from '../../workflows/runtime/case-runtime';
+import { allowedDocumentActions } from '../../domain/documents/allowed-actions';
+import type { User } from '../../db/repositories/users';
 
 export interface DocumentRouteDeps {
   db: Kysely<Database>;
@@ -79,6 +81,8 @@ interface ActionSpec {
   update: UpdateDefinition<StepResult, [any]>; // payloads differ per action; zod has checked each
   /** The step reaches a released document whose run has completed (a change to published information). */
   reopens?: true;
+  /** The workflow's name of the step where it differs from the URL's. */
+  stepName?: string;
 }
 
 const reasonText = text(2000);
@@ -87,6 +91,7 @@ const ACTIONS: ActionSpec[] = [
   { name: 'verify', summary: '办公室核定公开属性', roles: ['clerk'], body: z.object({ notes: text(1000).optional() }), update: m.verifyUpdate },
   {
     name: 'return',
+    stepName: 'returnToDrafter',
     summary: '办公室退回拟稿人（缺少公开属性或理由），每轮均有记录',
     roles: ['clerk'],
     body: z.object({ missing: z.array(z.enum(['attribute', 'reasons', 'other'])).min(1), notes: reasonText }),
@@ -186,7 +191,12 @@ const ACTIONS: ActionSpec[] = [
   },
 ];
 
-async function documentView(db: Kysely<Database>, docId: string) {
+function allowedDocumentActionsFor(state: DocumentState, row: { rule_profile_id: string; rule_profile_version: string; issuing_department: string }, viewer: User): string[] {
+  const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
+  return profile ? offeredSteps(ACTIONS, viewer, row.issuing_department, allowedDocumentActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()) })) : [];
+}
+
+async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
   const row = await db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
   if (!row) return null;
   const [events, reviews, entry] = await Promise.all([
@@ -208,6 +218,8 @@ async function documentView(db: Kysely<Database>, docId: string) {
     stage: row.stage,
     stageLabel: STAGES[row.stage as keyof typeof STAGES],
     status: row.status,
+    /** The steps this user may take now (stage, state, role, department): the console offers only these. */
+    allowedActions: allowedDocumentActionsFor(state, row, viewer),
     proposedAttribute: row.proposed_attribute,
     finalAttribute: row.final_attribute,
     signedOn: row.signed_on,
@@ -293,7 +305,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
         awaitRegistration: m.awaitDocumentRegistrationUpdate,
         label: `document ${docId}`,
       });
-      return (await documentView(db, docId))!;
+      return (await documentView(db, docId, user!))!;
     },
   });
 
@@ -351,7 +363,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     response: { status: 200, description: 'the document', schema: documentViewSchema },
     errors: { 404: 'no such document' },
     handler: async ({ params, user }) => {
-      const view = await documentView(db, params.docId);
+      const view = await documentView(db, params.docId, user!);
       if (!view || (user!.role === 'department' && view.issuingDepartment !== user!.departmentCode)) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
       return view;
     },
@@ -399,7 +411,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
           if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', `公文已办结（${STAGES[row.stage as keyof typeof STAGES] ?? row.stage}），不能${action.summary}`);
           throw error;
         }
-        return (await documentView(db, params.docId))!;
+        return (await documentView(db, params.docId, user!))!;
       },
     });
   }
