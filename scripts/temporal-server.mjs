@@ -23,13 +23,21 @@ export const sqlToolBinary = path.join(BIN_DIR, `temporal-sql-tool-${TEMPORAL_SE
 
 const log = (message) => console.log(`[temporal-server] ${message}`);
 
+/** `go` on PATH, else the usual install location (a non-login shell may lack /usr/local/go/bin). */
+function goCommand() {
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, 'go')));
+  if (onPath) return 'go';
+  if (fs.existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
+  throw new Error('the go command is needed to build the Temporal server (go install from the Go module proxy): install Go, or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH');
+}
+
 function goInstall(pkg, target) {
   // A private GOBIN per build, so a half-written binary never takes the final name.
   const gobin = fs.mkdtempSync(path.join(BIN_DIR, '.go-install-'));
   try {
     const started = Date.now();
     log(`go install ${MODULE}/${pkg}@${TEMPORAL_SERVER_VERSION} (GOTOOLCHAIN=${GO_TOOLCHAIN})…`);
-    const result = spawnSync('go', ['install', `${MODULE}/${pkg}@${TEMPORAL_SERVER_VERSION}`], {
+    const result = spawnSync(goCommand(), ['install', `${MODULE}/${pkg}@${TEMPORAL_SERVER_VERSION}`], {
       stdio: 'inherit',
       env: { ...process.env, GOBIN: gobin, GOTOOLCHAIN: GO_TOOLCHAIN },
     });
@@ -43,6 +51,8 @@ function goInstall(pkg, target) {
 
 /** Both binaries, built once; returns their paths. */
 export function ensureTemporalServer() {
+  const { TEMPORAL_SERVER_PATH: server, TEMPORAL_SQL_TOOL_PATH: sqlTool } = process.env;
+  if (server && sqlTool && fs.existsSync(server) && fs.existsSync(sqlTool)) return { server, sqlTool };
   fs.mkdirSync(BIN_DIR, { recursive: true });
   if (!fs.existsSync(serverBinary)) goInstall('cmd/server', serverBinary);
   if (!fs.existsSync(sqlToolBinary)) goInstall('cmd/tools/sql', sqlToolBinary);
