@@ -279,6 +279,10 @@ describe('an online application from submission to the reply', () => {
     expect(events.body.events.at(-1)).toMatchObject({ type: 'correction-received', actor: 'portal' });
     const correctionFiles = await stack.database.db.selectFrom('case_files').select('filename').where('case_no', '=', caseNo).where('purpose', '=', 'correction-material').orderBy('id').execute();
     expect(correctionFiles.map((f) => f.filename)).toEqual(['其他材料-补正说明.pdf', `补正后的申请-${today}.txt`]);
+    // The event records what was received, each file by its SHA-256.
+    const recorded = events.body.events.at(-1).payload.materials as Array<{ sha256: string; filename: string }>;
+    expect(recorded.map((f) => f.filename)).toEqual(['其他材料-补正说明.pdf', `补正后的申请-${today}.txt`]);
+    for (const f of recorded) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
 
     // Answered through the staff API; the disclosed file is attached before delivery.
     for (const [action, user, body] of [

@@ -28,7 +28,8 @@ interface Acting {
 
 export type ConfirmReceipt = Acting & { receivedOn: IsoDate };
 export type RequestCorrection = Acting & { items: string[]; periodWorkingDays: number };
-export type SubmitCorrection = Acting & { receivedOn: IsoDate };
+/** `materials`: the corrected application and materials as stored in the case's files (SHA-256 and name), recorded with the event. */
+export type SubmitCorrection = Acting & { receivedOn: IsoDate; materials?: Array<{ sha256: string; filename: string }> };
 export type Accept = Acting;
 export type Assign = Acting & { departmentCode: string; assignee?: string };
 export type Propose = Acting & { outcome: Outcome; summary: string; reasons: string };

@@ -299,7 +299,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     }
     state.receivedOn = p.receivedOn;
     await refreshClocks();
-    await emit('correction-received', p.actor, { receivedOn: p.receivedOn }, receiptNotice());
+    await emit('correction-received', p.actor, { receivedOn: p.receivedOn, ...(p.materials ? { materials: p.materials } : {}) }, receiptNotice());
   });
 
   step(m.acceptUpdate, 'accept', async (p: m.Accept) => {

@@ -118,7 +118,11 @@ interface ActionSpec {
 const ACTIONS: ActionSpec[] = [
   { name: 'confirm-receipt', summary: '确认收到申请（平信、网络、传真、电子邮件）：答复期限自此起算', roles: ['clerk'], body: z.object({ receivedOn: isoDate }), update: m.confirmReceiptUpdate },
   { name: 'request-correction', summary: '一次性告知补正（条例第三十条）', roles: ['clerk'], body: z.object({ items: z.array(text(500)).min(1).max(20), periodWorkingDays: z.number().int().min(1).max(60) }), update: m.requestCorrectionUpdate },
-  { name: 'submit-correction', summary: '登记收到补正材料：答复期限重新起算', roles: ['clerk'], body: z.object({ receivedOn: isoDate }), update: m.submitCorrectionUpdate },
+  {
+    name: 'submit-correction', summary: '登记收到补正材料：答复期限重新起算', roles: ['clerk'],
+    body: z.object({ receivedOn: isoDate, materials: z.array(z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'), filename: text(255) })).max(50).optional() }),
+    update: m.submitCorrectionUpdate,
+  },
   { name: 'accept', summary: '受理', roles: ['clerk'], body: z.object({}), update: m.acceptUpdate },
   { name: 'assign', summary: '交办承办科室', roles: ['clerk'], body: z.object({ departmentCode: z.string().regex(/^[a-z0-9-]{1,32}$/), assignee: z.string().regex(/^[a-z0-9_.-]{1,64}$/).optional() }), update: m.assignUpdate },
   { name: 'propose', summary: '承办科室提出答复意见', roles: ['department'], ownDepartment: true, body: z.object({ outcome, summary: text(2000), reasons: reasonText }), update: m.proposeUpdate },

@@ -417,11 +417,14 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       const row = await db.selectFrom('applications').select(['workflow_id', 'stage']).where('case_no', '=', caseNo).executeTakeFirstOrThrow();
       if (row.stage !== 'correction-requested') throw new ApiError(409, 'conflict', '本申请当前无需补正');
       // The corrected application is kept with the case's correction materials (the workflow's step records only the day).
-      await files.putAndAttach(db, {
+      const statement = await files.putAndAttach(db, {
         caseKind: 'application', caseNo, purpose: 'correction-material', filename: `补正后的申请-${shanghaiDateOf(Date.now())}.txt`, uploadedBy: APPLICANT_UPLOADER,
         bytes: Buffer.from(`补正后的申请（${caseNo}，经网上申请平台提交）\n\n${body.statement}\n`, 'utf8'),
       });
-      await sendStep(temporal, row.workflow_id, m.submitCorrectionUpdate, { receivedOn: shanghaiDateOf(Date.now()), actor: PORTAL_ACTOR });
+      // The event records what was received: the corrected application and the correction materials uploaded with it.
+      const materials = (await listCaseFiles(db, 'application', caseNo, ['correction-material'])).map((f) => ({ sha256: f.sha256, filename: f.filename }));
+      if (!materials.some((f) => f.sha256 === statement.sha256)) materials.push({ sha256: statement.sha256, filename: statement.filename });
+      await sendStep(temporal, row.workflow_id, m.submitCorrectionUpdate, { receivedOn: shanghaiDateOf(Date.now()), materials, actor: PORTAL_ACTOR });
       return progressOf(db, caseNo);
     },
   });
