@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   // Killing PostgreSQL needs a cluster of this run's own (never the shared one in .data/postgres):
   // a durable one in the work directory, brought back on the same port after each kill.
   const killPostgres = process.env.GONGKAI_FAULTS_KILL_POSTGRES === '1';
+  if (killPostgres) fs.chmodSync(work, 0o755); // the cluster runs as the postgres user (db/local-cluster.ts)
   const privatePg = killPostgres ? { dir: path.join(work, 'pg'), port: await freePort() } : null;
   const startPrivatePg = async (): Promise<LocalCluster> => {
     process.env.GONGKAI_PG_PORT = String(privatePg!.port);
