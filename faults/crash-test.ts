@@ -162,6 +162,7 @@ async function main(): Promise<void> {
 
   let transitionsDone = 0;
   const recoveries: Record<string, number[]> = {};
+  const selfExits: Record<string, number> = {};
   // Chaos: every 8–20 s one of the three (four with PostgreSQL) dies by SIGKILL and comes back
   // 1–4 s later (a worker then takes some seconds to bundle its workflows again: on two cores,
   // faster chaos starves it). Recovery: from the kill to the next transition that completes.
@@ -178,13 +179,18 @@ async function main(): Promise<void> {
       console.log(`[crash] SIGKILL ${victim.name} (${transitionsDone} transitions done so far)`);
       await sleep(1000 + random(3000));
       await victim.up();
-      while (chaos && transitionsDone === doneAtKill) await sleep(100);
-      if (transitionsDone > doneAtKill) (recoveries[victim.name] ??= []).push((Date.now() - killedAt) / 1000);
-      // A process that died on its own (a server that gave up while PostgreSQL was away) is restarted, as a supervisor would.
-      for (const p of victims) if (p !== postgres && p.child && p.child.exitCode !== null) {
-        console.log(`[crash] ${p.name} exited by itself (${p.child.exitCode}); restarting`);
-        await p.up();
+      while (chaos && transitionsDone === doneAtKill) {
+        // A process that died on its own (the API when PostgreSQL vanished under it) is restarted, as a supervisor would.
+        for (const p of victims) {
+          if (p !== postgres && p.child && p.child.exitCode !== null) {
+            console.log(`[crash] ${p.name} exited by itself (${p.child.exitCode}); restarting`);
+            selfExits[p.name] = (selfExits[p.name] ?? 0) + 1;
+            await p.up();
+          }
+        }
+        await sleep(100);
       }
+      if (transitionsDone > doneAtKill) (recoveries[victim.name] ??= []).push((Date.now() - killedAt) / 1000);
     }
   })();
 
@@ -288,6 +294,7 @@ async function main(): Promise<void> {
     kills: { worker: worker.kills, api: api.kills, temporal: temporal.kills, ...(postgres ? { postgres: postgres.kills } : {}) }, clientRetries: retries, checked,
     lostTransitions: problems.filter((p) => p.includes(': events ') || p.includes('projection')).length,
     duplicatedRegistrations: duplicates.length,
+    exitedByThemselves: selfExits,
     recoverySeconds: Object.fromEntries(Object.entries(recoveries).map(([name, list]) => [name, { kills: list.length, median: median(list), max: Math.max(...list) }])),
     problems: problems.length, seconds: Math.round((Date.now() - started) / 1000),
   };
