@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       while (chaos && transitionsDone === doneAtKill) {
         // A process that died on its own (the API when PostgreSQL vanished under it) is restarted, as a supervisor would.
         for (const p of victims) {
-          if (p !== postgres && p.child && p.child.exitCode !== null) {
+          if (p !== postgres && p.child && (p.child.exitCode !== null || p.child.signalCode !== null)) {
             console.log(`[crash] ${p.name} exited by itself (${p.child.exitCode}); restarting`);
             selfExits[p.name] = (selfExits[p.name] ?? 0) + 1;
             await p.up();
