@@ -18,8 +18,14 @@ function poolMaxFromEnv(): number {
 
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Kysely<Database> {
   const pool = new pg.Pool({ connectionString, max: options.max ?? poolMaxFromEnv() });
-  // An idle client dropped by the server must not crash the process.
+  // A client the server drops (PostgreSQL restarted, a backend terminated) must not crash the
+  // process: idle ones report through the pool, and one checked out between two queries (a
+  // transaction waiting on the application) emits 'error' on itself, with no listener of pg's.
+  // The query that next uses it fails and the request answers 5xx; the pool replaces it.
   pool.on('error', (error) => console.error('[db] idle client error:', error.message));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => console.error('[db] client error:', error.message));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

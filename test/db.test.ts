@@ -1,6 +1,6 @@
 /** Migrations and repositories on real PostgreSQL. */
 import { sql } from 'kysely';
-import { migrateToLatest } from '../db/connection';
+import { createDatabase, migrateToLatest } from '../db/connection';
 import { CalendarStore, latestCalendarRevision } from '../db/repositories/calendar';
 import { findUserByToken, hashToken, issueToken, seedDemoUsers } from '../db/repositories/users';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -60,4 +60,27 @@ it('keeps every calendar change as a revision and serves the new calendar to eve
   expect(await storeA.removeOverride({ date: '2026-12-30', reason: '无', actorUserId: adminId })).toBeNull();
   const log = await storeA.revisions();
   expect(log.map((r) => r.action)).toEqual(['override', 'override']);
+});
+
+it('survives the server dropping a connection that is checked out between two queries', async () => {
+  const db = createDatabase(database.url, { max: 2 });
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+  try {
+    await expect(
+      db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        // Another session ends this transaction's backend while the application holds it.
+        await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(database.db);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the 'error' event arrives meanwhile
+        await sql`select 1`.execute(trx);
+      }),
+    ).rejects.toThrow();
+    expect(errors.some((e) => e.includes('[db] client error'))).toBe(true);
+    // The pool goes on with a new connection.
+    expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+  } finally {
+    spy.mockRestore();
+    await db.destroy();
+  }
 });
