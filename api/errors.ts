@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Sent as `Retry-After` (a 503 the client may retry). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -32,6 +34,7 @@ export function validationError(error: ZodError, where: 'query' | 'body' | 'para
 
 export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   if (error instanceof ApiError) {
+    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
     return;
   }

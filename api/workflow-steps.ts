@@ -37,17 +37,29 @@ export function refusalOf(error: unknown): string | null {
   return cause?.message ?? error.message;
 }
 
-/** Sends one step as an update; a refusal becomes 409 with the reason. */
+/** Sends one step as an update; a refusal becomes 409 with the reason (see stepFailure). */
 export async function sendStep<S>(temporal: Client, workflowId: string, update: UpdateDefinition<S, [any]>, payload: object): Promise<void> {
   try {
     await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] });
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
-    // Closed between our read and the update: its workflow has completed.
-    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', '已办结，不能再办理');
-    throw error;
+    throw stepFailure(error);
   }
+}
+
+/**
+ * What a failed step answers: the workflow's refusal, or a case closed between our read and
+ * the update, is a 409 with the reason; Temporal overloaded or unreachable (its answer did not
+ * come in time) is a 503 the client may retry after reading the case, since the step may have
+ * landed; anything else stays an error of ours (500).
+ */
+export function stepFailure(error: unknown): unknown {
+  const refusal = refusalOf(error);
+  if (refusal !== null) return new ApiError(409, 'conflict', refusal);
+  if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'conflict', '已办结，不能再办理');
+  if (error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new ApiError(503, 'temporal_unavailable', 'Temporal did not answer in time: the step may or may not have been taken; read the case before sending it again', [], 5);
+  }
+  return error;
 }
 
 /** The memo field that tells which request started a case's workflow. */

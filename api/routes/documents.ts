@@ -26,7 +26,7 @@ import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { ApiError } from '../errors';
 import { executeReopeningUpdate } from './document-reopen';
-import { actorOf, offeredSteps, refusalOf, startCase } from '../workflow-steps';
+import { actorOf, offeredSteps, startCase, stepFailure } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
@@ -405,11 +405,9 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
           }
         } catch (error) {
           if (error instanceof ApiError) throw error;
-          const refusal = refusalOf(error);
-          if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
           // A released document's run has completed: only a change reopens it.
           if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', `公文已办结（${STAGES[row.stage as keyof typeof STAGES] ?? row.stage}），不能${action.summary}`);
-          throw error;
+          throw stepFailure(error);
         }
         return (await documentView(db, params.docId, user!))!;
       },
@@ -523,9 +521,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
           .executeUpdate(m.decideSelfCheckItemUpdate, { args: [{ ...body, docId: params.docId, actor: actorOf(user!) }] });
         return { ...state };
       } catch (error) {
-        const refusal = refusalOf(error);
-        if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
-        throw error;
+        throw stepFailure(error);
       }
     },
   });
@@ -548,9 +544,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
         const state = await temporal.workflow.getHandle(row.workflow_id).executeUpdate(m.submitRegisterUpdate, { args: [{ ...body, actor: actorOf(user!) }] });
         return { ...state };
       } catch (error) {
-        const refusal = refusalOf(error);
-        if (refusal !== null) throw new ApiError(409, 'conflict', refusal);
-        throw error;
+        throw stepFailure(error);
       }
     },
   });
