@@ -52,16 +52,17 @@ export interface ApplicationRouteDeps {
 }
 
 const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
-const applicantSchema = z.object({
+/** The applicant (domain.md §3), as the clerk's intake and the citizen portal both take it. */
+export const applicantSchema = z.object({
   type: z.enum(keys(APPLICANT_TYPES)),
   name: text(100),
   contactPerson: text(50).optional(),
   idType: z.enum(keys(ID_DOCUMENT_TYPES)),
   idNumber: z.string().trim().regex(/^[0-9A-Za-z-]{5,30}$/, 'must be 5–30 letters, digits or dashes'),
   phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number'),
-  email: z.email().optional(),
+  email: z.email('must be an e-mail address').optional(),
   address: text(200),
   postcode: z.string().regex(/^\d{6}$/, 'must be six digits').optional(),
 });

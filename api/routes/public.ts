@@ -17,10 +17,8 @@ import { shanghaiDateOf } from '../../domain/calendar/dates';
 import type { ClockEvent } from '../../domain/clocks/working-day-clock';
 import {
   type Actor,
-  APPLICANT_TYPES,
   type ApplicationState,
   DELIVERY_METHODS,
-  ID_DOCUMENT_TYPES,
   INFORMATION_FORMS,
   NOTICE_KINDS,
   type Stage,
@@ -35,7 +33,7 @@ import { ruleProfileRef } from '../../workflows/runtime/profile';
 import { ApiError, validationError } from '../errors';
 import type { RouteTable } from '../route';
 import { sendStep, startCase } from '../workflow-steps';
-import { intakeSchema, newQueryCode } from './applications';
+import { applicantSchema, intakeSchema, newQueryCode } from './applications';
 import { ACCESS_HEADER, CHALLENGE_HEADER, CHALLENGE_PURPOSES, type PortalGuard } from './public-guard';
 import { type CaseFile, FileRejected, type FileStore, filesDeliveredToApplicant, listCaseFiles } from '../../db/files/store';
 
@@ -64,21 +62,10 @@ export const PORTAL_ACTOR: Actor = { userId: '0', username: 'portal', displayNam
 const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
-const publicApplicantSchema = z.object({
-  type: z.enum(keys(APPLICANT_TYPES)),
-  name: text(100),
-  contactPerson: text(50).optional(),
-  idType: z.enum(keys(ID_DOCUMENT_TYPES)),
-  idNumber: z.string().trim().regex(/^[0-9A-Za-z-]{5,30}$/, 'must be 5–30 letters, digits or dashes'),
-  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number'),
-  email: z.email('must be an e-mail address').optional(),
-  address: text(200),
-  postcode: z.string().regex(/^\d{6}$/, 'must be six digits').optional(),
-});
 
 export const publicApplicationSchema = z
   .object({
-    applicant: publicApplicantSchema,
+    applicant: applicantSchema,
     description: text(4000),
     purpose: text(1000).optional(),
     form: z.enum(keys(INFORMATION_FORMS)),
