@@ -67,16 +67,21 @@ export const applicantSchema = z.object({
   postcode: z.string().regex(/^\d{6}$/, 'must be six digits').optional(),
 });
 
+/** What an application asks (domain.md §3), however it arrives: the clerk's intake and the citizen portal both take these fields. */
+export const applicationRequestShape = {
+  applicant: applicantSchema,
+  description: text(4000),
+  purpose: text(1000).optional(),
+  form: z.enum(keys(INFORMATION_FORMS)),
+  delivery: z.enum(keys(DELIVERY_METHODS)),
+  feeWaiverRequested: z.boolean().default(false),
+  feeWaiverReason: text(1000).optional(),
+};
+
 export const intakeSchema = z
   .object({
     channel: z.enum(keys(CHANNELS)),
-    applicant: applicantSchema,
-    description: text(4000),
-    purpose: text(1000).optional(),
-    form: z.enum(keys(INFORMATION_FORMS)),
-    delivery: z.enum(keys(DELIVERY_METHODS)),
-    feeWaiverRequested: z.boolean().default(false),
-    feeWaiverReason: text(1000).optional(),
+    ...applicationRequestShape,
     /** Registered mail: the day it was signed for. In person and oral: defaults to today. */
     receivedOn: isoDate.optional(),
     ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),

@@ -18,8 +18,6 @@ import type { ClockEvent } from '../../domain/clocks/working-day-clock';
 import {
   type Actor,
   type ApplicationState,
-  DELIVERY_METHODS,
-  INFORMATION_FORMS,
   NOTICE_KINDS,
   type Stage,
 } from '../../domain/application/types';
@@ -33,7 +31,7 @@ import { ruleProfileRef } from '../../workflows/runtime/profile';
 import { ApiError, validationError } from '../errors';
 import type { RouteTable } from '../route';
 import { sendStep, startCase } from '../workflow-steps';
-import { applicantSchema, intakeSchema, newQueryCode } from './applications';
+import { applicationRequestShape, intakeSchema, newQueryCode } from './applications';
 import { ACCESS_HEADER, CHALLENGE_HEADER, CHALLENGE_PURPOSES, type PortalGuard } from './public-guard';
 import { type CaseFile, FileRejected, type FileStore, filesDeliveredToApplicant, listCaseFiles } from '../../db/files/store';
 
@@ -62,16 +60,9 @@ export const PORTAL_ACTOR: Actor = { userId: '0', username: 'portal', displayNam
 const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
-
 export const publicApplicationSchema = z
   .object({
-    applicant: applicantSchema,
-    description: text(4000),
-    purpose: text(1000).optional(),
-    form: z.enum(keys(INFORMATION_FORMS)),
-    delivery: z.enum(keys(DELIVERY_METHODS)),
-    feeWaiverRequested: z.boolean().default(false),
-    feeWaiverReason: text(1000).optional(),
+    ...applicationRequestShape,
     /** The applicant's explicit consent to the processing of their personal data for this application. */
     consent: z.literal(true, 'must be given (勾选同意)'),
   })
