@@ -7,7 +7,6 @@
  * PDF arrives in Mailpit (a real SMTP server), which records the delivery; the citizen downloads
  * the reply from the portal, the same bytes as the e-mailed PDF. Screenshots of the portal go to test/artifacts/portal-*.png.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -19,33 +18,15 @@ import { hashPassword } from '../api/identity/passwords';
 import { setPasswordHash } from '../db/repositories/credentials';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
-import { ARTIFACTS, ensureConsoleBuilt, launchChromium, openConsole, serve, typePassword } from './support/browser';
+import { ARTIFACTS, ensureConsoleBuilt, ensurePortalBuilt, launchChromium, openConsole, serve, typePassword } from './support/browser';
 import { fileFixtures } from './support/file-fixtures';
 import { eventually } from './support/eventually';
 import { type Mailpit, startMailpit } from './support/mailpit';
 import { TEST_NAMESPACE } from './support/temporal';
 
-const ROOT = path.resolve(__dirname, '..');
 const WAIT = { timeout: 60_000 };
 const TASK_QUEUE = 'portal-browser';
 const CLERK_PASSWORD = 'Clerk-portal-2026';
-
-/** Builds dist/portal with Vite unless an up-to-date build is there (as the console's helper does). */
-function ensurePortalBuilt(): void {
-  const index = path.join(ROOT, 'dist', 'portal', 'index.html');
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
-    }
-  };
-  walk(path.join(ROOT, 'portal'));
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest) return;
-  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'portal/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`vite build of the portal failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 let stack: ApiStack;
 let server: Awaited<ReturnType<typeof serve>>;

@@ -1,6 +1,6 @@
 /**
- * What the browser tests need: a built console (built here with Vite when missing or older
- * than its sources), the app served on an ephemeral port, and Debian's chromium driven by
+ * What the browser tests need: a built console and portal (built here with Vite when missing
+ * or older than their sources), the app served on an ephemeral port, and Debian's chromium driven by
  * playwright-core (no downloaded browser).
  */
 import { spawnSync } from 'node:child_process';
@@ -16,8 +16,8 @@ export const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Newest modification time of the files the console is built from. */
-function newestSource(): number {
+/** Newest modification time of the files a front end (console/, portal/) is built from. */
+function newestSource(folder: string): number {
   let newest = 0;
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -26,21 +26,26 @@ function newestSource(): number {
       else newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
   };
-  walk(path.join(ROOT, 'console'));
+  walk(path.join(ROOT, folder));
   return newest;
 }
 
-/** Builds dist/console with Vite unless an up-to-date build is there. */
-export function ensureConsoleBuilt(): void {
-  const index = path.join(ROOT, 'dist', 'console', 'index.html');
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestSource()) return;
+/** Builds dist/<folder> with Vite (its `<folder>/vite.config.mts`) unless an up-to-date build is there. */
+function ensureBuilt(folder: 'console' | 'portal'): void {
+  const index = path.join(ROOT, 'dist', folder, 'index.html');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestSource(folder)) return;
   // Vite is ESM-only and jest runs CommonJS, so its CLI does the build.
-  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'console/vite.config.mts', '--logLevel', 'warn'], {
+  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', `${folder}/vite.config.mts`, '--logLevel', 'warn'], {
     cwd: ROOT,
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`vite build of ${folder}/ failed:\n${result.stdout}\n${result.stderr}`);
 }
+
+/** Builds dist/console unless an up-to-date build is there. */
+export const ensureConsoleBuilt = (): void => ensureBuilt('console');
+/** Builds dist/portal (the citizen portal) unless an up-to-date build is there. */
+export const ensurePortalBuilt = (): void => ensureBuilt('portal');
 
 export async function serve(app: Express): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(app);
