@@ -38,7 +38,15 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['../db/*', '../db', '../api/*', '../api', '../worker/*', '../temporal-config/*', '!../temporal-config/search-attributes'],
+              group: [
+                '../db/*',
+                '../db',
+                '../api/*',
+                '../api',
+                '../worker/*',
+                '../temporal-config/*',
+                '!../temporal-config/search-attributes',
+              ],
               allowTypeImports: true,
               message: 'Workflows import only pure modules (domain/) and types.',
             },

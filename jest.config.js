@@ -12,8 +12,21 @@ const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose', 'oidc-provider', ...F
  * minute each: integration, so that unit stays seconds.
  */
 const UNIT_FILES = [
-  'calendar-day-clock', 'calendar', 'codec-compression', 'dispute-clocks', 'documents-domain', 'fees', 'incident-clock',
-  'message-rules', 'notice-pdf', 'notices', 'openapi', 'outcomes', 'profile-rules-used', 'rulesets', 'working-day-clock',
+  'calendar-day-clock',
+  'calendar',
+  'codec-compression',
+  'dispute-clocks',
+  'documents-domain',
+  'fees',
+  'incident-clock',
+  'message-rules',
+  'notice-pdf',
+  'notices',
+  'openapi',
+  'outcomes',
+  'profile-rules-used',
+  'rulesets',
+  'working-day-clock',
 ];
 const UNIT = [`/test/(${UNIT_FILES.join('|')})\\.test\\.ts$`, '\\.unit\\.test\\.ts$'];
 const KINDS = {
@@ -30,7 +43,10 @@ const common = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
     // Packages published only as ES modules (single sign-on: openid-client and the test's oidc-provider), compiled to CommonJS for jest.
-    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
@@ -57,7 +73,16 @@ module.exports = {
   projects: [
     project('unit', UNIT, allKinds),
     project('integration', ['\\.test\\.ts$'], [...UNIT, ...allKinds], servers),
-    ...Object.entries(KINDS).map(([name, patterns]) => project(name, patterns, Object.values(KINDS).filter((p) => p !== patterns).flat(), servers)),
+    ...Object.entries(KINDS).map(([name, patterns]) =>
+      project(
+        name,
+        patterns,
+        Object.values(KINDS)
+          .filter((p) => p !== patterns)
+          .flat(),
+        servers,
+      ),
+    ),
   ],
   // Jest reads these two for the whole run, not per project.
   testTimeout: common.testTimeout,

@@ -11,12 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { type Duration, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
@@ -114,7 +109,8 @@ export function channelsFor(kind: NoticeKind, intake: ApplicationIntake): Messag
 }
 
 /** Business key of a message's dispatch workflow: a second start under it is a no-op. */
-export const dispatchWorkflowId = (caseNo: string, eventSeq: number, channel: MessageChannel) => `notice-dispatch-${caseNo}-${eventSeq}-${channel}`;
+export const dispatchWorkflowId = (caseNo: string, eventSeq: number, channel: MessageChannel) =>
+  `notice-dispatch-${caseNo}-${eventSeq}-${channel}`;
 
 /** Queues the notice's messages in the transaction that issues it; a retried step queues nothing twice. */
 export async function queueApplicantMessages(
@@ -125,10 +121,16 @@ export async function queueApplicantMessages(
   if (channels.length === 0) return;
   await trx
     .insertInto('applicant_messages')
-    .values(channels.map((channel) => ({
-      case_no: notice.caseNo, event_seq: notice.eventSeq, doc_no: notice.docNo, notice_kind: notice.kind, channel,
-      workflow_id: dispatchWorkflowId(notice.caseNo, notice.eventSeq, channel),
-    })))
+    .values(
+      channels.map((channel) => ({
+        case_no: notice.caseNo,
+        event_seq: notice.eventSeq,
+        doc_no: notice.docNo,
+        notice_kind: notice.kind,
+        channel,
+        workflow_id: dispatchWorkflowId(notice.caseNo, notice.eventSeq, channel),
+      })),
+    )
     .onConflict((oc) => oc.columns(['case_no', 'doc_no', 'channel']).doNothing())
     .execute();
 }
@@ -186,7 +188,12 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
-      await db.updateTable('applicant_messages').set({ dispatch_started_at: new Date() }).where('id', '=', row.id).where('dispatch_started_at', 'is', null).execute();
+      await db
+        .updateTable('applicant_messages')
+        .set({ dispatch_started_at: new Date() })
+        .where('id', '=', row.id)
+        .where('dispatch_started_at', 'is', null)
+        .execute();
     }
     return started;
   }
@@ -200,7 +207,13 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
   async function dispatchNoticeMessages(caseNo: string, docNo: string): Promise<void> {
     if (!transport && !sms) return; // nothing is sent: the rows stay queued, visible on the case
     try {
-      const rows = await db.selectFrom('applicant_messages').select(rowColumns).where('case_no', '=', caseNo).where('doc_no', '=', docNo).where('status', '=', 'queued').execute();
+      const rows = await db
+        .selectFrom('applicant_messages')
+        .select(rowColumns)
+        .where('case_no', '=', caseNo)
+        .where('doc_no', '=', docNo)
+        .where('status', '=', 'queued')
+        .execute();
       if (rows.some((r) => configured(r.channel))) await dispatch(rows, Context.current().info.taskQueue);
     } catch (error) {
       const meta = { caseNo, docNo, error: (error as Error).message };
@@ -212,7 +225,11 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
     }
   }
 
-  async function recordAttempt(id: string, attempt: { ok: boolean; response?: string; error?: string }, set: Record<string, unknown> = {}): Promise<void> {
+  async function recordAttempt(
+    id: string,
+    attempt: { ok: boolean; response?: string; error?: string },
+    set: Record<string, unknown> = {},
+  ): Promise<void> {
     // The case view shows attempts to roles that see the applicant's contact masked: servers echo addresses in errors.
     if (attempt.error) attempt = { ...attempt, error: withoutContact(attempt.error) };
     const entry = JSON.stringify([{ at: new Date().toISOString(), ...attempt }]);
@@ -228,16 +245,33 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
       .execute();
   }
 
-  async function sendEmail(row: MessageRow & { notice_kind: string }, caseRow: { state: unknown; query_code: string }): Promise<SendResult> {
+  async function sendEmail(
+    row: MessageRow & { notice_kind: string },
+    caseRow: { state: unknown; query_code: string },
+  ): Promise<SendResult> {
     const state = caseRow.state as ApplicationState;
     const to = state.intake.applicant.email;
     if (!to) throw ApplicationFailure.nonRetryable('the applicant gave no e-mail address', MESSAGE_UNDELIVERABLE);
-    const doc = await db.selectFrom('case_documents').select(['title', 'issued_on', 'html', 'pdf', 'pdf_sha256']).where('case_no', '=', row.case_no).where('doc_no', '=', row.doc_no).executeTakeFirstOrThrow();
+    const doc = await db
+      .selectFrom('case_documents')
+      .select(['title', 'issued_on', 'html', 'pdf', 'pdf_sha256'])
+      .where('case_no', '=', row.case_no)
+      .where('doc_no', '=', row.doc_no)
+      .executeTakeFirstOrThrow();
     // The PDF is stored just after the notice's commit; a message that overtakes it waits a retry.
     if (!doc.pdf) throw ApplicationFailure.retryable(`the PDF of ${row.doc_no} is not stored yet`, 'PdfPending');
     const pdf = (await caseDocumentPdf(doc))!;
     const agencyName = (await loadAgencySettings(db, agency)).name;
-    const email = noticeEmail({ agencyName, applicantName: state.intake.applicant.name, caseNo: row.case_no, queryCode: caseRow.query_code, docNo: row.doc_no, title: doc.title, issuedOn: doc.issued_on, pdfSha256: doc.pdf_sha256 ?? createHash('sha256').update(pdf).digest('hex') });
+    const email = noticeEmail({
+      agencyName,
+      applicantName: state.intake.applicant.name,
+      caseNo: row.case_no,
+      queryCode: caseRow.query_code,
+      docNo: row.doc_no,
+      title: doc.title,
+      issuedOn: doc.issued_on,
+      pdfSha256: doc.pdf_sha256 ?? createHash('sha256').update(pdf).digest('hex'),
+    });
     const messageId = `<${createHash('sha256').update(row.workflow_id).digest('hex').slice(0, 32)}@${domainOf(mail!.from)}>`;
     let info: { messageId: string; response: string };
     try {
@@ -259,9 +293,17 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
       }
       throw ApplicationFailure.retryable(`e-mail not sent: ${failure.message}`, 'SmtpUnavailable');
     }
-    await recordAttempt(row.id, { ok: true, response: info.response }, {
-      status: 'sent', sent_at: new Date(), sent_on: shanghaiDateOf(Date.now()), provider_message_id: info.messageId, provider_response: info.response,
-    });
+    await recordAttempt(
+      row.id,
+      { ok: true, response: info.response },
+      {
+        status: 'sent',
+        sent_at: new Date(),
+        sent_on: shanghaiDateOf(Date.now()),
+        provider_message_id: info.messageId,
+        provider_response: info.response,
+      },
+    );
     return { status: 'sent', recordsDelivery: true };
   }
 
@@ -269,12 +311,20 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
     const state = caseRow.state as ApplicationState;
     const phone = mobileNumberOf(state.intake.applicant.phone);
     if (!phone) throw ApplicationFailure.nonRetryable('the applicant gave no mobile number', MESSAGE_UNDELIVERABLE);
-    const doc = await db.selectFrom('case_documents').select(['title']).where('case_no', '=', row.case_no).where('doc_no', '=', row.doc_no).executeTakeFirstOrThrow();
+    const doc = await db
+      .selectFrom('case_documents')
+      .select(['title'])
+      .where('case_no', '=', row.case_no)
+      .where('doc_no', '=', row.doc_no)
+      .executeTakeFirstOrThrow();
     let response: SmsSendResponse;
     try {
       response = await sms!.sendSms({
-        PhoneNumbers: phone, SignName: sms!.signName, TemplateCode: sms!.templateCode,
-        TemplateParam: JSON.stringify({ caseNo: row.case_no, notice: doc.title }), OutId: row.workflow_id,
+        PhoneNumbers: phone,
+        SignName: sms!.signName,
+        TemplateCode: sms!.templateCode,
+        TemplateParam: JSON.stringify({ caseNo: row.case_no, notice: doc.title }),
+        OutId: row.workflow_id,
       });
     } catch (error) {
       await recordAttempt(row.id, { ok: false, error: (error as Error).message });
@@ -289,9 +339,17 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
       }
       throw ApplicationFailure.retryable(`SMS not sent: ${response.Code}`, 'SmsUnavailable');
     }
-    await recordAttempt(row.id, { ok: true, response: `${response.Code} ${response.Message}` }, {
-      status: 'sent', sent_at: new Date(), sent_on: shanghaiDateOf(Date.now()), provider_message_id: response.BizId ?? null, provider_response: `${response.Code} ${response.Message}`,
-    });
+    await recordAttempt(
+      row.id,
+      { ok: true, response: `${response.Code} ${response.Message}` },
+      {
+        status: 'sent',
+        sent_at: new Date(),
+        sent_on: shanghaiDateOf(Date.now()),
+        provider_message_id: response.BizId ?? null,
+        provider_response: `${response.Code} ${response.Message}`,
+      },
+    );
     return { status: 'sent', recordsDelivery: false };
   }
 
@@ -300,15 +358,27 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
 
     /** One attempt at sending a queued message; a failure is kept on its row and thrown for Temporal to retry. */
     async sendApplicantMessage(input: { messageId: string }): Promise<SendResult> {
-      const row = await db.selectFrom('applicant_messages').select([...rowColumns, 'notice_kind', 'status']).where('id', '=', input.messageId).executeTakeFirst();
+      const row = await db
+        .selectFrom('applicant_messages')
+        .select([...rowColumns, 'notice_kind', 'status'])
+        .where('id', '=', input.messageId)
+        .executeTakeFirst();
       if (!row) throw ApplicationFailure.nonRetryable(`no applicant message ${input.messageId}`, MESSAGE_UNDELIVERABLE);
       if (row.status === 'sent') return { status: 'sent', recordsDelivery: row.channel === 'email' };
       if (row.status !== 'queued') return { status: 'superseded', recordsDelivery: false };
-      const caseRow = await db.selectFrom('applications').select(['state', 'query_code']).where('case_no', '=', row.case_no).executeTakeFirstOrThrow();
+      const caseRow = await db
+        .selectFrom('applications')
+        .select(['state', 'query_code'])
+        .where('case_no', '=', row.case_no)
+        .executeTakeFirstOrThrow();
       const notice = (caseRow.state as ApplicationState).notices?.find((n) => n.docNo === row.doc_no);
       if (row.channel === 'email' && notice?.delivery && notice.delivery.method !== 'email') {
         // Delivered by hand or post meanwhile: the notice has reached the applicant.
-        await db.updateTable('applicant_messages').set({ status: 'superseded', delivery_note: `已于${notice.delivery.deliveredOn}以其他方式送达` }).where('id', '=', row.id).execute();
+        await db
+          .updateTable('applicant_messages')
+          .set({ status: 'superseded', delivery_note: `已于${notice.delivery.deliveredOn}以其他方式送达` })
+          .where('id', '=', row.id)
+          .execute();
         return { status: 'superseded', recordsDelivery: false };
       }
       if (!configured(row.channel)) throw ApplicationFailure.retryable(`no ${row.channel} transport is configured`, 'ChannelNotConfigured');
@@ -322,15 +392,33 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
     async recordApplicantMessageDelivery(input: { messageId: string }): Promise<{ recorded: boolean; note: string | null }> {
       const row = await db
         .selectFrom('applicant_messages')
-        .select(['id', 'case_no', 'doc_no', 'notice_kind', 'sent_on', 'provider_message_id', 'provider_response', 'delivery_recorded_at', 'delivery_note'])
+        .select([
+          'id',
+          'case_no',
+          'doc_no',
+          'notice_kind',
+          'sent_on',
+          'provider_message_id',
+          'provider_response',
+          'delivery_recorded_at',
+          'delivery_note',
+        ])
         .where('id', '=', input.messageId)
         .executeTakeFirstOrThrow();
       if (row.delivery_recorded_at) return { recorded: true, note: row.delivery_note };
       const settle = async (note: string | null) => {
-        await db.updateTable('applicant_messages').set({ delivery_recorded_at: note ? null : new Date(), delivery_note: note }).where('id', '=', row.id).execute();
+        await db
+          .updateTable('applicant_messages')
+          .set({ delivery_recorded_at: note ? null : new Date(), delivery_note: note })
+          .where('id', '=', row.id)
+          .execute();
         return { recorded: note === null, note };
       };
-      const caseRow = await db.selectFrom('applications').select(['workflow_id', 'state', 'status']).where('case_no', '=', row.case_no).executeTakeFirstOrThrow();
+      const caseRow = await db
+        .selectFrom('applications')
+        .select(['workflow_id', 'state', 'status'])
+        .where('case_no', '=', row.case_no)
+        .executeTakeFirstOrThrow();
       const stored = (caseRow.state as ApplicationState).notices?.find((n) => n.docNo === row.doc_no);
       if (stored?.delivery) return settle(`送达已另行登记（${stored.delivery.deliveredOn}）`);
       if (caseRow.status === 'closed') return settle('案件已办结，未登记送达');
@@ -338,8 +426,12 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
       const deliveredOn = row.sent_on!;
       const handle = client().workflow.getHandle(caseRow.workflow_id);
       try {
-        if (row.notice_kind === 'reply') await handle.executeUpdate(deliverUpdate, { args: [{ actor: MAILER, method: 'email', deliveredOn, proof }] });
-        else await handle.executeUpdate(recordNoticeDeliveryUpdate, { args: [{ actor: MAILER, docNo: row.doc_no, method: 'email', deliveredOn, proof }] });
+        if (row.notice_kind === 'reply')
+          await handle.executeUpdate(deliverUpdate, { args: [{ actor: MAILER, method: 'email', deliveredOn, proof }] });
+        else
+          await handle.executeUpdate(recordNoticeDeliveryUpdate, {
+            args: [{ actor: MAILER, docNo: row.doc_no, method: 'email', deliveredOn, proof }],
+          });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return settle('案件已办结，未登记送达');
         if (!(error instanceof WorkflowUpdateFailedError)) throw error;
@@ -347,7 +439,12 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
         // finishing), or its delivery was recorded meanwhile, or the case has moved on.
         const now = await db.selectFrom('applications').select(['state']).where('case_no', '=', row.case_no).executeTakeFirstOrThrow();
         const notice = (now.state as ApplicationState).notices?.find((n) => n.docNo === row.doc_no);
-        if (notice?.delivery) return settle(notice.delivery.method === 'email' && notice.delivery.proof === proof ? null : `送达已另行登记（${notice.delivery.deliveredOn}）`);
+        if (notice?.delivery)
+          return settle(
+            notice.delivery.method === 'email' && notice.delivery.proof === proof
+              ? null
+              : `送达已另行登记（${notice.delivery.deliveredOn}）`,
+          );
         const reason = error.cause?.message ?? error.message;
         if (!notice) throw ApplicationFailure.retryable(`the case does not list ${row.doc_no} yet: ${reason}`, 'NoticeNotListed');
         return settle(`未登记送达：${reason}`);
@@ -383,7 +480,16 @@ function domainOf(from: string): string {
 }
 
 /** Subject and plain-text body of the e-mail that carries a notice (the notice itself is the PDF). */
-export function noticeEmail(m: { agencyName: string; applicantName: string; caseNo: string; queryCode: string; docNo: string; title: string; issuedOn: string; pdfSha256: string }): { subject: string; text: string } {
+export function noticeEmail(m: {
+  agencyName: string;
+  applicantName: string;
+  caseNo: string;
+  queryCode: string;
+  docNo: string;
+  title: string;
+  issuedOn: string;
+  pdfSha256: string;
+}): { subject: string; text: string } {
   return {
     subject: `【${m.agencyName}】${m.title}（${m.docNo}）`,
     text: [

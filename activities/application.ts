@@ -11,7 +11,14 @@ import type { AgencyConfig } from '../domain/agency';
 import { loadAgencySeal, loadAgencySettings } from '../db/repositories/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
-import { type Actor, type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
+import {
+  type Actor,
+  type ApplicationState,
+  issuedNotice,
+  NOTICE_KINDS,
+  type NoticeIssue,
+  type NoticeKind,
+} from '../domain/application/types';
 import { type AnyClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
 import { applicationSnapshot } from '../domain/supervision/projection';
 import { reportDatesOf } from '../domain/reports/report-dates';
@@ -130,7 +137,14 @@ export function createApplicationActivities(deps: {
      * weighted by the 一事一申请 split its fee notice recorded; not yet received ones (awaiting
      * confirmation) do not count. The month is the receipt's, never the notice's.
      */
-    async computeFee(input: { caseNo: string; idNumber: string; basis: FeeBasis; pages: number; count: number; receivedOn: IsoDate }): Promise<FeeComputation> {
+    async computeFee(input: {
+      caseNo: string;
+      idNumber: string;
+      basis: FeeBasis;
+      pages: number;
+      count: number;
+      receivedOn: IsoDate;
+    }): Promise<FeeComputation> {
       if (input.basis === 'by-pages') return feeByPages(input.pages);
       const own = await db
         .selectFrom('applications')
@@ -200,7 +214,9 @@ export function createApplicationActivities(deps: {
       const dates = reportDatesOf(state, event);
       const reportDates = { first_received_on: dates.firstReceivedOn, ended_on: dates.endedOn };
       const reportDatesUpdate = {
-        first_received_on: dates.fromState.firstReceivedOn ? dates.firstReceivedOn : sql<string | null>`coalesce(applications.first_received_on, ${dates.firstReceivedOn}::date)`,
+        first_received_on: dates.fromState.firstReceivedOn
+          ? dates.firstReceivedOn
+          : sql<string | null>`coalesce(applications.first_received_on, ${dates.firstReceivedOn}::date)`,
         ended_on: dates.fromState.endedOn ? dates.endedOn : sql<string | null>`coalesce(applications.ended_on, ${dates.endedOn}::date)`,
       };
       const written = await db.transaction().execute(async (trx) => {
@@ -222,7 +238,12 @@ export function createApplicationActivities(deps: {
             ...projection,
             ...reportDates,
           })
-          .onConflict((oc) => oc.column('case_no').doUpdateSet({ ...projection, ...reportDatesUpdate }).where('applications.last_seq', '<', event.seq))
+          .onConflict((oc) =>
+            oc
+              .column('case_no')
+              .doUpdateSet({ ...projection, ...reportDatesUpdate })
+              .where('applications.last_seq', '<', event.seq),
+          )
           .execute();
         const inserted = await trx
           .insertInto('case_events')
@@ -233,7 +254,10 @@ export function createApplicationActivities(deps: {
             actor_username: event.actor.username,
             actor_role: event.actor.role,
             occurred_at: event.at,
-            payload: JSON.stringify({ ...event.payload, actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role } }),
+            payload: JSON.stringify({
+              ...event.payload,
+              actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
+            }),
           })
           .onConflict((oc) => oc.columns(['case_no', 'seq']).doNothing())
           .returning('id')
@@ -241,12 +265,23 @@ export function createApplicationActivities(deps: {
         if (inserted) await recordSupervision(trx, input.workflowId, applicationSnapshot(state), event);
         if (!inserted || !input.notice) {
           const existing = input.notice
-            ? await trx.selectFrom('case_documents').select(['doc_no', 'issued_on', 'pdf_sha256']).where('case_no', '=', state.caseNo).where('event_seq', '=', event.seq).executeTakeFirst()
+            ? await trx
+                .selectFrom('case_documents')
+                .select(['doc_no', 'issued_on', 'pdf_sha256'])
+                .where('case_no', '=', state.caseNo)
+                .where('event_seq', '=', event.seq)
+                .executeTakeFirst()
             : undefined;
           // A retry after a crash between the commit and the PDF: render it now (same model, same bytes).
-          const owed = existing && existing.pdf_sha256 === null
-            ? { docNo: existing.doc_no, issuedOn: existing.issued_on, agencyName: (await loadAgencySettings(trx, agency)).name, seal: (await loadAgencySeal(trx))?.png ?? null }
-            : null;
+          const owed =
+            existing && existing.pdf_sha256 === null
+              ? {
+                  docNo: existing.doc_no,
+                  issuedOn: existing.issued_on,
+                  agencyName: (await loadAgencySettings(trx, agency)).name,
+                  seal: (await loadAgencySeal(trx))?.png ?? null,
+                }
+              : null;
           return { docNo: existing?.doc_no ?? null, event, pdf: owed };
         }
         const issuedOn = shanghaiDateOf(Date.parse(event.at));
@@ -281,11 +316,22 @@ export function createApplicationActivities(deps: {
           })
           .execute();
         // The e-mail and SMS to the applicant exist exactly when the notice does.
-        await queueApplicantMessages(trx, { caseNo: state.caseNo, eventSeq: event.seq, docNo, kind: input.notice.kind, intake: state.intake });
+        await queueApplicantMessages(trx, {
+          caseNo: state.caseNo,
+          eventSeq: event.seq,
+          docNo,
+          kind: input.notice.kind,
+          intake: state.intake,
+        });
         if (input.issue) {
           // The workflow learns the number from this answer: the stored case lists it now.
           const stored = { ...state, notices: [...(state.notices ?? []), issuedNotice(docNo, input.notice.kind, input.issue)] };
-          await trx.updateTable('applications').set({ state: JSON.stringify(stored) }).where('case_no', '=', state.caseNo).where('last_seq', '=', event.seq).execute();
+          await trx
+            .updateTable('applications')
+            .set({ state: JSON.stringify(stored) })
+            .where('case_no', '=', state.caseNo)
+            .where('last_seq', '=', event.seq)
+            .execute();
         }
         return { docNo, event, pdf: { docNo, issuedOn, agencyName: settings.name, seal: seal?.png ?? null } };
       });
@@ -293,7 +339,14 @@ export function createApplicationActivities(deps: {
         // Rendering takes ~100 ms: outside the transaction, which holds the series' numbering row.
         const { docNo, issuedOn, agencyName, seal } = written.pdf;
         const { model } = renderNotice({
-          docNo, issuedOn, agencyName, caseNo: state.caseNo, queryCode: state.queryCode, intake: state.intake, receivedOn: state.receivedOn, details: input.notice,
+          docNo,
+          issuedOn,
+          agencyName,
+          caseNo: state.caseNo,
+          queryCode: state.queryCode,
+          intake: state.intake,
+          receivedOn: state.receivedOn,
+          details: input.notice,
         });
         const pdf = await renderNoticePdf(model, { issuedOn, seal });
         await db

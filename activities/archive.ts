@@ -29,7 +29,10 @@ export interface SweepResult {
   vanished: string[];
 }
 
-async function archiveRun(db: Kysely<Database>, handle: WorkflowHandle): Promise<{ sha256: string; eventCount: number; inserted: boolean } | 'running'> {
+async function archiveRun(
+  db: Kysely<Database>,
+  handle: WorkflowHandle,
+): Promise<{ sha256: string; eventCount: number; inserted: boolean } | 'running'> {
   const description = await handle.describe();
   if (description.status.name === 'RUNNING') return 'running';
   const history = await handle.fetchHistory();
@@ -72,7 +75,11 @@ export function createArchiveActivities(deps: { db: Kysely<Database>; temporal?:
         const known = await deps.db
           .selectFrom('workflow_histories')
           .select(['workflow_id', 'run_id'])
-          .where('run_id', 'in', page.map((p) => p.runId))
+          .where(
+            'run_id',
+            'in',
+            page.map((p) => p.runId),
+          )
           .execute();
         const archivedRuns = new Set(known.map((k) => `${k.workflow_id}/${k.run_id}`));
         for (const run of page) {

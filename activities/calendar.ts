@@ -15,7 +15,11 @@ import { messageCalendarChangedSignal } from '../workflows/message-messages';
 
 /** Each kind of case hears of a calendar change on its own signal (incidents run in minutes and need none). */
 const calendarSignalFor = (workflowId: string) =>
-  workflowId.startsWith('message-') ? messageCalendarChangedSignal : workflowId.startsWith('document-') ? documentCalendarChangedSignal : calendarChangedSignal;
+  workflowId.startsWith('message-')
+    ? messageCalendarChangedSignal
+    : workflowId.startsWith('document-')
+      ? documentCalendarChangedSignal
+      : calendarChangedSignal;
 
 export interface ComputedDueDate extends DueDate {
   /** The instant the period runs out: 24:00 Asia/Shanghai on `due`, as ISO 8601. */
@@ -25,11 +29,17 @@ export interface ComputedDueDate extends DueDate {
 export function createCalendarActivities(deps: { calendar: CalendarStore; db: Kysely<Database>; temporal?: Client }) {
   return {
     /** One page of open cases, each told to re-derive its clocks; a case closed meanwhile is skipped. */
-    async signalOpenCases(input: { calendarVersion: string; after: string | null; limit: number }): Promise<{ signalled: number; next: string | null }> {
+    async signalOpenCases(input: {
+      calendarVersion: string;
+      after: string | null;
+      limit: number;
+    }): Promise<{ signalled: number; next: string | null }> {
       if (!deps.temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for signalling', 'MisconfiguredWorker');
       // Every kind of open case keeps clocks; paged by workflow id across kinds.
       const openCases = deps.db
-        .selectFrom('applications').select('workflow_id').where('status', '=', 'open')
+        .selectFrom('applications')
+        .select('workflow_id')
+        .where('status', '=', 'open')
         .unionAll(deps.db.selectFrom('disputes').select('workflow_id').where('status', '=', 'open'))
         .unionAll(deps.db.selectFrom('citizen_messages').select('workflow_id').where('status', '=', 'open'))
         .unionAll(deps.db.selectFrom('documents').select('workflow_id').where('status', '=', 'open'))
@@ -41,7 +51,11 @@ export function createCalendarActivities(deps: { calendar: CalendarStore; db: Ky
       for (let i = 0; i < rows.length; i += 50) {
         const chunk = rows.slice(i, i + 50);
         const results = await Promise.allSettled(
-          chunk.map((row) => deps.temporal!.workflow.getHandle(row.workflow_id).signal(calendarSignalFor(row.workflow_id), { calendarVersion: input.calendarVersion })),
+          chunk.map((row) =>
+            deps
+              .temporal!.workflow.getHandle(row.workflow_id)
+              .signal(calendarSignalFor(row.workflow_id), { calendarVersion: input.calendarVersion }),
+          ),
         );
         results.forEach((result) => {
           if (result.status === 'fulfilled') signalled += 1;
@@ -51,7 +65,6 @@ export function createCalendarActivities(deps: { calendar: CalendarStore; db: Ky
       }
       return { signalled, next: rows.length === input.limit ? rows.at(-1)!.workflow_id : null };
     },
-
 
     async computeDueDate(input: { from: IsoDate; workingDays: number }): Promise<ComputedDueDate> {
       if (!isIsoDate(input.from) || !Number.isInteger(input.workingDays) || input.workingDays < 0) {

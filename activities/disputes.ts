@@ -55,7 +55,10 @@ export function createDisputeActivities(deps: { db: Kysely<Database> }) {
             actor_username: event.actor.username,
             actor_role: event.actor.role,
             occurred_at: event.at,
-            payload: JSON.stringify({ ...event.payload, actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role } }),
+            payload: JSON.stringify({
+              ...event.payload,
+              actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
+            }),
           })
           .onConflict((oc) => oc.columns(['dispute_no', 'seq']).doNothing())
           .returning('id')

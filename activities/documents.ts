@@ -31,7 +31,10 @@ function retainUntil(reviewedOn: string): string {
  * at its first public publication. An entry already there (a 依申请公开 document converted
  * by the self-check) keeps its 索引号 and takes the new attribute and URL.
  */
-async function catalogue(trx: Transaction<Database>, input: { agencyCode: string; regionCode: string; state: DocumentState }): Promise<string> {
+async function catalogue(
+  trx: Transaction<Database>,
+  input: { agencyCode: string; regionCode: string; state: DocumentState },
+): Promise<string> {
   const { state } = input;
   const url = state.publications.find((p) => PUBLIC_CHANNELS.includes(p.channel))?.url ?? null;
   const existing = await trx.selectFrom('document_catalogue').select('index_no').where('doc_id', '=', state.docId).executeTakeFirst();
@@ -42,7 +45,8 @@ async function catalogue(trx: Transaction<Database>, input: { agencyCode: string
   const reg = state.registration;
   // 部门编号 as an admin set it on the department; 地区编号 the agency's, else the profile's region.
   const departmentCode = await departmentIndexCode(trx, reg.issuingDepartment);
-  if (!departmentCode) throw ApplicationFailure.nonRetryable(`department ${reg.issuingDepartment} has no 索引号 code`, 'NoDepartmentIndexCode');
+  if (!departmentCode)
+    throw ApplicationFailure.nonRetryable(`department ${reg.issuingDepartment} has no 索引号 code`, 'NoDepartmentIndexCode');
   const agencyRegion = await trx.selectFrom('agency_settings').select('region_code').executeTakeFirst();
   const regionCode = agencyRegion?.region_code ?? input.regionCode;
   const category = reg.category as CatalogueCategory;
@@ -50,7 +54,12 @@ async function catalogue(trx: Transaction<Database>, input: { agencyCode: string
   const year = Number(producedOn.slice(0, 4));
   const sequence = await nextInSequence(trx, input.agencyCode, year, indexSeries({ regionCode, departmentCode, category }));
   const indexNo = formatIndexNo({ regionCode, departmentCode, category, year, sequence });
-  const reviews = await trx.selectFrom('document_reviews').select(['kind', 'reviewer', 'reviewed_on']).where('doc_id', '=', state.docId).orderBy('event_seq').execute();
+  const reviews = await trx
+    .selectFrom('document_reviews')
+    .select(['kind', 'reviewer', 'reviewed_on'])
+    .where('doc_id', '=', state.docId)
+    .orderBy('event_seq')
+    .execute();
   await trx
     .insertInto('document_catalogue')
     .values({
@@ -152,7 +161,10 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
             actor_username: event.actor.username,
             actor_role: event.actor.role,
             occurred_at: event.at,
-            payload: JSON.stringify({ ...event.payload, actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role } }),
+            payload: JSON.stringify({
+              ...event.payload,
+              actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
+            }),
           })
           .onConflict((oc) => oc.columns(['doc_id', 'seq']).doNothing())
           .returning('id')
@@ -163,29 +175,61 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
           await trx
             .insertInto('document_reviews')
             .values({
-              doc_id: state.docId, event_seq: event.seq, kind: r.kind, subject: r.subject, basis: r.basis, conclusion: r.conclusion,
-              reviewer: r.reviewer, reviewer_role: event.actor.role, reviewed_on: r.reviewedOn, participants: r.participants, retain_until: retainUntil(r.reviewedOn),
+              doc_id: state.docId,
+              event_seq: event.seq,
+              kind: r.kind,
+              subject: r.subject,
+              basis: r.basis,
+              conclusion: r.conclusion,
+              reviewer: r.reviewer,
+              reviewer_role: event.actor.role,
+              reviewed_on: r.reviewedOn,
+              participants: r.participants,
+              retain_until: retainUntil(r.reviewedOn),
             })
             .execute();
         }
-        const indexNo = input.catalogue ? await catalogue(trx, { agencyCode: input.agencyCode, regionCode: input.regionCode, state }) : null;
+        const indexNo = input.catalogue
+          ? await catalogue(trx, { agencyCode: input.agencyCode, regionCode: input.regionCode, state })
+          : null;
         return { indexNo };
       });
     },
 
     /** The half-yearly 不予公开 register: every 不予公开 document not yet in an earlier register. */
-    async compileNonDisclosureRegister(input: { workflowId: string; agencyCode: string; profileId: string; dueOn: string }): Promise<{ registerId: string; dueOn: string; docIds: string[] }> {
+    async compileNonDisclosureRegister(input: {
+      workflowId: string;
+      agencyCode: string;
+      profileId: string;
+      dueOn: string;
+    }): Promise<{ registerId: string; dueOn: string; docIds: string[] }> {
       return db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('document_registers').select(['id', 'due_on']).where('workflow_id', '=', input.workflowId).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('document_registers')
+          .select(['id', 'due_on'])
+          .where('workflow_id', '=', input.workflowId)
+          .executeTakeFirst();
         if (existing) {
-          const items = await trx.selectFrom('document_register_items').select('doc_id').where('register_id', '=', existing.id).orderBy('doc_id').execute();
+          const items = await trx
+            .selectFrom('document_register_items')
+            .select('doc_id')
+            .where('register_id', '=', existing.id)
+            .orderBy('doc_id')
+            .execute();
           return { registerId: existing.id, dueOn: existing.due_on, docIds: items.map((i) => i.doc_id) };
         }
         // One compilation at a time per agency, so no document lands in two registers.
         await sql`select pg_advisory_xact_lock(hashtext(${`document-register:${input.agencyCode}`}))`.execute(trx);
         const register = await trx
           .insertInto('document_registers')
-          .values({ kind: 'non-disclosure', workflow_id: input.workflowId, agency_code: input.agencyCode, rule_profile_id: input.profileId, due_on: input.dueOn, status: 'open' })
+          .values({
+            kind: 'non-disclosure',
+            workflow_id: input.workflowId,
+            agency_code: input.agencyCode,
+            rule_profile_id: input.profileId,
+            due_on: input.dueOn,
+            status: 'open',
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         const docs = await trx
@@ -210,10 +254,16 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
         if (docs.length > 0) {
           await trx
             .insertInto('document_register_items')
-            .values(docs.map((d) => ({
-              register_id: register.id, doc_id: d.doc_id, attribute: 'not-disclosed', title: d.title, doc_number: d.doc_number,
-              reasons: (d.state as DocumentState).signedOff?.reasons ?? (d.state as DocumentState).attributeReasons,
-            })))
+            .values(
+              docs.map((d) => ({
+                register_id: register.id,
+                doc_id: d.doc_id,
+                attribute: 'not-disclosed',
+                title: d.title,
+                doc_number: d.doc_number,
+                reasons: (d.state as DocumentState).signedOff?.reasons ?? (d.state as DocumentState).attributeReasons,
+              })),
+            )
             .execute();
         }
         return { registerId: register.id, dueOn: input.dueOn, docIds: docs.map((d) => d.doc_id) };
@@ -221,13 +271,29 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
     },
 
     /** Opens the yearly self-check: every 不予公开 and 依申请公开 document still withheld. */
-    async openSelfCheck(input: { workflowId: string; agencyCode: string; profileId: string; dueOn: string }): Promise<{ registerId: string; items: SelfCheckItem[] }> {
+    async openSelfCheck(input: {
+      workflowId: string;
+      agencyCode: string;
+      profileId: string;
+      dueOn: string;
+    }): Promise<{ registerId: string; items: SelfCheckItem[] }> {
       return db.transaction().execute(async (trx) => {
-        let register = await trx.selectFrom('document_registers').select('id').where('workflow_id', '=', input.workflowId).executeTakeFirst();
+        let register = await trx
+          .selectFrom('document_registers')
+          .select('id')
+          .where('workflow_id', '=', input.workflowId)
+          .executeTakeFirst();
         if (!register) {
           register = await trx
             .insertInto('document_registers')
-            .values({ kind: 'self-check', workflow_id: input.workflowId, agency_code: input.agencyCode, rule_profile_id: input.profileId, due_on: input.dueOn, status: 'open' })
+            .values({
+              kind: 'self-check',
+              workflow_id: input.workflowId,
+              agency_code: input.agencyCode,
+              rule_profile_id: input.profileId,
+              due_on: input.dueOn,
+              status: 'open',
+            })
             .returning('id')
             .executeTakeFirstOrThrow();
           const docs = await trx
@@ -241,10 +307,16 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
           if (docs.length > 0) {
             await trx
               .insertInto('document_register_items')
-              .values(docs.map((d) => ({
-                register_id: register!.id, doc_id: d.doc_id, attribute: d.final_attribute!, title: d.title, doc_number: d.doc_number,
-                reasons: (d.state as DocumentState).signedOff?.reasons ?? null,
-              })))
+              .values(
+                docs.map((d) => ({
+                  register_id: register!.id,
+                  doc_id: d.doc_id,
+                  attribute: d.final_attribute!,
+                  title: d.title,
+                  doc_number: d.doc_number,
+                  reasons: (d.state as DocumentState).signedOff?.reasons ?? null,
+                })),
+              )
               .execute();
           }
         }
@@ -256,12 +328,24 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
           .execute();
         return {
           registerId: register.id,
-          items: items.map((i) => ({ docId: i.doc_id, title: i.title, docNumber: i.doc_number, attribute: i.attribute as Attribute, decision: i.decision })),
+          items: items.map((i) => ({
+            docId: i.doc_id,
+            title: i.title,
+            docNumber: i.doc_number,
+            attribute: i.attribute as Attribute,
+            decision: i.decision,
+          })),
         };
       });
     },
 
-    async recordSelfCheckDecision(input: { registerId: string; docId: string; decision: 'confirm' | 'convert'; reasons: string; actor: Actor }): Promise<void> {
+    async recordSelfCheckDecision(input: {
+      registerId: string;
+      docId: string;
+      decision: 'confirm' | 'convert';
+      reasons: string;
+      actor: Actor;
+    }): Promise<void> {
       await db
         .updateTable('document_register_items')
         .set({ decision: input.decision, decision_reasons: input.reasons, decided_by: input.actor.username, decided_at: new Date() })
@@ -272,12 +356,22 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
     },
 
     /** Marks a register overdue (escalated: `notify` says to whom) or completed (by whom, with a note). */
-    async markRegister(input: { registerId: string; status: 'overdue' | 'completed'; notify: string[]; by?: string; note?: string }): Promise<void> {
+    async markRegister(input: {
+      registerId: string;
+      status: 'overdue' | 'completed';
+      notify: string[];
+      by?: string;
+      note?: string;
+    }): Promise<void> {
       await db
         .updateTable('document_registers')
         .set({
-          status: input.status, notify: input.notify, updated_at: new Date(),
-          ...(input.status === 'completed' ? { completed_at: new Date(), completed_by: input.by ?? null, completion_note: input.note ?? null } : {}),
+          status: input.status,
+          notify: input.notify,
+          updated_at: new Date(),
+          ...(input.status === 'completed'
+            ? { completed_at: new Date(), completed_by: input.by ?? null, completion_note: input.note ?? null }
+            : {}),
         })
         .where('id', '=', input.registerId)
         .execute();

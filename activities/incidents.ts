@@ -20,19 +20,39 @@ function eventRow(event: RecordedEvent) {
     actor_username: event.actor.username,
     actor_role: event.actor.role,
     occurred_at: event.at,
-    payload: JSON.stringify({ ...event.payload, actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role } }),
+    payload: JSON.stringify({
+      ...event.payload,
+      actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
+    }),
   };
 }
 
-async function upsertAccountability(trx: Transaction<Database>, caseKind: 'incident' | 'message', caseId: string, entries: AccountabilityEntry[]): Promise<void> {
+async function upsertAccountability(
+  trx: Transaction<Database>,
+  caseKind: 'incident' | 'message',
+  caseId: string,
+  entries: AccountabilityEntry[],
+): Promise<void> {
   for (const a of entries) {
     await trx
       .insertInto('accountability_records')
       .values({
-        case_kind: caseKind, case_id: caseId, clock_id: a.clockId, clock_label: a.clockLabel, responsible: a.responsible,
-        responsible_person: a.responsiblePerson, due_at: a.dueAt, missed_at: a.missedAt, satisfied_at: a.satisfiedAt, late_minutes: a.lateMinutes,
+        case_kind: caseKind,
+        case_id: caseId,
+        clock_id: a.clockId,
+        clock_label: a.clockLabel,
+        responsible: a.responsible,
+        responsible_person: a.responsiblePerson,
+        due_at: a.dueAt,
+        missed_at: a.missedAt,
+        satisfied_at: a.satisfiedAt,
+        late_minutes: a.lateMinutes,
       })
-      .onConflict((oc) => oc.columns(['case_kind', 'case_id', 'clock_id', 'due_at']).doUpdateSet({ satisfied_at: a.satisfiedAt, late_minutes: a.lateMinutes }))
+      .onConflict((oc) =>
+        oc
+          .columns(['case_kind', 'case_id', 'clock_id', 'due_at'])
+          .doUpdateSet({ satisfied_at: a.satisfiedAt, late_minutes: a.lateMinutes }),
+      )
       .execute();
   }
 }
@@ -41,7 +61,12 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
   const { db } = deps;
   return {
     /** Returns the event, so a local activity's marker in the history still holds it as written. */
-    async recordIncidentEvent(input: { workflowId: string; agencyCode: string; event: RecordedEvent; state: IncidentState }): Promise<{ event: RecordedEvent }> {
+    async recordIncidentEvent(input: {
+      workflowId: string;
+      agencyCode: string;
+      event: RecordedEvent;
+      state: IncidentState;
+    }): Promise<{ event: RecordedEvent }> {
       const { event, state } = input;
       const due = (id: string) => state.clocks.find((c) => c.id === id)?.derived.dueAt ?? null;
       const projection = {
@@ -61,13 +86,25 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
         await trx
           .insertInto('incidents')
           .values({
-            id: state.id, workflow_id: input.workflowId, agency_code: input.agencyCode, kind: state.kind,
-            rule_profile_id: state.ruleProfile.id, rule_profile_version: state.ruleProfile.version,
-            title: state.intake.title, source: state.intake.source, first_seen_at: state.intake.firstSeenAt, ...projection,
+            id: state.id,
+            workflow_id: input.workflowId,
+            agency_code: input.agencyCode,
+            kind: state.kind,
+            rule_profile_id: state.ruleProfile.id,
+            rule_profile_version: state.ruleProfile.version,
+            title: state.intake.title,
+            source: state.intake.source,
+            first_seen_at: state.intake.firstSeenAt,
+            ...projection,
           })
           .onConflict((oc) => oc.column('id').doUpdateSet(projection).where('incidents.last_seq', '<', event.seq))
           .execute();
-        const inserted = await trx.insertInto('incident_events').values({ incident_id: state.id, ...eventRow(event) }).onConflict((oc) => oc.columns(['incident_id', 'seq']).doNothing()).returning('id').executeTakeFirst();
+        const inserted = await trx
+          .insertInto('incident_events')
+          .values({ incident_id: state.id, ...eventRow(event) })
+          .onConflict((oc) => oc.columns(['incident_id', 'seq']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
         if (inserted) await recordSupervision(trx, input.workflowId, incidentSnapshot(state), event);
         await upsertAccountability(trx, 'incident', state.id, state.accountability);
       });
@@ -95,17 +132,31 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
         await trx
           .insertInto('citizen_messages')
           .values({
-            id: state.id, workflow_id: input.workflowId, agency_code: input.agencyCode,
-            rule_profile_id: state.ruleProfile.id, rule_profile_version: state.ruleProfile.version,
-            type: state.intake.type, channel: state.intake.channel, subject: state.intake.subject,
-            complained_department_code: state.intake.complainedDepartmentCode ?? null, confidential: state.intake.confidential,
-            writer_name: writer?.name ?? '', writer_phone: writer?.phone ?? null, writer_email: writer?.email ?? null, writer_address: writer?.address ?? null,
+            id: state.id,
+            workflow_id: input.workflowId,
+            agency_code: input.agencyCode,
+            rule_profile_id: state.ruleProfile.id,
+            rule_profile_version: state.ruleProfile.version,
+            type: state.intake.type,
+            channel: state.intake.channel,
+            subject: state.intake.subject,
+            complained_department_code: state.intake.complainedDepartmentCode ?? null,
+            confidential: state.intake.confidential,
+            writer_name: writer?.name ?? '',
+            writer_phone: writer?.phone ?? null,
+            writer_email: writer?.email ?? null,
+            writer_address: writer?.address ?? null,
             received_on: state.intake.receivedOn,
             ...projection,
           })
           .onConflict((oc) => oc.column('id').doUpdateSet(projection).where('citizen_messages.last_seq', '<', event.seq))
           .execute();
-        const inserted = await trx.insertInto('message_events').values({ message_id: state.id, ...eventRow(event) }).onConflict((oc) => oc.columns(['message_id', 'seq']).doNothing()).returning('id').executeTakeFirst();
+        const inserted = await trx
+          .insertInto('message_events')
+          .values({ message_id: state.id, ...eventRow(event) })
+          .onConflict((oc) => oc.columns(['message_id', 'seq']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
         if (inserted) await recordSupervision(trx, input.workflowId, messageSnapshot(state), event);
         await upsertAccountability(trx, 'message', state.id, state.accountability);
       });

@@ -35,7 +35,11 @@ export function createActivities(deps: ActivityDeps) {
   const auditRetentionDays = deps.auditRetentionDays ?? auditRetentionDaysFromEnv(process.env);
   const mail = deps.mail === undefined ? mailSettingsFromEnv(process.env) : (deps.mail ?? undefined);
   const { dispatchNoticeMessages, ...messageActivities } = createApplicantMessageActivities({
-    db: deps.db, agency, ...(mail ? { mail } : {}), ...(deps.sms ? { sms: deps.sms } : {}), ...(deps.temporal ? { temporal: deps.temporal } : {}),
+    db: deps.db,
+    agency,
+    ...(mail ? { mail } : {}),
+    ...(deps.sms ? { sms: deps.sms } : {}),
+    ...(deps.temporal ? { temporal: deps.temporal } : {}),
   });
   return {
     ...createCalendarActivities({ calendar, db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),

@@ -21,7 +21,9 @@ let fontData: Buffer | undefined;
 function cjkFont(): Buffer {
   if (!fontData) {
     if (!fs.existsSync(CJK_FONT_PATH)) {
-      throw new Error(`no CJK font for PDF notices at ${CJK_FONT_PATH}: install Debian's fonts-wqy-microhei (apt-get install -y fonts-wqy-microhei) or set GONGKAI_PDF_FONT`);
+      throw new Error(
+        `no CJK font for PDF notices at ${CJK_FONT_PATH}: install Debian's fonts-wqy-microhei (apt-get install -y fonts-wqy-microhei) or set GONGKAI_PDF_FONT`,
+      );
     }
     fontData = fs.readFileSync(CJK_FONT_PATH);
   }
@@ -45,7 +47,14 @@ export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOpti
     margin: MARGIN,
     autoFirstPage: true,
     compress: true,
-    info: { Title: `${model.title}（${model.docNo}）`, Author: model.signature.agencyName, Producer: 'Gongkai', Creator: 'Gongkai', CreationDate: date, ModDate: date },
+    info: {
+      Title: `${model.title}（${model.docNo}）`,
+      Author: model.signature.agencyName,
+      Producer: 'Gongkai',
+      Creator: 'Gongkai',
+      CreationDate: date,
+      ModDate: date,
+    },
   });
   // pdfkit derives the file ID from the info dictionary (fixed above); make it explicit anyway.
   (doc as unknown as { _id: Buffer })._id = createHash('md5').update(`${model.docNo}\n${options.issuedOn}`).digest();
@@ -85,7 +94,13 @@ export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOpti
         doc.moveDown(0.3);
         break;
       case 'table':
-        drawTable(doc, [...(block.head ? [block.head] : []), ...block.rows, ...(block.foot ? [block.foot] : [])], block.className === 'info' ? [0.25] : undefined, left, width);
+        drawTable(
+          doc,
+          [...(block.head ? [block.head] : []), ...block.rows, ...(block.foot ? [block.foot] : [])],
+          block.className === 'info' ? [0.25] : undefined,
+          left,
+          width,
+        );
         doc.moveDown(0.5);
         break;
     }
@@ -111,7 +126,11 @@ export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOpti
   }
   doc.y = Math.max(signBottom, options.seal ? signTop + sealSize / 2 : signBottom);
   doc.moveDown(1.5);
-  doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.5).stroke();
+  doc
+    .moveTo(left, doc.y)
+    .lineTo(left + width, doc.y)
+    .lineWidth(0.5)
+    .stroke();
   doc.moveDown(0.3);
   doc.fontSize(10).text(model.convention, left, doc.y, { width });
 
@@ -171,7 +190,8 @@ export function legacyNoticeModel(html: string): NoticeModel | null {
   const convention = one(/<p class="convention">(.*?)<\/p>/s);
   const start = html.indexOf('<p class="addressee">');
   const end = html.indexOf('<p class="ref">');
-  if (!kind || !title || !docNo || addressee === undefined || reference === undefined || !sign || !convention || start < 0 || end < start) return null;
+  if (!kind || !title || !docNo || addressee === undefined || reference === undefined || !sign || !convention || start < 0 || end < start)
+    return null;
   const body = html.slice(html.indexOf('\n', start) + 1, end);
   const cells = (row: string): NoticeCell[] =>
     [...row.matchAll(/<(th|td)(?: colspan="(\d+)")?>(.*?)<\/\1>/gs)].map(([, tag, span, text]) => ({
@@ -183,16 +203,28 @@ export function legacyNoticeModel(html: string): NoticeModel | null {
   const blocks: NoticeBlock[] = [];
   for (const m of body.matchAll(/<p>(.*?)<\/p>|<ol class="([\w-]+)">(.*?)<\/ol>|<table class="([\w-]+)">(.*?)<\/table>/gs)) {
     if (m[1] !== undefined) {
-      const runs = m[1].split(/(<strong>.*?<\/strong>)/s).filter((r) => r !== '')
+      const runs = m[1]
+        .split(/(<strong>.*?<\/strong>)/s)
+        .filter((r) => r !== '')
         .map((r): NoticeRun => (r.startsWith('<strong>') ? { strong: unescapeHtml(r.slice(8, -9)) } : unescapeHtml(r)));
       blocks.push({ type: 'paragraph', runs });
     } else if (m[2] !== undefined) {
-      blocks.push({ type: 'list', className: m[2], items: [...m[3]!.matchAll(/<li>(.*?)<\/li>/gs)].map(([, item]) => unescapeHtml(item!)) });
+      blocks.push({
+        type: 'list',
+        className: m[2],
+        items: [...m[3]!.matchAll(/<li>(.*?)<\/li>/gs)].map(([, item]) => unescapeHtml(item!)),
+      });
     } else {
       const table = m[5]!;
       const head = rowsOf(/<thead>(.*?)<\/thead>/s.exec(table)?.[1])[0];
       const foot = rowsOf(/<tfoot>(.*?)<\/tfoot>/s.exec(table)?.[1])[0];
-      blocks.push({ type: 'table', className: m[4]!, ...(head ? { head } : {}), rows: rowsOf(/<tbody>(.*?)<\/tbody>/s.exec(table)?.[1]), ...(foot ? { foot } : {}) });
+      blocks.push({
+        type: 'table',
+        className: m[4]!,
+        ...(head ? { head } : {}),
+        rows: rowsOf(/<tbody>(.*?)<\/tbody>/s.exec(table)?.[1]),
+        ...(foot ? { foot } : {}),
+      });
     }
   }
   const address = one(/<p class="address">送达地址：(.*?)<\/p>/s);

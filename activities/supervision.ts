@@ -28,11 +28,18 @@ export async function recordSupervision(
     clocks: snapshot.clocks.map((c) => ({ ...c, dueAt: c.dueAt ? new Date(c.dueAt) : null })),
   });
   const notifications = notificationsForEvent(snapshot.kind, snapshot.caseRef, workflowId, event);
-  await enqueueNotifications(trx, notifications.map((n) => ({ ...n, workflowId })));
+  await enqueueNotifications(
+    trx,
+    notifications.map((n) => ({ ...n, workflowId })),
+  );
 }
 
 /** How late a clock is, in its own unit: '2个工作日' or '75分钟'. */
-export function lateness(calendar: WorkingDayCalendar, row: { unit: string; due_date: string | null; due_at: Date }, now: number): { amount: number; text: string } {
+export function lateness(
+  calendar: WorkingDayCalendar,
+  row: { unit: string; due_date: string | null; due_at: Date },
+  now: number,
+): { amount: number; text: string } {
   if (row.unit === 'working-days' && row.due_date) {
     const days = calendar.countWorkingDays(row.due_date, shanghaiDateOf(now));
     return { amount: days, text: `${days}个工作日` };
@@ -81,7 +88,13 @@ export function createSupervisionActivities(deps: { db: Kysely<Database>; calend
           query = query.where((eb) =>
             eb.or([
               eb('due_at', '>', cursor.dueAt),
-              eb.and([eb('due_at', '=', cursor.dueAt), eb.or([eb('workflow_id', '>', cursor.workflowId), eb.and([eb('workflow_id', '=', cursor.workflowId), eb('clock_id', '>', cursor.clockId)])])]),
+              eb.and([
+                eb('due_at', '=', cursor.dueAt),
+                eb.or([
+                  eb('workflow_id', '>', cursor.workflowId),
+                  eb.and([eb('workflow_id', '=', cursor.workflowId), eb('clock_id', '>', cursor.clockId)]),
+                ]),
+              ]),
             ]),
           );
         }
@@ -91,11 +104,25 @@ export function createSupervisionActivities(deps: { db: Kysely<Database>; calend
           const late = lateness(calendar, { unit: row.unit, due_date: row.due_date, due_at: row.due_at! }, now);
           const threshold = row.unit === 'working-days' ? DEFAULT_LEADER_RUNG.workingDaysAfterDue : DEFAULT_LEADER_RUNG.minutesAfterDue;
           return late.amount >= threshold
-            ? [leaderEscalation({ workflowId: row.workflow_id, clockId: row.clock_id, kind: row.kind, caseRef: row.case_ref, label: row.label, dueDate: row.due_date, dueAt: row.due_at!, lateBy: late.text })]
+            ? [
+                leaderEscalation({
+                  workflowId: row.workflow_id,
+                  clockId: row.clock_id,
+                  kind: row.kind,
+                  caseRef: row.case_ref,
+                  label: row.label,
+                  dueDate: row.due_date,
+                  dueAt: row.due_at!,
+                  lateBy: late.text,
+                }),
+              ]
             : [];
         });
         examined += rows.length;
-        escalated += await enqueueNotifications(deps.db, due.map((n) => ({ ...n, workflowId: n.dedupeKey.split('/')[0]! })));
+        escalated += await enqueueNotifications(
+          deps.db,
+          due.map((n) => ({ ...n, workflowId: n.dedupeKey.split('/')[0]! })),
+        );
         const last = rows.at(-1)!;
         after = { dueAt: last.due_at!, workflowId: last.workflow_id, clockId: last.clock_id };
         heartbeat(examined);

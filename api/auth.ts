@@ -21,9 +21,14 @@ export function bearerAuthenticator(db: Kysely<Database>): Authenticator {
     const where = { ip: req.ip ?? null, method: req.method, path: req.path };
     const check = match?.[1] ? await checkToken(db, match[1]) : ({ user: null, reason: 'unknown', userId: null, tokenId: null } as const);
     if (!check.user) {
-      const owner = check.userId ? await db.selectFrom('users').select('username').where('id', '=', check.userId).executeTakeFirst() : undefined;
+      const owner = check.userId
+        ? await db.selectFrom('users').select('username').where('id', '=', check.userId).executeTakeFirst()
+        : undefined;
       await recordAudit(db, {
-        action: 'api-key.rejected', actor: null, ip: where.ip, target: check.tokenId ? `api-key:${check.tokenId}` : null,
+        action: 'api-key.rejected',
+        actor: null,
+        ip: where.ip,
+        target: check.tokenId ? `api-key:${check.tokenId}` : null,
         details: { reason: check.reason, ...(owner ? { keyOwner: owner.username } : {}), method: where.method, path: where.path },
       });
       return null;
@@ -33,12 +38,28 @@ export function bearerAuthenticator(db: Kysely<Database>): Authenticator {
     // shows once an hour, and a minute's burst of requests costs no audit query at all.
     const idleFor = check.lastUsedAt ? Date.now() - check.lastUsedAt.getTime() : Infinity;
     if (idleFor > 60_000) {
-      await db.updateTable('api_tokens').set({ last_used_at: sql<Date>`now()` }).where('id', '=', check.tokenId).execute();
+      await db
+        .updateTable('api_tokens')
+        .set({ last_used_at: sql<Date>`now()` })
+        .where('id', '=', check.tokenId)
+        .execute();
       const target = `api-key:${check.tokenId}`;
-      const recorded = idleFor <= 3_600_000 && (await db.selectFrom('audit_log').select('id').where('target', '=', target).where('action', '=', 'api-key.used').where('at', '>', sql<Date>`now() - interval '1 hour'`).limit(1).executeTakeFirst());
+      const recorded =
+        idleFor <= 3_600_000 &&
+        (await db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('target', '=', target)
+          .where('action', '=', 'api-key.used')
+          .where('at', '>', sql<Date>`now() - interval '1 hour'`)
+          .limit(1)
+          .executeTakeFirst());
       if (!recorded) {
         await recordAudit(db, {
-          action: 'api-key.used', actor: auditActor(check.user), ip: where.ip, target,
+          action: 'api-key.used',
+          actor: auditActor(check.user),
+          ip: where.ip,
+          target,
           details: { keyOwner: check.user.username, method: where.method, path: where.path },
         });
       }

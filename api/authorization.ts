@@ -187,9 +187,12 @@ export function assertMatchesAuthorizationMatrix(declared: ReadonlyArray<{ key: 
   for (const route of declared) {
     const allowed = AUTHORIZATION_MATRIX[route.key];
     if (!allowed) problems.push(`${route.key} is not in the authorization matrix`);
-    else if (!same(allowed, route.roles)) problems.push(`${route.key} declares ${JSON.stringify(route.roles)} but the matrix says ${JSON.stringify(allowed)}`);
+    else if (!same(allowed, route.roles))
+      problems.push(`${route.key} declares ${JSON.stringify(route.roles)} but the matrix says ${JSON.stringify(allowed)}`);
   }
   const keys = new Set(declared.map((r) => r.key));
-  for (const key of Object.keys(AUTHORIZATION_MATRIX)) if (!keys.has(key)) problems.push(`${key} is in the authorization matrix but no route declares it`);
-  if (problems.length > 0) throw new Error(`authorization matrix (api/authorization.ts) disagrees with the routes:\n  ${problems.join('\n  ')}`);
+  for (const key of Object.keys(AUTHORIZATION_MATRIX))
+    if (!keys.has(key)) problems.push(`${key} is in the authorization matrix but no route declares it`);
+  if (problems.length > 0)
+    throw new Error(`authorization matrix (api/authorization.ts) disagrees with the routes:\n  ${problems.join('\n  ')}`);
 }

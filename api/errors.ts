@@ -41,8 +41,11 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   // body-parser's own errors (bad JSON, too large) carry a client status.
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
   if (status < 500) {
-    const code = error.type === 'entity.parse.failed' ? 'invalid_json' : error.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
-    res.status(status).json({ error: { code, message: String(error.message), details: [{ field: 'body', message: String(error.message) }] } });
+    const code =
+      error.type === 'entity.parse.failed' ? 'invalid_json' : error.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
+    res
+      .status(status)
+      .json({ error: { code, message: String(error.message), details: [{ field: 'body', message: String(error.message) }] } });
     return;
   }
   console.error('[api] unexpected error:', error);

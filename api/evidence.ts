@@ -38,12 +38,13 @@ export interface EvidenceBundle {
 }
 
 export type ManifestEntry = { path: string; bytes: number } & Partial<Record<DigestAlgorithm, string>> & {
-  /** A notice's PDF: the SHA-256 recorded with the case's document when it was issued; an attachment: the SHA-256 it is stored under (whatever the manifest's algorithm). */
-  recordedSha256?: string;
-};
+    /** A notice's PDF: the SHA-256 recorded with the case's document when it was issued; an attachment: the SHA-256 it is stored under (whatever the manifest's algorithm). */
+    recordedSha256?: string;
+  };
 
 /** Where an attachment sits in the bundle: `files/<purpose>/<id>-<name>` (a dispute's evidence under its number). */
-const bundlePathOf = (file: CaseFile) => `files/${file.caseKind === 'dispute' ? `${file.caseNo}/` : ''}${file.purpose}/${file.id}-${file.filename}`;
+const bundlePathOf = (file: CaseFile) =>
+  `files/${file.caseKind === 'dispute' ? `${file.caseNo}/` : ''}${file.purpose}/${file.id}-${file.filename}`;
 
 /** How a bundle names its digest algorithm to people: SHA-256, SM3. */
 export const digestAlgorithmLabel = (algorithm: DigestAlgorithm): string => (algorithm === 'sm3' ? 'SM3' : 'SHA-256');
@@ -120,7 +121,10 @@ function timelineHtml(input: {
     .map((d) => `<tr><td>${e(d.doc_no)}</td><td>${e(d.title)}</td><td>${d.issued_on}</td><td class="hash">${d.sha256}</td></tr>`)
     .join('\n');
   const attachments = input.attachments
-    .map((f) => `<tr><td>${e(FILE_PURPOSE_LABELS[f.purpose])}${f.caseKind === 'dispute' ? `（${e(f.caseNo)}）` : ''}</td><td>${e(f.filename)}</td><td>${e(f.mediaType)}，${f.size} 字节</td><td>${e(f.uploadedBy)}，${shanghaiTime(f.uploadedAt)}</td><td>${f.deliveredAt ? `已送达申请人 ${shanghaiTime(f.deliveredAt)}` : '—'}</td><td class="hash">${f.sha256}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${e(FILE_PURPOSE_LABELS[f.purpose])}${f.caseKind === 'dispute' ? `（${e(f.caseNo)}）` : ''}</td><td>${e(f.filename)}</td><td>${e(f.mediaType)}，${f.size} 字节</td><td>${e(f.uploadedBy)}，${shanghaiTime(f.uploadedAt)}</td><td>${f.deliveredAt ? `已送达申请人 ${shanghaiTime(f.deliveredAt)}` : '—'}</td><td class="hash">${f.sha256}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>案件证据材料 ${e(input.caseNo)}</title>
@@ -166,8 +170,18 @@ export async function buildEvidenceBundle(
   const row = await db.selectFrom('applications').select(['state']).where('case_no', '=', caseNo).executeTakeFirst();
   if (!row) return null;
   const [events, documents] = await Promise.all([
-    db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload', 'recorded_at']).where('case_no', '=', caseNo).orderBy('seq').execute(),
-    db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'html', 'sha256', 'event_seq', 'pdf', 'pdf_sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
+    db
+      .selectFrom('case_events')
+      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload', 'recorded_at'])
+      .where('case_no', '=', caseNo)
+      .orderBy('seq')
+      .execute(),
+    db
+      .selectFrom('case_documents')
+      .select(['doc_no', 'kind', 'title', 'issued_on', 'html', 'sha256', 'event_seq', 'pdf', 'pdf_sha256'])
+      .where('case_no', '=', caseNo)
+      .orderBy('id')
+      .execute(),
   ]);
   const disputes = await db.selectFrom('disputes').select('dispute_no').where('case_no', '=', caseNo).orderBy('dispute_no').execute();
   const attachments = [
@@ -177,7 +191,19 @@ export async function buildEvidenceBundle(
   const state = row.state as ApplicationState;
   const generatedAt = new Date().toISOString();
   const files: BundleFile[] = [
-    { path: 'timeline.html', content: timelineHtml({ caseNo, state, events, documents, attachments, generatedAt, historySource: history.source, digestAlgorithm: algorithm }) },
+    {
+      path: 'timeline.html',
+      content: timelineHtml({
+        caseNo,
+        state,
+        events,
+        documents,
+        attachments,
+        generatedAt,
+        historySource: history.source,
+        digestAlgorithm: algorithm,
+      }),
+    },
     { path: 'case.json', content: JSON.stringify(state, null, 2) },
     { path: 'events.json', content: JSON.stringify(events, null, 2) },
     { path: 'history.json', content: history.json },
@@ -204,11 +230,21 @@ export async function buildEvidenceBundle(
   });
   const manifestJson = JSON.stringify({ caseNo, generatedAt, algorithm, files: manifest }, null, 2);
   return {
-    caseNo, generatedAt, historySource: history.source, files: [...files, { path: 'manifest.json', content: manifestJson }],
-    digestAlgorithm: algorithm, manifest, manifestDigest: digestHex(algorithm, manifestJson),
+    caseNo,
+    generatedAt,
+    historySource: history.source,
+    files: [...files, { path: 'manifest.json', content: manifestJson }],
+    digestAlgorithm: algorithm,
+    manifest,
+    manifestDigest: digestHex(algorithm, manifestJson),
   };
 }
 
 export function zipBundle(bundle: EvidenceBundle): Uint8Array {
-  return zipSync(Object.fromEntries(bundle.files.map((f) => [`${bundle.caseNo}/${f.path}`, typeof f.content === 'string' ? strToU8(f.content) : f.content])), { level: 6 });
+  return zipSync(
+    Object.fromEntries(
+      bundle.files.map((f) => [`${bundle.caseNo}/${f.path}`, typeof f.content === 'string' ? strToU8(f.content) : f.content]),
+    ),
+    { level: 6 },
+  );
 }

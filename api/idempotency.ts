@@ -23,12 +23,17 @@ export function idempotency(db: Kysely<Database>) {
     const key = req.header('Idempotency-Key');
     if (req.method !== 'POST' || key === undefined) return next();
     try {
-      if (!KEY.test(key)) throw new ApiError(400, 'validation_failed', 'invalid header: Idempotency-Key', [{ field: 'Idempotency-Key', message: 'must be 1–200 printable ASCII characters' }]);
+      if (!KEY.test(key))
+        throw new ApiError(400, 'validation_failed', 'invalid header: Idempotency-Key', [
+          { field: 'Idempotency-Key', message: 'must be 1–200 printable ASCII characters' },
+        ]);
       const caller = sha256(callerCredential(req) ?? 'anonymous');
       const fingerprint = sha256(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? {})}`);
       // Expired keys go; so does a claim left in progress by an API process that died mid-request
       // (after 2 minutes), so the client's retry is not refused for a day.
-      await sql`delete from idempotency_keys where created_at < now() - interval '24 hours' or (state = 'in-progress' and created_at < now() - interval '2 minutes')`.execute(db);
+      await sql`delete from idempotency_keys where created_at < now() - interval '24 hours' or (state = 'in-progress' and created_at < now() - interval '2 minutes')`.execute(
+        db,
+      );
       const claimed = await db
         .insertInto('idempotency_keys')
         .values({ caller, key, method: req.method, path: req.originalUrl, request_sha256: fingerprint, state: 'in-progress' })
@@ -36,22 +41,40 @@ export function idempotency(db: Kysely<Database>) {
         .returning('key')
         .executeTakeFirst();
       if (!claimed) {
-        const first = await db.selectFrom('idempotency_keys').selectAll().where('caller', '=', caller).where('key', '=', key).executeTakeFirstOrThrow();
-        if (first.request_sha256 !== fingerprint) throw new ApiError(422, 'idempotency_key_reused', `Idempotency-Key "${key}" was used for a different request (${first.method} ${first.path})`);
-        if (first.state === 'in-progress') throw new ApiError(409, 'conflict', `a request with Idempotency-Key "${key}" is still in progress`);
+        const first = await db
+          .selectFrom('idempotency_keys')
+          .selectAll()
+          .where('caller', '=', caller)
+          .where('key', '=', key)
+          .executeTakeFirstOrThrow();
+        if (first.request_sha256 !== fingerprint)
+          throw new ApiError(
+            422,
+            'idempotency_key_reused',
+            `Idempotency-Key "${key}" was used for a different request (${first.method} ${first.path})`,
+          );
+        if (first.state === 'in-progress')
+          throw new ApiError(409, 'conflict', `a request with Idempotency-Key "${key}" is still in progress`);
         res.setHeader('Idempotent-Replayed', 'true');
         res.status(first.response_status!).json(first.response_body);
         return;
       }
       // Remember the response once it is known: successes are kept, failures release the key.
       let recorded = false;
-      const release = () => db.deleteFrom('idempotency_keys').where('caller', '=', caller).where('key', '=', key).where('state', '=', 'in-progress').execute();
+      const release = () =>
+        db.deleteFrom('idempotency_keys').where('caller', '=', caller).where('key', '=', key).where('state', '=', 'in-progress').execute();
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
         recorded = true;
-        const done = res.statusCode < 400
-          ? db.updateTable('idempotency_keys').set({ state: 'done', response_status: res.statusCode, response_body: JSON.stringify(body ?? null) }).where('caller', '=', caller).where('key', '=', key).execute()
-          : release();
+        const done =
+          res.statusCode < 400
+            ? db
+                .updateTable('idempotency_keys')
+                .set({ state: 'done', response_status: res.statusCode, response_body: JSON.stringify(body ?? null) })
+                .where('caller', '=', caller)
+                .where('key', '=', key)
+                .execute()
+            : release();
         void done.then(
           () => json(body),
           (error: unknown) => next(error),

@@ -22,8 +22,16 @@ async function main(): Promise<void> {
   const db = createDatabase(databaseUrl);
   await migrateToLatest(db);
   const connection = await connectClient(settings);
-  const temporal = new Client({ connection, namespace: settings.namespace, interceptors: { workflow: [requestIdClientInterceptor] }, ...(dataConverter ? { dataConverter } : {}) });
-  const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(keys ? { codec: new EncryptionCodec(keys) } : {}) }, port);
+  const temporal = new Client({
+    connection,
+    namespace: settings.namespace,
+    interceptors: { workflow: [requestIdClientInterceptor] },
+    ...(dataConverter ? { dataConverter } : {}),
+  });
+  const api = await startApiServer(
+    { db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(keys ? { codec: new EncryptionCodec(keys) } : {}) },
+    port,
+  );
   console.log(`[api] listening on ${api.url}`);
   const stop = async () => {
     await api.close();

@@ -51,7 +51,12 @@ export function apiMetrics(logger: Logger, db: Kysely<Database>, options: { gaug
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({ name: 'gongkai_http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames, registers: [registry] });
+  const requests = new Counter({
+    name: 'gongkai_http_requests_total',
+    help: 'HTTP requests by method, route pattern and status',
+    labelNames,
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'gongkai_http_request_duration_seconds',
     help: 'HTTP request latency by method, route pattern and status',
@@ -68,7 +73,13 @@ export function apiMetrics(logger: Logger, db: Kysely<Database>, options: { gaug
       requests.inc(labels);
       duration.observe(labels, seconds);
       logger.info(
-        { requestId: res.locals.requestId, method: req.method, route: labels.route, status: res.statusCode, durationMs: Math.round(seconds * 1000) },
+        {
+          requestId: res.locals.requestId,
+          method: req.method,
+          route: labels.route,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1000),
+        },
         'request',
       );
     });
@@ -132,10 +143,17 @@ async function readSupervisionFigures(db: Kysely<Database>): Promise<Supervision
       .select((eb) => [
         eb.fn.countAll<string>().filterWhere('status', '=', 'running').as('running'),
         eb.fn.countAll<string>().filterWhere('status', '=', 'paused').as('paused'),
-        eb.fn.countAll<string>().filterWhere((w) => w.and([w('status', '=', 'running'), w('due_at', '<', now)])).as('overdue'),
+        eb.fn
+          .countAll<string>()
+          .filterWhere((w) => w.and([w('status', '=', 'running'), w('due_at', '<', now)]))
+          .as('overdue'),
       ])
       .executeTakeFirstOrThrow(),
-    db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('delivered_at', 'is', null).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('delivered_at', 'is', null)
+      .executeTakeFirstOrThrow(),
   ]);
   return { running: Number(clocks.running), paused: Number(clocks.paused), overdue: Number(clocks.overdue), outbox: Number(outbox.n) };
 }

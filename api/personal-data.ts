@@ -82,7 +82,8 @@ export function contactFieldsInPayloads(payloads: ReadonlyArray<{ data?: Uint8Ar
     const record = value as Record<string, unknown>;
     const here = typeof record.caseNo === 'string' && CASE_NO.test(record.caseNo) ? record.caseNo : caseNo;
     const applicant = record.applicant;
-    if (applicant && typeof applicant === 'object' && !Array.isArray(applicant)) add(here, contactFieldsOf(applicant as Partial<Applicant>));
+    if (applicant && typeof applicant === 'object' && !Array.isArray(applicant))
+      add(here, contactFieldsOf(applicant as Partial<Applicant>));
     for (const [key, child] of Object.entries(record)) if (key !== 'applicant') walk(child, here, depth + 1);
   };
   for (const payload of payloads) {
@@ -113,7 +114,11 @@ export function plainPayloadsInHistory(history: unknown): Array<{ data: Uint8Arr
     }
     const record = value as Record<string, unknown>;
     const encoding = (record.metadata as Record<string, unknown> | undefined)?.encoding;
-    if (typeof record.data === 'string' && typeof encoding === 'string' && Buffer.from(encoding, 'base64').toString('utf8') === 'json/plain') {
+    if (
+      typeof record.data === 'string' &&
+      typeof encoding === 'string' &&
+      Buffer.from(encoding, 'base64').toString('utf8') === 'json/plain'
+    ) {
       found.push({ data: Buffer.from(record.data, 'base64') });
       return;
     }
@@ -125,7 +130,11 @@ export function plainPayloadsInHistory(history: unknown): Array<{ data: Uint8Arr
 
 /** One `personal-data.read` row per case whose applicant the payloads disclosed (`via`: codec, history). */
 export async function recordDecodedPersonalData(
-  db: Kysely<Database>, user: User, req: Request, payloads: ReadonlyArray<{ data?: Uint8Array | null }>, via = 'codec',
+  db: Kysely<Database>,
+  user: User,
+  req: Request,
+  payloads: ReadonlyArray<{ data?: Uint8Array | null }>,
+  via = 'codec',
 ): Promise<void> {
   for (const [caseNo, fields] of contactFieldsInPayloads(payloads)) {
     await recordAudit(db, {
@@ -144,7 +153,13 @@ export const WRITER_CONTACT_FIELDS = ['phone', 'email', 'address'] as const;
 /** One row when a message view shows its writer's contact details (writerVisibleTo allowed it). */
 export async function recordMessageWriterRead(
   db: Kysely<Database>,
-  read: { user: User; req: Request; messageId: string; writer: { phone?: string | null; email?: string | null; address?: string | null } | undefined; via: string },
+  read: {
+    user: User;
+    req: Request;
+    messageId: string;
+    writer: { phone?: string | null; email?: string | null; address?: string | null } | undefined;
+    via: string;
+  },
 ): Promise<void> {
   const writer = read.writer;
   const fields = writer ? WRITER_CONTACT_FIELDS.filter((f) => typeof writer[f] === 'string' && writer[f] !== '') : [];

@@ -21,17 +21,34 @@ export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLim
     if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number of requests per minute (0 = no limit)`);
     return Number(value);
   };
-  return { perToken: perMinute('GONGKAI_RATE_LIMIT_PER_TOKEN', 600), perIp: perMinute('GONGKAI_RATE_LIMIT_PER_IP', 1200), windowMs: 60_000 };
+  return {
+    perToken: perMinute('GONGKAI_RATE_LIMIT_PER_TOKEN', 600),
+    perIp: perMinute('GONGKAI_RATE_LIMIT_PER_IP', 1200),
+    windowMs: 60_000,
+  };
 }
 
-const tooMany = (what: string): RequestHandler => (_req, res) => {
-  res.status(429).json({ error: { code: 'rate_limited', message: `too many requests ${what}; retry after the Retry-After header's seconds`, details: [] } });
-};
+const tooMany =
+  (what: string): RequestHandler =>
+  (_req, res) => {
+    res.status(429).json({
+      error: { code: 'rate_limited', message: `too many requests ${what}; retry after the Retry-After header's seconds`, details: [] },
+    });
+  };
 
 export function rateLimiters(limits: RateLimits): RequestHandler[] {
   const handlers: RequestHandler[] = [];
   if (limits.perIp > 0) {
-    handlers.push(rateLimit({ windowMs: limits.windowMs, limit: limits.perIp, standardHeaders: 'draft-8', legacyHeaders: false, keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'), handler: tooMany('from this address') }));
+    handlers.push(
+      rateLimit({
+        windowMs: limits.windowMs,
+        limit: limits.perIp,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+        handler: tooMany('from this address'),
+      }),
+    );
   }
   if (limits.perToken > 0) {
     handlers.push(

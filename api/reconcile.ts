@@ -10,7 +10,14 @@ import type { DisputeState } from '../domain/disputes/types';
 import type { DocumentState } from '../domain/documents/types';
 import type { IncidentState } from '../domain/incidents/types';
 import type { MessageState } from '../domain/messages/types';
-import { applicationSnapshot, type CaseSnapshot, disputeSnapshot, documentSnapshot, incidentSnapshot, messageSnapshot } from '../domain/supervision/projection';
+import {
+  applicationSnapshot,
+  type CaseSnapshot,
+  disputeSnapshot,
+  documentSnapshot,
+  incidentSnapshot,
+  messageSnapshot,
+} from '../domain/supervision/projection';
 import { projectCaseClocks } from '../db/repositories/supervision';
 import type { Database } from '../db/schema';
 import { applicationStateQuery } from '../workflows/application-messages';
@@ -21,10 +28,22 @@ import { messageStateQuery } from '../workflows/message-messages';
 
 /** Each kind of case: its workflow-id prefix, the query that returns its state, and its snapshot. */
 const KINDS: Record<string, { prefix: string; query: QueryDefinition<unknown>; snapshot: (state: never) => CaseSnapshot }> = {
-  application: { prefix: 'application-', query: applicationStateQuery as QueryDefinition<unknown>, snapshot: (s: ApplicationState) => applicationSnapshot(s) },
+  application: {
+    prefix: 'application-',
+    query: applicationStateQuery as QueryDefinition<unknown>,
+    snapshot: (s: ApplicationState) => applicationSnapshot(s),
+  },
   dispute: { prefix: 'dispute-', query: disputeStateQuery as QueryDefinition<unknown>, snapshot: (s: DisputeState) => disputeSnapshot(s) },
-  document: { prefix: 'document-', query: documentStateQuery as QueryDefinition<unknown>, snapshot: (s: DocumentState) => documentSnapshot(s) },
-  incident: { prefix: 'incident-', query: incidentStateQuery as QueryDefinition<unknown>, snapshot: (s: IncidentState) => incidentSnapshot(s) },
+  document: {
+    prefix: 'document-',
+    query: documentStateQuery as QueryDefinition<unknown>,
+    snapshot: (s: DocumentState) => documentSnapshot(s),
+  },
+  incident: {
+    prefix: 'incident-',
+    query: incidentStateQuery as QueryDefinition<unknown>,
+    snapshot: (s: IncidentState) => incidentSnapshot(s),
+  },
   message: { prefix: 'message-', query: messageStateQuery as QueryDefinition<unknown>, snapshot: (s: MessageState) => messageSnapshot(s) },
 };
 
@@ -48,15 +67,24 @@ export interface ReconcileReport {
 
 const kindOf = (workflowId: string) => Object.entries(KINDS).find(([, k]) => workflowId.startsWith(k.prefix));
 
-export async function reconcileClockProjection(db: Kysely<Database>, temporal: Client, options: { repair: boolean }): Promise<ReconcileReport> {
+export async function reconcileClockProjection(
+  db: Kysely<Database>,
+  temporal: Client,
+  options: { repair: boolean },
+): Promise<ReconcileReport> {
   const candidates = new Set<string>();
   for (const row of await db.selectFrom('case_clocks').select('workflow_id').distinct().execute()) candidates.add(row.workflow_id);
-  for (const row of await db.selectFrom('applications').select('workflow_id').where('status', '=', 'open').execute()) candidates.add(row.workflow_id);
+  for (const row of await db.selectFrom('applications').select('workflow_id').where('status', '=', 'open').execute())
+    candidates.add(row.workflow_id);
   for (const table of ['disputes', 'documents', 'incidents', 'citizen_messages'] as const) {
-    for (const row of await db.selectFrom(table).select('workflow_id').where('status', '=', 'open').execute()) candidates.add(row.workflow_id);
+    for (const row of await db.selectFrom(table).select('workflow_id').where('status', '=', 'open').execute())
+      candidates.add(row.workflow_id);
   }
-  const kinds = Object.keys(KINDS).map((k) => `"${k}"`).join(', ');
-  for await (const execution of temporal.workflow.list({ query: `ExecutionStatus = "Running" AND GongkaiCaseKind IN (${kinds})` })) candidates.add(execution.workflowId);
+  const kinds = Object.keys(KINDS)
+    .map((k) => `"${k}"`)
+    .join(', ');
+  for await (const execution of temporal.workflow.list({ query: `ExecutionStatus = "Running" AND GongkaiCaseKind IN (${kinds})` }))
+    candidates.add(execution.workflowId);
 
   const report: ReconcileReport = { checked: 0, inSync: 0, drifted: [], repaired: 0, unreachable: [] };
   const ids = [...candidates].filter((id) => kindOf(id)).sort();
@@ -86,9 +114,14 @@ export async function reconcileClockProjection(db: Kysely<Database>, temporal: C
       const row = actual.get(clock.clockId);
       if (!row) drift.missing.push(clock.clockId);
       else if (
-        row.status !== clock.status || row.due_date !== clock.dueDate || (row.due_at?.toISOString() ?? null) !== (clock.dueAt ? new Date(clock.dueAt).toISOString() : null) ||
-        row.stage !== expected.stage || row.department_code !== expected.departmentCode || row.assignee !== expected.assignee
-      ) drift.changed.push(clock.clockId);
+        row.status !== clock.status ||
+        row.due_date !== clock.dueDate ||
+        (row.due_at?.toISOString() ?? null) !== (clock.dueAt ? new Date(clock.dueAt).toISOString() : null) ||
+        row.stage !== expected.stage ||
+        row.department_code !== expected.departmentCode ||
+        row.assignee !== expected.assignee
+      )
+        drift.changed.push(clock.clockId);
       actual.delete(clock.clockId);
     }
     drift.extra.push(...actual.keys());
@@ -101,7 +134,12 @@ export async function reconcileClockProjection(db: Kysely<Database>, temporal: C
       await db.transaction().execute(async (trx) => {
         // The workflow's live state is the truth: rewrite the case's rows from it whatever their seq.
         await trx.deleteFrom('case_clocks').where('workflow_id', '=', workflowId).execute();
-        await projectCaseClocks(trx, { ...expected, kind, workflowId, clocks: expected.clocks.map((c) => ({ ...c, dueAt: c.dueAt ? new Date(c.dueAt) : null })) });
+        await projectCaseClocks(trx, {
+          ...expected,
+          kind,
+          workflowId,
+          clocks: expected.clocks.map((c) => ({ ...c, dueAt: c.dueAt ? new Date(c.dueAt) : null })),
+        });
       });
       report.repaired += 1;
     }

@@ -133,13 +133,20 @@ export class RouteTable {
         user = await this.authenticate(req, { method: spec.method, path: spec.path, allowDuring: spec.allowDuring ?? [] });
         if (!user) throw new ApiError(401, 'unauthenticated', 'sign in (session cookie) or send a valid bearer token');
         if (!spec.roles.includes(user.role)) {
-          throw new ApiError(403, 'forbidden', `role ${user.role} may not ${spec.method.toUpperCase()} ${spec.path}; allowed: ${spec.roles.join(', ')}`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `role ${user.role} may not ${spec.method.toUpperCase()} ${spec.path}; allowed: ${spec.roles.join(', ')}`,
+          );
         }
       }
       const parse = <S extends ZodType | undefined>(schema: S, value: unknown, where: 'params' | 'query' | 'body') => {
         if (!schema) return undefined;
         const nul = pathOfNulCharacter(value);
-        if (nul !== null) throw new ApiError(400, 'validation_failed', `invalid ${where}: ${nul}`, [{ field: nul || where, message: 'must not contain NUL characters' }]);
+        if (nul !== null)
+          throw new ApiError(400, 'validation_failed', `invalid ${where}: ${nul}`, [
+            { field: nul || where, message: 'must not contain NUL characters' },
+          ]);
         const result = schema.safeParse(value);
         if (!result.success) throw validationError(result.error, where);
         return result.data;

@@ -3,7 +3,11 @@ import type { Server } from 'node:http';
 import type { AppDeps } from './app';
 import { createApp } from './app';
 
-export async function startApiServer(deps: AppDeps, port: number, host = '0.0.0.0'): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function startApiServer(
+  deps: AppDeps,
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(port, host, () => resolve(listening));

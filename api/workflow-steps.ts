@@ -1,7 +1,20 @@
 /** What every case's endpoints share: who acts, how a case's workflow starts, how a refused step reads. */
 import { randomUUID } from 'node:crypto';
-import { type Client, ServiceError, WithStartWorkflowOperation, type WorkflowStartOptions, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition, type Workflow, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import {
+  type Client,
+  ServiceError,
+  WithStartWorkflowOperation,
+  type WorkflowStartOptions,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import {
+  ApplicationFailure,
+  type UpdateDefinition,
+  type Workflow,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
 import type { Actor } from '../domain/application/types';
 import { stepNameOf } from '../domain/allowed-actions';
 import type { Role } from '../domain/roles';
@@ -24,7 +37,11 @@ export function offeredSteps(
 ): string[] {
   const allowedNow = new Set(allowed);
   return steps
-    .filter((step) => step.roles.includes(viewer.role) && !(step.ownDepartment && viewer.role === 'department' && caseDepartment !== viewer.departmentCode))
+    .filter(
+      (step) =>
+        step.roles.includes(viewer.role) &&
+        !(step.ownDepartment && viewer.role === 'department' && caseDepartment !== viewer.departmentCode),
+    )
     .filter((step) => allowedNow.has(step.stepName ?? stepNameOf(step.name)))
     .map((step) => step.name);
 }
@@ -38,7 +55,12 @@ export function refusalOf(error: unknown): string | null {
 }
 
 /** Sends one step as an update; a refusal becomes 409 with the reason (see stepFailure). */
-export async function sendStep<S>(temporal: Client, workflowId: string, update: UpdateDefinition<S, [any]>, payload: object): Promise<void> {
+export async function sendStep<S>(
+  temporal: Client,
+  workflowId: string,
+  update: UpdateDefinition<S, [any]>,
+  payload: object,
+): Promise<void> {
   try {
     await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] });
   } catch (error) {
@@ -57,7 +79,13 @@ export function stepFailure(error: unknown): unknown {
   if (refusal !== null) return new ApiError(409, 'conflict', refusal);
   if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'conflict', '已办结，不能再办理');
   if (error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return new ApiError(503, 'temporal_unavailable', 'Temporal did not answer in time: the step may or may not have been taken; read the case before sending it again', [], 5);
+    return new ApiError(
+      503,
+      'temporal_unavailable',
+      'Temporal did not answer in time: the step may or may not have been taken; read the case before sending it again',
+      [],
+      5,
+    );
   }
   return error;
 }
@@ -98,7 +126,10 @@ export async function startCase<W extends Workflow>(temporal: Client, start: Cas
     await temporal.workflow.executeUpdateWithStart(start.awaitRegistration, { startWorkflowOperation: operation });
     return;
   } catch (error) {
-    const inDoubt = error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof ServiceError;
+    const inDoubt =
+      error instanceof WorkflowExecutionAlreadyStartedError ||
+      error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+      error instanceof ServiceError;
     if (!inDoubt) throw error;
     const handle = temporal.workflow.getHandle(start.options.workflowId);
     let startedBy: unknown;
@@ -107,7 +138,11 @@ export async function startCase<W extends Workflow>(temporal: Client, start: Cas
     } catch (lookup) {
       // Temporal cannot say either way: the first failure stands.
       if (!(lookup instanceof WorkflowNotFoundError) || error instanceof WorkflowExecutionAlreadyStartedError) throw error;
-      throw new ApiError(503, 'temporal_unavailable', `Temporal did not start ${start.label}; nothing was registered, the request may be sent again`);
+      throw new ApiError(
+        503,
+        'temporal_unavailable',
+        `Temporal did not start ${start.label}; nothing was registered, the request may be sent again`,
+      );
     }
     if (startedBy !== attempt) throw new ApiError(409, 'conflict', `${start.label} already exists`);
     await handle.executeUpdate(start.awaitRegistration);

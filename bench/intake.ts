@@ -17,7 +17,13 @@ export async function run(args: string[]): Promise<void> {
   const quick = isQuick(args);
   const { name: tuningName, tuning } = tuningFrom(args);
   const log = (line: string) => console.log(line);
-  const options = (rates: number[]): RampOptions => ({ rates: quick ? rates.slice(0, 2) : rates, warmupSeconds: quick ? 1 : 5, seconds: quick ? 3 : 15, p99LimitMs: 500, log });
+  const options = (rates: number[]): RampOptions => ({
+    rates: quick ? rates.slice(0, 2) : rates,
+    warmupSeconds: quick ? 1 : 5,
+    seconds: quick ? 3 : 15,
+    p99LimitMs: 500,
+    log,
+  });
 
   // The baseline first, with nothing else running; `--skip-baseline` for tuning runs.
   const baselineCases: DrivenCase[] = [];
@@ -26,7 +32,10 @@ export async function run(args: string[]): Promise<void> {
   if (!args.includes('--skip-baseline')) {
     log('[intake] baseline (plain PostgreSQL state machine)');
     const baseline = await startBaseline();
-    b = await ramp((rate) => intakeStep(baseline, rate, options([]).warmupSeconds, options([]).seconds, baselineCases), options(BASELINE_RATES));
+    b = await ramp(
+      (rate) => intakeStep(baseline, rate, options([]).warmupSeconds, options([]).seconds, baselineCases),
+      options(BASELINE_RATES),
+    );
     baselineCheck = await baseline.check(baselineCases);
     await baseline.stop();
   }
@@ -54,7 +63,13 @@ export async function run(args: string[]): Promise<void> {
       ['memory after the run: Temporal PSS (MB)', memory.temporal?.pssMb ?? null, null],
     ],
     checks: [createCasesCheckLine('gongkai', check), ...(baselineCheck ? [createCasesCheckLine('baseline', baselineCheck)] : [])],
-    figures: { quick, tuning: { name: tuningName, ...tuning }, workerStartMs, gongkai: { ...g, check, memoryAfter: memory }, baseline: { ...b, check: baselineCheck } },
+    figures: {
+      quick,
+      tuning: { name: tuningName, ...tuning },
+      workerStartMs,
+      gongkai: { ...g, check, memoryAfter: memory },
+      baseline: { ...b, check: baselineCheck },
+    },
   });
   if (check.problems.length || baselineCheck?.problems.length) process.exitCode = 1;
 }

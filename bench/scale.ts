@@ -56,10 +56,18 @@ interface ScaleState extends PersistentState {
 
 function loadState(fresh: boolean): ScaleState {
   // The stack's directory is always the one next to state.json, so the state can be moved.
-  if (!fresh && fs.existsSync(stateFile())) return { ...(JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as ScaleState), dir: path.join(STATE_DIR, 'stack') };
+  if (!fresh && fs.existsSync(stateFile()))
+    return { ...(JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as ScaleState), dir: path.join(STATE_DIR, 'stack') };
   fs.rmSync(STATE_DIR, { recursive: true, force: true });
   fs.mkdirSync(STATE_DIR, { recursive: true });
-  return { dir: path.join(STATE_DIR, 'stack'), database: `gk_bench_scale_${Date.now()}`, codecKeys: newCodecKey('kscale'), created: 0, seedSeconds: 0, levels: [] };
+  return {
+    dir: path.join(STATE_DIR, 'stack'),
+    database: `gk_bench_scale_${Date.now()}`,
+    codecKeys: newCodecKey('kscale'),
+    created: 0,
+    seedSeconds: 0,
+    levels: [],
+  };
 }
 const saveState = (state: ScaleState) => fs.writeFileSync(stateFile(), JSON.stringify(state, null, 2));
 
@@ -88,15 +96,25 @@ export async function run(args: string[]): Promise<void> {
   // --temporal-wal: the dev server's SQLite in WAL mode. Seeding in the default rollback-journal
   // mode fell from 14 to 5 registrations/s past 65,000 cases, with a third of the CPU in the kernel.
   const temporalWal = args.includes('--temporal-wal');
-  const tuning = { ...TUNINGS.tuned, workerCachedWorkflows: cachedWorkflows, ...(workerHeapMb ? { workerHeapMb } : {}), ...(temporalWal ? { temporalWal } : {}) };
+  const tuning = {
+    ...TUNINGS.tuned,
+    workerCachedWorkflows: cachedWorkflows,
+    ...(workerHeapMb ? { workerHeapMb } : {}),
+    ...(temporalWal ? { temporalWal } : {}),
+  };
   // The stack is started with the persistent state; a new database name when starting fresh.
   const stack = await startStack('scale', tuning, state);
   const { db } = stack.scratch;
   const clerk = stack.scratch.tokens.clerk!;
 
   const sizes = async () => {
-    const temporalDb = fs.readdirSync(path.join(state.dir, 'temporal')).filter((f) => f.startsWith('temporal.sqlite')).reduce((sum, f) => sum + fs.statSync(path.join(state.dir, 'temporal', f)).size, 0);
-    const pgDb = (await db.selectNoFrom((eb) => eb.fn<string>('pg_database_size', [eb.val(state.database)]).as('n')).executeTakeFirstOrThrow()).n;
+    const temporalDb = fs
+      .readdirSync(path.join(state.dir, 'temporal'))
+      .filter((f) => f.startsWith('temporal.sqlite'))
+      .reduce((sum, f) => sum + fs.statSync(path.join(state.dir, 'temporal', f)).size, 0);
+    const pgDb = (
+      await db.selectNoFrom((eb) => eb.fn<string>('pg_database_size', [eb.val(state.database)]).as('n')).executeTakeFirstOrThrow()
+    ).n;
     return { temporalDbMb: Math.round(temporalDb / 2 ** 20), postgresDbMb: Math.round(Number(pgDb) / 2 ** 20) };
   };
 
@@ -109,16 +127,34 @@ export async function run(args: string[]): Promise<void> {
       await sleep(10_000);
     }
     const median = (k: keyof ReturnType<Stack['memory']>) => {
-      const sorted = samples.map((m) => m[k]).filter((m) => m !== null).sort((a, b) => a!.pssMb - b!.pssMb);
+      const sorted = samples
+        .map((m) => m[k])
+        .filter((m) => m !== null)
+        .sort((a, b) => a!.pssMb - b!.pssMb);
       return sorted[1] ?? sorted[0] ?? null;
     };
-    return { openCases, at: new Date().toISOString(), memory: { worker: median('worker'), api: median('api'), temporal: median('temporal'), postgres: median('postgres') }, ...(await sizes()) };
+    return {
+      openCases,
+      at: new Date().toISOString(),
+      memory: { worker: median('worker'), api: median('api'), temporal: median('temporal'), postgres: median('postgres') },
+      ...(await sizes()),
+    };
   }
 
   const openCases = async () =>
-    Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom('applications')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('status', '=', 'open')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   state.created = await openCases();
-  log(`resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${cachedWorkflows}${workerHeapMb ? `; worker heap limit ${workerHeapMb} MB` : ''}`);
+  log(
+    `resuming at ${state.created} open cases; levels ${levels.join(', ')}; workflow cache ${cachedWorkflows}${workerHeapMb ? `; worker heap limit ${workerHeapMb} MB` : ''}`,
+  );
 
   let reachedAll = true;
   for (const level of levels) {
@@ -188,18 +224,26 @@ export async function run(args: string[]): Promise<void> {
   const problems: string[] = [];
   const openInDb = await openCases();
   const openInTemporal = (await stack.temporal.workflow.count(`WorkflowType = 'application' AND ExecutionStatus = 'Running'`)).count;
-  if (openInDb !== state.created || openInTemporal !== state.created) problems.push(`open cases: seeded ${state.created}, projection ${openInDb}, Temporal ${openInTemporal}`);
-  const sample = await db.selectFrom('applications').select(['case_no', 'stage', 'last_seq']).orderBy(sql`random()`).limit(200).execute();
+  if (openInDb !== state.created || openInTemporal !== state.created)
+    problems.push(`open cases: seeded ${state.created}, projection ${openInDb}, Temporal ${openInTemporal}`);
+  const sample = await db
+    .selectFrom('applications')
+    .select(['case_no', 'stage', 'last_seq'])
+    .orderBy(sql`random()`)
+    .limit(200)
+    .execute();
   await inBatches(sample, 8, async (row) => {
     const s = (await stack.temporal.workflow.getHandle(`application-${row.case_no}`).query(applicationStateQuery)) as ApplicationState;
-    if (s.stage !== row.stage || s.seq !== row.last_seq) problems.push(`${row.case_no}: Temporal ${s.stage}/${s.seq}, projection ${row.stage}/${row.last_seq}`);
+    if (s.stage !== row.stage || s.seq !== row.last_seq)
+      problems.push(`${row.case_no}: Temporal ${s.stage}/${s.seq}, projection ${row.stage}/${row.last_seq}`);
   });
   const top = state.created;
   await stack.stop();
 
   const rows: Array<[string, number | null, null]> = [];
   for (const l of stoppedAt ? [...state.levels, stoppedAt] : state.levels) {
-    for (const k of ['worker', 'api', 'temporal', 'postgres'] as const) rows.push([`${l.openCases.toLocaleString('en-US')} open: ${k} PSS (MB)`, l.memory[k]?.pssMb ?? null, null]);
+    for (const k of ['worker', 'api', 'temporal', 'postgres'] as const)
+      rows.push([`${l.openCases.toLocaleString('en-US')} open: ${k} PSS (MB)`, l.memory[k]?.pssMb ?? null, null]);
     rows.push([`${l.openCases.toLocaleString('en-US')} open: Temporal SQLite file (MB)`, l.temporalDbMb, null]);
     rows.push([`${l.openCases.toLocaleString('en-US')} open: PostgreSQL database (MB)`, l.postgresDbMb, null]);
   }
@@ -208,7 +252,17 @@ export async function run(args: string[]): Promise<void> {
     title: `Scale: memory by open cases, workflow cache fixed at ${cachedWorkflows}${workerHeapMb ? `, worker heap limit ${workerHeapMb} MB` : ''}; seeded ${state.created.toLocaleString('en-US')} cases in ${Math.round(state.seedSeconds / 60)} min${reachedAll ? '' : ' (NOT ALL LEVELS REACHED YET)'}`,
     rows,
     checks: [createCasesCheckLine('gongkai', { cases: sample.length, uncertain: 0, problems })],
-    figures: { tuning: { name: 'tuned', ...tuning }, created: state.created, seedSeconds: state.seedSeconds, levels: state.levels, stoppedAt, supervisionScreen: screen, openInDb, openInTemporal, reachedAll },
+    figures: {
+      tuning: { name: 'tuned', ...tuning },
+      created: state.created,
+      seedSeconds: state.seedSeconds,
+      levels: state.levels,
+      stoppedAt,
+      supervisionScreen: screen,
+      openInDb,
+      openInTemporal,
+      reachedAll,
+    },
   });
   if (problems.length) process.exitCode = 1;
 }

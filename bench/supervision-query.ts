@@ -47,7 +47,9 @@ export async function run(args: string[] = []): Promise<void> {
              case when g % 12 = 0 then 7 else null end,
              (array['gkb','yjglk','bmk','xxzx','dcs'])[1 + g % 5], 'user' || (g % 40), 'national-2019', 1
       from generate_series(1, ${cases}) g
-      cross join (values ('reply', '答复期限'), ('step:department-proposal', '承办科室提出答复意见期限')) as c(clock_id, label)`.execute(db);
+      cross join (values ('reply', '答复期限'), ('step:department-proposal', '承办科室提出答复意见期限')) as c(clock_id, label)`.execute(
+      db,
+    );
     await sql`analyze case_clocks`.execute(db);
     const fillMs = performance.now() - started;
 
@@ -74,15 +76,39 @@ export async function run(args: string[] = []): Promise<void> {
       times.sort((a, b) => a - b);
       results[label] = { p50: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1)!, total };
     }
-    const plan = await sql<{ 'QUERY PLAN': string }>`explain analyze select * from case_clocks where status = 'running' and due_at < now() order by due_at limit 50`.execute(db);
+    const plan = await sql<{
+      'QUERY PLAN': string;
+    }>`explain analyze select * from case_clocks where status = 'running' and due_at < now() order by due_at limit 50`.execute(db);
 
-    console.log(`\nSupervision screen with ${cases.toLocaleString()} open cases (${(cases * 2).toLocaleString()} clocks; filled in ${(fillMs / 1000).toFixed(1)} s)`);
+    console.log(
+      `\nSupervision screen with ${cases.toLocaleString()} open cases (${(cases * 2).toLocaleString()} clocks; filled in ${(fillMs / 1000).toFixed(1)} s)`,
+    );
     console.log('request'.padEnd(30), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'max ms'.padStart(8), '  rows');
-    for (const [label, r] of Object.entries(results)) console.log(label.padEnd(30), r.p50.toFixed(1).padStart(8), r.p95.toFixed(1).padStart(8), r.max.toFixed(1).padStart(8), `  ${r.total}`);
+    for (const [label, r] of Object.entries(results))
+      console.log(
+        label.padEnd(30),
+        r.p50.toFixed(1).padStart(8),
+        r.p95.toFixed(1).padStart(8),
+        r.max.toFixed(1).padStart(8),
+        `  ${r.total}`,
+      );
     console.log('\nplan of the overdue page:\n' + plan.rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n'));
-    const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]!.v };
+    const machine = {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]!.v,
+    };
     const file = path.join(__dirname, 'results', `supervision-query-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ scenario: 'supervision-query', cases, fillMs, results, plan: plan.rows.map((r) => r['QUERY PLAN']), machine }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        { scenario: 'supervision-query', cases, fillMs, results, plan: plan.rows.map((r) => r['QUERY PLAN']), machine },
+        null,
+        2,
+      ),
+    );
     console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
   } finally {
     await db.destroy();

@@ -31,15 +31,25 @@ export async function run(args: string[]): Promise<void> {
   const sys = await startGongkai(tuning);
   const { db } = sys.scratch;
   const register = (firstSeenAt: string, n: number) =>
-    call(sys.url, sys.tokens.clerk!, 'POST', '/api/incidents', { grade: GRADE, ruleProfileId: PROFILE, title: `基准测试舆情 ${n}`, source: 'media', summary: '计时器基准测试', firstSeenAt }, 60_000).then((r) => r.body.id as string);
+    call(
+      sys.url,
+      sys.tokens.clerk!,
+      'POST',
+      '/api/incidents',
+      { grade: GRADE, ruleProfileId: PROFILE, title: `基准测试舆情 ${n}`, source: 'media', summary: '计时器基准测试', firstSeenAt },
+      60_000,
+    ).then((r) => r.body.id as string);
 
   // How fast can we register? 100 probes (due hours later, left out of the figures) tell.
   const probeStart = performance.now();
   await inBatches(Array.from({ length: 100 }), 16, (_, n) => register(new Date().toISOString(), -n));
   const perSecond = 100 / ((performance.now() - probeStart) / 1000);
   const dueMinute = Math.ceil((Date.now() + (count / perSecond) * 1.5 * 1000 + 60_000) / 60_000) * 60_000;
-  if (dueMinute - Date.now() > (REPORT_MINUTES - 5) * 60_000) throw new Error(`registering ${count} would take longer than the ${REPORT_MINUTES}-minute period allows`);
-  log(`[timers] registering ${count} incidents at ~${perSecond.toFixed(0)}/s; report clocks due in the minute from ${new Date(dueMinute).toISOString()}`);
+  if (dueMinute - Date.now() > (REPORT_MINUTES - 5) * 60_000)
+    throw new Error(`registering ${count} would take longer than the ${REPORT_MINUTES}-minute period allows`);
+  log(
+    `[timers] registering ${count} incidents at ~${perSecond.toFixed(0)}/s; report clocks due in the minute from ${new Date(dueMinute).toISOString()}`,
+  );
 
   const due = new Map<string, number>();
   const registerStart = Date.now();
@@ -49,12 +59,22 @@ export async function run(args: string[]): Promise<void> {
     due.set(id, dueAt);
   });
   const registeredAt = Date.now();
-  log(`[timers] registered in ${((registeredAt - registerStart) / 1000).toFixed(0)} s; ${((dueMinute - registeredAt) / 1000).toFixed(0)} s before the minute`);
+  log(
+    `[timers] registered in ${((registeredAt - registerStart) / 1000).toFixed(0)} s; ${((dueMinute - registeredAt) / 1000).toFixed(0)} s before the minute`,
+  );
   const overlapped = registeredAt > dueMinute;
 
   // Wait for every clock to fire (give up 15 minutes after the minute).
   const missedCount = async () =>
-    Number((await db.selectFrom('incident_events').select((eb) => eb.fn.countAll<string>().as('n')).where('type', '=', 'clock-missed').executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom('incident_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('type', '=', 'clock-missed')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   let sampled: ReturnType<typeof sys.memory> | null = null;
   while (Date.now() < dueMinute + 60_000 + 15 * 60_000) {
     const fired = await missedCount();
@@ -64,7 +84,11 @@ export async function run(args: string[]): Promise<void> {
   }
   await sleep(2000);
 
-  const rows = await db.selectFrom('incident_events').select(['incident_id', 'occurred_at', 'recorded_at', 'payload']).where('type', '=', 'clock-missed').execute();
+  const rows = await db
+    .selectFrom('incident_events')
+    .select(['incident_id', 'occurred_at', 'recorded_at', 'payload'])
+    .where('type', '=', 'clock-missed')
+    .execute();
   const problems: string[] = [];
   const workflowLate: number[] = [];
   const visibleLate: number[] = [];
@@ -74,7 +98,10 @@ export async function run(args: string[]): Promise<void> {
     if (!due.has(row.incident_id)) continue; // a probe
     firedFor.set(row.incident_id, (firedFor.get(row.incident_id) ?? 0) + 1);
     const dueAt = due.get(row.incident_id)!;
-    if (payload.clockId !== 'report' || Date.parse(payload.dueAt) !== dueAt) problems.push(`${row.incident_id}: fired ${payload.clockId} due ${payload.dueAt}, expected report due ${new Date(dueAt).toISOString()}`);
+    if (payload.clockId !== 'report' || Date.parse(payload.dueAt) !== dueAt)
+      problems.push(
+        `${row.incident_id}: fired ${payload.clockId} due ${payload.dueAt}, expected report due ${new Date(dueAt).toISOString()}`,
+      );
     const late = new Date(row.occurred_at).getTime() - dueAt;
     if (late < 0) problems.push(`${row.incident_id}: fired ${-late} ms before its due instant`);
     workflowLate.push(late);
@@ -92,13 +119,16 @@ export async function run(args: string[]): Promise<void> {
     const handle = sys.stack!.temporal.workflow.getHandle(`incident-${id}`);
     const history = await handle.fetchHistory();
     const dueAt = due.get(id)!;
-    const fired = (history.events ?? []).find((e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED && eventMs(e) >= dueAt - 1000);
+    const fired = (history.events ?? []).find(
+      (e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED && eventMs(e) >= dueAt - 1000,
+    );
     if (fired) serverLate.push(eventMs(fired) - dueAt);
     else problems.push(`${id}: no timer fired in Temporal's history`);
     const state = await handle.query(incidentStateQuery);
     const row = await db.selectFrom('incidents').select(['stage']).where('id', '=', id).executeTakeFirst();
     const missed = state.accountability.filter((a) => a.clockId === 'report');
-    if (missed.length !== 1 || row?.stage !== state.stage) problems.push(`${id}: Temporal has ${missed.length} report misses, stage ${state.stage}; projection ${row?.stage}`);
+    if (missed.length !== 1 || row?.stage !== state.stage)
+      problems.push(`${id}: Temporal has ${missed.length} report misses, stage ${state.stage}; projection ${row?.stage}`);
   });
   const memory = sampled ?? sys.memory();
   await sys.stop();
@@ -122,8 +152,15 @@ export async function run(args: string[]): Promise<void> {
     ],
     checks: [createCasesCheckLine('gongkai', { cases: due.size, uncertain: 0, problems })],
     figures: {
-      quick, tuning: { name: tuningName, ...tuning }, count, dueMinute: new Date(dueMinute).toISOString(), registrationSeconds: (registeredAt - registerStart) / 1000, overlapped,
-      lateness: { temporalTimerSample: s, workflowRecorded: w, visible: v }, memoryWhileFiring: memory, problems: problems.slice(0, 100),
+      quick,
+      tuning: { name: tuningName, ...tuning },
+      count,
+      dueMinute: new Date(dueMinute).toISOString(),
+      registrationSeconds: (registeredAt - registerStart) / 1000,
+      overlapped,
+      lateness: { temporalTimerSample: s, workflowRecorded: w, visible: v },
+      memoryWhileFiring: memory,
+      problems: problems.slice(0, 100),
     },
   });
   if (problems.length || overlapped) process.exitCode = 1;

@@ -18,7 +18,14 @@ interface TransitionFigures {
   capacity: number | null;
   at50: StepFigures | null;
   at80: StepFigures | null;
-  burst: { actions: number; errors: number; accepted: LatencySummary; visible: LatencySummary; allVisibleMs: number; errorSamples: string[] };
+  burst: {
+    actions: number;
+    errors: number;
+    accepted: LatencySummary;
+    visible: LatencySummary;
+    allVisibleMs: number;
+    errorSamples: string[];
+  };
   check: CheckReport;
   memory: ReturnType<SystemUnderTest['memory']>;
 }
@@ -32,7 +39,13 @@ async function measure(sys: SystemUnderTest, rates: number[], quick: boolean, lo
     await ensureReady(sys, pool, rate * (warmup + secs), rate);
     return transitionStep(sys, pool, rate, warmup, secs);
   };
-  const { steps, capacity } = await ramp((rate) => step(rate, seconds), { rates: quick ? rates.slice(0, 2) : rates, warmupSeconds: warmup, seconds, p99LimitMs: 500, log });
+  const { steps, capacity } = await ramp((rate) => step(rate, seconds), {
+    rates: quick ? rates.slice(0, 2) : rates,
+    warmupSeconds: warmup,
+    seconds,
+    p99LimitMs: 500,
+    log,
+  });
   let at50: StepFigures | null = null;
   let at80: StepFigures | null = null;
   if (capacity) {
@@ -51,7 +64,8 @@ async function measure(sys: SystemUnderTest, rates: number[], quick: boolean, lo
   let errors = 0;
   await Promise.all(
     Array.from({ length: actions }, () =>
-      transition(sys, pool, t0, 600_000).then( // a burst queues: its last answers may take minutes
+      transition(sys, pool, t0, 600_000).then(
+        // a burst queues: its last answers may take minutes
         ([a, v]) => {
           accepted.push(a);
           visible.push(v);
@@ -63,8 +77,17 @@ async function measure(sys: SystemUnderTest, rates: number[], quick: boolean, lo
       ),
     ),
   );
-  const burst = { actions, errors, accepted: summarize(accepted), visible: summarize(visible), allVisibleMs: Math.round(performance.now() - t0), errorSamples };
-  log(`  burst of ${actions}: all visible after ${burst.allVisibleMs} ms, p50 ${burst.visible.p50} ms, p99 ${burst.visible.p99} ms, errors ${errors}`);
+  const burst = {
+    actions,
+    errors,
+    accepted: summarize(accepted),
+    visible: summarize(visible),
+    allVisibleMs: Math.round(performance.now() - t0),
+    errorSamples,
+  };
+  log(
+    `  burst of ${actions}: all visible after ${burst.allVisibleMs} ms, p50 ${burst.visible.p50} ms, p99 ${burst.visible.p99} ms, errors ${errors}`,
+  );
   const memory = sys.memory();
   const check = await sys.check(pool.cases);
   return { ramp: steps, capacity, at50, at80, burst, check, memory };

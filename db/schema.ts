@@ -266,7 +266,11 @@ export interface ApplicantMessagesTable {
   doc_no: string;
   notice_kind: string;
   channel: 'email' | 'sms';
-  status: ColumnType<'queued' | 'sent' | 'failed' | 'superseded', 'queued' | 'sent' | 'failed' | 'superseded' | undefined, 'queued' | 'sent' | 'failed' | 'superseded'>;
+  status: ColumnType<
+    'queued' | 'sent' | 'failed' | 'superseded',
+    'queued' | 'sent' | 'failed' | 'superseded' | undefined,
+    'queued' | 'sent' | 'failed' | 'superseded'
+  >;
   workflow_id: string;
   dispatch_started_at: Date | null;
   attempt_count: ColumnType<number, number | undefined, number>;

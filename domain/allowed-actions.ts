@@ -9,7 +9,11 @@
 /** Plausible payloads for one step, from the case; none means nothing to act on. */
 export type Probe<S> = (state: S) => Array<Record<string, unknown>>;
 
-export function allowedBy<S, A extends string>(probes: Record<A, Probe<S>>, refusal: (action: A, state: S, payload: Record<string, unknown>) => string | null, state: S): A[] {
+export function allowedBy<S, A extends string>(
+  probes: Record<A, Probe<S>>,
+  refusal: (action: A, state: S, payload: Record<string, unknown>) => string | null,
+  state: S,
+): A[] {
   return (Object.keys(probes) as A[]).filter((action) => probes[action](state).some((payload) => refusal(action, state, payload) === null));
 }
 

@@ -70,7 +70,11 @@ async function retrying<T>(read: () => Promise<T>): Promise<T> {
 class Supervised {
   child: ChildProcess | null = null;
   kills = 0;
-  constructor(readonly name: string, readonly start: () => Promise<ChildProcess>, private readonly ready: () => Promise<boolean>) {}
+  constructor(
+    readonly name: string,
+    readonly start: () => Promise<ChildProcess>,
+    private readonly ready: () => Promise<boolean>,
+  ) {}
   async up(): Promise<void> {
     this.child = await this.start();
     for (let i = 0; i < 600 && !(await this.ready()); i += 1) await sleep(100);
@@ -112,18 +116,34 @@ async function main(): Promise<void> {
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const codecKeys = newCodecKey('kcrash');
   const env = {
-    ...process.env, DATABASE_URL: dbUrl.toString(), TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_NAMESPACE: 'gongkai',
-    TEMPORAL_TASK_QUEUE: 'crash', GONGKAI_CODEC_KEYS: codecKeys, PORT: String(apiPort), GONGKAI_RATE_LIMIT_PER_TOKEN: '0', GONGKAI_RATE_LIMIT_PER_IP: '0',
+    ...process.env,
+    DATABASE_URL: dbUrl.toString(),
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    TEMPORAL_NAMESPACE: 'gongkai',
+    TEMPORAL_TASK_QUEUE: 'crash',
+    GONGKAI_CODEC_KEYS: codecKeys,
+    PORT: String(apiPort),
+    GONGKAI_RATE_LIMIT_PER_TOKEN: '0',
+    GONGKAI_RATE_LIMIT_PER_IP: '0',
   };
   const log = (name: string) => fs.openSync(path.join(work, `${name}.log`), 'a');
   let devServer: RunningDevServer | RunningPostgresEngine | null = null;
   // The postgres engine comes back on the same ports and databases after a kill, as a restarted pod would.
-  const engine = process.env.GONGKAI_TEMPORAL === 'postgres' ? { ports: await freeEnginePorts(temporalPort), database: `${dbName}_temporal` } : null;
+  const engine =
+    process.env.GONGKAI_TEMPORAL === 'postgres' ? { ports: await freeEnginePorts(temporalPort), database: `${dbName}_temporal` } : null;
   const temporal = new Supervised(
     'temporal',
     async () => {
       devServer = engine
-        ? await startPostgresEngine({ adminUrl: adminUrl.toString(), database: engine.database, dataDir: path.join(work, 'temporal'), namespace: 'gongkai', ports: engine.ports, maxConns: 10, retentionDays: 1 })
+        ? await startPostgresEngine({
+            adminUrl: adminUrl.toString(),
+            database: engine.database,
+            dataDir: path.join(work, 'temporal'),
+            namespace: 'gongkai',
+            ports: engine.ports,
+            maxConns: 10,
+            retentionDays: 1,
+          })
         : await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal') });
       if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
       return devServer.process;
@@ -131,9 +151,27 @@ async function main(): Promise<void> {
     async () => true, // both return once the namespace answers
   );
   // One node process each (tsx as a loader, not a wrapper), so SIGKILL leaves no orphan behind.
-  const apiUp = async () => fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false);
-  const worker = new Supervised('worker', async () => spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log('worker'), log('worker')] }), async () => true);
-  const api = new Supervised('api', async () => spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log('api'), log('api')] }), apiUp);
+  const apiUp = async () =>
+    fetch(`http://127.0.0.1:${apiPort}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  const worker = new Supervised(
+    'worker',
+    async () =>
+      spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+        cwd: PROJECT_ROOT,
+        env,
+        stdio: ['ignore', log('worker'), log('worker')],
+      }),
+    async () => true,
+  );
+  const api = new Supervised(
+    'api',
+    async () =>
+      spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log('api'), log('api')] }),
+    apiUp,
+  );
   await temporal.up();
   await Promise.all([worker.up(), api.up()]);
   console.log(`[crash] stack up in ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${work}`);
@@ -153,7 +191,12 @@ async function main(): Promise<void> {
             }
           }
           const pid = Number(fs.readFileSync(path.join(privatePg.dir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
-          return { pid, exitCode: null, kill: (signal: NodeJS.Signals) => process.kill(pid, signal), once: (_: 'exit', listener: () => void) => waitForPidExit(pid).then(listener) } as unknown as ChildProcess;
+          return {
+            pid,
+            exitCode: null,
+            kill: (signal: NodeJS.Signals) => process.kill(pid, signal),
+            once: (_: 'exit', listener: () => void) => waitForPidExit(pid).then(listener),
+          } as unknown as ChildProcess;
         },
         async () => true,
       )
@@ -196,12 +239,22 @@ async function main(): Promise<void> {
 
   let retries = 0;
   const today = shanghaiDateOf(Date.now());
-  async function call(user: string, method: string, urlPath: string, body: object | undefined, key?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function call(
+    user: string,
+    method: string,
+    urlPath: string,
+    body: object | undefined,
+    key?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     for (;;) {
       try {
         const res = await fetch(`http://127.0.0.1:${apiPort}${urlPath}`, {
           method,
-          headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
+          headers: {
+            Authorization: `Bearer ${tokens[user]}`,
+            'Content-Type': 'application/json',
+            ...(key ? { 'Idempotency-Key': key } : {}),
+          },
           ...(body ? { body: JSON.stringify(body) } : {}),
           signal: AbortSignal.timeout(30_000),
         });
@@ -224,9 +277,14 @@ async function main(): Promise<void> {
       if (res.status === 201) caseNo = res.body.caseNo as string;
       else {
         // The first attempt may have registered the case before its API died: find it by its description.
-        const found = await retrying(() => db.selectFrom('applications').select('case_no').where('description', '=', description).executeTakeFirst());
+        const found = await retrying(() =>
+          db.selectFrom('applications').select('case_no').where('description', '=', description).executeTakeFirst(),
+        );
         if (found) caseNo = found.case_no;
-        else { retries += 1; await sleep(1000); }
+        else {
+          retries += 1;
+          await sleep(1000);
+        }
       }
     }
     for (const [k, t] of TRANSITIONS.entries()) {
@@ -238,7 +296,9 @@ async function main(): Promise<void> {
           break;
         }
         // Refused (409): did an earlier attempt land? The event log says.
-        const done = transitionsOf(await retrying(() => db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute()));
+        const done = transitionsOf(
+          await retrying(() => db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).orderBy('seq').execute()),
+        );
         if (done.length >= k + 2 && done[k + 1] === t.event) {
           transitionsDone += 1;
           break;
@@ -254,7 +314,9 @@ async function main(): Promise<void> {
   const deadline = started + MAX_SECONDS * 1000;
   for (let i = 0; i < CASES && Date.now() < deadline; i += 10) {
     caseNos.push(...(await Promise.all(Array.from({ length: Math.min(10, CASES - i) }, (_, k) => drive(i + k)))));
-    console.log(`[crash] ${caseNos.length}/${CASES} cases done; kills so far: worker ${worker.kills}, api ${api.kills}, temporal ${temporal.kills}; retries ${retries}`);
+    console.log(
+      `[crash] ${caseNos.length}/${CASES} cases done; kills so far: worker ${worker.kills}, api ${api.kills}, temporal ${temporal.kills}; retries ${retries}`,
+    );
   }
   chaos = false;
   await chaosLoop;
@@ -284,24 +346,43 @@ async function main(): Promise<void> {
     }
     checked += 1;
   }
-  const duplicates = await db.selectFrom('applications').select(['description']).select((eb) => eb.fn.countAll<string>().as('n')).groupBy('description').having((eb) => eb.fn.countAll(), '>', 1).execute();
+  const duplicates = await db
+    .selectFrom('applications')
+    .select(['description'])
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .groupBy('description')
+    .having((eb) => eb.fn.countAll(), '>', 1)
+    .execute();
   for (const d of duplicates) problems.push(`duplicate registration: ${d.description} ×${d.n}`);
-  const extra = await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const extra = await db
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
 
   const report = {
     temporalEngine: engine ? 'postgresql' : 'dev-server',
-    cases: caseNos.length, transitions: caseNos.length * (TRANSITIONS.length + 1), applicationsInDatabase: Number(extra.n),
-    kills: { worker: worker.kills, api: api.kills, temporal: temporal.kills, ...(postgres ? { postgres: postgres.kills } : {}) }, clientRetries: retries, checked,
+    cases: caseNos.length,
+    transitions: caseNos.length * (TRANSITIONS.length + 1),
+    applicationsInDatabase: Number(extra.n),
+    kills: { worker: worker.kills, api: api.kills, temporal: temporal.kills, ...(postgres ? { postgres: postgres.kills } : {}) },
+    clientRetries: retries,
+    checked,
     lostTransitions: problems.filter((p) => p.includes(': events ') || p.includes('projection')).length,
     duplicatedRegistrations: duplicates.length,
     exitedByThemselves: selfExits,
-    recoverySeconds: Object.fromEntries(Object.entries(recoveries).map(([name, list]) => [name, { kills: list.length, median: median(list), max: Math.max(...list) }])),
-    problems: problems.length, seconds: Math.round((Date.now() - started) / 1000),
+    recoverySeconds: Object.fromEntries(
+      Object.entries(recoveries).map(([name, list]) => [name, { kills: list.length, median: median(list), max: Math.max(...list) }]),
+    ),
+    problems: problems.length,
+    seconds: Math.round((Date.now() - started) / 1000),
   };
   console.log('\n[crash] report', JSON.stringify(report, null, 2));
   if (problems.length) console.log(problems.slice(0, 30).join('\n'));
   fs.mkdirSync(path.join(PROJECT_ROOT, 'faults', 'results'), { recursive: true });
-  fs.writeFileSync(path.join(PROJECT_ROOT, 'faults', 'results', `crash-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ ...report, problemList: problems }, null, 2));
+  fs.writeFileSync(
+    path.join(PROJECT_ROOT, 'faults', 'results', `crash-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ ...report, problemList: problems }, null, 2),
+  );
 
   await connection.close();
   for (const p of [api, worker]) await p.kill();

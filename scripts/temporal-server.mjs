@@ -28,7 +28,9 @@ function goCommand() {
   const onPath = (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, 'go')));
   if (onPath) return 'go';
   if (fs.existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
-  throw new Error('the go command is needed to build the Temporal server (go install from the Go module proxy): install Go, or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH');
+  throw new Error(
+    'the go command is needed to build the Temporal server (go install from the Go module proxy): install Go, or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH',
+  );
 }
 
 function goInstall(pkg, target) {
@@ -41,7 +43,8 @@ function goInstall(pkg, target) {
       stdio: 'inherit',
       env: { ...process.env, GOBIN: gobin, GOTOOLCHAIN: GO_TOOLCHAIN },
     });
-    if (result.status !== 0) throw new Error(`go install ${MODULE}/${pkg}@${TEMPORAL_SERVER_VERSION} failed (${result.status ?? result.error})`);
+    if (result.status !== 0)
+      throw new Error(`go install ${MODULE}/${pkg}@${TEMPORAL_SERVER_VERSION} failed (${result.status ?? result.error})`);
     fs.renameSync(path.join(gobin, path.basename(pkg)), target);
     log(`${path.relative(ROOT, target)} built in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {

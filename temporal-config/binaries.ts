@@ -37,10 +37,7 @@ function goBin(name: string): string | undefined {
 /** The `temporal` CLI: TEMPORAL_CLI_PATH, then PATH, then the project venv, then `go install`'s output. */
 export function findTemporalCli(): string | undefined {
   return (
-    executable(process.env.TEMPORAL_CLI_PATH) ??
-    onPath('temporal') ??
-    executable(path.join(VENV_BIN, 'temporal')) ??
-    goBin('temporal')
+    executable(process.env.TEMPORAL_CLI_PATH) ?? onPath('temporal') ?? executable(path.join(VENV_BIN, 'temporal')) ?? goBin('temporal')
   );
 }
 

@@ -73,10 +73,13 @@ const aesAad = (compression: string | undefined) => (compression === undefined ?
 
 /** The serialized payload, deflated when that pays: JSON of some size that comes out smaller. */
 function compressed(payload: Payload, serialized: Uint8Array): { plain: Uint8Array; compression: string | undefined } {
-  if (serialized.length < COMPRESS_FROM_BYTES || !text(payload.metadata?.encoding)?.startsWith('json/')) return { plain: serialized, compression: undefined };
+  if (serialized.length < COMPRESS_FROM_BYTES || !text(payload.metadata?.encoding)?.startsWith('json/'))
+    return { plain: serialized, compression: undefined };
   // Level 1: nearly the size of the default level for a fraction of the CPU, which the worker spends per payload.
   const deflated = deflateRawSync(serialized, { level: zlibConstants.Z_BEST_SPEED });
-  return deflated.length < serialized.length ? { plain: deflated, compression: DEFLATE_COMPRESSION } : { plain: serialized, compression: undefined };
+  return deflated.length < serialized.length
+    ? { plain: deflated, compression: DEFLATE_COMPRESSION }
+    : { plain: serialized, compression: undefined };
 }
 
 export class EncryptionCodec implements PayloadCodec {
@@ -100,7 +103,11 @@ export class EncryptionCodec implements PayloadCodec {
     const { id, key } = this.keys[0]!;
     return payloads.map((payload) => {
       const { plain, compression } = compressed(payload, temporal.api.common.v1.Payload.encode(payload).finish());
-      const metadata: Record<string, Uint8Array> = { encoding: utf8.encode(ENCRYPTED_ENCODING), 'encryption-key-id': utf8.encode(id), 'encryption-cipher': utf8.encode(this.cipher) };
+      const metadata: Record<string, Uint8Array> = {
+        encoding: utf8.encode(ENCRYPTED_ENCODING),
+        'encryption-key-id': utf8.encode(id),
+        'encryption-cipher': utf8.encode(this.cipher),
+      };
       if (compression !== undefined) metadata.compression = utf8.encode(compression);
       return { metadata, data: this.cipher === SM4_CIPHER ? this.sealSm4(id, key, plain, compression) : sealAes(key, plain, compression) };
     });
@@ -114,7 +121,8 @@ export class EncryptionCodec implements PayloadCodec {
       if (!key) throw new Error(`payload encrypted with unknown key id "${keyId}": add that key to GONGKAI_CODEC_KEYS`);
       const cipher = text(payload.metadata?.['encryption-cipher']) ?? AES_CIPHER;
       const compression = text(payload.metadata?.compression);
-      if (compression !== undefined && compression !== DEFLATE_COMPRESSION) throw new Error(`payload compressed with unknown method "${compression}"`);
+      if (compression !== undefined && compression !== DEFLATE_COMPRESSION)
+        throw new Error(`payload compressed with unknown method "${compression}"`);
       const data = Buffer.from(payload.data ?? new Uint8Array());
       let plain: Buffer;
       if (cipher === AES_CIPHER) plain = openAes(key, data, compression);
@@ -143,7 +151,8 @@ export class EncryptionCodec implements PayloadCodec {
     const { enc, mac } = this.sm4KeysOf(id, key);
     if (data.length < SM4_IV_BYTES + 16 + SM3_MAC_BYTES) throw new Error('SM4 payload too short');
     const sealed = data.subarray(0, data.length - SM3_MAC_BYTES);
-    if (!timingSafeEqual(sm3Mac(mac, id, sealed, compression), data.subarray(data.length - SM3_MAC_BYTES))) throw new Error('SM4 payload fails its HMAC-SM3 check: altered, or sealed under another key');
+    if (!timingSafeEqual(sm3Mac(mac, id, sealed, compression), data.subarray(data.length - SM3_MAC_BYTES)))
+      throw new Error('SM4 payload fails its HMAC-SM3 check: altered, or sealed under another key');
     const decipher = createDecipheriv('sm4-cbc', enc, sealed.subarray(0, SM4_IV_BYTES));
     return Buffer.concat([decipher.update(sealed.subarray(SM4_IV_BYTES)), decipher.final()]);
   }
@@ -173,7 +182,8 @@ export function parseCodecKeys(value: string): CodecKey[] {
     .filter(Boolean)
     .map((entry) => {
       const [id, material] = entry.split(':');
-      if (!id || !material || !/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw new Error('GONGKAI_CODEC_KEYS entries look like keyid:base64-of-32-bytes');
+      if (!id || !material || !/^[A-Za-z0-9_.-]{1,64}$/.test(id))
+        throw new Error('GONGKAI_CODEC_KEYS entries look like keyid:base64-of-32-bytes');
       return { id, key: Buffer.from(material, 'base64') };
     });
 }
@@ -204,6 +214,7 @@ export function dataConverterFor(keys: readonly CodecKey[] | null, suite: Crypto
 /** Production entry points: keys must be configured, or encryption explicitly turned off. */
 export function requireCodecKeys(env: NodeJS.ProcessEnv): CodecKey[] | null {
   const keys = codecKeysFromEnv(env, null);
-  if (!keys && env.GONGKAI_CODEC !== 'off') throw new Error('GONGKAI_CODEC_KEYS is required (keyid:base64-of-32-bytes, newest first), or set GONGKAI_CODEC=off');
+  if (!keys && env.GONGKAI_CODEC !== 'off')
+    throw new Error('GONGKAI_CODEC_KEYS is required (keyid:base64-of-32-bytes, newest first), or set GONGKAI_CODEC=off');
   return keys;
 }

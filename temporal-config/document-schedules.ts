@@ -37,7 +37,12 @@ export async function ensureDocumentSchedules(
   }
   if (rules.selfCheckMonth) {
     // A self-check waits for every item's decision; next year's must not be skipped for it.
-    wanted.push({ scheduleId: selfCheckScheduleId(agencyCode), workflowType: 'documentSelfCheck', months: [rules.selfCheckMonth], overlap: 'ALLOW_ALL' });
+    wanted.push({
+      scheduleId: selfCheckScheduleId(agencyCode),
+      workflowType: 'documentSelfCheck',
+      months: [rules.selfCheckMonth],
+      overlap: 'ALLOW_ALL',
+    });
   }
   const results: EnsuredSchedule[] = [];
   for (const w of wanted) {
@@ -46,13 +51,23 @@ export async function ensureDocumentSchedules(
     try {
       await client.schedule.create({
         scheduleId: w.scheduleId,
-        spec: { calendars: [{ month: months, dayOfMonth: 1, hour: 9, comment: `${profile.id}: ${w.workflowType}` }], timezone: 'Asia/Shanghai' },
+        spec: {
+          calendars: [{ month: months, dayOfMonth: 1, hour: 9, comment: `${profile.id}: ${w.workflowType}` }],
+          timezone: 'Asia/Shanghai',
+        },
         action: {
           type: 'startWorkflow',
           workflowType: w.workflowType,
           workflowId: w.scheduleId,
           taskQueue,
-          args: [{ agencyCode, profileId: profile.id, profileVersion: profile.version, ...(officeDepartmentCode ? { officeDepartmentCode } : {}) }],
+          args: [
+            {
+              agencyCode,
+              profileId: profile.id,
+              profileVersion: profile.version,
+              ...(officeDepartmentCode ? { officeDepartmentCode } : {}),
+            },
+          ],
         },
         policies: { overlap: w.overlap, catchupWindow: '7 days' },
       });

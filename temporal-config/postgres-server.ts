@@ -34,7 +34,10 @@ export function postgresEngineBinaries(): { server: string; sqlTool: string } {
 export function requirePostgresEngineBinaries(): { server: string; sqlTool: string } {
   const binaries = postgresEngineBinaries();
   for (const file of Object.values(binaries)) {
-    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`node scripts/temporal-server.mjs\` (go install from the Go module proxy, ~7 min the first time)`);
+    if (!fs.existsSync(file))
+      throw new Error(
+        `${file} is missing: run \`node scripts/temporal-server.mjs\` (go install from the Go module proxy, ~7 min the first time)`,
+      );
   }
   return binaries;
 }
@@ -135,12 +138,27 @@ export async function setupEngineSchemas(adminUrl: string, database: string): Pr
   for (const [name, schema] of targets) {
     await ensureDatabase(admin.toString(), name);
     const connection = [
-      '--plugin', 'postgres12', '--ep', admin.hostname, '--port', admin.port || '5432',
-      '--user', decodeURIComponent(admin.username || 'postgres'), '--password', decodeURIComponent(admin.password), '--db', name, '--quiet',
+      '--plugin',
+      'postgres12',
+      '--ep',
+      admin.hostname,
+      '--port',
+      admin.port || '5432',
+      '--user',
+      decodeURIComponent(admin.username || 'postgres'),
+      '--password',
+      decodeURIComponent(admin.password),
+      '--db',
+      name,
+      '--quiet',
     ];
-    for (const command of [['setup-schema', '-v', '0.0'], ['update-schema', '--schema-name', schema]]) {
+    for (const command of [
+      ['setup-schema', '-v', '0.0'],
+      ['update-schema', '--schema-name', schema],
+    ]) {
       const result = spawnSync(sqlTool, [...connection, ...command], { encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`temporal-sql-tool ${command[0]} on ${name} failed: ${(result.stderr || result.stdout).trim().slice(-2000)}`);
+      if (result.status !== 0)
+        throw new Error(`temporal-sql-tool ${command[0]} on ${name} failed: ${(result.stderr || result.stdout).trim().slice(-2000)}`);
     }
   }
 }
@@ -169,9 +187,11 @@ export async function ensureNamespace(address: string, namespace: string, retent
         try {
           await service.describeNamespace({ namespace });
         } catch {
-          await service.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(retentionDays * 86_400_000) }).catch((error: { code?: number }) => {
-            if (error.code !== 6) throw error; // ALREADY_EXISTS: another process got there first
-          });
+          await service
+            .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(retentionDays * 86_400_000) })
+            .catch((error: { code?: number }) => {
+              if (error.code !== 6) throw error; // ALREADY_EXISTS: another process got there first
+            });
         }
         // The frontend learns a new namespace on its next cache refresh (2 s by default).
         await service.describeNamespace({ namespace });
@@ -188,7 +208,8 @@ export async function ensureNamespace(address: string, namespace: string, retent
         await connection.close();
       }
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`Temporal at ${address}: namespace ${namespace} not ready: ${String(error)}`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`Temporal at ${address}: namespace ${namespace} not ready: ${String(error)}`, { cause: error });
       await sleep(500);
     }
   }

@@ -23,7 +23,8 @@ export const requestIdClientInterceptor: WorkflowClientInterceptor = {
   start: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
   startWithDetails: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
   startUpdate: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
-  startUpdateWithStart: (input, next) => next({ ...input, workflowStartHeaders: withRequestId(input.workflowStartHeaders), updateHeaders: withRequestId(input.updateHeaders) }),
+  startUpdateWithStart: (input, next) =>
+    next({ ...input, workflowStartHeaders: withRequestId(input.workflowStartHeaders), updateHeaders: withRequestId(input.updateHeaders) }),
   signal: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
   signalWithStart: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
 };

@@ -38,18 +38,30 @@ function every(id: string, interval: Duration, workflowType: Workflow, taskQueue
  * The agency's own recurring duties come from its default rule profile (the 不予公开 register
  * and the November self-check, where the profile has them): see document-schedules.ts.
  */
-export async function ensureSchedules(client: Client, taskQueue: string, agency: AgencyConfig = agencyFromEnv(process.env)): Promise<string[]> {
+export async function ensureSchedules(
+  client: Client,
+  taskQueue: string,
+  agency: AgencyConfig = agencyFromEnv(process.env),
+): Promise<string[]> {
   const schedules = [
     every(ARCHIVE_SWEEP_SCHEDULE_ID, ARCHIVE_SWEEP_INTERVAL, archiveSweep, taskQueue, '归档已结束工作流的事件历史（行政复议举证）'),
     every(ESCALATION_SWEEP_SCHEDULE_ID, ESCALATION_SWEEP_INTERVAL, escalationSweep, taskQueue, '逾期期限升级至分管领导'),
-    every(APPLICANT_MESSAGE_SWEEP_SCHEDULE_ID, APPLICANT_MESSAGE_SWEEP_INTERVAL, applicantMessageSweep, taskQueue, '补发未启动发送的申请人邮件、短信'),
+    every(
+      APPLICANT_MESSAGE_SWEEP_SCHEDULE_ID,
+      APPLICANT_MESSAGE_SWEEP_INTERVAL,
+      applicantMessageSweep,
+      taskQueue,
+      '补发未启动发送的申请人邮件、短信',
+    ),
   ];
   for (const options of schedules) {
     try {
       await client.schedule.create(options);
     } catch (error) {
       if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+      await client.schedule
+        .getHandle(options.scheduleId)
+        .update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
     }
   }
   const profile = findRuleProfile(agency.defaultRuleProfileId);

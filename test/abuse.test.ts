@@ -12,7 +12,8 @@ const temporal = new Client(); // lazy: none of these requests reaches Temporal
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, 'limits');
+  for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
+    tokens[username] = await issueToken(database.db, user.id, 'limits');
 });
 
 afterAll(async () => {
@@ -50,7 +51,10 @@ it('refuses an oversized body with 413 in the error shape, and reads limits from
 
 it('refuses NUL characters at the door, naming the field, and bad dates without a 5xx (both found by the fuzzer)', async () => {
   const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
-  const nul = await request(app).post('/api/applications').set('Authorization', `Bearer ${tokens.clerk}`).send({ applicant: { name: 'a\u0000b' } });
+  const nul = await request(app)
+    .post('/api/applications')
+    .set('Authorization', `Bearer ${tokens.clerk}`)
+    .send({ applicant: { name: 'a\u0000b' } });
   expect(nul.status).toBe(400);
   expect(nul.body.error.details).toEqual([{ field: 'applicant.name', message: 'must not contain NUL characters' }]);
   const days = await request(app).get('/api/calendar/days?from=&to=2026-01-01').set('Authorization', `Bearer ${tokens.clerk}`);

@@ -138,7 +138,14 @@ it('shows departments by name on the case list and the case page, as the admin l
     .set(stack.as('clerk'))
     .send({
       channel: 'in-person',
-      applicant: { type: 'natural-person', name: '李四', idType: 'resident-id', idNumber: '110101198001011232', phone: '13900000000', address: '北京市西城区示例街2号' },
+      applicant: {
+        type: 'natural-person',
+        name: '李四',
+        idType: 'resident-id',
+        idNumber: '110101198001011232',
+        phone: '13900000000',
+        address: '北京市西城区示例街2号',
+      },
       description: '本局2026年防汛预案',
       form: 'email',
       delivery: 'email',

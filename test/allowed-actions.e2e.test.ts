@@ -27,12 +27,16 @@ const step = (path: string, user: string, body: object = {}) => request(stack.ap
 it('an application: registered, then accepted; each role sees its own steps', async () => {
   const { path } = await newApplication(stack);
   // record-notice-delivery: the receipt notice's delivery is not recorded yet.
-  expect((await allowed(path, 'clerk')).sort()).toEqual(['accept', 'record-notice-delivery', 'request-correction', 'request-extension', 'request-reasons', 'withdraw'].sort());
+  expect((await allowed(path, 'clerk')).sort()).toEqual(
+    ['accept', 'record-notice-delivery', 'request-correction', 'request-extension', 'request-reasons', 'withdraw'].sort(),
+  );
   expect(await allowed(path, 'leader')).toEqual([]); // nothing to approve yet
   expect(await allowed(path, 'supervisor')).toEqual([]);
   await step(`${path}/accept`, 'clerk');
   const clerk = await allowed(path, 'clerk');
-  expect(clerk).toEqual(expect.arrayContaining(['assign', 'start-consultation', 'suspend', 'issue-fee-notice', 'request-extension', 'withdraw']));
+  expect(clerk).toEqual(
+    expect.arrayContaining(['assign', 'start-consultation', 'suspend', 'issue-fee-notice', 'request-extension', 'withdraw']),
+  );
   expect(clerk).not.toContain('accept');
   expect(clerk).not.toContain('decide'); // no proposal, no secrecy review yet
   await step(`${path}/request-extension`, 'clerk', { workingDays: 10, reason: '需要调取档案' });

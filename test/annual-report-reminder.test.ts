@@ -24,7 +24,11 @@ describe('annualReportReminders (pure)', () => {
   it('opens on 1 January for the year just ended, to the office and the leader', () => {
     expect(rungsOn('2025-01-01')).toEqual(['annual-report/2024/opening/role:clerk', 'annual-report/2024/opening/role:leader']);
     const [first] = annualReportReminders('2025-01-01', calendar);
-    expect(first).toMatchObject({ kind: 'annual-report-reminder', link: null, title: '【年度报告】请编制2024年度政府信息公开工作年度报告' });
+    expect(first).toMatchObject({
+      kind: 'annual-report-reminder',
+      link: null,
+      title: '【年度报告】请编制2024年度政府信息公开工作年度报告',
+    });
     expect(first!.body).toContain('第五十条');
     expect(first!.body).toContain('2025-01-31');
     expect(first!.body).toContain('/api/reports/annual?year=2024');
@@ -33,12 +37,17 @@ describe('annualReportReminders (pure)', () => {
   it('adds the final reminder 5 working days before 31 January, counted across the Spring Festival', () => {
     expect(rungsOn('2025-01-21')).toHaveLength(2);
     expect(rungsOn('2025-01-22')).toEqual([
-      'annual-report/2024/opening/role:clerk', 'annual-report/2024/opening/role:leader', 'annual-report/2024/final/role:clerk', 'annual-report/2024/final/role:leader',
+      'annual-report/2024/opening/role:clerk',
+      'annual-report/2024/opening/role:leader',
+      'annual-report/2024/final/role:clerk',
+      'annual-report/2024/final/role:leader',
     ]);
     expect(rungsOn('2025-01-31')).toHaveLength(4);
     expect(rungsOn('2026-01-23')).toHaveLength(2);
     expect(rungsOn('2026-01-26')).toHaveLength(4);
-    expect(annualReportReminders('2026-01-26', calendar)[2]!.title).toBe('【年度报告】2025年度政府信息公开工作年度报告须于2026-01-31前公布（最后5个工作日）');
+    expect(annualReportReminders('2026-01-26', calendar)[2]!.title).toBe(
+      '【年度报告】2025年度政府信息公开工作年度报告须于2026-01-31前公布（最后5个工作日）',
+    );
   });
 
   it('is silent from 1 February to 31 December', () => {
@@ -53,14 +62,23 @@ describe('the escalation sweep queues them once', () => {
   });
   afterAll(async () => database?.drop());
 
-  const inbox = () => database.db.selectFrom('notifications').select(['recipient', 'kind', 'dedupe_key']).where('kind', '=', 'annual-report-reminder').orderBy('id').execute();
+  const inbox = () =>
+    database.db
+      .selectFrom('notifications')
+      .select(['recipient', 'kind', 'dedupe_key'])
+      .where('kind', '=', 'annual-report-reminder')
+      .orderBy('id')
+      .execute();
 
   it('on 22 January 2025 (Shanghai), twice: four reminders the first time, none the second', async () => {
     const now = Date.parse('2025-01-22T01:00:00Z'); // 09:00 in Shanghai
     expect(await sendAnnualReportReminders(database.db, calendar, now)).toBe(4);
     expect(await sendAnnualReportReminders(database.db, calendar, now + 5 * 60_000)).toBe(0);
     expect((await inbox()).map((n) => n.dedupe_key)).toEqual([
-      'annual-report/2024/opening/role:clerk', 'annual-report/2024/opening/role:leader', 'annual-report/2024/final/role:clerk', 'annual-report/2024/final/role:leader',
+      'annual-report/2024/opening/role:clerk',
+      'annual-report/2024/opening/role:leader',
+      'annual-report/2024/final/role:clerk',
+      'annual-report/2024/final/role:leader',
     ]);
   });
 

@@ -33,7 +33,13 @@ type RawFee = { computation: { total: number }; noticeOn: string; paidOn: string
 type RawWaiver = { approved: boolean; reasons: string; decidedBy: string; decidedOn: string };
 interface Seeded extends ApplicationFact {
   /** What the projection row holds besides the report's dates: the reply clock's (moved) receipt date and the archive instant. */
-  row: { receivedOn: string | null; closedAt: string | null; endedOnColumn: string | null; fee: RawFee | null; feeWaiver: RawWaiver | null };
+  row: {
+    receivedOn: string | null;
+    closedAt: string | null;
+    endedOnColumn: string | null;
+    fee: RawFee | null;
+    feeWaiver: RawWaiver | null;
+  };
 }
 
 // Year 2025. The projection's ended_on is the date that counts; rows written before it
@@ -81,8 +87,8 @@ const DISPUTES: DisputeFact[] = [
 
 /* Table 3 by hand. Columns: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 法人或其他组织小计, 总计. */
 const EXPECTED_TABLE_3: Record<string, number[]> = {
-  '一': /*      */ [6, 2, 2, 1, 1, 1, 7, 13], // A04 A05 A10 A13 A15 A17 | A11 A16 | A06 A18 | A07 | A08 | A09
-  '二': /*      */ [1, 2, 0, 0, 0, 0, 2, 3], // A01 | A03 A14
+  一: /*      */ [6, 2, 2, 1, 1, 1, 7, 13], // A04 A05 A10 A13 A15 A17 | A11 A16 | A06 A18 | A07 | A08 | A09
+  二: /*      */ [1, 2, 0, 0, 0, 0, 2, 3], // A01 | A03 A14
   '三（一）': /**/ [2, 2, 1, 0, 0, 0, 3, 5], // A01 A04 | A14 A16 | A18
   '三（二）': /**/ [1, 0, 0, 0, 0, 0, 0, 1],
   '三（三）1': [0, 0, 1, 0, 0, 0, 1, 1],
@@ -105,7 +111,7 @@ const EXPECTED_TABLE_3: Record<string, number[]> = {
   '三（六）2': [0, 0, 0, 0, 0, 0, 0, 0],
   '三（六）3': [1, 0, 0, 0, 0, 0, 0, 1],
   '三（七）': /**/ [5, 2, 2, 1, 1, 1, 7, 12],
-  '四': /*      */ [2, 2, 0, 0, 0, 0, 2, 4], // A10 A15 | A03 A11
+  四: /*      */ [2, 2, 0, 0, 0, 0, 2, 4], // A10 A15 | A03 A11
 };
 
 /* 信息处理费 by hand: notices A04 ¥100, A05 ¥200, A10 ¥100; paid A01 ¥100 (notice of 2024), A04 ¥100; waived A08 ¥300. */
@@ -154,7 +160,14 @@ function app(
   outcome: Outcome | null,
   row: Partial<Seeded['row']> = {},
 ): Seeded {
-  const full = { receivedOn, closedAt: endedOn ? `${endedOn}T02:00:00Z` : null, endedOnColumn: endedOn, fee: null, feeWaiver: null, ...row };
+  const full = {
+    receivedOn,
+    closedAt: endedOn ? `${endedOn}T02:00:00Z` : null,
+    endedOnColumn: endedOn,
+    fee: null,
+    feeWaiver: null,
+    ...row,
+  };
   return { caseNo, applicantType, receivedOn, endedOn, outcome, fee: feeFactOf(full.fee, full.feeWaiver), row: full };
 }
 function doc(docId: string, normative: boolean, finalAttribute: string | null, signedOn: string | null) {
@@ -162,16 +175,30 @@ function doc(docId: string, normative: boolean, finalAttribute: string | null, s
 }
 const caseNoOf = (id: string) => `2025-${id.slice(1).padStart(6, '0')}`;
 const PURE_DOCUMENTS = DOCUMENTS.filter((d) => d.agency === 'demo');
-function dispute(disputeNo: string, kind: DisputeKind, receivedOn: string, result: DisputeResult | null, resultOn: string | null): DisputeFact {
+function dispute(
+  disputeNo: string,
+  kind: DisputeKind,
+  receivedOn: string,
+  result: DisputeResult | null,
+  resultOn: string | null,
+): DisputeFact {
   return { disputeNo, kind, receivedOn, result, resultOn };
 }
 
 const table3Of = (rows: Array<{ row: string; counts: Record<string, number> }>) =>
-  Object.fromEntries(rows.map((r) => [r.row, ['natural-person', 'commercial', 'research', 'public-interest', 'legal-services', 'other-organisation', 'organisations', 'total'].map((c) => r.counts[c]!)]));
+  Object.fromEntries(
+    rows.map((r) => [
+      r.row,
+      ['natural-person', 'commercial', 'research', 'public-interest', 'legal-services', 'other-organisation', 'organisations', 'total'].map(
+        (c) => r.counts[c]!,
+      ),
+    ]),
+  );
 const table4Of = (t: Record<string, Record<string, number>>) =>
   Object.fromEntries(Object.entries(t).map(([kind, c]) => [kind, [c.upheld, c.corrected, c.other, c.pending, c.total]]));
 
-const table2Of = (rows: Array<{ row: string; cells: Array<{ value: number | null }> }>) => Object.fromEntries(rows.map((r) => [r.row, r.cells.map((c) => c.value)]));
+const table2Of = (rows: Array<{ row: string; cells: Array<{ value: number | null }> }>) =>
+  Object.fromEntries(rows.map((r) => [r.row, r.cells.map((c) => c.value)]));
 
 it('counts tables 2, 3 and 4 and the fee figures of 2025 as written out by hand', () => {
   const report = annualReport(2025, APPLICATIONS, DISPUTES, PURE_DOCUMENTS);
@@ -182,7 +209,8 @@ it('counts tables 2, 3 and 4 and the fee figures of 2025 as written out by hand'
   expect(table2Of(report.table2)).toEqual(EXPECTED_TABLE_2);
   expect(report.table3.find((r) => r.row === '三（三）4')!.label).toBe('不予公开：保护第三方合法权益');
   // Every cell without a figure says why.
-  for (const row of report.table2) for (const cell of row.cells) expect(cell.value === null).toBe(typeof cell.unsupported === 'string' && cell.unsupported.length > 0);
+  for (const row of report.table2)
+    for (const cell of row.cells) expect(cell.value === null).toBe(typeof cell.unsupported === 'string' && cell.unsupported.length > 0);
 });
 
 it('dates 新收 by the first receipt and 办理结果 by the end of the case (issue 15 item 11)', () => {
@@ -214,12 +242,21 @@ it('drills every cell down to exactly the cases its figure counts', () => {
     expect(drill({ table: 'fees', row, column: 'count' }).ids.length).toBe(report.fees[row].count);
     expect(drill({ table: 'fees', row, column: 'amount' }).value).toBe(report.fees[row].amount);
   }
-  for (const row of report.table2) for (const cell of row.cells) expect(drill({ table: '2', row: row.row, column: cell.column }).value).toBe(cell.value);
+  for (const row of report.table2)
+    for (const cell of row.cells) expect(drill({ table: '2', row: row.row, column: cell.column }).value).toBe(cell.value);
   // By hand.
   expect(drill({ table: '3', row: '三（一）', column: 'organisations' }).ids).toEqual(['A14', 'A16', 'A18']);
-  expect(drill({ table: 'fees', row: 'notices', column: 'amount' })).toEqual({ kind: 'application', value: 400, ids: ['A04', 'A05', 'A10'] });
+  expect(drill({ table: 'fees', row: 'notices', column: 'amount' })).toEqual({
+    kind: 'application',
+    value: 400,
+    ids: ['A04', 'A05', 'A10'],
+  });
   expect(drill({ table: '4', row: 'reconsideration', column: 'upheld' })).toEqual({ kind: 'dispute', value: 2, ids: ['D01', 'D04'] });
-  expect(drill({ table: '2', row: 'normative', column: 'issued' })).toEqual({ kind: 'document', value: 2, ids: ['2025-000001', '2025-000004'] });
+  expect(drill({ table: '2', row: 'normative', column: 'issued' })).toEqual({
+    kind: 'document',
+    value: 2,
+    ids: ['2025-000001', '2025-000004'],
+  });
   expect(drill({ table: '2', row: 'regulations', column: 'issued' })).toMatchObject({ value: null, ids: [] });
 });
 
@@ -238,23 +275,50 @@ it('reads a fee record: a notice only for a charge, a waiver by decision or on t
   // ¥0 (within the free band): no notice went out, nothing to report.
   expect(feeFactOf(computed(0, true), null)).toBeNull();
   expect(feeFactOf(null, null)).toBeNull();
-  expect(feeFactOf({ ...computed(100), paidOn: '2025-05-20' }, null)).toEqual({ noticeOn: '2025-05-06', amount: 100, paidOn: '2025-05-20', waivedOn: null });
+  expect(feeFactOf({ ...computed(100), paidOn: '2025-05-20' }, null)).toEqual({
+    noticeOn: '2025-05-06',
+    amount: 100,
+    paidOn: '2025-05-20',
+    waivedOn: null,
+  });
   // A refused waiver leaves the notice to go out; an approved one replaces it.
-  expect(feeFactOf(computed(100), { approved: false, decidedOn: '2025-05-05' })).toEqual({ noticeOn: '2025-05-06', amount: 100, paidOn: null, waivedOn: null });
-  expect(feeFactOf(null, { approved: true, decidedOn: '2025-05-05' })).toEqual({ noticeOn: null, amount: 0, paidOn: null, waivedOn: '2025-05-05' });
+  expect(feeFactOf(computed(100), { approved: false, decidedOn: '2025-05-05' })).toEqual({
+    noticeOn: '2025-05-06',
+    amount: 100,
+    paidOn: null,
+    waivedOn: null,
+  });
+  expect(feeFactOf(null, { approved: true, decidedOn: '2025-05-05' })).toEqual({
+    noticeOn: null,
+    amount: 0,
+    paidOn: null,
+    waivedOn: '2025-05-05',
+  });
   expect(feeFactOf(computed(200, true), null)).toEqual({ noticeOn: null, amount: 200, paidOn: null, waivedOn: '2025-05-06' });
 });
 
 it('keeps 一 + 二 = 三（七） + 四 in every column, whatever the cases', () => {
   const types: ApplicantType[] = ['natural-person', 'commercial', 'research', 'public-interest', 'legal-services', 'other-organisation'];
-  const outcomes: Outcome[] = ['disclosed', 'partially-disclosed', 'not-handled.petition', 'other.fee-unpaid', 'cannot-provide.needs-creation'];
+  const outcomes: Outcome[] = [
+    'disclosed',
+    'partially-disclosed',
+    'not-handled.petition',
+    'other.fee-unpaid',
+    'cannot-provide.needs-creation',
+  ];
   let seed = 7;
   const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
   const day = (offset: number) => new Date(Date.UTC(2023, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
   const facts: ApplicationFact[] = Array.from({ length: 500 }, (_, i) => {
     const received = random(1400);
     const closed = random(3) === 0 ? null : received + random(120);
-    return { caseNo: `R${i}`, applicantType: types[random(types.length)]!, receivedOn: day(received), endedOn: closed === null ? null : day(closed), outcome: closed === null ? null : outcomes[random(outcomes.length)]! };
+    return {
+      caseNo: `R${i}`,
+      applicantType: types[random(types.length)]!,
+      receivedOn: day(received),
+      endedOn: closed === null ? null : day(closed),
+      outcome: closed === null ? null : outcomes[random(outcomes.length)]!,
+    };
   });
   for (const year of [2023, 2024, 2025, 2026]) {
     const rows = Object.fromEntries(annualReport(year, facts, []).table3.map((r) => [r.row, r.counts]));
@@ -282,28 +346,80 @@ describe('GET /api/reports/annual', () => {
       await db
         .insertInto('applications')
         .values({
-          case_no: caseNoOf(a.caseNo), workflow_id: `application-${a.caseNo}`, query_code: `Q${a.caseNo}`.padEnd(10, 'X'), agency_code: 'demo',
-          rule_profile_id: 'national-2019', rule_profile_version: '2019.1', channel: 'in-person', applicant_type: a.applicantType, applicant_name: '某',
-          applicant_id_number: '11010519491231002X', description: '某信息', intake: '{}', stage: open ? (a.endedOn ? 'delivered' : 'assigned') : 'closed', status: open ? 'open' : 'closed',
-          paused: false, outcome: a.outcome, received_on: row.receivedOn, first_received_on: row.endedOnColumn === null && row.closedAt !== null ? null : a.receivedOn,
-          ended_on: row.endedOnColumn, state: JSON.stringify({ fee: row.fee, feeWaiver: row.feeWaiver }), last_seq: 1, closed_at: open ? null : new Date(row.closedAt!),
+          case_no: caseNoOf(a.caseNo),
+          workflow_id: `application-${a.caseNo}`,
+          query_code: `Q${a.caseNo}`.padEnd(10, 'X'),
+          agency_code: 'demo',
+          rule_profile_id: 'national-2019',
+          rule_profile_version: '2019.1',
+          channel: 'in-person',
+          applicant_type: a.applicantType,
+          applicant_name: '某',
+          applicant_id_number: '11010519491231002X',
+          description: '某信息',
+          intake: '{}',
+          stage: open ? (a.endedOn ? 'delivered' : 'assigned') : 'closed',
+          status: open ? 'open' : 'closed',
+          paused: false,
+          outcome: a.outcome,
+          received_on: row.receivedOn,
+          first_received_on: row.endedOnColumn === null && row.closedAt !== null ? null : a.receivedOn,
+          ended_on: row.endedOnColumn,
+          state: JSON.stringify({ fee: row.fee, feeWaiver: row.feeWaiver }),
+          last_seq: 1,
+          closed_at: open ? null : new Date(row.closedAt!),
         })
         .execute();
     }
     // Another agency's case and document on the same database are never counted.
-    await db.insertInto('applications').values({
-      case_no: '2025-999999', workflow_id: 'application-other', query_code: 'QOTHERXXXX', agency_code: 'elsewhere', rule_profile_id: 'national-2019', rule_profile_version: '2019.1',
-      channel: 'in-person', applicant_type: 'natural-person', applicant_name: '某', applicant_id_number: '11010519491231002X', description: '某', intake: '{}', stage: 'assigned', status: 'open',
-      paused: false, outcome: null, received_on: '2025-05-05', first_received_on: '2025-05-05', state: '{}', last_seq: 1, closed_at: null,
-    }).execute();
+    await db
+      .insertInto('applications')
+      .values({
+        case_no: '2025-999999',
+        workflow_id: 'application-other',
+        query_code: 'QOTHERXXXX',
+        agency_code: 'elsewhere',
+        rule_profile_id: 'national-2019',
+        rule_profile_version: '2019.1',
+        channel: 'in-person',
+        applicant_type: 'natural-person',
+        applicant_name: '某',
+        applicant_id_number: '11010519491231002X',
+        description: '某',
+        intake: '{}',
+        stage: 'assigned',
+        status: 'open',
+        paused: false,
+        outcome: null,
+        received_on: '2025-05-05',
+        first_received_on: '2025-05-05',
+        state: '{}',
+        last_seq: 1,
+        closed_at: null,
+      })
+      .execute();
     for (const d of DOCUMENTS) {
       await db
         .insertInto('documents')
         .values({
-          doc_id: d.docId, workflow_id: `document-${d.docId}-${d.agency}`, agency_code: d.agency, rule_profile_id: 'national-2019', rule_profile_version: '2019.1',
-          title: `文件${d.docId}`, doc_number: `示应急发〔${d.docId.slice(0, 4)}〕${Number(d.docId.slice(5))}号`, kind: '通知', normative: d.normative, issuing_department: 'office',
-          category: '01', proposed_attribute: d.finalAttribute ?? 'proactive', final_attribute: d.finalAttribute, stage: d.signedOn ? 'released' : 'drafted',
-          status: d.signedOn ? 'closed' : 'open', signed_on: d.signedOn, state: '{}', last_seq: 1,
+          doc_id: d.docId,
+          workflow_id: `document-${d.docId}-${d.agency}`,
+          agency_code: d.agency,
+          rule_profile_id: 'national-2019',
+          rule_profile_version: '2019.1',
+          title: `文件${d.docId}`,
+          doc_number: `示应急发〔${d.docId.slice(0, 4)}〕${Number(d.docId.slice(5))}号`,
+          kind: '通知',
+          normative: d.normative,
+          issuing_department: 'office',
+          category: '01',
+          proposed_attribute: d.finalAttribute ?? 'proactive',
+          final_attribute: d.finalAttribute,
+          stage: d.signedOn ? 'released' : 'drafted',
+          status: d.signedOn ? 'closed' : 'open',
+          signed_on: d.signedOn,
+          state: '{}',
+          last_seq: 1,
         })
         .onConflict((oc) => oc.doNothing())
         .execute();
@@ -312,8 +428,20 @@ describe('GET /api/reports/annual', () => {
       await db
         .insertInto('disputes')
         .values({
-          dispute_no: d.disputeNo, workflow_id: `dispute-${d.disputeNo}`, agency_code: 'demo', case_no: '2025-000001', kind: d.kind, body: '示例市人民政府', received_on: d.receivedOn,
-          rule_profile_id: 'national-2019', stage: d.result ? 'closed' : 'received', status: d.result ? 'closed' : 'open', result: d.result, result_on: d.resultOn, state: '{}', last_seq: 1,
+          dispute_no: d.disputeNo,
+          workflow_id: `dispute-${d.disputeNo}`,
+          agency_code: 'demo',
+          case_no: '2025-000001',
+          kind: d.kind,
+          body: '示例市人民政府',
+          received_on: d.receivedOn,
+          rule_profile_id: 'national-2019',
+          stage: d.result ? 'closed' : 'received',
+          status: d.result ? 'closed' : 'open',
+          result: d.result,
+          result_on: d.resultOn,
+          state: '{}',
+          last_seq: 1,
         })
         .execute();
     }
@@ -325,7 +453,14 @@ describe('GET /api/reports/annual', () => {
   });
 
   const get = (path: string, token = admin) =>
-    request(createApp({ db: database.db, temporal, namespace: 'unused', agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }))
+    request(
+      createApp({
+        db: database.db,
+        temporal,
+        namespace: 'unused',
+        agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' },
+      }),
+    )
       .get(path)
       .set('Authorization', `Bearer ${token}`);
 
@@ -354,8 +489,11 @@ describe('GET /api/reports/annual', () => {
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain('示例市应急管理局2025年政府信息公开工作年度报告');
     // Every figure links to its drill-down.
-    const total = (column: string, n: number) => `<td><a href="/api/reports/annual/cell?year=2025&amp;table=3&amp;row=%E4%B8%89%EF%BC%88%E4%B8%83%EF%BC%89&amp;column=${column}">${n}</a></td>`;
-    expect(html.text).toContain(`<th class="row">三（七）</th><th class="label">总计</th>${total('natural-person', 5)}${total('commercial', 2)}${total('research', 2)}`);
+    const total = (column: string, n: number) =>
+      `<td><a href="/api/reports/annual/cell?year=2025&amp;table=3&amp;row=%E4%B8%89%EF%BC%88%E4%B8%83%EF%BC%89&amp;column=${column}">${n}</a></td>`;
+    expect(html.text).toContain(
+      `<th class="row">三（七）</th><th class="label">总计</th>${total('natural-person', 5)}${total('commercial', 2)}${total('research', 2)}`,
+    );
     expect(html.text).toContain('<td class="unsupported"');
   });
 
@@ -364,15 +502,28 @@ describe('GET /api/reports/annual', () => {
     const newPersons = await cell(`table=3&row=${encodeURIComponent('一')}&column=natural-person`);
     expect(newPersons.status).toBe(200);
     expect(newPersons.body).toMatchObject({ year: 2025, table: '3', row: '一', column: 'natural-person', kind: 'application', value: 6 });
-    expect(newPersons.body.items).toEqual(['A04', 'A05', 'A10', 'A13', 'A15', 'A17'].map((id) => ({ id: caseNoOf(id), link: `/console/cases/application/${caseNoOf(id)}` })));
+    expect(newPersons.body.items).toEqual(
+      ['A04', 'A05', 'A10', 'A13', 'A15', 'A17'].map((id) => ({ id: caseNoOf(id), link: `/console/cases/application/${caseNoOf(id)}` })),
+    );
 
     const handled = await cell(`table=3&row=${encodeURIComponent('三（七）')}&column=total`);
     expect(handled.body.items.map((i: { id: string }) => i.id)).toEqual(
       ['A01', 'A04', 'A05', 'A06', 'A07', 'A08', 'A09', 'A13', 'A14', 'A16', 'A17', 'A18'].map(caseNoOf),
     );
-    expect((await cell('table=fees&row=collected&column=amount')).body).toMatchObject({ value: 200, items: [{ id: caseNoOf('A01') }, { id: caseNoOf('A04') }] });
-    expect((await cell('table=4&row=litigation-direct&column=pending')).body).toMatchObject({ kind: 'dispute', value: 1, items: [{ id: 'D07', link: '/console/cases/dispute/D07' }] });
-    expect((await cell('table=2&row=normative&column=issued')).body).toMatchObject({ kind: 'document', value: 2, items: [{ id: '2025-000001' }, { id: '2025-000004' }] });
+    expect((await cell('table=fees&row=collected&column=amount')).body).toMatchObject({
+      value: 200,
+      items: [{ id: caseNoOf('A01') }, { id: caseNoOf('A04') }],
+    });
+    expect((await cell('table=4&row=litigation-direct&column=pending')).body).toMatchObject({
+      kind: 'dispute',
+      value: 1,
+      items: [{ id: 'D07', link: '/console/cases/dispute/D07' }],
+    });
+    expect((await cell('table=2&row=normative&column=issued')).body).toMatchObject({
+      kind: 'document',
+      value: 2,
+      items: [{ id: '2025-000001' }, { id: '2025-000004' }],
+    });
     const unsupported = await cell('table=2&row=normative&column=in-force');
     expect(unsupported.body).toMatchObject({ value: null, items: [] });
     expect(unsupported.body.unsupported).toContain('废止');
@@ -383,7 +534,9 @@ describe('GET /api/reports/annual', () => {
     const badColumn = await cell('table=4&row=reconsideration&column=won');
     expect(badColumn.body.error.details.map((d: { field: string }) => d.field)).toEqual(['column']);
     expect((await cell('table=5&row=x&column=y')).body.error.details.map((d: { field: string }) => d.field)).toContain('table');
-    expect((await get(`/api/reports/annual/cell?year=2025&table=3&row=${encodeURIComponent('一')}&column=total`, departmentUser)).status).toBe(403);
+    expect(
+      (await get(`/api/reports/annual/cell?year=2025&table=3&row=${encodeURIComponent('一')}&column=total`, departmentUser)).status,
+    ).toBe(403);
   });
 
   it('names the bad field and keeps the report from roles without it', async () => {

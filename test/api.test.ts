@@ -33,7 +33,13 @@ describe('GET /api/calendar/add-working-days', () => {
   it('answers the domain.md example: 2026-09-28 + 20 WD = 2026-10-30', async () => {
     const res = await request(app).get('/api/calendar/add-working-days?from=2026-09-28&days=20').set(as('clerk'));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ from: '2026-09-28', days: 20, due: '2026-10-30', provisional: false, calendarVersion: 'chinese-days@1.5.7' });
+    expect(res.body).toEqual({
+      from: '2026-09-28',
+      days: 20,
+      due: '2026-10-30',
+      provisional: false,
+      calendarVersion: 'chinese-days@1.5.7',
+    });
   });
 
   it('flags answers beyond the published years as provisional', async () => {
@@ -72,7 +78,12 @@ describe('GET /api/calendar/days', () => {
     const res = await request(app).get('/api/calendar/days?from=2026-10-07&to=2026-10-12').set(as('supervisor'));
     expect(res.status).toBe(200);
     expect(res.body.days.map((d: { date: string; kind: string }) => `${d.date}:${d.kind}`)).toEqual([
-      '2026-10-07:holiday', '2026-10-08:workday', '2026-10-09:workday', '2026-10-10:makeup-workday', '2026-10-11:weekend', '2026-10-12:workday',
+      '2026-10-07:holiday',
+      '2026-10-08:workday',
+      '2026-10-09:workday',
+      '2026-10-10:makeup-workday',
+      '2026-10-11:weekend',
+      '2026-10-12:workday',
     ]);
   });
 
@@ -87,11 +98,17 @@ describe('GET /api/calendar/days', () => {
 
 describe('admin calendar changes', () => {
   it('an override re-dates answers and bumps the calendar version; only admins may make one', async () => {
-    const forbidden = await request(app).put('/api/admin/calendar/overrides/2026-10-29').set(as('clerk')).send({ kind: 'holiday', reason: '台风停工' });
+    const forbidden = await request(app)
+      .put('/api/admin/calendar/overrides/2026-10-29')
+      .set(as('clerk'))
+      .send({ kind: 'holiday', reason: '台风停工' });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe('forbidden');
 
-    const set = await request(app).put('/api/admin/calendar/overrides/2026-10-29').set(as('admin')).send({ kind: 'holiday', reason: '台风停工' });
+    const set = await request(app)
+      .put('/api/admin/calendar/overrides/2026-10-29')
+      .set(as('admin'))
+      .send({ kind: 'holiday', reason: '台风停工' });
     expect(set.status).toBe(200);
     expect(set.body.calendarVersion).toBe(`chinese-days@1.5.7+rev.${set.body.revision}`);
 
@@ -107,11 +124,17 @@ describe('admin calendar changes', () => {
     expect(again.status).toBe(404);
 
     const revisions = await request(app).get('/api/admin/calendar/revisions').set(as('admin'));
-    expect(revisions.body.revisions.map((r: { action: string; actor: string }) => `${r.action}:${r.actor}`)).toEqual(['remove-override:admin', 'override:admin']);
+    expect(revisions.body.revisions.map((r: { action: string; actor: string }) => `${r.action}:${r.actor}`)).toEqual([
+      'remove-override:admin',
+      'override:admin',
+    ]);
   });
 
   it('refuses an override that does not fit the weekday, naming `kind`', async () => {
-    const res = await request(app).put('/api/admin/calendar/overrides/2026-11-18').set(as('admin')).send({ kind: 'makeup-workday', reason: '测试' });
+    const res = await request(app)
+      .put('/api/admin/calendar/overrides/2026-11-18')
+      .set(as('admin'))
+      .send({ kind: 'makeup-workday', reason: '测试' });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].field).toBe('kind');
   });
@@ -126,8 +149,19 @@ describe('admin calendar changes', () => {
     const due = await request(app).get('/api/calendar/add-working-days?from=2026-12-31&days=1').set(as('clerk'));
     expect(due.body).toMatchObject({ due: '2027-01-04', provisional: false });
 
-    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//CN', 'BEGIN:VEVENT', 'UID:x', 'DTSTAMP:20261101T000000Z',
-      'DTSTART;VALUE=DATE:20270104', 'DTEND;VALUE=DATE:20270105', 'SUMMARY:元旦(休)', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//t//CN',
+      'BEGIN:VEVENT',
+      'UID:x',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;VALUE=DATE:20270104',
+      'DTEND;VALUE=DATE:20270105',
+      'SUMMARY:元旦(休)',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
     const fromIcs = await request(app).put('/api/admin/calendar/years/2027').set(as('admin')).send({ format: 'ics', reason: '更正', ics });
     expect(fromIcs.status).toBe(200);
     // The ICS import replaced the whole year: 01-01 is an ordinary Friday now, 01-04 a holiday.
@@ -145,7 +179,11 @@ describe('admin calendar changes', () => {
   });
 
   it('answers malformed JSON with 400, not 500', async () => {
-    const res = await request(app).put('/api/admin/calendar/years/2027').set(as('admin')).set('Content-Type', 'application/json').send('{"format":');
+    const res = await request(app)
+      .put('/api/admin/calendar/years/2027')
+      .set(as('admin'))
+      .set('Content-Type', 'application/json')
+      .send('{"format":');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_json');
   });
@@ -156,7 +194,10 @@ describe('rule profiles', () => {
     const list = await request(app).get('/api/rulesets').set(as('department'));
     expect(list.status).toBe(200);
     expect(list.body.rulesets).toHaveLength(6);
-    expect(list.body.rulesets.find((r: { id: string }) => r.id === 'huadian-001')).toMatchObject({ replyWorkingDays: 15, regime: 'pre-2019' });
+    expect(list.body.rulesets.find((r: { id: string }) => r.id === 'huadian-001')).toMatchObject({
+      replyWorkingDays: 15,
+      regime: 'pre-2019',
+    });
 
     const one = await request(app).get('/api/rulesets/huangyan-003').set(as('department'));
     expect(one.status).toBe(200);

@@ -46,8 +46,13 @@ function intake(overrides: { delivery?: string; email?: string; phone?: string }
   return {
     channel: 'in-person',
     applicant: {
-      type: 'natural-person', name: '张三', idType: 'resident-id', idNumber: '110101199003071233',
-      phone: overrides.phone ?? '13800138000', email: overrides.email ?? `zhang${applicants}@example.com`, address: '北京市东城区某街道1号',
+      type: 'natural-person',
+      name: '张三',
+      idType: 'resident-id',
+      idNumber: '110101199003071233',
+      phone: overrides.phone ?? '13800138000',
+      email: overrides.email ?? `zhang${applicants}@example.com`,
+      address: '北京市东城区某街道1号',
     },
     description: '2025年度本局安全生产执法检查计划及执行情况',
     form: 'email',
@@ -58,12 +63,27 @@ function intake(overrides: { delivery?: string; email?: string; phone?: string }
 type CaseView = {
   caseNo: string;
   stage: string;
-  documents: Array<{ docNo: string; kind: string; pdfSha256: string; delivery: { method: string; deliveredOn: string; proof?: string } | null }>;
-  messages: Array<{ docNo: string; kind: string; channel: string; status: string; attemptCount: number; lastError: string | null; serverMessageId: string | null; deliveryRecordedAt: string | null }>;
+  documents: Array<{
+    docNo: string;
+    kind: string;
+    pdfSha256: string;
+    delivery: { method: string; deliveredOn: string; proof?: string } | null;
+  }>;
+  messages: Array<{
+    docNo: string;
+    kind: string;
+    channel: string;
+    status: string;
+    attemptCount: number;
+    lastError: string | null;
+    serverMessageId: string | null;
+    deliveryRecordedAt: string | null;
+  }>;
   clocks: Array<{ id: string }>;
 };
 
-const view = async (caseNo: string): Promise<CaseView> => (await request(stack.app).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).body;
+const view = async (caseNo: string): Promise<CaseView> =>
+  (await request(stack.app).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).body;
 
 async function submit(body = intake()): Promise<CaseView> {
   const submitted = await request(stack.app).post('/api/applications').set(stack.as('clerk')).send(body);
@@ -78,7 +98,8 @@ async function mailsFor(to: string, docNo: string): Promise<MailpitMessage[]> {
 }
 
 /** A first e-mail waits for the dispatch worker's first workflow task: on a loaded machine, more than the default 15 s. */
-const eventually = <T>(probe: () => Promise<T | null | undefined | false>, what: string) => eventuallyWithin(probe, what, { timeoutMs: 60_000 });
+const eventually = <T>(probe: () => Promise<T | null | undefined | false>, what: string) =>
+  eventuallyWithin(probe, what, { timeoutMs: 60_000 });
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -101,18 +122,24 @@ it('e-mails the receipt with its PDF to an applicant who chose e-mail, and recor
   expect(attached.subarray(0, 5).toString()).toBe('%PDF-');
   // The attachment is the PDF stored at issue, byte for byte.
   expect(sha256(attached)).toBe(receipt.pdfSha256);
-  const pdf = await request(stack.app).get(`/api/applications/${submitted.caseNo}/documents/${encodeURIComponent(receipt.docNo)}?format=pdf`).set(stack.as('clerk')).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const pdf = await request(stack.app)
+    .get(`/api/applications/${submitted.caseNo}/documents/${encodeURIComponent(receipt.docNo)}?format=pdf`)
+    .set(stack.as('clerk'))
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
   expect(sha256(pdf.body as Buffer)).toBe(sha256(attached));
 
   // Accepted by the server: the notice is delivered by e-mail, the server's answer its proof.
   const delivered = await eventually(async () => {
     const v = await view(submitted.caseNo);
     // The case lists the delivery a moment before the outbox row notes it was recorded.
-    return v.documents.find((d) => d.docNo === receipt.docNo)?.delivery && v.messages.find((m) => m.channel === 'email')?.deliveryRecordedAt ? v : null;
+    return v.documents.find((d) => d.docNo === receipt.docNo)?.delivery && v.messages.find((m) => m.channel === 'email')?.deliveryRecordedAt
+      ? v
+      : null;
   }, 'the delivery record');
   const record = delivered.documents.find((d) => d.docNo === receipt.docNo)!.delivery!;
   expect(record.method).toBe('email');
@@ -123,7 +150,9 @@ it('e-mails the receipt with its PDF to an applicant who chose e-mail, and recor
   expect(email).toMatchObject({ docNo: receipt.docNo, kind: 'receipt', status: 'sent', attemptCount: 1, lastError: null });
   expect(email.serverMessageId).toBe(`<${mail!.MessageID}>`);
   expect(email.deliveryRecordedAt).not.toBeNull();
-  const event = (await request(stack.app).get(`/api/applications/${submitted.caseNo}`).set(stack.as('clerk'))).body.events.find((e: { type: string }) => e.type === 'notice-delivered');
+  const event = (await request(stack.app).get(`/api/applications/${submitted.caseNo}`).set(stack.as('clerk'))).body.events.find(
+    (e: { type: string }) => e.type === 'notice-delivered',
+  );
   expect(event.payload).toMatchObject({ docNo: receipt.docNo, method: 'email' });
 
   // No SMS provider: the SMS is queued, visible, never reported sent.
@@ -134,7 +163,10 @@ it('e-mails the receipt with its PDF to an applicant who chose e-mail, and recor
 it('a correction notice e-mailed starts the correction period from the next day (its delivery is recorded)', async () => {
   const body = intake();
   const { caseNo } = await submit(body);
-  const corrected = await stack.post(caseNo, 'request-correction', 'clerk', { items: ['请写明所需信息的文号或名称'], periodWorkingDays: 15 });
+  const corrected = await stack.post(caseNo, 'request-correction', 'clerk', {
+    items: ['请写明所需信息的文号或名称'],
+    periodWorkingDays: 15,
+  });
   expect(corrected.status).toBe(200);
   const notice = (corrected.body as CaseView).documents.find((d) => d.kind === 'correction')!;
   const mails = await eventually(async () => {
@@ -194,7 +226,13 @@ it('mail server down, then back: the notice retries, arrives once, and its failu
     expect(await mailsFor(body.applicant.email, receipt.docNo)).toHaveLength(1);
 
     // Writes test/histories/notice-dispatch-retried.json with UPDATE_HISTORIES=1; test/replay.test.ts replays it.
-    const { workflow_id: workflowId } = await stack.database.db.selectFrom('applicant_messages').select('workflow_id').where('case_no', '=', caseNo).where('doc_no', '=', notice.docNo).where('channel', '=', 'email').executeTakeFirstOrThrow();
+    const { workflow_id: workflowId } = await stack.database.db
+      .selectFrom('applicant_messages')
+      .select('workflow_id')
+      .where('case_no', '=', caseNo)
+      .where('doc_no', '=', notice.docNo)
+      .where('channel', '=', 'email')
+      .executeTakeFirstOrThrow();
     const handle = stack.env.client.workflow.getHandle(workflowId);
     expect(await handle.result()).toBe('sent');
     if (process.env.UPDATE_HISTORIES === '1') {
@@ -211,10 +249,20 @@ it('the reply is e-mailed with its PDF and recorded as delivered, which ends the
   const { post } = stack;
   expect((await post(caseNo, 'accept', 'clerk')).status).toBe(200);
   expect((await post(caseNo, 'assign', 'clerk', { departmentCode: 'yjglk', assignee: 'department' })).status).toBe(200);
-  expect((await post(caseNo, 'propose', 'department', { outcome: 'disclosed', summary: '执法检查计划', reasons: '可以公开' })).status).toBe(200);
+  expect((await post(caseNo, 'propose', 'department', { outcome: 'disclosed', summary: '执法检查计划', reasons: '可以公开' })).status).toBe(
+    200,
+  );
   expect((await post(caseNo, 'review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', notes: '不涉及国家秘密' })).status).toBe(200);
   expect((await post(caseNo, 'review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' })).status).toBe(200);
-  expect((await post(caseNo, 'decide', 'clerk', { outcome: 'disclosed', reasons: '属于可以公开的政府信息', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' })).status).toBe(200);
+  expect(
+    (
+      await post(caseNo, 'decide', 'clerk', {
+        outcome: 'disclosed',
+        reasons: '属于可以公开的政府信息',
+        legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项',
+      })
+    ).status,
+  ).toBe(200);
   const signed = await post(caseNo, 'sign-off', 'leader');
   expect(signed.status).toBe(200);
   const reply = (signed.body as CaseView).documents.find((d) => d.kind === 'reply')!;
@@ -228,14 +276,19 @@ it('the reply is e-mailed with its PDF and recorded as delivered, which ends the
     const v = await view(caseNo);
     return v.stage === 'delivered' ? v : null;
   }, 'the reply delivered by e-mail');
-  expect(delivered.documents.find((d) => d.docNo === reply.docNo)!.delivery).toMatchObject({ method: 'email', deliveredOn: shanghaiDateOf(Date.now()) });
+  expect(delivered.documents.find((d) => d.docNo === reply.docNo)!.delivery).toMatchObject({
+    method: 'email',
+    deliveredOn: shanghaiDateOf(Date.now()),
+  });
 });
 
 it('messages queued while no SMTP server was configured are sent by the sweep once one is', async () => {
   // A case registered by a worker without SMTP: its e-mail is queued and no dispatch starts.
   const { database, env } = stack;
   const offline = await Worker.create({
-    connection: env.nativeConnection, namespace: 'gongkai', taskQueue: 'applicant-messages-no-smtp',
+    connection: env.nativeConnection,
+    namespace: 'gongkai',
+    taskQueue: 'applicant-messages-no-smtp',
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client, mail: null }),
   });
@@ -244,7 +297,14 @@ it('messages queued while no SMTP server was configured are sent by the sweep on
     const body = intake();
     const clerk: Actor = { userId: '1', username: 'clerk', displayName: 'clerk', role: 'clerk', departmentCode: 'gkb' };
     const { state } = await startCase(env.client, 'applicant-messages-no-smtp', clerk, {
-      intake: { ...body, channel: 'in-person', form: 'email', delivery: 'email', feeWaiverRequested: false, receivedOn: shanghaiDateOf(Date.now()) } as ApplicationIntake,
+      intake: {
+        ...body,
+        channel: 'in-person',
+        form: 'email',
+        delivery: 'email',
+        feeWaiverRequested: false,
+        receivedOn: shanghaiDateOf(Date.now()),
+      } as ApplicationIntake,
     });
     const caseNo = state.caseNo;
     const queued = await view(caseNo);
@@ -253,7 +313,11 @@ it('messages queued while no SMTP server was configured are sent by the sweep on
     expect(await mailsFor(body.applicant.email, receipt.docNo)).toHaveLength(0);
 
     // The sweep, run where SMTP is configured, starts the dispatch that was never started.
-    const started = await env.client.workflow.execute(applicantMessageSweep, { workflowId: `sweep-${caseNo}`, taskQueue: 'applicant-messages-e2e', args: [{ minAgeSeconds: 0 }] });
+    const started = await env.client.workflow.execute(applicantMessageSweep, {
+      workflowId: `sweep-${caseNo}`,
+      taskQueue: 'applicant-messages-e2e',
+      args: [{ minAgeSeconds: 0 }],
+    });
     expect(started).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await mailsFor(body.applicant.email, receipt.docNo)).length === 1, 'the swept receipt e-mail');
     const delivered = await eventually(async () => {
@@ -262,7 +326,11 @@ it('messages queued while no SMTP server was configured are sent by the sweep on
     }, 'the swept e-mail recorded as delivered');
     expect(delivered.messages.find((x) => x.channel === 'email')!.status).toBe('sent');
     // A second sweep sends nothing twice.
-    await env.client.workflow.execute(applicantMessageSweep, { workflowId: `sweep2-${caseNo}`, taskQueue: 'applicant-messages-e2e', args: [{ minAgeSeconds: 0 }] });
+    await env.client.workflow.execute(applicantMessageSweep, {
+      workflowId: `sweep2-${caseNo}`,
+      taskQueue: 'applicant-messages-e2e',
+      args: [{ minAgeSeconds: 0 }],
+    });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await mailsFor(body.applicant.email, receipt.docNo)).toHaveLength(1);
   } finally {
@@ -280,7 +348,9 @@ it('with an SMS provider configured, queued SMS go out in the SendSms shape, and
   // A provider that answers as Dysmsapi SendSms does (the real service is outside this machine's reach).
   const requests: SmsSendRequest[] = [];
   const provider: SmsProvider = {
-    name: 'recording', signName: '示例应急', templateCode: 'SMS_123456789',
+    name: 'recording',
+    signName: '示例应急',
+    templateCode: 'SMS_123456789',
     sendSms: async (request) => {
       requests.push(request);
       return { Code: 'OK', Message: 'OK', BizId: `biz-${requests.length}`, RequestId: `req-${requests.length}` };
@@ -288,21 +358,35 @@ it('with an SMS provider configured, queued SMS go out in the SendSms shape, and
   };
   const { database, env } = stack;
   const smsWorker = await Worker.create({
-    connection: env.nativeConnection, namespace: 'gongkai', taskQueue: 'applicant-messages-sms',
+    connection: env.nativeConnection,
+    namespace: 'gongkai',
+    taskQueue: 'applicant-messages-sms',
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client, mail: null, sms: provider }),
   });
   await smsWorker.runUntil(async () => {
-    await env.client.workflow.execute(applicantMessageSweep, { workflowId: `sms-sweep-${caseNo}`, taskQueue: 'applicant-messages-sms', args: [{ minAgeSeconds: 0 }] });
+    await env.client.workflow.execute(applicantMessageSweep, {
+      workflowId: `sms-sweep-${caseNo}`,
+      taskQueue: 'applicant-messages-sms',
+      args: [{ minAgeSeconds: 0 }],
+    });
     await eventually(async () => (await view(caseNo)).messages.find((x) => x.channel === 'sms')!.status === 'sent', 'the SMS sent');
   });
   const ours = requests.filter((r) => JSON.parse(r.TemplateParam).caseNo === caseNo);
   expect(ours).toHaveLength(1);
   expect(ours[0]).toEqual({
-    PhoneNumbers: '13900139000', SignName: '示例应急', TemplateCode: 'SMS_123456789',
-    TemplateParam: JSON.stringify({ caseNo, notice: '政府信息公开申请登记回执' }), OutId: `notice-dispatch-${caseNo}-1-sms`,
+    PhoneNumbers: '13900139000',
+    SignName: '示例应急',
+    TemplateCode: 'SMS_123456789',
+    TemplateParam: JSON.stringify({ caseNo, notice: '政府信息公开申请登记回执' }),
+    OutId: `notice-dispatch-${caseNo}-1-sms`,
   });
   const after = await view(caseNo);
-  expect(after.messages.find((x) => x.channel === 'sms')).toMatchObject({ status: 'sent', attemptCount: 1, serverMessageId: expect.stringMatching(/^biz-/), deliveryRecordedAt: null });
+  expect(after.messages.find((x) => x.channel === 'sms')).toMatchObject({
+    status: 'sent',
+    attemptCount: 1,
+    serverMessageId: expect.stringMatching(/^biz-/),
+    deliveryRecordedAt: null,
+  });
   expect(after.documents.find((d) => d.kind === 'receipt')!.delivery).toBeNull();
 });

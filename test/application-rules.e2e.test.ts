@@ -30,13 +30,25 @@ const intake = (ruleProfileId: string) => ({
   // Signed for on Mon 2026-09-28 (in person: the day submitted).
   receivedOn: '2026-09-28',
   ruleProfileId,
-  applicant: { type: 'natural-person', name: '王五', idType: 'resident-id', idNumber: '110101199003071233', phone: '13800000000', address: '浙江省台州市黄岩区某路1号' },
+  applicant: {
+    type: 'natural-person',
+    name: '王五',
+    idType: 'resident-id',
+    idNumber: '110101199003071233',
+    phone: '13800000000',
+    address: '浙江省台州市黄岩区某路1号',
+  },
   description: '2026年度本区老旧小区改造项目清单',
   form: 'email',
   delivery: 'email',
 });
 
-interface ClockView { id: string; due: string | null; events: Array<{ type: string; date: string; workingDays?: number }>; derivation: Array<{ due: string | null }> }
+interface ClockView {
+  id: string;
+  due: string | null;
+  events: Array<{ type: string; date: string; workingDays?: number }>;
+  derivation: Array<{ due: string | null }>;
+}
 const clock = (body: { clocks: ClockView[] }, id: string) => body.clocks.find((c) => c.id === id)!;
 
 it('黄岩 (seed 003): register 1, formal review 5 and the department’s proposal 7 WD, all from receipt', async () => {
@@ -46,7 +58,10 @@ it('黄岩 (seed 003): register 1, formal review 5 and the department’s propos
   // Registration closes its clock at once; the derivation keeps the date it was due.
   expect(clock(registered.body, 'step:register').derivation[0]!.due).toBe('2026-09-29');
   expect(clock(registered.body, 'step:formal-review').due).toBe('2026-10-10');
-  expect(clock(registered.body, 'step:department-proposal')).toMatchObject({ due: '2026-10-13', events: [{ type: 'started', date: '2026-09-28', workingDays: 7 }] });
+  expect(clock(registered.body, 'step:department-proposal')).toMatchObject({
+    due: '2026-10-13',
+    events: [{ type: 'started', date: '2026-09-28', workingDays: 7 }],
+  });
   expect(clock(registered.body, 'reply').due).toBe('2026-10-30');
   // The department's proposal clock does not wait for the assignment (自收到申请件之日起).
   const { caseNo } = registered.body;
@@ -58,7 +73,10 @@ it('黄岩 (seed 003): register 1, formal review 5 and the department’s propos
 it('毕节 (seed 004): transfer to the department within 3 WD of receipt, not of acceptance', async () => {
   const registered = await request(app).post('/api/applications').set(as('clerk')).send(intake('bijie-004'));
   expect(registered.status).toBe(201);
-  expect(clock(registered.body, 'step:transfer-to-department')).toMatchObject({ due: '2026-10-08', events: [{ type: 'started', date: '2026-09-28', workingDays: 3 }] });
+  expect(clock(registered.body, 'step:transfer-to-department')).toMatchObject({
+    due: '2026-10-08',
+    events: [{ type: 'started', date: '2026-09-28', workingDays: 3 }],
+  });
   const { caseNo } = registered.body;
   const accepted = await post(caseNo, 'accept', 'clerk');
   expect(clock(accepted.body, 'step:transfer-to-department').due).toBe('2026-10-08');
@@ -68,7 +86,10 @@ it('毕节 (seed 004): transfer to the department within 3 WD of receipt, not of
 });
 
 it('a notice’s delivery is recorded with method and proof; the correction period starts at it; bad input is a 400 naming the field', async () => {
-  const registered = await request(app).post('/api/applications').set(as('clerk')).send({ ...intake('national-2019'), receivedOn: undefined });
+  const registered = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({ ...intake('national-2019'), receivedOn: undefined });
   const { caseNo } = registered.body;
   const requested = await post(caseNo, 'request-correction', 'clerk', { items: ['请明确所需信息的年份'], periodWorkingDays: 10 });
   expect(requested.status).toBe(200);
@@ -77,20 +98,45 @@ it('a notice’s delivery is recorded with method and proof; the correction peri
   expect(requested.body.undeliveredNotices).toContainEqual(expect.objectContaining({ docNo: notice.docNo, title: '补正申请告知书' }));
   expect(requested.body.clocks.some((c: ClockView) => c.id === 'correction-period')).toBe(false);
 
-  const noTracking = await post(caseNo, 'record-notice-delivery', 'clerk', { docNo: notice.docNo, method: 'post', deliveredOn: requested.body.case.notices[0].issuedOn });
+  const noTracking = await post(caseNo, 'record-notice-delivery', 'clerk', {
+    docNo: notice.docNo,
+    method: 'post',
+    deliveredOn: requested.body.case.notices[0].issuedOn,
+  });
   expect(noTracking.status).toBe(400);
   expect(noTracking.body.error.details.map((d: { field: string }) => d.field)).toContain('trackingNo');
-  const badMethod = await post(caseNo, 'record-notice-delivery', 'clerk', { docNo: notice.docNo, method: 'pigeon', deliveredOn: '2026-10-09' });
+  const badMethod = await post(caseNo, 'record-notice-delivery', 'clerk', {
+    docNo: notice.docNo,
+    method: 'pigeon',
+    deliveredOn: '2026-10-09',
+  });
   expect(badMethod.body.error.details.map((d: { field: string }) => d.field)).toContain('method');
-  const unknown = await post(caseNo, 'record-notice-delivery', 'clerk', { docNo: '不存在的文号', method: 'email', deliveredOn: '2026-10-09' });
+  const unknown = await post(caseNo, 'record-notice-delivery', 'clerk', {
+    docNo: '不存在的文号',
+    method: 'email',
+    deliveredOn: '2026-10-09',
+  });
   expect(unknown.status).toBe(409);
-  expect((await post(caseNo, 'record-notice-delivery', 'department', { docNo: notice.docNo, method: 'email', deliveredOn: '2026-10-09' })).status).toBe(403);
+  expect(
+    (await post(caseNo, 'record-notice-delivery', 'department', { docNo: notice.docNo, method: 'email', deliveredOn: '2026-10-09' }))
+      .status,
+  ).toBe(403);
 
   const issuedOn = requested.body.case.notices.find((n: { docNo: string }) => n.docNo === notice.docNo).issuedOn;
-  const delivered = await post(caseNo, 'record-notice-delivery', 'clerk', { docNo: notice.docNo, method: 'in-person', deliveredOn: issuedOn, proof: '送达回证（申请人签收）' });
+  const delivered = await post(caseNo, 'record-notice-delivery', 'clerk', {
+    docNo: notice.docNo,
+    method: 'in-person',
+    deliveredOn: issuedOn,
+    proof: '送达回证（申请人签收）',
+  });
   expect(delivered.status).toBe(200);
   expect(delivered.body.undeliveredNotices.map((n: { docNo: string }) => n.docNo)).not.toContain(notice.docNo);
-  expect(delivered.body.documents.find((d: { kind: string }) => d.kind === 'correction').delivery).toMatchObject({ method: 'in-person', deliveredOn: issuedOn, proof: '送达回证（申请人签收）', recordedBy: 'clerk' });
+  expect(delivered.body.documents.find((d: { kind: string }) => d.kind === 'correction').delivery).toMatchObject({
+    method: 'in-person',
+    deliveredOn: issuedOn,
+    proof: '送达回证（申请人签收）',
+    recordedBy: 'clerk',
+  });
   expect(clock(delivered.body, 'correction-period').events[0]).toMatchObject({ type: 'started', date: issuedOn, workingDays: 10 });
   const again = await post(caseNo, 'record-notice-delivery', 'clerk', { docNo: notice.docNo, method: 'email', deliveredOn: issuedOn });
   expect(again.status).toBe(409);
@@ -99,9 +145,15 @@ it('a notice’s delivery is recorded with method and proof; the correction peri
 
 it('a case under the current rules, start to archive, leaves its history for the replay test', async () => {
   // Writes test/histories/application-rules-2026.json with UPDATE_HISTORIES=1; test/replay.test.ts replays it.
-  const registered = await request(app).post('/api/applications').set(as('clerk')).send({
-    ...intake('national-2019'), receivedOn: '2026-09-28', feeWaiverRequested: true, feeWaiverReason: '本人系低保户',
-  });
+  const registered = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({
+      ...intake('national-2019'),
+      receivedOn: '2026-09-28',
+      feeWaiverRequested: true,
+      feeWaiverReason: '本人系低保户',
+    });
   const { caseNo } = registered.body;
   const ok = async (action: string, user: string, body: object = {}) => {
     const res = await post(caseNo, action, user, body);
@@ -117,16 +169,32 @@ it('a case under the current rules, start to archive, leaves its history for the
   await ok('decide-fee-waiver', 'leader', { approved: false, reasons: '未提供低保证明' });
   const fee = await ok('issue-fee-notice', 'clerk', { basis: 'by-pages', pages: 40, noticeOn: '2026-10-13' });
   await ok('record-fee-payment', 'clerk', { paidOn: '2026-10-15' });
-  await ok('record-notice-delivery', 'clerk', { docNo: fee.documents.find((d: { kind: string }) => d.kind === 'fee').docNo, method: 'email', deliveredOn: '2026-10-14' });
+  await ok('record-notice-delivery', 'clerk', {
+    docNo: fee.documents.find((d: { kind: string }) => d.kind === 'fee').docNo,
+    method: 'email',
+    deliveredOn: '2026-10-14',
+  });
   await ok('request-extension', 'clerk', { workingDays: 10, reason: '需要调取档案' });
   await ok('approve-extension', 'leader');
   await ok('assign', 'clerk', { departmentCode: 'yjglk' });
   await ok('propose', 'department', { outcome: 'partially-disclosed', summary: '区分处理', reasons: '第三方商业秘密部分不公开' });
   await ok('review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', notes: '不涉密' });
   await ok('review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' });
-  await ok('decide', 'clerk', { outcome: 'partially-disclosed', reasons: '公共利益需要公开项目资金部分', legalBasis: '条例第三十二条、第三十七条' });
+  await ok('decide', 'clerk', {
+    outcome: 'partially-disclosed',
+    reasons: '公共利益需要公开项目资金部分',
+    legalBasis: '条例第三十二条、第三十七条',
+  });
   const signed = await ok('sign-off', 'leader');
-  expect(signed.documents.map((d: { kind: string }) => d.kind)).toEqual(['receipt', 'third-party', 'fee-waiver', 'fee', 'extension', 'reply', 'third-party-disclosure']);
+  expect(signed.documents.map((d: { kind: string }) => d.kind)).toEqual([
+    'receipt',
+    'third-party',
+    'fee-waiver',
+    'fee',
+    'extension',
+    'reply',
+    'third-party-disclosure',
+  ]);
   const today = signed.case.notices.at(-1).issuedOn;
   await ok('deliver', 'clerk', { method: 'post', trackingNo: 'EA987654321CN', deliveredOn: today, proof: 'EMS妥投记录' });
   const closed = await ok('close', 'clerk');
@@ -136,7 +204,11 @@ it('a case under the current rules, start to archive, leaves its history for the
   const patches = (history.events ?? [])
     .map((e) => e.markerRecordedEventAttributes)
     .filter((a) => a?.markerName === 'core_patch')
-    .flatMap((a) => Object.values(a!.details ?? {}).flatMap((d) => d.payloads ?? []).map((p) => Buffer.from(p.data!).toString('utf8')));
+    .flatMap((a) =>
+      Object.values(a!.details ?? {})
+        .flatMap((d) => d.payloads ?? [])
+        .map((p) => Buffer.from(p.data!).toString('utf8')),
+    );
   // The marker names the patch: this history is the one that exercises the current rules.
   expect(patches.some((p) => p.includes('legal-rules-2026'))).toBe(true);
   if (process.env.UPDATE_HISTORIES === '1') {

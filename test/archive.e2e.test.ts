@@ -35,13 +35,23 @@ const digest = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
 const eventually = <T>(probe: () => Promise<T | null | undefined>, what: string) => poll(probe, what, { timeoutMs: 80_000, everyMs: 200 });
 
 it('serves history, replay verdict and evidence from the archive after Temporal has forgotten the case', async () => {
-  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
-    channel: 'in-person',
-    applicant: { type: 'natural-person', name: '孙七', idType: 'resident-id', idNumber: '110101197001011238', phone: '13700000000', address: '某市某区某路9号' },
-    description: '2026年度森林防火物资采购合同',
-    form: 'paper',
-    delivery: 'post',
-  });
+  const submitted = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({
+      channel: 'in-person',
+      applicant: {
+        type: 'natural-person',
+        name: '孙七',
+        idType: 'resident-id',
+        idNumber: '110101197001011238',
+        phone: '13700000000',
+        address: '某市某区某路9号',
+      },
+      description: '2026年度森林防火物资采购合同',
+      form: 'paper',
+      delivery: 'post',
+    });
   const { caseNo } = submitted.body;
   const workflowId = `application-${caseNo}`;
   await post(caseNo, 'accept', 'clerk');
@@ -54,7 +64,12 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
   await env.client.schedule.getHandle(ARCHIVE_SWEEP_SCHEDULE_ID).trigger();
 
   const archived = await eventually(
-    () => database.db.selectFrom('workflow_histories').select(['run_id', 'event_count', 'status', 'sha256']).where('workflow_id', '=', workflowId).executeTakeFirst(),
+    () =>
+      database.db
+        .selectFrom('workflow_histories')
+        .select(['run_id', 'event_count', 'status', 'sha256'])
+        .where('workflow_id', '=', workflowId)
+        .executeTakeFirst(),
     'the archived history',
   );
   expect(archived.status).toBe('COMPLETED');
@@ -64,7 +79,15 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
 
   // Temporal forgets the case, as retention would.
   await env.connection.workflowService.deleteWorkflowExecution({ namespace: TEST_NAMESPACE, workflowExecution: { workflowId } });
-  await eventually(async () => (await env.client.workflow.getHandle(workflowId).describe().then(() => null).catch(() => true)), 'the deletion');
+  await eventually(
+    async () =>
+      await env.client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .then(() => null)
+        .catch(() => true),
+    'the deletion',
+  );
 
   const fromArchive = await request(app).get(`/api/admin/workflows/${workflowId}/history`).set(as('admin'));
   expect(fromArchive.status).toBe(200);
@@ -94,7 +117,8 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
   expect(manifest.files.filter((f) => f.path.startsWith('notices/') && f.path.endsWith('.html')).length).toBe(2); // 登记回执, 延期答复告知书
   expect(manifest.files.filter((f) => f.path.startsWith('notices/') && f.path.endsWith('.pdf')).length).toBe(2); // and each as PDF
   const timeline = strFromU8(files[`${caseNo}/timeline.html`]!);
-  for (const text of ['登记申请', '受理', '批准延期答复', '申请人撤回申请', '延长15个工作日', '历史来源：数据库归档']) expect(timeline).toContain(text);
+  for (const text of ['登记申请', '受理', '批准延期答复', '申请人撤回申请', '延长15个工作日', '历史来源：数据库归档'])
+    expect(timeline).toContain(text);
   expect(digest(files[`${caseNo}/history.json`]!)).toBe(archived.sha256);
 
   const html = await request(app).get(`/api/admin/applications/${caseNo}/evidence`).set(as('admin'));
@@ -117,7 +141,10 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
     const gmManifestBytes = gmFiles[`${caseNo}/manifest.json`]!;
     expect(gmZip.headers['x-manifest-sha256']).toBeUndefined();
     expect(digestHex('sm3', gmManifestBytes)).toBe(gmZip.headers['x-manifest-sm3']);
-    const gmManifest = JSON.parse(strFromU8(gmManifestBytes)) as { algorithm: string; files: Array<{ path: string; sm3: string; sha256?: string }> };
+    const gmManifest = JSON.parse(strFromU8(gmManifestBytes)) as {
+      algorithm: string;
+      files: Array<{ path: string; sm3: string; sha256?: string }>;
+    };
     expect(gmManifest.algorithm).toBe('sm3');
     expect(gmManifest.files.length).toBe(manifest.files.length);
     for (const file of gmManifest.files) {
@@ -140,13 +167,24 @@ it('serves history, replay verdict and evidence from the archive after Temporal 
 });
 
 it('archives on an admin request too, and the sweep archives terminated runs and never the same run twice', async () => {
-  const submitted = await request(app).post('/api/applications').set(as('clerk')).send({
-    channel: 'in-person',
-    applicant: { type: 'commercial', name: '某某建设有限公司', contactPerson: '周八', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2Q', phone: '01088886666', address: '某市某区某路10号' },
-    description: '2026年度应急物资储备库建设项目招标文件',
-    form: 'paper',
-    delivery: 'post',
-  });
+  const submitted = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({
+      channel: 'in-person',
+      applicant: {
+        type: 'commercial',
+        name: '某某建设有限公司',
+        contactPerson: '周八',
+        idType: 'unified-credit-code',
+        idNumber: '91110000MA01ABCD2Q',
+        phone: '01088886666',
+        address: '某市某区某路10号',
+      },
+      description: '2026年度应急物资储备库建设项目招标文件',
+      form: 'paper',
+      delivery: 'post',
+    });
   expect(submitted.status).toBe(201);
   const workflowId = `application-${submitted.body.caseNo}`;
   const requested = await request(app).post(`/api/admin/workflows/${workflowId}/archive`).set(as('admin'));
@@ -154,7 +192,8 @@ it('archives on an admin request too, and the sweep archives terminated runs and
   // An administrator terminates the run (say, registered twice by mistake): no workflow code runs at its end.
   await env.client.workflow.getHandle(workflowId).terminate('重复登记，由管理员终止');
   const archived = await eventually(
-    () => database.db.selectFrom('workflow_histories').select(['status', 'run_id']).where('workflow_id', '=', workflowId).executeTakeFirst(),
+    () =>
+      database.db.selectFrom('workflow_histories').select(['status', 'run_id']).where('workflow_id', '=', workflowId).executeTakeFirst(),
     'the terminated run in the archive',
   );
   expect(archived.status).toBe('TERMINATED');
@@ -163,6 +202,10 @@ it('archives on an admin request too, and the sweep archives terminated runs and
   // Other runs may close meanwhile (the Schedules' own sweeps) and be archived now; this one is not archived again.
   expect(sweep).toMatchObject({ vanished: [] });
   expect((sweep as { alreadyArchived: number }).alreadyArchived).toBeGreaterThanOrEqual(1);
-  const rows = await database.db.selectFrom('workflow_histories').select((eb) => eb.fn.countAll<string>().as('n')).where('workflow_id', '=', workflowId).executeTakeFirstOrThrow();
+  const rows = await database.db
+    .selectFrom('workflow_histories')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('workflow_id', '=', workflowId)
+    .executeTakeFirstOrThrow();
   expect(Number(rows.n)).toBe(1);
 });

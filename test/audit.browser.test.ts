@@ -35,8 +35,11 @@ beforeAll(async () => {
   await enableTotp(db, admin.id, ADMIN_TOTP, 0, new Date());
   const clerk = await db.selectFrom('users').select(['id', 'username', 'role']).where('username', '=', 'clerk').executeTakeFirstOrThrow();
   await recordAudit(db, {
-    action: 'personal-data.read', actor: { userId: clerk.id, username: clerk.username, role: clerk.role }, ip: '10.3.0.7',
-    target: 'case:2026-000999', details: { caseNo: '2026-000999', fields: ['phone', 'address'], via: 'case' },
+    action: 'personal-data.read',
+    actor: { userId: clerk.id, username: clerk.username, role: clerk.role },
+    ip: '10.3.0.7',
+    target: 'case:2026-000999',
+    details: { caseNo: '2026-000999', fields: ['phone', 'address'], via: 'case' },
   });
 }, 180_000);
 
@@ -64,7 +67,10 @@ it('an admin lists, filters and exports the audit log from the console', async (
   await page.locator('.audit-filters [name="action"]').selectOption('personal-data.read');
   await page.getByRole('button', { name: '查询' }).click();
   const rows = page.locator('table.audit-log tbody tr');
-  await page.locator('table.audit-log tr[data-action="auth.sign-in"]').first().waitFor({ state: 'detached', ...WAIT });
+  await page
+    .locator('table.audit-log tr[data-action="auth.sign-in"]')
+    .first()
+    .waitFor({ state: 'detached', ...WAIT });
   const row = rows.first();
   await row.waitFor(WAIT);
   expect(await rows.count()).toBe(1);
@@ -87,7 +93,11 @@ it('an admin lists, filters and exports the audit log from the console', async (
   expect(download.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
 
   // The export is itself in the log.
-  const exported = await stack.database.db.selectFrom('audit_log').select(['actor_username', 'details']).where('action', '=', 'audit.exported').execute();
+  const exported = await stack.database.db
+    .selectFrom('audit_log')
+    .select(['actor_username', 'details'])
+    .where('action', '=', 'audit.exported')
+    .execute();
   expect(exported).toEqual([{ actor_username: 'admin', details: { filter: { action: 'personal-data.read', target: '2026-000999' } } }]);
   expect(pageErrors).toEqual([]);
   await page.context().close();

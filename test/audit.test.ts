@@ -41,37 +41,71 @@ afterAll(async () => {
 const actor = (username: string) => ({ userId: users[username]!.id, username, role: users[username]!.role });
 /** A row written `daysAgo` days ago (only a test back-dates rows: the app always writes now()). */
 async function oldRow(daysAgo: number, target: string): Promise<string> {
-  const row = await sql<{ id: string }>`insert into audit_log (at, action, target) values (now() - make_interval(days => ${daysAgo}::integer), 'test.old-row', ${target}) returning id`.execute(database.db);
+  const row = await sql<{
+    id: string;
+  }>`insert into audit_log (at, action, target) values (now() - make_interval(days => ${daysAgo}::integer), 'test.old-row', ${target}) returning id`.execute(
+    database.db,
+  );
   return row.rows[0]!.id;
 }
 const rowCount = async (target: string) =>
-  Number((await database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('target', '=', target).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await database.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('target', '=', target)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('append-only, enforced by the database', () => {
   it('refuses UPDATE, DELETE and TRUNCATE, inside a transaction or not', async () => {
-    await recordAudit(database.db, { action: 'user.created', actor: actor('admin'), ip: '10.0.0.1', target: 'user:append-only', details: { role: 'clerk' } });
-    await expect(sql`update audit_log set actor_username = 'someone-else' where target = 'user:append-only'`.execute(database.db)).rejects.toThrow(/append-only \(UPDATE refused/);
-    await expect(sql`delete from audit_log where target = 'user:append-only'`.execute(database.db)).rejects.toThrow(/append-only \(DELETE refused/);
+    await recordAudit(database.db, {
+      action: 'user.created',
+      actor: actor('admin'),
+      ip: '10.0.0.1',
+      target: 'user:append-only',
+      details: { role: 'clerk' },
+    });
+    await expect(
+      sql`update audit_log set actor_username = 'someone-else' where target = 'user:append-only'`.execute(database.db),
+    ).rejects.toThrow(/append-only \(UPDATE refused/);
+    await expect(sql`delete from audit_log where target = 'user:append-only'`.execute(database.db)).rejects.toThrow(
+      /append-only \(DELETE refused/,
+    );
     await expect(sql`truncate audit_log`.execute(database.db)).rejects.toThrow(/append-only \(TRUNCATE refused/);
-    await expect(database.db.transaction().execute(async (trx) => {
-      await recordAudit(trx, { action: 'user.disabled', actor: actor('admin'), ip: null, target: 'user:append-only' });
-      await sql`delete from audit_log where target = 'user:append-only'`.execute(trx);
-    })).rejects.toThrow(/append-only/);
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await recordAudit(trx, { action: 'user.disabled', actor: actor('admin'), ip: null, target: 'user:append-only' });
+        await sql`delete from audit_log where target = 'user:append-only'`.execute(trx);
+      }),
+    ).rejects.toThrow(/append-only/);
     expect(await rowCount('user:append-only')).toBe(1); // the refused transaction left nothing
     const row = await database.db.selectFrom('audit_log').selectAll().where('target', '=', 'user:append-only').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ action: 'user.created', actor_username: 'admin', actor_role: 'admin', ip: '10.0.0.1', details: { role: 'clerk' } });
+    expect(row).toMatchObject({
+      action: 'user.created',
+      actor_username: 'admin',
+      actor_role: 'admin',
+      ip: '10.0.0.1',
+      details: { role: 'clerk' },
+    });
   });
 
   it('writes inside the caller’s transaction: rolled back with it', async () => {
-    await expect(database.db.transaction().execute(async (trx) => {
-      await recordAudit(trx, { action: 'department.created', actor: actor('admin'), ip: null, target: 'department:rolled-back' });
-      throw new Error('the change failed');
-    })).rejects.toThrow('the change failed');
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await recordAudit(trx, { action: 'department.created', actor: actor('admin'), ip: null, target: 'department:rolled-back' });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
     expect(await rowCount('department:rolled-back')).toBe(0);
   });
 
   it('refuses an action that is not a dotted name', async () => {
-    await expect(recordAudit(database.db, { action: 'Sign In', actor: null, ip: null })).rejects.toThrow(/audit_log_action_check|check constraint/);
+    await expect(recordAudit(database.db, { action: 'Sign In', actor: null, ip: null })).rejects.toThrow(
+      /audit_log_action_check|check constraint/,
+    );
   });
 
   it('deletes old rows only through the purge, never a row younger than 180 days, even with the cutoff set by hand', async () => {
@@ -82,17 +116,20 @@ describe('append-only, enforced by the database', () => {
     // An ordinary DELETE of an old row: refused.
     await expect(sql`delete from audit_log where id = ${ancient}`.execute(database.db)).rejects.toThrow(/append-only/);
     // A session that fakes the purge's cutoff cannot reach a row younger than 180 days.
-    await expect(database.db.transaction().execute(async (trx) => {
-      await sql`select set_config('gongkai.audit_purge_before', now()::text, true)`.execute(trx);
-      await sql`delete from audit_log where id = ${young}`.execute(trx);
-    })).rejects.toThrow(/append-only/);
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await sql`select set_config('gongkai.audit_purge_before', now()::text, true)`.execute(trx);
+        await sql`delete from audit_log where id = ${young}`.execute(trx);
+      }),
+    ).rejects.toThrow(/append-only/);
     // The function refuses a retention under 180 days; so does the repository.
     await expect(sql`select purge_audit_log(179)`.execute(database.db)).rejects.toThrow(/at least 180 days/);
     await expect(purgeAuditLog(database.db, 90)).rejects.toThrow(/≥ 180/);
 
     // A one-year retention removes the 400-day row only; 180 days removes the 200-day row too.
     expect(await purgeAuditLog(database.db, 365)).toBe(1);
-    const ids = async () => (await database.db.selectFrom('audit_log').select('id').where('target', '=', 'test:purge').orderBy('id').execute()).map((r) => r.id);
+    const ids = async () =>
+      (await database.db.selectFrom('audit_log').select('id').where('target', '=', 'test:purge').orderBy('id').execute()).map((r) => r.id);
     expect(await ids()).not.toContain(ancient);
     expect(await ids()).toContain(past);
     expect(await purgeAuditLog(database.db, 180)).toBe(1);
@@ -100,7 +137,12 @@ describe('append-only, enforced by the database', () => {
     // Nothing older left: nothing purged, and no row saying so.
     expect(await purgeAuditLog(database.db, 180)).toBe(0);
 
-    const purged = await database.db.selectFrom('audit_log').select(['action', 'actor_username', 'details']).where('action', '=', 'audit.purged').orderBy('id').execute();
+    const purged = await database.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_username', 'details'])
+      .where('action', '=', 'audit.purged')
+      .orderBy('id')
+      .execute();
     expect(purged).toHaveLength(2);
     expect(purged[0]).toMatchObject({ actor_username: null, details: { retentionDays: 365, purged: 1 } });
     expect(purged[1]!.details).toMatchObject({ retentionDays: 180, purged: 1 });
@@ -117,7 +159,11 @@ describe('append-only, enforced by the database', () => {
   it('purges on the escalation sweep’s activity with the configured retention', async () => {
     const old = await oldRow(366, 'test:sweep');
     const kept = await oldRow(300, 'test:sweep');
-    const { escalateLateClocks } = createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' }, auditRetentionDays: 365 });
+    const { escalateLateClocks } = createActivities({
+      db: database.db,
+      agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' },
+      auditRetentionDays: 365,
+    });
     const { MockActivityEnvironment } = await import('@temporalio/testing');
     const result = (await new MockActivityEnvironment().run(escalateLateClocks)) as Awaited<ReturnType<typeof escalateLateClocks>>;
     expect(result.auditRowsPurged).toBe(1);
@@ -133,7 +179,9 @@ describe('GONGKAI_AUDIT_RETENTION_DAYS', () => {
     expect(auditRetentionDaysFromEnv({ GONGKAI_AUDIT_RETENTION_DAYS: '' })).toBe(180);
     expect(auditRetentionDaysFromEnv({ GONGKAI_AUDIT_RETENTION_DAYS: '730' })).toBe(730);
     for (const bad of ['179', '30', '0', '-200', '200.5', 'six months']) {
-      expect(() => auditRetentionDaysFromEnv({ GONGKAI_AUDIT_RETENTION_DAYS: bad })).toThrow(/GONGKAI_AUDIT_RETENTION_DAYS must be a whole number of days ≥ 180/);
+      expect(() => auditRetentionDaysFromEnv({ GONGKAI_AUDIT_RETENTION_DAYS: bad })).toThrow(
+        /GONGKAI_AUDIT_RETENTION_DAYS must be a whole number of days ≥ 180/,
+      );
     }
   });
 
@@ -163,25 +211,97 @@ it('carries auth_events forward into the audit log and drops it; down brings it 
     expect((await migrator.migrateTo(before)).error).toBeUndefined();
     const old = db as unknown as import('kysely').Kysely<any>; // the schema as it was
     await old.insertInto('departments').values({ code: 'gkb', name: '政务公开办公室' }).execute();
-    const clerk = await old.insertInto('users').values({ username: 'clerk', display_name: '王受理', role: 'clerk', department_code: 'gkb' }).returning('id').executeTakeFirstOrThrow();
-    const token = await old.insertInto('api_tokens').values({ user_id: clerk.id, token_sha256: `sha256:${'a'.repeat(64)}`, label: '笔记本' }).returning('id').executeTakeFirstOrThrow();
-    await old.insertInto('auth_events').values([
-      { event: 'token-issued', user_id: clerk.id, token_id: token.id, reason: '笔记本', at: '2026-11-01T01:00:00Z' },
-      { event: 'authenticated', user_id: clerk.id, token_id: token.id, ip: '10.1.1.1', method: 'GET', path: '/api/me', at: '2026-11-01T02:00:00Z' },
-      { event: 'token-revoked', user_id: clerk.id, token_id: token.id, reason: 'by admin', at: '2026-11-02T01:00:00Z' },
-      { event: 'rejected', user_id: clerk.id, token_id: token.id, reason: 'revoked', ip: '10.1.1.2', method: 'GET', path: '/api/applications', at: '2026-11-02T02:00:00Z' },
-      { event: 'rejected', reason: 'unknown', ip: '10.9.9.9', method: 'GET', path: '/api/me', at: '2026-11-03T00:00:00Z' },
-    ]).execute();
+    const clerk = await old
+      .insertInto('users')
+      .values({ username: 'clerk', display_name: '王受理', role: 'clerk', department_code: 'gkb' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const token = await old
+      .insertInto('api_tokens')
+      .values({ user_id: clerk.id, token_sha256: `sha256:${'a'.repeat(64)}`, label: '笔记本' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await old
+      .insertInto('auth_events')
+      .values([
+        { event: 'token-issued', user_id: clerk.id, token_id: token.id, reason: '笔记本', at: '2026-11-01T01:00:00Z' },
+        {
+          event: 'authenticated',
+          user_id: clerk.id,
+          token_id: token.id,
+          ip: '10.1.1.1',
+          method: 'GET',
+          path: '/api/me',
+          at: '2026-11-01T02:00:00Z',
+        },
+        { event: 'token-revoked', user_id: clerk.id, token_id: token.id, reason: 'by admin', at: '2026-11-02T01:00:00Z' },
+        {
+          event: 'rejected',
+          user_id: clerk.id,
+          token_id: token.id,
+          reason: 'revoked',
+          ip: '10.1.1.2',
+          method: 'GET',
+          path: '/api/applications',
+          at: '2026-11-02T02:00:00Z',
+        },
+        { event: 'rejected', reason: 'unknown', ip: '10.9.9.9', method: 'GET', path: '/api/me', at: '2026-11-03T00:00:00Z' },
+      ])
+      .execute();
 
     expect((await migrator.migrateTo('20261201T1320_audit')).error).toBeUndefined();
-    const rows = await db.selectFrom('audit_log').select(['at', 'action', 'actor_username', 'actor_role', 'ip', 'target', 'details']).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['at', 'action', 'actor_username', 'actor_role', 'ip', 'target', 'details'])
+      .orderBy('id')
+      .execute();
     const target = `api-key:${token.id}`;
     expect(rows).toEqual([
-      { at: new Date('2026-11-01T01:00:00Z'), action: 'api-key.issued', actor_username: null, actor_role: null, ip: null, target, details: expect.objectContaining({ keyOwner: 'clerk', label: '笔记本' }) },
-      { at: new Date('2026-11-01T02:00:00Z'), action: 'api-key.used', actor_username: 'clerk', actor_role: 'clerk', ip: '10.1.1.1', target, details: expect.objectContaining({ keyOwner: 'clerk', method: 'GET', path: '/api/me' }) },
-      { at: new Date('2026-11-02T01:00:00Z'), action: 'api-key.revoked', actor_username: 'admin', actor_role: null, ip: null, target, details: expect.objectContaining({ keyOwner: 'clerk' }) },
-      { at: new Date('2026-11-02T02:00:00Z'), action: 'api-key.rejected', actor_username: null, actor_role: null, ip: '10.1.1.2', target, details: expect.objectContaining({ keyOwner: 'clerk', reason: 'revoked', path: '/api/applications' }) },
-      { at: new Date('2026-11-03T00:00:00Z'), action: 'api-key.rejected', actor_username: null, actor_role: null, ip: '10.9.9.9', target: null, details: expect.objectContaining({ reason: 'unknown' }) },
+      {
+        at: new Date('2026-11-01T01:00:00Z'),
+        action: 'api-key.issued',
+        actor_username: null,
+        actor_role: null,
+        ip: null,
+        target,
+        details: expect.objectContaining({ keyOwner: 'clerk', label: '笔记本' }),
+      },
+      {
+        at: new Date('2026-11-01T02:00:00Z'),
+        action: 'api-key.used',
+        actor_username: 'clerk',
+        actor_role: 'clerk',
+        ip: '10.1.1.1',
+        target,
+        details: expect.objectContaining({ keyOwner: 'clerk', method: 'GET', path: '/api/me' }),
+      },
+      {
+        at: new Date('2026-11-02T01:00:00Z'),
+        action: 'api-key.revoked',
+        actor_username: 'admin',
+        actor_role: null,
+        ip: null,
+        target,
+        details: expect.objectContaining({ keyOwner: 'clerk' }),
+      },
+      {
+        at: new Date('2026-11-02T02:00:00Z'),
+        action: 'api-key.rejected',
+        actor_username: null,
+        actor_role: null,
+        ip: '10.1.1.2',
+        target,
+        details: expect.objectContaining({ keyOwner: 'clerk', reason: 'revoked', path: '/api/applications' }),
+      },
+      {
+        at: new Date('2026-11-03T00:00:00Z'),
+        action: 'api-key.rejected',
+        actor_username: null,
+        actor_role: null,
+        ip: '10.9.9.9',
+        target: null,
+        details: expect.objectContaining({ reason: 'unknown' }),
+      },
     ]);
     const { rows: left } = await sql<{ name: string | null }>`select to_regclass('auth_events')::text as name`.execute(db);
     expect(left[0]!.name).toBeNull();
@@ -213,28 +333,61 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i += 1; }
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
+    } else cell += c;
   }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
 describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
   let built: ReturnType<typeof createApp> | undefined;
-  const app = () => (built ??= createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } }));
+  const app = () =>
+    (built ??= createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } }));
   const asAdmin = (r: request.Test) => r.set('Authorization', `Bearer ${tokens.admin}`);
 
   beforeAll(async () => {
-    await recordAudit(database.db, { action: 'user.created', actor: actor('admin'), ip: '10.2.0.1', target: 'user:filter-a', details: { note: '含 "引号", 逗号\n和换行' } });
+    await recordAudit(database.db, {
+      action: 'user.created',
+      actor: actor('admin'),
+      ip: '10.2.0.1',
+      target: 'user:filter-a',
+      details: { note: '含 "引号", 逗号\n和换行' },
+    });
     await recordAudit(database.db, { action: 'user.disabled', actor: actor('admin'), ip: '10.2.0.1', target: 'user:filter-a' });
-    await recordAudit(database.db, { action: 'personal-data.read', actor: actor('clerk'), ip: '10.2.0.2', target: 'case:2026-990001', details: { caseNo: '2026-990001', fields: ['phone'] } });
-    await recordAudit(database.db, { action: 'department.renamed', actor: { userId: users.admin!.id, username: '=HYPERLINK("x")', role: 'admin' }, ip: '10.2.0.3', target: 'department:filter' });
-    await sql`insert into audit_log (at, action, actor_username, target) values ('2026-06-30T15:59:59Z', 'user.created', 'admin', 'user:filter-june'), ('2026-06-30T16:00:00Z', 'user.created', 'admin', 'user:filter-july')`.execute(database.db);
+    await recordAudit(database.db, {
+      action: 'personal-data.read',
+      actor: actor('clerk'),
+      ip: '10.2.0.2',
+      target: 'case:2026-990001',
+      details: { caseNo: '2026-990001', fields: ['phone'] },
+    });
+    await recordAudit(database.db, {
+      action: 'department.renamed',
+      actor: { userId: users.admin!.id, username: '=HYPERLINK("x")', role: 'admin' },
+      ip: '10.2.0.3',
+      target: 'department:filter',
+    });
+    await sql`insert into audit_log (at, action, actor_username, target) values ('2026-06-30T15:59:59Z', 'user.created', 'admin', 'user:filter-june'), ('2026-06-30T16:00:00Z', 'user.created', 'admin', 'user:filter-july')`.execute(
+      database.db,
+    );
   });
 
   it('filters by actor, action or area, target and Beijing-time dates, newest first, paged with a total', async () => {
@@ -244,7 +397,12 @@ describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
     const byTarget = await get('target=filter-a');
     expect(byTarget.status).toBe(200);
     expect(byTarget.body.items.map((i: { action: string }) => i.action)).toEqual(['user.disabled', 'user.created']);
-    expect(byTarget.body.items[1]).toMatchObject({ actor: { username: 'admin', role: 'admin' }, ip: '10.2.0.1', actionLabel: expect.any(String), details: { note: '含 "引号", 逗号\n和换行' } });
+    expect(byTarget.body.items[1]).toMatchObject({
+      actor: { username: 'admin', role: 'admin' },
+      ip: '10.2.0.1',
+      actionLabel: expect.any(String),
+      details: { note: '含 "引号", 逗号\n和换行' },
+    });
     expect(targets(await get('target=2026-990001'))).toEqual(['case:2026-990001']);
     expect(targets(await get('actor=clerk&action=personal-data.read&target=990001'))).toEqual(['case:2026-990001']);
     expect((await get('action=user&target=filter')).body.items.every((i: { action: string }) => i.action.startsWith('user.'))).toBe(true);
@@ -273,11 +431,16 @@ describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
   });
 
   it('exports CSV that Excel reads: UTF-8 with BOM, every cell quoted, formulas defused; the export is audited', async () => {
-    const res = await asAdmin(request(app()).get('/api/admin/audit.csv?target=filter').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }));
+    const res = await asAdmin(
+      request(app())
+        .get('/api/admin/audit.csv?target=filter')
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?audit-\d{4}-\d{2}-\d{2}\.csv"?$/);
@@ -304,35 +467,78 @@ describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
   it('exports past its 1,000-row pages, rows of the same instant included, each once', async () => {
     await sql`insert into audit_log (action, target) select 'test.bulk', 'bulk:' || n from generate_series(1, 2100) n`.execute(database.db);
     const res = await asAdmin(request(app()).get('/api/admin/audit.csv?action=test.bulk'));
-    const ids = parseCsv((res.text as string).replace(/^\uFEFF/, '')).slice(1).map((r) => r[0]);
+    const ids = parseCsv((res.text as string).replace(/^\uFEFF/, ''))
+      .slice(1)
+      .map((r) => r[0]);
     expect(ids).toHaveLength(2100);
     expect(new Set(ids).size).toBe(2100);
   });
 });
 
 it('records a decode of Temporal payloads that discloses an applicant (the Temporal UI reading an encrypted history)', async () => {
-  const app = createApp({ db: database.db, temporal, namespace: 'unused', codec: new EncryptionCodec(parseCodecKeys(newCodecKey('k1'))), rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
-  const json = (value: unknown) => ({ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify(value)).toString('base64') });
-  const start = { caseNo: '2026-000777', intake: { channel: 'in-person', applicant: { name: '韩七', idNumber: '110101198807071234', phone: '13500001111', address: '北京市某区某路1号' } } };
+  const app = createApp({
+    db: database.db,
+    temporal,
+    namespace: 'unused',
+    codec: new EncryptionCodec(parseCodecKeys(newCodecKey('k1'))),
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+  });
+  const json = (value: unknown) => ({
+    metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+    data: Buffer.from(JSON.stringify(value)).toString('base64'),
+  });
+  const start = {
+    caseNo: '2026-000777',
+    intake: {
+      channel: 'in-person',
+      applicant: { name: '韩七', idNumber: '110101198807071234', phone: '13500001111', address: '北京市某区某路1号' },
+    },
+  };
   const clock = { clockId: 'reply', due: '2026-12-30' };
   const asAdmin = { Authorization: `Bearer ${tokens.admin}` };
-  const encoded = await request(app).post('/codec/encode').set(asAdmin).send({ payloads: [json(start), json(clock)] });
+  const encoded = await request(app)
+    .post('/codec/encode')
+    .set(asAdmin)
+    .send({ payloads: [json(start), json(clock)] });
   expect(encoded.status).toBe(200);
-  const rows = () => database.db.selectFrom('audit_log').select(['actor_username', 'target', 'details']).where('action', '=', 'personal-data.read').where('details', '@>', sql<never>`'{"via":"codec"}'`).execute();
+  const rows = () =>
+    database.db
+      .selectFrom('audit_log')
+      .select(['actor_username', 'target', 'details'])
+      .where('action', '=', 'personal-data.read')
+      .where('details', '@>', sql<never>`'{"via":"codec"}'`)
+      .execute();
   expect(await rows()).toEqual([]); // encoding reads nothing
 
-  const decoded = await request(app).post('/codec/decode').set(asAdmin).send({ payloads: [encoded.body.payloads[1]] });
+  const decoded = await request(app)
+    .post('/codec/decode')
+    .set(asAdmin)
+    .send({ payloads: [encoded.body.payloads[1]] });
   expect(decoded.status).toBe(200);
   expect(await rows()).toEqual([]); // a clock carries nothing personal
   expect((await request(app).post('/codec/decode').set(asAdmin).send(encoded.body)).status).toBe(200);
-  expect(await rows()).toEqual([{ actor_username: 'admin', target: 'case:2026-000777', details: { caseNo: '2026-000777', fields: ['idNumber', 'phone', 'address'], via: 'codec' } }]);
+  expect(await rows()).toEqual([
+    {
+      actor_username: 'admin',
+      target: 'case:2026-000777',
+      details: { caseNo: '2026-000777', fields: ['idNumber', 'phone', 'address'], via: 'codec' },
+    },
+  ]);
 });
 
 it('records an API key’s use once per hour of use, also when it is used without pause', async () => {
   const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
   const key = await issueToken(database.db, users.supervisor!.id, 'hourly');
   const { id } = await database.db.selectFrom('api_tokens').select('id').where('label', '=', 'hourly').executeTakeFirstOrThrow();
-  const used = async () => (await database.db.selectFrom('audit_log').select('at').where('action', '=', 'api-key.used').where('target', '=', `api-key:${id}`).execute()).length;
+  const used = async () =>
+    (
+      await database.db
+        .selectFrom('audit_log')
+        .select('at')
+        .where('action', '=', 'api-key.used')
+        .where('target', '=', `api-key:${id}`)
+        .execute()
+    ).length;
   const call = async () => expect((await request(app).get('/api/me').set('Authorization', `Bearer ${key}`)).status).toBe(200);
   await call();
   await call();
@@ -345,10 +551,18 @@ it('records an API key’s use once per hour of use, also when it is used withou
   // 61 minutes old: this use is recorded.
   const busy = await issueToken(database.db, users.supervisor!.id, 'busy');
   const busyId = (await database.db.selectFrom('api_tokens').select('id').where('label', '=', 'busy').executeTakeFirstOrThrow()).id;
-  await sql`insert into audit_log (at, action, target) values (now() - interval '61 minutes', 'api-key.used', ${`api-key:${busyId}`})`.execute(database.db);
+  await sql`insert into audit_log (at, action, target) values (now() - interval '61 minutes', 'api-key.used', ${`api-key:${busyId}`})`.execute(
+    database.db,
+  );
   await sql`update api_tokens set last_used_at = now() - interval '2 minutes' where id = ${busyId}`.execute(database.db);
   expect((await request(app).get('/api/me').set('Authorization', `Bearer ${busy}`)).status).toBe(200);
-  const rows = await database.db.selectFrom('audit_log').select(['actor_username', 'details']).where('action', '=', 'api-key.used').where('target', '=', `api-key:${busyId}`).orderBy('id').execute();
+  const rows = await database.db
+    .selectFrom('audit_log')
+    .select(['actor_username', 'details'])
+    .where('action', '=', 'api-key.used')
+    .where('target', '=', `api-key:${busyId}`)
+    .orderBy('id')
+    .execute();
   expect(rows).toHaveLength(2);
   expect(rows[1]).toMatchObject({ actor_username: 'supervisor', details: { keyOwner: 'supervisor', method: 'GET', path: '/api/me' } });
 });
@@ -368,7 +582,8 @@ it('names every action the code writes in AUDIT_ACTIONS, so the console offers a
   const written = new Set<string>();
   for (const text of sources) {
     // `action: 'x'`, `action: cond ? 'x' : 'y'`, and any literal in an area the log uses.
-    for (const m of text.matchAll(new RegExp(`action: (?:[^,'\\n]*\\? )?${NAME}(?: : ${NAME})?`, 'g'))) [m[1], m[2]].forEach((a) => a && written.add(a));
+    for (const m of text.matchAll(new RegExp(`action: (?:[^,'\\n]*\\? )?${NAME}(?: : ${NAME})?`, 'g')))
+      [m[1], m[2]].forEach((a) => a && written.add(a));
     for (const m of text.matchAll(/'((?:auth|admin|api-key|personal-data|audit)\.[a-z0-9-]+)'/g)) written.add(m[1]!);
   }
   expect(written.size).toBeGreaterThan(20);
@@ -387,8 +602,15 @@ it('records a user ending one of their own sessions (signed out elsewhere)', asy
   await signIn(); // the office PC
   const sessions = await request(app).get('/api/me/sessions').set('Cookie', laptop.cookie);
   const other = sessions.body.items.find((s: { current: boolean }) => !s.current) as { id: string };
-  expect((await request(app).delete(`/api/me/sessions/${other.id}`).set('Cookie', laptop.cookie).set('X-CSRF-Token', laptop.csrf)).status).toBe(200);
-  const rows = await database.db.selectFrom('audit_log').select(['action', 'actor_username', 'target', 'ip', 'details']).where('target', '=', 'user:reviewer').orderBy('id').execute();
+  expect(
+    (await request(app).delete(`/api/me/sessions/${other.id}`).set('Cookie', laptop.cookie).set('X-CSRF-Token', laptop.csrf)).status,
+  ).toBe(200);
+  const rows = await database.db
+    .selectFrom('audit_log')
+    .select(['action', 'actor_username', 'target', 'ip', 'details'])
+    .where('target', '=', 'user:reviewer')
+    .orderBy('id')
+    .execute();
   expect(rows.map((r) => r.action)).toEqual(['auth.sign-in', 'auth.sign-in', 'auth.session-ended']);
   expect(rows[2]).toMatchObject({ actor_username: 'reviewer', ip: expect.any(String), details: { session: other.id, reason: 'revoked' } });
 });

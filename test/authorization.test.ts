@@ -21,8 +21,16 @@ afterAll(async () => {
 
 /** A plausible value per path parameter: authorization is decided before any of them is looked at. */
 const SAMPLE_PARAMS: Record<string, string> = {
-  caseNo: '2026-000001', docNo: 'X1', queryCode: 'ABCDEFGHJK', disputeNo: '2026-D0001', docId: '2026-000001', id: '999999',
-  workflowId: 'application-2026-000001', date: '2026-10-08', year: '2026', username: 'nobody',
+  caseNo: '2026-000001',
+  docNo: 'X1',
+  queryCode: 'ABCDEFGHJK',
+  disputeNo: '2026-D0001',
+  docId: '2026-000001',
+  id: '999999',
+  workflowId: 'application-2026-000001',
+  date: '2026-10-08',
+  year: '2026',
+  username: 'nobody',
 };
 
 it('matches the matrix for every route and every role', async () => {
@@ -42,7 +50,10 @@ it('matches the matrix for every route and every role', async () => {
       const res = await call(stack.as(role));
       const permitted = allowed.includes(role);
       const ok = permitted ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === 403;
-      if (!ok) violations.push(`${route.key} as ${role}: ${res.status} (${permitted ? 'allowed' : 'forbidden'} by the matrix) ${JSON.stringify(res.body).slice(0, 160)}`);
+      if (!ok)
+        violations.push(
+          `${route.key} as ${role}: ${res.status} (${permitted ? 'allowed' : 'forbidden'} by the matrix) ${JSON.stringify(res.body).slice(0, 160)}`,
+        );
       if (res.status >= 400) expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     }
   }
@@ -52,8 +63,14 @@ it('matches the matrix for every route and every role', async () => {
 it('refuses to start when a route grants other roles than the matrix, or is missing from it', () => {
   const declared = Object.entries(AUTHORIZATION_MATRIX).map(([key, roles]) => ({ key, roles }));
   expect(() => assertMatchesAuthorizationMatrix(declared)).not.toThrow();
-  const widened = declared.map((r) => (r.key === 'POST /api/applications/:caseNo/sign-off' ? { ...r, roles: ['leader', 'clerk'] as const } : r));
-  expect(() => assertMatchesAuthorizationMatrix(widened)).toThrow(/POST \/api\/applications\/:caseNo\/sign-off declares \["leader","clerk"\] but the matrix says \["leader"\]/);
-  expect(() => assertMatchesAuthorizationMatrix([...declared, { key: 'DELETE /api/applications/:caseNo', roles: ['admin'] }])).toThrow(/is not in the authorization matrix/);
+  const widened = declared.map((r) =>
+    r.key === 'POST /api/applications/:caseNo/sign-off' ? { ...r, roles: ['leader', 'clerk'] as const } : r,
+  );
+  expect(() => assertMatchesAuthorizationMatrix(widened)).toThrow(
+    /POST \/api\/applications\/:caseNo\/sign-off declares \["leader","clerk"\] but the matrix says \["leader"\]/,
+  );
+  expect(() => assertMatchesAuthorizationMatrix([...declared, { key: 'DELETE /api/applications/:caseNo', roles: ['admin'] }])).toThrow(
+    /is not in the authorization matrix/,
+  );
   expect(() => assertMatchesAuthorizationMatrix(declared.slice(1))).toThrow(/no route declares it/);
 });

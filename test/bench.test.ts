@@ -118,7 +118,9 @@ describe('baseline system and the correctness check', () => {
     // A transition applied twice, and one the client believes happened but never landed.
     const [twice, lost] = pool.cases;
     await sql`update baseline_cases set stage = 'closed', seq = seq + 1 where case_no = ${twice!.caseNo}`.execute(sys.scratch.db);
-    await sql`insert into baseline_events (case_no, seq, type, actor, payload) select case_no, seq, 'closed', 'clerk', '{}' from baseline_cases where case_no = ${twice!.caseNo}`.execute(sys.scratch.db);
+    await sql`insert into baseline_events (case_no, seq, type, actor, payload) select case_no, seq, 'closed', 'clerk', '{}' from baseline_cases where case_no = ${twice!.caseNo}`.execute(
+      sys.scratch.db,
+    );
     await sql`delete from baseline_events where case_no = ${lost!.caseNo} and type = 'closed'`.execute(sys.scratch.db);
     const report = await sys.check(pool.cases);
     expect(report.problems).toHaveLength(2);

@@ -11,7 +11,11 @@ import { type AnyClockEvent, type ClockEvent, deriveClock } from '../domain/cloc
 
 const calendar = new WorkingDayCalendar(composeCalendarData({ version: PUBLISHED_SOURCE, published: PUBLISHED_CALENDAR }));
 const complaint = (date: string, extra: { workingDayLimit?: { workingDays: number; reason: string } } = {}): AnyClockEvent => ({
-  type: 'started', date, calendarDays: 15, reason: '收到起诉状副本', ...extra,
+  type: 'started',
+  date,
+  calendarDays: 15,
+  reason: '收到起诉状副本',
+  ...extra,
 });
 const LIMIT = { workingDays: 10, reason: '本机关规则规定' };
 
@@ -20,7 +24,14 @@ describe('15 calendar days, the start day not counted, a last day on a rest day 
     // 09-21 is day 1, 09-30 day 10, 10-05 day 15 (holidays inside the period are not skipped);
     // 10-05, 10-06, 10-07 are 国庆 days off, 10-08 (Thu) is the first working day after them.
     const derived = deriveClock([complaint('2026-09-20')], calendar);
-    expect(derived).toMatchObject({ status: 'running', unit: 'calendar-days', due: '2026-10-08', totalWorkingDays: 15, remainingWorkingDays: 15, provisional: false });
+    expect(derived).toMatchObject({
+      status: 'running',
+      unit: 'calendar-days',
+      due: '2026-10-08',
+      totalWorkingDays: 15,
+      remainingWorkingDays: 15,
+      provisional: false,
+    });
     expect(derived.steps[0]!.explanation).toBe(
       '2026-09-20 收到起诉状副本，起算15日（当日不计入；期限届满日为休息日或法定节假日的，顺延至节假日后第一个工作日）：期限届满日2026-10-05为法定节假日（国庆节），顺延至2026-10-08',
     );
@@ -53,14 +64,22 @@ describe('with the agency’s stricter working-day limit (domain.md §6), the ea
   it('2026-09-20: the law’s 15 days (10-08) end before 10 WD (10-10), so the law applies', () => {
     // 10 WD: 09-21..24 (4), 09-28..30 (7), 10-08 (8), 10-09 (9), Sat 10-10 make-up day (10).
     const derived = deriveClock([complaint('2026-09-20', { workingDayLimit: LIMIT })], calendar);
-    expect(derived).toMatchObject({ due: '2026-10-08', limits: { calendarDaysDue: '2026-10-08', workingDaysDue: '2026-10-10', applied: 'calendar-days' } });
-    expect(derived.steps[0]!.explanation).toContain('；本机关规则规定10个工作日，届满于2026-10-10；两者从严（取其早），适用15日期限，截止2026-10-08');
+    expect(derived).toMatchObject({
+      due: '2026-10-08',
+      limits: { calendarDaysDue: '2026-10-08', workingDaysDue: '2026-10-10', applied: 'calendar-days' },
+    });
+    expect(derived.steps[0]!.explanation).toContain(
+      '；本机关规则规定10个工作日，届满于2026-10-10；两者从严（取其早），适用15日期限，截止2026-10-08',
+    );
   });
 
   it('2026-03-02: 10 WD end Mon 03-16, before the law’s Tue 03-17, so the agency’s limit applies', () => {
     // 10 WD: 03-03..06 (4), 03-09..13 (9), 03-16 (10).
     const derived = deriveClock([complaint('2026-03-02', { workingDayLimit: LIMIT })], calendar);
-    expect(derived).toMatchObject({ due: '2026-03-16', limits: { calendarDaysDue: '2026-03-17', workingDaysDue: '2026-03-16', applied: 'working-days' } });
+    expect(derived).toMatchObject({
+      due: '2026-03-16',
+      limits: { calendarDaysDue: '2026-03-17', workingDaysDue: '2026-03-16', applied: 'working-days' },
+    });
     expect(derived.steps[0]!.explanation).toContain('适用10个工作日期限，截止2026-03-16');
   });
 });
@@ -78,20 +97,33 @@ describe('pauses, extensions, restarts and stops', () => {
     expect(paused).toMatchObject({ status: 'paused', due: null, consumedWorkingDays: 3, remainingWorkingDays: 12 });
     expect(paused.steps[1]!.explanation).toBe('2026-03-05 中止，计时中止：已用3日，剩余12日（本机关规则规定已用3个工作日，剩余7个工作日）');
     const resumed = deriveClock(events, calendar);
-    expect(resumed).toMatchObject({ status: 'running', countingFrom: '2026-03-10', due: '2026-03-19', limits: { calendarDaysDue: '2026-03-23', workingDaysDue: '2026-03-19', applied: 'working-days' } });
+    expect(resumed).toMatchObject({
+      status: 'running',
+      countingFrom: '2026-03-10',
+      due: '2026-03-19',
+      limits: { calendarDaysDue: '2026-03-23', workingDaysDue: '2026-03-19', applied: 'working-days' },
+    });
     expect(resumed.steps.map((s) => s.due)).toEqual(['2026-03-16', null, '2026-03-19']);
   });
 
   it('an extension adds calendar days to the period, the last day again moved past a rest day', () => {
     // 03-02 + 15 + 5 = Sun 03-22 → Mon 03-23.
-    const derived = deriveClock([complaint('2026-03-02'), { type: 'extended', date: '2026-03-10', calendarDays: 5, reason: '人民法院准许延期' }], calendar);
+    const derived = deriveClock(
+      [complaint('2026-03-02'), { type: 'extended', date: '2026-03-10', calendarDays: 5, reason: '人民法院准许延期' }],
+      calendar,
+    );
     expect(derived).toMatchObject({ due: '2026-03-23', totalWorkingDays: 20 });
-    expect(derived.steps[1]!.explanation).toContain('延长5日（原期限2026-03-17）：期限届满日2026-03-22为休息日（星期日），顺延至2026-03-23');
+    expect(derived.steps[1]!.explanation).toContain(
+      '延长5日（原期限2026-03-17）：期限届满日2026-03-22为休息日（星期日），顺延至2026-03-23',
+    );
   });
 
   it('a restart counts the period again from the new date', () => {
     // 2026-10-12 (Mon) + 15 = Tue 2026-10-27.
-    const derived = deriveClock([complaint('2026-09-20'), { type: 'restarted', date: '2026-10-12', reason: '重新收到起诉状副本' }], calendar);
+    const derived = deriveClock(
+      [complaint('2026-09-20'), { type: 'restarted', date: '2026-10-12', reason: '重新收到起诉状副本' }],
+      calendar,
+    );
     expect(derived).toMatchObject({ due: '2026-10-27', countingFrom: '2026-10-12', consumedWorkingDays: 0 });
   });
 
@@ -102,8 +134,12 @@ describe('pauses, extensions, restarts and stops', () => {
 
   it('refuses events in the other unit', () => {
     const wd: ClockEvent = { type: 'started', date: '2026-03-02', workingDays: 10, reason: '收到' };
-    expect(() => deriveClock([complaint('2026-03-02'), { type: 'extended', date: '2026-03-05', workingDays: 5, reason: '延期' }], calendar)).toThrow(/calendar days/);
-    expect(() => deriveClock([wd, { type: 'extended', date: '2026-03-05', calendarDays: 5, reason: '延期' }], calendar)).toThrow(/calendar-day events/);
+    expect(() =>
+      deriveClock([complaint('2026-03-02'), { type: 'extended', date: '2026-03-05', workingDays: 5, reason: '延期' }], calendar),
+    ).toThrow(/calendar days/);
+    expect(() => deriveClock([wd, { type: 'extended', date: '2026-03-05', calendarDays: 5, reason: '延期' }], calendar)).toThrow(
+      /calendar-day events/,
+    );
     expect(() => deriveClock([complaint('2026-03-02'), complaint('2026-03-03')], calendar)).toThrow(/already started/);
   });
 

@@ -147,7 +147,17 @@ describe('listDays', () => {
     const days = calendar.listDays('2026-09-30', '2026-10-10');
     expect(days).toHaveLength(11);
     expect(days.map((d) => d.kind)).toEqual([
-      'workday', 'holiday', 'holiday', 'holiday', 'holiday', 'holiday', 'holiday', 'holiday', 'workday', 'workday', 'makeup-workday',
+      'workday',
+      'holiday',
+      'holiday',
+      'holiday',
+      'holiday',
+      'holiday',
+      'holiday',
+      'holiday',
+      'workday',
+      'workday',
+      'makeup-workday',
     ]);
     expect(days[1]).toMatchObject({ date: '2026-10-01', name: '国庆节', origin: 'chinese-days' });
   });
@@ -156,10 +166,30 @@ describe('listDays', () => {
 describe('ICS import', () => {
   it('expands all-day 休 / 班 events into one year', () => {
     const ics = [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//CN',
-      'BEGIN:VEVENT', 'UID:a', 'DTSTAMP:20261101T000000Z', 'DTSTART;VALUE=DATE:20270101', 'DTEND;VALUE=DATE:20270102', 'SUMMARY:元旦(休)', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:b', 'DTSTAMP:20261101T000000Z', 'DTSTART;VALUE=DATE:20270206', 'DTEND;VALUE=DATE:20270214', 'SUMMARY:春节(休)', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:c', 'DTSTAMP:20261101T000000Z', 'DTSTART;VALUE=DATE:20270214', 'DTEND;VALUE=DATE:20270215', 'SUMMARY:春节(班)', 'END:VEVENT',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//test//CN',
+      'BEGIN:VEVENT',
+      'UID:a',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;VALUE=DATE:20270101',
+      'DTEND;VALUE=DATE:20270102',
+      'SUMMARY:元旦(休)',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:b',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;VALUE=DATE:20270206',
+      'DTEND;VALUE=DATE:20270214',
+      'SUMMARY:春节(休)',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:c',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;VALUE=DATE:20270214',
+      'DTEND;VALUE=DATE:20270215',
+      'SUMMARY:春节(班)',
+      'END:VEVENT',
       'END:VCALENDAR',
     ].join('\r\n');
     const imported = parseIcsYear(2027, ics);
@@ -169,8 +199,15 @@ describe('ICS import', () => {
   });
 
   it('rejects a make-up day on a weekday and events that are neither 休 nor 班', () => {
-    const event = (summary: string, start: string, end: string) =>
-      ['BEGIN:VEVENT', `UID:${start}`, 'DTSTAMP:20261101T000000Z', `DTSTART;VALUE=DATE:${start}`, `DTEND;VALUE=DATE:${end}`, `SUMMARY:${summary}`, 'END:VEVENT'];
+    const event = (summary: string, start: string, end: string) => [
+      'BEGIN:VEVENT',
+      `UID:${start}`,
+      'DTSTAMP:20261101T000000Z',
+      `DTSTART;VALUE=DATE:${start}`,
+      `DTEND;VALUE=DATE:${end}`,
+      `SUMMARY:${summary}`,
+      'END:VEVENT',
+    ];
     const wrap = (lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//CN', ...lines, 'END:VCALENDAR'].join('\r\n');
     expect(() => parseIcsYear(2027, wrap(event('春节(班)', '20270210', '20270211')))).toThrow(/problem/);
     expect(() => parseIcsYear(2027, wrap(event('会议', '20270210', '20270211')))).toThrow(/not holidays/);

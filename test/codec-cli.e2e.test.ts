@@ -17,7 +17,15 @@ import { createApp } from '../api/app';
 import type { CryptoSuite } from '../db/crypto';
 import { issueToken, seedDemoUsers } from '../db/repositories/users';
 import { requireTemporalCli } from '../temporal-config/binaries';
-import { AES_CIPHER, dataConverterFor, ENCRYPTED_ENCODING, EncryptionCodec, newCodecKey, parseCodecKeys, SM4_CIPHER } from '../temporal-config/codec';
+import {
+  AES_CIPHER,
+  dataConverterFor,
+  ENCRYPTED_ENCODING,
+  EncryptionCodec,
+  newCodecKey,
+  parseCodecKeys,
+  SM4_CIPHER,
+} from '../temporal-config/codec';
 import { TEST_AGENCY } from './support/api-stack';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startDevServer, TEST_NAMESPACE } from './support/temporal';
@@ -36,18 +44,31 @@ const stacks = {} as Record<CryptoSuite, { url: string; taskQueue: string; app: 
 
 beforeAll(async () => {
   [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
-  for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, 'codec-cli');
+  for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
+    tokens[username] = await issueToken(database.db, user.id, 'codec-cli');
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   for (const suite of ['default', 'gm'] as const) {
     const taskQueue = `codec-cli-${suite}`;
     const dataConverter = dataConverterFor(keys, suite)!;
     const temporal = new Client({ connection: env.connection, namespace: TEST_NAMESPACE, dataConverter });
     const worker = await Worker.create({
-      connection: env.nativeConnection, namespace: TEST_NAMESPACE, taskQueue, dataConverter, workflowBundle: { code },
+      connection: env.nativeConnection,
+      namespace: TEST_NAMESPACE,
+      taskQueue,
+      dataConverter,
+      workflowBundle: { code },
       activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal }),
     });
     workers.push({ worker, running: worker.run() });
-    const app = createApp({ db: database.db, temporal, namespace: TEST_NAMESPACE, taskQueue, agency: TEST_AGENCY, codec: new EncryptionCodec(keys, suite), rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+    const app = createApp({
+      db: database.db,
+      temporal,
+      namespace: TEST_NAMESPACE,
+      taskQueue,
+      agency: TEST_AGENCY,
+      codec: new EncryptionCodec(keys, suite),
+      rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+    });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
@@ -66,9 +87,16 @@ afterAll(async () => {
 
 /** Registers a case through the API of a suite; the workflow id of its case. */
 async function submit(suite: CryptoSuite, applicant: { name: string; idNumber: string; phone: string; address: string }): Promise<string> {
-  const created = await request(stacks[suite].app).post('/api/applications').set('Authorization', `Bearer ${tokens.clerk}`).send({
-    channel: 'in-person', applicant: { type: 'natural-person', idType: 'resident-id', ...applicant }, description: '某化工企业2025年度安全检查记录', form: 'paper', delivery: 'post',
-  });
+  const created = await request(stacks[suite].app)
+    .post('/api/applications')
+    .set('Authorization', `Bearer ${tokens.clerk}`)
+    .send({
+      channel: 'in-person',
+      applicant: { type: 'natural-person', idType: 'resident-id', ...applicant },
+      description: '某化工企业2025年度安全检查记录',
+      form: 'paper',
+      delivery: 'post',
+    });
   expect(created.status).toBe(201);
   return `application-${created.body.caseNo}`;
 }
@@ -79,7 +107,11 @@ async function show(workflowId: string, codec: { url: string; token: string } | 
   if (output === 'json') args.push('--output', 'json');
   else args.push('--detailed');
   if (codec) args.push('--codec-endpoint', `${codec.url}/codec`, '--codec-auth', `Bearer ${codec.token}`);
-  const { stdout } = await run(requireTemporalCli(), args, { timeout: 60_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' } });
+  const { stdout } = await run(requireTemporalCli(), args, {
+    timeout: 60_000,
+    maxBuffer: 32 * 1024 * 1024,
+    env: { ...process.env, TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' },
+  });
   return stdout;
 }
 
@@ -92,7 +124,10 @@ function payloadsOf(json: string): Array<{ encoding: string; text: string }> {
       const record = node as Record<string, unknown>;
       const metadata = record.metadata as Record<string, string> | undefined;
       if (metadata && typeof metadata === 'object' && typeof metadata.encoding === 'string') {
-        found.push({ encoding: Buffer.from(metadata.encoding, 'base64').toString('utf8'), text: Buffer.from(String(record.data ?? ''), 'base64').toString('utf8') });
+        found.push({
+          encoding: Buffer.from(metadata.encoding, 'base64').toString('utf8'),
+          text: Buffer.from(String(record.data ?? ''), 'base64').toString('utf8'),
+        });
       } else Object.values(record).forEach(walk);
     }
   };
@@ -107,7 +142,11 @@ const firstInput = async (workflowId: string): Promise<Payload> => {
 
 it('answers an empty payload list, as the CLI posts it ({}), with an empty list', async () => {
   for (const direction of ['decode', 'encode']) {
-    const answered = await request(stacks.default.app).post(`/codec/${direction}`).set('Authorization', `Bearer ${tokens.admin}`).set('Content-Type', 'application/json').send('{}');
+    const answered = await request(stacks.default.app)
+      .post(`/codec/${direction}`)
+      .set('Authorization', `Bearer ${tokens.admin}`)
+      .set('Content-Type', 'application/json')
+      .send('{}');
     expect(answered.status).toBe(200);
     expect(answered.body).toEqual({ payloads: [] });
   }
@@ -122,7 +161,10 @@ it('decodes histories in the real temporal CLI, AES by default and SM4 in GM mod
   expect(utf8((await firstInput(gmCase)).metadata!['encryption-cipher'])).toBe(SM4_CIPHER);
 
   const admin = (suite: CryptoSuite) => ({ url: stacks[suite].url, token: tokens.admin! });
-  for (const [workflowId, applicant] of [[aesCase, aesApplicant], [gmCase, gmApplicant]] as const) {
+  for (const [workflowId, applicant] of [
+    [aesCase, aesApplicant],
+    [gmCase, gmApplicant],
+  ] as const) {
     // Without the codec the CLI shows ciphertext only.
     const sealed = await show(workflowId, null, 'json');
     expect(sealed).toContain('WORKFLOW_EXECUTION_STARTED');

@@ -27,12 +27,21 @@ function typicalState(): Payload {
   let largest: { metadata: Record<string, string>; data: string } | undefined;
   JSON.parse(history, (_key, value: unknown) => {
     const candidate = value as { metadata?: Record<string, string>; data?: unknown };
-    if (candidate && typeof candidate === 'object' && typeof candidate.data === 'string' && candidate.metadata && (!largest || candidate.data.length > largest.data.length)) {
+    if (
+      candidate &&
+      typeof candidate === 'object' &&
+      typeof candidate.data === 'string' &&
+      candidate.metadata &&
+      (!largest || candidate.data.length > largest.data.length)
+    ) {
       largest = candidate as { metadata: Record<string, string>; data: string };
     }
     return value;
   });
-  return { metadata: Object.fromEntries(Object.entries(largest!.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(largest!.data, 'base64') };
+  return {
+    metadata: Object.fromEntries(Object.entries(largest!.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    data: Buffer.from(largest!.data, 'base64'),
+  };
 }
 
 describe.each([['default'], ['gm']] as const)('EncryptionCodec (%s suite)', (suite) => {
@@ -71,7 +80,11 @@ describe.each([['default'], ['gm']] as const)('EncryptionCodec (%s suite)', (sui
     delete stripped.metadata.compression;
     await expect(codec.decode([stripped])).rejects.toThrow();
     const [oldStyle] = fixture.payloads.map(toPayload);
-    await expect(codec.decode([{ ...oldStyle!, metadata: { ...oldStyle!.metadata, compression: Buffer.from(DEFLATE_COMPRESSION) } }])).rejects.toThrow();
-    await expect(codec.decode([{ ...sealed!, metadata: { ...sealed!.metadata, compression: Buffer.from('zstd') } }])).rejects.toThrow(/unknown method "zstd"/);
+    await expect(
+      codec.decode([{ ...oldStyle!, metadata: { ...oldStyle!.metadata, compression: Buffer.from(DEFLATE_COMPRESSION) } }]),
+    ).rejects.toThrow();
+    await expect(codec.decode([{ ...sealed!, metadata: { ...sealed!.metadata, compression: Buffer.from('zstd') } }])).rejects.toThrow(
+      /unknown method "zstd"/,
+    );
   });
 });

@@ -11,7 +11,15 @@ import request from 'supertest';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { issueToken, seedDemoUsers } from '../db/repositories/users';
-import { AES_CIPHER, dataConverterFor, EncryptionCodec, ENCRYPTED_ENCODING, newCodecKey, parseCodecKeys, SM4_CIPHER } from '../temporal-config/codec';
+import {
+  AES_CIPHER,
+  dataConverterFor,
+  EncryptionCodec,
+  ENCRYPTED_ENCODING,
+  newCodecKey,
+  parseCodecKeys,
+  SM4_CIPHER,
+} from '../temporal-config/codec';
 import { TEST_AGENCY } from './support/api-stack';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { plaintextIn, storedPayloads } from './support/history-privacy';
@@ -64,7 +72,8 @@ describe('EncryptionCodec in GM mode (GONGKAI_CRYPTO=gm)', () => {
     expect(utf8(sealed!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
     expect(utf8(sealed!.metadata!['encryption-cipher'])).toBe(SM4_CIPHER);
     expect(utf8(sealed!.metadata!['encryption-key-id'])).toBe('kgm');
-    for (const secret of ['孙国密', '110101199009094567', '商密路']) expect(Buffer.from(sealed!.data!).includes(Buffer.from(secret))).toBe(false);
+    for (const secret of ['孙国密', '110101199009094567', '商密路'])
+      expect(Buffer.from(sealed!.data!).includes(Buffer.from(secret))).toBe(false);
     // 16-byte IV, whole SM4 blocks, 32-byte HMAC-SM3.
     expect((sealed!.data!.length - 16 - 32) % 16).toBe(0);
     expect(await open(gm, sealed!)).toEqual(value);
@@ -86,7 +95,9 @@ describe('EncryptionCodec in GM mode (GONGKAI_CRYPTO=gm)', () => {
     }
     const relabelled = { ...sealed!, metadata: { ...sealed!.metadata, 'encryption-key-id': Buffer.from('kgm2') } };
     await expect(new EncryptionCodec([otherKey, key], 'gm').decode([relabelled])).rejects.toThrow(/HMAC-SM3/);
-    await expect(gm.decode([{ ...sealed!, metadata: { ...sealed!.metadata, 'encryption-cipher': Buffer.from('SM4-ECB') } }])).rejects.toThrow(/unknown cipher "SM4-ECB"/);
+    await expect(
+      gm.decode([{ ...sealed!, metadata: { ...sealed!.metadata, 'encryption-cipher': Buffer.from('SM4-ECB') } }]),
+    ).rejects.toThrow(/unknown cipher "SM4-ECB"/);
     await expect(gm.decode([{ ...sealed!, data: sealed!.data!.subarray(0, 40) }])).rejects.toThrow(/too short/);
     // Rotation as with AES: a new key first, the old one still opens.
     const rotated = new EncryptionCodec([otherKey, key], 'gm');
@@ -122,15 +133,27 @@ describe('on the real stack', () => {
 
   beforeAll(async () => {
     [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
-    for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, 'codec');
+    for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
+      tokens[username] = await issueToken(database.db, user.id, 'codec');
     const dataConverter = dataConverterFor(keys)!;
     const encrypted = new Client({ connection: env.connection, namespace: TEST_NAMESPACE, dataConverter });
     worker = await Worker.create({
-      connection: env.nativeConnection, namespace: TEST_NAMESPACE, taskQueue: 'codec-e2e', dataConverter,
-      workflowsPath: require.resolve('../workflows'), activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: encrypted }),
+      connection: env.nativeConnection,
+      namespace: TEST_NAMESPACE,
+      taskQueue: 'codec-e2e',
+      dataConverter,
+      workflowsPath: require.resolve('../workflows'),
+      activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: encrypted }),
     });
     running = worker.run();
-    app = createApp({ db: database.db, temporal: encrypted, namespace: TEST_NAMESPACE, taskQueue: 'codec-e2e', agency: TEST_AGENCY, codec });
+    app = createApp({
+      db: database.db,
+      temporal: encrypted,
+      namespace: TEST_NAMESPACE,
+      taskQueue: 'codec-e2e',
+      agency: TEST_AGENCY,
+      codec,
+    });
   });
 
   afterAll(async () => {
@@ -141,13 +164,23 @@ describe('on the real stack', () => {
   });
 
   it('keeps applicant data out of Temporal and lets only admins decode it', async () => {
-    const submitted = await request(app).post('/api/applications').set('Authorization', `Bearer ${tokens.clerk}`).send({
-      channel: 'in-person',
-      applicant: { type: 'natural-person', name: '郑密', idType: 'resident-id', idNumber: '11010119771212567X', phone: '13512345678', address: '某市某区机密路8号' },
-      description: '某危化品仓库2025年度检查记录',
-      form: 'paper',
-      delivery: 'post',
-    });
+    const submitted = await request(app)
+      .post('/api/applications')
+      .set('Authorization', `Bearer ${tokens.clerk}`)
+      .send({
+        channel: 'in-person',
+        applicant: {
+          type: 'natural-person',
+          name: '郑密',
+          idType: 'resident-id',
+          idNumber: '11010119771212567X',
+          phone: '13512345678',
+          address: '某市某区机密路8号',
+        },
+        description: '某危化品仓库2025年度检查记录',
+        form: 'paper',
+        delivery: 'post',
+      });
     expect(submitted.status).toBe(201);
     const workflowId = `application-${submitted.body.caseNo}`;
 
@@ -160,17 +193,34 @@ describe('on the real stack', () => {
     expect(utf8(input.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
 
     // The codec endpoint, as `temporal workflow show --codec-endpoint …/codec --codec-auth "Bearer <admin token>"` calls it.
-    const wire = { payloads: [{ metadata: Object.fromEntries(Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(input.data!).toString('base64') }] };
-    const decoded = await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.admin}`).set('X-Namespace', TEST_NAMESPACE).send(wire);
+    const wire = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(input.data!).toString('base64'),
+        },
+      ],
+    };
+    const decoded = await request(app)
+      .post('/codec/decode')
+      .set('Authorization', `Bearer ${tokens.admin}`)
+      .set('X-Namespace', TEST_NAMESPACE)
+      .send(wire);
     expect(decoded.status).toBe(200);
     expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).toContain('11010119771212567X');
     expect((await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.supervisor}`).send(wire)).status).toBe(403);
     expect((await request(app).post('/codec/decode').send(wire)).status).toBe(401);
-    const broken = await request(app).post('/codec/decode').set('Authorization', `Bearer ${tokens.admin}`).send({ payloads: [{ ...wire.payloads[0], data: Buffer.from('garbage-garbage-garbage-garbage').toString('base64') }] });
+    const broken = await request(app)
+      .post('/codec/decode')
+      .set('Authorization', `Bearer ${tokens.admin}`)
+      .send({ payloads: [{ ...wire.payloads[0], data: Buffer.from('garbage-garbage-garbage-garbage').toString('base64') }] });
     expect(broken.status).toBe(422);
 
     // The Temporal UI's origin may call it from the browser.
-    const preflight = await request(app).options('/codec/decode').set('Origin', 'http://localhost:8233').set('Access-Control-Request-Method', 'POST');
+    const preflight = await request(app)
+      .options('/codec/decode')
+      .set('Origin', 'http://localhost:8233')
+      .set('Access-Control-Request-Method', 'POST');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8233');
     expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');

@@ -36,7 +36,11 @@ beforeAll(async () => {
   server = await serve(stack.app);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const users = await stack.database.db.selectFrom('users').select(['id', 'username']).execute();
-  for (const user of users) await setPasswordHash(stack.database.db, user.id, await hashPassword(PASSWORDS[user.username]!), { mustChange: false, now: new Date() });
+  for (const user of users)
+    await setPasswordHash(stack.database.db, user.id, await hashPassword(PASSWORDS[user.username]!), {
+      mustChange: false,
+      now: new Date(),
+    });
   await enableTotp(stack.database.db, users.find((u) => u.username === 'admin')!.id, ADMIN_TOTP, 0, new Date());
 }, 180_000);
 
@@ -49,7 +53,14 @@ afterAll(async () => {
 
 const intake = (name: string) => ({
   channel: 'in-person',
-  applicant: { type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198001011232', phone: '13900000000', address: '北京市西城区示例街2号' },
+  applicant: {
+    type: 'natural-person',
+    name,
+    idType: 'resident-id',
+    idNumber: '110101198001011232',
+    phone: '13900000000',
+    address: '北京市西城区示例街2号',
+  },
   description: '本市2026年应急演练计划',
   form: 'email',
   delivery: 'email',
@@ -87,8 +98,12 @@ const pageErrors: string[] = [];
 
 /** Each demo user's password in this test (the stack's bearer tokens are for the test's own API calls). */
 const PASSWORDS: Record<string, string> = {
-  clerk: 'Clerk-browser-2026', department: 'Dept-browser-2026', reviewer: 'Review-browser-2026',
-  leader: 'Leader-browser-2026', supervisor: 'Super-browser-2026', admin: 'Admin-browser-2026',
+  clerk: 'Clerk-browser-2026',
+  department: 'Dept-browser-2026',
+  reviewer: 'Review-browser-2026',
+  leader: 'Leader-browser-2026',
+  supervisor: 'Super-browser-2026',
+  admin: 'Admin-browser-2026',
 };
 const ADMIN_TOTP = generateTotpSecret();
 
@@ -187,7 +202,9 @@ describe('a clerk and a supervisor in the browser', () => {
     const allowed = (await request(stack.app).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).body.allowedActions as string[];
     expect(allowed).toEqual(expect.arrayContaining(['assign', 'start-consultation', 'request-extension', 'withdraw']));
     expect(allowed).not.toEqual(expect.arrayContaining(['accept']));
-    const offered = await page.locator('.actions .step-list button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-action')));
+    const offered = await page
+      .locator('.actions .step-list button')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-action')));
     expect([...offered].sort()).toEqual([...allowed].sort());
 
     // An allowed step the workflow still refuses for its content shows the Chinese reason (409).
@@ -309,7 +326,14 @@ describe('a clerk and a supervisor in the browser', () => {
     await form.locator('[name="title"]').fill('网传某化工厂爆炸');
     await form.locator('[name="summary"]').fill('网络出现视频，称某化工园区发生爆炸');
     // datetime-local in the browser's time zone (Asia/Shanghai); the form sends an instant.
-    const tenMinutesAgo = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    const tenMinutesAgo = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
       .format(new Date(Date.now() - 10 * 60_000))
       .replace(' ', 'T');
     await form.locator('[name="firstSeenAt"]').fill(tenMinutesAgo);
@@ -322,7 +346,14 @@ describe('a clerk and a supervisor in the browser', () => {
     const message = await request(stack.app)
       .post('/api/messages')
       .set(stack.as('clerk'))
-      .send({ type: 'policy-question', channel: 'mailbox', subject: '应急避难场所在哪里', content: '请公布本区应急避难场所名单', writer: { name: '赵六' }, ruleProfileId: 'bijie-004' }); // the default profile sets no message limits
+      .send({
+        type: 'policy-question',
+        channel: 'mailbox',
+        subject: '应急避难场所在哪里',
+        content: '请公布本区应急避难场所名单',
+        writer: { name: '赵六' },
+        ruleProfileId: 'bijie-004',
+      }); // the default profile sets no message limits
     expect([message.status, message.body.error]).toEqual([201, undefined]);
     await page.goto(`${server.url}/console/cases/message/${message.body.id}`);
     await page.locator('.clock-card .derivation li').first().waitFor(WAIT);
@@ -331,7 +362,16 @@ describe('a clerk and a supervisor in the browser', () => {
     const document = await request(stack.app)
       .post('/api/documents')
       .set(stack.as('clerk'))
-      .send({ title: '关于做好冬季安全生产工作的通知', docNumber: '示应急〔2026〕12号', kind: '通知', normative: false, category: '04', description: '部署冬季安全生产', keywords: ['安全生产'], proposedAttribute: 'proactive' });
+      .send({
+        title: '关于做好冬季安全生产工作的通知',
+        docNumber: '示应急〔2026〕12号',
+        kind: '通知',
+        normative: false,
+        category: '04',
+        description: '部署冬季安全生产',
+        keywords: ['安全生产'],
+        proposedAttribute: 'proactive',
+      });
     expect([document.status, document.body.error]).toEqual([201, undefined]);
     await page.goto(`${server.url}/console/cases/document/${document.body.docId}`);
     await page.locator('.facts', { hasText: '主动公开' }).waitFor(WAIT);
@@ -345,7 +385,11 @@ describe('a clerk and a supervisor in the browser', () => {
 
 describe('signing in', () => {
   it('a new user with a temporary password must change it before the console opens; a wrong password is refused in Chinese', async () => {
-    const { id } = await stack.database.db.insertInto('users').values({ username: 'xinren', display_name: '新同事', role: 'clerk', department_code: 'gkb' }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await stack.database.db
+      .insertInto('users')
+      .values({ username: 'xinren', display_name: '新同事', role: 'clerk', department_code: 'gkb' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await setPasswordHash(stack.database.db, id, await hashPassword('Temp-pass-0001'), { mustChange: true, now: new Date() });
     const page = await openConsole('xinren');
     await typePassword(page, 'xinren', 'Wrong-pass-0001');

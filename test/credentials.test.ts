@@ -5,8 +5,16 @@
  */
 import { sql } from 'kysely';
 import {
-  claimTotpStep, clearSignInFailures, credentialsByUsername, enableTotp, lockedUntil, recordSignInFailure, replaceRecoveryCodes,
-  setPasswordHash, unusedRecoveryCodeCount, useRecoveryCode,
+  claimTotpStep,
+  clearSignInFailures,
+  credentialsByUsername,
+  enableTotp,
+  lockedUntil,
+  recordSignInFailure,
+  replaceRecoveryCodes,
+  setPasswordHash,
+  unusedRecoveryCodeCount,
+  useRecoveryCode,
 } from '../db/repositories/credentials';
 import { createSession, findSessionByToken, listLiveSessions, revokeSession, revokeUserSessions } from '../db/repositories/sessions';
 import { seedDemoUsers } from '../db/repositories/users';
@@ -25,17 +33,28 @@ beforeAll(async () => {
 afterAll(async () => database.drop());
 
 test('a user created without a password has none and must change the one it is first given', async () => {
-  await database.db.insertInto('users').values({ username: 'newcomer', display_name: '新人', role: 'clerk', department_code: 'gkb' }).execute();
+  await database.db
+    .insertInto('users')
+    .values({ username: 'newcomer', display_name: '新人', role: 'clerk', department_code: 'gkb' })
+    .execute();
   const creds = await credentialsByUsername(database.db, ' NewComer ');
   expect(creds).toMatchObject({ username: 'newcomer', passwordHash: null, mustChangePassword: true, totpSecret: null });
   await setPasswordHash(database.db, creds!.id, '$argon2id$fake', { mustChange: false, now: T0 });
-  expect(await credentialsByUsername(database.db, 'newcomer')).toMatchObject({ passwordHash: '$argon2id$fake', mustChangePassword: false, passwordChangedAt: T0 });
+  expect(await credentialsByUsername(database.db, 'newcomer')).toMatchObject({
+    passwordHash: '$argon2id$fake',
+    mustChangePassword: false,
+    passwordChangedAt: T0,
+  });
 });
 
 test('the fifth failure locks a username for 15 minutes, known or not; after the lock the count starts again', async () => {
   for (const name of ['clerk', 'nobody-by-this-name']) {
-    for (let i = 1; i <= 4; i++) expect(await recordSignInFailure(database.db, name, minutes(i), policy)).toEqual({ failures: i, lockedUntil: null });
-    expect(await recordSignInFailure(database.db, name.toUpperCase(), minutes(5), policy)).toEqual({ failures: 5, lockedUntil: minutes(20) });
+    for (let i = 1; i <= 4; i++)
+      expect(await recordSignInFailure(database.db, name, minutes(i), policy)).toEqual({ failures: i, lockedUntil: null });
+    expect(await recordSignInFailure(database.db, name.toUpperCase(), minutes(5), policy)).toEqual({
+      failures: 5,
+      lockedUntil: minutes(20),
+    });
     // More failures while locked do not extend the lock.
     expect((await recordSignInFailure(database.db, name, minutes(6), policy)).lockedUntil).toEqual(minutes(20));
     expect(await lockedUntil(database.db, name, minutes(19))).toEqual(minutes(20));
@@ -70,11 +89,29 @@ test('recovery codes are stored as digests and each works once', async () => {
 });
 
 test('sessions: only a digest is stored; found by the cookie value; listed while live; revoked', async () => {
-  const one = await createSession(database.db, { userId: users.clerk!.id, now: T0, lifetimeMs: 12 * 3_600_000, secondFactorPending: false, ip: '10.0.0.1', userAgent: 'jest' });
-  const two = await createSession(database.db, { userId: users.clerk!.id, now: minutes(1), lifetimeMs: 12 * 3_600_000, secondFactorPending: false, ip: null, userAgent: null });
+  const one = await createSession(database.db, {
+    userId: users.clerk!.id,
+    now: T0,
+    lifetimeMs: 12 * 3_600_000,
+    secondFactorPending: false,
+    ip: '10.0.0.1',
+    userAgent: 'jest',
+  });
+  const two = await createSession(database.db, {
+    userId: users.clerk!.id,
+    now: minutes(1),
+    lifetimeMs: 12 * 3_600_000,
+    secondFactorPending: false,
+    ip: null,
+    userAgent: null,
+  });
   const { rows } = await sql<{ token_sha256: string }>`select token_sha256 from sessions`.execute(database.db);
   expect(rows.some((r) => r.token_sha256.includes(one.token))).toBe(false);
-  expect(await findSessionByToken(database.db, one.token)).toMatchObject({ id: one.id, user: { username: 'clerk', role: 'clerk' }, ip: '10.0.0.1' });
+  expect(await findSessionByToken(database.db, one.token)).toMatchObject({
+    id: one.id,
+    user: { username: 'clerk', role: 'clerk' },
+    ip: '10.0.0.1',
+  });
   expect(await findSessionByToken(database.db, 'not-a-session')).toBeNull();
   expect((await listLiveSessions(database.db, users.clerk!.id, minutes(2))).map((s) => s.id)).toEqual([two.id, one.id]);
   expect(await revokeSession(database.db, one.id, 'revoked', minutes(3), users.admin!.id)).toBe(false); // not admin's session

@@ -7,7 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
 import { createDatabase, migrateToLatest } from '../db/connection';
-import { cryptoSuiteFromEnv, digestHex, labelledDigest, parseLabelledDigest, storedDigestCandidates, verifyLabelledDigest } from '../db/crypto';
+import {
+  cryptoSuiteFromEnv,
+  digestHex,
+  labelledDigest,
+  parseLabelledDigest,
+  storedDigestCandidates,
+  verifyLabelledDigest,
+} from '../db/crypto';
 import { dropDatabase, ensureDatabase } from '../db/local-cluster';
 import { migrationProvider } from '../db/migrations';
 import { replaceRecoveryCodes, useRecoveryCode } from '../db/repositories/credentials';
@@ -38,7 +45,10 @@ it('labels digests with their algorithm and verifies each with the one it names'
   expect(digestHex('sm3', 'abc')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
   expect(labelledDigest('abc', 'sm3')).toBe('sm3:66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
   expect(labelledDigest('abc', 'sha256')).toBe('sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-  expect(parseLabelledDigest('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')).toEqual({ algorithm: 'sha256', hex: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' });
+  expect(parseLabelledDigest('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')).toEqual({
+    algorithm: 'sha256',
+    hex: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  });
   for (const stored of [labelledDigest('abc', 'sm3'), labelledDigest('abc', 'sha256'), digestHex('sha256', 'abc')]) {
     expect(verifyLabelledDigest('abc', stored)).toBe(true);
     expect(verifyLabelledDigest('abd', stored)).toBe(false);
@@ -62,7 +72,9 @@ it('stores token digests with the configured algorithm and verifies old ones aft
     const legacyToken = `gk_${randomBytes(24).toString('base64url')}`;
     await sql`insert into departments (code, name) values ('xxzx', '信息中心')`.execute(db);
     await sql`insert into users (username, display_name, role, department_code) values ('legacy', '旧用户', 'clerk', 'xxzx')`.execute(db);
-    await sql`insert into api_tokens (user_id, token_sha256, label) select id, ${digestHex('sha256', legacyToken)}, 'before' from users where username = 'legacy'`.execute(db);
+    await sql`insert into api_tokens (user_id, token_sha256, label) select id, ${digestHex('sha256', legacyToken)}, 'before' from users where username = 'legacy'`.execute(
+      db,
+    );
     await migrateToLatest(db);
     const users = await seedDemoUsers(db);
     const [legacy] = await db.selectFrom('api_tokens').select('token_sha256').execute();
@@ -86,7 +98,9 @@ it('stores token digests with the configured algorithm and verifies old ones aft
     }
     // Sign-in sessions and recovery codes stored before a switch to gm keep working after it.
     const now = new Date();
-    const session = await withSuite(undefined, () => createSession(db, { userId: users.admin!.id, now, lifetimeMs: 3_600_000, secondFactorPending: false, ip: null, userAgent: null }));
+    const session = await withSuite(undefined, () =>
+      createSession(db, { userId: users.admin!.id, now, lifetimeMs: 3_600_000, secondFactorPending: false, ip: null, userAgent: null }),
+    );
     await withSuite(undefined, () => replaceRecoveryCodes(db, users.admin!.id, ['abcd-efgh-ijkl']));
     expect((await db.selectFrom('recovery_codes').select('code_sha256').executeTakeFirstOrThrow()).code_sha256).toMatch(/^sha256:/);
     await withSuite('gm', async () => {
@@ -97,7 +111,11 @@ it('stores token digests with the configured algorithm and verifies old ones aft
     });
 
     // The database refuses a digest that does not name its algorithm.
-    await expect(sql`insert into api_tokens (user_id, token_sha256, label) values (${users.admin!.id}, ${digestHex('sha256', 'x')}, 'bare')`.execute(db)).rejects.toThrow(/api_tokens_digest_names_algorithm/);
+    await expect(
+      sql`insert into api_tokens (user_id, token_sha256, label) values (${users.admin!.id}, ${digestHex('sha256', 'x')}, 'bare')`.execute(
+        db,
+      ),
+    ).rejects.toThrow(/api_tokens_digest_names_algorithm/);
   } finally {
     await db.destroy();
     await dropDatabase(adminUrl, name);

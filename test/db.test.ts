@@ -28,7 +28,11 @@ it('seeds one demo user per role idempotently, and stores only token hashes', as
   const first = await seedDemoUsers(database.db);
   const second = await seedDemoUsers(database.db);
   expect(second).toEqual(first);
-  expect(Object.values(first).map((u) => u.role).sort()).toEqual(['admin', 'clerk', 'department', 'leader', 'reviewer', 'supervisor']);
+  expect(
+    Object.values(first)
+      .map((u) => u.role)
+      .sort(),
+  ).toEqual(['admin', 'clerk', 'department', 'leader', 'reviewer', 'supervisor']);
 
   const token = await issueToken(database.db, first.clerk!.id, 'test');
   const stored = await database.db.selectFrom('api_tokens').select('token_sha256').where('user_id', '=', first.clerk!.id).execute();

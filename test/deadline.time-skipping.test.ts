@@ -43,7 +43,11 @@ it('goes overdue at 24:00 Asia/Shanghai on the 5th working day, then records the
       args: [{ title: '答复申请人', from, workingDays: 5 }],
     });
 
-    const started = await pollUntil(() => handle.query(deadlineStatusQuery), (s) => s.state !== 'computing', { timeoutMs: 10_000, everyMs: 20 });
+    const started = await pollUntil(
+      () => handle.query(deadlineStatusQuery),
+      (s) => s.state !== 'computing',
+      { timeoutMs: 10_000, everyMs: 20 },
+    );
     expect(started).toMatchObject({ due: expectedDue, state: 'running', calendarVersion: 'chinese-days@1.5.7' });
     expect(started.dueAt).toBe(endOfDayShanghai(expectedDue).toISOString());
     const dueAt = started.dueAt!;

@@ -25,7 +25,14 @@ const RATE_LIMITS = { perToken: DEFAULTS.perToken / 10, perIp: DEFAULTS.perIp / 
 beforeAll(async () => {
   stack = await startApiStack('demo-seed-e2e');
   // The stack's own app has no limits (tests send bursts on purpose); the seed meets the real limiter.
-  const limited = createApp({ db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, taskQueue: 'demo-seed-e2e', agency: TEST_AGENCY, rateLimits: RATE_LIMITS });
+  const limited = createApp({
+    db: stack.database.db,
+    temporal: stack.env.client,
+    namespace: TEST_NAMESPACE,
+    taskQueue: 'demo-seed-e2e',
+    agency: TEST_AGENCY,
+    rateLimits: RATE_LIMITS,
+  });
   server = http.createServer(limited).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
 });
@@ -48,12 +55,21 @@ async function spendWindow(url: string, headers: Record<string, string>): Promis
 }
 
 it('fills the system with a realistic mix that the supervisor sees at once', async () => {
-  const tokens = Object.fromEntries(['clerk', 'department', 'reviewer', 'leader', 'supervisor', 'admin'].map((u) => [u, stack.as(u).Authorization.slice('Bearer '.length)]));
+  const tokens = Object.fromEntries(
+    ['clerk', 'department', 'reviewer', 'leader', 'supervisor', 'admin'].map((u) => [u, stack.as(u).Authorization.slice('Bearer '.length)]),
+  );
   const { port } = server.address() as AddressInfo;
   // The clerk has spent its window, as in a busy office: the seed certainly meets 429s (however
   // fast this machine is today) and must wait them out to finish.
   await spendWindow(`http://127.0.0.1:${port}/api/applications?limit=1`, { Authorization: `Bearer ${tokens.clerk}` });
-  const result = await seedDemoCases({ baseUrl: `http://127.0.0.1:${port}`, tokens, calendar: await loadCalendar(stack.database.db), count: 40, seed: 7, log: (line) => line.includes(' as ') && console.log(line) }); // failed steps, if any
+  const result = await seedDemoCases({
+    baseUrl: `http://127.0.0.1:${port}`,
+    tokens,
+    calendar: await loadCalendar(stack.database.db),
+    count: 40,
+    seed: 7,
+    log: (line) => line.includes(' as ') && console.log(line),
+  }); // failed steps, if any
   expect(result).toMatchObject({ applications: 40, failures: 0 });
   expect(result.rateLimitedWaits).toBeGreaterThan(0); // it did run into the limits, and waited them out
   expect(result.disputes).toBeGreaterThan(0);
@@ -88,7 +104,11 @@ it('reads Retry-After as seconds or a date, and retries a 429 a bounded number o
   expect(refused.status).toBe(429);
   expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
   const waits: number[] = [];
-  const gaveUp = await fetchHonouringRetryAfter(url, { headers }, { maxRetries: 2, sleep: async () => undefined, onWait: ({ waitMs }) => waits.push(waitMs) });
+  const gaveUp = await fetchHonouringRetryAfter(
+    url,
+    { headers },
+    { maxRetries: 2, sleep: async () => undefined, onWait: ({ waitMs }) => waits.push(waitMs) },
+  );
   expect(gaveUp.status).toBe(429); // bounded: after two retries the 429 is the caller's to report
   expect(waits.length).toBe(2);
   const waited = await fetchHonouringRetryAfter(url, { headers }, { onWait: ({ waitMs }) => waits.push(waitMs) });

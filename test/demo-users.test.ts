@@ -54,7 +54,11 @@ it('generates each demo user a password once, keeps it across starts, and signs 
     expect(signIn.body).toMatchObject({ mustChangePassword: false, totpEnrolmentRequired: false, totpRequired: totpSecret !== undefined });
     if (totpSecret) {
       const cookie = (signIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
-      const second = await request(app).post('/api/auth/totp').set('Cookie', cookie).set('X-CSRF-Token', signIn.body.csrfToken).send({ code: totpCode(totpSecret, new Date()) });
+      const second = await request(app)
+        .post('/api/auth/totp')
+        .set('Cookie', cookie)
+        .set('X-CSRF-Token', signIn.body.csrfToken)
+        .send({ code: totpCode(totpSecret, new Date()) });
       expect(second.status).toBe(200);
       const signedIn = (second.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!; // a new value after the second factor
       expect((await request(app).get('/api/me').set('Cookie', signedIn)).body.pending).toBeNull();

@@ -33,7 +33,10 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }),
+    activities: createActivities({
+      db: database.db,
+      agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' },
+    }),
   });
   running = worker.run();
 });
@@ -53,10 +56,22 @@ async function file(overrides: Partial<DisputeFiling> = {}, profileId = 'huangya
   const handle = await env.client.workflow.start(dispute, {
     workflowId: `dispute-${disputeNo}`,
     taskQueue: TASK_QUEUE,
-    args: [{
-      disputeNo, agencyCode: 'demo', profile: findRuleProfile(profileId)!, filedBy: actors.clerk,
-      filing: { caseNo: application.caseNo, kind: 'reconsideration', receivedOn: shanghaiDateOf(await env.currentTimeMs()), body: '示例市人民政府', claims: '撤销被申请人作出的政府信息公开答复', ...overrides },
-    }],
+    args: [
+      {
+        disputeNo,
+        agencyCode: 'demo',
+        profile: findRuleProfile(profileId)!,
+        filedBy: actors.clerk,
+        filing: {
+          caseNo: application.caseNo,
+          kind: 'reconsideration',
+          receivedOn: shanghaiDateOf(await env.currentTimeMs()),
+          body: '示例市人民政府',
+          claims: '撤销被申请人作出的政府信息公开答复',
+          ...overrides,
+        },
+      },
+    ],
   });
   const state = await registeredState(handle, m.awaitFilingUpdate, m.disputeStateQuery);
   return { handle, state, disputeNo };
@@ -85,19 +100,47 @@ it('runs the defence and evidence clocks of seed 003, escalates the late evidenc
   expect(evidence.derived!.due).toBe(addWorkingDays(receivedOn, 5));
   expect(defence.derived!.steps[0]!.explanation).toContain('起算10个工作日');
   const row = await database.db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirstOrThrow();
-  expect(row).toMatchObject({ stage: 'received', status: 'open', department_code: 'yjglk', defence_due: defence.derived!.due, evidence_due: evidence.derived!.due, kind: 'reconsideration' });
+  expect(row).toMatchObject({
+    stage: 'received',
+    status: 'open',
+    department_code: 'yjglk',
+    defence_due: defence.derived!.due,
+    evidence_due: evidence.derived!.due,
+    kind: 'reconsideration',
+  });
 
   // Order of steps: no hearing, result or enforcement before the defence.
-  expect(await refusal(stepThenRead(handle, m.recordHearingUpdate, { actor: actors.clerk, on: receivedOn, representative: '王五', notes: '出庭' }, m.disputeStateQuery))).toBe('尚未提交答辩状');
-  expect(await refusal(stepThenRead(handle, m.recordEnforcementUpdate, { actor: actors.clerk, on: receivedOn, actions: '重新答复' }, m.disputeStateQuery))).toBe('没有待执行的结果');
-  expect(await refusal(stepThenRead(handle, m.forwardUpdate, { actor: actors.clerk, on: receivedOn, departmentCode: 'bmk' }, m.disputeStateQuery))).toContain('已于');
+  expect(
+    await refusal(
+      stepThenRead(
+        handle,
+        m.recordHearingUpdate,
+        { actor: actors.clerk, on: receivedOn, representative: '王五', notes: '出庭' },
+        m.disputeStateQuery,
+      ),
+    ),
+  ).toBe('尚未提交答辩状');
+  expect(
+    await refusal(
+      stepThenRead(handle, m.recordEnforcementUpdate, { actor: actors.clerk, on: receivedOn, actions: '重新答复' }, m.disputeStateQuery),
+    ),
+  ).toBe('没有待执行的结果');
+  expect(
+    await refusal(
+      stepThenRead(handle, m.forwardUpdate, { actor: actors.clerk, on: receivedOn, departmentCode: 'bmk' }, m.disputeStateQuery),
+    ),
+  ).toContain('已于');
 
   // The department lets its 5 WD pass: the day after the due date it is overdue, not before.
   await env.sleep(endOfDayShanghai(evidence.derived!.due!).getTime() - (await env.currentTimeMs()) - 60_000);
   expect((await events(disputeNo)).map((e) => e.type)).not.toContain('clock-overdue');
   await env.sleep(120_000);
   const overdue = (await events(disputeNo)).find((e) => e.type === 'clock-overdue')!;
-  expect(overdue.payload).toMatchObject({ clockId: 'evidence', due: evidence.derived!.due, notify: ['department:yjglk', 'department-head:yjglk', 'role:supervisor'] });
+  expect(overdue.payload).toMatchObject({
+    clockId: 'evidence',
+    due: evidence.derived!.due,
+    notify: ['department:yjglk', 'department-head:yjglk', 'role:supervisor'],
+  });
   const reminders = (await events(disputeNo)).filter((e) => e.type === 'clock-reminder').map((e) => e.payload);
   // 5 WD before a 5 WD clock would be its start: only the 2-day reminder for the evidence, both for the defence (so far, the 5-day one).
   expect(reminders).toEqual([
@@ -106,19 +149,60 @@ it('runs the defence and evidence clocks of seed 003, escalates the late evidenc
   ]);
 
   const late = shanghaiDateOf(await env.currentTimeMs());
-  let after = await stepThenRead(handle, m.submitEvidenceUpdate, { actor: actors.department, on: late, items: ['答复书及送达回证', '检索记录'] }, m.disputeStateQuery);
+  let after = await stepThenRead(
+    handle,
+    m.submitEvidenceUpdate,
+    { actor: actors.department, on: late, items: ['答复书及送达回证', '检索记录'] },
+    m.disputeStateQuery,
+  );
   expect(after.clocks.find((c) => c.id === 'evidence')!.closed).toBe(true);
-  after = await stepThenRead(handle, m.submitDefenceUpdate, { actor: actors.clerk, on: late, summary: '答复认定事实清楚、程序合法' }, m.disputeStateQuery);
+  after = await stepThenRead(
+    handle,
+    m.submitDefenceUpdate,
+    { actor: actors.clerk, on: late, summary: '答复认定事实清楚、程序合法' },
+    m.disputeStateQuery,
+  );
   expect(after.stage).toBe('defence-submitted');
-  await stepThenRead(handle, m.holdMeetingUpdate, { actor: actors.clerk, on: late, participants: ['区复议局', '法律顾问', '应急管理科'], conclusion: '维持答复意见' }, m.disputeStateQuery);
-  await stepThenRead(handle, m.recordHearingUpdate, { actor: actors.clerk, on: late, representative: '政务公开科 王五', notes: '书面审理' }, m.disputeStateQuery);
-  after = await stepThenRead(handle, m.recordResultUpdate, { actor: actors.clerk, on: late, result: 'corrected', summary: '责令重新答复', documentNo: '示府复〔2026〕12号' }, m.disputeStateQuery);
+  await stepThenRead(
+    handle,
+    m.holdMeetingUpdate,
+    { actor: actors.clerk, on: late, participants: ['区复议局', '法律顾问', '应急管理科'], conclusion: '维持答复意见' },
+    m.disputeStateQuery,
+  );
+  await stepThenRead(
+    handle,
+    m.recordHearingUpdate,
+    { actor: actors.clerk, on: late, representative: '政务公开科 王五', notes: '书面审理' },
+    m.disputeStateQuery,
+  );
+  after = await stepThenRead(
+    handle,
+    m.recordResultUpdate,
+    { actor: actors.clerk, on: late, result: 'corrected', summary: '责令重新答复', documentNo: '示府复〔2026〕12号' },
+    m.disputeStateQuery,
+  );
   expect(after.stage).toBe('enforcing');
-  after = await stepThenRead(handle, m.recordEnforcementUpdate, { actor: actors.clerk, on: late, actions: '已于期限内重新作出答复' }, m.disputeStateQuery);
+  after = await stepThenRead(
+    handle,
+    m.recordEnforcementUpdate,
+    { actor: actors.clerk, on: late, actions: '已于期限内重新作出答复' },
+    m.disputeStateQuery,
+  );
   expect(after).toMatchObject({ stage: 'closed', closed: true, result: { result: 'corrected' } });
   const final = await handle.result();
   expect(final.clocks.every((c) => c.closed)).toBe(true);
-  expect((await events(disputeNo)).map((e) => e.type)).toEqual(expect.arrayContaining(['filed', 'clock-overdue', 'evidence-submitted', 'defence-submitted', 'meeting-held', 'hearing-held', 'result-recorded', 'enforced']));
+  expect((await events(disputeNo)).map((e) => e.type)).toEqual(
+    expect.arrayContaining([
+      'filed',
+      'clock-overdue',
+      'evidence-submitted',
+      'defence-submitted',
+      'meeting-held',
+      'hearing-held',
+      'result-recorded',
+      'enforced',
+    ]),
+  );
   const closed = await database.db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirstOrThrow();
   expect(closed).toMatchObject({ status: 'closed', result: 'corrected', result_on: late, defence_due: null, evidence_due: null });
 });
@@ -129,15 +213,30 @@ it('closes at once when the result upholds the reply, and counts a withdrawal as
   expect(upheld.state.clocks.map((c) => c.id)).toEqual(['defence']); // nobody forwarded yet: no evidence clock
   await stepThenRead(upheld.handle, m.forwardUpdate, { actor: actors.clerk, on, departmentCode: 'bmk' }, m.disputeStateQuery);
   await stepThenRead(upheld.handle, m.submitDefenceUpdate, { actor: actors.clerk, on, summary: '答辩' }, m.disputeStateQuery);
-  const done = await stepThenRead(upheld.handle, m.recordResultUpdate, { actor: actors.clerk, on, result: 'upheld', summary: '驳回诉讼请求' }, m.disputeStateQuery);
+  const done = await stepThenRead(
+    upheld.handle,
+    m.recordResultUpdate,
+    { actor: actors.clerk, on, result: 'upheld', summary: '驳回诉讼请求' },
+    m.disputeStateQuery,
+  );
   expect(done).toMatchObject({ closed: true, stage: 'closed' });
   expect(done.clocks.find((c) => c.id === 'evidence')!.events.at(-1)).toMatchObject({ type: 'stopped' });
 
   const withdrawn = await file({ kind: 'litigation-after-reconsideration', body: '示例市中级人民法院' });
-  const result = await stepThenRead(withdrawn.handle, m.withdrawUpdate, { actor: actors.clerk, on, reason: '原告撤诉' }, m.disputeStateQuery);
+  const result = await stepThenRead(
+    withdrawn.handle,
+    m.withdrawUpdate,
+    { actor: actors.clerk, on, reason: '原告撤诉' },
+    m.disputeStateQuery,
+  );
   expect(result.result).toMatchObject({ result: 'other', withdrawn: true });
   expect((await withdrawn.handle.result()).clocks.every((c) => c.closed)).toBe(true);
-  const rows = await database.db.selectFrom('disputes').select(['dispute_no', 'result', 'status']).where('dispute_no', 'in', [upheld.disputeNo, withdrawn.disputeNo]).orderBy('dispute_no').execute();
+  const rows = await database.db
+    .selectFrom('disputes')
+    .select(['dispute_no', 'result', 'status'])
+    .where('dispute_no', 'in', [upheld.disputeNo, withdrawn.disputeNo])
+    .orderBy('dispute_no')
+    .execute();
   expect(rows).toEqual([
     { dispute_no: upheld.disputeNo, result: 'upheld', status: 'closed' },
     { dispute_no: withdrawn.disputeNo, result: 'other', status: 'closed' },
@@ -152,12 +251,20 @@ it('runs a lawsuit’s defence clock in calendar days, or the profile’s 10 WD 
   const lawsuit = await file({ kind: 'litigation-direct', body: '示例区人民法院', receivedOn: '2026-09-20' });
   const defence = lawsuit.state.clocks.find((c) => c.id === 'defence')!;
   expect(defence).toMatchObject({ label: '提交答辩状及证据期限', statutory: true, closed: false });
-  expect(defence.derived).toMatchObject({ unit: 'calendar-days', due: '2026-10-08', limits: { calendarDaysDue: '2026-10-08', workingDaysDue: '2026-10-10', applied: 'calendar-days' } });
+  expect(defence.derived).toMatchObject({
+    unit: 'calendar-days',
+    due: '2026-10-08',
+    limits: { calendarDaysDue: '2026-10-08', workingDaysDue: '2026-10-10', applied: 'calendar-days' },
+  });
   expect(defence.derived!.steps[0]!.explanation).toBe(
-    '2026-09-20 收到起诉状副本（中华人民共和国行政诉讼法第六十七条），起算15日（当日不计入；期限届满日为休息日或法定节假日的，顺延至节假日后第一个工作日）'
-      + '：期限届满日2026-10-05为法定节假日（国庆节），顺延至2026-10-08；本机关规定拟定答辩状10个工作日，届满于2026-10-10；两者从严（取其早），适用15日期限，截止2026-10-08',
+    '2026-09-20 收到起诉状副本（中华人民共和国行政诉讼法第六十七条），起算15日（当日不计入；期限届满日为休息日或法定节假日的，顺延至节假日后第一个工作日）' +
+      '：期限届满日2026-10-05为法定节假日（国庆节），顺延至2026-10-08；本机关规定拟定答辩状10个工作日，届满于2026-10-10；两者从严（取其早），适用15日期限，截止2026-10-08',
   );
-  const row = await database.db.selectFrom('disputes').select(['defence_due', 'kind']).where('dispute_no', '=', lawsuit.disputeNo).executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom('disputes')
+    .select(['defence_due', 'kind'])
+    .where('dispute_no', '=', lawsuit.disputeNo)
+    .executeTakeFirstOrThrow();
   expect(row).toEqual({ defence_due: '2026-10-08', kind: 'litigation-direct' });
 
   // Reconsideration of the same day: 10 WD as counted above, Sat 2026-10-10.
@@ -171,6 +278,9 @@ it('runs a lawsuit’s defence clock in calendar days, or the profile’s 10 WD 
   // Mon 03-16 (03-03..06, 03-09..13, 03-16): the profile's stricter limit applies.
   const early = await file({ kind: 'litigation-after-reconsideration', body: '示例市中级人民法院', receivedOn: '2026-03-02' });
   const earlyDefence = early.state.clocks.find((c) => c.id === 'defence')!;
-  expect(earlyDefence.derived).toMatchObject({ due: '2026-03-16', limits: { calendarDaysDue: '2026-03-17', workingDaysDue: '2026-03-16', applied: 'working-days' } });
+  expect(earlyDefence.derived).toMatchObject({
+    due: '2026-03-16',
+    limits: { calendarDaysDue: '2026-03-17', workingDaysDue: '2026-03-16', applied: 'working-days' },
+  });
   expect(earlyDefence.derived!.steps[0]!.explanation).toContain('适用10个工作日期限，截止2026-03-16');
 });

@@ -30,11 +30,26 @@ async function insert(row: Row): Promise<void> {
   await database.db
     .insertInto('applications')
     .values({
-      case_no: row.caseNo, workflow_id: `application-${row.caseNo}`, query_code: `Q${row.caseNo}`, agency_code: 'demo',
-      rule_profile_id: 'national-2019', rule_profile_version: '2019.1', channel: 'in-person', applicant_type: 'natural-person',
-      applicant_name: '张三', applicant_id_number: row.idNumber ?? APPLICANT, description: '某信息', intake: '{}',
-      stage: received ? 'assigned' : 'awaiting-receipt-confirmation', status: 'open', paused: false, state: '{}', last_seq: 1,
-      received_on: received, first_received_on: row.firstReceivedOn, created_at: new Date(row.createdAt),
+      case_no: row.caseNo,
+      workflow_id: `application-${row.caseNo}`,
+      query_code: `Q${row.caseNo}`,
+      agency_code: 'demo',
+      rule_profile_id: 'national-2019',
+      rule_profile_version: '2019.1',
+      channel: 'in-person',
+      applicant_type: 'natural-person',
+      applicant_name: '张三',
+      applicant_id_number: row.idNumber ?? APPLICANT,
+      description: '某信息',
+      intake: '{}',
+      stage: received ? 'assigned' : 'awaiting-receipt-confirmation',
+      status: 'open',
+      paused: false,
+      state: '{}',
+      last_seq: 1,
+      received_on: received,
+      first_received_on: row.firstReceivedOn,
+      created_at: new Date(row.createdAt),
     })
     .execute();
 }
@@ -42,13 +57,21 @@ async function insert(row: Row): Promise<void> {
 /** A fee notice by count that split the request into `units` applications (一事一申请). */
 async function feeNoticeSplit(caseNo: string, units: number): Promise<void> {
   const computation = {
-    basis: 'by-count', lines: [{ band: '第1—10件', units, unitPrice: 0, amount: 0 }], total: 0, citation: '国办函〔2020〕109号 第四条',
+    basis: 'by-count',
+    lines: [{ band: '第1—10件', units, unitPrice: 0, amount: 0 }],
+    total: 0,
+    citation: '国办函〔2020〕109号 第四条',
   };
   await database.db
     .insertInto('case_events')
     .values({
-      case_no: caseNo, seq: 2, type: 'fee-notice-issued', actor_username: 'clerk', actor_role: 'clerk',
-      occurred_at: new Date('2026-10-20T02:00:00Z'), payload: JSON.stringify({ computation, noticeOn: '2026-10-20' }),
+      case_no: caseNo,
+      seq: 2,
+      type: 'fee-notice-issued',
+      actor_username: 'clerk',
+      actor_role: 'clerk',
+      occurred_at: new Date('2026-10-20T02:00:00Z'),
+      payload: JSON.stringify({ computation, noticeOn: '2026-10-20' }),
     })
     .execute();
 }
@@ -62,7 +85,11 @@ beforeAll(async () => {
   await feeNoticeSplit('2026-000002', 3);
   for (let i = 3; i <= 8; i += 1) {
     // October 4th–9th
-    await insert({ caseNo: `2026-00000${i}`, firstReceivedOn: `2026-10-${String(6 + i).padStart(2, '0')}`, createdAt: `2026-10-${String(6 + i).padStart(2, '0')}T02:00:00Z` });
+    await insert({
+      caseNo: `2026-00000${i}`,
+      firstReceivedOn: `2026-10-${String(6 + i).padStart(2, '0')}`,
+      createdAt: `2026-10-${String(6 + i).padStart(2, '0')}T02:00:00Z`,
+    });
   }
   // October 10th: received 10-15, corrected on 11-02 (补正 moves received_on, not the month it counts in).
   await insert({ caseNo: '2026-000009', firstReceivedOn: '2026-10-15', receivedOn: '2026-11-02', createdAt: '2026-10-15T02:00:00Z' });
@@ -122,6 +149,13 @@ it('moves into the ¥200 band at the 31st application of the month', async () =>
 });
 
 it('charges pages by 第五条 whatever the month', async () => {
-  const fee = await activities.computeFee({ caseNo: '2026-000012', idNumber: APPLICANT, basis: 'by-pages', pages: 201, count: 1, receivedOn: '2026-10-30' });
+  const fee = await activities.computeFee({
+    caseNo: '2026-000012',
+    idNumber: APPLICANT,
+    basis: 'by-pages',
+    pages: 201,
+    count: 1,
+    receivedOn: '2026-10-30',
+  });
   expect(fee.total).toBe(2740);
 });

@@ -16,7 +16,8 @@ const temporal = new Client(); // lazy: a quote never reaches Temporal
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, 'fees');
+  for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
+    tokens[username] = await issueToken(database.db, user.id, 'fees');
   app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
 });
 
@@ -25,7 +26,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const quote = (query: string, user = 'clerk') => request(app).get(`/api/fees/quote?${query}`).set('Authorization', `Bearer ${tokens[user]}`);
+const quote = (query: string, user = 'clerk') =>
+  request(app).get(`/api/fees/quote?${query}`).set('Authorization', `Bearer ${tokens[user]}`);
 
 describe('by pages (第五条)', () => {
   it('charges ¥40 a page from the 201st: 250 pages = 70 × 10 + 100 × 20 + 50 × 40 = ¥4,700', async () => {

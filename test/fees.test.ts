@@ -15,7 +15,10 @@ it('charges ¥100 for the 11th–30th and raises by ¥100 per band of ten after 
   // A request split into 5 applications, the 9th–13th of the month: 2 free + 3 × ¥100.
   const split = feeByCount(9, 5);
   expect(split.total).toBe(300);
-  expect(split.lines.map((l) => [l.band, l.units])).toEqual([['第1—10件', 2], ['第11—30件', 3]]);
+  expect(split.lines.map((l) => [l.band, l.units])).toEqual([
+    ['第1—10件', 2],
+    ['第11—30件', 3],
+  ]);
 });
 
 it('charges pages progressively: 30 free, ¥10 to 100, ¥20 to 200 (第五条)', () => {

@@ -31,9 +31,21 @@ const PNG = fs.readFileSync(path.join(__dirname, 'fixtures', 'seal.png'));
 
 /** What the evidence bundle reads of the case: a delivered reply. */
 const deliveredState = {
-  caseNo: CASE, queryCode: 'QFILES0501', ruleProfile: { id: 'national-2019', version: '2019.1' }, stage: 'delivered', closed: false, outcome: null, receivedOn: '2026-05-06',
-  intake: { channel: 'in-person', description: '本市2025年度安全生产执法检查计划', applicant: { type: 'natural-person', name: '李四', idNumber: '11010519491231002X', phone: '13800000000', address: '某市某路1号' } },
-  clocks: [], notices: [], delivery: { method: 'post', deliveredOn: '2026-05-20' },
+  caseNo: CASE,
+  queryCode: 'QFILES0501',
+  ruleProfile: { id: 'national-2019', version: '2019.1' },
+  stage: 'delivered',
+  closed: false,
+  outcome: null,
+  receivedOn: '2026-05-06',
+  intake: {
+    channel: 'in-person',
+    description: '本市2025年度安全生产执法检查计划',
+    applicant: { type: 'natural-person', name: '李四', idNumber: '11010519491231002X', phone: '13800000000', address: '某市某路1号' },
+  },
+  clocks: [],
+  notices: [],
+  delivery: { method: 'post', deliveredOn: '2026-05-20' },
 };
 
 let database: TestDatabase;
@@ -45,23 +57,61 @@ const temporal = new Client(); // lazy: nothing here reaches Temporal
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, 'files-api-test');
-  app = createApp({ db: database.db, temporal, namespace: 'unused', agency: AGENCY, codec, files, rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
+    tokens[username] = await issueToken(database.db, user.id, 'files-api-test');
+  app = createApp({
+    db: database.db,
+    temporal,
+    namespace: 'unused',
+    agency: AGENCY,
+    codec,
+    files,
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+  });
   // The demo department user is in yjglk: CASE is assigned to it, OTHER_CASE to another department.
-  await database.db.insertInto('applications').values([applicationRow(CASE, 'yjglk'), applicationRow(OTHER_CASE, 'bmk')]).execute();
+  await database.db
+    .insertInto('applications')
+    .values([applicationRow(CASE, 'yjglk'), applicationRow(OTHER_CASE, 'bmk')])
+    .execute();
   await database.db
     .insertInto('disputes')
     .values({
-      dispute_no: DISPUTE, workflow_id: `dispute-${DISPUTE}`, agency_code: 'demo', case_no: CASE, kind: 'reconsideration', body: '示例市人民政府', received_on: '2026-05-01',
-      rule_profile_id: 'national-2019', stage: 'received', status: 'open', department_code: 'yjglk', state: '{}', last_seq: 1,
+      dispute_no: DISPUTE,
+      workflow_id: `dispute-${DISPUTE}`,
+      agency_code: 'demo',
+      case_no: CASE,
+      kind: 'reconsideration',
+      body: '示例市人民政府',
+      received_on: '2026-05-01',
+      rule_profile_id: 'national-2019',
+      stage: 'received',
+      status: 'open',
+      department_code: 'yjglk',
+      state: '{}',
+      last_seq: 1,
     })
     .execute();
   await database.db
     .insertInto('documents')
     .values({
-      doc_id: DOC, workflow_id: `document-${DOC}`, agency_code: 'demo', rule_profile_id: 'national-2019', rule_profile_version: '2019.1', title: '关于开展安全检查的通知',
-      doc_number: '示应急发〔2026〕3号', kind: '通知', normative: false, issuing_department: 'bmk', category: '01', proposed_attribute: 'proactive', final_attribute: null,
-      stage: 'drafted', status: 'open', signed_on: null, state: '{}', last_seq: 1,
+      doc_id: DOC,
+      workflow_id: `document-${DOC}`,
+      agency_code: 'demo',
+      rule_profile_id: 'national-2019',
+      rule_profile_version: '2019.1',
+      title: '关于开展安全检查的通知',
+      doc_number: '示应急发〔2026〕3号',
+      kind: '通知',
+      normative: false,
+      issuing_department: 'bmk',
+      category: '01',
+      proposed_attribute: 'proactive',
+      final_attribute: null,
+      stage: 'drafted',
+      status: 'open',
+      signed_on: null,
+      state: '{}',
+      last_seq: 1,
     } as never)
     .execute();
 });
@@ -81,21 +131,51 @@ const binary = (req: request.Test) =>
   });
 const upload = (url: string, user: string, bytes: Buffer, name: string, contentType = 'application/octet-stream') =>
   request(app).post(url).set(as(user)).set('Content-Type', contentType).set('X-File-Name', encodeURIComponent(name)).send(bytes);
-const auditRows = (action: string) => database.db.selectFrom('audit_log').select(['actor_username', 'target', 'details']).where('action', '=', action).orderBy('id').execute();
+const auditRows = (action: string) =>
+  database.db.selectFrom('audit_log').select(['actor_username', 'target', 'details']).where('action', '=', action).orderBy('id').execute();
 
 describe('upload', () => {
   it('stores a file by its content under its name, and audits the upload', async () => {
     const pdf = fileFixtures('upload').pdf;
-    const res = await upload(`/api/applications/${CASE}/files?purpose=application-material`, 'clerk', pdf, '申请人身份证明.pdf', 'image/png').expect(201);
-    expect(res.body).toMatchObject({ caseKind: 'application', caseNo: CASE, purpose: 'application-material', filename: '申请人身份证明.pdf', mediaType: 'application/pdf', size: pdf.length, sha256: sha256(pdf), encrypted: true, uploadedBy: 'clerk', deliveredToApplicant: false });
+    const res = await upload(
+      `/api/applications/${CASE}/files?purpose=application-material`,
+      'clerk',
+      pdf,
+      '申请人身份证明.pdf',
+      'image/png',
+    ).expect(201);
+    expect(res.body).toMatchObject({
+      caseKind: 'application',
+      caseNo: CASE,
+      purpose: 'application-material',
+      filename: '申请人身份证明.pdf',
+      mediaType: 'application/pdf',
+      size: pdf.length,
+      sha256: sha256(pdf),
+      encrypted: true,
+      uploadedBy: 'clerk',
+      deliveredToApplicant: false,
+    });
     const [row] = (await auditRows('file.uploaded')).filter((r) => (r.details as { fileId: string }).fileId === res.body.id);
-    expect(row).toMatchObject({ actor_username: 'clerk', target: `case:${CASE}`, details: { purpose: 'application-material', sha256: sha256(pdf), mediaType: 'application/pdf' } });
+    expect(row).toMatchObject({
+      actor_username: 'clerk',
+      target: `case:${CASE}`,
+      details: { purpose: 'application-material', sha256: sha256(pdf), mediaType: 'application/pdf' },
+    });
   });
 
   it('a PNG named .pdf is stored as a PNG; a zip named .pdf is refused 415 naming the body and the type found', async () => {
-    const png = await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'clerk', PNG, '公开信息.pdf', 'application/pdf').expect(201);
+    const png = await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'clerk', PNG, '公开信息.pdf', 'application/pdf').expect(
+      201,
+    );
     expect(png.body.mediaType).toBe('image/png');
-    const zip = await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'clerk', fileFixtures().zip, '公开信息.pdf', 'application/pdf').expect(415);
+    const zip = await upload(
+      `/api/applications/${CASE}/files?purpose=disclosed`,
+      'clerk',
+      fileFixtures().zip,
+      '公开信息.pdf',
+      'application/pdf',
+    ).expect(415);
     expect(zip.body.error).toMatchObject({ code: 'unsupported_media_type', details: [{ field: 'body' }] });
     expect(zip.body.error.message).toContain('application/zip');
     const stored = await database.db.selectFrom('stored_files').select('sha256').where('sha256', '=', sha256(fileFixtures().zip)).execute();
@@ -107,29 +187,50 @@ describe('upload', () => {
     const declared = await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'clerk', big, 'big.pdf').expect(413);
     expect(declared.body.error.details).toEqual([{ field: 'body', message: `must be at most ${MAX_BYTES} bytes` }]);
     // Chunked: no Content-Length to refuse by, the stream is counted.
-    const chunked = request(app).post(`/api/applications/${CASE}/files?purpose=disclosed`).set(as('clerk')).set('Content-Type', 'application/pdf').set('Transfer-Encoding', 'chunked');
+    const chunked = request(app)
+      .post(`/api/applications/${CASE}/files?purpose=disclosed`)
+      .set(as('clerk'))
+      .set('Content-Type', 'application/pdf')
+      .set('Transfer-Encoding', 'chunked');
     chunked.write(big.subarray(0, MAX_BYTES / 2));
     chunked.write(big.subarray(MAX_BYTES / 2));
     expect((await chunked).status).toBe(413);
     await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'clerk', Buffer.alloc(0), 'empty.pdf').expect(400);
     await request(app).post(`/api/applications/${CASE}/files`).set(as('clerk')).send({ file: 'JVBERi0=' }).expect(415);
     await request(app).post(`/api/applications/${CASE}/files`).set(as('clerk')).attach('file', fileFixtures().pdf, 'a.pdf').expect(415);
-    const badName = await request(app).post(`/api/applications/${CASE}/files`).set(as('clerk')).set('Content-Type', 'application/pdf').set('X-File-Name', '%E4%B8').send(fileFixtures().pdf).expect(400);
+    const badName = await request(app)
+      .post(`/api/applications/${CASE}/files`)
+      .set(as('clerk'))
+      .set('Content-Type', 'application/pdf')
+      .set('X-File-Name', '%E4%B8')
+      .send(fileFixtures().pdf)
+      .expect(400);
     expect(badName.body.error.details[0].field).toBe('X-File-Name');
-    const badPurpose = await upload(`/api/applications/${CASE}/files?purpose=published-file`, 'clerk', fileFixtures().pdf, 'a.pdf').expect(400);
+    const badPurpose = await upload(`/api/applications/${CASE}/files?purpose=published-file`, 'clerk', fileFixtures().pdf, 'a.pdf').expect(
+      400,
+    );
     expect(badPurpose.body.error.details[0].field).toBe('purpose');
   });
 
   it('who uploads: a department only the reply’s files, only on its own cases; a reviewer not at all', async () => {
-    await upload(`/api/applications/${CASE}/files?purpose=redacted`, 'department', fileFixtures('redacted').docx, '区分处理.docx').expect(201);
-    await upload(`/api/applications/${CASE}/files?purpose=application-material`, 'department', fileFixtures('dept').pdf, 'x.pdf').expect(403);
+    await upload(`/api/applications/${CASE}/files?purpose=redacted`, 'department', fileFixtures('redacted').docx, '区分处理.docx').expect(
+      201,
+    );
+    await upload(`/api/applications/${CASE}/files?purpose=application-material`, 'department', fileFixtures('dept').pdf, 'x.pdf').expect(
+      403,
+    );
     await upload(`/api/applications/${OTHER_CASE}/files?purpose=redacted`, 'department', fileFixtures('other').pdf, 'x.pdf').expect(404);
     await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'reviewer', fileFixtures('rev').pdf, 'x.pdf').expect(403);
     await upload(`/api/applications/2026-009999/files?purpose=disclosed`, 'clerk', fileFixtures('none').pdf, 'x.pdf').expect(404);
     await upload(`/api/disputes/${DISPUTE}/files`, 'department', fileFixtures('evidence').pdf, '证据.pdf').expect(201);
     await upload(`/api/documents/${DOC}/files`, 'department', fileFixtures('doc').pdf, '通知.pdf').expect(404); // issued by bmk, not yjglk
     const published = await upload(`/api/documents/${DOC}/files`, 'clerk', fileFixtures('doc').ofd, '通知.ofd').expect(201);
-    expect(published.body).toMatchObject({ caseKind: 'document', purpose: 'published-file', mediaType: 'application/ofd', encrypted: false });
+    expect(published.body).toMatchObject({
+      caseKind: 'document',
+      purpose: 'published-file',
+      mediaType: 'application/ofd',
+      encrypted: false,
+    });
   });
 
   it('the OpenAPI document gives the upload a binary body (so the console offers it as no JSON step)', async () => {
@@ -155,7 +256,11 @@ describe('list and download', () => {
   });
 
   it('downloads the bytes with the type found in the content and their SHA-256, audited; application materials only for clerk and admin', async () => {
-    const list = (await request(app).get(`/api/applications/${CASE}/files`).set(as('clerk'))).body.items as Array<{ id: string; purpose: string; sha256: string }>;
+    const list = (await request(app).get(`/api/applications/${CASE}/files`).set(as('clerk'))).body.items as Array<{
+      id: string;
+      purpose: string;
+      sha256: string;
+    }>;
     const material = list.find((f) => f.purpose === 'application-material')!;
     const disclosed = list.find((f) => f.purpose === 'disclosed')!;
 
@@ -167,31 +272,54 @@ describe('list and download', () => {
 
     const pdf = await binary(request(app).get(`/api/applications/${CASE}/files/${material.id}`).set(as('clerk'))).expect(200);
     expect(sha256(pdf.body as Buffer)).toBe(material.sha256);
-    for (const role of ['department', 'reviewer', 'leader', 'supervisor']) await request(app).get(`/api/applications/${CASE}/files/${material.id}`).set(as(role)).expect(403);
+    for (const role of ['department', 'reviewer', 'leader', 'supervisor'])
+      await request(app).get(`/api/applications/${CASE}/files/${material.id}`).set(as(role)).expect(403);
     await request(app).get(`/api/applications/${OTHER_CASE}/files/${material.id}`).set(as('clerk')).expect(404); // another case's id
     await request(app).get(`/api/applications/${OTHER_CASE}/files/${disclosed.id}`).set(as('department')).expect(404);
 
     const downloads = await auditRows('file.downloaded');
-    expect(downloads.map((r) => [r.actor_username, (r.details as { fileId: string }).fileId])).toEqual([['department', disclosed.id], ['clerk', material.id]]);
+    expect(downloads.map((r) => [r.actor_username, (r.details as { fileId: string }).fileId])).toEqual([
+      ['department', disclosed.id],
+      ['clerk', material.id],
+    ]);
   });
 });
 
 describe('the reply’s files', () => {
   it('reach the applicant once the reply is delivered, and no longer change after it', async () => {
-    await database.db.updateTable('applications').set({ state: JSON.stringify(deliveredState) }).where('case_no', '=', CASE).execute();
-    const res = await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'clerk', fileFixtures('late').pdf, 'late.pdf').expect(409);
+    await database.db
+      .updateTable('applications')
+      .set({ state: JSON.stringify(deliveredState) })
+      .where('case_no', '=', CASE)
+      .execute();
+    const res = await upload(`/api/applications/${CASE}/files?purpose=disclosed`, 'clerk', fileFixtures('late').pdf, 'late.pdf').expect(
+      409,
+    );
     expect(res.body.error.message).toContain('delivered');
     const forApplicant = await filesDeliveredToApplicant(database.db, CASE);
-    expect(forApplicant.map((f) => [f.purpose, f.filename])).toEqual([['disclosed', '公开信息.pdf'], ['redacted', '区分处理.docx']]);
+    expect(forApplicant.map((f) => [f.purpose, f.filename])).toEqual([
+      ['disclosed', '公开信息.pdf'],
+      ['redacted', '区分处理.docx'],
+    ]);
     // Materials are not the reply's: still accepted.
-    await upload(`/api/applications/${CASE}/files?purpose=correction-material`, 'clerk', Buffer.from('补正说明：所需信息为2025年度计划。'), '补正.txt').expect(201);
+    await upload(
+      `/api/applications/${CASE}/files?purpose=correction-material`,
+      'clerk',
+      Buffer.from('补正说明：所需信息为2025年度计划。'),
+      '补正.txt',
+    ).expect(201);
   });
 });
 
 describe('evidence bundle', () => {
   it('holds every attachment of the case and of its disputes, each with its hash in the manifest', async () => {
     const bundle = (await buildEvidenceBundle(database.db, CASE, { source: 'archive', json: '{"events":[]}' }, 'sm3', files))!;
-    const attached = await database.db.selectFrom('case_files').select(['id', 'sha256', 'case_kind', 'purpose']).where((eb) => eb.or([eb('case_no', '=', CASE), eb('case_no', '=', DISPUTE)])).orderBy('id').execute();
+    const attached = await database.db
+      .selectFrom('case_files')
+      .select(['id', 'sha256', 'case_kind', 'purpose'])
+      .where((eb) => eb.or([eb('case_no', '=', CASE), eb('case_no', '=', DISPUTE)]))
+      .orderBy('id')
+      .execute();
     expect(attached.length).toBe(5);
     const entries = bundle.manifest.filter((m) => m.path.startsWith('files/'));
     expect(entries.map((m) => m.recordedSha256).sort()).toEqual(attached.map((a) => a.sha256).sort());

@@ -34,13 +34,37 @@ beforeAll(async () => {
   const users = await seedDemoUsers(database.db);
   await setPasswordHash(database.db, users.clerk!.id, await hashPassword(PASSWORD), { mustChange: false, now: new Date() });
   const state = {
-    caseNo: CASE, queryCode: 'QFILES0701', ruleProfile: { id: 'national-2019', version: '2019.1' }, stage: 'assigned', closed: false, outcome: null, receivedOn: '2026-05-06',
-    intake: { channel: 'in-person', description: '本市2025年度安全生产执法检查计划', applicant: { type: 'natural-person', name: '李四', idNumber: '11010519491231002X', phone: '13800000000', address: '某市某路1号' } },
-    clocks: [], notices: [], delivery: null,
+    caseNo: CASE,
+    queryCode: 'QFILES0701',
+    ruleProfile: { id: 'national-2019', version: '2019.1' },
+    stage: 'assigned',
+    closed: false,
+    outcome: null,
+    receivedOn: '2026-05-06',
+    intake: {
+      channel: 'in-person',
+      description: '本市2025年度安全生产执法检查计划',
+      applicant: { type: 'natural-person', name: '李四', idNumber: '11010519491231002X', phone: '13800000000', address: '某市某路1号' },
+    },
+    clocks: [],
+    notices: [],
+    delivery: null,
   };
-  await database.db.insertInto('applications').values({ ...(applicationRow(CASE, 'yjglk') as object), state: JSON.stringify(state) } as never).execute();
+  await database.db
+    .insertInto('applications')
+    .values({ ...(applicationRow(CASE, 'yjglk') as object), state: JSON.stringify(state) } as never)
+    .execute();
   const codec = new EncryptionCodec([{ id: 'files-browser', key: randomBytes(32) }], 'default');
-  server = await serve(createApp({ db: database.db, temporal, namespace: 'unused', codec, files: new FileStore({ codec, maxBytes: 1024 * 1024 }), rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } }));
+  server = await serve(
+    createApp({
+      db: database.db,
+      temporal,
+      namespace: 'unused',
+      codec,
+      files: new FileStore({ codec, maxBytes: 1024 * 1024 }),
+      rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+    }),
+  );
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 180_000);
 
@@ -74,12 +98,18 @@ it('a clerk uploads a file on the case page, sees it listed, downloads it back; 
   expect(download.suggestedFilename()).toBe('公开信息.pdf');
   expect(createHash('sha256').update(fs.readFileSync(saved!)).digest('hex')).toBe(createHash('sha256').update(pdf).digest('hex'));
 
-  await panel.locator('input[type="file"]').setInputFiles({ name: '材料.pdf', mimeType: 'application/pdf', buffer: fileFixtures('browser').zip });
+  await panel
+    .locator('input[type="file"]')
+    .setInputFiles({ name: '材料.pdf', mimeType: 'application/pdf', buffer: fileFixtures('browser').zip });
   await panel.getByRole('button', { name: '上传附件' }).click();
   await panel.getByRole('alert').filter({ hasText: '不接受此类文件' }).waitFor();
   await expect(panel.getByRole('alert').textContent()).resolves.toContain('application/zip');
 
-  const rows = await database.db.selectFrom('case_files').select(['purpose', 'filename', 'uploaded_by']).where('case_no', '=', CASE).execute();
+  const rows = await database.db
+    .selectFrom('case_files')
+    .select(['purpose', 'filename', 'uploaded_by'])
+    .where('case_no', '=', CASE)
+    .execute();
   expect(rows).toEqual([{ purpose: 'disclosed', filename: '公开信息.pdf', uploaded_by: 'clerk' }]);
   await page.screenshot({ path: path.join(ARTIFACTS, 'files-case-page.png'), fullPage: true });
   expect(errors).toEqual([]);

@@ -25,7 +25,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const rawRow = (sha256: string) => database.db.selectFrom('stored_files').selectAll().where('sha256', '=', sha256).executeTakeFirstOrThrow();
+const rawRow = (sha256: string) =>
+  database.db.selectFrom('stored_files').selectAll().where('sha256', '=', sha256).executeTakeFirstOrThrow();
 
 describe('type by content', () => {
   it('recognises each allowed type from its bytes, whatever it is called', async () => {
@@ -57,7 +58,14 @@ describe('type by content', () => {
 
   it('a PNG named .pdf is stored and listed as a PNG', async () => {
     const store = new FileStore({ maxBytes: 1024 * 1024 });
-    const file = await store.putAndAttach(database.db, { caseKind: 'dispute', caseNo: '2026-D0001', purpose: 'dispute-evidence', bytes: PNG, filename: 'evidence.pdf', uploadedBy: 'clerk' });
+    const file = await store.putAndAttach(database.db, {
+      caseKind: 'dispute',
+      caseNo: '2026-D0001',
+      purpose: 'dispute-evidence',
+      bytes: PNG,
+      filename: 'evidence.pdf',
+      uploadedBy: 'clerk',
+    });
     expect(file).toMatchObject({ mediaType: 'image/png', filename: 'evidence.pdf', size: PNG.length });
   });
 });
@@ -65,10 +73,18 @@ describe('type by content', () => {
 describe('limits', () => {
   it('refuses a file over the limit and an empty one, storing nothing', async () => {
     const store = new FileStore({ maxBytes: 1000 });
-    const before = await database.db.selectFrom('stored_files').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    await expect(store.put(database.db, { bytes: Buffer.concat([fileFixtures().pdf, Buffer.alloc(1000)]), personal: false })).rejects.toMatchObject({ reason: 'too-large' });
+    const before = await database.db
+      .selectFrom('stored_files')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    await expect(
+      store.put(database.db, { bytes: Buffer.concat([fileFixtures().pdf, Buffer.alloc(1000)]), personal: false }),
+    ).rejects.toMatchObject({ reason: 'too-large' });
     await expect(store.put(database.db, { bytes: new Uint8Array(0), personal: false })).rejects.toMatchObject({ reason: 'empty' });
-    const after = await database.db.selectFrom('stored_files').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const after = await database.db
+      .selectFrom('stored_files')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -90,9 +106,30 @@ describe('content addressing', () => {
   it('the same bytes are stored once, attached to two cases, and once per case and purpose', async () => {
     const store = new FileStore({ codec, maxBytes: 1024 * 1024 });
     const bytes = fileFixtures('dedupe').pdf;
-    const a = await store.putAndAttach(database.db, { caseKind: 'document', caseNo: '2026-000101', purpose: 'published-file', bytes, filename: '通知.pdf', uploadedBy: 'clerk' });
-    const b = await store.putAndAttach(database.db, { caseKind: 'document', caseNo: '2026-000102', purpose: 'published-file', bytes, filename: '另一个名字.pdf', uploadedBy: 'department' });
-    const again = await store.putAndAttach(database.db, { caseKind: 'document', caseNo: '2026-000101', purpose: 'published-file', bytes, filename: '重传.pdf', uploadedBy: 'clerk' });
+    const a = await store.putAndAttach(database.db, {
+      caseKind: 'document',
+      caseNo: '2026-000101',
+      purpose: 'published-file',
+      bytes,
+      filename: '通知.pdf',
+      uploadedBy: 'clerk',
+    });
+    const b = await store.putAndAttach(database.db, {
+      caseKind: 'document',
+      caseNo: '2026-000102',
+      purpose: 'published-file',
+      bytes,
+      filename: '另一个名字.pdf',
+      uploadedBy: 'department',
+    });
+    const again = await store.putAndAttach(database.db, {
+      caseKind: 'document',
+      caseNo: '2026-000101',
+      purpose: 'published-file',
+      bytes,
+      filename: '重传.pdf',
+      uploadedBy: 'clerk',
+    });
     expect(b.sha256).toBe(a.sha256);
     expect(again.id).toBe(a.id);
     const stored = await database.db.selectFrom('stored_files').select('sha256').where('sha256', '=', a.sha256).execute();
@@ -105,10 +142,20 @@ describe('content addressing', () => {
 describe('encryption at rest', () => {
   for (const suite of ['default', 'gm'] as const) {
     it(`personal files are sealed (${suite === 'gm' ? 'SM4' : 'AES-256-GCM'}): the row holds no plaintext, reads back equal, the hash is the plaintext's`, async () => {
-      const store = new FileStore({ codec: new EncryptionCodec([{ id: `k-${suite}`, key: randomBytes(32) }], suite), maxBytes: 1024 * 1024 });
+      const store = new FileStore({
+        codec: new EncryptionCodec([{ id: `k-${suite}`, key: randomBytes(32) }], suite),
+        maxBytes: 1024 * 1024,
+      });
       const marker = `身份证号码 11010519491231002X ${suite} ${randomBytes(4).toString('hex')}`;
       const bytes = strToU8(`申请人身份证明材料\n${marker}\n`);
-      const file = await store.putAndAttach(database.db, { caseKind: 'application', caseNo: '2026-000201', purpose: 'application-material', bytes, filename: '身份证.txt', uploadedBy: 'applicant' });
+      const file = await store.putAndAttach(database.db, {
+        caseKind: 'application',
+        caseNo: '2026-000201',
+        purpose: 'application-material',
+        bytes,
+        filename: '身份证.txt',
+        uploadedBy: 'applicant',
+      });
       expect(file.encrypted).toBe(true);
       expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
       const row = await rawRow(file.sha256);
@@ -126,10 +173,24 @@ describe('encryption at rest', () => {
   it('non-personal files stay in the clear; the same bytes later given as personal are sealed in place', async () => {
     const store = new FileStore({ codec, maxBytes: 1024 * 1024 });
     const bytes = strToU8(`营业执照副本 统一社会信用代码 91110000${randomBytes(3).toString('hex')}\n`);
-    const published = await store.putAndAttach(database.db, { caseKind: 'document', caseNo: '2026-000103', purpose: 'published-file', bytes, filename: 'a.txt', uploadedBy: 'clerk' });
+    const published = await store.putAndAttach(database.db, {
+      caseKind: 'document',
+      caseNo: '2026-000103',
+      purpose: 'published-file',
+      bytes,
+      filename: 'a.txt',
+      uploadedBy: 'clerk',
+    });
     expect(published.encrypted).toBe(false);
     expect((await rawRow(published.sha256)).content.includes(Buffer.from(bytes))).toBe(true);
-    const material = await store.putAndAttach(database.db, { caseKind: 'application', caseNo: '2026-000202', purpose: 'correction-material', bytes, filename: 'b.txt', uploadedBy: 'applicant' });
+    const material = await store.putAndAttach(database.db, {
+      caseKind: 'application',
+      caseNo: '2026-000202',
+      purpose: 'correction-material',
+      bytes,
+      filename: 'b.txt',
+      uploadedBy: 'applicant',
+    });
     expect(material.encrypted).toBe(true);
     expect((await rawRow(published.sha256)).content.includes(Buffer.from(bytes))).toBe(false);
     expect(Buffer.from((await store.read(database.db, published.sha256))!.bytes).equals(Buffer.from(bytes))).toBe(true);
@@ -142,7 +203,14 @@ describe('key rotation', () => {
     const newest = { id: `new-${randomBytes(3).toString('hex')}`, key: randomBytes(32) };
     const before = new FileStore({ codec: new EncryptionCodec([old], 'default'), maxBytes: 1024 * 1024 });
     const bytes = Buffer.from(`身份证复印件 ${randomBytes(6).toString('hex')}\n`);
-    const file = await before.putAndAttach(database.db, { caseKind: 'application', caseNo: '2026-000204', purpose: 'application-material', bytes, filename: 'id.txt', uploadedBy: 'clerk' });
+    const file = await before.putAndAttach(database.db, {
+      caseKind: 'application',
+      caseNo: '2026-000204',
+      purpose: 'application-material',
+      bytes,
+      filename: 'id.txt',
+      uploadedBy: 'clerk',
+    });
     expect((await rawRow(file.sha256)).content.toString('latin1')).toContain(old.id);
 
     const rotated = new FileStore({ codec: new EncryptionCodec([newest, old], 'gm'), maxBytes: 1024 * 1024 });
@@ -164,14 +232,32 @@ describe('what the applicant may download', () => {
   it('only the reply’s files, and only once the reply is delivered', async () => {
     const store = new FileStore({ codec, maxBytes: 1024 * 1024 });
     const caseNo = '2026-000203';
-    await database.db
-      .insertInto('applications')
-      .values(applicationRow(caseNo))
-      .execute();
+    await database.db.insertInto('applications').values(applicationRow(caseNo)).execute();
     const f = fileFixtures('applicant');
-    await store.putAndAttach(database.db, { caseKind: 'application', caseNo, purpose: 'application-material', bytes: f.jpeg, filename: 'id.jpg', uploadedBy: 'applicant' });
-    await store.putAndAttach(database.db, { caseKind: 'application', caseNo, purpose: 'disclosed', bytes: f.pdf, filename: '公开信息.pdf', uploadedBy: 'clerk' });
-    await store.putAndAttach(database.db, { caseKind: 'application', caseNo, purpose: 'redacted', bytes: f.docx, filename: '区分处理.docx', uploadedBy: 'department' });
+    await store.putAndAttach(database.db, {
+      caseKind: 'application',
+      caseNo,
+      purpose: 'application-material',
+      bytes: f.jpeg,
+      filename: 'id.jpg',
+      uploadedBy: 'applicant',
+    });
+    await store.putAndAttach(database.db, {
+      caseKind: 'application',
+      caseNo,
+      purpose: 'disclosed',
+      bytes: f.pdf,
+      filename: '公开信息.pdf',
+      uploadedBy: 'clerk',
+    });
+    await store.putAndAttach(database.db, {
+      caseKind: 'application',
+      caseNo,
+      purpose: 'redacted',
+      bytes: f.docx,
+      filename: '区分处理.docx',
+      uploadedBy: 'department',
+    });
     expect(await filesDeliveredToApplicant(database.db, caseNo)).toEqual([]);
     await database.db
       .updateTable('applications')
@@ -179,7 +265,10 @@ describe('what the applicant may download', () => {
       .where('case_no', '=', caseNo)
       .execute();
     const delivered = await filesDeliveredToApplicant(database.db, caseNo);
-    expect(delivered.map((d) => [d.purpose, d.filename])).toEqual([['disclosed', '公开信息.pdf'], ['redacted', '区分处理.docx']]);
+    expect(delivered.map((d) => [d.purpose, d.filename])).toEqual([
+      ['disclosed', '公开信息.pdf'],
+      ['redacted', '区分处理.docx'],
+    ]);
     expect(delivered[0]!.deliveredAt).toBe('2026-03-31T16:00:00.000Z');
     expect(await filesDeliveredToApplicant(database.db, '2026-999999')).toEqual([]);
   });

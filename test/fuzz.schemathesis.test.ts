@@ -67,26 +67,42 @@ function schemathesis(args: string[]): Promise<{ code: number; output: string }>
 }
 
 // Every role, from the one list: a role left out is a set of routes never fuzzed as it.
-it.each([...ROLES])('survives fuzzing as %s', async (role) => {
-  if (!fs.existsSync(SCHEMATHESIS)) throw new Error(`schemathesis is missing at ${SCHEMATHESIS}: run npm test (bootstrap installs it)`);
-  // One worker: with two, hypothesis' shared lambda-source cache raced and failed the examples of
-  // POST /api/applications as "flaky" (three runs out of four on 2026-11-21); one is faster here, too.
-  const run = (seed: string) => schemathesis([
-    'run', `${base}/fuzz/openapi-${role}.json`,
-    '--header', `Authorization: ${stack.as(role).Authorization}`,
-    '--checks', 'not_a_server_error,response_schema_conformance',
-    '--max-examples', '8', '--seed', seed, '--workers', '1', '--request-timeout', '30', '--no-color',
-  ]);
-  const SEED = '20261121';
-  let { code, output } = await run(SEED);
-  // A crash inside the fuzzer itself (a Python "Runtime Error", no failed check; hypothesis
-  // calls a case that ran slowly once "flaky" on a loaded machine) is retried, twice at most,
-  // with the same seed: the same examples run again, none dropped for another seed's. A failed
-  // check — a 5xx, an undocumented error shape — is never retried.
-  for (let retry = 0; retry < 2; retry += 1) {
-    if (code === 0 || output.includes('FAILURES') || !output.includes('Runtime Error')) break;
-    ({ code, output } = await run(SEED));
-  }
-  if (code !== 0) console.log(output.slice(0, 12000));
-  expect(code).toBe(0);
-}, 600_000); // up to three fuzzer runs on a loaded machine
+it.each([...ROLES])(
+  'survives fuzzing as %s',
+  async (role) => {
+    if (!fs.existsSync(SCHEMATHESIS)) throw new Error(`schemathesis is missing at ${SCHEMATHESIS}: run npm test (bootstrap installs it)`);
+    // One worker: with two, hypothesis' shared lambda-source cache raced and failed the examples of
+    // POST /api/applications as "flaky" (three runs out of four on 2026-11-21); one is faster here, too.
+    const run = (seed: string) =>
+      schemathesis([
+        'run',
+        `${base}/fuzz/openapi-${role}.json`,
+        '--header',
+        `Authorization: ${stack.as(role).Authorization}`,
+        '--checks',
+        'not_a_server_error,response_schema_conformance',
+        '--max-examples',
+        '8',
+        '--seed',
+        seed,
+        '--workers',
+        '1',
+        '--request-timeout',
+        '30',
+        '--no-color',
+      ]);
+    const SEED = '20261121';
+    let { code, output } = await run(SEED);
+    // A crash inside the fuzzer itself (a Python "Runtime Error", no failed check; hypothesis
+    // calls a case that ran slowly once "flaky" on a loaded machine) is retried, twice at most,
+    // with the same seed: the same examples run again, none dropped for another seed's. A failed
+    // check — a 5xx, an undocumented error shape — is never retried.
+    for (let retry = 0; retry < 2; retry += 1) {
+      if (code === 0 || output.includes('FAILURES') || !output.includes('Runtime Error')) break;
+      ({ code, output } = await run(SEED));
+    }
+    if (code !== 0) console.log(output.slice(0, 12000));
+    expect(code).toBe(0);
+  },
+  600_000,
+); // up to three fuzzer runs on a loaded machine

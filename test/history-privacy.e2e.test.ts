@@ -33,19 +33,29 @@ const stacks = {} as Record<'gm' | 'off', { app: ReturnType<typeof createApp>; c
 
 beforeAll(async () => {
   [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
-  for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, 'history-privacy');
+  for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
+    tokens[username] = await issueToken(database.db, user.id, 'history-privacy');
   ({ code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }));
   for (const mode of ['gm', 'off'] as const) {
     const taskQueue = `history-privacy-${mode}`;
     const dataConverter = mode === 'gm' ? dataConverterFor(keys, 'gm') : undefined;
     const client = new Client({ connection: env.connection, namespace: TEST_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
     const worker = await Worker.create({
-      connection: env.nativeConnection, namespace: TEST_NAMESPACE, taskQueue, workflowBundle: { code }, ...(dataConverter ? { dataConverter } : {}),
+      connection: env.nativeConnection,
+      namespace: TEST_NAMESPACE,
+      taskQueue,
+      workflowBundle: { code },
+      ...(dataConverter ? { dataConverter } : {}),
       activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: client }),
     });
     workers.push({ worker, running: worker.run() });
     const app = createApp({
-      db: database.db, temporal: client, namespace: TEST_NAMESPACE, taskQueue, agency: TEST_AGENCY, rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+      db: database.db,
+      temporal: client,
+      namespace: TEST_NAMESPACE,
+      taskQueue,
+      agency: TEST_AGENCY,
+      rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
       ...(mode === 'gm' ? { codec: new EncryptionCodec(keys, 'gm') } : {}),
     });
     stacks[mode] = { app, client };
@@ -62,19 +72,32 @@ afterAll(async () => {
 const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
 
 /** The same case on either stack: intake, accept, assign, a calendar change (a signal), a query, withdrawal. */
-async function walkCase(mode: 'gm' | 'off', applicant: { name: string; idNumber: string; phone: string; address: string; email: string }): Promise<temporal.api.history.v1.IHistory> {
+async function walkCase(
+  mode: 'gm' | 'off',
+  applicant: { name: string; idNumber: string; phone: string; address: string; email: string },
+): Promise<temporal.api.history.v1.IHistory> {
   const { app, client } = stacks[mode];
-  const created = await request(app).post('/api/applications').set(as('clerk')).send({
-    channel: 'in-person', applicant: { type: 'natural-person', idType: 'resident-id', ...applicant }, description: '某区2025年度危化品企业执法检查记录', form: 'paper', delivery: 'email',
-  });
+  const created = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({
+      channel: 'in-person',
+      applicant: { type: 'natural-person', idType: 'resident-id', ...applicant },
+      description: '某区2025年度危化品企业执法检查记录',
+      form: 'paper',
+      delivery: 'email',
+    });
   expect(created.status).toBe(201);
   const { caseNo } = created.body as { caseNo: string };
-  const step = (action: string, user: string, body: object = {}) => request(app).post(`/api/applications/${caseNo}/${action}`).set(as(user)).send(body);
+  const step = (action: string, user: string, body: object = {}) =>
+    request(app).post(`/api/applications/${caseNo}/${action}`).set(as(user)).send(body);
   expect((await step('accept', 'clerk')).status).toBe(200);
   expect((await step('assign', 'clerk', { departmentCode: 'yjglk' })).status).toBe(200);
   const handle = client.workflow.getHandle(`application-${caseNo}`);
   await handle.signal(calendarChangedSignal, { calendarVersion: 'history-privacy-test' });
-  expect((await request(app).get(`/api/applications/${caseNo}`).set(as('clerk'))).body.case.intake.applicant.idNumber).toBe(applicant.idNumber);
+  expect((await request(app).get(`/api/applications/${caseNo}`).set(as('clerk'))).body.case.intake.applicant.idNumber).toBe(
+    applicant.idNumber,
+  );
   expect((await step('withdraw', 'clerk', { on: shanghaiDateOf(Date.now()), reason: '申请人撤回' })).status).toBe(200);
   await handle.result();
   // Read as the server holds it: a client without the codec.
@@ -82,8 +105,20 @@ async function walkCase(mode: 'gm' | 'off', applicant: { name: string; idNumber:
 }
 
 it('finds the applicant in every kind of payload of a history written with the codec off, and nowhere in one encrypted in GM mode', async () => {
-  const plain = { name: '欧阳明文', idNumber: '110101199009094567', phone: '13912345678', address: '某市某区明文路9号', email: 'ouyang.mingwen@example.cn' };
-  const sealed = { name: '司马密文', idNumber: '110101198505053452', phone: '13887654321', address: '某市某区密文路6号', email: 'sima.miwen@example.cn' };
+  const plain = {
+    name: '欧阳明文',
+    idNumber: '110101199009094567',
+    phone: '13912345678',
+    address: '某市某区明文路9号',
+    email: 'ouyang.mingwen@example.cn',
+  };
+  const sealed = {
+    name: '司马密文',
+    idNumber: '110101198505053452',
+    phone: '13887654321',
+    address: '某市某区密文路6号',
+    email: 'sima.miwen@example.cn',
+  };
   const offHistory = await walkCase('off', plain);
   const gmHistory = await walkCase('gm', sealed);
 
@@ -95,17 +130,18 @@ it('finds the applicant in every kind of payload of a history written with the c
   const leaks = plaintextIn(offHistory, Object.values(plain));
   expect(new Set(leaks.map((l) => l.secret))).toEqual(new Set(Object.values(plain)));
   const leakKinds = new Set(leaks.map(kindOf));
-  expect([...leakKinds]).toEqual(expect.arrayContaining([
-    'WORKFLOW_EXECUTION_STARTED input.payloads',
-    'WORKFLOW_EXECUTION_COMPLETED result.payloads',
-  ]));
+  expect([...leakKinds]).toEqual(
+    expect.arrayContaining(['WORKFLOW_EXECUTION_STARTED input.payloads', 'WORKFLOW_EXECUTION_COMPLETED result.payloads']),
+  );
   expect([...leakKinds]).not.toContain('WORKFLOW_EXECUTION_UPDATE_COMPLETED outcome.success.payloads');
   const offKinds = new Set(storedPayloads(offHistory).map(kindOf));
-  expect([...offKinds]).toEqual(expect.arrayContaining([
-    'MARKER_RECORDED details.result.payloads',
-    'WORKFLOW_EXECUTION_UPDATE_ACCEPTED acceptedRequest.input.args.payloads',
-    'WORKFLOW_EXECUTION_SIGNALED input.payloads',
-  ]));
+  expect([...offKinds]).toEqual(
+    expect.arrayContaining([
+      'MARKER_RECORDED details.result.payloads',
+      'WORKFLOW_EXECUTION_UPDATE_ACCEPTED acceptedRequest.input.args.payloads',
+      'WORKFLOW_EXECUTION_SIGNALED input.payloads',
+    ]),
+  );
 
   // GM mode: not one item, anywhere in the history (payloads, failure messages, any string)…
   expect(plaintextIn(gmHistory, Object.values(sealed))).toEqual([]);
@@ -120,10 +156,20 @@ it('finds the applicant in every kind of payload of a history written with the c
   }
   expect(gmKinds).toContain('WORKFLOW_EXECUTION_STARTED memo.fields.startAttempt');
   for (const payload of gmPayloads.filter((p) => kindOf(p).endsWith(' details.data.payloads'))) {
-    expect(Object.keys(JSON.parse(payload.text.split('\n')[1]!) as object).sort()).toEqual(['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq']);
+    expect(Object.keys(JSON.parse(payload.text.split('\n')[1]!) as object).sort()).toEqual([
+      'activity_id',
+      'activity_type',
+      'attempt',
+      'backoff',
+      'complete_time',
+      'original_schedule_time',
+      'seq',
+    ]);
   }
 
   // The GM-encrypted history replays with the GM codec as the data converter, and not without it.
-  await expect(Worker.runReplayHistory({ workflowBundle: { code }, dataConverter: dataConverterFor(keys, 'gm') }, gmHistory)).resolves.toBeUndefined();
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: { code }, dataConverter: dataConverterFor(keys, 'gm') }, gmHistory),
+  ).resolves.toBeUndefined();
   await expect(Worker.runReplayHistory({ workflowBundle: { code } }, gmHistory)).rejects.toThrow();
 });

@@ -59,7 +59,12 @@ const queriesInFlight: KyselyPlugin = {
 };
 
 const post = (signal?: AbortSignal) =>
-  fetch(`${base}/held`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'hangup-1', Authorization: 'Bearer t' }, body: '{"a":1}', signal });
+  fetch(`${base}/held`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'hangup-1', Authorization: 'Bearer t' },
+    body: '{"a":1}',
+    signal,
+  });
 
 it('keeps the claim of a request whose client hung up, and answers the retry with its result', async () => {
   const hangup = new AbortController();
@@ -69,7 +74,9 @@ it('keeps the claim of a request whose client hung up, and answers the retry wit
   expect(await first).toMatchObject({ name: 'AbortError' });
   // The server has seen the hang-up, and whatever the middleware did about it has reached PostgreSQL.
   await eventually(async () => firstClosed && inFlight === 0, 'the server to handle the hang-up');
-  expect(await database.db.selectFrom('idempotency_keys').select('state').where('key', '=', 'hangup-1').executeTakeFirst()).toEqual({ state: 'in-progress' });
+  expect(await database.db.selectFrom('idempotency_keys').select('state').where('key', '=', 'hangup-1').executeTakeFirst()).toEqual({
+    state: 'in-progress',
+  });
 
   // The retry while the first still runs: told it is in progress, not run again.
   const early = await post(AbortSignal.timeout(3000)).catch((error: unknown) => error as Error);
@@ -78,7 +85,13 @@ it('keeps the claim of a request whose client hung up, and answers the retry wit
 
   release(); // the first request finishes after its client left
   const recorded = await eventually(
-    () => database.db.selectFrom('idempotency_keys').select(['state', 'response_status']).where('key', '=', 'hangup-1').where('state', '=', 'done').executeTakeFirst(),
+    () =>
+      database.db
+        .selectFrom('idempotency_keys')
+        .select(['state', 'response_status'])
+        .where('key', '=', 'hangup-1')
+        .where('state', '=', 'done')
+        .executeTakeFirst(),
     'the answer to be recorded',
   );
   expect(recorded).toEqual({ state: 'done', response_status: 201 });

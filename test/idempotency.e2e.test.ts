@@ -22,7 +22,14 @@ afterAll(async () => {
 
 const intake = (description: string) => ({
   channel: 'in-person',
-  applicant: { type: 'natural-person', name: '卫六', idType: 'resident-id', idNumber: '110101199202021239', phone: '13822223333', address: '某市某区某路6号' },
+  applicant: {
+    type: 'natural-person',
+    name: '卫六',
+    idType: 'resident-id',
+    idNumber: '110101199202021239',
+    phone: '13822223333',
+    address: '某市某区某路6号',
+  },
   description,
   form: 'paper',
   delivery: 'post',
@@ -30,7 +37,8 @@ const intake = (description: string) => ({
 
 it('answers a repeated POST with the first response and starts nothing twice', async () => {
   const { app, as, database } = stack;
-  const submit = (key: string, body: object) => request(app).post('/api/applications').set(as('clerk')).set('Idempotency-Key', key).send(body);
+  const submit = (key: string, body: object) =>
+    request(app).post('/api/applications').set(as('clerk')).set('Idempotency-Key', key).send(body);
 
   const first = await submit('intake-1', intake('2026年度危化品企业检查名单'));
   const again = await submit('intake-1', intake('2026年度危化品企业检查名单'));
@@ -49,19 +57,41 @@ it('answers a repeated POST with the first response and starts nothing twice', a
 
   // A notice-issuing step retried: one 补正告知书, one event.
   const caseNo: string = first.body.caseNo;
-  const correction = () => request(app).post(`/api/applications/${caseNo}/request-correction`).set(as('clerk')).set('Idempotency-Key', 'correction-1').send({ items: ['请明确所需信息的年份'], periodWorkingDays: 15 });
+  const correction = () =>
+    request(app)
+      .post(`/api/applications/${caseNo}/request-correction`)
+      .set(as('clerk'))
+      .set('Idempotency-Key', 'correction-1')
+      .send({ items: ['请明确所需信息的年份'], periodWorkingDays: 15 });
   const [c1, c2] = [await correction(), await correction()];
   expect([c1.status, c2.status]).toEqual([200, 200]);
   expect(c2.body).toEqual(c1.body);
-  expect(await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', caseNo).where('kind', '=', 'correction').execute()).toHaveLength(1);
-  expect(await database.db.selectFrom('case_events').select('type').where('case_no', '=', caseNo).where('type', '=', 'correction-requested').execute()).toHaveLength(1);
+  expect(
+    await database.db.selectFrom('case_documents').select('kind').where('case_no', '=', caseNo).where('kind', '=', 'correction').execute(),
+  ).toHaveLength(1);
+  expect(
+    await database.db
+      .selectFrom('case_events')
+      .select('type')
+      .where('case_no', '=', caseNo)
+      .where('type', '=', 'correction-requested')
+      .execute(),
+  ).toHaveLength(1);
   // Without a key the same step is simply refused by the workflow's rules: the key is what made the retry safe.
-  expect((await request(app).post(`/api/applications/${caseNo}/request-correction`).set(as('clerk')).send({ items: ['x'], periodWorkingDays: 15 })).status).toBe(409);
+  expect(
+    (
+      await request(app)
+        .post(`/api/applications/${caseNo}/request-correction`)
+        .set(as('clerk'))
+        .send({ items: ['x'], periodWorkingDays: 15 })
+    ).status,
+  ).toBe(409);
 });
 
 it('releases the key of a failed request, refuses concurrent duplicates and malformed keys', async () => {
   const { app, as, database } = stack;
-  const submit = (key: string, body: object) => request(app).post('/api/applications').set(as('clerk')).set('Idempotency-Key', key).send(body);
+  const submit = (key: string, body: object) =>
+    request(app).post('/api/applications').set(as('clerk')).set('Idempotency-Key', key).send(body);
   const invalid = await submit('intake-2', { ...intake('缺少送达方式'), delivery: 'pigeon' });
   expect(invalid.status).toBe(400);
   const fixed = await submit('intake-2', intake('送达方式已更正'));
@@ -89,10 +119,15 @@ it('registers a case once when its start reached Temporal but the answer was los
   const lossy = new Proxy(workflows, {
     get(target, prop) {
       if (prop === 'executeUpdateWithStart') {
-        return async (update: Parameters<typeof workflows.executeUpdateWithStart>[0], options: Parameters<typeof workflows.executeUpdateWithStart>[1]) => {
+        return async (
+          update: Parameters<typeof workflows.executeUpdateWithStart>[0],
+          options: Parameters<typeof workflows.executeUpdateWithStart>[1],
+        ) => {
           await workflows.executeUpdateWithStart(update, options);
           const { workflowTypeOrFunc, options: startOptions } = options.startWorkflowOperation;
-          return workflows.executeUpdateWithStart(update, { startWorkflowOperation: new WithStartWorkflowOperation(workflowTypeOrFunc, startOptions) });
+          return workflows.executeUpdateWithStart(update, {
+            startWorkflowOperation: new WithStartWorkflowOperation(workflowTypeOrFunc, startOptions),
+          });
         };
       }
       const value = Reflect.get(target, prop, target);
@@ -100,9 +135,20 @@ it('registers a case once when its start reached Temporal but the answer was los
     },
   });
   const client = new Proxy(env.client, { get: (target, prop) => (prop === 'workflow' ? lossy : Reflect.get(target, prop, target)) });
-  const app = createApp({ db: database.db, temporal: client, namespace: TEST_NAMESPACE, taskQueue: 'idempotency-e2e', agency: TEST_AGENCY, rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  const app = createApp({
+    db: database.db,
+    temporal: client,
+    namespace: TEST_NAMESPACE,
+    taskQueue: 'idempotency-e2e',
+    agency: TEST_AGENCY,
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+  });
 
-  const res = await request(app).post('/api/applications').set(stack.as('clerk')).set('Idempotency-Key', 'lost-answer-1').send(intake('应答丢失的登记'));
+  const res = await request(app)
+    .post('/api/applications')
+    .set(stack.as('clerk'))
+    .set('Idempotency-Key', 'lost-answer-1')
+    .send(intake('应答丢失的登记'));
   expect(res.status).toBe(201);
   expect(res.body.stage).toBe('registered');
   const created = await database.db.selectFrom('applications').select('case_no').where('description', '=', '应答丢失的登记').execute();

@@ -100,12 +100,29 @@ describe('POST /api/applications', () => {
   });
 
   const post = (applicant: Record<string, unknown>) =>
-    request(createApp({ db: database.db, temporal, namespace: 'unused', agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }))
+    request(
+      createApp({
+        db: database.db,
+        temporal,
+        namespace: 'unused',
+        agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' },
+      }),
+    )
       .post('/api/applications')
       .set('Authorization', `Bearer ${clerk}`)
       .send({
-        channel: 'in-person', description: '2025年度本机关行政处罚案件统计', form: 'paper', delivery: 'post',
-        applicant: { type: 'natural-person', name: '张三', idType: 'resident-id', phone: '13800000000', address: '某市某区某路1号', ...applicant },
+        channel: 'in-person',
+        description: '2025年度本机关行政处罚案件统计',
+        form: 'paper',
+        delivery: 'post',
+        applicant: {
+          type: 'natural-person',
+          name: '张三',
+          idType: 'resident-id',
+          phone: '13800000000',
+          address: '某市某区某路1号',
+          ...applicant,
+        },
       });
 
   it('answers 400 naming applicant.idNumber for a wrong check digit, without echoing the number', async () => {
@@ -114,12 +131,19 @@ describe('POST /api/applications', () => {
     expect(person.body.error.details).toEqual([{ field: 'applicant.idNumber', message: 'check digit does not match (GB 11643)' }]);
     expect(JSON.stringify(person.body)).not.toContain('110101199003071234');
 
-    const company = await post({ type: 'commercial', name: '某某化工有限公司', idType: 'unified-credit-code', idNumber: '91110000MA01ABCD2X' });
+    const company = await post({
+      type: 'commercial',
+      name: '某某化工有限公司',
+      idType: 'unified-credit-code',
+      idNumber: '91110000MA01ABCD2X',
+    });
     expect(company.status).toBe(400);
     expect(company.body.error.details).toEqual([{ field: 'applicant.idNumber', message: 'check digit does not match (GB 32100-2015)' }]);
     expect(JSON.stringify(company.body)).not.toContain('91110000MA01ABCD2X');
 
     const unborn = await post({ idNumber: '110101203001011234' });
-    expect(unborn.body.error.details).toEqual([{ field: 'applicant.idNumber', message: 'has no valid birth date in digits 7–14 (GB 11643)' }]);
+    expect(unborn.body.error.details).toEqual([
+      { field: 'applicant.idNumber', message: 'has no valid birth date in digits 7–14 (GB 11643)' },
+    ]);
   });
 });

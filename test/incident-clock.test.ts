@@ -11,14 +11,22 @@ const start: MinuteClockEvent = { type: 'started', at: seen, period: { kind: 'mi
 it('a 1 h report clock started on a Saturday night is due an hour later, explained in Chinese', () => {
   const derived = deriveMinuteClock([start]);
   expect(derived).toMatchObject({ status: 'running', dueAt: '2026-11-21T15:10:00.000Z', lateMinutes: null });
-  expect(derived.steps[0]!.explanation).toBe('2026-11-21 22:10 发现舆情（重大），时限1小时（不分昼夜、节假日），应于2026-11-21 23:10前完成');
+  expect(derived.steps[0]!.explanation).toBe(
+    '2026-11-21 22:10 发现舆情（重大），时限1小时（不分昼夜、节假日），应于2026-11-21 23:10前完成',
+  );
 });
 
 it('regrading re-derives the due instant from the original start, and says when it is already past', () => {
-  const down = deriveMinuteClock([start, { type: 'regraded', at: '2026-11-21T14:40:00.000Z', period: { kind: 'minutes', minutes: 180 }, reason: '调整为一般' }]);
+  const down = deriveMinuteClock([
+    start,
+    { type: 'regraded', at: '2026-11-21T14:40:00.000Z', period: { kind: 'minutes', minutes: 180 }, reason: '调整为一般' },
+  ]);
   expect(down.dueAt).toBe('2026-11-21T17:10:00.000Z');
   expect(down.steps[1]!.explanation).toContain('原为2026-11-21 23:10');
-  const up = deriveMinuteClock([start, { type: 'regraded', at: '2026-11-21T14:50:00.000Z', period: { kind: 'minutes', minutes: 30 }, reason: '调整为特别重大' }]);
+  const up = deriveMinuteClock([
+    start,
+    { type: 'regraded', at: '2026-11-21T14:50:00.000Z', period: { kind: 'minutes', minutes: 30 }, reason: '调整为特别重大' },
+  ]);
   expect(up.dueAt).toBe('2026-11-21T14:40:00.000Z');
   expect(up.steps[1]!.explanation).toContain('已经届满');
 });
@@ -30,7 +38,13 @@ it('a stop measures lateness against the due instant in force; a stopped clock i
   expect(late.lateMinutes).toBe(26); // 25.5 minutes, rounded
   expect(late.steps[1]!.explanation).toContain('超过时限26分钟');
   expect(deriveMinuteClock([start, { type: 'stopped', at: '2026-11-21T15:10:05.000Z', reason: '已报送' }]).lateMinutes).toBe(1);
-  expect(() => deriveMinuteClock([start, { type: 'stopped', at: seen, reason: 'x' }, { type: 'regraded', at: seen, period: { kind: 'minutes', minutes: 30 }, reason: 'y' }])).toThrow('stopped');
+  expect(() =>
+    deriveMinuteClock([
+      start,
+      { type: 'stopped', at: seen, reason: 'x' },
+      { type: 'regraded', at: seen, period: { kind: 'minutes', minutes: 30 }, reason: 'y' },
+    ]),
+  ).toThrow('stopped');
 });
 
 it('"same day" ends at 24:00 Asia/Shanghai of the day the incident was seen', () => {
@@ -43,7 +57,10 @@ it('grades map to the profile clocks: 重大 1 h / 24 h, 一般 3 h / 48 h, 黄�
   const national = findRuleProfile('national-2019')!;
   expect(periodsFor(national, '重大')).toMatchObject({ report: { period: { minutes: 60 } }, response: { period: { minutes: 1440 } } });
   expect(periodsFor(national, '一般')).toMatchObject({ report: { period: { minutes: 180 } }, response: { period: { minutes: 2880 } } });
-  expect(periodsFor(findRuleProfile('huangyan-003')!, '重要').response).toMatchObject({ period: { kind: 'same-day' }, citation: { seed: '003' } });
+  expect(periodsFor(findRuleProfile('huangyan-003')!, '重要').response).toMatchObject({
+    period: { kind: 'same-day' },
+    citation: { seed: '003' },
+  });
   expect(() => periodsFor(national, '重要')).toThrow();
 });
 
@@ -52,13 +69,21 @@ it('approval: 主要领导 for 重大 and above; a clarification in the governme
   expect(requiredApproval({ kind: 'incident', grade: '较大', plan: null }).level).toBe('department-head');
   const plan = { text: 'x', involvedDepartments: [], sensitive: false, by: 'u', at: seen };
   expect(requiredApproval({ kind: 'rumour', grade: '一般', plan: { ...plan, issuedInNameOf: 'government' } }).level).toBe('government');
-  expect(requiredApproval({ kind: 'rumour', grade: '一般', plan: { ...plan, issuedInNameOf: 'department' } }).level).toBe('department-head');
-  expect(requiredApproval({ kind: 'rumour', grade: '一般', plan: { ...plan, issuedInNameOf: 'department', sensitive: true } }).level).toBe('government');
+  expect(requiredApproval({ kind: 'rumour', grade: '一般', plan: { ...plan, issuedInNameOf: 'department' } }).level).toBe(
+    'department-head',
+  );
+  expect(requiredApproval({ kind: 'rumour', grade: '一般', plan: { ...plan, issuedInNameOf: 'department', sensitive: true } }).level).toBe(
+    'government',
+  );
 });
 
 it('the clarification and confidentiality rules carry their own citations (article and quote, non-empty)', () => {
   for (const c of [...Object.values(CLARIFICATION_APPROVAL_CITATIONS), CONFIDENTIALITY_CITATION]) {
-    expect(c).toMatchObject({ source: expect.stringMatching(/\S/), article: expect.stringMatching(/\S/), quote: expect.stringMatching(/\S/) });
+    expect(c).toMatchObject({
+      source: expect.stringMatching(/\S/),
+      article: expect.stringMatching(/\S/),
+      quote: expect.stringMatching(/\S/),
+    });
   }
   expect(Object.values(CLARIFICATION_APPROVAL_CITATIONS).every((c) => c.seed === '001')).toBe(true);
   expect(CONFIDENTIALITY_CITATION.seed).toBe('004');

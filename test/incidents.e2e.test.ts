@@ -30,27 +30,53 @@ const INTAKE = {
   link: 'https://example.cn/news/1',
   summary: '短视频平台流传，经初步核实为小范围燃气泄漏，无人员死亡',
 };
-const post = (id: string, action: string, user: string, body: object = {}) => request(app).post(`/api/incidents/${id}/${action}`).set(as(user)).send(body);
+const post = (id: string, action: string, user: string, body: object = {}) =>
+  request(app).post(`/api/incidents/${id}/${action}`).set(as(user)).send(body);
 
 it('validates intake naming the field and refuses other roles', async () => {
   const seen = new Date(Date.now() - 5 * 60_000).toISOString();
-  const future = await request(app).post('/api/incidents').set(as('clerk')).send({ ...INTAKE, firstSeenAt: new Date(Date.now() + 3_600_000).toISOString() });
+  const future = await request(app)
+    .post('/api/incidents')
+    .set(as('clerk'))
+    .send({ ...INTAKE, firstSeenAt: new Date(Date.now() + 3_600_000).toISOString() });
   expect(future.status).toBe(400);
   expect(future.body.error.details[0]).toMatchObject({ field: 'firstSeenAt', message: 'must not be in the future' });
-  const important = await request(app).post('/api/incidents').set(as('clerk')).send({ ...INTAKE, grade: '重要', firstSeenAt: seen });
+  const important = await request(app)
+    .post('/api/incidents')
+    .set(as('clerk'))
+    .send({ ...INTAKE, grade: '重要', firstSeenAt: seen });
   expect(important.status).toBe(400);
   expect(important.body.error.details[0].field).toBe('grade'); // 重要 is 黄岩's grade only
-  const badSource = await request(app).post('/api/incidents').set(as('clerk')).send({ ...INTAKE, source: 'rumour-mill', firstSeenAt: seen });
+  const badSource = await request(app)
+    .post('/api/incidents')
+    .set(as('clerk'))
+    .send({ ...INTAKE, source: 'rumour-mill', firstSeenAt: seen });
   expect(badSource.body.error.details[0].field).toBe('source');
-  expect((await request(app).post('/api/incidents').set(as('reviewer')).send({ ...INTAKE, firstSeenAt: seen })).status).toBe(403);
-  expect((await request(app).post('/api/incidents').send({ ...INTAKE, firstSeenAt: seen })).status).toBe(401);
+  expect(
+    (
+      await request(app)
+        .post('/api/incidents')
+        .set(as('reviewer'))
+        .send({ ...INTAKE, firstSeenAt: seen })
+    ).status,
+  ).toBe(403);
+  expect(
+    (
+      await request(app)
+        .post('/api/incidents')
+        .send({ ...INTAKE, firstSeenAt: seen })
+    ).status,
+  ).toBe(401);
   expect((await request(app).get('/api/incidents/2026-999999').set(as('clerk'))).status).toBe(404);
   expect(await stack.database.db.selectFrom('incidents').select('id').execute()).toEqual([]);
 });
 
 it('registers a 重大 incident with its clocks, answers 409 with the reason, and lists by grade, state and overdue', async () => {
   const firstSeenAt = new Date(Date.now() - 2 * 3_600_000).toISOString(); // seen two hours ago: the 1 h report is already missed
-  const created = await request(app).post('/api/incidents').set(as('clerk')).send({ ...INTAKE, firstSeenAt });
+  const created = await request(app)
+    .post('/api/incidents')
+    .set(as('clerk'))
+    .send({ ...INTAKE, firstSeenAt });
   expect(created.status).toBe(201);
   const { id } = created.body;
   expect(id).toMatch(/^\d{4}-\d{6}$/);
@@ -64,11 +90,19 @@ it('registers a 重大 incident with its clocks, answers 409 with the reason, an
   // The worker records the missed report right after registration.
   let view = created.body;
   if (view.accountability.length === 0) {
-    view = await pollUntil(async () => (await request(app).get(`/api/incidents/${id}`).set(as('supervisor'))).body, (v) => v.accountability.length > 0, { timeoutMs: 10_000, everyMs: 50 });
+    view = await pollUntil(
+      async () => (await request(app).get(`/api/incidents/${id}`).set(as('supervisor'))).body,
+      (v) => v.accountability.length > 0,
+      { timeoutMs: 10_000, everyMs: 50 },
+    );
   }
-  expect(view.accountability).toEqual([expect.objectContaining({ clockId: 'report', responsible: 'gkb', outstanding: true, lateMinutes: expect.any(Number) })]);
+  expect(view.accountability).toEqual([
+    expect.objectContaining({ clockId: 'report', responsible: 'gkb', outstanding: true, lateMinutes: expect.any(Number) }),
+  ]);
   expect(view.accountability[0].lateMinutes).toBeGreaterThanOrEqual(59);
-  expect((await request(app).get('/api/incidents?overdue=true&grade=重大').set(as('supervisor'))).body.items.map((i: { id: string }) => i.id)).toEqual([id]);
+  expect(
+    (await request(app).get('/api/incidents?overdue=true&grade=重大').set(as('supervisor'))).body.items.map((i: { id: string }) => i.id),
+  ).toEqual([id]);
 
   const early = await post(id, 'approve', 'leader', { level: 'principal', comments: '同意' });
   expect(early.status).toBe(409);
@@ -94,7 +128,10 @@ it('registers a 重大 incident with its clocks, answers 409 with the reason, an
 });
 
 it('a rumour clarification in the government’s name is approved only at government level, then released and closed', async () => {
-  const created = await request(app).post('/api/incidents').set(as('department')).send({ ...INTAKE, kind: 'rumour', grade: '一般', firstSeenAt: new Date().toISOString() });
+  const created = await request(app)
+    .post('/api/incidents')
+    .set(as('department'))
+    .send({ ...INTAKE, kind: 'rumour', grade: '一般', firstSeenAt: new Date().toISOString() });
   expect(created.status).toBe(201);
   const { id } = created.body;
   await post(id, 'assign', 'clerk', { departmentCode: 'yjglk' });

@@ -36,7 +36,10 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }),
+    activities: createActivities({
+      db: database.db,
+      agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' },
+    }),
   });
   running = worker.run();
 });
@@ -56,17 +59,29 @@ async function start(grade: IncidentGradeLevel, options: { kind?: IncidentKind; 
   const handle = await env.client.workflow.start(incident, {
     workflowId: `incident-${id}`,
     taskQueue: TASK_QUEUE,
-    args: [{
-      id, agencyCode: 'demo', kind: options.kind ?? 'incident', grade, profile: findRuleProfile(options.profileId ?? 'national-2019')!,
-      intake: { title: '某化工厂爆燃事故网传伤亡人数', source: 'media', summary: '网络流传事故伤亡信息，与初步核实情况不符', firstSeenAt: new Date(seenAt).toISOString() },
-      registeredBy: actors.clerk,
-    }],
+    args: [
+      {
+        id,
+        agencyCode: 'demo',
+        kind: options.kind ?? 'incident',
+        grade,
+        profile: findRuleProfile(options.profileId ?? 'national-2019')!,
+        intake: {
+          title: '某化工厂爆燃事故网传伤亡人数',
+          source: 'media',
+          summary: '网络流传事故伤亡信息，与初步核实情况不符',
+          firstSeenAt: new Date(seenAt).toISOString(),
+        },
+        registeredBy: actors.clerk,
+      },
+    ],
   });
   const state = await registeredState(handle, m.awaitIncidentRegistrationUpdate, m.incidentStateQuery);
   return { handle, state, seenAt };
 }
 
-const act = <P>(handle: WorkflowHandle, update: UpdateDefinition<StepResult, [P]>, payload: P) => stepThenRead(handle, update, payload, m.incidentStateQuery);
+const act = <P>(handle: WorkflowHandle, update: UpdateDefinition<StepResult, [P]>, payload: P) =>
+  stepThenRead(handle, update, payload, m.incidentStateQuery);
 const clockOf = (s: IncidentState, id: string) => s.clocks.find((c) => c.id === id)!;
 
 async function refused(promise: Promise<unknown>): Promise<string> {
@@ -85,10 +100,19 @@ async function sleepUntil(epochMs: number): Promise<void> {
 }
 
 async function eventTypes(id: string): Promise<string[]> {
-  return (await database.db.selectFrom('incident_events').select('type').where('incident_id', '=', id).orderBy('seq').execute()).map((r) => r.type);
+  return (await database.db.selectFrom('incident_events').select('type').where('incident_id', '=', id).orderBy('seq').execute()).map(
+    (r) => r.type,
+  );
 }
 
-const records = (id: string) => database.db.selectFrom('accountability_records').selectAll().where('case_kind', '=', 'incident').where('case_id', '=', id).orderBy('id').execute();
+const records = (id: string) =>
+  database.db
+    .selectFrom('accountability_records')
+    .selectAll()
+    .where('case_kind', '=', 'incident')
+    .where('case_id', '=', id)
+    .orderBy('id')
+    .execute();
 
 it('重大: the 1 h report clock fires at the hour, not before; the 24 h press-conference clock is met by a press conference', async () => {
   const { handle, state, seenAt } = await start('重大');
@@ -102,40 +126,72 @@ it('重大: the 1 h report clock fires at the hour, not before; the 24 h press-c
   await eventually(async () => (await eventTypes(state.id)).length >= 2, 'the missed report');
   expect(await eventTypes(state.id)).toEqual(['registered', 'clock-missed']);
   const [missed] = await records(state.id);
-  expect(missed).toMatchObject({ clock_id: 'report', clock_label: '报送时限', responsible: 'gkb', responsible_person: 'clerk', satisfied_at: null });
+  expect(missed).toMatchObject({
+    clock_id: 'report',
+    clock_label: '报送时限',
+    responsible: 'gkb',
+    responsible_person: 'clerk',
+    satisfied_at: null,
+  });
   expect(new Date(missed!.due_at).toISOString()).toBe(new Date(seenAt + HOUR).toISOString());
-  expect((await database.db.selectFrom('incidents').select('overdue').where('id', '=', state.id).executeTakeFirstOrThrow()).overdue).toBe(true);
+  expect((await database.db.selectFrom('incidents').select('overdue').where('id', '=', state.id).executeTakeFirstOrThrow()).overdue).toBe(
+    true,
+  );
 
   // Reported 10 minutes after the hour: the record says by how much.
   await sleepUntil(seenAt + HOUR + 10 * MIN);
-  const reported = await act(handle, m.reportUpdate, { actor: actors.leader, to: 'leadership', recipient: '市政府办公室', summary: '初步情况' });
+  const reported = await act(handle, m.reportUpdate, {
+    actor: actors.leader,
+    to: 'leadership',
+    recipient: '市政府办公室',
+    summary: '初步情况',
+  });
   expect(clockOf(reported, 'report').derived).toMatchObject({ status: 'stopped', lateMinutes: 10 });
   expect((await records(state.id))[0]).toMatchObject({ late_minutes: 10 });
-  expect((await database.db.selectFrom('incidents').select('overdue').where('id', '=', state.id).executeTakeFirstOrThrow()).overdue).toBe(false);
+  expect((await database.db.selectFrom('incidents').select('overdue').where('id', '=', state.id).executeTakeFirstOrThrow()).overdue).toBe(
+    false,
+  );
 
   await act(handle, m.assignIncidentUpdate, { actor: actors.clerk, departmentCode: 'yjglk', assignee: 'department' });
   await act(handle, m.assessUpdate, { actor: actors.department, text: '事故已致3人受伤，网传“死亡10人”不实，舆情热度高' });
-  await act(handle, m.planUpdate, { actor: actors.department, text: '召开新闻发布会通报伤亡和处置情况', involvedDepartments: [], sensitive: false });
-  expect(await refused(act(handle, m.approveUpdate, { actor: actors.reviewer, level: 'department-head', comments: '同意' }))).toContain('重大舆情的回应方案须经主要领导审批');
+  await act(handle, m.planUpdate, {
+    actor: actors.department,
+    text: '召开新闻发布会通报伤亡和处置情况',
+    involvedDepartments: [],
+    sensitive: false,
+  });
+  expect(await refused(act(handle, m.approveUpdate, { actor: actors.reviewer, level: 'department-head', comments: '同意' }))).toContain(
+    '重大舆情的回应方案须经主要领导审批',
+  );
   await act(handle, m.approveUpdate, { actor: actors.leader, level: 'principal', comments: '同意，按方案发布' });
 
   // A portal notice is first authoritative information but not the press conference.
   const portal = await act(handle, m.releaseUpdate, { actor: actors.clerk, channel: 'portal', text: '关于某化工厂爆燃事故的情况通报' });
   expect(clockOf(portal, 'response').derived.status).toBe('running');
   await sleepUntil(seenAt + 20 * HOUR);
-  const press = await act(handle, m.releaseUpdate, { actor: actors.clerk, channel: 'press-conference', text: '新闻发布会：事故伤亡及处置进展' });
+  const press = await act(handle, m.releaseUpdate, {
+    actor: actors.clerk,
+    channel: 'press-conference',
+    text: '新闻发布会：事故伤亡及处置进展',
+  });
   expect(clockOf(press, 'response').derived).toMatchObject({ status: 'stopped', lateMinutes: 0 });
   expect(press.releases.map((r) => r.kind)).toEqual(['first', 'follow-up']);
 
   // 24 h pass: nothing missed; a rolling-update reminder falls due 24 h after the last release.
   await sleepUntil(seenAt + 44 * HOUR + MIN);
-  const types = await eventually(async () => (await eventTypes(state.id)).includes('update-reminder') && eventTypes(state.id), 'the update reminder');
+  const types = await eventually(
+    async () => (await eventTypes(state.id)).includes('update-reminder') && eventTypes(state.id),
+    'the update reminder',
+  );
   expect(types.filter((t) => t === 'clock-missed')).toHaveLength(1);
   expect(types.filter((t) => t === 'update-reminder')).toHaveLength(1);
 
   expect(await refused(act(handle, m.closeIncidentUpdate, { actor: actors.leader, evaluation: '处置及时' }))).toContain('须向上级报告');
   await act(handle, m.reportUpdate, { actor: actors.leader, to: 'superior', recipient: '省应急管理厅', summary: '事故及舆情处置情况' });
-  const closed = await act(handle, m.closeIncidentUpdate, { actor: actors.leader, evaluation: '首次报送迟10分钟；发布会按时召开，舆情平稳' });
+  const closed = await act(handle, m.closeIncidentUpdate, {
+    actor: actors.leader,
+    evaluation: '首次报送迟10分钟；发布会按时召开，舆情平稳',
+  });
   expect(closed).toMatchObject({ closed: true, stage: 'closed' });
   expect(await handle.result()).toMatchObject({ closed: true });
   expect((await records(state.id)).length).toBe(1);
@@ -177,15 +233,33 @@ it('a response missed by two hours: the accountability record names the responsi
   expect((await eventTypes(state.id)).includes('clock-missed')).toBe(false);
   await sleepUntil(seenAt + 48 * HOUR + MIN);
   await eventually(async () => (await eventTypes(state.id)).includes('clock-missed'), 'the missed response');
-  const missedEvent = await database.db.selectFrom('incident_events').select('payload').where('incident_id', '=', state.id).where('type', '=', 'clock-missed').executeTakeFirstOrThrow();
-  expect(missedEvent.payload).toMatchObject({ clockId: 'response', responsible: 'yjglk', responsiblePerson: 'department', notify: ['department-head:yjglk', 'role:leader', 'role:supervisor'] });
-  expect(await database.db.selectFrom('incidents').select('id').where('overdue', '=', true).where('id', '=', state.id).execute()).toHaveLength(1);
+  const missedEvent = await database.db
+    .selectFrom('incident_events')
+    .select('payload')
+    .where('incident_id', '=', state.id)
+    .where('type', '=', 'clock-missed')
+    .executeTakeFirstOrThrow();
+  expect(missedEvent.payload).toMatchObject({
+    clockId: 'response',
+    responsible: 'yjglk',
+    responsiblePerson: 'department',
+    notify: ['department-head:yjglk', 'role:leader', 'role:supervisor'],
+  });
+  expect(
+    await database.db.selectFrom('incidents').select('id').where('overdue', '=', true).where('id', '=', state.id).execute(),
+  ).toHaveLength(1);
 
   await sleepUntil(seenAt + 50 * HOUR);
   const released = await act(handle, m.releaseUpdate, { actor: actors.clerk, channel: 'portal', text: '关于网民反映问题的回复' });
   expect(clockOf(released, 'response').derived.lateMinutes).toBe(120);
   expect(await records(state.id)).toEqual([
-    expect.objectContaining({ clock_id: 'response', clock_label: '回应时限', responsible: 'yjglk', responsible_person: 'department', late_minutes: 120 }),
+    expect.objectContaining({
+      clock_id: 'response',
+      clock_label: '回应时限',
+      responsible: 'yjglk',
+      responsible_person: 'department',
+      late_minutes: 120,
+    }),
   ]);
   // Rolling-update reminders went out every 24 h while nothing was published.
   expect((await eventTypes(state.id)).filter((t) => t === 'update-reminder')).toHaveLength(2);
@@ -196,11 +270,23 @@ it('rumour clarification: in the government’s name it needs government approva
   const { handle } = await start('较大', { kind: 'rumour' });
   await act(handle, m.assignIncidentUpdate, { actor: actors.clerk, departmentCode: 'yjglk' });
   await act(handle, m.assessUpdate, { actor: actors.department, text: '网传“自来水被污染”不实' });
-  expect(await refused(act(handle, m.planUpdate, { actor: actors.department, text: '澄清', involvedDepartments: [], sensitive: false }))).toContain('名义');
-  await act(handle, m.planUpdate, { actor: actors.department, text: '以市政府名义发布澄清公告', issuedInNameOf: 'government', involvedDepartments: ['xxzx'], sensitive: false });
-  expect(await refused(act(handle, m.approveUpdate, { actor: actors.leader, level: 'government', comments: '同意' }))).toContain('尚缺：xxzx');
+  expect(
+    await refused(act(handle, m.planUpdate, { actor: actors.department, text: '澄清', involvedDepartments: [], sensitive: false })),
+  ).toContain('名义');
+  await act(handle, m.planUpdate, {
+    actor: actors.department,
+    text: '以市政府名义发布澄清公告',
+    issuedInNameOf: 'government',
+    involvedDepartments: ['xxzx'],
+    sensitive: false,
+  });
+  expect(await refused(act(handle, m.approveUpdate, { actor: actors.leader, level: 'government', comments: '同意' }))).toContain(
+    '尚缺：xxzx',
+  );
   await act(handle, m.recordConsentUpdate, { actor: actors.clerk, departmentCode: 'xxzx', note: '信息中心同意' });
-  expect(await refused(act(handle, m.approveUpdate, { actor: actors.leader, level: 'principal', comments: '同意' }))).toContain('须经本级政府批准');
+  expect(await refused(act(handle, m.approveUpdate, { actor: actors.leader, level: 'principal', comments: '同意' }))).toContain(
+    '须经本级政府批准',
+  );
   const approved = await act(handle, m.approveUpdate, { actor: actors.leader, level: 'government', comments: '市政府同意' });
   expect(approved.approval).toMatchObject({ level: 'government' });
   await handle.terminate('test done');

@@ -16,8 +16,22 @@ import { createTestDatabase, type TestDatabase } from './support/database';
 import { pollUntil } from './support/eventually';
 import { startDevServer, TEST_NAMESPACE } from './support/temporal';
 
-const APPLICANT = { type: 'natural-person', name: '欧阳娜娜', idType: 'resident-id', idNumber: '110101199003071233', phone: '13912345678', address: '北京市东城区某街道17号' };
-const INTAKE = { channel: 'in-person', applicant: APPLICANT, description: '2025年度本局安全生产执法检查计划及执行情况', purpose: '研究', form: 'email', delivery: 'email' };
+const APPLICANT = {
+  type: 'natural-person',
+  name: '欧阳娜娜',
+  idType: 'resident-id',
+  idNumber: '110101199003071233',
+  phone: '13912345678',
+  address: '北京市东城区某街道17号',
+};
+const INTAKE = {
+  channel: 'in-person',
+  applicant: APPLICANT,
+  description: '2025年度本局安全生产执法检查计划及执行情况',
+  purpose: '研究',
+  form: 'email',
+  delivery: 'email',
+};
 
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
@@ -25,7 +39,10 @@ const children: ChildProcess[] = [];
 const output: Record<'api' | 'worker', string[]> = { api: [], worker: [] };
 
 function start(name: 'api' | 'worker', entry: string, processEnv: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [path.join(__dirname, '../node_modules/tsx/dist/cli.mjs'), path.join(__dirname, '..', entry)], { env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(__dirname, '../node_modules/tsx/dist/cli.mjs'), path.join(__dirname, '..', entry)], {
+    env: processEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d: Buffer) => output[name].push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => output[name].push(d.toString()));
   children.push(child);
@@ -69,8 +86,15 @@ it('carries the request id into workflow and activity logs, and logs no applican
   const api = start('api', 'api/main.ts', processEnv);
   await pollUntil(
     async () => {
-      for (const [name, child] of [['worker', worker], ['api', api]] as const) if (child.exitCode !== null) throw new Error(`${name} exited: ${output[name].join('')}`);
-      const apiUp = await fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false);
+      for (const [name, child] of [
+        ['worker', worker],
+        ['api', api],
+      ] as const)
+        if (child.exitCode !== null) throw new Error(`${name} exited: ${output[name].join('')}`);
+      const apiUp = await fetch(`http://127.0.0.1:${apiPort}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       return apiUp && output.worker.join('').includes('[worker] polling');
     },
     (up) => up,
@@ -79,21 +103,37 @@ it('carries the request id into workflow and activity logs, and logs no applican
 
   const requestId = `privacy-${randomBytes(4).toString('hex')}`;
   const headers = { Authorization: `Bearer ${clerk}`, 'Content-Type': 'application/json' };
-  const submitted = await fetch(`http://127.0.0.1:${apiPort}/api/applications`, { method: 'POST', headers: { ...headers, 'X-Request-Id': requestId }, body: JSON.stringify(INTAKE) });
-  if (submitted.status !== 201) throw new Error(`intake answered ${submitted.status}: ${await submitted.text()}\n${output.api.join('').slice(-3000)}`);
+  const submitted = await fetch(`http://127.0.0.1:${apiPort}/api/applications`, {
+    method: 'POST',
+    headers: { ...headers, 'X-Request-Id': requestId },
+    body: JSON.stringify(INTAKE),
+  });
+  if (submitted.status !== 201)
+    throw new Error(`intake answered ${submitted.status}: ${await submitted.text()}\n${output.api.join('').slice(-3000)}`);
   expect(submitted.headers.get('x-request-id')).toBe(requestId);
   const { caseNo } = (await submitted.json()) as { caseNo: string };
-  const accepted = await fetch(`http://127.0.0.1:${apiPort}/api/applications/${caseNo}/accept`, { method: 'POST', headers: { ...headers, 'X-Request-Id': `${requestId}-accept` }, body: '{}' });
+  const accepted = await fetch(`http://127.0.0.1:${apiPort}/api/applications/${caseNo}/accept`, {
+    method: 'POST',
+    headers: { ...headers, 'X-Request-Id': `${requestId}-accept` },
+    body: '{}',
+  });
   expect(accepted.status).toBe(200);
 
   const lines = (name: 'api' | 'worker') => output[name].join('').split('\n').filter(Boolean);
   // The worker's workflow and activity lines name the request that caused them.
-  const workerLines = await pollUntil(async () => lines('worker'), (all) => all.some((l) => l.includes(`"requestId":"${requestId}-accept"`)), { timeoutMs: 15_000, everyMs: 250 });
+  const workerLines = await pollUntil(
+    async () => lines('worker'),
+    (all) => all.some((l) => l.includes(`"requestId":"${requestId}-accept"`)),
+    { timeoutMs: 15_000, everyMs: 250 },
+  );
   // The activities each step's workflow task ran (local activities, headers set by the workflow's
   // interceptor from the update's header) carry that step's id, not the other's.
   const activitiesOf = (id: string) =>
-    workerLines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { requestId?: string; workflowId?: string; activityType?: string; msg: string })
-      .filter((l) => l.requestId === id && l.msg === 'Activity completed' && l.workflowId === `application-${caseNo}`).map((l) => l.activityType);
+    workerLines
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { requestId?: string; workflowId?: string; activityType?: string; msg: string })
+      .filter((l) => l.requestId === id && l.msg === 'Activity completed' && l.workflowId === `application-${caseNo}`)
+      .map((l) => l.activityType);
   expect(activitiesOf(requestId)).toEqual(expect.arrayContaining(['findPossibleDuplicates', 'deriveClocks', 'recordApplicationEvent']));
   expect(activitiesOf(`${requestId}-accept`)).toContain('recordApplicationEvent');
   expect(activitiesOf(`${requestId}-accept`)).not.toContain('findPossibleDuplicates');

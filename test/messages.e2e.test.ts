@@ -33,7 +33,8 @@ const COMPLAINT = {
   writer: WRITER,
   ruleProfileId: 'bijie-004',
 };
-const post = (id: string, action: string, user: string, body: object = {}) => request(app).post(`/api/messages/${id}/${action}`).set(as(user)).send(body);
+const post = (id: string, action: string, user: string, body: object = {}) =>
+  request(app).post(`/api/messages/${id}/${action}`).set(as(user)).send(body);
 
 /** Nothing identifying the writer, anywhere in a response body. */
 function expectNoWriter(body: unknown): void {
@@ -42,12 +43,23 @@ function expectNoWriter(body: unknown): void {
 }
 
 it('validates intake naming the field, refuses other roles, and needs a profile with message limits', async () => {
-  const bad = await request(app).post('/api/messages').set(as('clerk')).send({ ...COMPLAINT, type: 'gossip' });
+  const bad = await request(app)
+    .post('/api/messages')
+    .set(as('clerk'))
+    .send({ ...COMPLAINT, type: 'gossip' });
   expect(bad.status).toBe(400);
   expect(bad.body.error.details[0].field).toBe('type');
-  const noWriter = await request(app).post('/api/messages').set(as('clerk')).send({ ...COMPLAINT, writer: { phone: '123' } });
-  expect(noWriter.body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['writer.name', 'writer.phone']));
-  const national = await request(app).post('/api/messages').set(as('clerk')).send({ ...COMPLAINT, ruleProfileId: 'national-2019' });
+  const noWriter = await request(app)
+    .post('/api/messages')
+    .set(as('clerk'))
+    .send({ ...COMPLAINT, writer: { phone: '123' } });
+  expect(noWriter.body.error.details.map((d: { field: string }) => d.field)).toEqual(
+    expect.arrayContaining(['writer.name', 'writer.phone']),
+  );
+  const national = await request(app)
+    .post('/api/messages')
+    .set(as('clerk'))
+    .send({ ...COMPLAINT, ruleProfileId: 'national-2019' });
   expect(national.status).toBe(400);
   expect(national.body.error.details[0]).toMatchObject({ field: 'ruleProfileId', message: expect.stringContaining('bijie-004') });
   expect((await request(app).post('/api/messages').set(as('department')).send(COMPLAINT)).status).toBe(403);
@@ -91,7 +103,9 @@ it('the department complained about never sees who wrote; the clerk does; the li
   expect(after.status).toBe(404);
   expectNoWriter(after.body);
   expect((await request(app).get(`/api/messages/${id}`).set(as('supervisor'))).body.writer.name).toBe(WRITER.name);
-  expect((await request(app).get('/api/messages?state=replied&overdue=false').set(as('clerk'))).body.items.map((i: { id: string }) => i.id)).toContain(id);
+  expect(
+    (await request(app).get('/api/messages?state=replied&overdue=false').set(as('clerk'))).body.items.map((i: { id: string }) => i.id),
+  ).toContain(id);
   expect((await request(app).get('/api/messages?overdue=maybe').set(as('clerk'))).body.error.details[0].field).toBe('overdue');
   expect((await post(id, 'close', 'clerk')).body.status).toBe('closed');
   const again = await post(id, 'reply', 'clerk', { text: '补充回复' });
@@ -107,7 +121,10 @@ it('the department complained about never sees who wrote; the clerk does; the li
 });
 
 it('a confidential writer is withheld from every department user, even one not complained about', async () => {
-  const created = await request(app).post('/api/messages').set(as('clerk')).send({ ...COMPLAINT, type: 'help', complainedDepartmentCode: undefined, confidential: true });
+  const created = await request(app)
+    .post('/api/messages')
+    .set(as('clerk'))
+    .send({ ...COMPLAINT, type: 'help', complainedDepartmentCode: undefined, confidential: true });
   expect(created.status).toBe(201);
   await post(created.body.id, 'assign', 'clerk', { departmentCode: 'yjglk' });
   const seen = await request(app).get(`/api/messages/${created.body.id}`).set(as('department'));

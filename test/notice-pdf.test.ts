@@ -16,7 +16,15 @@ const SEAL = fs.readFileSync(path.join(__dirname, 'fixtures', 'seal.png'));
 
 const intake: ApplicationIntake = {
   channel: 'registered-mail',
-  applicant: { type: 'natural-person', name: '王晓明', idType: 'resident-id', idNumber: '330106198503150016', phone: '13867125309', address: '浙江省杭州市西湖区文三路90号3幢502室', postcode: '310012' },
+  applicant: {
+    type: 'natural-person',
+    name: '王晓明',
+    idType: 'resident-id',
+    idNumber: '330106198503150016',
+    phone: '13867125309',
+    address: '浙江省杭州市西湖区文三路90号3幢502室',
+    postcode: '310012',
+  },
   description: '2025年度示例区老旧小区综合改造项目资金安排及使用情况',
   form: 'paper',
   delivery: 'post',
@@ -24,7 +32,16 @@ const intake: ApplicationIntake = {
 } as ApplicationIntake;
 
 function context(details: NoticeDetails, docNo = '示例局依申请〔2026〕补正第3号'): NoticeContext {
-  return { docNo, issuedOn: '2026-10-09', agencyName: '杭州市示例区住房和城乡建设局', caseNo: 'YSQ-2026-000123', queryCode: 'K7M2Q9X4TB', intake, receivedOn: '2026-09-28', details };
+  return {
+    docNo,
+    issuedOn: '2026-10-09',
+    agencyName: '杭州市示例区住房和城乡建设局',
+    caseNo: 'YSQ-2026-000123',
+    queryCode: 'K7M2Q9X4TB',
+    intake,
+    receivedOn: '2026-09-28',
+    details,
+  };
 }
 
 const pdftotext = (pdf: Buffer) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
@@ -41,7 +58,12 @@ function tool(name: string, pdf: Buffer): string {
 }
 
 describe('notice PDF', () => {
-  const correction: NoticeDetails = { kind: 'correction', items: ['请明确所需信息的具体年度', '请提供身份证明复印件'], periodWorkingDays: 15, correctBy: '2026-10-30' };
+  const correction: NoticeDetails = {
+    kind: 'correction',
+    items: ['请明确所需信息的具体年度', '请提供身份证明复印件'],
+    periodWorkingDays: 15,
+    correctBy: '2026-10-30',
+  };
 
   test('A4, embedded CJK font, the notice text and document number as pdftotext reads them', async () => {
     const { model } = renderNotice(context(correction));
@@ -65,7 +87,9 @@ describe('notice PDF', () => {
 
   test('a table (the fee notice) prints every cell', async () => {
     const computation = feeByPages(230);
-    const { model } = renderNotice(context({ kind: 'fee', computation, payBy: '2026-10-30', workingDays: 20 }, '示例局依申请〔2026〕收费第1号'));
+    const { model } = renderNotice(
+      context({ kind: 'fee', computation, payBy: '2026-10-30', workingDays: 20 }, '示例局依申请〔2026〕收费第1号'),
+    );
     const text = squeeze(pdftotext(await renderNoticePdf(model, { issuedOn: '2026-10-09' })));
     expect(text).toContain('计费档次');
     expect(text).toContain(`合计${computation.total.toFixed(2)}`);
@@ -77,7 +101,10 @@ describe('notice PDF', () => {
     const a = await renderNoticePdf(model, { issuedOn: '2026-10-09', seal: SEAL });
     const b = await renderNoticePdf(renderNotice(context(correction)).model, { issuedOn: '2026-10-09', seal: SEAL });
     expect(sha256Hex(a)).toBe(sha256Hex(b));
-    const other = await renderNoticePdf(renderNotice(context(correction, '示例局依申请〔2026〕补正第4号')).model, { issuedOn: '2026-10-09', seal: SEAL });
+    const other = await renderNoticePdf(renderNotice(context(correction, '示例局依申请〔2026〕补正第4号')).model, {
+      issuedOn: '2026-10-09',
+      seal: SEAL,
+    });
     expect(sha256Hex(other)).not.toBe(sha256Hex(a));
   });
 

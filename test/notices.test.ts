@@ -57,8 +57,20 @@ const SAMPLES: Record<NoticeKind, NoticeDetails> = {
     periodWorkingDays: 15,
     correctBy: '2026-10-26',
   },
-  extension: { kind: 'extension', workingDays: 20, reason: '所需信息涉及多个街道及年度，需调取大量档案', originalDue: '2026-10-30', newDue: '2026-11-27' },
-  'third-party': { kind: 'third-party', party: '杭州示例建筑工程有限公司', address: '浙江省杭州市拱墅区莫干山路188号', workingDays: 15, answerBy: '2026-11-02' },
+  extension: {
+    kind: 'extension',
+    workingDays: 20,
+    reason: '所需信息涉及多个街道及年度，需调取大量档案',
+    originalDue: '2026-10-30',
+    newDue: '2026-11-27',
+  },
+  'third-party': {
+    kind: 'third-party',
+    party: '杭州示例建筑工程有限公司',
+    address: '浙江省杭州市拱墅区莫干山路188号',
+    workingDays: 15,
+    answerBy: '2026-11-02',
+  },
   'other-agency': { kind: 'other-agency', party: '杭州市示例区财政局', workingDays: 15, answerBy: '2026-11-02' },
   suspension: { kind: 'suspension', reason: '所需信息存放的档案室因台风“海葵”受损，档案暂无法调阅', since: '2026-10-09' },
   resumption: { kind: 'resumption', resumedOn: '2026-10-20', newDue: '2026-11-11' },
@@ -66,7 +78,12 @@ const SAMPLES: Record<NoticeKind, NoticeDetails> = {
   'fee-waiver': { kind: 'fee-waiver', approved: false, reasons: '申请人未提供经济困难的证明材料', requestReason: '本人系低保户' },
   'reasons-request': { kind: 'reasons-request', explanation: '申请人本月提交同类申请四十二件' },
   'deferred-reply': { kind: 'deferred-reply', explanation: '所需信息涉及十二个年度的档案', laterWorkingDays: 30, newDue: '2026-12-10' },
-  'third-party-disclosure': { kind: 'third-party-disclosure', party: '杭州示例建筑工程有限公司', outcome: 'partially-disclosed', reasons: '项目资金使用情况关系重大公共利益' },
+  'third-party-disclosure': {
+    kind: 'third-party-disclosure',
+    party: '杭州示例建筑工程有限公司',
+    outcome: 'partially-disclosed',
+    reasons: '项目资金使用情况关系重大公共利益',
+  },
   reply: {
     kind: 'reply',
     decision: {
@@ -148,7 +165,13 @@ describe('receipt (登记回执)', () => {
     const { html } = render(SAMPLES.receipt, {
       intake: {
         ...intake,
-        applicant: { ...intake.applicant, type: 'legal-services', name: '浙江示例律师事务所', idType: 'unified-credit-code', idNumber: '31330000MD0123456R' },
+        applicant: {
+          ...intake.applicant,
+          type: 'legal-services',
+          name: '浙江示例律师事务所',
+          idType: 'unified-credit-code',
+          idNumber: '31330000MD0123456R',
+        },
       },
     });
     expect(html).toContain('<p class="addressee">浙江示例律师事务所：</p>');

@@ -17,9 +17,14 @@ const VALIDATOR = path.resolve(__dirname, '..', '.venv', 'bin', 'openapi-spec-va
 /** Runs the validator on a document given on its standard input. */
 function validate(document: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = execFile(VALIDATOR, ['--validation-errors', 'all', '-'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
-    });
+    const child = execFile(
+      VALIDATOR,
+      ['--validation-errors', 'all', '-'],
+      { encoding: 'utf8', timeout: 60_000, maxBuffer: 8 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
     child.stdin!.end(document);
   });
 }
@@ -47,7 +52,14 @@ it('is a validator that refuses what the document once had: a string query param
   const broken = {
     openapi: '3.1.0',
     info: { title: 'probe', version: '1' },
-    paths: { '/items': { get: { parameters: [{ name: 'limit', in: 'query', schema: { type: 'string', pattern: '^\\d{1,3}$', default: 50 } }], responses: { '200': { description: 'ok' } } } } },
+    paths: {
+      '/items': {
+        get: {
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'string', pattern: '^\\d{1,3}$', default: 50 } }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
   };
   const { code, output } = await validate(JSON.stringify(broken));
   expect(output).toContain("50 is not of type 'string'");

@@ -17,7 +17,15 @@ import { createTestDatabase } from './support/database';
 import { pollUntil } from './support/eventually';
 import { TEST_NAMESPACE } from './support/temporal';
 
-const APPLICANT = { type: 'natural-person', name: '欧阳明远', idType: 'resident-id', idNumber: '110101198807153416', phone: '13912345678', address: '北京市东城区观测胡同17号', email: 'ouyang.mingyuan@example.cn' };
+const APPLICANT = {
+  type: 'natural-person',
+  name: '欧阳明远',
+  idType: 'resident-id',
+  idNumber: '110101198807153416',
+  phone: '13912345678',
+  address: '北京市东城区观测胡同17号',
+  email: 'ouyang.mingyuan@example.cn',
+};
 
 /** Every line written anywhere: the API's pino stream, console, stdout and stderr. */
 const captured: string[] = [];
@@ -68,18 +76,22 @@ afterAll(async () => {
 });
 
 it('a case through the stack: counted under its route pattern, request id echoed and logged, no personal data in any log line', async () => {
-  const registered = await request(app)
-    .post('/api/applications')
-    .set(stack.as('clerk'))
-    .set('X-Request-Id', 'ops-test-register-1')
-    .send({ channel: 'in-person', applicant: APPLICANT, description: '2026年度本区老旧小区改造项目清单', form: 'email', delivery: 'email' });
+  const registered = await request(app).post('/api/applications').set(stack.as('clerk')).set('X-Request-Id', 'ops-test-register-1').send({
+    channel: 'in-person',
+    applicant: APPLICANT,
+    description: '2026年度本区老旧小区改造项目清单',
+    form: 'email',
+    delivery: 'email',
+  });
   expect(registered.status).toBe(201);
   expect(registered.headers['x-request-id']).toBe('ops-test-register-1');
   const { caseNo } = registered.body;
   const accepted = await request(app).post(`/api/applications/${caseNo}/accept`).set(stack.as('clerk')).send({});
   expect(accepted.status).toBe(200);
   expect(accepted.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/); // generated when not given
-  expect((await request(app).post(`/api/applications/${caseNo}/assign`).set(stack.as('clerk')).send({ departmentCode: 'yjglk' })).status).toBe(200);
+  expect(
+    (await request(app).post(`/api/applications/${caseNo}/assign`).set(stack.as('clerk')).send({ departmentCode: 'yjglk' })).status,
+  ).toBe(200);
   expect((await request(app).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).status).toBe(200);
 
   // /metrics: not without the key; with it, the request under its pattern and status.
@@ -87,18 +99,43 @@ it('a case through the stack: counted under its route pattern, request id echoed
   expect((await request(app).get('/metrics').set('Authorization', 'Bearer wrong')).status).toBe(401);
   const metrics = await request(app).get('/metrics').set('Authorization', 'Bearer metrics-key-for-tests');
   expect(metrics.status).toBe(200);
-  expect(metrics.text).toMatch(/gongkai_http_requests_total\{method="POST",route="\/api\/applications\/:caseNo\/accept",status="200"\} 1\n/);
+  expect(metrics.text).toMatch(
+    /gongkai_http_requests_total\{method="POST",route="\/api\/applications\/:caseNo\/accept",status="200"\} 1\n/,
+  );
   expect(metrics.text).toMatch(/gongkai_http_requests_total\{method="POST",route="\/api\/applications",status="201"\} 1\n/);
-  expect(metrics.text).toMatch(/gongkai_http_request_duration_seconds_count\{method="POST",route="\/api\/applications\/:caseNo\/accept",status="200"\} 1\n/);
+  expect(metrics.text).toMatch(
+    /gongkai_http_request_duration_seconds_count\{method="POST",route="\/api\/applications\/:caseNo\/accept",status="200"\} 1\n/,
+  );
   expect(metrics.text).toContain('process_cpu_user_seconds_total');
   expect(metrics.text).toMatch(/gongkai_open_clocks\{status="running"\} [1-9]/);
   expect(metrics.text).not.toContain(caseNo);
 
   const lines = captured.join('\n');
-  const requestLogs = lines.split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  expect(requestLogs).toContainEqual(expect.objectContaining({ requestId: 'ops-test-register-1', method: 'POST', route: '/api/applications', status: 201, durationMs: expect.any(Number) }));
-  expect(requestLogs).toContainEqual(expect.objectContaining({ route: '/api/applications/:caseNo/accept', status: 200, requestId: accepted.headers['x-request-id'] }));
-  for (const value of [APPLICANT.name, APPLICANT.idNumber, APPLICANT.phone, APPLICANT.address, APPLICANT.email, '13912345678'.slice(3), '19880715']) {
+  const requestLogs = lines
+    .split('\n')
+    .filter((l) => l.includes('"msg":"request"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(requestLogs).toContainEqual(
+    expect.objectContaining({
+      requestId: 'ops-test-register-1',
+      method: 'POST',
+      route: '/api/applications',
+      status: 201,
+      durationMs: expect.any(Number),
+    }),
+  );
+  expect(requestLogs).toContainEqual(
+    expect.objectContaining({ route: '/api/applications/:caseNo/accept', status: 200, requestId: accepted.headers['x-request-id'] }),
+  );
+  for (const value of [
+    APPLICANT.name,
+    APPLICANT.idNumber,
+    APPLICANT.phone,
+    APPLICANT.address,
+    APPLICANT.email,
+    '13912345678'.slice(3),
+    '19880715',
+  ]) {
     expect(lines).not.toContain(value);
   }
 });
@@ -110,10 +147,20 @@ it('/livez answers 200; /readyz 200 when PostgreSQL and Temporal answer, 503 nam
   expect(ready.body).toMatchObject({ status: 'ready', down: [] });
   const closed = createDatabase('postgres://gongkai:x@127.0.0.1:1/none', { max: 1 });
   try {
-    const broken = createApp({ db: closed, temporal: stack.env.client, namespace: TEST_NAMESPACE, agency: TEST_AGENCY, logger: createLogger('api', sink) });
+    const broken = createApp({
+      db: closed,
+      temporal: stack.env.client,
+      namespace: TEST_NAMESPACE,
+      agency: TEST_AGENCY,
+      logger: createLogger('api', sink),
+    });
     const res = await request(broken).get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.body).toMatchObject({ status: 'unready', down: ['postgresql'], checks: { postgresql: { ok: false }, temporal: { ok: true } } });
+    expect(res.body).toMatchObject({
+      status: 'unready',
+      down: ['postgresql'],
+      checks: { postgresql: { ok: false }, temporal: { ok: true } },
+    });
   } finally {
     await closed.destroy();
   }
@@ -123,18 +170,46 @@ it('the gauges count open clocks by status, overdue clocks and the undelivered o
   const database = await createTestDatabase();
   try {
     const clock = (id: string, status: 'running' | 'paused', dueAt: Date | null) => ({
-      workflow_id: 'wf-ops', clock_id: id, kind: 'application', case_ref: 'GK-OPS', label: id, stage: 'registered', unit: 'minutes' as const,
-      status, due_at: dueAt, due_date: null, remaining_when_paused: null, department_code: null, assignee: null, rule_profile_id: 'national-2019', seq: 1,
+      workflow_id: 'wf-ops',
+      clock_id: id,
+      kind: 'application',
+      case_ref: 'GK-OPS',
+      label: id,
+      stage: 'registered',
+      unit: 'minutes' as const,
+      status,
+      due_at: dueAt,
+      due_date: null,
+      remaining_when_paused: null,
+      department_code: null,
+      assignee: null,
+      rule_profile_id: 'national-2019',
+      seq: 1,
     });
     const day = 86_400_000;
-    await database.db.insertInto('case_clocks').values([
-      clock('a', 'running', new Date(Date.now() - day)),
-      clock('b', 'running', new Date(Date.now() - 2 * day)),
-      clock('c', 'running', new Date(Date.now() + day)),
-      clock('d', 'paused', null),
-    ]).execute();
-    const note = (n: number, delivered: boolean) => ({ recipient: 'clerk', kind: 'ops', title: 't', body: 'b', link: null, workflow_id: null, dedupe_key: `ops-${n}`, delivered_at: delivered ? new Date() : null });
-    await database.db.insertInto('notifications').values([note(1, false), note(2, false), note(3, true)]).execute();
+    await database.db
+      .insertInto('case_clocks')
+      .values([
+        clock('a', 'running', new Date(Date.now() - day)),
+        clock('b', 'running', new Date(Date.now() - 2 * day)),
+        clock('c', 'running', new Date(Date.now() + day)),
+        clock('d', 'paused', null),
+      ])
+      .execute();
+    const note = (n: number, delivered: boolean) => ({
+      recipient: 'clerk',
+      kind: 'ops',
+      title: 't',
+      body: 'b',
+      link: null,
+      workflow_id: null,
+      dedupe_key: `ops-${n}`,
+      delivered_at: delivered ? new Date() : null,
+    });
+    await database.db
+      .insertInto('notifications')
+      .values([note(1, false), note(2, false), note(3, true)])
+      .execute();
     const registry = new Registry();
     supervisionGauges(registry, database.db, 60_000);
     const text = await registry.metrics();
@@ -151,13 +226,26 @@ it('the gauges count open clocks by status, overdue clocks and the undelivered o
 });
 
 it('the worker’s /readyz names the worker until it polls, then answers 200; /livez answers; Temporal log calls become pino JSON lines', async () => {
-  const worker = await Worker.create({ connection: stack.env.nativeConnection, namespace: TEST_NAMESPACE, taskQueue: 'operations-health', activities: { noop: async () => undefined } });
-  const health = await startWorkerHealthServer({ db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, worker }, 0, '127.0.0.1');
+  const worker = await Worker.create({
+    connection: stack.env.nativeConnection,
+    namespace: TEST_NAMESPACE,
+    taskQueue: 'operations-health',
+    activities: { noop: async () => undefined },
+  });
+  const health = await startWorkerHealthServer(
+    { db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, worker },
+    0,
+    '127.0.0.1',
+  );
   const running = worker.run();
   try {
     const url = `http://127.0.0.1:${health.port}`;
     expect(await (await fetch(`${url}/livez`)).json()).toEqual({ status: 'ok' });
-    const ready = await pollUntil(() => fetch(`${url}/readyz`), (r) => r.status === 200, { timeoutMs: 10_000 });
+    const ready = await pollUntil(
+      () => fetch(`${url}/readyz`),
+      (r) => r.status === 200,
+      { timeoutMs: 10_000 },
+    );
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', down: [], checks: { worker: { ok: true, state: 'RUNNING' } } });
     worker.shutdown();
@@ -171,7 +259,9 @@ it('the worker’s /readyz names the worker until it polls, then answers 200; /l
     await health.close();
   }
   const lines: string[] = [];
-  const logger = temporalLoggerFor(createLogger('worker', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }), 'debug'));
+  const logger = temporalLoggerFor(
+    createLogger('worker', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }), 'debug'),
+  );
   logger.info('Activity completed', { workflowId: 'wf-1', activityType: 'project' });
   logger.log('WARN', 'Workflow task failed', { requestId: 'r-1' });
   expect(lines.map((l) => JSON.parse(l))).toEqual([

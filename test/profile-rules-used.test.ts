@@ -15,7 +15,19 @@ const CODE_DIRS = ['workflows', 'activities', 'api', 'domain', 'worker', 'tempor
 const PROFILE_DIR = path.join(ROOT, 'domain', 'rulesets');
 
 /** Fields that are data about the rule, not a rule: read wherever their parent rule is. */
-const PART_OF_ITS_RULE = new Set(['workingDays', 'minutes', 'calendarDays', 'citation', 'source', 'seed', 'article', 'quote', 'step', 'channel', 'type']);
+const PART_OF_ITS_RULE = new Set([
+  'workingDays',
+  'minutes',
+  'calendarDays',
+  'citation',
+  'source',
+  'seed',
+  'article',
+  'quote',
+  'step',
+  'channel',
+  'type',
+]);
 
 /** Fields kept for people, not code, each with its reason. */
 const INFORMATIONAL: Record<string, string> = {
@@ -29,7 +41,9 @@ const INFORMATIONAL: Record<string, string> = {
 
 /** Dotted paths of every leaf field of a zod object schema (arrays and records walk into their elements). */
 function fieldPaths(schema: z.ZodType, prefix = ''): string[] {
-  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; in?: z.ZodType } }).def;
+  const def = (
+    schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; in?: z.ZodType } }
+  ).def;
   switch (def.type) {
     case 'optional':
     case 'default':
@@ -61,7 +75,9 @@ function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return full.startsWith(PROFILE_DIR) ? [] : sources(full);
-    return /\.tsx?$/.test(entry.name) && !full.startsWith(PROFILE_DIR) ? [fs.readFileSync(full, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')] : [];
+    return /\.tsx?$/.test(entry.name) && !full.startsWith(PROFILE_DIR)
+      ? [fs.readFileSync(full, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')]
+      : [];
   });
 }
 
@@ -76,10 +92,18 @@ function isRead(field: string): boolean {
 const paths = fieldPaths(ruleProfileSchema);
 
 it('walks the whole profile schema', () => {
-  expect(paths).toEqual(expect.arrayContaining([
-    'application.reply', 'application.provideAfterDecision', 'application.thirdPartyConsultation.silence', 'application.internalSteps.startsAt',
-    'documentRelease.changes', 'documentRelease.publicCommentMinimum', 'documentRelease.preDisclosureMaximum', 'disputes.litigationDefence',
-  ]));
+  expect(paths).toEqual(
+    expect.arrayContaining([
+      'application.reply',
+      'application.provideAfterDecision',
+      'application.thirdPartyConsultation.silence',
+      'application.internalSteps.startsAt',
+      'documentRelease.changes',
+      'documentRelease.publicCommentMinimum',
+      'documentRelease.preDisclosureMaximum',
+      'disputes.litigationDefence',
+    ]),
+  );
 });
 
 it('every rule in the profiles is read by code, or listed as informational with a reason', () => {

@@ -40,12 +40,21 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   ensurePortalBuilt();
   mailpit = await startMailpit();
-  const mail: MailSettings = { smtpUrl: mailpit.smtpUrl, from: '示例市应急管理局 <gongkai@example.gov.cn>', retry: { initialInterval: '300 milliseconds', maximumInterval: '1 second' } };
+  const mail: MailSettings = {
+    smtpUrl: mailpit.smtpUrl,
+    from: '示例市应急管理局 <gongkai@example.gov.cn>',
+    retry: { initialInterval: '300 milliseconds', maximumInterval: '1 second' },
+  };
   [stack, browser] = await Promise.all([startApiStack(TASK_QUEUE, { mail }), launchChromium()]);
   // A real (if small) challenge: the page must solve it.
   const app = createApp({
-    db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: TEST_AGENCY,
-    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, portal: { applyChallengeBits: 12, lookupChallengeBits: 10, perIpPerMinute: 0 },
+    db: stack.database.db,
+    temporal: stack.env.client,
+    namespace: TEST_NAMESPACE,
+    taskQueue: TASK_QUEUE,
+    agency: TEST_AGENCY,
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+    portal: { applyChallengeBits: 12, lookupChallengeBits: 10, perIpPerMinute: 0 },
   });
   server = await serve(app);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -61,7 +70,14 @@ afterAll(async () => {
 });
 
 async function openPortal(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`portal: ${error.message}`));
   page.on('request', (r) => requested.push(r.url()));
@@ -74,7 +90,8 @@ async function openPortal(): Promise<Page> {
 async function largeTextFits(page: Page, screenshot: string): Promise<void> {
   await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
   const overflow = await page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+      .documentElement;
     return root.scrollWidth - root.clientWidth;
   });
   await page.screenshot({ path: path.join(ARTIFACTS, screenshot), fullPage: true });
@@ -99,7 +116,11 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   await page.getByRole('button', { name: '提交申请' }).click();
   const summary = page.locator('.error-summary');
   await summary.waitFor(WAIT);
-  expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } | null } }).document.activeElement?.className)).toBe('error-summary');
+  expect(
+    await page.evaluate(
+      () => (globalThis as unknown as { document: { activeElement: { className: string } | null } }).document.activeElement?.className,
+    ),
+  ).toBe('error-summary');
   expect(await summary.textContent()).toContain('所需政府信息的名称、文号或描述：此项为必填');
   expect(await page.getByLabel(/^姓名/).getAttribute('aria-invalid')).toBe('true');
 
@@ -115,7 +136,9 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   await page.getByLabel(/^通信地址/).fill('北京市西城区示例大街8号');
   await page.getByLabel('所需政府信息的名称、文号或者便于查询的其他特征性描述').fill('2026年本市应急避难场所名录');
   await page.getByLabel('用途').fill('家庭应急准备');
-  await page.getByLabel('身份证明').setInputFiles({ name: '身份证复印件.pdf', mimeType: 'application/pdf', buffer: fileFixtures('portal-browser').pdf });
+  await page
+    .getByLabel('身份证明')
+    .setInputFiles({ name: '身份证复印件.pdf', mimeType: 'application/pdf', buffer: fileFixtures('portal-browser').pdf });
   await page.getByLabel(/本人确认以上信息真实/).check();
   await page.getByRole('button', { name: '提交申请' }).click();
   await page.locator('[data-field="applicant.idNumber"] .field-error', { hasText: '校验位' }).waitFor(WAIT);
@@ -177,7 +200,11 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
     ['propose', 'department', { outcome: 'disclosed', summary: '避难场所名录', reasons: '可以公开' }],
     ['review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', notes: '不涉密' }],
     ['review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' }],
-    ['decide', 'clerk', { outcome: 'disclosed', reasons: '予以公开', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' }],
+    [
+      'decide',
+      'clerk',
+      { outcome: 'disclosed', reasons: '予以公开', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' },
+    ],
     ['sign-off', 'leader', {}],
   ] as const) {
     const step = await stack.post(caseNo, action, user, body);
@@ -187,13 +214,19 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   const answered = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
   const reply = answered.body.documents.find((d: { kind: string }) => d.kind === 'reply');
   const mail = await eventually(async () => {
-    const found = (await mailpit.messages()).find((m) => m.To.some((a) => a.Address === 'qian@example.org') && m.Subject.includes(reply.docNo));
+    const found = (await mailpit.messages()).find(
+      (m) => m.To.some((a) => a.Address === 'qian@example.org') && m.Subject.includes(reply.docNo),
+    );
     return found ? mailpit.message(found.ID) : null;
   }, 'the reply e-mail in Mailpit');
   expect(mail.Subject).toContain('政府信息公开申请答复书');
   expect(mail.Attachments).toEqual([expect.objectContaining({ FileName: `${reply.docNo}.pdf`, ContentType: 'application/pdf' })]);
   const mailedPdf = await mailpit.part(mail.ID, mail.Attachments[0]!.PartID);
-  await eventually(async () => ((await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).body.stage === 'delivered' ? true : null), 'the reply recorded as delivered');
+  await eventually(
+    async () =>
+      (await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'))).body.stage === 'delivered' ? true : null,
+    'the reply recorded as delivered',
+  );
 
   // ---- the citizen downloads the reply -------------------------------------------------------
   await page.getByRole('button', { name: '刷新' }).click();
@@ -205,7 +238,11 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   const replyPdf = await downloaded(page, replyButton);
   expect(replyPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   expect(Buffer.compare(replyPdf, mailedPdf)).toBe(0); // the PDF the applicant was e-mailed
-  const staffPdf = await request(server.url).get(`/api/applications/${caseNo}/documents/${encodeURIComponent(reply.docNo)}`).query({ format: 'pdf' }).set(stack.as('clerk')).buffer(true);
+  const staffPdf = await request(server.url)
+    .get(`/api/applications/${caseNo}/documents/${encodeURIComponent(reply.docNo)}`)
+    .query({ format: 'pdf' })
+    .set(stack.as('clerk'))
+    .buffer(true);
   expect(Buffer.compare(replyPdf, staffPdf.body)).toBe(0); // the very document the office issued
 
   expect(pageErrors).toEqual([]);
@@ -225,14 +262,26 @@ it('a citizen asked for a correction submits the corrected application and a fil
     .post('/api/public/applications')
     .set('X-Proof-Of-Work', solveChallenge(challenge.body.token, challenge.body.bits))
     .send({
-      applicant: { type: 'natural-person', name: '孙补正', idType: 'resident-id', idNumber: '11010519491231002X', phone: '13700001111', address: '北京市朝阳区示例路5号' },
-      description: '关于应急物资的文件', form: 'paper', delivery: 'post', consent: true,
+      applicant: {
+        type: 'natural-person',
+        name: '孙补正',
+        idType: 'resident-id',
+        idNumber: '11010519491231002X',
+        phone: '13700001111',
+        address: '北京市朝阳区示例路5号',
+      },
+      description: '关于应急物资的文件',
+      form: 'paper',
+      delivery: 'post',
+      consent: true,
     });
   expect(applied.status).toBe(201);
   const { caseNo, queryCode } = applied.body;
   const today = shanghaiDateOf(Date.now());
   expect((await stack.post(caseNo, 'confirm-receipt', 'clerk', { receivedOn: today })).status).toBe(200);
-  expect((await stack.post(caseNo, 'request-correction', 'clerk', { items: ['请写明文件的名称或文号'], periodWorkingDays: 10 })).status).toBe(200);
+  expect(
+    (await stack.post(caseNo, 'request-correction', 'clerk', { items: ['请写明文件的名称或文号'], periodWorkingDays: 10 })).status,
+  ).toBe(200);
 
   const page = await openPortal();
   await page.goto(`${server.url}/apply/track`);
@@ -244,7 +293,9 @@ it('a citizen asked for a correction submits the corrected application and a fil
   expect(await correction.locator('li').allTextContents()).toEqual(['请写明文件的名称或文号']);
   expect(await page.locator('.reply-due').textContent()).toBe('暂停计算中');
   await correction.getByLabel(/^补正后的申请内容/).fill('《示例市应急物资储备管理办法》（示应急〔2025〕8号）');
-  await correction.getByLabel(/^补正材料/).setInputFiles({ name: '文件目录截图.pdf', mimeType: 'application/pdf', buffer: fileFixtures('portal-correction').pdf });
+  await correction
+    .getByLabel(/^补正材料/)
+    .setInputFiles({ name: '文件目录截图.pdf', mimeType: 'application/pdf', buffer: fileFixtures('portal-correction').pdf });
   await page.screenshot({ path: path.join(ARTIFACTS, 'portal-correction.png'), fullPage: true });
   await correction.getByRole('button', { name: '提交补正' }).click();
   await page.locator('.stage[data-stage="registered"]').waitFor(WAIT);
@@ -254,7 +305,13 @@ it('a citizen asked for a correction submits the corrected application and a fil
 
   const staffView = await request(server.url).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
   expect(staffView.body.events.at(-1)).toMatchObject({ type: 'correction-received', actor: 'portal' });
-  const files = await stack.database.db.selectFrom('case_files').select('filename').where('case_no', '=', caseNo).where('purpose', '=', 'correction-material').orderBy('id').execute();
+  const files = await stack.database.db
+    .selectFrom('case_files')
+    .select('filename')
+    .where('case_no', '=', caseNo)
+    .where('purpose', '=', 'correction-material')
+    .orderBy('id')
+    .execute();
   expect(files.map((f) => f.filename)).toEqual(['其他材料-文件目录截图.pdf', `补正后的申请-${today}.txt`]);
   expect(pageErrors).toEqual([]);
 }, 180_000);

@@ -23,7 +23,11 @@ const TASK_QUEUE = 'public-portal-e2e';
 
 const portalApp = (portal: Partial<PortalSettings>) =>
   createApp({
-    db: stack.database.db, temporal: stack.env.client, namespace: TEST_NAMESPACE, taskQueue: TASK_QUEUE, agency: TEST_AGENCY,
+    db: stack.database.db,
+    temporal: stack.env.client,
+    namespace: TEST_NAMESPACE,
+    taskQueue: TASK_QUEUE,
+    agency: TEST_AGENCY,
     rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
     portal: { applyChallengeBits: 8, lookupChallengeBits: 4, perIpPerMinute: 0, ...portal },
   });
@@ -40,7 +44,15 @@ afterAll(async () => {
 const ID_NUMBER = '110101199003071233';
 const PHONE = '13812345678';
 const APPLICATION = {
-  applicant: { type: 'natural-person', name: '赵网申', idType: 'resident-id', idNumber: ID_NUMBER, phone: PHONE, email: 'zhao@example.org', address: '北京市东城区示例胡同3号' },
+  applicant: {
+    type: 'natural-person',
+    name: '赵网申',
+    idType: 'resident-id',
+    idNumber: ID_NUMBER,
+    phone: PHONE,
+    email: 'zhao@example.org',
+    address: '北京市东城区示例胡同3号',
+  },
   description: '2026年本市防汛应急预案全文',
   purpose: '了解本小区防汛安排',
   form: 'email',
@@ -56,11 +68,17 @@ async function solved(target: Express, purpose: 'apply' | 'lookup'): Promise<str
 }
 
 async function apply(target: Express = app, body: object = APPLICATION) {
-  return request(target).post('/api/public/applications').set('X-Proof-Of-Work', await solved(target, 'apply')).send(body);
+  return request(target)
+    .post('/api/public/applications')
+    .set('X-Proof-Of-Work', await solved(target, 'apply'))
+    .send(body);
 }
 
 async function lookup(target: Express, queryCode: string, factor: string) {
-  return request(target).post('/api/public/lookup').set('X-Proof-Of-Work', await solved(target, 'lookup')).send({ queryCode, factor });
+  return request(target)
+    .post('/api/public/lookup')
+    .set('X-Proof-Of-Work', await solved(target, 'lookup'))
+    .send({ queryCode, factor });
 }
 
 describe('the challenge', () => {
@@ -76,15 +94,24 @@ describe('the challenge', () => {
     const goodCounter = Number(good.split(':').pop());
     let wrongCounter = 0;
     while (leadingZeroBits(createHash('sha256').update(`${challenge.body.token}:${wrongCounter}`).digest()) >= 8) wrongCounter++;
-    const wrong = await request(app).post('/api/public/applications').set('X-Proof-Of-Work', `${challenge.body.token}:${wrongCounter}`).send(APPLICATION);
+    const wrong = await request(app)
+      .post('/api/public/applications')
+      .set('X-Proof-Of-Work', `${challenge.body.token}:${wrongCounter}`)
+      .send(APPLICATION);
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('challenge_failed');
 
-    const forged = await request(app).post('/api/public/applications').set('X-Proof-Of-Work', `${challenge.body.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'))}:${goodCounter}`).send(APPLICATION);
+    const forged = await request(app)
+      .post('/api/public/applications')
+      .set('X-Proof-Of-Work', `${challenge.body.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'))}:${goodCounter}`)
+      .send(APPLICATION);
     expect(forged.status).toBe(400);
 
     const lookupChallenge = await request(app).get('/api/public/challenge').query({ purpose: 'lookup' });
-    const otherPurpose = await request(app).post('/api/public/applications').set('X-Proof-Of-Work', solveChallenge(lookupChallenge.body.token, 8)).send(APPLICATION);
+    const otherPurpose = await request(app)
+      .post('/api/public/applications')
+      .set('X-Proof-Of-Work', solveChallenge(lookupChallenge.body.token, 8))
+      .send(APPLICATION);
     expect(otherPurpose.status).toBe(400);
     expect(otherPurpose.body.error.message).toContain('lookup');
 
@@ -94,7 +121,11 @@ describe('the challenge', () => {
     expect(replayed.status).toBe(409);
     expect(replayed.body.error.code).toBe('challenge_used');
     // Refused requests started nothing: one case only.
-    const cases = await stack.database.db.selectFrom('applications').select('case_no').where('applicant_id_number', '=', ID_NUMBER).execute();
+    const cases = await stack.database.db
+      .selectFrom('applications')
+      .select('case_no')
+      .where('applicant_id_number', '=', ID_NUMBER)
+      .execute();
     expect(cases).toHaveLength(1);
   });
 });
@@ -102,7 +133,9 @@ describe('the challenge', () => {
 it('documents the public routes and the headers they read in the OpenAPI document', async () => {
   const doc = (await request(app).get('/api/openapi.json')).body;
   const headersOf = (path: string, method: string) =>
-    (doc.paths[path][method].parameters ?? []).filter((p: { in: string }) => p.in === 'header').map((p: { name: string; required: boolean }) => [p.name, p.required]);
+    (doc.paths[path][method].parameters ?? [])
+      .filter((p: { in: string }) => p.in === 'header')
+      .map((p: { name: string; required: boolean }) => [p.name, p.required]);
   expect(headersOf('/api/public/applications', 'post')).toEqual([['X-Proof-Of-Work', true]]);
   expect(headersOf('/api/public/lookup', 'post')).toEqual([['X-Proof-Of-Work', true]]);
   expect(headersOf('/api/public/documents/{docNo}', 'get')).toEqual([['X-Applicant-Access', true]]);
@@ -117,15 +150,21 @@ describe('limits and what errors say', () => {
     expect(badId.body.error.details.map((d: { field: string }) => d.field)).toContain('applicant.idNumber');
     expect(JSON.stringify(badId.body)).not.toContain('110101199003071234');
 
-    const noConsent = await request(app).post('/api/public/applications').send({ ...APPLICATION, consent: false });
+    const noConsent = await request(app)
+      .post('/api/public/applications')
+      .send({ ...APPLICATION, consent: false });
     expect(noConsent.status).toBe(400);
     expect(noConsent.body.error.details.map((d: { field: string }) => d.field)).toContain('consent');
 
-    const waiverWithoutReason = await request(app).post('/api/public/applications').send({ ...APPLICATION, feeWaiverRequested: true });
+    const waiverWithoutReason = await request(app)
+      .post('/api/public/applications')
+      .send({ ...APPLICATION, feeWaiverRequested: true });
     expect(waiverWithoutReason.body.error.details.map((d: { field: string }) => d.field)).toContain('feeWaiverReason');
 
     const secret = '秘密地址-' + 'x'.repeat(70 * 1024);
-    const tooLarge = await request(app).post('/api/public/applications').send({ ...APPLICATION, description: secret });
+    const tooLarge = await request(app)
+      .post('/api/public/applications')
+      .send({ ...APPLICATION, description: secret });
     expect(tooLarge.status).toBe(413);
     expect(JSON.stringify(tooLarge.body)).not.toContain('秘密地址');
 
@@ -141,7 +180,12 @@ describe('limits and what errors say', () => {
     const access = submitted.body.access.token as string;
     const fixtures = fileFixtures('limits');
     const upload = (bytes: Buffer, kind = 'id-copy', name = 'scan.pdf', token = access) =>
-      request(app).post('/api/public/attachments').query({ kind, name }).set('X-Applicant-Access', token).set('Content-Type', 'application/octet-stream').send(bytes);
+      request(app)
+        .post('/api/public/attachments')
+        .query({ kind, name })
+        .set('X-Applicant-Access', token)
+        .set('Content-Type', 'application/octet-stream')
+        .send(bytes);
 
     const pdf = await upload(fixtures.pdf);
     expect(pdf.status).toBe(201);
@@ -153,15 +197,24 @@ describe('limits and what errors say', () => {
     const big = await upload(Buffer.concat([fixtures.pdf, Buffer.alloc(65 * 1024)]), 'supporting', 'big.pdf');
     expect(big.status).toBe(413);
     expect((await upload(fixtures.jpeg, 'business-licence', 'licence.jpg', 'forged.token')).status).toBe(403);
-    expect((await request(app).post('/api/public/attachments').query({ kind: 'selfie' }).set('X-Applicant-Access', access).send(fixtures.jpeg)).status).toBe(400);
+    expect(
+      (await request(app).post('/api/public/attachments').query({ kind: 'selfie' }).set('X-Applicant-Access', access).send(fixtures.jpeg))
+        .status,
+    ).toBe(400);
 
     const progress = await request(app).get('/api/public/progress').set('X-Applicant-Access', access);
     expect(progress.body.attachments.map((f: { filename: string }) => f.filename)).toEqual(['身份证明-scan.pdf']);
-    const stored = await stack.database.db.selectFrom('case_files').select(['purpose', 'uploaded_by']).where('case_no', '=', submitted.body.caseNo).execute();
+    const stored = await stack.database.db
+      .selectFrom('case_files')
+      .select(['purpose', 'uploaded_by'])
+      .where('case_no', '=', submitted.body.caseNo)
+      .execute();
     expect(stored).toEqual([{ purpose: 'application-material', uploaded_by: 'applicant' }]);
 
     // Once the office has confirmed receipt, no more application materials.
-    expect((await stack.post(submitted.body.caseNo, 'confirm-receipt', 'clerk', { receivedOn: shanghaiDateOf(Date.now()) })).status).toBe(200);
+    expect((await stack.post(submitted.body.caseNo, 'confirm-receipt', 'clerk', { receivedOn: shanghaiDateOf(Date.now()) })).status).toBe(
+      200,
+    );
     expect((await upload(fixtures.jpeg, 'supporting', 'late.jpg')).status).toBe(409);
   });
 
@@ -172,7 +225,9 @@ describe('limits and what errors say', () => {
     expect(over.status).toBe(429);
     expect(over.headers['retry-after']).toBeDefined();
     // The staff API is not counted against the public limit.
-    expect((await request(limited).get('/api/calendar/add-working-days').query({ from: '2026-09-28', days: 1 }).set(stack.as('clerk'))).status).toBe(200);
+    expect(
+      (await request(limited).get('/api/calendar/add-working-days').query({ from: '2026-09-28', days: 1 }).set(stack.as('clerk'))).status,
+    ).toBe(200);
   });
 });
 
@@ -181,7 +236,10 @@ describe('looking an application up', () => {
   let caseNo = '';
 
   beforeAll(async () => {
-    const submitted = await apply(app, { ...APPLICATION, applicant: { ...APPLICATION.applicant, idNumber: '11010519491231002X', phone: '010-6655 4321' } });
+    const submitted = await apply(app, {
+      ...APPLICATION,
+      applicant: { ...APPLICATION.applicant, idNumber: '11010519491231002X', phone: '010-6655 4321' },
+    });
     expect(submitted.status).toBe(201);
     ({ queryCode, caseNo } = submitted.body);
   });
@@ -201,7 +259,10 @@ describe('looking an application up', () => {
     expect(wrongFactor.status).toBe(404);
     expect(wrongCode.status).toBe(wrongFactor.status);
     expect(wrongCode.text).toBe(wrongFactor.text);
-    const headersOf = (r: request.Response) => Object.keys(r.headers).filter((h) => !['date', 'x-request-id', 'ratelimit', 'ratelimit-policy', 'etag'].includes(h)).sort();
+    const headersOf = (r: request.Response) =>
+      Object.keys(r.headers)
+        .filter((h) => !['date', 'x-request-id', 'ratelimit', 'ratelimit-policy', 'etag'].includes(h))
+        .sort();
     expect(headersOf(wrongCode)).toEqual(headersOf(wrongFactor));
 
     // Timing: the median of several of each (the challenge is solved beforehand, outside the clock).
@@ -242,7 +303,10 @@ describe('an online application from submission to the reply', () => {
     expect(submitted.body.progress).toMatchObject({ stage: 'awaiting-receipt-confirmation', replyDue: null });
 
     // The 登记回执 as PDF; another case's documents and staff-only notices stay out of reach.
-    const pdf = await request(app).get(`/api/public/documents/${encodeURIComponent(receipt.docNo)}`).set(access).buffer(true);
+    const pdf = await request(app)
+      .get(`/api/public/documents/${encodeURIComponent(receipt.docNo)}`)
+      .set(access)
+      .buffer(true);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -254,7 +318,10 @@ describe('an online application from submission to the reply', () => {
 
     const today = shanghaiDateOf(Date.now());
     expect((await stack.post(caseNo, 'confirm-receipt', 'clerk', { receivedOn: today })).status).toBe(200);
-    expect((await stack.post(caseNo, 'request-correction', 'clerk', { items: ['请写明所需预案的年份和发文机关'], periodWorkingDays: 10 })).status).toBe(200);
+    expect(
+      (await stack.post(caseNo, 'request-correction', 'clerk', { items: ['请写明所需预案的年份和发文机关'], periodWorkingDays: 10 }))
+        .status,
+    ).toBe(200);
 
     const found = await lookup(app, queryCode, PHONE.slice(-4));
     expect(found.status).toBe(200);
@@ -267,9 +334,17 @@ describe('an online application from submission to the reply', () => {
       `${today} 告知补正，期限暂停计算`,
     ]);
 
-    const material = await request(app).post('/api/public/attachments').query({ kind: 'supporting', name: '补正说明.pdf' }).set(asApplicant).set('Content-Type', 'application/octet-stream').send(fileFixtures('correction').pdf);
+    const material = await request(app)
+      .post('/api/public/attachments')
+      .query({ kind: 'supporting', name: '补正说明.pdf' })
+      .set(asApplicant)
+      .set('Content-Type', 'application/octet-stream')
+      .send(fileFixtures('correction').pdf);
     expect(material.body.purpose).toBe('correction-material');
-    const corrected = await request(app).post('/api/public/correction').set(asApplicant).send({ statement: '2026年《示例市防汛应急预案》，示例市应急管理局发布' });
+    const corrected = await request(app)
+      .post('/api/public/correction')
+      .set(asApplicant)
+      .send({ statement: '2026年《示例市防汛应急预案》，示例市应急管理局发布' });
     expect(corrected.status).toBe(200);
     expect(corrected.body.stage).toBe('registered');
     expect(corrected.body.replyClock.derivation.at(-1).text).toBe(`${today} 收到补正后的申请，答复期限重新起算`);
@@ -277,7 +352,13 @@ describe('an online application from submission to the reply', () => {
     expect((await request(app).post('/api/public/correction').set(asApplicant).send({ statement: '再来一次' })).status).toBe(409);
     const events = await request(app).get(`/api/applications/${caseNo}`).set(stack.as('clerk'));
     expect(events.body.events.at(-1)).toMatchObject({ type: 'correction-received', actor: 'portal' });
-    const correctionFiles = await stack.database.db.selectFrom('case_files').select('filename').where('case_no', '=', caseNo).where('purpose', '=', 'correction-material').orderBy('id').execute();
+    const correctionFiles = await stack.database.db
+      .selectFrom('case_files')
+      .select('filename')
+      .where('case_no', '=', caseNo)
+      .where('purpose', '=', 'correction-material')
+      .orderBy('id')
+      .execute();
     expect(correctionFiles.map((f) => f.filename)).toEqual(['其他材料-补正说明.pdf', `补正后的申请-${today}.txt`]);
     // The event records what was received, each file by its SHA-256.
     const recorded = events.body.events.at(-1).payload.materials as Array<{ sha256: string; filename: string }>;
@@ -291,14 +372,23 @@ describe('an online application from submission to the reply', () => {
       ['propose', 'department', { outcome: 'disclosed', summary: '预案全文', reasons: '可以公开' }],
       ['review-secrecy', 'reviewer', { level: 1, conclusion: 'pass', notes: '不涉密' }],
       ['review-secrecy', 'leader', { level: 2, conclusion: 'pass', notes: '同意' }],
-      ['decide', 'clerk', { outcome: 'disclosed', reasons: '予以公开', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' }],
+      [
+        'decide',
+        'clerk',
+        { outcome: 'disclosed', reasons: '予以公开', legalBasis: '《中华人民共和国政府信息公开条例》第三十六条第（二）项' },
+      ],
       ['sign-off', 'leader', {}],
     ] as const) {
       const step = await stack.post(caseNo, action, user, body);
       expect([action, step.status]).toEqual([action, 200]);
     }
     const disclosed = await new FileStore({ codec: null }).putAndAttach(stack.database.db, {
-      caseKind: 'application', caseNo, purpose: 'disclosed', filename: '示例市防汛应急预案.pdf', uploadedBy: 'clerk', bytes: fileFixtures('disclosed').pdf,
+      caseKind: 'application',
+      caseNo,
+      purpose: 'disclosed',
+      filename: '示例市防汛应急预案.pdf',
+      uploadedBy: 'clerk',
+      bytes: fileFixtures('disclosed').pdf,
     });
     const beforeDelivery = await request(app).get('/api/public/progress').set(asApplicant);
     expect(beforeDelivery.body.reply).toBeNull();
@@ -310,7 +400,10 @@ describe('an online application from submission to the reply', () => {
     const delivered = await request(app).get('/api/public/progress').set(asApplicant);
     expect(delivered.body).toMatchObject({ stage: 'delivered', stageLabel: '已答复' });
     expect(delivered.body.reply.kind).toBe('reply');
-    const replyPdf = await request(app).get(`/api/public/documents/${encodeURIComponent(delivered.body.reply.docNo)}`).set(asApplicant).buffer(true);
+    const replyPdf = await request(app)
+      .get(`/api/public/documents/${encodeURIComponent(delivered.body.reply.docNo)}`)
+      .set(asApplicant)
+      .buffer(true);
     expect(replyPdf.status).toBe(200);
     expect(replyPdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(delivered.body.deliveredFiles).toEqual([expect.objectContaining({ id: disclosed.id, filename: '示例市防汛应急预案.pdf' })]);
@@ -318,7 +411,12 @@ describe('an online application from submission to the reply', () => {
     expect(file.status).toBe(200);
     expect(Buffer.compare(file.body, fileFixtures('disclosed').pdf)).toBe(0);
     // The applicant's own materials are not handed back as "delivered".
-    const ownMaterial = await stack.database.db.selectFrom('case_files').select('id').where('case_no', '=', caseNo).where('purpose', '=', 'correction-material').executeTakeFirstOrThrow();
+    const ownMaterial = await stack.database.db
+      .selectFrom('case_files')
+      .select('id')
+      .where('case_no', '=', caseNo)
+      .where('purpose', '=', 'correction-material')
+      .executeTakeFirstOrThrow();
     expect((await request(app).get(`/api/public/files/${ownMaterial.id}`).set(asApplicant)).status).toBe(404);
   });
 });

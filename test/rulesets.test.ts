@@ -27,7 +27,9 @@ function citations(value: unknown, at = ''): Array<{ at: string; citation: { see
 
 describe('rule profiles', () => {
   it('has the national default and one profile per seed agency', () => {
-    const ids = currentRuleProfiles().map((p) => p.id).sort();
+    const ids = currentRuleProfiles()
+      .map((p) => p.id)
+      .sort();
     expect(ids).toEqual(['bijie-004', 'etuokeqianqi-002', 'huadian-001', 'huangyan-003', 'lvliang-000', 'national-2019']);
     expect(findRuleProfile(DEFAULT_RULE_PROFILE_ID)?.application.reply.workingDays).toBe(20);
   });
@@ -35,19 +37,29 @@ describe('rule profiles', () => {
   it('carries each agency’s own periods', () => {
     const get = (id: string): RuleProfile => findRuleProfile(id)!;
     expect(get('national-2019').application.extension.workingDays).toBe(20);
-    expect(get('huadian-001')).toMatchObject({ regime: 'pre-2019', application: { reply: { workingDays: 15 }, extension: { workingDays: 15 } } });
+    expect(get('huadian-001')).toMatchObject({
+      regime: 'pre-2019',
+      application: { reply: { workingDays: 15 }, extension: { workingDays: 15 } },
+    });
     expect(get('huadian-001').application.secrecyEscalation).toMatchObject({ workingDays: 10, extensionWorkingDays: 7 });
     expect(get('etuokeqianqi-002').application.provideAfterDecision?.workingDays).toBe(10);
     expect(get('etuokeqianqi-002').application.reply.workingDays).toBe(15);
     const huangyan = get('huangyan-003');
     expect(Object.fromEntries(huangyan.application.internalSteps.map((s) => [s.step, s.workingDays]))).toEqual({
-      register: 1, 'formal-review': 5, 'department-proposal': 7, 'sign-off': 3,
+      register: 1,
+      'formal-review': 5,
+      'department-proposal': 7,
+      'sign-off': 3,
     });
     expect(huangyan.application.extension.maxTotalWorkingDays).toBe(40);
-    expect(Object.fromEntries(huangyan.documentRelease.publication.map((p) => [p.channel, p.workingDays]))).toEqual({ intranet: 1, portal: 7 });
+    expect(Object.fromEntries(huangyan.documentRelease.publication.map((p) => [p.channel, p.workingDays]))).toEqual({
+      intranet: 1,
+      portal: 7,
+    });
     const bijie = get('bijie-004');
     expect(Object.fromEntries(bijie.application.internalSteps.map((s) => [s.step, s.workingDays]))).toEqual({
-      'transfer-to-department': 3, 'department-proposal': 10,
+      'transfer-to-department': 3,
+      'department-proposal': 10,
     });
     expect(bijie.documentRelease.publication[0]?.workingDays).toBe(5);
     expect(bijie.citizenMessages?.limits.find((l) => l.type === 'hard-case')).toMatchObject({ workingDays: 15, maxWorkingDays: 30 });
@@ -77,11 +89,17 @@ describe('rule profiles', () => {
   });
 
   it('refuses a malformed profile, naming the field', () => {
-    const broken = { ...national2019, application: { ...national2019.application, reply: { workingDays: 0, citation: national2019.application.reply.citation } } };
+    const broken = {
+      ...national2019,
+      application: { ...national2019.application, reply: { workingDays: 0, citation: national2019.application.reply.citation } },
+    };
     const result = ruleProfileSchema.safeParse(broken);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['application', 'reply', 'workingDays']);
-    const capped = { ...national2019, application: { ...national2019.application, extension: { ...national2019.application.extension, maxTotalWorkingDays: 10 } } };
+    const capped = {
+      ...national2019,
+      application: { ...national2019.application, extension: { ...national2019.application.extension, maxTotalWorkingDays: 10 } },
+    };
     expect(ruleProfileSchema.safeParse(capped).error?.issues[0]?.path).toEqual(['application', 'extension', 'maxTotalWorkingDays']);
   });
 
@@ -105,6 +123,8 @@ describe('rule profiles', () => {
 
   it('a changed source no longer matches the compiled copy', () => {
     const changed = { ...national2019, name: `${national2019.name}（改）` };
-    expect(compiledRuleProfilesSource(parseRuleProfiles([changed, ...RULE_PROFILE_SOURCES.slice(1)]))).not.toBe(compiledRuleProfilesSource());
+    expect(compiledRuleProfilesSource(parseRuleProfiles([changed, ...RULE_PROFILE_SOURCES.slice(1)]))).not.toBe(
+      compiledRuleProfilesSource(),
+    );
   });
 });

@@ -31,16 +31,32 @@ afterAll(async () => {
 
 /** A CSP header as directive → sources. */
 const policy = (header: string | undefined): Record<string, string[]> =>
-  Object.fromEntries((header ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...sources]) => [name!, sources]));
+  Object.fromEntries(
+    (header ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 
 const register = () =>
-  request(stack.app).post('/api/applications').set(stack.as('clerk')).send({
-    channel: 'in-person',
-    applicant: { type: 'natural-person', name: '韩安全', idType: 'resident-id', idNumber: '110101198505053452', phone: '13811112222', address: '某市某区安全路3号' },
-    description: '2026年度安全生产执法检查计划',
-    form: 'paper',
-    delivery: 'post',
-  });
+  request(stack.app)
+    .post('/api/applications')
+    .set(stack.as('clerk'))
+    .send({
+      channel: 'in-person',
+      applicant: {
+        type: 'natural-person',
+        name: '韩安全',
+        idType: 'resident-id',
+        idNumber: '110101198505053452',
+        phone: '13811112222',
+        address: '某市某区安全路3号',
+      },
+      description: '2026年度安全生产执法检查计划',
+      form: 'paper',
+      delivery: 'post',
+    });
 
 it('sends helmet headers everywhere, a policy that runs nothing on the API, and keeps the codec CORS for the Temporal UI', async () => {
   const { app, as } = stack;
@@ -56,13 +72,20 @@ it('sends helmet headers everywhere, a policy that runs nothing on the API, and 
   });
   expect(json.headers['x-powered-by']).toBeUndefined();
   expect(policy(json.headers['content-security-policy'])).toEqual({
-    'default-src': ["'none'"], 'style-src': ["'unsafe-inline'"], 'img-src': ['data:'], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"],
+    'default-src': ["'none'"],
+    'style-src': ["'unsafe-inline'"],
+    'img-src': ['data:'],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'none'"],
   });
 
   // A notice is a print-ready page: its inline styles apply, no script can.
   const created = await register();
   expect(created.status).toBe(201);
-  const notice = await request(app).get(`/api/applications/${created.body.caseNo}/documents/${encodeURIComponent(created.body.documents[0].docNo)}`).set(as('clerk'));
+  const notice = await request(app)
+    .get(`/api/applications/${created.body.caseNo}/documents/${encodeURIComponent(created.body.documents[0].docNo)}`)
+    .set(as('clerk'));
   expect(notice.headers['content-type']).toContain('text/html');
   expect(notice.text).toContain('<style>');
   expect(policy(notice.headers['content-security-policy'])['default-src']).toEqual(["'none'"]);
@@ -72,21 +95,39 @@ it('sends helmet headers everywhere, a policy that runs nothing on the API, and 
   expect((await request(app).get('/api/no-such-thing')).headers['x-content-type-options']).toBe('nosniff');
 
   // The Temporal UI's origin still reaches the codec from the browser.
-  const preflight = await request(app).options('/codec/decode').set('Origin', 'http://localhost:8233').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization,content-type,x-namespace');
+  const preflight = await request(app)
+    .options('/codec/decode')
+    .set('Origin', 'http://localhost:8233')
+    .set('Access-Control-Request-Method', 'POST')
+    .set('Access-Control-Request-Headers', 'authorization,content-type,x-namespace');
   expect(preflight.status).toBe(204);
-  expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': 'http://localhost:8233', 'access-control-allow-credentials': 'true', 'cross-origin-resource-policy': 'cross-origin' });
+  expect(preflight.headers).toMatchObject({
+    'access-control-allow-origin': 'http://localhost:8233',
+    'access-control-allow-credentials': 'true',
+    'cross-origin-resource-policy': 'cross-origin',
+  });
   const decoded = await request(app).post('/codec/decode').set('Origin', 'http://localhost:8233').set(as('admin')).send({});
   expect(decoded.status).toBe(404); // this stack runs without payload encryption; the answer still carries CORS
   expect(decoded.headers['access-control-allow-origin']).toBe('http://localhost:8233');
-  expect((await request(app).options('/codec/decode').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST')).headers['access-control-allow-origin']).toBeUndefined();
+  expect(
+    (await request(app).options('/codec/decode').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST'))
+      .headers['access-control-allow-origin'],
+  ).toBeUndefined();
 });
 
-it("serves the console under its own policy, which names no third party, and the build loads nothing from elsewhere", async () => {
+it('serves the console under its own policy, which names no third party, and the build loads nothing from elsewhere', async () => {
   const page = await request(stack.app).get('/console/');
   expect(page.status).toBe(200);
   const csp = policy(page.headers['content-security-policy']);
-  expect(csp).toMatchObject({ 'default-src': ["'self'"], 'script-src': ["'self'"], 'connect-src': ["'self'"], 'object-src': ["'none'"], 'frame-ancestors': ["'none'"] });
-  for (const sources of Object.values(csp)) for (const source of sources) expect(source).toMatch(/^('self'|'none'|'unsafe-inline'|data:|blob:)$/);
+  expect(csp).toMatchObject({
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+  });
+  for (const sources of Object.values(csp))
+    for (const source of sources) expect(source).toMatch(/^('self'|'none'|'unsafe-inline'|data:|blob:)$/);
   expect(page.headers['x-frame-options']).toBe('DENY');
   const asset = page.text.match(/src="([^"]+\.js)"/)![1]!;
   const script = await request(stack.app).get(asset);

@@ -19,12 +19,24 @@ let database: TestDatabase;
 const temporal = new Client(); // lazy: nothing here reaches Temporal
 const T0 = new Date('2026-12-01T08:00:00Z');
 const MINUTE = 60_000;
-const PASSWORDS = { clerk: 'Clerk-2026-pass', admin: 'Admin#2026-pass', leader: 'Leader#2026-pass', department: 'Dept-2026-pass', supervisor: 'Super-2026-pass' };
+const PASSWORDS = {
+  clerk: 'Clerk-2026-pass',
+  admin: 'Admin#2026-pass',
+  leader: 'Leader#2026-pass',
+  department: 'Dept-2026-pass',
+  supervisor: 'Super-2026-pass',
+};
 
 /** An app whose identity rules run on a clock the test moves. */
 function stack(start = T0) {
   let now = start;
-  const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, identity: { now: () => now } });
+  const app = createApp({
+    db: database.db,
+    temporal,
+    namespace: 'unused',
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+    identity: { now: () => now },
+  });
   return { app, advance: (ms: number) => void (now = new Date(now.getTime() + ms)), now: () => now };
 }
 
@@ -39,7 +51,8 @@ async function signIn(app: Express, username: string, password: string) {
 beforeAll(async () => {
   database = await createTestDatabase();
   const users = await seedDemoUsers(database.db);
-  for (const [username, password] of Object.entries(PASSWORDS)) await setPasswordHash(database.db, users[username]!.id, await hashPassword(password), { mustChange: false, now: T0 });
+  for (const [username, password] of Object.entries(PASSWORDS))
+    await setPasswordHash(database.db, users[username]!.id, await hashPassword(password), { mustChange: false, now: T0 });
 });
 
 afterAll(async () => {
@@ -51,7 +64,13 @@ it('signs a clerk in with a session cookie (httpOnly, SameSite=Strict, Secure ov
   const { app } = stack();
   const res = await request(app).post('/api/auth/login').send({ username: 'Clerk', password: PASSWORDS.clerk });
   expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ user: { username: 'clerk', role: 'clerk', departmentCode: 'gkb' }, mustChangePassword: false, totpRequired: false, totpEnrolmentRequired: false, csrfToken: expect.any(String) });
+  expect(res.body).toMatchObject({
+    user: { username: 'clerk', role: 'clerk', departmentCode: 'gkb' },
+    mustChangePassword: false,
+    totpRequired: false,
+    totpEnrolmentRequired: false,
+    csrfToken: expect.any(String),
+  });
   const setCookie = (res.headers['set-cookie'] as unknown as string[])[0]!;
   expect(setCookie).toMatch(/^gongkai_session=[A-Za-z0-9_-]{43}; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/);
   expect(setCookie).not.toContain('Secure');
@@ -63,15 +82,28 @@ it('signs a clerk in with a session cookie (httpOnly, SameSite=Strict, Secure ov
   const me = await request(app).get('/api/me').set('Cookie', `gongkai_session=${value}`);
   expect(me.status).toBe(200);
   expect(me.body).toMatchObject({
-    username: 'clerk', role: 'clerk', department: { code: 'gkb', name: '政务公开办公室' }, authenticatedBy: 'session', csrfToken: res.body.csrfToken, pending: null,
-    session: { current: true, createdAt: T0.toISOString(), idleExpiresAt: new Date(T0.getTime() + 30 * MINUTE).toISOString(), expiresAt: new Date(T0.getTime() + 12 * 3_600_000).toISOString() },
+    username: 'clerk',
+    role: 'clerk',
+    department: { code: 'gkb', name: '政务公开办公室' },
+    authenticatedBy: 'session',
+    csrfToken: res.body.csrfToken,
+    pending: null,
+    session: {
+      current: true,
+      createdAt: T0.toISOString(),
+      idleExpiresAt: new Date(T0.getTime() + 30 * MINUTE).toISOString(),
+      expiresAt: new Date(T0.getTime() + 12 * 3_600_000).toISOString(),
+    },
     passwordExpiresAt: new Date(T0.getTime() + 90 * 86_400_000).toISOString(),
   });
 
   // Behind a TLS-terminating proxy the app is told to trust, the cookie is Secure.
   process.env.GONGKAI_TRUST_PROXY = 'loopback';
   try {
-    const tls = await request(stack().app).post('/api/auth/login').set('X-Forwarded-Proto', 'https').send({ username: 'clerk', password: PASSWORDS.clerk });
+    const tls = await request(stack().app)
+      .post('/api/auth/login')
+      .set('X-Forwarded-Proto', 'https')
+      .send({ username: 'clerk', password: PASSWORDS.clerk });
     expect((tls.headers['set-cookie'] as unknown as string[])[0]).toMatch(/; HttpOnly; Secure; SameSite=Strict$/);
   } finally {
     delete process.env.GONGKAI_TRUST_PROXY;
@@ -86,7 +118,9 @@ it('refuses a cookie-authenticated write without the session’s CSRF token; bea
   expect(read.body.error.code).toBe('csrf_failed');
   expect((await request(app).post('/api/auth/logout').set('Cookie', cookie).set('X-CSRF-Token', 'forged')).status).toBe(403);
   const other = await signIn(app, 'clerk', PASSWORDS.clerk);
-  expect((await request(app).post('/api/auth/logout').set('Cookie', cookie).set('X-CSRF-Token', other.csrf)).body.error.code).toBe('csrf_failed');
+  expect((await request(app).post('/api/auth/logout').set('Cookie', cookie).set('X-CSRF-Token', other.csrf)).body.error.code).toBe(
+    'csrf_failed',
+  );
   // Reads need no token; the right token lets the write through.
   expect((await request(app).get('/api/inbox').set('Cookie', cookie)).status).toBe(200);
   expect((await request(app).post('/api/auth/logout').set('Cookie', cookie).set('X-CSRF-Token', csrf)).body).toEqual({ signedOut: true });
@@ -94,7 +128,10 @@ it('refuses a cookie-authenticated write without the session’s CSRF token; bea
 
   const reviewer = await credentialsByUsername(database.db, 'reviewer');
   const token = await issueToken(database.db, reviewer!.id, 'script');
-  const bearer = await request(app).post('/api/auth/password').set('Authorization', `Bearer ${token}`).send({ currentPassword: 'wrong', newPassword: 'x' });
+  const bearer = await request(app)
+    .post('/api/auth/password')
+    .set('Authorization', `Bearer ${token}`)
+    .send({ currentPassword: 'wrong', newPassword: 'x' });
   expect(bearer.status).toBe(400); // validated, not refused for CSRF
   expect(bearer.body.error.details.map((d: { field: string }) => d.field)).toEqual(['currentPassword']);
 });
@@ -121,7 +158,13 @@ it('locks a name for 15 minutes after 5 failures, answering 423 with the unlock 
   const knownFifth = await attempt('clerk', 'Wrong-pass-1');
   const until = new Date(now().getTime() + 15 * MINUTE).toISOString();
   expect([knownFifth.status, unknownFifth.status]).toEqual([423, 423]);
-  expect(knownFifth.body).toEqual({ error: { code: 'account_locked', message: expect.stringContaining(until), details: [{ field: 'username', message: `locked until ${until}` }] } });
+  expect(knownFifth.body).toEqual({
+    error: {
+      code: 'account_locked',
+      message: expect.stringContaining(until),
+      details: [{ field: 'username', message: `locked until ${until}` }],
+    },
+  });
   expect(unknownFifth.body).toEqual(knownFifth.body);
   expect(unknownFifth.headers['retry-after']).toBe('900');
   expect(knownFifth.headers['retry-after']).toBe('900');
@@ -157,7 +200,10 @@ it('makes a user with a first (temporary) password change it before anything els
   const refused = await request(app).get('/api/inbox').set('Cookie', cookie);
   expect(refused.status).toBe(403);
   expect(refused.body.error.code).toBe('password_change_required');
-  expect((await request(app).get('/api/me').set('Cookie', cookie)).body).toMatchObject({ pending: 'password-change', mustChangePassword: true });
+  expect((await request(app).get('/api/me').set('Cookie', cookie)).body).toMatchObject({
+    pending: 'password-change',
+    mustChangePassword: true,
+  });
 
   const change = (currentPassword: string, newPassword: string) =>
     request(app).post('/api/auth/password').set('Cookie', cookie).set('X-CSRF-Token', csrf).send({ currentPassword, newPassword });
@@ -186,8 +232,14 @@ it('makes a password older than 90 days be changed at sign-in; a change ends the
   expect(body.mustChangePassword).toBe(false);
   advance(MINUTE);
   expect((await request(app).get('/api/supervision/summary').set('Cookie', cookie)).body.error.code).toBe('password_change_required');
-  expect((await request(app).post('/api/auth/login').send({ username: 'supervisor', password: PASSWORDS.supervisor })).body.mustChangePassword).toBe(true);
-  const changed = await request(app).post('/api/auth/password').set('Cookie', cookie).set('X-CSRF-Token', csrf).send({ currentPassword: PASSWORDS.supervisor, newPassword: 'Super-2027-pass' });
+  expect(
+    (await request(app).post('/api/auth/login').send({ username: 'supervisor', password: PASSWORDS.supervisor })).body.mustChangePassword,
+  ).toBe(true);
+  const changed = await request(app)
+    .post('/api/auth/password')
+    .set('Cookie', cookie)
+    .set('X-CSRF-Token', csrf)
+    .send({ currentPassword: PASSWORDS.supervisor, newPassword: 'Super-2027-pass' });
   expect(changed.body.otherSessionsEnded).toBe(2);
   expect((await request(app).get('/api/supervision/summary').set('Cookie', cookie)).status).toBe(200);
   expect((await request(app).get('/api/me').set('Cookie', earlier.cookie)).status).toBe(401);
@@ -198,8 +250,11 @@ it('enrols an admin in TOTP, then signs them in with a code as the second step; 
   // An admin without a second factor may do nothing but enrol.
   const first = await signIn(app, 'admin', PASSWORDS.admin);
   expect(first.body).toMatchObject({ totpRequired: false, totpEnrolmentRequired: true });
-  const write = (path: string, session: { cookie: string; csrf: string }, body: object = {}) => request(app).post(path).set('Cookie', session.cookie).set('X-CSRF-Token', session.csrf).send(body);
-  expect((await request(app).get('/api/admin/calendar/revisions').set('Cookie', first.cookie)).body.error.code).toBe('totp_enrolment_required');
+  const write = (path: string, session: { cookie: string; csrf: string }, body: object = {}) =>
+    request(app).post(path).set('Cookie', session.cookie).set('X-CSRF-Token', session.csrf).send(body);
+  expect((await request(app).get('/api/admin/calendar/revisions').set('Cookie', first.cookie)).body.error.code).toBe(
+    'totp_enrolment_required',
+  );
   const enrol = await write('/api/me/totp', first);
   expect(enrol.status).toBe(200);
   const secret: string = enrol.body.secret;
@@ -219,7 +274,9 @@ it('enrols an admin in TOTP, then signs them in with a code as the second step; 
   // Next sign-in: the password alone opens nothing but the second step.
   const second = await signIn(app, 'admin', PASSWORDS.admin);
   expect(second.body).toMatchObject({ totpRequired: true, totpEnrolmentRequired: false });
-  expect((await request(app).get('/api/admin/calendar/revisions').set('Cookie', second.cookie)).body.error.code).toBe('second_factor_required');
+  expect((await request(app).get('/api/admin/calendar/revisions').set('Cookie', second.cookie)).body.error.code).toBe(
+    'second_factor_required',
+  );
   expect((await request(app).get('/api/me').set('Cookie', second.cookie)).body.pending).toBe('second-factor');
   // The code used to enrol is not accepted again (same 30-second step).
   const replay = await write('/api/auth/totp', second, { code: totpCode(secret, now()) });
@@ -249,7 +306,8 @@ it('enrols an admin in TOTP, then signs them in with a code as the second step; 
   // Wrong codes count towards the lockout; the half-signed-in session ends with it.
   const fifth = await signIn(app, 'admin', PASSWORDS.admin);
   const statuses: number[] = [];
-  for (let i = 0; i < 5; i++) statuses.push((await write('/api/auth/totp', fifth, { code: '000000' === totpCode(secret, now()) ? '111111' : '000000' })).status);
+  for (let i = 0; i < 5; i++)
+    statuses.push((await write('/api/auth/totp', fifth, { code: '000000' === totpCode(secret, now()) ? '111111' : '000000' })).status);
   expect(statuses).toEqual([401, 401, 401, 401, 423]);
   expect((await request(app).get('/api/me').set('Cookie', fifth.cookie)).status).toBe(401);
   expect((await request(app).post('/api/auth/login').send({ username: 'admin', password: PASSWORDS.admin })).status).toBe(423);
@@ -281,7 +339,9 @@ it('ends a session after 30 idle minutes and after 12 hours in all', async () =>
   advance(20 * MINUTE);
   expect((await request(app).get('/api/inbox').set('Cookie', watched.cookie).set('X-Background-Refresh', '1')).status).toBe(200);
   advance(11 * MINUTE);
-  expect((await request(app).get('/api/inbox').set('Cookie', watched.cookie).set('X-Background-Refresh', '1')).body.error.code).toBe('session_expired');
+  expect((await request(app).get('/api/inbox').set('Cookie', watched.cookie).set('X-Background-Refresh', '1')).body.error.code).toBe(
+    'session_expired',
+  );
   advance(-31 * MINUTE);
   for (let hour = 0; hour < 12 * 3; hour++) {
     advance(20 * MINUTE);
@@ -329,14 +389,21 @@ it('declares the sign-in routes in the OpenAPI document with their schemas', asy
   const doc = (await request(app).get('/api/openapi.json')).body;
   expect(doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
   expect(Object.keys(doc.paths['/api/auth/login'].post.responses).sort()).toEqual(['200', '400', '401', '423']);
-  for (const path of ['/api/auth/logout', '/api/auth/password', '/api/auth/totp', '/api/me/totp', '/api/me/totp/confirm']) expect(doc.paths[path].post['x-roles']).toHaveLength(6);
+  for (const path of ['/api/auth/logout', '/api/auth/password', '/api/auth/totp', '/api/me/totp', '/api/me/totp/confirm'])
+    expect(doc.paths[path].post['x-roles']).toHaveLength(6);
   expect(doc.paths['/api/me/sessions/{id}'].delete).toBeDefined();
   expect(doc.components.securitySchemes.session).toEqual({ type: 'apiKey', in: 'cookie', name: 'gongkai_session' });
 });
 
 it('records sign-ins, failures (the name typed and why), lockouts, sign-outs and idle ends in the audit log, never a password', async () => {
   const { app, advance } = stack(new Date('2026-12-05T08:00:00Z'));
-  const since = (await database.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? '0';
+  const since =
+    (
+      await database.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst()
+    )?.id ?? '0';
   for (let i = 0; i < 5; i++) await request(app).post('/api/auth/login').send({ username: 'nobody', password: 'Guess-pass-1' });
   await request(app).post('/api/auth/login').send({ username: 'department', password: 'Wrong-pass-1' });
   const { cookie, csrf } = await signIn(app, 'department', PASSWORDS.department);
@@ -345,7 +412,13 @@ it('records sign-ins, failures (the name typed and why), lockouts, sign-outs and
   advance(31 * MINUTE);
   await request(app).get('/api/me').set('Cookie', idle.cookie);
 
-  const rows = await database.db.selectFrom('audit_log').select(['action', 'actor_username', 'target', 'details', 'ip']).where('id', '>', String(since)).where('action', 'like', 'auth.%').orderBy('id').execute();
+  const rows = await database.db
+    .selectFrom('audit_log')
+    .select(['action', 'actor_username', 'target', 'details', 'ip'])
+    .where('id', '>', String(since))
+    .where('action', 'like', 'auth.%')
+    .orderBy('id')
+    .execute();
   expect(rows.map((r) => [r.action, r.actor_username, r.target])).toEqual([
     ...Array.from({ length: 5 }, () => ['auth.sign-in-failed', null, 'user:nobody']),
     ['auth.locked', null, 'user:nobody'],

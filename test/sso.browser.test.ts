@@ -39,8 +39,20 @@ beforeAll(async () => {
   const redirectUri = `${appUrl}/api/auth/oidc/callback`;
   provider = await startOidcProvider({ host: 'localhost', redirectUri: () => redirectUri });
   const app = createApp({
-    db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
-    oidc: { issuer: provider.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUri, scope: CLIENT.scope, clientAuth: 'client_secret_basic', mfaAcrValues: [], allowHttp: true },
+    db: database.db,
+    temporal,
+    namespace: 'unused',
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+    oidc: {
+      issuer: provider.issuer,
+      clientId: CLIENT.id,
+      clientSecret: CLIENT.secret,
+      redirectUri,
+      scope: CLIENT.scope,
+      clientAuth: 'client_secret_basic',
+      mfaAcrValues: [],
+      allowHttp: true,
+    },
   });
   handle = app as unknown as typeof handle;
   const adminKey = await issueToken(database.db, users.admin!.id, 'test');
@@ -48,9 +60,14 @@ beforeAll(async () => {
     .put('/api/admin/sso-mapping')
     .set('Authorization', `Bearer ${adminKey}`)
     .send({
-      usernameClaim: 'preferred_username', displayNameClaim: 'name',
-      roleClaim: 'gongkai_role', roleMap: [{ value: 'gk-clerk', role: 'clerk' }], defaultRole: null,
-      departmentClaim: 'org.code', departmentMap: [{ value: '310101-001', departmentCode: 'gkb' }], defaultDepartmentCode: null,
+      usernameClaim: 'preferred_username',
+      displayNameClaim: 'name',
+      roleClaim: 'gongkai_role',
+      roleMap: [{ value: 'gk-clerk', role: 'clerk' }],
+      defaultRole: null,
+      departmentClaim: 'org.code',
+      departmentMap: [{ value: '310101-001', departmentCode: 'gkb' }],
+      defaultDepartmentCode: null,
       linkExistingUsers: false,
     });
   expect(saved.status).toBe(200);

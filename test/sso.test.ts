@@ -60,14 +60,21 @@ class Browser {
     const headers: Record<string, string> = {};
     if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (init.body) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(init.body ? { body: init.body.toString() } : {}) });
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      redirect: 'manual',
+      ...(init.body ? { body: init.body.toString() } : {}),
+    });
     for (const line of res.headers.getSetCookie()) {
       if (url.origin === appOrigin) this.setCookies.push(line);
       const [pair, ...attributes] = line.split(';');
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && new Date(a.split('=')[1]!) < new Date()));
+      const expired = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && new Date(a.split('=')[1]!) < new Date()),
+      );
       if (expired || value === '') jar.delete(name);
       else jar.set(name, value);
     }
@@ -115,7 +122,8 @@ async function ssoSignIn(options: SignInOptions): Promise<{ location: string; br
         browser = options.alterCallback?.(next) ?? browser;
         callback = new URL(next);
       }
-      if (next.origin === appOrigin && !next.pathname.startsWith('/api/auth/oidc/')) return { location: next.pathname + next.search, browser, callback };
+      if (next.origin === appOrigin && !next.pathname.startsWith('/api/auth/oidc/'))
+        return { location: next.pathname + next.search, browser, callback };
       url = next;
       continue;
     }
@@ -123,7 +131,14 @@ async function ssoSignIn(options: SignInOptions): Promise<{ location: string; br
     const form = /<form method="post" action="([^"]+)"><input type="hidden" name="prompt" value="(\w+)"/.exec(html);
     if (res.status !== 200 || !form) throw new Error(`unexpected answer ${res.status} from ${url.href}: ${html.slice(0, 300)}`);
     url = new URL(form[1]!, url);
-    init = { method: 'POST', body: new URLSearchParams(form[2] === 'login' ? { prompt: 'login', login: options.login, password: PROVIDER_PASSWORD, amr: options.amr ?? 'pwd' } : { prompt: 'consent' }) };
+    init = {
+      method: 'POST',
+      body: new URLSearchParams(
+        form[2] === 'login'
+          ? { prompt: 'login', login: options.login, password: PROVIDER_PASSWORD, amr: options.amr ?? 'pwd' }
+          : { prompt: 'consent' },
+      ),
+    };
   }
   throw new Error('too many redirects');
 }
@@ -148,7 +163,11 @@ const MAPPING = {
   linkExistingUsers: false,
 };
 
-const putMapping = (body: unknown, key = adminKey) => request(appServer).put('/api/admin/sso-mapping').set('Authorization', `Bearer ${key}`).send(body as object);
+const putMapping = (body: unknown, key = adminKey) =>
+  request(appServer)
+    .put('/api/admin/sso-mapping')
+    .set('Authorization', `Bearer ${key}`)
+    .send(body as object);
 const me = (browser: Browser) => request(appServer).get('/api/me').set('Cookie', browser.session());
 const auditRows = (action: string) => database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
 
@@ -164,10 +183,22 @@ beforeAll(async () => {
   provider = await startOidcProvider({ host: '127.0.0.1', redirectUri: () => redirectUri });
   accounts = provider.accounts;
   settings = {
-    issuer: provider.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUri, scope: CLIENT.scope,
-    clientAuth: 'client_secret_basic', mfaAcrValues: [], allowHttp: true,
+    issuer: provider.issuer,
+    clientId: CLIENT.id,
+    clientSecret: CLIENT.secret,
+    redirectUri,
+    scope: CLIENT.scope,
+    clientAuth: 'client_secret_basic',
+    mfaAcrValues: [],
+    allowHttp: true,
   };
-  const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, oidc: settings });
+  const app = createApp({
+    db: database.db,
+    temporal,
+    namespace: 'unused',
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+    oidc: settings,
+  });
   appHandler.current = app as unknown as Handler;
 });
 
@@ -183,7 +214,11 @@ describe('the admin’s mapping rule', () => {
   it('is the default that lets nobody in until an admin sets one, which is validated, audited and admin-only', async () => {
     const before = await request(appServer).get('/api/admin/sso-mapping').set('Authorization', `Bearer ${adminKey}`);
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ stored: false, mapping: DEFAULT_SSO_MAPPING, provider: { issuer: settings.issuer, clientId: 'gongkai', redirectUri: settings.redirectUri } });
+    expect(before.body).toMatchObject({
+      stored: false,
+      mapping: DEFAULT_SSO_MAPPING,
+      provider: { issuer: settings.issuer, clientId: 'gongkai', redirectUri: settings.redirectUri },
+    });
 
     accounts['u-0'] = { preferred_username: 'early', name: '早到', gongkai_role: 'gk-clerk', org: { code: '310101-001' } };
     expect((await ssoSignIn({ login: 'u-0' })).location).toBe('/console/login?sso_error=no-role');
@@ -225,12 +260,25 @@ describe('signing in through the unified identity platform', () => {
     const who = await me(browser);
     expect(who.status).toBe(200);
     expect(who.body).toMatchObject({
-      username: 'zhangsan', displayName: '张三', role: 'clerk', department: { code: 'gkb', name: '政务公开办公室' },
-      authenticatedBy: 'session', csrfToken: expect.any(String), pending: null, mustChangePassword: false, totpRequired: false,
+      username: 'zhangsan',
+      displayName: '张三',
+      role: 'clerk',
+      department: { code: 'gkb', name: '政务公开办公室' },
+      authenticatedBy: 'session',
+      csrfToken: expect.any(String),
+      pending: null,
+      mustChangePassword: false,
+      totpRequired: false,
     });
     // The stored user: linked by issuer and sub, no password.
     const user = await database.db.selectFrom('users').selectAll().where('username', '=', 'zhangsan').executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ oidc_issuer: settings.issuer, oidc_subject: 'u-1001', password_hash: null, must_change_password: false, role: 'clerk' });
+    expect(user).toMatchObject({
+      oidc_issuer: settings.issuer,
+      oidc_subject: 'u-1001',
+      password_hash: null,
+      must_change_password: false,
+      role: 'clerk',
+    });
     const session = await database.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
     expect(session).toMatchObject({ sign_in_method: 'oidc', second_factor_pending: false });
 
@@ -242,10 +290,17 @@ describe('signing in through the unified identity platform', () => {
     expect(sessions.body.items).toEqual([expect.objectContaining({ current: true, signInMethod: 'oidc', secondFactorPending: false })]);
 
     const created = await auditRows('auth.sso-user-created');
-    expect(created.at(-1)).toMatchObject({ actor_username: 'zhangsan', target: 'user:zhangsan', details: { issuer: settings.issuer, subject: 'u-1001', role: 'clerk', departmentCode: 'gkb' } });
+    expect(created.at(-1)).toMatchObject({
+      actor_username: 'zhangsan',
+      target: 'user:zhangsan',
+      details: { issuer: settings.issuer, subject: 'u-1001', role: 'clerk', departmentCode: 'gkb' },
+    });
     const signIns = (await auditRows('auth.sign-in')).filter((r) => r.actor_username === 'zhangsan');
     expect(signIns).toHaveLength(1);
-    expect(signIns[0]).toMatchObject({ ip: expect.any(String), details: { method: 'oidc', issuer: settings.issuer, subject: 'u-1001', providerMfa: false, created: true } });
+    expect(signIns[0]).toMatchObject({
+      ip: expect.any(String),
+      details: { method: 'oidc', issuer: settings.issuer, subject: 'u-1001', providerMfa: false, created: true },
+    });
   });
 
   it('follows changed claims at the next sign-in: same user, new role, department and name; sessions of the old role end', async () => {
@@ -254,14 +309,24 @@ describe('signing in through the unified identity platform', () => {
     expect(location).toBe('/console/cases');
     const who = await me(browser);
     // The username stays what it was (the audit trail's name); the rest follows the claims.
-    expect(who.body).toMatchObject({ username: 'zhangsan', displayName: '张三丰', role: 'department', department: { code: 'yjglk' }, pending: null });
+    expect(who.body).toMatchObject({
+      username: 'zhangsan',
+      displayName: '张三丰',
+      role: 'department',
+      department: { code: 'yjglk' },
+      pending: null,
+    });
     expect(await database.db.selectFrom('users').select('id').where('oidc_subject', '=', 'u-1001').execute()).toHaveLength(1);
     const old = await me(first);
     expect(old.status).toBe(401);
     const [updated] = await auditRows('auth.sso-user-updated');
     expect(updated).toMatchObject({
       actor_username: 'zhangsan',
-      details: { changed: ['displayName', 'role', 'departmentCode'], before: { role: 'clerk', departmentCode: 'gkb' }, after: { role: 'department', departmentCode: 'yjglk', displayName: '张三丰' } },
+      details: {
+        changed: ['displayName', 'role', 'departmentCode'],
+        before: { role: 'clerk', departmentCode: 'gkb' },
+        after: { role: 'department', departmentCode: 'yjglk', displayName: '张三丰' },
+      },
     });
 
     // Signing out ends the SSO session like any other (CSRF token from GET /api/me).
@@ -277,7 +342,16 @@ describe('signing in through the unified identity platform', () => {
     expect(refused.browser.cookie(appOrigin, 'gongkai_session')).toBeUndefined();
     expect(await database.db.selectFrom('users').select('id').where('username', '=', 'lisi').execute()).toHaveLength(0);
     const failed = (await auditRows('auth.sign-in-failed')).at(-1);
-    expect(failed).toMatchObject({ actor_username: null, details: { reason: 'no-role', method: 'oidc', subject: 'u-2002', issuer: settings.issuer, detail: expect.stringContaining('visitor') } });
+    expect(failed).toMatchObject({
+      actor_username: null,
+      details: {
+        reason: 'no-role',
+        method: 'oidc',
+        subject: 'u-2002',
+        issuer: settings.issuer,
+        detail: expect.stringContaining('visitor'),
+      },
+    });
 
     expect((await putMapping({ ...MAPPING, defaultRole: 'supervisor' })).status).toBe(200);
     const admitted = await ssoSignIn({ login: 'u-2002' });
@@ -293,9 +367,14 @@ describe('signing in through the unified identity platform', () => {
     const refused = await ssoSignIn({ login: 'u-1001' });
     expect(refused.location).toBe('/console/login?sso_error=inactive-user');
     expect(refused.browser.cookie(appOrigin, 'gongkai_session')).toBeUndefined();
-    expect((await auditRows('auth.sign-in-failed')).at(-1)).toMatchObject({ target: 'user:zhangsan', details: { reason: 'inactive-user', knownUser: true, method: 'oidc' } });
+    expect((await auditRows('auth.sign-in-failed')).at(-1)).toMatchObject({
+      target: 'user:zhangsan',
+      details: { reason: 'inactive-user', knownUser: true, method: 'oidc' },
+    });
     // Still disabled, with its old role: a refused sign-in changes nothing.
-    expect(await database.db.selectFrom('users').select(['active', 'role']).where('username', '=', 'zhangsan').executeTakeFirstOrThrow()).toEqual({ active: false, role: 'department' });
+    expect(
+      await database.db.selectFrom('users').select(['active', 'role']).where('username', '=', 'zhangsan').executeTakeFirstOrThrow(),
+    ).toEqual({ active: false, role: 'department' });
 
     // The demo clerk exists with a password and no link: a platform account of that name is not let in as them…
     accounts['u-3003'] = { preferred_username: 'clerk', name: '王五', gongkai_role: 'gk-clerk', org: { code: '310101-001' } };
@@ -305,7 +384,9 @@ describe('signing in through the unified identity platform', () => {
     const linked = await ssoSignIn({ login: 'u-3003' });
     expect(linked.location).toBe('/console/cases');
     expect((await me(linked.browser)).body).toMatchObject({ username: 'clerk', displayName: '王五', role: 'clerk', pending: null });
-    expect(await database.db.selectFrom('users').select('oidc_subject').where('username', '=', 'clerk').executeTakeFirstOrThrow()).toEqual({ oidc_subject: 'u-3003' });
+    expect(await database.db.selectFrom('users').select('oidc_subject').where('username', '=', 'clerk').executeTakeFirstOrThrow()).toEqual({
+      oidc_subject: 'u-3003',
+    });
     expect((await auditRows('auth.sso-user-linked')).at(-1)).toMatchObject({ target: 'user:clerk', details: { subject: 'u-3003' } });
     expect((await putMapping(MAPPING)).status).toBe(200);
   });
@@ -339,14 +420,24 @@ describe('tampering', () => {
   });
 
   it('refuses an ID token whose nonce is not the one sent, and a request without PKCE (the provider requires it)', async () => {
-    const nonce = await ssoSignIn({ login: 'u-4004', alterAuthorization: (url) => void url.searchParams.set('nonce', 'a-nonce-the-app-never-made') });
+    const nonce = await ssoSignIn({
+      login: 'u-4004',
+      alterAuthorization: (url) => void url.searchParams.set('nonce', 'a-nonce-the-app-never-made'),
+    });
     expect(nonce.location).toBe('/console/login?sso_error=token-rejected');
     expect(nonce.browser.cookie(appOrigin, 'gongkai_session')).toBeUndefined();
-    expect((await auditRows('auth.sign-in-failed')).at(-1)).toMatchObject({ details: { reason: 'token-rejected', detail: expect.stringMatching(/nonce/) } });
+    expect((await auditRows('auth.sign-in-failed')).at(-1)).toMatchObject({
+      details: { reason: 'token-rejected', detail: expect.stringMatching(/nonce/) },
+    });
 
-    const noPkce = await ssoSignIn({ login: 'u-4004', alterAuthorization: (url) => (url.searchParams.delete('code_challenge'), url.searchParams.delete('code_challenge_method')) });
+    const noPkce = await ssoSignIn({
+      login: 'u-4004',
+      alterAuthorization: (url) => (url.searchParams.delete('code_challenge'), url.searchParams.delete('code_challenge_method')),
+    });
     expect(noPkce.location).toBe('/console/login?sso_error=provider-error');
-    expect((await auditRows('auth.sign-in-failed')).at(-1)).toMatchObject({ details: { reason: 'provider-error', detail: expect.stringMatching(/code_challenge|PKCE/i) } });
+    expect((await auditRows('auth.sign-in-failed')).at(-1)).toMatchObject({
+      details: { reason: 'provider-error', detail: expect.stringMatching(/code_challenge|PKCE/i) },
+    });
   });
 });
 
@@ -355,7 +446,13 @@ describe('the second factor of admins and leaders', () => {
     accounts['u-5005'] = { preferred_username: 'leader-wang', name: '王局', gongkai_role: 'gk-leader', org: { code: '310101-004' } };
     const withMfa = await ssoSignIn({ login: 'u-5005', amr: 'pwd,otp' });
     expect(withMfa.location).toBe('/console/cases');
-    expect((await me(withMfa.browser)).body).toMatchObject({ username: 'leader-wang', role: 'leader', pending: null, totpRequired: true, totpEnrolled: false });
+    expect((await me(withMfa.browser)).body).toMatchObject({
+      username: 'leader-wang',
+      role: 'leader',
+      pending: null,
+      totpRequired: true,
+      totpEnrolled: false,
+    });
     expect((await request(appServer).get('/api/supervision/summary').set('Cookie', withMfa.browser.session())).status).not.toBe(403);
 
     const passwordOnly = await ssoSignIn({ login: 'u-5005', amr: 'pwd' });
@@ -364,7 +461,9 @@ describe('the second factor of admins and leaders', () => {
     const blocked = await request(appServer).get('/api/supervision/summary').set('Cookie', passwordOnly.browser.session());
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.code).toBe('totp_enrolment_required');
-    const signIns = (await auditRows('auth.sign-in')).filter((r) => r.actor_username === 'leader-wang').map((r) => (r.details as { providerMfa: boolean }).providerMfa);
+    const signIns = (await auditRows('auth.sign-in'))
+      .filter((r) => r.actor_username === 'leader-wang')
+      .map((r) => (r.details as { providerMfa: boolean }).providerMfa);
     expect(signIns).toEqual([true, false]);
   });
 
@@ -375,8 +474,14 @@ describe('the second factor of admins and leaders', () => {
     const { browser } = await ssoSignIn({ login: 'u-5005', amr: 'pwd' });
     const who = await me(browser);
     expect(who.body).toMatchObject({ role: 'leader', pending: 'second-factor', totpEnrolled: true });
-    expect((await request(appServer).get('/api/supervision/summary').set('Cookie', browser.session())).body.error.code).toBe('second_factor_required');
-    const done = await request(appServer).post('/api/auth/totp').set('Cookie', browser.session()).set('X-CSRF-Token', who.body.csrfToken).send({ code: totpCode(secret, new Date()) });
+    expect((await request(appServer).get('/api/supervision/summary').set('Cookie', browser.session())).body.error.code).toBe(
+      'second_factor_required',
+    );
+    const done = await request(appServer)
+      .post('/api/auth/totp')
+      .set('Cookie', browser.session())
+      .set('X-CSRF-Token', who.body.csrfToken)
+      .send({ code: totpCode(secret, new Date()) });
     expect(done.status).toBe(200);
     browser.keep(done.headers['set-cookie'] as unknown as string[]); // a new cookie value after the second factor
     expect((await me(browser)).body.pending).toBeNull();
@@ -390,7 +495,13 @@ describe('the second factor of admins and leaders', () => {
 
 describe('not configured', () => {
   it('answers that single sign-on is off, and 404 with a clear message on its routes', async () => {
-    const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, oidc: null });
+    const app = createApp({
+      db: database.db,
+      temporal,
+      namespace: 'unused',
+      rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+      oidc: null,
+    });
     expect((await request(app).get('/api/auth/oidc')).body).toEqual({ enabled: false });
     expect((await request(appServer).get('/api/auth/oidc')).body).toEqual({ enabled: true });
     for (const path of ['/api/auth/oidc/start', '/api/auth/oidc/callback?code=x&state=y']) {
@@ -404,7 +515,13 @@ describe('not configured', () => {
     const closed = await listen({ current: () => undefined });
     const issuer = closed.origin;
     await new Promise((resolve) => closed.server.close(resolve));
-    const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 }, oidc: { ...settings, issuer } });
+    const app = createApp({
+      db: database.db,
+      temporal,
+      namespace: 'unused',
+      rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+      oidc: { ...settings, issuer },
+    });
     for (let attempt = 0; attempt < 2; attempt++) {
       const res = await request(app).get('/api/auth/oidc/start');
       expect(res.status).toBe(503);
@@ -418,7 +535,16 @@ describe('claims to a user, by the rule', () => {
     const claims = { preferred_username: ' Wang.Wu ', groups: ['a', 'gk-leader', 'gk-clerk'], org: { code: 310101 }, name: '' };
     expect(claimValues(claims, 'org.code')).toEqual(['310101']);
     expect(claimValues(claims, 'org.missing.deeper')).toEqual([]);
-    const rule = { ...DEFAULT_SSO_MAPPING, roleClaim: 'groups', roleMap: [{ value: 'gk-clerk', role: 'clerk' as const }, { value: 'gk-leader', role: 'leader' as const }], departmentClaim: 'org.code', departmentMap: [{ value: '310101', departmentCode: 'gkb' }] };
+    const rule = {
+      ...DEFAULT_SSO_MAPPING,
+      roleClaim: 'groups',
+      roleMap: [
+        { value: 'gk-clerk', role: 'clerk' as const },
+        { value: 'gk-leader', role: 'leader' as const },
+      ],
+      departmentClaim: 'org.code',
+      departmentMap: [{ value: '310101', departmentCode: 'gkb' }],
+    };
     expect(mapClaims(claims, rule)).toEqual({ username: 'wang.wu', displayName: 'wang.wu', role: 'clerk', departmentCode: 'gkb' });
     expect(mapClaims({ ...claims, org: { code: 1 } }, rule)).toMatchObject({ reason: 'no-department' });
     expect(mapClaims({ ...claims, preferred_username: 'a b' }, rule)).toMatchObject({ reason: 'bad-username' });

@@ -21,12 +21,28 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const KINDS: Array<{ kind: string; open: (stack: ApiStack) => Promise<NewCase>; step: { path: (id: string) => string; user: string; body: object } }> = [
+const KINDS: Array<{
+  kind: string;
+  open: (stack: ApiStack) => Promise<NewCase>;
+  step: { path: (id: string) => string; user: string; body: object };
+}> = [
   { kind: 'application', open: newApplication, step: { path: (id) => `/api/applications/${id}/accept`, user: 'clerk', body: {} } },
-  { kind: 'dispute', open: newDispute, step: { path: (id) => `/api/disputes/${id}/submit-defence`, user: 'clerk', body: { summary: '答辩意见' } } },
+  {
+    kind: 'dispute',
+    open: newDispute,
+    step: { path: (id) => `/api/disputes/${id}/submit-defence`, user: 'clerk', body: { summary: '答辩意见' } },
+  },
   { kind: 'document', open: newDocument, step: { path: (id) => `/api/documents/${id}/verify`, user: 'clerk', body: {} } },
-  { kind: 'incident', open: newIncident, step: { path: (id) => `/api/incidents/${id}/assign`, user: 'clerk', body: { departmentCode: 'yjglk' } } },
-  { kind: 'message', open: newMessage, step: { path: (id) => `/api/messages/${id}/assign`, user: 'clerk', body: { departmentCode: 'xxzx' } } },
+  {
+    kind: 'incident',
+    open: newIncident,
+    step: { path: (id) => `/api/incidents/${id}/assign`, user: 'clerk', body: { departmentCode: 'yjglk' } },
+  },
+  {
+    kind: 'message',
+    open: newMessage,
+    step: { path: (id) => `/api/messages/${id}/assign`, user: 'clerk', body: { departmentCode: 'xxzx' } },
+  },
 ];
 
 it.each(KINDS)('$kind: a step reaching a completed workflow is a 409 with the reason, not a 500', async ({ open, step }) => {
@@ -48,10 +64,21 @@ it('a step Temporal cannot answer (unreachable, overloaded) is a 503 with Retry-
   });
   const connection = await Connection.lazy({ address: `127.0.0.1:${port}` });
   const unreachable = new Client({ connection, namespace: 'gongkai' });
-  const app = createApp({ db: stack.database.db, temporal: unreachable, namespace: 'gongkai', taskQueue: 'step-races-closing', agency: TEST_AGENCY, rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  const app = createApp({
+    db: stack.database.db,
+    temporal: unreachable,
+    namespace: 'gongkai',
+    taskQueue: 'step-races-closing',
+    agency: TEST_AGENCY,
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+  });
   try {
     const res = await request(app).post(`/api/applications/${id}/accept`).set(stack.as('clerk')).send({});
-    expect({ status: res.status, code: res.body.error?.code, retryAfter: res.headers['retry-after'] }).toEqual({ status: 503, code: 'temporal_unavailable', retryAfter: '5' });
+    expect({ status: res.status, code: res.body.error?.code, retryAfter: res.headers['retry-after'] }).toEqual({
+      status: 503,
+      code: 'temporal_unavailable',
+      retryAfter: '5',
+    });
   } finally {
     await connection.close();
   }

@@ -21,9 +21,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const eventually = <T>(probe: () => Promise<T | null | undefined | false>, what: string) => poll(probe, what, { timeoutMs: 30_000, everyMs: 200 });
+const eventually = <T>(probe: () => Promise<T | null | undefined | false>, what: string) =>
+  poll(probe, what, { timeoutMs: 30_000, everyMs: 200 });
 
-const applicant = (name: string) => ({ type: 'natural-person', name, idType: 'resident-id', idNumber: '110101198501011239', phone: '13600000000', address: '某市某区某路1号' });
+const applicant = (name: string) => ({
+  type: 'natural-person',
+  name,
+  idType: 'resident-id',
+  idNumber: '110101198501011239',
+  phone: '13600000000',
+  address: '某市某区某路1号',
+});
 
 it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reconciles with Temporal', async () => {
   const { app, as, post, database } = stack;
@@ -31,8 +39,21 @@ it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reco
   const today = shanghaiDateOf(Date.now());
   // Received 25 working days ago: the 20 WD reply clock ran out some 5 working days ago.
   const longAgo = calendar.workingDaysBefore(today, 25);
-  const late = await request(app).post('/api/applications').set(as('clerk')).send({ channel: 'in-person', receivedOn: longAgo, applicant: applicant('周一'), description: '2025年度防汛物资储备清单', form: 'paper', delivery: 'post' });
-  const fresh = await request(app).post('/api/applications').set(as('clerk')).send({ channel: 'in-person', applicant: applicant('吴二'), description: '2026年应急演练计划', form: 'paper', delivery: 'post' });
+  const late = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({
+      channel: 'in-person',
+      receivedOn: longAgo,
+      applicant: applicant('周一'),
+      description: '2025年度防汛物资储备清单',
+      form: 'paper',
+      delivery: 'post',
+    });
+  const fresh = await request(app)
+    .post('/api/applications')
+    .set(as('clerk'))
+    .send({ channel: 'in-person', applicant: applicant('吴二'), description: '2026年应急演练计划', form: 'paper', delivery: 'post' });
   expect([late.status, fresh.status]).toEqual([201, 201]);
   const lateNo: string = late.body.caseNo;
   const freshNo: string = fresh.body.caseNo;
@@ -45,21 +66,34 @@ it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reco
   const reply = overdue.items.find((c: { caseRef: string; clockId: string }) => c.caseRef === lateNo && c.clockId === 'reply');
   const dueDate = calendar.addWorkingDays(longAgo, 20).due;
   const lateBy = calendar.countWorkingDays(dueDate, today); // 4 or 5, as today is a working day or not
-  expect(reply).toMatchObject({ kind: 'application', label: '答复期限', dueDate, urgency: 'overdue', unit: 'working-days', remaining: -lateBy, paused: false, link: `/console/cases/application/${lateNo}` });
+  expect(reply).toMatchObject({
+    kind: 'application',
+    label: '答复期限',
+    dueDate,
+    urgency: 'overdue',
+    unit: 'working-days',
+    remaining: -lateBy,
+    paused: false,
+    link: `/console/cases/application/${lateNo}`,
+  });
   const running = await request(app).get('/api/supervision/clocks?status=running').set(as('supervisor'));
-  expect(running.body.items.find((c: { caseRef: string; clockId: string }) => c.caseRef === freshNo && c.clockId === 'reply')).toMatchObject({ urgency: 'running', remaining: 20 });
+  expect(
+    running.body.items.find((c: { caseRef: string; clockId: string }) => c.caseRef === freshNo && c.clockId === 'reply'),
+  ).toMatchObject({ urgency: 'running', remaining: 20 });
 
   // Pausing moves a clock to 'paused' with its days left; closing removes every clock of the case.
   await post(freshNo, 'accept', 'clerk');
   await post(freshNo, 'suspend', 'clerk', { reason: '因不可抗力中止办理', on: today });
   const paused = await request(app).get('/api/supervision/clocks?status=paused').set(as('leader'));
-  expect(paused.body.items).toEqual([expect.objectContaining({ caseRef: freshNo, clockId: 'reply', urgency: 'paused', dueAt: null, remaining: 20 })]);
+  expect(paused.body.items).toEqual([
+    expect.objectContaining({ caseRef: freshNo, clockId: 'reply', urgency: 'paused', dueAt: null, remaining: 20 }),
+  ]);
   const summary = await request(app).get('/api/supervision/summary').set(as('supervisor'));
   expect(summary.body.totals.paused).toBe(1);
   expect(summary.body.totals.overdue).toBeGreaterThanOrEqual(1);
   expect(summary.body.byDepartment).toEqual([expect.objectContaining({ departmentCode: null, paused: 1 })]); // nobody assigned yet
   await post(freshNo, 'withdraw', 'clerk', { on: today, reason: '申请人撤回申请' });
-  expect((await database.db.selectFrom('case_clocks').select('clock_id').where('case_ref', '=', freshNo).execute())).toEqual([]);
+  expect(await database.db.selectFrom('case_clocks').select('clock_id').where('case_ref', '=', freshNo).execute()).toEqual([]);
 
   // Inboxes: the supervisor and the office's clerks heard of the overdue case.
   const supervisorInbox = await request(app).get('/api/inbox').set(as('supervisor'));
@@ -74,11 +108,14 @@ it('shows every open clock by urgency, keeps inboxes, climbs the ladder and reco
   expect((await request(app).post(`/api/inbox/${alert.id}/read`).set(as('department'))).status).toBe(404); // not theirs
 
   // The ladder's last rung: 4–5 WD late ≥ 3 WD, so the sweep tells the leader, once.
-  const sweep = () => stack.env.client.workflow.execute('escalationSweep', { taskQueue: TASK_QUEUE, workflowId: `escalation-sweep-${Date.now()}` });
+  const sweep = () =>
+    stack.env.client.workflow.execute('escalationSweep', { taskQueue: TASK_QUEUE, workflowId: `escalation-sweep-${Date.now()}` });
   expect(await sweep()).toMatchObject({ escalated: expect.any(Number) });
   expect(await sweep()).toMatchObject({ escalated: 0 });
   const leaderInbox = await request(app).get('/api/inbox').set(as('leader'));
-  expect(leaderInbox.body.notifications.map((n: { title: string }) => n.title)).toContain(`【升级督办】依申请 ${lateNo} 答复期限逾期${lateBy}个工作日`);
+  expect(leaderInbox.body.notifications.map((n: { title: string }) => n.title)).toContain(
+    `【升级督办】依申请 ${lateNo} 答复期限逾期${lateBy}个工作日`,
+  );
 
   // Drift: a lost row and a wrong due date are found and repaired from the workflow's own state.
   const inSync = await request(app).post('/api/admin/supervision/reconcile').set(as('admin'));
@@ -104,37 +141,65 @@ it('puts 舆情 minute clocks and citizen-message clocks on the same screen, wit
   const { app, as, database } = stack;
   const firstSeenAt = new Date(Date.now() - 2 * 3_600_000).toISOString(); // the 1 h report of a 重大 incident is missed
   const incident = await request(app).post('/api/incidents').set(as('clerk')).send({
-    grade: '重大', title: '网传某化工园区泄漏', source: 'media', link: 'https://example.cn/news/2', summary: '经初步核实为设备检修排气', firstSeenAt,
+    grade: '重大',
+    title: '网传某化工园区泄漏',
+    source: 'media',
+    link: 'https://example.cn/news/2',
+    summary: '经初步核实为设备检修排气',
+    firstSeenAt,
   });
   expect(incident.status).toBe(201);
-  const message = await request(app).post('/api/messages').set(as('clerk')).send({
-    type: 'policy-question', channel: 'mailbox', subject: '应急避难场所开放时间', content: '请问本区应急避难场所何时开放', ruleProfileId: 'bijie-004',
-    writer: { name: '冯三', phone: '13311112222' },
-  });
+  const message = await request(app)
+    .post('/api/messages')
+    .set(as('clerk'))
+    .send({
+      type: 'policy-question',
+      channel: 'mailbox',
+      subject: '应急避难场所开放时间',
+      content: '请问本区应急避难场所何时开放',
+      ruleProfileId: 'bijie-004',
+      writer: { name: '冯三', phone: '13311112222' },
+    });
   expect(message.status).toBe(201);
 
   const clocks = await eventually(async () => {
     const res = await request(app).get('/api/supervision/clocks?kind=incident').set(as('supervisor'));
-    return res.body.items.some((c: { clockId: string; urgency: string }) => c.clockId === 'report' && c.urgency === 'overdue') && res.body.items;
+    return (
+      res.body.items.some((c: { clockId: string; urgency: string }) => c.clockId === 'report' && c.urgency === 'overdue') && res.body.items
+    );
   }, 'the missed report clock');
   const report = clocks.find((c: { clockId: string }) => c.clockId === 'report');
-  expect(report).toMatchObject({ kind: 'incident', caseRef: incident.body.id, unit: 'minutes', dueDate: null, dueAt: new Date(Date.parse(firstSeenAt) + 3_600_000).toISOString() });
+  expect(report).toMatchObject({
+    kind: 'incident',
+    caseRef: incident.body.id,
+    unit: 'minutes',
+    dueDate: null,
+    dueAt: new Date(Date.parse(firstSeenAt) + 3_600_000).toISOString(),
+  });
   expect(report.remaining).toBeLessThanOrEqual(-59); // an hour late, in minutes
   expect(clocks.find((c: { clockId: string }) => c.clockId === 'response')).toMatchObject({ unit: 'minutes', urgency: 'running' }); // 24 h press-conference clock
 
   const messages = await request(app).get('/api/supervision/clocks?kind=message').set(as('supervisor'));
-  expect(messages.body.items).toEqual([expect.objectContaining({ caseRef: message.body.id, unit: 'working-days', label: expect.any(String), remaining: 3 })]);
+  expect(messages.body.items).toEqual([
+    expect.objectContaining({ caseRef: message.body.id, unit: 'working-days', label: expect.any(String), remaining: 3 }),
+  ]);
   expect(JSON.stringify(messages.body)).not.toContain('冯三');
 
   // The missed report reached the supervisor's and the leader's inboxes; the leader's rung is not repeated by the sweep.
-  const titles = async (user: string) => (await request(app).get('/api/inbox').set(as(user))).body.notifications.map((n: { title: string }) => n.title);
+  const titles = async (user: string) =>
+    (await request(app).get('/api/inbox').set(as(user))).body.notifications.map((n: { title: string }) => n.title);
   expect(await titles('supervisor')).toContain(`【已逾期】舆情 ${incident.body.id} ${report.label}`);
   expect(await titles('leader')).toContain(`【已逾期】舆情 ${incident.body.id} ${report.label}`);
-  await stack.env.client.workflow.execute('escalationSweep', { taskQueue: TASK_QUEUE, workflowId: `escalation-sweep-incident-${Date.now()}` });
+  await stack.env.client.workflow.execute('escalationSweep', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `escalation-sweep-incident-${Date.now()}`,
+  });
   expect((await titles('leader')).filter((t: string) => t.includes(`舆情 ${incident.body.id}`))).toHaveLength(1);
 
   const reconcile = await request(app).post('/api/admin/supervision/reconcile').set(as('admin'));
   expect(reconcile.body.drifted).toEqual([]);
   expect(reconcile.body.unreachable).toEqual([]);
-  expect(await database.db.selectFrom('case_clocks').select('kind').distinct().orderBy('kind').execute()).toEqual(expect.arrayContaining([{ kind: 'incident' }, { kind: 'message' }]));
+  expect(await database.db.selectFrom('case_clocks').select('kind').distinct().orderBy('kind').execute()).toEqual(
+    expect.arrayContaining([{ kind: 'incident' }, { kind: 'message' }]),
+  );
 });

@@ -32,12 +32,21 @@ it('issues, uses, expires and revokes tokens, and logs every step', async () => 
   expect(issued.status).toBe(201);
   expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
   const token: string = issued.body.token;
-  const stored = await database.db.selectFrom('api_tokens').select(['token_sha256']).where('id', '=', issued.body.id).executeTakeFirstOrThrow();
+  const stored = await database.db
+    .selectFrom('api_tokens')
+    .select(['token_sha256'])
+    .where('id', '=', issued.body.id)
+    .executeTakeFirstOrThrow();
   expect(stored.token_sha256).not.toContain(token);
   expect((await request(app).get('/api/me').set('Authorization', `Bearer ${token}`)).body.username).toBe('clerk');
 
   const list = await asAdmin(request(app).get('/api/admin/users/clerk/tokens'));
-  expect(list.body.items[0]).toMatchObject({ id: issued.body.id, label: '王受理的笔记本', revokedAt: null, lastUsedAt: expect.any(String) });
+  expect(list.body.items[0]).toMatchObject({
+    id: issued.body.id,
+    label: '王受理的笔记本',
+    revokedAt: null,
+    lastUsedAt: expect.any(String),
+  });
   expect(JSON.stringify(list.body)).not.toContain(token);
 
   // Revoked: refused from then on.
@@ -51,13 +60,30 @@ it('issues, uses, expires and revokes tokens, and logs every step', async () => 
 
   // Each step is in the audit log: who issued and revoked which key, its use, every refusal.
   const log = await asAdmin(request(app).get('/api/admin/audit?action=api-key&pageSize=500'));
-  type Row = { action: string; actor: { username: string } | null; target: string | null; ip: string | null; details: Record<string, string> };
-  const events = log.body.items.map((e: Row) => `${e.action}:${e.actor?.username ?? ''}:${e.details.keyOwner ?? ''}:${e.details.label ?? e.details.reason ?? ''}`);
-  expect(events).toEqual(expect.arrayContaining([
-    'api-key.issued:admin:clerk:王受理的笔记本', 'api-key.used:clerk:clerk:', 'api-key.revoked:admin:clerk:王受理的笔记本',
-    'api-key.rejected::clerk:revoked', 'api-key.rejected::leader:expired', 'api-key.rejected:::unknown',
-  ]));
-  expect(log.body.items.find((e: Row) => e.action === 'api-key.issued' && e.details.keyOwner === 'clerk')).toMatchObject({ target: `api-key:${issued.body.id}`, ip: expect.any(String) });
+  type Row = {
+    action: string;
+    actor: { username: string } | null;
+    target: string | null;
+    ip: string | null;
+    details: Record<string, string>;
+  };
+  const events = log.body.items.map(
+    (e: Row) => `${e.action}:${e.actor?.username ?? ''}:${e.details.keyOwner ?? ''}:${e.details.label ?? e.details.reason ?? ''}`,
+  );
+  expect(events).toEqual(
+    expect.arrayContaining([
+      'api-key.issued:admin:clerk:王受理的笔记本',
+      'api-key.used:clerk:clerk:',
+      'api-key.revoked:admin:clerk:王受理的笔记本',
+      'api-key.rejected::clerk:revoked',
+      'api-key.rejected::leader:expired',
+      'api-key.rejected:::unknown',
+    ]),
+  );
+  expect(log.body.items.find((e: Row) => e.action === 'api-key.issued' && e.details.keyOwner === 'clerk')).toMatchObject({
+    target: `api-key:${issued.body.id}`,
+    ip: expect.any(String),
+  });
   const rejected = await asAdmin(request(app).get('/api/admin/audit?action=api-key.rejected'));
   expect(rejected.body.items.length).toBe(3);
   expect(rejected.body.items.every((e: Row) => e.action === 'api-key.rejected' && e.ip && e.details.path === '/api/me')).toBe(true);

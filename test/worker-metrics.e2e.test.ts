@@ -43,20 +43,24 @@ afterAll(async () => {
 it('serves the SDK metrics and /readyz from its own ports', async () => {
   const [metricsPort, healthPort] = [await freePort(), await freePort()];
   const output: string[] = [];
-  const worker = spawn(process.execPath, [path.join(__dirname, '../node_modules/tsx/dist/cli.mjs'), path.join(__dirname, '../worker/main.ts')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: TEST_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: 'worker-metrics',
-      GONGKAI_CODEC: 'off',
-      GONGKAI_LOG_LEVEL: 'info',
-      GONGKAI_WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      GONGKAI_WORKER_HEALTH_PORT: String(healthPort),
+  const worker = spawn(
+    process.execPath,
+    [path.join(__dirname, '../node_modules/tsx/dist/cli.mjs'), path.join(__dirname, '../worker/main.ts')],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: TEST_NAMESPACE,
+        TEMPORAL_TASK_QUEUE: 'worker-metrics',
+        GONGKAI_CODEC: 'off',
+        GONGKAI_LOG_LEVEL: 'info',
+        GONGKAI_WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+        GONGKAI_WORKER_HEALTH_PORT: String(healthPort),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child = worker;
   worker.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
   worker.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
@@ -70,7 +74,11 @@ it('serves the SDK metrics and /readyz from its own ports', async () => {
   );
   expect(ready?.status).toBe(200);
   expect(await ready!.json()).toMatchObject({ status: 'ready', down: [], checks: { worker: { state: 'RUNNING' } } });
-  const text = await pollUntil(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), (t) => /temporal_worker_task_slots_available\{/.test(t), { timeoutMs: 10_000, everyMs: 250 });
+  const text = await pollUntil(
+    async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(),
+    (t) => /temporal_worker_task_slots_available\{/.test(t),
+    { timeoutMs: 10_000, everyMs: 250 },
+  );
   expect(text).toMatch(/temporal_worker_task_slots_available\{[^}]*task_queue="worker-metrics"/);
   // Task latencies, schedule-to-start and sticky cache figures join these once tasks run.
   expect(text).toMatch(/temporal_worker_start\{[^}]*task_queue="worker-metrics"[^}]*\} 1/);

@@ -25,21 +25,33 @@ async function lintWorkflow(code: string): Promise<string[]> {
   const child = run(
     path.join(ROOT, 'node_modules', '.bin', 'eslint'),
     [
-      '--stdin', '--stdin-filename', PROBE, '--format', 'json',
+      '--stdin',
+      '--stdin-filename',
+      PROBE,
+      '--format',
+      'json',
       // The probe is not a file on disk: no type information, so no typed rules.
-      '--parser-options', 'projectService:false', '--rule', '{"@typescript-eslint/no-floating-promises":"off"}',
+      '--parser-options',
+      'projectService:false',
+      '--rule',
+      '{"@typescript-eslint/no-floating-promises":"off"}',
     ],
     { cwd: ROOT },
   );
   child.child.stdin!.end(code);
   // eslint exits 1 when it found problems (what the refusals expect), 2 when it could not lint.
-  const { stdout, stderr, code: exitCode } = await child.then(
+  const {
+    stdout,
+    stderr,
+    code: exitCode,
+  } = await child.then(
     (out) => ({ ...out, code: 0 }),
     (error: { stdout: string; stderr: string; code: number | string }) => error,
   );
   if (exitCode !== 0 && exitCode !== 1) throw new Error(`eslint did not run (exit ${exitCode}): ${stderr}`);
   const results = JSON.parse(stdout) as LintResult[];
-  if (results.length !== 1 || results[0]!.filePath !== path.join(ROOT, PROBE)) throw new Error(`eslint linted ${JSON.stringify(results.map((r) => r.filePath))}, not ${PROBE}`);
+  if (results.length !== 1 || results[0]!.filePath !== path.join(ROOT, PROBE))
+    throw new Error(`eslint linted ${JSON.stringify(results.map((r) => r.filePath))}, not ${PROBE}`);
   const notLinted = results[0]!.messages.filter((m) => m.fatal || m.ruleId === null);
   if (notLinted.length > 0) throw new Error(`eslint did not lint the probe: ${notLinted.map((m) => m.message).join('; ')}`);
   return results[0]!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);

@@ -21,7 +21,13 @@ it('a third-party consultation pauses the clock: (S, P] consumed, the rest count
     ],
     calendar,
   );
-  expect(derived).toMatchObject({ status: 'running', due: '2026-11-11', consumedWorkingDays: 4, remainingWorkingDays: 16, countingFrom: '2026-10-20' });
+  expect(derived).toMatchObject({
+    status: 'running',
+    due: '2026-11-11',
+    consumedWorkingDays: 4,
+    remainingWorkingDays: 16,
+    countingFrom: '2026-10-20',
+  });
   expect(derived.steps.map((s) => s.due)).toEqual(['2026-10-30', null, '2026-11-11']);
   expect(derived.steps[1]!.explanation).toContain('已用4个工作日，剩余16个工作日');
 });

@@ -60,6 +60,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...workerTuningFromEnv(),
     ...source,
     // The API's request id on workflow and activity logs; a pre-built bundle carries the workflow side already.
-    interceptors: { activity: [requestIdActivityInterceptors], ...('workflowsPath' in source ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}) },
+    interceptors: {
+      activity: [requestIdActivityInterceptors],
+      ...('workflowsPath' in source ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}),
+    },
   });
 }

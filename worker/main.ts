@@ -17,19 +17,27 @@ async function main(): Promise<void> {
   const settings = temporalSettingsFromEnv();
   const dataConverter = dataConverterFor(requireCodecKeys(process.env));
   const healthPort = Number(process.env.GONGKAI_WORKER_HEALTH_PORT ?? 9465);
-  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65535) throw new Error(`GONGKAI_WORKER_HEALTH_PORT must be a TCP port or 0, got ${process.env.GONGKAI_WORKER_HEALTH_PORT}`);
+  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65535)
+    throw new Error(`GONGKAI_WORKER_HEALTH_PORT must be a TCP port or 0, got ${process.env.GONGKAI_WORKER_HEALTH_PORT}`);
   // Before any connection: SDK metrics (Prometheus) and SDK / workflow / activity logs as pino JSON.
   const { metricsAddress } = installWorkerRuntime(process.env);
   const db = createDatabase(databaseUrl);
   const connection = await connectWorker(settings);
   const clientConnection = await connectClient(settings);
   const temporal = new Client({ connection: clientConnection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
-  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: createActivities({ db, temporal }), ...(dataConverter ? { dataConverter } : {}) });
+  const worker = await createWorker({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    activities: createActivities({ db, temporal }),
+    ...(dataConverter ? { dataConverter } : {}),
+  });
   const schedules = await ensureSchedules(temporal, settings.taskQueue);
   console.log(`[worker] schedules: ${schedules.join(', ')}`);
   console.log(`[worker] polling ${settings.taskQueue} on ${settings.address}/${settings.namespace}`);
   if (metricsAddress) console.log(`[worker] Temporal SDK metrics on http://${metricsAddress}/metrics`);
-  const health = healthPort > 0 ? await startWorkerHealthServer({ db, temporal, namespace: settings.namespace, worker }, healthPort) : undefined;
+  const health =
+    healthPort > 0 ? await startWorkerHealthServer({ db, temporal, namespace: settings.namespace, worker }, healthPort) : undefined;
   if (health) console.log(`[worker] /livez and /readyz on port ${health.port}`);
   await worker.run(); // returns after SIGINT / SIGTERM, which the SDK handles
   await health?.close();

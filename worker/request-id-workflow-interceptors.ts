@@ -16,7 +16,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     const payload = headers[HEADER];
     if (payload) requestId = defaultPayloadConverter.fromPayload<string>(payload);
   };
-  const pass = (headers: Headers): Headers => (requestId ? { ...headers, [HEADER]: defaultPayloadConverter.toPayload(requestId) } : headers);
+  const pass = (headers: Headers): Headers =>
+    requestId ? { ...headers, [HEADER]: defaultPayloadConverter.toPayload(requestId) } : headers;
   return {
     inbound: [
       {

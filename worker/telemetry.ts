@@ -16,7 +16,8 @@ import type { Database } from '../db/schema';
 /** Temporal's logger interface onto pino: one JSON line per SDK, workflow or activity log call. */
 export function temporalLoggerFor(logger: Logger): TemporalLogger {
   const at = (level: LogLevel) => (message: string, meta?: LogMetadata) => {
-    const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : 'info';
+    const method =
+      level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : 'info';
     logger[method](meta ?? {}, message);
   };
   return {
@@ -33,7 +34,8 @@ export function temporalLoggerFor(logger: Logger): TemporalLogger {
 export function workerMetricsAddress(env: NodeJS.ProcessEnv): string | undefined {
   const value = env.GONGKAI_WORKER_METRICS_ADDRESS ?? '0.0.0.0:9464';
   if (value === 'off' || value === '') return undefined;
-  if (!/^[^\s:]+:\d{1,5}$/.test(value) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(value)) throw new Error(`GONGKAI_WORKER_METRICS_ADDRESS must be host:port or off, got ${value}`);
+  if (!/^[^\s:]+:\d{1,5}$/.test(value) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(value))
+    throw new Error(`GONGKAI_WORKER_METRICS_ADDRESS must be host:port or off, got ${value}`);
   return value;
 }
 
@@ -56,7 +58,11 @@ export interface WorkerHealthDeps {
 }
 
 /** GET /livez (the process answers) and /readyz (PostgreSQL, Temporal and the worker polling; 503 naming what is not). */
-export async function startWorkerHealthServer(deps: WorkerHealthDeps, port: number, host = '0.0.0.0'): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export async function startWorkerHealthServer(
+  deps: WorkerHealthDeps,
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -68,7 +74,11 @@ export async function startWorkerHealthServer(deps: WorkerHealthDeps, port: numb
       ({ body }) => {
         const state = deps.worker.getState();
         const down: string[] = [...body.down, ...(state === 'RUNNING' ? [] : ['worker'])];
-        send(down.length === 0 ? 200 : 503, { status: down.length === 0 ? 'ready' : 'unready', down, checks: { ...body.checks, worker: { ok: state === 'RUNNING', state } } });
+        send(down.length === 0 ? 200 : 503, {
+          status: down.length === 0 ? 'ready' : 'unready',
+          down,
+          checks: { ...body.checks, worker: { ok: state === 'RUNNING', state } },
+        });
       },
       (error: unknown) => send(500, { error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } }),
     );

@@ -47,7 +47,12 @@ export type SignOff = Acting;
 export type Deliver = Acting & { method: string; deliveredOn: IsoDate; trackingNo?: string; proof?: string };
 export type Close = Acting;
 export type StartConsultation = Acting & { kind: 'third-party' | 'other-agency'; party: string; address?: string; sentOn: IsoDate };
-export type RecordConsultationAnswer = Acting & { consultationId: string; result: 'agree' | 'object'; receivedOn: IsoDate; summary?: string };
+export type RecordConsultationAnswer = Acting & {
+  consultationId: string;
+  result: 'agree' | 'object';
+  receivedOn: IsoDate;
+  summary?: string;
+};
 export type Suspend = Acting & { reason: string; on: IsoDate };
 export type Resume = Acting & { on: IsoDate };
 export type IssueFeeNotice = Acting & { basis: FeeBasis; pages?: number; count?: number; noticeOn: IsoDate };
@@ -56,9 +61,20 @@ export type RequestExtension = Acting & { workingDays: number; reason: string };
 export type ApproveExtension = Acting;
 export type Withdraw = Acting & { on: IsoDate; reason: string };
 export type DecideFeeWaiver = Acting & { approved: boolean; reasons: string };
-export type RecordNoticeDelivery = Acting & { docNo: string; method: NoticeDeliveryMethod; deliveredOn: IsoDate; trackingNo?: string; proof?: string };
+export type RecordNoticeDelivery = Acting & {
+  docNo: string;
+  method: NoticeDeliveryMethod;
+  deliveredOn: IsoDate;
+  trackingNo?: string;
+  proof?: string;
+};
 export type RequestReasons = Acting & { explanation: string };
-export type RuleExcessiveRequest = Acting & { reasonable: boolean; explanation: string; reasonsReceivedOn?: IsoDate; laterWorkingDays?: number };
+export type RuleExcessiveRequest = Acting & {
+  reasonable: boolean;
+  explanation: string;
+  reasonsReceivedOn?: IsoDate;
+  laterWorkingDays?: number;
+};
 
 /** Each step answers its sequence number and the stage after it; the case itself is read from PostgreSQL or the state query. */
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.application.${name}`);

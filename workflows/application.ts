@@ -113,8 +113,18 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   function openClock(id: string, kind: ClockKind, label: string, rule: string, statutory: boolean, start: ClockEvent): void {
     state.clocks.push({
-      id, kind, label, rule, statutory, events: [start], derived: null, dueAt: null, reminders: [],
-      remindersSent: [], overdueHandledFor: null, closed: false,
+      id,
+      kind,
+      label,
+      rule,
+      statutory,
+      events: [start],
+      derived: null,
+      dueAt: null,
+      reminders: [],
+      remindersSent: [],
+      overdueHandledFor: null,
+      closed: false,
     });
   }
 
@@ -143,7 +153,10 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     // A step sent back (secrecy review failed, reassigned) gets a new clock from that day.
     const id = earlier.length === 0 ? `step:${step}` : `step:${step}#${earlier.length + 1}`;
     openClock(id, 'step', STEP_LABELS[step], `application.internalSteps.${step}`, false, {
-      type: 'started', date, workingDays: period.workingDays, reason,
+      type: 'started',
+      date,
+      workingDays: period.workingDays,
+      reason,
     });
   }
 
@@ -171,7 +184,9 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   /** Re-derives the clocks whose events changed (all of them after a calendar change) with the current calendar. */
   async function refreshClocks(everyClock = false): Promise<void> {
-    const stale = state.clocks.filter((c) => c.events.length > 0 && (everyClock || !isLean() || derivedFrom.get(c.id) !== JSON.stringify(c.events)));
+    const stale = state.clocks.filter(
+      (c) => c.events.length > 0 && (everyClock || !isLean() || derivedFrom.get(c.id) !== JSON.stringify(c.events)),
+    );
     if (stale.length === 0) return updateSearchAttributes(clock('reply')?.dueAt ?? null);
     const derived = await activities().deriveClocks({
       clocks: stale.map((c) => ({ id: c.id, events: c.events })),
@@ -184,7 +199,9 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       target.derived = result.derived;
       target.dueAt = result.dueAt;
       // A reminder whose moment has already passed for this due date is stale, not owed.
-      target.reminders = result.reminders.filter((r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`));
+      target.reminders = result.reminders.filter(
+        (r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`),
+      );
     }
     updateSearchAttributes(clock('reply')?.dueAt ?? null);
   }
@@ -203,10 +220,20 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   // ---- persistence -----------------------------------------------------------------------
   /** `sent`: the notice's own date where the clerk records it (a letter's sentOn, a fee notice's noticeOn). */
-  async function emit(type: string, actor: Actor, payload: Record<string, unknown>, notice?: NoticeDetails, sent: { on?: IsoDate; consultationId?: string } = {}): Promise<string | null> {
+  async function emit(
+    type: string,
+    actor: Actor,
+    payload: Record<string, unknown>,
+    notice?: NoticeDetails,
+    sent: { on?: IsoDate; consultationId?: string } = {},
+  ): Promise<string | null> {
     state.seq += 1;
     const issue: NoticeIssue | undefined = notice
-      ? { addressee: addresseeOf(notice.kind), issuedOn: sent.on ?? today(), ...(sent.consultationId ? { consultationId: sent.consultationId } : {}) }
+      ? {
+          addressee: addresseeOf(notice.kind),
+          issuedOn: sent.on ?? today(),
+          ...(sent.consultationId ? { consultationId: sent.consultationId } : {}),
+        }
       : undefined;
     const { docNo } = await activities().recordApplicationEvent({
       workflowId: workflowInfo().workflowId,
@@ -230,7 +257,11 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   const dueOf = (id: string): IsoDate | null => clock(id)?.derived?.due ?? null;
 
   // ---- steps ------------------------------------------------------------------------------
-  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: ActionName, run: (payload: P) => Promise<void>): void {
+  function step<P extends { actor: Actor }>(
+    definition: UpdateDefinition<StepResult, [P]>,
+    action: ActionName,
+    run: (payload: P) => Promise<void>,
+  ): void {
     const check = checks[action] as (s: ApplicationState, p: P, c: CheckContext) => string | null;
     runtime.step(definition, (payload: P) => check(state, payload, { profile, today: today(), currentRules }), run);
   }
@@ -238,9 +269,17 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   function startReplyClock(date: IsoDate, reason: string): void {
     state.receivedOn = date;
     state.firstReceivedOn ??= date;
-    openClock('reply', 'reply', '答复期限', 'application.reply', true, { type: 'started', date, workingDays: rules.reply.workingDays, reason });
+    openClock('reply', 'reply', '答复期限', 'application.reply', true, {
+      type: 'started',
+      date,
+      workingDays: rules.reply.workingDays,
+      reason,
+    });
     openClock('correction-notice', 'correction-notice', '补正告知期限', 'application.correctionNotice', true, {
-      type: 'started', date, workingDays: rules.correctionNotice.workingDays, reason,
+      type: 'started',
+      date,
+      workingDays: rules.correctionNotice.workingDays,
+      reason,
     });
     startStepsAt('receipt', date, reason);
   }
@@ -273,16 +312,27 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     clockEvent('reply', { type: 'paused', date: on, pauseId: 'correction', reason: '告知补正' });
     if (!currentRules) {
       openClock('correction-period', 'correction-period', '补正期限', 'application.correction', true, {
-        type: 'started', date: on, workingDays: p.periodWorkingDays, reason: '告知补正',
+        type: 'started',
+        date: on,
+        workingDays: p.periodWorkingDays,
+        reason: '告知补正',
       });
     }
     // Current rules: the period runs from the day after the applicant receives the notice
     // (§30 "自收到之日起"), so its clock opens when the delivery is recorded.
     await refreshClocks();
-    await emit('correction-requested', p.actor, { items: p.items, periodWorkingDays: p.periodWorkingDays }, {
-      kind: 'correction', items: p.items, periodWorkingDays: p.periodWorkingDays, correctBy: dueOf('correction-period'),
-      ...(currentRules ? { rule: cite(rules.correctionNotice.citation) } : {}),
-    });
+    await emit(
+      'correction-requested',
+      p.actor,
+      { items: p.items, periodWorkingDays: p.periodWorkingDays },
+      {
+        kind: 'correction',
+        items: p.items,
+        periodWorkingDays: p.periodWorkingDays,
+        correctBy: dueOf('correction-period'),
+        ...(currentRules ? { rule: cite(rules.correctionNotice.citation) } : {}),
+      },
+    );
   });
 
   step(m.submitCorrectionUpdate, 'submitCorrection', async (p: m.SubmitCorrection) => {
@@ -299,7 +349,12 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     }
     state.receivedOn = p.receivedOn;
     await refreshClocks();
-    await emit('correction-received', p.actor, { receivedOn: p.receivedOn, ...(p.materials ? { materials: p.materials } : {}) }, receiptNotice());
+    await emit(
+      'correction-received',
+      p.actor,
+      { receivedOn: p.receivedOn, ...(p.materials ? { materials: p.materials } : {}) },
+      receiptNotice(),
+    );
   });
 
   step(m.acceptUpdate, 'accept', async (p: m.Accept) => {
@@ -355,7 +410,10 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     if (p.conclusion === 'cannot-determine' && (!currentRules || !clock('secrecy-escalation'))) {
       state.secrecy.escalation = { authority: p.authority!, sentOn: on, extendedBy: 0, answer: null };
       openClock('secrecy-escalation', 'secrecy-escalation', `保密审查请示（${p.authority}）`, 'application.secrecyEscalation', true, {
-        type: 'started', date: on, workingDays: rules.secrecyEscalation.workingDays, reason: '报请保密工作部门确定',
+        type: 'started',
+        date: on,
+        workingDays: rules.secrecyEscalation.workingDays,
+        reason: '报请保密工作部门确定',
       });
     }
     await refreshClocks();
@@ -380,14 +438,22 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     const on = today();
     state.stage = 'decided';
     state.decision = {
-      outcome: p.outcome, reasons: p.reasons, legalBasis: p.legalBasis, decidedBy: p.actor.username, decidedOn: on,
-      ...(p.section36 ? { section36: p.section36 } : {}), ...(p.referral ? { referral: p.referral } : {}),
+      outcome: p.outcome,
+      reasons: p.reasons,
+      legalBasis: p.legalBasis,
+      decidedBy: p.actor.username,
+      decidedOn: on,
+      ...(p.section36 ? { section36: p.section36 } : {}),
+      ...(p.referral ? { referral: p.referral } : {}),
     };
     startStepsAt('decision', on, '拟定答复');
     const provide = rules.provideAfterDecision;
     if (currentRules && provide && (p.outcome === 'disclosed' || p.outcome === 'partially-disclosed') && !p.section36) {
       openClock('provide', 'provide', '决定公开后提供信息期限', 'application.provideAfterDecision', true, {
-        type: 'started', date: on, workingDays: provide.workingDays, reason: '决定公开',
+        type: 'started',
+        date: on,
+        workingDays: provide.workingDays,
+        reason: '决定公开',
       });
     }
     await refreshClocks();
@@ -403,10 +469,20 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     if (currentRules && (decision.outcome === 'disclosed' || decision.outcome === 'partially-disclosed')) {
       // §32: disclosing over a third party's objection, the agency tells it in writing what and why.
       for (const c of state.consultations.filter((x) => x.kind === 'third-party' && x.answer?.result === 'object')) {
-        await emit('third-party-disclosure-notified', p.actor, { consultationId: c.id, party: c.party, outcome: decision.outcome }, {
-          kind: 'third-party-disclosure', party: c.party, ...(c.address ? { address: c.address } : {}), outcome: decision.outcome, reasons: decision.reasons,
-          rule: cite(rules.thirdPartyConsultation.citation),
-        }, { consultationId: c.id });
+        await emit(
+          'third-party-disclosure-notified',
+          p.actor,
+          { consultationId: c.id, party: c.party, outcome: decision.outcome },
+          {
+            kind: 'third-party-disclosure',
+            party: c.party,
+            ...(c.address ? { address: c.address } : {}),
+            outcome: decision.outcome,
+            reasons: decision.reasons,
+            rule: cite(rules.thirdPartyConsultation.citation),
+          },
+          { consultationId: c.id },
+        );
       }
     }
   });
@@ -414,10 +490,23 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   step(m.deliverUpdate, 'deliver', async (p: m.Deliver) => {
     state.stage = 'delivered';
     state.outcome = state.decision!.outcome;
-    state.delivery = { method: p.method, deliveredOn: p.deliveredOn, ...(p.trackingNo ? { trackingNo: p.trackingNo } : {}), ...(p.proof ? { proof: p.proof } : {}) };
+    state.delivery = {
+      method: p.method,
+      deliveredOn: p.deliveredOn,
+      ...(p.trackingNo ? { trackingNo: p.trackingNo } : {}),
+      ...(p.proof ? { proof: p.proof } : {}),
+    };
     state.endedOn = p.deliveredOn;
     const reply = [...state.notices].reverse().find((n) => n.kind === 'reply');
-    if (reply) reply.delivery = { method: DELIVERY_AS_NOTICE_METHOD[p.method] ?? 'in-person', deliveredOn: p.deliveredOn, ...(p.trackingNo ? { trackingNo: p.trackingNo } : {}), ...(p.proof ? { proof: p.proof } : {}), recordedBy: p.actor.username, recordedOn: today() };
+    if (reply)
+      reply.delivery = {
+        method: DELIVERY_AS_NOTICE_METHOD[p.method] ?? 'in-person',
+        deliveredOn: p.deliveredOn,
+        ...(p.trackingNo ? { trackingNo: p.trackingNo } : {}),
+        ...(p.proof ? { proof: p.proof } : {}),
+        recordedBy: p.actor.username,
+        recordedOn: today(),
+      };
     for (const c of state.clocks) closeClock(c.id, p.deliveredOn, '答复已送达');
     await refreshClocks();
     await emit('delivered', p.actor, { method: p.method, deliveredOn: p.deliveredOn });
@@ -431,23 +520,56 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   step(m.startConsultationUpdate, 'startConsultation', async (p: m.StartConsultation) => {
     const id = `${p.kind}-${state.consultations.filter((c) => c.kind === p.kind).length + 1}`;
-    state.consultations.push({ id, kind: p.kind, party: p.party, sentOn: p.sentOn, answer: null, ...(p.address ? { address: p.address } : {}) });
+    state.consultations.push({
+      id,
+      kind: p.kind,
+      party: p.party,
+      sentOn: p.sentOn,
+      answer: null,
+      ...(p.address ? { address: p.address } : {}),
+    });
     const period = p.kind === 'third-party' ? rules.thirdPartyConsultation : rules.otherAgencyConsultation;
     const label = p.kind === 'third-party' ? `第三方意见征询（${p.party}）` : `征求其他机关意见（${p.party}）`;
     if (!currentRules) {
-      openClock(id, p.kind, label, p.kind === 'third-party' ? 'application.thirdPartyConsultation' : 'application.otherAgencyConsultation', true, {
-        type: 'started', date: p.sentOn, workingDays: period.workingDays, reason: '发出征求意见函',
-      });
+      openClock(
+        id,
+        p.kind,
+        label,
+        p.kind === 'third-party' ? 'application.thirdPartyConsultation' : 'application.otherAgencyConsultation',
+        true,
+        {
+          type: 'started',
+          date: p.sentOn,
+          workingDays: period.workingDays,
+          reason: '发出征求意见函',
+        },
+      );
     }
     // Current rules: the party answers within N WD of *receiving* the letter (§32, §34): its
     // clock opens when the letter's delivery is recorded. The reply clock stops from sending.
     clockEvent('reply', { type: 'paused', date: p.sentOn, pauseId: id, reason: label });
     await refreshClocks();
     const silence = p.kind === 'third-party' ? rules.thirdPartyConsultation.silence : 'deemed-consent';
-    const docNo = await emit('consultation-started', p.actor, { consultationId: id, kind: p.kind, party: p.party, sentOn: p.sentOn }, {
-      kind: p.kind, party: p.party, workingDays: period.workingDays, answerBy: dueOf(id), ...(p.address && p.kind === 'third-party' ? { address: p.address } : {}),
-      ...(currentRules ? { rule: cite(period.citation), silence, ...(p.kind === 'third-party' ? { objection: rules.thirdPartyConsultation.objection } : {}) } : {}),
-    } as NoticeDetails, { on: p.sentOn, consultationId: id });
+    const docNo = await emit(
+      'consultation-started',
+      p.actor,
+      { consultationId: id, kind: p.kind, party: p.party, sentOn: p.sentOn },
+      {
+        kind: p.kind,
+        party: p.party,
+        workingDays: period.workingDays,
+        answerBy: dueOf(id),
+        ...(p.address && p.kind === 'third-party' ? { address: p.address } : {}),
+        ...(currentRules
+          ? {
+              rule: cite(period.citation),
+              silence,
+              ...(p.kind === 'third-party' ? { objection: rules.thirdPartyConsultation.objection } : {}),
+            }
+          : {}),
+      } as NoticeDetails,
+      { on: p.sentOn, consultationId: id },
+    );
     if (docNo) state.consultations.find((c) => c.id === id)!.letterDocNo = docNo;
   });
 
@@ -466,21 +588,40 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       // expiry's in the clocks; the event log keeps both (the expiry and this correction).
       const reason = `收到征求意见答复（${today()}补录，更正${expired.receivedOn}的到期记录）`;
       consultation.answer = {
-        result: p.result, receivedOn: p.receivedOn, ...(p.summary ? { summary: p.summary } : {}),
-        correctsExpiry: { result: expired.result as 'no-answer' | 'deemed-consent', due: expired.receivedOn, enteredOn: today(), enteredBy: p.actor.username },
+        result: p.result,
+        receivedOn: p.receivedOn,
+        ...(p.summary ? { summary: p.summary } : {}),
+        correctsExpiry: {
+          result: expired.result as 'no-answer' | 'deemed-consent',
+          due: expired.receivedOn,
+          enteredOn: today(),
+          enteredBy: p.actor.username,
+        },
       };
       redate(consultation.id, 'stopped', p.receivedOn, reason);
       redate('reply', 'resumed', p.receivedOn, reason, consultation.id);
       await refreshClocks();
       await emit('consultation-answer-recorded-late', p.actor, {
-        consultationId: p.consultationId, result: p.result, receivedOn: p.receivedOn, summary: p.summary ?? null,
+        consultationId: p.consultationId,
+        result: p.result,
+        receivedOn: p.receivedOn,
+        summary: p.summary ?? null,
         replaces: { result: expired.result, expiredOn: expired.receivedOn },
       });
       return;
     }
-    endConsultation(p.consultationId, { result: p.result, receivedOn: p.receivedOn, ...(p.summary ? { summary: p.summary } : {}) }, '收到征求意见答复');
+    endConsultation(
+      p.consultationId,
+      { result: p.result, receivedOn: p.receivedOn, ...(p.summary ? { summary: p.summary } : {}) },
+      '收到征求意见答复',
+    );
     await refreshClocks();
-    await emit('consultation-answered', p.actor, { consultationId: p.consultationId, result: p.result, receivedOn: p.receivedOn, summary: p.summary ?? null });
+    await emit('consultation-answered', p.actor, {
+      consultationId: p.consultationId,
+      result: p.result,
+      receivedOn: p.receivedOn,
+      summary: p.summary ?? null,
+    });
   });
 
   /** Moves a recorded clock event to its true date (a late-entered answer); the case event log keeps the correction. */
@@ -512,7 +653,11 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   step(m.issueFeeNoticeUpdate, 'issueFeeNotice', async (p: m.IssueFeeNotice) => {
     const computation = await computeFee({
-      caseNo: state.caseNo, idNumber: intake.applicant.idNumber, basis: p.basis, pages: p.pages ?? 0, count: p.count ?? 1,
+      caseNo: state.caseNo,
+      idNumber: intake.applicant.idNumber,
+      basis: p.basis,
+      pages: p.pages ?? 0,
+      count: p.count ?? 1,
       // 109号 第四条 counts the applications received in the natural month of this one's receipt.
       receivedOn: state.firstReceivedOn ?? state.receivedOn ?? p.noticeOn,
     });
@@ -520,7 +665,10 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     if (computation.total > 0) {
       if (!currentRules) {
         openClock('fee-payment', 'fee-payment', '缴费期限', 'application.feePayment', true, {
-          type: 'started', date: p.noticeOn, workingDays: rules.feePayment.workingDays, reason: '发出收费通知',
+          type: 'started',
+          date: p.noticeOn,
+          workingDays: rules.feePayment.workingDays,
+          reason: '发出收费通知',
         });
       }
       // Current rules: payment is due N WD from the day after the applicant receives the notice
@@ -528,12 +676,22 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       clockEvent('reply', { type: 'paused', date: p.noticeOn, pauseId: 'fee', reason: '等待缴费' });
     }
     await refreshClocks();
-    await emit('fee-notice-issued', p.actor, { computation, noticeOn: p.noticeOn },
-      computation.total > 0 ? {
-        kind: 'fee', computation, payBy: dueOf('fee-payment'), workingDays: rules.feePayment.workingDays,
-        ...(currentRules ? { rule: cite(rules.feePayment.citation) } : {}),
-        ...(state.feeWaiver && !state.feeWaiver.approved ? { waiverRefused: state.feeWaiver.reasons } : {}),
-      } : undefined, { on: p.noticeOn });
+    await emit(
+      'fee-notice-issued',
+      p.actor,
+      { computation, noticeOn: p.noticeOn },
+      computation.total > 0
+        ? {
+            kind: 'fee',
+            computation,
+            payBy: dueOf('fee-payment'),
+            workingDays: rules.feePayment.workingDays,
+            ...(currentRules ? { rule: cite(rules.feePayment.citation) } : {}),
+            ...(state.feeWaiver && !state.feeWaiver.approved ? { waiverRefused: state.feeWaiver.reasons } : {}),
+          }
+        : undefined,
+      { on: p.noticeOn },
+    );
   });
 
   step(m.recordFeePaymentUpdate, 'recordFeePayment', async (p: m.RecordFeePayment) => {
@@ -545,7 +703,14 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   });
 
   step(m.requestExtensionUpdate, 'requestExtension', async (p: m.RequestExtension) => {
-    state.extension = { workingDays: p.workingDays, reason: p.reason, requestedBy: p.actor.username, requestedOn: today(), approvedBy: null, approvedOn: null };
+    state.extension = {
+      workingDays: p.workingDays,
+      reason: p.reason,
+      requestedBy: p.actor.username,
+      requestedOn: today(),
+      approvedBy: null,
+      approvedOn: null,
+    };
     await emit('extension-requested', p.actor, { workingDays: p.workingDays, reason: p.reason });
   });
 
@@ -560,21 +725,31 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     const reply = clock('reply')?.derived;
     // §33 requires written notice of every extension, also one approved while the clock is
     // stopped: then the notice states the remaining days, counted on once the pause ends.
-    const paused = currentRules && reply?.status === 'paused' ? { remainingWorkingDays: reply.remainingWorkingDays, reasons: pauseReasons() } : null;
-    await emit('extension-approved', p.actor, { workingDays: extension.workingDays, originalDue, newDue: dueOf('reply'), ...(paused ? { paused } : {}) },
+    const paused =
+      currentRules && reply?.status === 'paused' ? { remainingWorkingDays: reply.remainingWorkingDays, reasons: pauseReasons() } : null;
+    await emit(
+      'extension-approved',
+      p.actor,
+      { workingDays: extension.workingDays, originalDue, newDue: dueOf('reply'), ...(paused ? { paused } : {}) },
       originalDue || paused
         ? {
-            kind: 'extension', workingDays: extension.workingDays, reason: extension.reason, originalDue, newDue: dueOf('reply'),
+            kind: 'extension',
+            workingDays: extension.workingDays,
+            reason: extension.reason,
+            originalDue,
+            newDue: dueOf('reply'),
             ...(currentRules ? { rule: cite(rules.extension.citation), approvedBy: rules.extension.approvedBy } : {}),
             ...(paused ? { paused } : {}),
           }
-        : undefined);
+        : undefined,
+    );
   });
 
   /** Why the reply clock stands still now, for a notice. */
   function pauseReasons(): string[] {
     const reasons: string[] = [];
-    for (const c of state.consultations.filter((x) => !x.answer)) reasons.push(c.kind === 'third-party' ? `征求第三方（${c.party}）意见` : `征求${c.party}意见`);
+    for (const c of state.consultations.filter((x) => !x.answer))
+      reasons.push(c.kind === 'third-party' ? `征求第三方（${c.party}）意见` : `征求${c.party}意见`);
     if (state.suspension) reasons.push(`中止办理：${state.suspension.reason}`);
     if (state.fee && !state.fee.paidOn && !state.fee.waived) reasons.push('等待缴纳信息处理费');
     if (state.stage === 'correction-requested') reasons.push('等待补正');
@@ -583,20 +758,39 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   step(m.decideFeeWaiverUpdate, 'decideFeeWaiver', async (p: m.DecideFeeWaiver) => {
     state.feeWaiver = { approved: p.approved, reasons: p.reasons, decidedBy: p.actor.username, decidedOn: today() };
-    await emit('fee-waiver-decided', p.actor, { approved: p.approved, reasons: p.reasons }, {
-      kind: 'fee-waiver', approved: p.approved, reasons: p.reasons, requestReason: intake.feeWaiverReason ?? null,
-    });
+    await emit(
+      'fee-waiver-decided',
+      p.actor,
+      { approved: p.approved, reasons: p.reasons },
+      {
+        kind: 'fee-waiver',
+        approved: p.approved,
+        reasons: p.reasons,
+        requestReason: intake.feeWaiverReason ?? null,
+      },
+    );
   });
 
   step(m.recordNoticeDeliveryUpdate, 'recordNoticeDelivery', async (p: m.RecordNoticeDelivery) => {
     const notice = state.notices.find((n) => n.docNo === p.docNo)!;
     notice.delivery = {
-      method: p.method, deliveredOn: p.deliveredOn, ...(p.trackingNo ? { trackingNo: p.trackingNo } : {}), ...(p.proof ? { proof: p.proof } : {}),
-      recordedBy: p.actor.username, recordedOn: today(),
+      method: p.method,
+      deliveredOn: p.deliveredOn,
+      ...(p.trackingNo ? { trackingNo: p.trackingNo } : {}),
+      ...(p.proof ? { proof: p.proof } : {}),
+      recordedBy: p.actor.username,
+      recordedOn: today(),
     };
     if (currentRules) startPeriodOnDelivery(notice, p.deliveredOn);
     await refreshClocks();
-    await emit('notice-delivered', p.actor, { docNo: p.docNo, kind: notice.kind, method: p.method, deliveredOn: p.deliveredOn, trackingNo: p.trackingNo ?? null, proof: p.proof ?? null });
+    await emit('notice-delivered', p.actor, {
+      docNo: p.docNo,
+      kind: notice.kind,
+      method: p.method,
+      deliveredOn: p.deliveredOn,
+      trackingNo: p.trackingNo ?? null,
+      proof: p.proof ?? null,
+    });
   });
 
   /** The periods that run from the addressee's receipt of a notice start the day after it. */
@@ -604,21 +798,41 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     const reason = `${NOTICE_KINDS[notice.kind]}（${notice.docNo}）送达`;
     if (notice.kind === 'correction' && state.stage === 'correction-requested' && !clock('correction-period')) {
       openClock('correction-period', 'correction-period', '补正期限', 'application.correction', true, {
-        type: 'started', date: deliveredOn, workingDays: state.correction!.periodWorkingDays, reason,
+        type: 'started',
+        date: deliveredOn,
+        workingDays: state.correction!.periodWorkingDays,
+        reason,
       });
     }
     if (notice.kind === 'fee' && state.fee && !state.fee.paidOn && !clock('fee-payment')) {
       openClock('fee-payment', 'fee-payment', '缴费期限', 'application.feePayment', true, {
-        type: 'started', date: deliveredOn, workingDays: rules.feePayment.workingDays, reason,
+        type: 'started',
+        date: deliveredOn,
+        workingDays: rules.feePayment.workingDays,
+        reason,
       });
     }
     const consultation = notice.consultationId ? state.consultations.find((c) => c.id === notice.consultationId) : undefined;
-    if (consultation && (notice.kind === 'third-party' || notice.kind === 'other-agency') && !consultation.answer && !clock(consultation.id)) {
+    if (
+      consultation &&
+      (notice.kind === 'third-party' || notice.kind === 'other-agency') &&
+      !consultation.answer &&
+      !clock(consultation.id)
+    ) {
       const thirdParty = consultation.kind === 'third-party';
-      openClock(consultation.id, consultation.kind, thirdParty ? `第三方意见征询（${consultation.party}）` : `征求其他机关意见（${consultation.party}）`,
-        thirdParty ? 'application.thirdPartyConsultation' : 'application.otherAgencyConsultation', true, {
-          type: 'started', date: deliveredOn, workingDays: (thirdParty ? rules.thirdPartyConsultation : rules.otherAgencyConsultation).workingDays, reason,
-        });
+      openClock(
+        consultation.id,
+        consultation.kind,
+        thirdParty ? `第三方意见征询（${consultation.party}）` : `征求其他机关意见（${consultation.party}）`,
+        thirdParty ? 'application.thirdPartyConsultation' : 'application.otherAgencyConsultation',
+        true,
+        {
+          type: 'started',
+          date: deliveredOn,
+          workingDays: (thirdParty ? rules.thirdPartyConsultation : rules.otherAgencyConsultation).workingDays,
+          reason,
+        },
+      );
     }
   }
 
@@ -630,20 +844,33 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   step(m.ruleExcessiveRequestUpdate, 'ruleExcessiveRequest', async (p: m.RuleExcessiveRequest) => {
     const on = today();
     state.excessive!.ruling = {
-      reasonable: p.reasonable, explanation: p.explanation, ruledBy: p.actor.username, ruledOn: on,
-      ...(p.reasonsReceivedOn ? { reasonsReceivedOn: p.reasonsReceivedOn } : {}), ...(p.laterWorkingDays ? { laterWorkingDays: p.laterWorkingDays } : {}),
+      reasonable: p.reasonable,
+      explanation: p.explanation,
+      ruledBy: p.actor.username,
+      ruledOn: on,
+      ...(p.reasonsReceivedOn ? { reasonsReceivedOn: p.reasonsReceivedOn } : {}),
+      ...(p.laterWorkingDays ? { laterWorkingDays: p.laterWorkingDays } : {}),
     };
     if (p.reasonable && p.laterWorkingDays) {
       // §35: reasonable, but not answerable within §33's period: a reasonable later date, told
       // to the applicant, replaces the reply period.
       closeClock('reply', on, '依条例第三十五条确定延迟答复的合理期限');
       openClock('deferred-reply', 'deferred-reply', '延迟答复期限', 'application.excessiveRequest', true, {
-        type: 'started', date: on, workingDays: p.laterWorkingDays, reason: '依条例第三十五条确定延迟答复的合理期限',
+        type: 'started',
+        date: on,
+        workingDays: p.laterWorkingDays,
+        reason: '依条例第三十五条确定延迟答复的合理期限',
       });
     }
     await refreshClocks();
-    await emit('excessive-request-ruled', p.actor, { ...state.excessive!.ruling },
-      p.reasonable && p.laterWorkingDays ? { kind: 'deferred-reply', explanation: p.explanation, laterWorkingDays: p.laterWorkingDays, newDue: dueOf('deferred-reply')! } : undefined);
+    await emit(
+      'excessive-request-ruled',
+      p.actor,
+      { ...state.excessive!.ruling },
+      p.reasonable && p.laterWorkingDays
+        ? { kind: 'deferred-reply', explanation: p.explanation, laterWorkingDays: p.laterWorkingDays, newDue: dueOf('deferred-reply')! }
+        : undefined,
+    );
   });
 
   step(m.withdrawUpdate, 'withdraw', async (p: m.Withdraw) => {
@@ -659,14 +886,22 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   // ---- registration -----------------------------------------------------------------------
   await runtime.register(async () => {
     state.possibleDuplicates = await activities().findPossibleDuplicates({
-      caseNo: state.caseNo, idNumber: intake.applicant.idNumber, description: intake.description, windowDays: rules.duplicateWindowDays,
+      caseNo: state.caseNo,
+      idNumber: intake.applicant.idNumber,
+      description: intake.description,
+      windowDays: rules.duplicateWindowDays,
     });
     if (state.stage === 'registered') {
       startReplyClock(intake.receivedOn!, `收到申请（${CHANNELS[intake.channel]}）`);
       closeStep('register', today(), '已登记');
     }
     await refreshClocks();
-    await emit('submitted', input.submittedBy, { channel: intake.channel, receivedOn: state.receivedOn, possibleDuplicates: state.possibleDuplicates }, receiptNotice());
+    await emit(
+      'submitted',
+      input.submittedBy,
+      { channel: intake.channel, receivedOn: state.receivedOn, possibleDuplicates: state.possibleDuplicates },
+      receiptNotice(),
+    );
   });
 
   // ---- timers: reminders, overdue escalations and expiries --------------------------------
@@ -677,7 +912,8 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       const before = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
       await refreshClocks(true);
       const after = state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
-      if (before !== after) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
+      if (before !== after)
+        await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
     },
   });
   return state;
@@ -687,7 +923,9 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
     let earliest: number | null = null;
     for (const c of state.clocks) {
       if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') continue;
-      const candidates = c.reminders.filter((r) => !c.remindersSent.includes(reminderKey(c, r.workingDaysBefore))).map((r) => Date.parse(r.at));
+      const candidates = c.reminders
+        .filter((r) => !c.remindersSent.includes(reminderKey(c, r.workingDaysBefore)))
+        .map((r) => Date.parse(r.at));
       if (c.overdueHandledFor !== c.derived.due) candidates.push(Date.parse(c.dueAt));
       for (const t of candidates) if (earliest === null || t < earliest) earliest = t;
     }
@@ -703,7 +941,10 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
         if (Date.parse(r.at) <= now && !c.remindersSent.includes(key)) {
           c.remindersSent.push(key);
           await emit('clock-reminder', SYSTEM, {
-            clockId: c.id, label: c.label, due: c.derived.due, workingDaysBefore: r.workingDaysBefore,
+            clockId: c.id,
+            label: c.label,
+            due: c.derived.due,
+            workingDaysBefore: r.workingDaysBefore,
             notify: notifyFor(c, false),
           });
         }
@@ -733,8 +974,15 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
         // §34: another agency's silence is consent; a third party's is what the profile says (桦甸: consent).
         const consents = c.kind === 'other-agency' || (currentRules && rules.thirdPartyConsultation.silence === 'deemed-consent');
         const result = consents ? 'deemed-consent' : 'no-answer';
-        endConsultation(c.id, { result, receivedOn: due },
-          c.kind === 'other-agency' ? '被征求意见机关逾期未提出意见，视为同意公开' : consents ? '第三方逾期未提出意见，视作同意公开' : '第三方逾期未提出意见，由本机关依法决定');
+        endConsultation(
+          c.id,
+          { result, receivedOn: due },
+          c.kind === 'other-agency'
+            ? '被征求意见机关逾期未提出意见，视为同意公开'
+            : consents
+              ? '第三方逾期未提出意见，视作同意公开'
+              : '第三方逾期未提出意见，由本机关依法决定',
+        );
         await refreshClocks();
         await emit('consultation-expired', SYSTEM, { consultationId: c.id, result, due });
         return;
@@ -750,7 +998,11 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   /** Who hears of a clock: the assignee first; when overdue, also the department head and the supervisor. */
   function notifyFor(c: CaseClock, overdue: boolean): string[] {
-    const base = state.assignee ? [`user:${state.assignee}`] : state.departmentCode ? [`department:${state.departmentCode}`] : ['role:clerk'];
+    const base = state.assignee
+      ? [`user:${state.assignee}`]
+      : state.departmentCode
+        ? [`department:${state.departmentCode}`]
+        : ['role:clerk'];
     if (c.kind === 'step' && !overdue) return base;
     return overdue ? [...base, `department-head:${state.departmentCode ?? input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'] : base;
   }

@@ -10,16 +10,29 @@ import type { SweepResult } from '../activities/archive';
 
 const { archiveClosedWorkflow } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['MisconfiguredWorker'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['MisconfiguredWorker'],
+  },
 });
 
 const { archiveClosedWorkflows } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: ['MisconfiguredWorker'] },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '5 minutes',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['MisconfiguredWorker'],
+  },
 });
 
-export async function archiveWorkflowHistory(input: { workflowId: string; runId: string }): Promise<{ sha256: string; eventCount: number }> {
+export async function archiveWorkflowHistory(input: {
+  workflowId: string;
+  runId: string;
+}): Promise<{ sha256: string; eventCount: number }> {
   return archiveClosedWorkflow(input);
 }
 

@@ -15,7 +15,11 @@ export async function calendarBroadcast(input: { calendarVersion: string }): Pro
   let after: string | null = null;
   let signalled = 0;
   do {
-    const page: { signalled: number; next: string | null } = await signalOpenCases({ calendarVersion: input.calendarVersion, after, limit: 500 });
+    const page: { signalled: number; next: string | null } = await signalOpenCases({
+      calendarVersion: input.calendarVersion,
+      after,
+      limit: 500,
+    });
     signalled += page.signalled;
     after = page.next;
   } while (after !== null);

@@ -5,12 +5,7 @@
  */
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import {
-  completeDeadlineSignal,
-  type DeadlineInput,
-  type DeadlineStatus,
-  deadlineStatusQuery,
-} from './deadline-messages';
+import { completeDeadlineSignal, type DeadlineInput, type DeadlineStatus, deadlineStatusQuery } from './deadline-messages';
 
 const { computeDueDate } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -40,7 +35,13 @@ export async function workingDayDeadline(input: DeadlineInput): Promise<Deadline
   });
 
   const due = await computeDueDate({ from: input.from, workingDays: input.workingDays });
-  Object.assign(status, { due: due.due, dueAt: due.dueAt, calendarVersion: due.calendarVersion, provisional: due.provisional, state: 'running' });
+  Object.assign(status, {
+    due: due.due,
+    dueAt: due.dueAt,
+    calendarVersion: due.calendarVersion,
+    provisional: due.provisional,
+    state: 'running',
+  });
 
   const remainingMs = Math.max(0, Date.parse(due.dueAt) - Date.now());
   if (await condition(() => status.completedAt !== null, remainingMs)) {

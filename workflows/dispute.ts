@@ -32,7 +32,6 @@ const { deriveClocks, recordDisputeEvent } = proxyActivities<Activities>({
 /** Patch: lawsuits' defence clock in calendar days instead of the profile's working days. */
 const LITIGATION_CALENDAR_DAYS = 'dispute-litigation-calendar-days';
 
-
 export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   const { filing } = input;
   const profile = ruleProfileOf(input);
@@ -61,7 +60,20 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   const clock = (id: DisputeClockKind) => state.clocks.find((c) => c.id === id);
 
   function openClock(id: DisputeClockKind, label: string, rule: string, start: AnyClockEvent, statutory = false): void {
-    state.clocks.push({ id, kind: id, label, rule, statutory, events: [start], derived: null, dueAt: null, reminders: [], remindersSent: [], overdueHandledFor: null, closed: false });
+    state.clocks.push({
+      id,
+      kind: id,
+      label,
+      rule,
+      statutory,
+      events: [start],
+      derived: null,
+      dueAt: null,
+      reminders: [],
+      remindersSent: [],
+      overdueHandledFor: null,
+      closed: false,
+    });
   }
 
   function stopClock(id: DisputeClockKind, date: IsoDate, reason: string): void {
@@ -82,7 +94,9 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
       const target = clock(result.id as DisputeClockKind)!;
       target.derived = result.derived;
       target.dueAt = result.dueAt;
-      target.reminders = result.reminders.filter((r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`));
+      target.reminders = result.reminders.filter(
+        (r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`),
+      );
     }
     const defence = clock('defence');
     upsertSearchAttributes([
@@ -105,7 +119,12 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   function forwardTo(departmentCode: string, on: IsoDate, reason: string): void {
     state.departmentCode = departmentCode;
     state.forwardedOn = on;
-    openClock('evidence', '业务科室提供证据期限', 'disputes.departmentEvidence', { type: 'started', date: on, workingDays: rules.departmentEvidence.workingDays, reason });
+    openClock('evidence', '业务科室提供证据期限', 'disputes.departmentEvidence', {
+      type: 'started',
+      date: on,
+      workingDays: rules.departmentEvidence.workingDays,
+      reason,
+    });
   }
 
   function close(on: IsoDate, reason: string): void {
@@ -115,7 +134,11 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   }
 
   // ---- steps ------------------------------------------------------------------------------
-  function step<P extends { actor: Actor; on: IsoDate }>(definition: UpdateDefinition<StepResult, [P]>, action: DisputeAction, run: (p: P) => Promise<void>): void {
+  function step<P extends { actor: Actor; on: IsoDate }>(
+    definition: UpdateDefinition<StepResult, [P]>,
+    action: DisputeAction,
+    run: (p: P) => Promise<void>,
+  ): void {
     runtime.step(definition, (p: P) => disputeChecks[action](state, p as unknown as Record<string, unknown>, today()), run);
   }
 
@@ -126,10 +149,20 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   });
 
   step(m.submitEvidenceUpdate, 'submitEvidence', async (p: m.SubmitEvidence) => {
-    state.evidence.push({ items: p.items, submittedOn: p.on, by: p.actor.username, ...(p.secrecyNote ? { secrecyNote: p.secrecyNote } : {}) });
+    state.evidence.push({
+      items: p.items,
+      submittedOn: p.on,
+      by: p.actor.username,
+      ...(p.secrecyNote ? { secrecyNote: p.secrecyNote } : {}),
+    });
     stopClock('evidence', p.on, '业务科室已提供证据');
     await refreshClocks();
-    await emit('evidence-submitted', p.actor, { items: p.items, on: p.on, secrecyNote: p.secrecyNote ?? null, supplementary: state.evidence.length > 1 });
+    await emit('evidence-submitted', p.actor, {
+      items: p.items,
+      on: p.on,
+      secrecyNote: p.secrecyNote ?? null,
+      supplementary: state.evidence.length > 1,
+    });
   });
 
   step(m.submitDefenceUpdate, 'submitDefence', async (p: m.SubmitDefence) => {
@@ -151,7 +184,14 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   });
 
   step(m.recordResultUpdate, 'recordResult', async (p: m.RecordResult) => {
-    state.result = { result: p.result, on: p.on, summary: p.summary, by: p.actor.username, withdrawn: false, ...(p.documentNo ? { documentNo: p.documentNo } : {}) };
+    state.result = {
+      result: p.result,
+      on: p.on,
+      summary: p.summary,
+      by: p.actor.username,
+      withdrawn: false,
+      ...(p.documentNo ? { documentNo: p.documentNo } : {}),
+    };
     // A result that leaves nothing to do closes the dispute; one that corrects the reply (or orders otherwise) must be enforced.
     if (p.result === 'upheld') close(p.on, '复议决定（判决）维持原答复');
     else state.stage = 'enforcing';
@@ -181,7 +221,10 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   await runtime.register(async () => {
     // A lawsuit's clock runs in calendar days (行政诉讼法 第六十七条); disputes filed before this
     // change keep their 10 WD clock, and their timers, when replayed.
-    const defence = isLitigation(filing.kind) && patched(LITIGATION_CALENDAR_DAYS) ? litigationDefenceClock(filing, rules) : reconsiderationDefenceClock(filing, rules);
+    const defence =
+      isLitigation(filing.kind) && patched(LITIGATION_CALENDAR_DAYS)
+        ? litigationDefenceClock(filing, rules)
+        : reconsiderationDefenceClock(filing, rules);
     openClock('defence', defence.label, defence.rule, defence.start, defence.statutory);
     if (filing.departmentCode) forwardTo(filing.departmentCode, filing.receivedOn, '收到副本当日转交业务科室');
     await refreshClocks();
@@ -196,7 +239,8 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
       const dues = () => state.clocks.map((c) => `${c.id}:${c.derived?.due}`).join();
       const before = dues();
       await refreshClocks();
-      if (dues() !== before) await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
+      if (dues() !== before)
+        await emit('clocks-recomputed', SYSTEM, { dues: Object.fromEntries(state.clocks.map((c) => [c.id, c.derived?.due ?? null])) });
     },
   });
   return state;
@@ -206,7 +250,13 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
       const c = owed.clock;
       if (owed.kind === 'reminder') {
         c.remindersSent.push(owed.key);
-        await emit('clock-reminder', SYSTEM, { clockId: c.id, label: c.label, due: c.derived!.due, workingDaysBefore: owed.workingDaysBefore, notify: notifyFor(c, false) });
+        await emit('clock-reminder', SYSTEM, {
+          clockId: c.id,
+          label: c.label,
+          due: c.derived!.due,
+          workingDaysBefore: owed.workingDaysBefore,
+          notify: notifyFor(c, false),
+        });
       } else {
         c.overdueHandledFor = owed.due;
         await emit('clock-overdue', SYSTEM, { clockId: c.id, label: c.label, due: owed.due, notify: notifyFor(c, true) });
@@ -217,6 +267,12 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
   /** The evidence clock is the department's; the defence is the OGI office's (政务公开科). */
   function notifyFor(c: DisputeClock, overdue: boolean): string[] {
     const owner = c.kind === 'evidence' && state.departmentCode ? `department:${state.departmentCode}` : 'role:clerk';
-    return overdue ? [owner, `department-head:${c.kind === 'evidence' ? state.departmentCode : (input.officeDepartmentCode ?? 'gkb')}`, 'role:supervisor'] : [owner];
+    return overdue
+      ? [
+          owner,
+          `department-head:${c.kind === 'evidence' ? state.departmentCode : (input.officeDepartmentCode ?? 'gkb')}`,
+          'role:supervisor',
+        ]
+      : [owner];
   }
 }

@@ -40,7 +40,8 @@ function profileOf(input: m.RecurringDutyInput) {
 export async function nonDisclosureRegister(input: m.RecurringDutyInput): Promise<m.RegisterState> {
   const profile = profileOf(input);
   const dues = profile.documentRelease.nonDisclosureRegisterDue;
-  if (!dues || dues.length === 0) throw ApplicationFailure.nonRetryable(`profile ${profile.id} has no 不予公开 register`, 'NoRegisterInProfile');
+  if (!dues || dues.length === 0)
+    throw ApplicationFailure.nonRetryable(`profile ${profile.id} has no 不予公开 register`, 'NoRegisterInProfile');
   const dueOn = nextRegisterDue(shanghaiDateOf(Date.now()), dues);
   const state: m.RegisterState = { registerId: '', dueOn, docIds: [], overdue: false, submitted: null };
   let compiled = false;
@@ -60,7 +61,13 @@ export async function nonDisclosureRegister(input: m.RecurringDutyInput): Promis
       const reason = refusal(p);
       if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
       state.submitted = { by: p.actor.username, submittedTo: p.submittedTo, on: shanghaiDateOf(Date.now()) };
-      await markRegister({ registerId: state.registerId, status: 'completed', notify: [], by: p.actor.username, note: `报${p.submittedTo}${p.note ? `：${p.note}` : ''}` });
+      await markRegister({
+        registerId: state.registerId,
+        status: 'completed',
+        notify: [],
+        by: p.actor.username,
+        note: `报${p.submittedTo}${p.note ? `：${p.note}` : ''}`,
+      });
       return state;
     },
     {
@@ -71,7 +78,12 @@ export async function nonDisclosureRegister(input: m.RecurringDutyInput): Promis
     },
   );
 
-  const result = await compileNonDisclosureRegister({ workflowId: workflowInfo().workflowId, agencyCode: input.agencyCode, profileId: profile.id, dueOn });
+  const result = await compileNonDisclosureRegister({
+    workflowId: workflowInfo().workflowId,
+    agencyCode: input.agencyCode,
+    profileId: profile.id,
+    dueOn,
+  });
   state.registerId = result.registerId;
   state.docIds = result.docIds;
   compiled = true;
@@ -80,7 +92,11 @@ export async function nonDisclosureRegister(input: m.RecurringDutyInput): Promis
   const dueMs = endOfDayShanghai(dueOn).getTime() - Date.now();
   if (!(await condition(() => state.submitted !== null, Math.max(dueMs, 1)))) {
     state.overdue = true;
-    await markRegister({ registerId: state.registerId, status: 'overdue', notify: [`department:${input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'] });
+    await markRegister({
+      registerId: state.registerId,
+      status: 'overdue',
+      notify: [`department:${input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'],
+    });
     await condition(() => state.submitted !== null);
   }
   await condition(allHandlersFinished);
@@ -119,11 +135,20 @@ export async function documentSelfCheck(input: m.RecurringDutyInput): Promise<m.
         const reason = refusal(p);
         if (reason) throw ApplicationFailure.create({ type: ACTION_REFUSED, message: reason, nonRetryable: true });
         const on = shanghaiDateOf(Date.now());
-        await recordSelfCheckDecision({ registerId: state.registerId, docId: p.docId, decision: p.decision, reasons: p.reasons, actor: p.actor });
+        await recordSelfCheckDecision({
+          registerId: state.registerId,
+          docId: p.docId,
+          decision: p.decision,
+          reasons: p.reasons,
+          actor: p.actor,
+        });
         state.items.find((i) => i.docId === p.docId)!.decision = p.decision;
         if (p.decision === 'convert') {
           await getExternalWorkflowHandle(`document-${p.docId}`).signal(m.selfCheckConvertSignal, {
-            actor: p.actor, reasons: p.reasons, selfCheckId: state.registerId, on,
+            actor: p.actor,
+            reasons: p.reasons,
+            selfCheckId: state.registerId,
+            on,
           });
         }
         return state;
@@ -139,7 +164,12 @@ export async function documentSelfCheck(input: m.RecurringDutyInput): Promise<m.
     },
   );
 
-  const openedTask = await openSelfCheck({ workflowId: workflowInfo().workflowId, agencyCode: input.agencyCode, profileId: profile.id, dueOn });
+  const openedTask = await openSelfCheck({
+    workflowId: workflowInfo().workflowId,
+    agencyCode: input.agencyCode,
+    profileId: profile.id,
+    dueOn,
+  });
   state.registerId = openedTask.registerId;
   state.items = openedTask.items;
   opened = true;
@@ -148,7 +178,11 @@ export async function documentSelfCheck(input: m.RecurringDutyInput): Promise<m.
   const dueMs = endOfDayShanghai(dueOn).getTime() - Date.now();
   if (!(await condition(allDecided, Math.max(dueMs, 1)))) {
     state.overdue = true;
-    await markRegister({ registerId: state.registerId, status: 'overdue', notify: [`department:${input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'] });
+    await markRegister({
+      registerId: state.registerId,
+      status: 'overdue',
+      notify: [`department:${input.officeDepartmentCode ?? 'gkb'}`, 'role:supervisor'],
+    });
     await condition(allDecided);
   }
   state.completed = true;

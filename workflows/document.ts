@@ -28,7 +28,14 @@ import { nextTimerInstant, owedTimers } from '../domain/clocks/timers';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import type { CaseClock } from '../domain/application/types';
-import { checks, type DocumentAction, madePublicOn, outstandingDuties, preSignOffStage, publishedCarriers } from '../domain/documents/rules';
+import {
+  checks,
+  type DocumentAction,
+  madePublicOn,
+  outstandingDuties,
+  preSignOffStage,
+  publishedCarriers,
+} from '../domain/documents/rules';
 import { type Actor, ATTRIBUTES, type DocumentState, type ReviewRecord } from '../domain/documents/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import * as m from './document-messages';
@@ -40,7 +47,12 @@ const { deriveClocks, recordDocumentEvent } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidClockEvents'] },
 });
 
-const CHANNEL_LABELS: Record<string, string> = { portal: '门户网站', intranet: '非涉密内网', gazette: '政府公报', 'reading-room': '查阅场所' };
+const CHANNEL_LABELS: Record<string, string> = {
+  portal: '门户网站',
+  intranet: '非涉密内网',
+  gazette: '政府公报',
+  'reading-room': '查阅场所',
+};
 
 /**
  * Rules added to a step while documents were already running, each behind its patch: a
@@ -100,12 +112,27 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     if (existing) {
       // A conversion restarts a clock that already ran: a new run, derived from the same record.
       if (existing.closed) return;
-      existing.events.push({ type: 'restarted', date: start.date, ...(start.type === 'started' ? { workingDays: start.workingDays } : {}), reason: start.reason });
+      existing.events.push({
+        type: 'restarted',
+        date: start.date,
+        ...(start.type === 'started' ? { workingDays: start.workingDays } : {}),
+        reason: start.reason,
+      });
       return;
     }
     state.clocks.push({
-      id, kind: id.startsWith('secrecy') ? 'secrecy-escalation' : 'step', label, rule, statutory: true, events: [start], derived: null, dueAt: null,
-      reminders: [], remindersSent: [], overdueHandledFor: null, closed: false,
+      id,
+      kind: id.startsWith('secrecy') ? 'secrecy-escalation' : 'step',
+      label,
+      rule,
+      statutory: true,
+      events: [start],
+      derived: null,
+      dueAt: null,
+      reminders: [],
+      remindersSent: [],
+      overdueHandledFor: null,
+      closed: false,
     });
   }
 
@@ -121,9 +148,22 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     const comment = state.publicComment;
     // The earliest end of an open comment period is derived with the clocks (same calendar,
     // re-derived when it changes) but is no deadline: it arms no timer and is on no screen.
-    const minimum = comment && !comment.ended
-      ? [{ id: PUBLIC_COMMENT_MINIMUM, events: [{ type: 'started' as const, date: comment.startedOn, workingDays: comment.minimumWorkingDays, reason: '公布草案及起草说明，公开征求意见' }] }]
-      : [];
+    const minimum =
+      comment && !comment.ended
+        ? [
+            {
+              id: PUBLIC_COMMENT_MINIMUM,
+              events: [
+                {
+                  type: 'started' as const,
+                  date: comment.startedOn,
+                  workingDays: comment.minimumWorkingDays,
+                  reason: '公布草案及起草说明，公开征求意见',
+                },
+              ],
+            },
+          ]
+        : [];
     const derived = await deriveClocks({
       clocks: [...state.clocks.map((c) => ({ id: c.id, events: c.events })), ...minimum],
       reminderWorkingDaysBefore: reminderDays,
@@ -138,7 +178,9 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
       const target = clock(result.id)!;
       target.derived = result.derived;
       target.dueAt = result.dueAt;
-      target.reminders = result.reminders.filter((r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`));
+      target.reminders = result.reminders.filter(
+        (r) => Date.parse(r.at) > now || target.remindersSent.includes(`${result.derived.due}/${r.workingDaysBefore}`),
+      );
     }
     const next = nextDueAt();
     upsertSearchAttributes([
@@ -156,19 +198,36 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   /** Release clocks of a 主动公开 document, from its signing (or conversion) date. */
   function startReleaseClocks(from: IsoDate, reason: string): void {
     for (const p of rules.publication) {
-      openClock(`publication:${p.channel}`, `${CHANNEL_LABELS[p.channel] ?? p.channel}公开期限`, `documentRelease.publication.${p.channel}`, {
-        type: 'started', date: from, workingDays: p.workingDays, reason,
-      });
+      openClock(
+        `publication:${p.channel}`,
+        `${CHANNEL_LABELS[p.channel] ?? p.channel}公开期限`,
+        `documentRelease.publication.${p.channel}`,
+        {
+          type: 'started',
+          date: from,
+          workingDays: p.workingDays,
+          reason,
+        },
+      );
     }
     if (rules.readingRoomDeposit) {
       openClock('reading-room', '送交查阅场所期限', 'documentRelease.readingRoomDeposit', {
-        type: 'started', date: from, workingDays: rules.readingRoomDeposit.workingDays, reason,
+        type: 'started',
+        date: from,
+        workingDays: rules.readingRoomDeposit.workingDays,
+        reason,
       });
     }
   }
 
   // ---- persistence -----------------------------------------------------------------------
-  async function emit(type: string, actor: Actor, payload: Record<string, unknown>, review?: ReviewRecord, catalogue = false): Promise<void> {
+  async function emit(
+    type: string,
+    actor: Actor,
+    payload: Record<string, unknown>,
+    review?: ReviewRecord,
+    catalogue = false,
+  ): Promise<void> {
     state.seq += 1;
     const result = await recordDocumentEvent({
       workflowId: workflowInfo().workflowId,
@@ -182,18 +241,42 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     if (result.indexNo) state.indexNo = result.indexNo;
   }
 
-  const record = (kind: ReviewRecord['kind'], actor: Actor, basis: string, conclusion: string, participants: string[] = []): ReviewRecord => ({
-    kind, subject, basis, conclusion, reviewer: actor.displayName || actor.username, reviewedOn: today(),
+  const record = (
+    kind: ReviewRecord['kind'],
+    actor: Actor,
+    basis: string,
+    conclusion: string,
+    participants: string[] = [],
+  ): ReviewRecord => ({
+    kind,
+    subject,
+    basis,
+    conclusion,
+    reviewer: actor.displayName || actor.username,
+    reviewedOn: today(),
     participants: [...new Set([actor.displayName || actor.username, ...participants])],
   });
 
-  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: DocumentAction, run: (payload: P) => Promise<void>): void {
-    const check = checks[action] as (s: DocumentState, p: P, c: { profile: typeof profile; today: IsoDate; legacy?: boolean }) => string | null;
+  function step<P extends { actor: Actor }>(
+    definition: UpdateDefinition<StepResult, [P]>,
+    action: DocumentAction,
+    run: (payload: P) => Promise<void>,
+  ): void {
+    const check = checks[action] as (
+      s: DocumentState,
+      p: P,
+      c: { profile: typeof profile; today: IsoDate; legacy?: boolean },
+    ) => string | null;
     const refusal = (payload: P, legacy = false) => check(state, payload, { profile, today: today(), legacy });
     const laterRule = LATER_RULES[action];
     // The validator always applies today's rules; under the lock, a replayed history from
     // before a rule was added must take the path it took then.
-    runtime.step(definition, (payload: P) => refusal(payload), run, (payload: P) => refusal(payload, laterRule !== undefined && !patched(laterRule)));
+    runtime.step(
+      definition,
+      (payload: P) => refusal(payload),
+      run,
+      (payload: P) => refusal(payload, laterRule !== undefined && !patched(laterRule)),
+    );
   }
 
   // ---- steps ------------------------------------------------------------------------------
@@ -201,8 +284,17 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     state.officeVerified = { by: p.actor.username, on: today() };
     state.stage = preSignOffStage(state);
     await refreshClocks();
-    await emit('office-verified', p.actor, { attribute: state.proposedAttribute, notes: p.notes ?? null },
-      record('office-verification', p.actor, state.attributeReasons ?? '拟稿人未附理由（主动公开）', `公开属性核定为「${ATTRIBUTES[state.proposedAttribute!]}」${p.notes ? `；${p.notes}` : ''}`));
+    await emit(
+      'office-verified',
+      p.actor,
+      { attribute: state.proposedAttribute, notes: p.notes ?? null },
+      record(
+        'office-verification',
+        p.actor,
+        state.attributeReasons ?? '拟稿人未附理由（主动公开）',
+        `公开属性核定为「${ATTRIBUTES[state.proposedAttribute!]}」${p.notes ? `；${p.notes}` : ''}`,
+      ),
+    );
   });
 
   step(m.returnToDrafterUpdate, 'returnToDrafter', async (p: m.ReturnToDrafter) => {
@@ -210,8 +302,12 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     state.returns.push({ round, missing: p.missing, notes: p.notes, by: p.actor.username, on: today(), resubmittedOn: null });
     state.stage = 'returned';
     await refreshClocks();
-    await emit('returned-to-drafter', p.actor, { round, missing: p.missing, notes: p.notes },
-      record('office-return', p.actor, `缺少：${p.missing.map((x) => RETURN_REASONS[x]).join('、')}`, `第${round}次退回拟稿人：${p.notes}`));
+    await emit(
+      'returned-to-drafter',
+      p.actor,
+      { round, missing: p.missing, notes: p.notes },
+      record('office-return', p.actor, `缺少：${p.missing.map((x) => RETURN_REASONS[x]).join('、')}`, `第${round}次退回拟稿人：${p.notes}`),
+    );
   });
 
   step(m.resubmitUpdate, 'resubmit', async (p: m.Resubmit) => {
@@ -219,7 +315,8 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     if (last) last.resubmittedOn = today();
     state.proposedAttribute = p.proposedAttribute;
     state.attributeReasons = p.attributeReasons ?? null;
-    if (p.containsWithheldContent !== undefined) state.registration = { ...state.registration, containsWithheldContent: p.containsWithheldContent };
+    if (p.containsWithheldContent !== undefined)
+      state.registration = { ...state.registration, containsWithheldContent: p.containsWithheldContent };
     // A changed attribute needs the secrecy review and the co-issuers again.
     state.secrecy = { firstLevel: null, secondLevel: null, escalation: null };
     closeClock('secrecy-escalation', today(), '拟稿人重新提交');
@@ -227,7 +324,11 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     state.officeVerified = null;
     state.stage = 'drafted';
     await refreshClocks();
-    await emit('resubmitted', p.actor, { round: last?.round ?? null, proposedAttribute: p.proposedAttribute, attributeReasons: p.attributeReasons ?? null });
+    await emit('resubmitted', p.actor, {
+      round: last?.round ?? null,
+      proposedAttribute: p.proposedAttribute,
+      attributeReasons: p.attributeReasons ?? null,
+    });
   });
 
   step(m.reviewDocumentSecrecyUpdate, 'reviewSecrecy', async (p: m.ReviewSecrecy) => {
@@ -235,23 +336,42 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     const review = { conclusion: p.conclusion, by: p.actor.username, on, basis: p.basis, notes: p.notes, participants: p.participants };
     if (p.level === 1) state.secrecy.firstLevel = review;
     else state.secrecy.secondLevel = review;
-    const conclusion = { pass: '不涉密，可按拟定属性办理', fail: '涉密，不得公开', 'cannot-determine': `无法确定，报请${p.authority ?? ''}确定` }[p.conclusion];
+    const conclusion = {
+      pass: '不涉密，可按拟定属性办理',
+      fail: '涉密，不得公开',
+      'cannot-determine': `无法确定，报请${p.authority ?? ''}确定`,
+    }[p.conclusion];
     const reviewRecord = record(p.level === 1 ? 'secrecy-1' : 'secrecy-2', p.actor, p.basis, `${conclusion}。${p.notes}`, p.participants);
     if (p.conclusion === 'fail') {
       // Secrets found: back to the drafter, who must change the attribute (with reasons).
       const round = state.returns.length + 1;
-      state.returns.push({ round, missing: ['attribute'], notes: `保密审查认定涉密：${p.notes}`, by: p.actor.username, on, resubmittedOn: null });
+      state.returns.push({
+        round,
+        missing: ['attribute'],
+        notes: `保密审查认定涉密：${p.notes}`,
+        by: p.actor.username,
+        on,
+        resubmittedOn: null,
+      });
       state.stage = 'returned';
     }
     if (p.conclusion === 'cannot-determine') {
       state.secrecy.escalation = { authority: p.authority!, sentOn: on, extendedBy: 0, answer: null };
       openClock('secrecy-escalation', `保密审查请示（${p.authority}）`, 'documentRelease.secrecyEscalation', {
-        type: 'started', date: on, workingDays: rules.secrecyEscalation.workingDays, reason: '报请保密工作部门确定',
+        type: 'started',
+        date: on,
+        workingDays: rules.secrecyEscalation.workingDays,
+        reason: '报请保密工作部门确定',
       });
     }
     if (p.conclusion === 'pass') state.stage = preSignOffStage(state);
     await refreshClocks();
-    await emit('secrecy-reviewed', p.actor, { level: p.level, conclusion: p.conclusion, basis: p.basis, notes: p.notes, authority: p.authority ?? null }, reviewRecord);
+    await emit(
+      'secrecy-reviewed',
+      p.actor,
+      { level: p.level, conclusion: p.conclusion, basis: p.basis, notes: p.notes, authority: p.authority ?? null },
+      reviewRecord,
+    );
   });
 
   step(m.answerDocumentSecrecyEscalationUpdate, 'answerSecrecyEscalation', async (p: m.AnswerSecrecyEscalation) => {
@@ -260,37 +380,78 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     closeClock('secrecy-escalation', p.answeredOn, '保密工作部门已答复');
     if (p.conclusion === 'secret') {
       const round = state.returns.length + 1;
-      state.returns.push({ round, missing: ['attribute'], notes: `${escalation.authority}认定涉密：${p.notes}`, by: p.actor.username, on: p.answeredOn, resubmittedOn: null });
+      state.returns.push({
+        round,
+        missing: ['attribute'],
+        notes: `${escalation.authority}认定涉密：${p.notes}`,
+        by: p.actor.username,
+        on: p.answeredOn,
+        resubmittedOn: null,
+      });
       state.stage = 'returned';
     } else {
       state.stage = preSignOffStage(state);
     }
     await refreshClocks();
-    await emit('secrecy-escalation-answered', p.actor, { conclusion: p.conclusion, answeredOn: p.answeredOn, notes: p.notes },
-      record('secrecy-escalation', p.actor, `报请${escalation.authority}确定`, `${p.conclusion === 'secret' ? '属于国家秘密，不得公开' : '可以公开'}。${p.notes}`, [escalation.authority]));
+    await emit(
+      'secrecy-escalation-answered',
+      p.actor,
+      { conclusion: p.conclusion, answeredOn: p.answeredOn, notes: p.notes },
+      record(
+        'secrecy-escalation',
+        p.actor,
+        `报请${escalation.authority}确定`,
+        `${p.conclusion === 'secret' ? '属于国家秘密，不得公开' : '可以公开'}。${p.notes}`,
+        [escalation.authority],
+      ),
+    );
   });
 
   step(m.extendDocumentSecrecyEscalationUpdate, 'extendSecrecyEscalation', async (p: m.ExtendSecrecyEscalation) => {
     state.secrecy.escalation!.extendedBy = p.workingDays;
     const target = clock('secrecy-escalation');
-    if (target && !target.closed) target.events.push({ type: 'extended', date: today(), workingDays: p.workingDays, reason: '保密工作部门延长答复期限' });
+    if (target && !target.closed)
+      target.events.push({ type: 'extended', date: today(), workingDays: p.workingDays, reason: '保密工作部门延长答复期限' });
     await refreshClocks();
     await emit('secrecy-escalation-extended', p.actor, { workingDays: p.workingDays });
   });
 
   step(m.recordCoIssuerUpdate, 'recordCoIssuer', async (p: m.RecordCoIssuer) => {
     state.coIssuerAnswers = state.coIssuerAnswers.filter((a) => a.coIssuer !== p.coIssuer);
-    state.coIssuerAnswers.push({ coIssuer: p.coIssuer, agreed: p.agreed, attribute: state.proposedAttribute!, notes: p.notes, on: today() });
+    state.coIssuerAnswers.push({
+      coIssuer: p.coIssuer,
+      agreed: p.agreed,
+      attribute: state.proposedAttribute!,
+      notes: p.notes,
+      on: today(),
+    });
     if (!p.agreed) {
       const round = state.returns.length + 1;
-      state.returns.push({ round, missing: ['attribute'], notes: `联合发文单位${p.coIssuer}不同意：${p.notes}`, by: p.actor.username, on: today(), resubmittedOn: null });
+      state.returns.push({
+        round,
+        missing: ['attribute'],
+        notes: `联合发文单位${p.coIssuer}不同意：${p.notes}`,
+        by: p.actor.username,
+        on: today(),
+        resubmittedOn: null,
+      });
       state.stage = 'returned';
     } else if (state.stage !== 'drafted') {
       state.stage = preSignOffStage(state);
     }
     await refreshClocks();
-    await emit('co-issuer-answered', p.actor, { coIssuer: p.coIssuer, agreed: p.agreed, attribute: state.proposedAttribute, notes: p.notes },
-      record('co-issuer', p.actor, `联合发文单位${p.coIssuer}意见`, `${p.agreed ? '同意' : '不同意'}公开属性「${ATTRIBUTES[state.proposedAttribute!]}」${p.notes ? `：${p.notes}` : ''}`, [p.coIssuer]));
+    await emit(
+      'co-issuer-answered',
+      p.actor,
+      { coIssuer: p.coIssuer, agreed: p.agreed, attribute: state.proposedAttribute, notes: p.notes },
+      record(
+        'co-issuer',
+        p.actor,
+        `联合发文单位${p.coIssuer}意见`,
+        `${p.agreed ? '同意' : '不同意'}公开属性「${ATTRIBUTES[state.proposedAttribute!]}」${p.notes ? `：${p.notes}` : ''}`,
+        [p.coIssuer],
+      ),
+    );
   });
 
   step(m.signOffDocumentUpdate, 'signOff', async (p: m.SignOff) => {
@@ -306,8 +467,13 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     }
     await refreshClocks();
     // 依申请公开 documents are listed in the catalogue from sign-off; 主动公开 ones once public.
-    await emit('signed-off', p.actor, { finalAttribute: p.finalAttribute, reasons },
-      record('sign-off', p.actor, reasons ?? '主动公开', `签发，公开属性确定为「${ATTRIBUTES[p.finalAttribute]}」`), p.finalAttribute === 'on-request');
+    await emit(
+      'signed-off',
+      p.actor,
+      { finalAttribute: p.finalAttribute, reasons },
+      record('sign-off', p.actor, reasons ?? '主动公开', `签发，公开属性确定为「${ATTRIBUTES[p.finalAttribute]}」`),
+      p.finalAttribute === 'on-request',
+    );
   });
 
   step(m.recordPublicationUpdate, 'recordPublication', async (p: m.RecordPublication) => {
@@ -318,7 +484,10 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     closeClock(`publication:${p.channel}`, p.publishedOn, `已在${CHANNEL_LABELS[p.channel] ?? p.channel}公开`);
     if (first && registration.normative && rules.interpretation) {
       openClock('interpretation', '政策解读发布期限', 'documentRelease.interpretation', {
-        type: 'started', date: p.publishedOn, workingDays: rules.interpretation.workingDays, reason: '行政规范性文件公开',
+        type: 'started',
+        date: p.publishedOn,
+        workingDays: rules.interpretation.workingDays,
+        reason: '行政规范性文件公开',
       });
     }
     completeIfReleased();
@@ -345,13 +514,23 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   // ---- seed 003: a draft policy's public comment ------------------------------------------
   step(m.openPublicCommentUpdate, 'openPublicComment', async (p: m.OpenPublicComment) => {
     state.publicComment = {
-      startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, draftingNote: p.draftingNote,
-      minimumWorkingDays: rules.publicCommentMinimum!.workingDays, earliestEndOn: null, derivation: [], ended: null,
+      startedOn: p.startedOn,
+      channel: p.channel,
+      url: p.url ?? null,
+      draftingNote: p.draftingNote,
+      minimumWorkingDays: rules.publicCommentMinimum!.workingDays,
+      earliestEndOn: null,
+      derivation: [],
+      ended: null,
     };
     await refreshClocks();
     await emit('public-comment-opened', p.actor, {
-      startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, draftingNote: p.draftingNote,
-      minimumWorkingDays: state.publicComment.minimumWorkingDays, earliestEndOn: state.publicComment.earliestEndOn,
+      startedOn: p.startedOn,
+      channel: p.channel,
+      url: p.url ?? null,
+      draftingNote: p.draftingNote,
+      minimumWorkingDays: state.publicComment.minimumWorkingDays,
+      earliestEndOn: state.publicComment.earliestEndOn,
     });
   });
 
@@ -360,7 +539,11 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     comment.ended = { endedOn: p.endedOn, commentsReceived: p.commentsReceived, commentRecord: p.commentRecord, by: p.actor.username };
     await refreshClocks();
     await emit('public-comment-closed', p.actor, {
-      startedOn: comment.startedOn, endedOn: p.endedOn, earliestEndOn: comment.earliestEndOn, commentsReceived: p.commentsReceived, commentRecord: p.commentRecord,
+      startedOn: comment.startedOn,
+      endedOn: p.endedOn,
+      earliestEndOn: comment.earliestEndOn,
+      commentsReceived: p.commentsReceived,
+      commentRecord: p.commentRecord,
     });
   });
 
@@ -372,14 +555,29 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
 
   // ---- seed 004: a major decision's pre-disclosure ----------------------------------------
   step(m.recordPreDisclosureUpdate, 'recordPreDisclosure', async (p: m.RecordPreDisclosure) => {
-    state.preDisclosure = { startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, summary: p.summary, workingDays: p.workingDays, ended: null };
+    state.preDisclosure = {
+      startedOn: p.startedOn,
+      channel: p.channel,
+      url: p.url ?? null,
+      summary: p.summary,
+      workingDays: p.workingDays,
+      ended: null,
+    };
     openClock('pre-disclosure', '重大行政决策预公开期限', 'documentRelease.preDisclosureMaximum', {
-      type: 'started', date: p.startedOn, workingDays: p.workingDays, reason: '预公开决定向社会发布',
+      type: 'started',
+      date: p.startedOn,
+      workingDays: p.workingDays,
+      reason: '预公开决定向社会发布',
     });
     await refreshClocks();
     await emit('pre-disclosure-recorded', p.actor, {
-      startedOn: p.startedOn, channel: p.channel, url: p.url ?? null, summary: p.summary, workingDays: p.workingDays,
-      maximumWorkingDays: rules.preDisclosureMaximum!.workingDays, endsOn: clock('pre-disclosure')!.derived?.due ?? null,
+      startedOn: p.startedOn,
+      channel: p.channel,
+      url: p.url ?? null,
+      summary: p.summary,
+      workingDays: p.workingDays,
+      maximumWorkingDays: rules.preDisclosureMaximum!.workingDays,
+      endsOn: clock('pre-disclosure')!.derived?.due ?? null,
     });
   });
 
@@ -394,9 +592,20 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
   step(m.recordChangeUpdate, 'recordChange', async (p: m.RecordChange) => {
     const no = state.changes.length + 1;
     const carriers = publishedCarriers(state);
-    state.changes.push({ no, summary: p.summary, changedOn: p.changedOn, recordedBy: p.actor.username, carriers, updates: [], completedOn: null });
+    state.changes.push({
+      no,
+      summary: p.summary,
+      changedOn: p.changedOn,
+      recordedBy: p.actor.username,
+      carriers,
+      updates: [],
+      completedOn: null,
+    });
     openClock(`change:${no}`, `变更信息更新期限（第${no}次）`, 'documentRelease.changes', {
-      type: 'started', date: p.changedOn, workingDays: rules.changes!.workingDays, reason: '已公开信息发生变更',
+      type: 'started',
+      date: p.changedOn,
+      workingDays: rules.changes!.workingDays,
+      reason: '已公开信息发生变更',
     });
     if (state.stage === 'released') state.stage = 'updating';
     state.closed = false;
@@ -409,7 +618,10 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     change.updates.push({ channel: p.channel, url: p.url, publishedOn: p.publishedOn });
     const complete = change.carriers.every((c) => change.updates.some((u) => u.channel === c));
     if (complete) {
-      change.completedOn = change.updates.map((u) => u.publishedOn).sort().at(-1)!;
+      change.completedOn = change.updates
+        .map((u) => u.publishedOn)
+        .sort()
+        .at(-1)!;
       closeClock(`change:${change.no}`, change.completedOn, '变更信息已在原发布载体更新');
     }
     completeIfReleased();
@@ -424,8 +636,12 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     state.stage = 'releasing';
     startReleaseClocks(on, '经自查转为主动公开');
     await refreshClocks();
-    await emit('converted-to-proactive', p.actor, { from, reasons: p.reasons, selfCheckId: p.selfCheckId ?? null },
-      record('self-check', p.actor, p.reasons, `由「${ATTRIBUTES[from]}」转为「主动公开」`));
+    await emit(
+      'converted-to-proactive',
+      p.actor,
+      { from, reasons: p.reasons, selfCheckId: p.selfCheckId ?? null },
+      record('self-check', p.actor, p.reasons, `由「${ATTRIBUTES[from]}」转为「主动公开」`),
+    );
   }
 
   step(m.convertUpdate, 'convert', async (p: m.Convert) => convert(p, today()));
@@ -455,8 +671,12 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
     await runtime.register(async () => {
       await refreshClocks();
       await emit('registered', input.submittedBy, {
-        title: registration.title, docNumber: registration.docNumber, proposedAttribute: registration.proposedAttribute,
-        attributeReasons: registration.attributeReasons ?? null, coIssuers: registration.coIssuers, inherited: input.inherited,
+        title: registration.title,
+        docNumber: registration.docNumber,
+        proposedAttribute: registration.proposedAttribute,
+        attributeReasons: registration.attributeReasons ?? null,
+        coIssuers: registration.coIssuers,
+        inherited: input.inherited,
       });
     });
   }
@@ -493,7 +713,13 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
       const c = owed.clock;
       if (owed.kind === 'reminder') {
         c.remindersSent.push(owed.key);
-        await emit('clock-reminder', SYSTEM, { clockId: c.id, label: c.label, due: c.derived!.due, workingDaysBefore: owed.workingDaysBefore, notify: notifyFor(c, false) });
+        await emit('clock-reminder', SYSTEM, {
+          clockId: c.id,
+          label: c.label,
+          due: c.derived!.due,
+          workingDaysBefore: owed.workingDaysBefore,
+          notify: notifyFor(c, false),
+        });
       } else {
         c.overdueHandledFor = owed.due;
         // Overdue: escalate to the issuing department's head and the supervisor (督办).

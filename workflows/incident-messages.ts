@@ -6,7 +6,14 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 import type { Instant } from '../domain/incidents/clock';
-import type { ApprovalLevel, IncidentGradeLevel, IncidentIntake, IncidentKind, IncidentState, ReleaseChannel } from '../domain/incidents/types';
+import type {
+  ApprovalLevel,
+  IncidentGradeLevel,
+  IncidentIntake,
+  IncidentKind,
+  IncidentState,
+  ReleaseChannel,
+} from '../domain/incidents/types';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -26,7 +33,12 @@ interface Acting {
 export type Regrade = Acting & { grade: IncidentGradeLevel; reason: string };
 export type AssignIncident = Acting & { departmentCode: string; assignee?: string };
 export type Assess = Acting & { text: string };
-export type Plan = Acting & { text: string; issuedInNameOf?: 'government' | 'department'; involvedDepartments: string[]; sensitive: boolean };
+export type Plan = Acting & {
+  text: string;
+  issuedInNameOf?: 'government' | 'department';
+  involvedDepartments: string[];
+  sensitive: boolean;
+};
 export type RecordConsent = Acting & { departmentCode: string; note: string };
 export type Approve = Acting & { level: ApprovalLevel; comments: string };
 export type ReleaseStep = Acting & { channel: ReleaseChannel; text: string; at?: Instant };

@@ -16,13 +16,22 @@ import type { Activities } from '../activities';
 import type { Actor } from '../domain/application/types';
 import { deriveMinuteClock, type Instant, type MinuteClockEvent, minutesLate } from '../domain/incidents/clock';
 import { type IncidentActionName, incidentChecks, periodsFor, releaseMeetsResponse, updateIntervalOf } from '../domain/incidents/rules';
-import { type IncidentClock, type IncidentClockId, type IncidentGradeLevel, type IncidentState, RELEASE_CHANNELS } from '../domain/incidents/types';
+import {
+  type IncidentClock,
+  type IncidentClockId,
+  type IncidentGradeLevel,
+  type IncidentState,
+  RELEASE_CHANNELS,
+} from '../domain/incidents/types';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import * as m from './incident-messages';
 import { CaseRuntime, nowIso, type StepResult, SYSTEM_ACTOR as SYSTEM } from './runtime/case-runtime';
 import { ruleProfileOf } from './runtime/profile';
 
-const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } };
+const ACTIVITY_OPTIONS: ActivityOptions & LocalActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+};
 // Persistence runs as a local activity (idempotent; no task-queue round trip per step or fired
 // clock); executions recorded before that change replay with the ordinary one.
 const remote = proxyActivities<Activities>(ACTIVITY_OPTIONS);
@@ -103,7 +112,15 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
       open.satisfiedAt = at;
       open.lateMinutes = minutesLate(at, open.dueAt);
     } else if (late > 0) {
-      state.accountability.push({ ...responsible(), clockId: id, clockLabel: c.label, dueAt: c.derived.dueAt!, missedAt: at, satisfiedAt: at, lateMinutes: late });
+      state.accountability.push({
+        ...responsible(),
+        clockId: id,
+        clockLabel: c.label,
+        dueAt: c.derived.dueAt!,
+        missedAt: at,
+        satisfiedAt: at,
+        lateMinutes: late,
+      });
     }
   }
 
@@ -135,7 +152,11 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
   }
 
   // ---- steps ------------------------------------------------------------------------------
-  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: IncidentActionName, run: (payload: P) => Promise<void>): void {
+  function step<P extends { actor: Actor }>(
+    definition: UpdateDefinition<StepResult, [P]>,
+    action: IncidentActionName,
+    run: (payload: P) => Promise<void>,
+  ): void {
     const check = incidentChecks[action] as (s: IncidentState, p: P, c: { now: number; profile: typeof profile }) => string | null;
     runtime.step(definition, (payload: P) => check(state, payload, { now: Date.now(), profile }), run);
   }
@@ -164,7 +185,11 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
   step(m.planUpdate, 'plan', async (p: m.Plan) => {
     state.stage = 'planned';
     state.plan = {
-      text: p.text, involvedDepartments: p.involvedDepartments, sensitive: p.sensitive, by: p.actor.username, at: nowIso(),
+      text: p.text,
+      involvedDepartments: p.involvedDepartments,
+      sensitive: p.sensitive,
+      by: p.actor.username,
+      at: nowIso(),
       ...(p.issuedInNameOf ? { issuedInNameOf: p.issuedInNameOf } : {}),
     };
     state.consents = state.consents.filter((c) => p.involvedDepartments.includes(c.departmentCode));
@@ -189,7 +214,12 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
     state.stage = 'released';
     const meets = releaseMeetsResponse(state.grade, p.channel);
     if (meets) stopClock('response', at, `${RELEASE_CHANNELS[p.channel]}发布`);
-    await emit(kind === 'first' ? 'released' : 'follow-up-released', p.actor, { channel: p.channel, text: p.text, at, meetsResponseClock: meets });
+    await emit(kind === 'first' ? 'released' : 'follow-up-released', p.actor, {
+      channel: p.channel,
+      text: p.text,
+      at,
+      meetsResponseClock: meets,
+    });
   });
 
   step(m.reportUpdate, 'report', async (p: m.Report) => {
@@ -213,7 +243,13 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
   // ---- registration -----------------------------------------------------------------------
   await runtime.register(async () => {
     openClocks(input.grade);
-    await emit('registered', input.registeredBy, { kind: input.kind, grade: input.grade, source: intake.source, firstSeenAt: intake.firstSeenAt, dues: dues() });
+    await emit('registered', input.registeredBy, {
+      kind: input.kind,
+      grade: input.grade,
+      source: intake.source,
+      firstSeenAt: intake.firstSeenAt,
+      dues: dues(),
+    });
   });
 
   // ---- timers: missed clocks and rolling-update reminders (never none: the reminder recurs) ----
@@ -226,7 +262,11 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
 
   function nextUpdateReminder(): number {
     const last = state.releases.at(-1)?.at;
-    const base = Math.max(Date.parse(state.registeredAt), last ? Date.parse(last) : 0, state.updates.lastReminderAt ? Date.parse(state.updates.lastReminderAt) : 0);
+    const base = Math.max(
+      Date.parse(state.registeredAt),
+      last ? Date.parse(last) : 0,
+      state.updates.lastReminderAt ? Date.parse(state.updates.lastReminderAt) : 0,
+    );
     return base + state.updates.intervalMinutes * MINUTE_MS;
   }
 
@@ -246,10 +286,23 @@ export async function incident(input: m.IncidentInput): Promise<IncidentState> {
       if (c.derived.status !== 'running' || !c.derived.dueAt || c.missHandledFor === c.derived.dueAt) continue;
       if (Date.parse(c.derived.dueAt) > now) continue;
       c.missHandledFor = c.derived.dueAt;
-      const entry = { ...responsible(), clockId: c.id, clockLabel: c.label, dueAt: c.derived.dueAt, missedAt: nowIso(), satisfiedAt: null, lateMinutes: null };
+      const entry = {
+        ...responsible(),
+        clockId: c.id,
+        clockLabel: c.label,
+        dueAt: c.derived.dueAt,
+        missedAt: nowIso(),
+        satisfiedAt: null,
+        lateMinutes: null,
+      };
       state.accountability.push(entry);
       await emit('clock-missed', SYSTEM, {
-        clockId: c.id, label: c.label, dueAt: c.derived.dueAt, grade: state.grade, responsible: entry.responsible, responsiblePerson: entry.responsiblePerson,
+        clockId: c.id,
+        label: c.label,
+        dueAt: c.derived.dueAt,
+        grade: state.grade,
+        responsible: entry.responsible,
+        responsiblePerson: entry.responsiblePerson,
         notify: [state.departmentCode ? `department-head:${state.departmentCode}` : 'role:clerk', 'role:leader', 'role:supervisor'],
       });
     }

@@ -48,8 +48,15 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
       id: 'reply',
       label: `${MESSAGE_TYPES[intake.type]}类留言回复时限`,
       rule: `citizenMessages.limits.${intake.type}`,
-      events: [{ type: 'started', date: intake.receivedOn, workingDays: limit.workingDays, reason: `收到${MESSAGE_TYPES[intake.type]}类留言` }],
-      derived: null, dueAt: null, reminders: [], remindersSent: [], overdueHandledFor: null, closed: false,
+      events: [
+        { type: 'started', date: intake.receivedOn, workingDays: limit.workingDays, reason: `收到${MESSAGE_TYPES[intake.type]}类留言` },
+      ],
+      derived: null,
+      dueAt: null,
+      reminders: [],
+      remindersSent: [],
+      overdueHandledFor: null,
+      closed: false,
     },
     accountability: [],
     seq: 0,
@@ -59,11 +66,16 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
   const runtime = new CaseRuntime(state);
 
   async function refreshClock(): Promise<void> {
-    const [result] = await deriveClocks({ clocks: [{ id: c.id, events: c.events }], reminderWorkingDaysBefore: REMINDER_WORKING_DAYS_BEFORE });
+    const [result] = await deriveClocks({
+      clocks: [{ id: c.id, events: c.events }],
+      reminderWorkingDaysBefore: REMINDER_WORKING_DAYS_BEFORE,
+    });
     c.derived = result!.derived;
     c.dueAt = result!.dueAt;
     const now = Date.now();
-    c.reminders = result!.reminders.filter((r) => Date.parse(r.at) > now || c.remindersSent.includes(`${result!.derived.due}/${r.workingDaysBefore}`));
+    c.reminders = result!.reminders.filter(
+      (r) => Date.parse(r.at) > now || c.remindersSent.includes(`${result!.derived.due}/${r.workingDaysBefore}`),
+    );
   }
 
   function clockEvent(event: ClockEvent): void {
@@ -79,10 +91,19 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
       ...(state.departmentCode ? [{ key: Department, value: state.departmentCode }] : []),
       ...(c.dueAt ? [{ key: DueAt, value: new Date(c.dueAt) }] : []),
     ]);
-    await recordMessageEvent({ workflowId: workflowInfo().workflowId, agencyCode: input.agencyCode, event: { seq: state.seq, type, actor, at: nowIso(), payload }, state });
+    await recordMessageEvent({
+      workflowId: workflowInfo().workflowId,
+      agencyCode: input.agencyCode,
+      event: { seq: state.seq, type, actor, at: nowIso(), payload },
+      state,
+    });
   }
 
-  function step<P extends { actor: Actor }>(definition: UpdateDefinition<StepResult, [P]>, action: MessageActionName, run: (payload: P) => Promise<void>): void {
+  function step<P extends { actor: Actor }>(
+    definition: UpdateDefinition<StepResult, [P]>,
+    action: MessageActionName,
+    run: (payload: P) => Promise<void>,
+  ): void {
     const check = messageChecks[action] as (s: MessageState, p: P, ctx: { profile: typeof profile }) => string | null;
     runtime.step(definition, (payload: P) => check(state, payload, { profile }), run);
   }
@@ -107,9 +128,20 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
     const originalDue = c.derived!.due;
     state.extension = { fromWorkingDays: from, toWorkingDays: p.toWorkingDays, reason: p.reason, by: p.actor.username, on: today() };
     // The limit counts from receipt: extending 15 → 30 WD adds 15 WD to the period.
-    clockEvent({ type: 'extended', date: today(), workingDays: p.toWorkingDays - from, reason: `经批准延长办理时限至${p.toWorkingDays}个工作日：${p.reason}` });
+    clockEvent({
+      type: 'extended',
+      date: today(),
+      workingDays: p.toWorkingDays - from,
+      reason: `经批准延长办理时限至${p.toWorkingDays}个工作日：${p.reason}`,
+    });
     await refreshClock();
-    await emit('extended', p.actor, { fromWorkingDays: from, toWorkingDays: p.toWorkingDays, reason: p.reason, originalDue, newDue: c.derived!.due });
+    await emit('extended', p.actor, {
+      fromWorkingDays: from,
+      toWorkingDays: p.toWorkingDays,
+      reason: p.reason,
+      originalDue,
+      newDue: c.derived!.due,
+    });
   });
 
   step(m.replyMessageUpdate, 'reply', async (p: m.ReplyMessage) => {
@@ -142,7 +174,11 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
   await runtime.register(async () => {
     await refreshClock();
     await emit('registered', input.registeredBy, {
-      type: intake.type, channel: intake.channel, receivedOn: intake.receivedOn, confidential: intake.confidential, due: c.derived!.due,
+      type: intake.type,
+      channel: intake.channel,
+      receivedOn: intake.receivedOn,
+      confidential: intake.confidential,
+      due: c.derived!.due,
     });
   });
 
@@ -159,7 +195,9 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
 
   function nextTimer(): number | null {
     if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') return null;
-    const candidates = c.reminders.filter((r) => !c.remindersSent.includes(`${c.derived!.due}/${r.workingDaysBefore}`)).map((r) => Date.parse(r.at));
+    const candidates = c.reminders
+      .filter((r) => !c.remindersSent.includes(`${c.derived!.due}/${r.workingDaysBefore}`))
+      .map((r) => Date.parse(r.at));
     if (c.overdueHandledFor !== c.derived.due) candidates.push(Date.parse(c.dueAt));
     return candidates.length === 0 ? null : Math.min(...candidates);
   }
@@ -167,25 +205,42 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
   async function fireDueTimers(): Promise<void> {
     const now = Date.now();
     if (c.closed || !c.dueAt || !c.derived || c.derived.status !== 'running') return;
-    const notify = state.assignee ? [`user:${state.assignee}`] : state.departmentCode ? [`department:${state.departmentCode}`] : ['role:clerk'];
+    const notify = state.assignee
+      ? [`user:${state.assignee}`]
+      : state.departmentCode
+        ? [`department:${state.departmentCode}`]
+        : ['role:clerk'];
     for (const r of c.reminders) {
       const key = `${c.derived.due}/${r.workingDaysBefore}`;
       if (Date.parse(r.at) <= now && !c.remindersSent.includes(key)) {
         c.remindersSent.push(key);
-        await emit('clock-reminder', SYSTEM, { clockId: c.id, label: c.label, due: c.derived.due, workingDaysBefore: r.workingDaysBefore, notify });
+        await emit('clock-reminder', SYSTEM, {
+          clockId: c.id,
+          label: c.label,
+          due: c.derived.due,
+          workingDaysBefore: r.workingDaysBefore,
+          notify,
+        });
       }
     }
     if (Date.parse(c.dueAt) <= now && c.overdueHandledFor !== c.derived.due) {
       c.overdueHandledFor = c.derived.due;
       const entry = {
-        clockId: c.id, clockLabel: c.label,
+        clockId: c.id,
+        clockLabel: c.label,
         responsible: state.departmentCode ?? input.registeredBy.departmentCode,
         responsiblePerson: state.departmentCode ? state.assignee : input.registeredBy.username,
-        dueAt: c.dueAt, missedAt: nowIso(), satisfiedAt: null, lateMinutes: null,
+        dueAt: c.dueAt,
+        missedAt: nowIso(),
+        satisfiedAt: null,
+        lateMinutes: null,
       };
       state.accountability.push(entry);
       await emit('clock-overdue', SYSTEM, {
-        clockId: c.id, label: c.label, due: c.derived.due, responsible: entry.responsible,
+        clockId: c.id,
+        label: c.label,
+        due: c.derived.due,
+        responsible: entry.responsible,
         notify: [...notify, `department-head:${state.departmentCode ?? input.registeredBy.departmentCode}`, 'role:supervisor'],
       });
     }

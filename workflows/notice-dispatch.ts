@@ -20,13 +20,18 @@ export async function noticeDispatch(input: NoticeDispatchInput): Promise<'sent'
   });
   const { recordApplicantMessageDelivery } = proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: input.retry?.initialInterval ?? '5 seconds', maximumInterval: input.retry?.maximumInterval ?? '10 minutes', backoffCoefficient: 2 },
+    retry: {
+      initialInterval: input.retry?.initialInterval ?? '5 seconds',
+      maximumInterval: input.retry?.maximumInterval ?? '10 minutes',
+      backoffCoefficient: 2,
+    },
   });
   let sent;
   try {
     sent = await sendApplicantMessage({ messageId: input.messageId });
   } catch (error) {
-    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'MessageUndeliverable') return 'failed';
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'MessageUndeliverable')
+      return 'failed';
     throw error;
   }
   if (sent.status === 'sent' && sent.recordsDelivery) await recordApplicantMessageDelivery({ messageId: input.messageId });

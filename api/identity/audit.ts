@@ -16,25 +16,73 @@ export function auditIdentityEvents(db: Kysely<Database>): (event: IdentityEvent
     switch (event.kind) {
       case 'sign-in':
         // With a second factor owed, the sign-in is recorded when that step succeeds.
-        if (!event.secondFactorPending) await recordAudit(db, { action: 'auth.sign-in', actor: auditActor(event.user), ip, target: `user:${event.user.username}`, details: { session: event.sessionId, method: event.method ?? 'password', ...event.details } });
+        if (!event.secondFactorPending)
+          await recordAudit(db, {
+            action: 'auth.sign-in',
+            actor: auditActor(event.user),
+            ip,
+            target: `user:${event.user.username}`,
+            details: { session: event.sessionId, method: event.method ?? 'password', ...event.details },
+          });
         return;
       case 'second-factor':
-        await recordAudit(db, { action: 'auth.sign-in', actor: auditActor(event.user), ip, target: `user:${event.user.username}`, details: { session: event.sessionId, method: `${event.firstFactor ?? 'password'}+${event.method}` } });
+        await recordAudit(db, {
+          action: 'auth.sign-in',
+          actor: auditActor(event.user),
+          ip,
+          target: `user:${event.user.username}`,
+          details: { session: event.sessionId, method: `${event.firstFactor ?? 'password'}+${event.method}` },
+        });
         return;
       case 'sign-in-failed':
-        await recordAudit(db, { action: 'auth.sign-in-failed', actor: null, ip, target: `user:${event.username}`, details: { username: event.username, reason: event.reason, knownUser: event.userId !== null, ...(event.method ? { method: event.method } : {}), ...event.details } });
+        await recordAudit(db, {
+          action: 'auth.sign-in-failed',
+          actor: null,
+          ip,
+          target: `user:${event.username}`,
+          details: {
+            username: event.username,
+            reason: event.reason,
+            knownUser: event.userId !== null,
+            ...(event.method ? { method: event.method } : {}),
+            ...event.details,
+          },
+        });
         return;
       case 'locked':
-        await recordAudit(db, { action: 'auth.locked', actor: null, ip, target: `user:${event.username}`, details: { username: event.username, lockedUntil: event.lockedUntil.toISOString(), knownUser: event.userId !== null } });
+        await recordAudit(db, {
+          action: 'auth.locked',
+          actor: null,
+          ip,
+          target: `user:${event.username}`,
+          details: { username: event.username, lockedUntil: event.lockedUntil.toISOString(), knownUser: event.userId !== null },
+        });
         return;
       case 'sign-out':
-        await recordAudit(db, { action: 'auth.sign-out', actor: auditActor(event.user), ip, target: `user:${event.user.username}`, details: { session: event.sessionId } });
+        await recordAudit(db, {
+          action: 'auth.sign-out',
+          actor: auditActor(event.user),
+          ip,
+          target: `user:${event.user.username}`,
+          details: { session: event.sessionId },
+        });
         return;
       case 'session-ended':
-        await recordAudit(db, { action: 'auth.session-ended', actor: auditActor(event.user), ip, target: `user:${event.user.username}`, details: { session: event.sessionId, reason: event.reason } });
+        await recordAudit(db, {
+          action: 'auth.session-ended',
+          actor: auditActor(event.user),
+          ip,
+          target: `user:${event.user.username}`,
+          details: { session: event.sessionId, reason: event.reason },
+        });
         return;
       case 'password-changed':
-        await recordAudit(db, { action: 'auth.password-changed', actor: auditActor(event.user), ip, target: `user:${event.user.username}` });
+        await recordAudit(db, {
+          action: 'auth.password-changed',
+          actor: auditActor(event.user),
+          ip,
+          target: `user:${event.user.username}`,
+        });
         return;
       case 'totp-enrolled':
         await recordAudit(db, { action: 'auth.totp-enrolled', actor: auditActor(event.user), ip, target: `user:${event.user.username}` });

@@ -39,13 +39,17 @@ export function identityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ide
   const whole = (name: string, fallback: number, min: number, max: number): number => {
     const value = env[name];
     if (value === undefined || value === '') return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
     return Number(value);
   };
   let totpRoles = DEFAULT_IDENTITY_CONFIG.totpRoles;
   const rolesValue = env.GONGKAI_TOTP_ROLES;
   if (rolesValue !== undefined) {
-    const listed = rolesValue.split(',').map((r) => r.trim()).filter(Boolean);
+    const listed = rolesValue
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     const unknown = listed.filter((r) => !(ROLES as readonly string[]).includes(r));
     if (unknown.length > 0) throw new Error(`GONGKAI_TOTP_ROLES names unknown roles: ${unknown.join(', ')} (roles: ${ROLES.join(', ')})`);
     totpRoles = listed as Role[];

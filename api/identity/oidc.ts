@@ -41,7 +41,10 @@ const VARIABLES = ['GONGKAI_OIDC_ISSUER', 'GONGKAI_OIDC_CLIENT_ID', 'GONGKAI_OID
 export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OidcSettings | null {
   const set = VARIABLES.filter((name) => env[name]?.trim());
   if (set.length === 0) return null;
-  if (set.length < VARIABLES.length) throw new Error(`single sign-on needs all of ${VARIABLES.join(', ')}; missing: ${VARIABLES.filter((n) => !set.includes(n)).join(', ')}`);
+  if (set.length < VARIABLES.length)
+    throw new Error(
+      `single sign-on needs all of ${VARIABLES.join(', ')}; missing: ${VARIABLES.filter((n) => !set.includes(n)).join(', ')}`,
+    );
   const url = (name: string): string => {
     const value = env[name]!.trim();
     let parsed: URL;
@@ -50,11 +53,13 @@ export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OidcS
     } catch {
       throw new Error(`${name} must be a URL, not "${value}"`);
     }
-    if (parsed.protocol !== 'https:' && env.GONGKAI_OIDC_ALLOW_HTTP !== 'true') throw new Error(`${name} must be https (GONGKAI_OIDC_ALLOW_HTTP=true allows http for a test set-up)`);
+    if (parsed.protocol !== 'https:' && env.GONGKAI_OIDC_ALLOW_HTTP !== 'true')
+      throw new Error(`${name} must be https (GONGKAI_OIDC_ALLOW_HTTP=true allows http for a test set-up)`);
     return value;
   };
   const clientAuth = env.GONGKAI_OIDC_CLIENT_AUTH?.trim() || 'client_secret_basic';
-  if (clientAuth !== 'client_secret_basic' && clientAuth !== 'client_secret_post') throw new Error(`GONGKAI_OIDC_CLIENT_AUTH must be client_secret_basic or client_secret_post, not "${clientAuth}"`);
+  if (clientAuth !== 'client_secret_basic' && clientAuth !== 'client_secret_post')
+    throw new Error(`GONGKAI_OIDC_CLIENT_AUTH must be client_secret_basic or client_secret_post, not "${clientAuth}"`);
   return {
     issuer: url('GONGKAI_OIDC_ISSUER'),
     clientId: env.GONGKAI_OIDC_CLIENT_ID!.trim(),
@@ -62,7 +67,10 @@ export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OidcS
     redirectUri: url('GONGKAI_OIDC_REDIRECT_URI'),
     scope: env.GONGKAI_OIDC_SCOPE?.trim() || 'openid profile',
     clientAuth,
-    mfaAcrValues: (env.GONGKAI_OIDC_MFA_ACR ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+    mfaAcrValues: (env.GONGKAI_OIDC_MFA_ACR ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
     allowHttp: env.GONGKAI_OIDC_ALLOW_HTTP === 'true',
   };
 }
@@ -77,7 +85,10 @@ export class OidcClient {
     if (!this.discovered) {
       const { settings } = this;
       this.discovered = openidClient().then((oidc) => {
-        const auth = settings.clientAuth === 'client_secret_post' ? oidc.ClientSecretPost(settings.clientSecret) : oidc.ClientSecretBasic(settings.clientSecret);
+        const auth =
+          settings.clientAuth === 'client_secret_post'
+            ? oidc.ClientSecretPost(settings.clientSecret)
+            : oidc.ClientSecretBasic(settings.clientSecret);
         return oidc.discovery(new URL(settings.issuer), settings.clientId, undefined, auth, {
           timeout: 10,
           ...(settings.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
@@ -98,7 +109,8 @@ export function claimValues(claims: Record<string, unknown>, path: string): stri
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
     value = (value as Record<string, unknown>)[key];
   }
-  const scalar = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+  const scalar = (v: unknown): string | null =>
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
   if (Array.isArray(value)) return value.map(scalar).filter((v): v is string => v !== null);
   const one = scalar(value);
   return one === null ? [] : [one];
@@ -111,14 +123,27 @@ export type MappingRefusal = { reason: 'bad-username' | 'no-role' | 'no-departme
 /** Applies the rule to the claims: who the user is in the product, or why they are refused. */
 export function mapClaims(claims: Record<string, unknown>, rule: SsoMapping): MappedUser | MappingRefusal {
   const username = claimValues(claims, rule.usernameClaim)[0]?.trim().toLowerCase() ?? '';
-  if (!USERNAME_PATTERN.test(username)) return { reason: 'bad-username', detail: `claim ${rule.usernameClaim} is not a username (1–64 of a-z 0-9 . - _): ${JSON.stringify(username.slice(0, 80))}` };
+  if (!USERNAME_PATTERN.test(username))
+    return {
+      reason: 'bad-username',
+      detail: `claim ${rule.usernameClaim} is not a username (1–64 of a-z 0-9 . - _): ${JSON.stringify(username.slice(0, 80))}`,
+    };
   const displayName = (claimValues(claims, rule.displayNameClaim)[0]?.trim() || username).slice(0, 100);
   const roles = claimValues(claims, rule.roleClaim);
   const role = rule.roleMap.find((entry) => roles.includes(entry.value))?.role ?? rule.defaultRole;
-  if (!role) return { reason: 'no-role', detail: `claim ${rule.roleClaim} ${JSON.stringify(roles)} matches no entry of the role table and there is no default role` };
+  if (!role)
+    return {
+      reason: 'no-role',
+      detail: `claim ${rule.roleClaim} ${JSON.stringify(roles)} matches no entry of the role table and there is no default role`,
+    };
   const departments = claimValues(claims, rule.departmentClaim);
-  const departmentCode = rule.departmentMap.find((entry) => departments.includes(entry.value))?.departmentCode ?? rule.defaultDepartmentCode;
-  if (!departmentCode) return { reason: 'no-department', detail: `claim ${rule.departmentClaim} ${JSON.stringify(departments)} matches no entry of the department table and there is no default department` };
+  const departmentCode =
+    rule.departmentMap.find((entry) => departments.includes(entry.value))?.departmentCode ?? rule.defaultDepartmentCode;
+  if (!departmentCode)
+    return {
+      reason: 'no-department',
+      detail: `claim ${rule.departmentClaim} ${JSON.stringify(departments)} matches no entry of the department table and there is no default department`,
+    };
   return { username, displayName, role, departmentCode };
 }
 
@@ -133,4 +158,3 @@ export function providerAttestsMfa(claims: Record<string, unknown>, mfaAcrValues
   const acr = typeof claims.acr === 'string' ? claims.acr : null;
   return acr !== null && mfaAcrValues.includes(acr);
 }
-

@@ -38,16 +38,24 @@ const CLASSES: ReadonlyArray<{ name: string; test: RegExp }> = [
 ];
 
 /** What is wrong with a new password (empty: acceptable). Messages name the rule. */
-export function passwordProblems(password: string, rules: Pick<IdentityConfig, 'passwordMinLength' | 'passwordMinClasses'>, username?: string): string[] {
+export function passwordProblems(
+  password: string,
+  rules: Pick<IdentityConfig, 'passwordMinLength' | 'passwordMinClasses'>,
+  username?: string,
+): string[] {
   const problems: string[] = [];
   const length = [...password].length;
-  if (length < rules.passwordMinLength) problems.push(`must be at least ${rules.passwordMinLength} characters (密码至少 ${rules.passwordMinLength} 位)`);
+  if (length < rules.passwordMinLength)
+    problems.push(`must be at least ${rules.passwordMinLength} characters (密码至少 ${rules.passwordMinLength} 位)`);
   if (length > 256) problems.push('must be at most 256 characters');
   const classes = CLASSES.filter((c) => c.test.test(password)).length;
   if (classes < rules.passwordMinClasses) {
-    problems.push(`must mix at least ${rules.passwordMinClasses} of: ${CLASSES.map((c) => c.name).join(', ')} (has ${classes}) (密码须包含大写字母、小写字母、数字、符号中至少 ${rules.passwordMinClasses} 类)`);
+    problems.push(
+      `must mix at least ${rules.passwordMinClasses} of: ${CLASSES.map((c) => c.name).join(', ')} (has ${classes}) (密码须包含大写字母、小写字母、数字、符号中至少 ${rules.passwordMinClasses} 类)`,
+    );
   }
-  if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) problems.push('must not contain the username (密码不得包含用户名)');
+  if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase()))
+    problems.push('must not contain the username (密码不得包含用户名)');
   return problems;
 }
 

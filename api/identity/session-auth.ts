@@ -39,9 +39,32 @@ export interface IdentityRuntime {
 
 /** Sign-in events, for the audit log. `username` is what was typed (the user may not exist). */
 export type IdentityEvent =
-  | { kind: 'sign-in'; req: Request; user: User; sessionId: string; secondFactorPending: boolean; method?: 'password' | 'oidc'; details?: Record<string, unknown> }
-  | { kind: 'second-factor'; req: Request; user: User; sessionId: string; method: 'totp' | 'recovery-code'; firstFactor?: 'password' | 'oidc' }
-  | { kind: 'sign-in-failed'; req: Request; username: string; userId: string | null; reason: string; method?: 'password' | 'oidc'; details?: Record<string, unknown> }
+  | {
+      kind: 'sign-in';
+      req: Request;
+      user: User;
+      sessionId: string;
+      secondFactorPending: boolean;
+      method?: 'password' | 'oidc';
+      details?: Record<string, unknown>;
+    }
+  | {
+      kind: 'second-factor';
+      req: Request;
+      user: User;
+      sessionId: string;
+      method: 'totp' | 'recovery-code';
+      firstFactor?: 'password' | 'oidc';
+    }
+  | {
+      kind: 'sign-in-failed';
+      req: Request;
+      username: string;
+      userId: string | null;
+      reason: string;
+      method?: 'password' | 'oidc';
+      details?: Record<string, unknown>;
+    }
   | { kind: 'locked'; req: Request; username: string; userId: string | null; lockedUntil: Date }
   | { kind: 'sign-out'; req: Request; user: User; sessionId: string }
   | { kind: 'session-ended'; req: Request; user: User; sessionId: string; reason: 'idle' | 'expired' | 'revoked' }
@@ -76,7 +99,8 @@ export function readCookie(req: Request, name: string): string | null {
 }
 
 /** The CSRF token of a session: derived from its (secret) id, so nothing more is stored. */
-export const csrfTokenFor = (sessionToken: string): string => createHash('sha256').update(`gongkai-csrf\n${sessionToken}`).digest('base64url');
+export const csrfTokenFor = (sessionToken: string): string =>
+  createHash('sha256').update(`gongkai-csrf\n${sessionToken}`).digest('base64url');
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -106,7 +130,8 @@ export function passwordChangeDue(credentials: Credentials, config: IdentityConf
   return expires && expires <= now ? 'expired' : null;
 }
 
-export const totpRequiredFor = (credentials: Pick<Credentials, 'role'>, config: IdentityConfig): boolean => config.totpRoles.includes(credentials.role);
+export const totpRequiredFor = (credentials: Pick<Credentials, 'role'>, config: IdentityConfig): boolean =>
+  config.totpRoles.includes(credentials.role);
 
 /** What a session still owes before it may use the whole API, in the order the user settles it. */
 export function restrictionOf(
@@ -140,16 +165,28 @@ export function sessionOrBearerAuthenticator(db: Kysely<Database>, bearer: Authe
     const session = await findSessionByToken(db, token);
     if (!session || session.revokedAt || !session.user.active) return null;
     const now = runtime.now();
-    const user: User = { id: session.user.id, username: session.user.username, displayName: session.user.displayName, role: session.user.role, departmentCode: session.user.departmentCode };
+    const user: User = {
+      id: session.user.id,
+      username: session.user.username,
+      displayName: session.user.displayName,
+      role: session.user.role,
+      departmentCode: session.user.departmentCode,
+    };
     const idle = now.getTime() - session.lastSeenAt.getTime() > runtime.config.sessionIdleMinutes * 60_000;
     if (idle || session.expiresAt <= now) {
-      if (await revokeSession(db, session.id, idle ? 'idle' : 'expired', now)) await runtime.onEvent?.({ kind: 'session-ended', req, user, sessionId: session.id, reason: idle ? 'idle' : 'expired' });
-      throw new ApiError(401, 'session_expired', idle ? `会话已闲置超过 ${runtime.config.sessionIdleMinutes} 分钟，请重新登录` : '会话已到期，请重新登录');
+      if (await revokeSession(db, session.id, idle ? 'idle' : 'expired', now))
+        await runtime.onEvent?.({ kind: 'session-ended', req, user, sessionId: session.id, reason: idle ? 'idle' : 'expired' });
+      throw new ApiError(
+        401,
+        'session_expired',
+        idle ? `会话已闲置超过 ${runtime.config.sessionIdleMinutes} 分钟，请重新登录` : '会话已到期，请重新登录',
+      );
     }
     const csrfToken = csrfTokenFor(token);
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.get(CSRF_HEADER);
-      if (!sent || !sameSecret(sent, csrfToken)) throw new ApiError(403, 'csrf_failed', `a write with the session cookie needs the session's ${CSRF_HEADER} header`);
+      if (!sent || !sameSecret(sent, csrfToken))
+        throw new ApiError(403, 'csrf_failed', `a write with the session cookie needs the session's ${CSRF_HEADER} header`);
     }
     const credentials = await credentialsById(db, session.userId);
     if (!credentials) return null;

@@ -36,9 +36,14 @@ export async function loadHistory(db: Kysely<Database>, temporal: Client, workfl
   return archived ? { source: 'archive', json: archived.json, sha256: archived.sha256, archivedAt: archived.archivedAt } : null;
 }
 
-const workflowIdParam = z.object({ workflowId: z.string().regex(/^[a-z]+-[0-9A-Za-z-]{1,100}$/, 'must be a workflow id such as application-2026-000123') });
+const workflowIdParam = z.object({
+  workflowId: z.string().regex(/^[a-z]+-[0-9A-Za-z-]{1,100}$/, 'must be a workflow id such as application-2026-000123'),
+});
 
-export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; codec?: PayloadCodec }): void {
+export function adminHistoryRoutes(
+  routes: RouteTable,
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; codec?: PayloadCodec },
+): void {
   const { db, temporal } = deps;
   // Bundled once per process: replaying must not rebuild the workflow code for every request.
   let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
@@ -60,7 +65,13 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
     response: {
       status: 200,
       description: 'the history in proto3 JSON (as `temporal workflow show --output json`)',
-      schema: z.object({ workflowId: z.string(), source: z.enum(['temporal', 'archive']), sha256: z.string().optional(), eventCount: z.number(), history: z.unknown() }),
+      schema: z.object({
+        workflowId: z.string(),
+        source: z.enum(['temporal', 'archive']),
+        sha256: z.string().optional(),
+        eventCount: z.number(),
+        history: z.unknown(),
+      }),
     },
     errors: { 404: 'neither Temporal nor the archive has it' },
     handler: async ({ params, user, req }) => {
@@ -68,7 +79,13 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       const parsed = JSON.parse(history.json) as { events?: unknown[] };
       // Written with the codec off, a history carries the applicant in plain JSON: a read.
       await recordDecodedPersonalData(db, user!, req, plainPayloadsInHistory(parsed), 'history');
-      return { workflowId: params.workflowId, source: history.source, ...(history.sha256 ? { sha256: history.sha256 } : {}), eventCount: parsed.events?.length ?? 0, history: parsed };
+      return {
+        workflowId: params.workflowId,
+        source: history.source,
+        ...(history.sha256 ? { sha256: history.sha256 } : {}),
+        eventCount: parsed.events?.length ?? 0,
+        history: parsed,
+      };
     },
   });
 
@@ -79,7 +96,11 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
     tags: ['admin'],
     roles: ['admin'],
     params: workflowIdParam,
-    response: { status: 202, description: 'the archiver workflow started (it waits for the close)', schema: z.object({ workflowId: z.string(), archiverWorkflowId: z.string() }) },
+    response: {
+      status: 202,
+      description: 'the archiver workflow started (it waits for the close)',
+      schema: z.object({ workflowId: z.string(), archiverWorkflowId: z.string() }),
+    },
     errors: { 404: 'no such workflow in Temporal' },
     handler: async ({ params, user, req }) => {
       let runId: string;
@@ -91,9 +112,18 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       }
       const archiverWorkflowId = `archive-${params.workflowId}-${runId}`;
       await temporal.workflow.start(archiveWorkflowHistory, {
-        workflowId: archiverWorkflowId, taskQueue: deps.taskQueue, args: [{ workflowId: params.workflowId, runId }], workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId: archiverWorkflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ workflowId: params.workflowId, runId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
       });
-      await recordAudit(db, { action: 'admin.workflow-archive-requested', actor: auditActor(user), ip: req.ip ?? null, target: `workflow:${params.workflowId}`, details: { runId } });
+      await recordAudit(db, {
+        action: 'admin.workflow-archive-requested',
+        actor: auditActor(user),
+        ip: req.ip ?? null,
+        target: `workflow:${params.workflowId}`,
+        details: { runId },
+      });
       return { workflowId: params.workflowId, archiverWorkflowId };
     },
   });
@@ -108,7 +138,13 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
     response: {
       status: 200,
       description: 'reproduces: true, or where today’s code diverges',
-      schema: z.object({ workflowId: z.string(), source: z.enum(['temporal', 'archive']), reproduces: z.boolean(), error: z.string().optional(), divergence: z.string().optional() }),
+      schema: z.object({
+        workflowId: z.string(),
+        source: z.enum(['temporal', 'archive']),
+        reproduces: z.boolean(),
+        error: z.string().optional(),
+        divergence: z.string().optional(),
+      }),
     },
     errors: { 404: 'neither Temporal nor the archive has it' },
     handler: async ({ params }) => {
@@ -116,7 +152,11 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
       try {
         const { code } = await workflowBundle();
         // Encrypted histories replay with the same keys the workers use.
-        await Worker.runReplayHistory({ workflowBundle: { code }, ...(deps.codec ? { dataConverter: { payloadCodecs: [deps.codec] } } : {}) }, historyFromJSON(JSON.parse(history.json)), params.workflowId);
+        await Worker.runReplayHistory(
+          { workflowBundle: { code }, ...(deps.codec ? { dataConverter: { payloadCodecs: [deps.codec] } } : {}) },
+          historyFromJSON(JSON.parse(history.json)),
+          params.workflowId,
+        );
         return { workflowId: params.workflowId, source: history.source, reproduces: true };
       } catch (error) {
         const err = error as Error;
@@ -138,31 +178,58 @@ export function adminHistoryRoutes(routes: RouteTable, deps: { db: Kysely<Databa
     handler: async ({ params, query, res, user, req }) => {
       const workflowId = `application-${params.caseNo}`;
       const history = await loadHistory(db, temporal, workflowId);
-      const bundle = await buildEvidenceBundle(db, params.caseNo, history ?? { source: 'archive', json: '{"events":[]}' }, undefined, new FileStore({ codec: deps.codec ?? null }));
+      const bundle = await buildEvidenceBundle(
+        db,
+        params.caseNo,
+        history ?? { source: 'archive', json: '{"events":[]}' },
+        undefined,
+        new FileStore({ codec: deps.codec ?? null }),
+      );
       if (!bundle) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
       res.setHeader(`X-Manifest-${bundle.digestAlgorithm.toUpperCase()}`, bundle.manifestDigest); // X-Manifest-SHA256, or X-Manifest-SM3 in GM mode
       // The bundle's case.json carries the applicant in full; its timeline and notices some of it.
-      const applicant = (JSON.parse(bundle.files.find((f) => f.path === 'case.json')!.content as string) as ApplicationState).intake.applicant;
+      const applicant = (JSON.parse(bundle.files.find((f) => f.path === 'case.json')!.content as string) as ApplicationState).intake
+        .applicant;
       const readFrom = async (texts: string[]) =>
-        recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, texts), via: `evidence-${query.format}` });
+        recordPersonalDataRead(db, {
+          user: user!,
+          req,
+          caseNo: params.caseNo,
+          fields: contactFieldsIn(applicant, texts),
+          via: `evidence-${query.format}`,
+        });
       if (query.format === 'zip') {
         await readFrom(bundle.files.flatMap((f) => (typeof f.content === 'string' ? [f.content] : []))); // a PDF prints what its notice's HTML does
-        res.type('application/zip').attachment(`evidence-${params.caseNo}.zip`).send(Buffer.from(zipBundle(bundle)));
+        res
+          .type('application/zip')
+          .attachment(`evidence-${params.caseNo}.zip`)
+          .send(Buffer.from(zipBundle(bundle)));
         return '';
       }
       if (query.format === 'json') {
-        return { caseNo: bundle.caseNo, generatedAt: bundle.generatedAt, historySource: bundle.historySource, algorithm: bundle.digestAlgorithm, manifest: bundle.manifest, manifestDigest: `${bundle.digestAlgorithm}:${bundle.manifestDigest}` };
+        return {
+          caseNo: bundle.caseNo,
+          generatedAt: bundle.generatedAt,
+          historySource: bundle.historySource,
+          algorithm: bundle.digestAlgorithm,
+          manifest: bundle.manifest,
+          manifestDigest: `${bundle.digestAlgorithm}:${bundle.manifestDigest}`,
+        };
       }
       const timeline = bundle.files.find((f) => f.path === 'timeline.html')!.content as string;
-      const manifestRows = bundle.manifest.map((m) => `<tr><td>${m.path}</td><td>${m.bytes}</td><td class="hash">${m[bundle.digestAlgorithm]}</td></tr>`).join('');
+      const manifestRows = bundle.manifest
+        .map((m) => `<tr><td>${m.path}</td><td>${m.bytes}</td><td class="hash">${m[bundle.digestAlgorithm]}</td></tr>`)
+        .join('');
       const digestName = digestAlgorithmLabel(bundle.digestAlgorithm);
       await readFrom([timeline]);
-      res.type('html').send(
-        timeline.replace(
-          '</body></html>',
-          `<h2>四、文件清单（${digestName}）</h2><table><thead><tr><th>文件</th><th>字节</th><th>${digestName}</th></tr></thead><tbody>${manifestRows}</tbody></table><p>清单 manifest.json 的 ${digestName}：<span class="hash">${bundle.manifestDigest}</span></p></body></html>`,
-        ),
-      );
+      res
+        .type('html')
+        .send(
+          timeline.replace(
+            '</body></html>',
+            `<h2>四、文件清单（${digestName}）</h2><table><thead><tr><th>文件</th><th>字节</th><th>${digestName}</th></tr></thead><tbody>${manifestRows}</tbody></table><p>清单 manifest.json 的 ${digestName}：<span class="hash">${bundle.manifestDigest}</span></p></body></html>`,
+          ),
+        );
       return '';
     },
   });

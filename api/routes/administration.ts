@@ -21,7 +21,9 @@ import { renderSealProbe } from '../../activities/notice-pdf';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 
-const departmentCode = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be 1–32 lower-case letters, digits, - or _, starting with a letter');
+const departmentCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be 1–32 lower-case letters, digits, - or _, starting with a letter');
 const indexCode = z.string().regex(/^\d{3}$/, 'must be three digits (索引号 部门编号)');
 const username = z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'must be 1–64 lower-case letters, digits, ., - or _');
 const name = (max: number) => z.string().trim().min(1, 'is required').max(max);
@@ -60,7 +62,8 @@ async function readBody(req: Request, limit: number): Promise<Buffer> {
 /** A PNG by its content (signature, IHDR first), and one the PDF renderer can embed. */
 async function checkSealPng(png: Buffer): Promise<void> {
   const bad = (message: string) => new ApiError(400, 'validation_failed', `invalid body: ${message}`, [{ field: 'body', message }]);
-  if (png.length < 33 || !png.subarray(0, 8).equals(PNG_SIGNATURE) || png.subarray(12, 16).toString('latin1') !== 'IHDR') throw bad('must be a PNG image');
+  if (png.length < 33 || !png.subarray(0, 8).equals(PNG_SIGNATURE) || png.subarray(12, 16).toString('latin1') !== 'IHDR')
+    throw bad('must be a PNG image');
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
   if (width < 1 || height < 1 || width > 4096 || height > 4096) throw bad('must be at most 4096×4096 pixels');
@@ -115,8 +118,17 @@ async function userRow(db: Db, name: string) {
     .selectFrom('users')
     .innerJoin('departments', 'departments.code', 'users.department_code')
     .select([
-      'users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'departments.name as department_name',
-      'users.is_department_head', 'users.active', 'users.must_change_password', 'users.password_hash', 'users.created_at',
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'users.role',
+      'users.department_code',
+      'departments.name as department_name',
+      'users.is_department_head',
+      'users.active',
+      'users.must_change_password',
+      'users.password_hash',
+      'users.created_at',
     ])
     .where('users.username', '=', name)
     .executeTakeFirst();
@@ -124,8 +136,16 @@ async function userRow(db: Db, name: string) {
 
 function userView(row: NonNullable<Awaited<ReturnType<typeof userRow>>>): z.infer<typeof userSchema> {
   return {
-    id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code, departmentName: row.department_name,
-    departmentHead: row.is_department_head, active: row.active, mustChangePassword: row.must_change_password, hasPassword: row.password_hash !== null,
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    departmentCode: row.department_code,
+    departmentName: row.department_name,
+    departmentHead: row.is_department_head,
+    active: row.active,
+    mustChangePassword: row.must_change_password,
+    hasPassword: row.password_hash !== null,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -154,7 +174,10 @@ const DEPARTMENT_DUPLICATES = {
 
 export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Database>; agency: AgencyStore }): void {
   const { db } = deps;
-  const auditOf = (user: { id: string; username: string; role: string } | null, ip: string | undefined) => ({ actor: auditActor(user), ip: ip ?? null });
+  const auditOf = (user: { id: string; username: string; role: string } | null, ip: string | undefined) => ({
+    actor: auditActor(user),
+    ip: ip ?? null,
+  });
 
   // ---- agency settings ----------------------------------------------------------------
 
@@ -178,8 +201,15 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
       .object({
         name: name(100).optional(),
         shortName: name(30).optional(),
-        regionCode: z.string().regex(/^\d{6}$/, 'must be six digits (索引号 地区编号), or null for each rule profile’s region').nullable().optional(),
-        defaultRuleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a rule profile id').optional(),
+        regionCode: z
+          .string()
+          .regex(/^\d{6}$/, 'must be six digits (索引号 地区编号), or null for each rule profile’s region')
+          .nullable()
+          .optional(),
+        defaultRuleProfileId: z
+          .string()
+          .regex(/^[a-z0-9-]{1,64}$/, 'must be a rule profile id')
+          .optional(),
         /** 政务公开工作机构: hears of overdue clocks no department holds yet, owns documents' publication clocks. */
         officeDepartmentCode: departmentCode.optional(),
       })
@@ -187,14 +217,23 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     response: { status: 200, description: 'the settings, changed', schema: agencySchema },
     handler: async ({ body, user, req }) => {
       if (body.defaultRuleProfileId && !findRuleProfile(body.defaultRuleProfileId)) {
-        throw new ApiError(400, 'validation_failed', 'invalid body: defaultRuleProfileId', [{ field: 'defaultRuleProfileId', message: 'no such rule profile' }]);
+        throw new ApiError(400, 'validation_failed', 'invalid body: defaultRuleProfileId', [
+          { field: 'defaultRuleProfileId', message: 'no such rule profile' },
+        ]);
       }
       const before = await deps.agency.current(); // seeds the row if it is not there yet
       return db.transaction().execute(async (trx) => {
         if (body.officeDepartmentCode) await requireDepartment(trx, body.officeDepartmentCode, 'officeDepartmentCode');
         const after = await updateAgencySettings(trx, body, user!.id);
-        const changed = Object.fromEntries(Object.keys(body).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }]));
-        await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: `agency:${after.code}`, details: { changed } });
+        const changed = Object.fromEntries(
+          Object.keys(body).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }]),
+        );
+        await recordAudit(trx, {
+          action: 'admin.agency-updated',
+          ...auditOf(user, req.ip),
+          target: `agency:${after.code}`,
+          details: { changed },
+        });
         return after;
       });
     },
@@ -207,7 +246,11 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     summary: '上传本机关电子印章（PNG，用于 PDF 文书的落款）',
     tags: ['administration'],
     roles: ['admin'],
-    response: { status: 200, description: 'the seal stored: its SHA-256 and size (request body: the PNG itself, Content-Type image/png)', schema: sealSchema },
+    response: {
+      status: 200,
+      description: 'the seal stored: its SHA-256 and size (request body: the PNG itself, Content-Type image/png)',
+      schema: sealSchema,
+    },
     errors: { 400: 'not a PNG image (checked by content, not by name or Content-Type)', 413: `larger than ${SEAL_MAX_BYTES} bytes` },
     handler: async ({ user, req }) => {
       const png = await readBody(req, SEAL_MAX_BYTES);
@@ -217,7 +260,12 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
       return db.transaction().execute(async (trx) => {
         const before = await loadAgencySeal(trx);
         await setAgencySeal(trx, { png, sha256 }, user!.id);
-        await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: 'agency:seal', details: { changed: { seal: { from: before?.sha256 ?? null, to: sha256 } } } });
+        await recordAudit(trx, {
+          action: 'admin.agency-updated',
+          ...auditOf(user, req.ip),
+          target: 'agency:seal',
+          details: { changed: { seal: { from: before?.sha256 ?? null, to: sha256 } } },
+        });
         return { sha256, bytes: png.length };
       });
     },
@@ -235,7 +283,12 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
       return db.transaction().execute(async (trx) => {
         const before = await loadAgencySeal(trx);
         await setAgencySeal(trx, null, user!.id);
-        await recordAudit(trx, { action: 'admin.agency-updated', ...auditOf(user, req.ip), target: 'agency:seal', details: { changed: { seal: { from: before?.sha256 ?? null, to: null } } } });
+        await recordAudit(trx, {
+          action: 'admin.agency-updated',
+          ...auditOf(user, req.ip),
+          target: 'agency:seal',
+          details: { changed: { seal: { from: before?.sha256 ?? null, to: null } } },
+        });
         return { sha256: null, bytes: 0 as const };
       });
     },
@@ -259,15 +312,30 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     summary: '新建科室',
     tags: ['administration'],
     roles: ['admin'],
-    body: z.object({ code: departmentCode, name: name(60), indexCode: indexCode.nullable().optional(), headUsername: username.nullable().optional() }).strict(),
+    body: z
+      .object({
+        code: departmentCode,
+        name: name(60),
+        indexCode: indexCode.nullable().optional(),
+        headUsername: username.nullable().optional(),
+      })
+      .strict(),
     response: { status: 201, description: 'the department', schema: departmentSchema },
     errors: { 409: 'a department with this code, or another with this index code, exists' },
     handler: async ({ body, user, req }) => {
       try {
         return await db.transaction().execute(async (trx) => {
           const head = body.headUsername ? await userIdOf(trx, body.headUsername, 'headUsername') : null;
-          await trx.insertInto('departments').values({ code: body.code, name: body.name, index_code: body.indexCode ?? null, head_user_id: head }).execute();
-          await recordAudit(trx, { action: 'admin.department-created', ...auditOf(user, req.ip), target: `department:${body.code}`, details: { name: body.name, indexCode: body.indexCode ?? null, head: body.headUsername ?? null } });
+          await trx
+            .insertInto('departments')
+            .values({ code: body.code, name: body.name, index_code: body.indexCode ?? null, head_user_id: head })
+            .execute();
+          await recordAudit(trx, {
+            action: 'admin.department-created',
+            ...auditOf(user, req.ip),
+            target: `department:${body.code}`,
+            details: { name: body.name, indexCode: body.indexCode ?? null, head: body.headUsername ?? null },
+          });
           return (await findDepartment(trx, body.code))!;
         });
       } catch (error) {
@@ -283,7 +351,9 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     tags: ['administration'],
     roles: ['admin'],
     params: z.object({ code: departmentCode }),
-    body: z.object({ name: name(60).optional(), indexCode: indexCode.nullable().optional(), headUsername: username.nullable().optional() }).strict(),
+    body: z
+      .object({ name: name(60).optional(), indexCode: indexCode.nullable().optional(), headUsername: username.nullable().optional() })
+      .strict(),
     response: { status: 200, description: 'the department, changed', schema: departmentSchema },
     errors: { 404: 'no such department', 409: 'another department has this index code' },
     handler: async ({ params, body, user, req }) => {
@@ -291,7 +361,12 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         return await db.transaction().execute(async (trx) => {
           const before = await findDepartment(trx, params.code);
           if (!before) throw new ApiError(404, 'not_found', `department ${params.code} not found`);
-          const head = body.headUsername === undefined ? undefined : body.headUsername === null ? null : await userIdOf(trx, body.headUsername, 'headUsername');
+          const head =
+            body.headUsername === undefined
+              ? undefined
+              : body.headUsername === null
+                ? null
+                : await userIdOf(trx, body.headUsername, 'headUsername');
           await trx
             .updateTable('departments')
             .set({
@@ -304,8 +379,13 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
             .execute();
           const after = (await findDepartment(trx, params.code))!;
           await recordAudit(trx, {
-            action: 'admin.department-updated', ...auditOf(user, req.ip), target: `department:${params.code}`,
-            details: { from: { name: before.name, indexCode: before.indexCode, head: before.head?.username ?? null }, to: { name: after.name, indexCode: after.indexCode, head: after.head?.username ?? null } },
+            action: 'admin.department-updated',
+            ...auditOf(user, req.ip),
+            target: `department:${params.code}`,
+            details: {
+              from: { name: before.name, indexCode: before.indexCode, head: before.head?.username ?? null },
+              to: { name: after.name, indexCode: after.indexCode, head: after.head?.username ?? null },
+            },
           });
           return after;
         });
@@ -330,7 +410,10 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         const row = await trx.selectFrom('departments').select('code').where('code', '=', params.code).forUpdate().executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `department ${params.code} not found`);
         const uses = await departmentUses(trx, params.code);
-        if (uses.length > 0) throw new ApiError(409, 'conflict', `department ${params.code} is in use (${uses.join('，')}): rename it instead`, [{ field: 'code', message: `in use: ${uses.join(', ')}` }]);
+        if (uses.length > 0)
+          throw new ApiError(409, 'conflict', `department ${params.code} is in use (${uses.join('，')}): rename it instead`, [
+            { field: 'code', message: `in use: ${uses.join(', ')}` },
+          ]);
         await trx.deleteFrom('departments').where('code', '=', params.code).execute();
         await recordAudit(trx, { action: 'admin.department-deleted', ...auditOf(user, req.ip), target: `department:${params.code}` });
         return { code: params.code, deleted: true as const };
@@ -352,8 +435,17 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         .selectFrom('users')
         .innerJoin('departments', 'departments.code', 'users.department_code')
         .select([
-          'users.id', 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'departments.name as department_name',
-          'users.is_department_head', 'users.active', 'users.must_change_password', 'users.password_hash', 'users.created_at',
+          'users.id',
+          'users.username',
+          'users.display_name',
+          'users.role',
+          'users.department_code',
+          'departments.name as department_name',
+          'users.is_department_head',
+          'users.active',
+          'users.must_change_password',
+          'users.password_hash',
+          'users.created_at',
         ]);
       if (query.department) q = q.where('users.department_code', '=', query.department);
       if (query.role) q = q.where('users.role', '=', query.role);
@@ -369,7 +461,11 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     tags: ['administration'],
     roles: ['admin'],
     body: z.object({ username, displayName: name(60), role, departmentCode, departmentHead: z.boolean().default(false) }).strict(),
-    response: { status: 201, description: 'the user and their temporary password, shown only now', schema: z.object({ user: userSchema, temporaryPassword: z.string() }) },
+    response: {
+      status: 201,
+      description: 'the user and their temporary password, shown only now',
+      schema: z.object({ user: userSchema, temporaryPassword: z.string() }),
+    },
     errors: { 409: 'the username is taken' },
     handler: async ({ body, user, req }) => {
       const temporaryPassword = generatePassword();
@@ -380,12 +476,20 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
           await trx
             .insertInto('users')
             .values({
-              username: body.username, display_name: body.displayName, role: body.role, department_code: body.departmentCode, is_department_head: body.departmentHead,
-              password_hash: passwordHash, password_changed_at: new Date(), must_change_password: true,
+              username: body.username,
+              display_name: body.displayName,
+              role: body.role,
+              department_code: body.departmentCode,
+              is_department_head: body.departmentHead,
+              password_hash: passwordHash,
+              password_changed_at: new Date(),
+              must_change_password: true,
             })
             .execute();
           await recordAudit(trx, {
-            action: 'admin.user-created', ...auditOf(user, req.ip), target: `user:${body.username}`,
+            action: 'admin.user-created',
+            ...auditOf(user, req.ip),
+            target: `user:${body.username}`,
             details: { role: body.role, departmentCode: body.departmentCode, departmentHead: body.departmentHead },
           });
           return userView((await userRow(trx, body.username))!);
@@ -404,7 +508,14 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     tags: ['administration'],
     roles: ['admin'],
     params: z.object({ username }),
-    body: z.object({ displayName: name(60).optional(), role: role.optional(), departmentCode: departmentCode.optional(), departmentHead: z.boolean().optional() }).strict(),
+    body: z
+      .object({
+        displayName: name(60).optional(),
+        role: role.optional(),
+        departmentCode: departmentCode.optional(),
+        departmentHead: z.boolean().optional(),
+      })
+      .strict(),
     response: { status: 200, description: 'the user, changed', schema: userSchema },
     errors: { 404: 'no such user', 409: 'an admin cannot take away their own admin role' },
     handler: async ({ params, body, user, req }) =>
@@ -412,7 +523,9 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         const before = await requireUser(trx, params.username);
         if (body.departmentCode) await requireDepartment(trx, body.departmentCode, 'departmentCode');
         if (before.id === user!.id && body.role && body.role !== 'admin') {
-          throw new ApiError(409, 'conflict', 'an admin cannot take away their own admin role', [{ field: 'role', message: 'not your own' }]);
+          throw new ApiError(409, 'conflict', 'an admin cannot take away their own admin role', [
+            { field: 'role', message: 'not your own' },
+          ]);
         }
         const change = {
           ...(body.displayName !== undefined ? { display_name: body.displayName } : {}),
@@ -424,19 +537,35 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         await trx.updateTable('users').set(change).where('id', '=', before.id).execute();
         const after = (await userRow(trx, params.username))!;
         // A changed role or department ends the user's sessions: they sign in again under the new rights.
-        if (after.role !== before.role || after.department_code !== before.department_code) await revokeUserSessions(trx, before.id, 'admin', new Date());
+        if (after.role !== before.role || after.department_code !== before.department_code)
+          await revokeUserSessions(trx, before.id, 'admin', new Date());
         await recordAudit(trx, {
-          action: 'admin.user-updated', ...auditOf(user, req.ip), target: `user:${params.username}`,
+          action: 'admin.user-updated',
+          ...auditOf(user, req.ip),
+          target: `user:${params.username}`,
           details: {
-            from: { displayName: before.display_name, role: before.role, departmentCode: before.department_code, departmentHead: before.is_department_head },
-            to: { displayName: after.display_name, role: after.role, departmentCode: after.department_code, departmentHead: after.is_department_head },
+            from: {
+              displayName: before.display_name,
+              role: before.role,
+              departmentCode: before.department_code,
+              departmentHead: before.is_department_head,
+            },
+            to: {
+              displayName: after.display_name,
+              role: after.role,
+              departmentCode: after.department_code,
+              departmentHead: after.is_department_head,
+            },
           },
         });
         return userView(after);
       }),
   });
 
-  for (const [action, active] of [['disable', false], ['enable', true]] as const) {
+  for (const [action, active] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
     routes.add({
       method: 'post',
       path: `/api/admin/users/:username/${action}`,
@@ -449,10 +578,15 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
       handler: async ({ params, user, req }) =>
         db.transaction().execute(async (trx) => {
           const target = await requireUser(trx, params.username);
-          if (!active && target.id === user!.id) throw new ApiError(409, 'conflict', 'an admin cannot disable themselves', [{ field: 'username', message: 'not yourself' }]);
+          if (!active && target.id === user!.id)
+            throw new ApiError(409, 'conflict', 'an admin cannot disable themselves', [{ field: 'username', message: 'not yourself' }]);
           await trx.updateTable('users').set({ active }).where('id', '=', target.id).execute();
           if (!active) await revokeUserSessions(trx, target.id, 'user-disabled', new Date());
-          await recordAudit(trx, { action: active ? 'admin.user-enabled' : 'admin.user-disabled', ...auditOf(user, req.ip), target: `user:${params.username}` });
+          await recordAudit(trx, {
+            action: active ? 'admin.user-enabled' : 'admin.user-disabled',
+            ...auditOf(user, req.ip),
+            target: `user:${params.username}`,
+          });
           return userView((await userRow(trx, params.username))!);
         }),
     });
@@ -465,7 +599,11 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     tags: ['administration'],
     roles: ['admin'],
     params: z.object({ username }),
-    response: { status: 200, description: 'the temporary password, shown only now', schema: z.object({ username: z.string(), temporaryPassword: z.string(), mustChangePassword: z.literal(true) }) },
+    response: {
+      status: 200,
+      description: 'the temporary password, shown only now',
+      schema: z.object({ username: z.string(), temporaryPassword: z.string(), mustChangePassword: z.literal(true) }),
+    },
     errors: { 404: 'no such user' },
     handler: async ({ params, user, req }) => {
       const temporaryPassword = generatePassword();
@@ -473,7 +611,11 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
       return db.transaction().execute(async (trx) => {
         const target = await requireUser(trx, params.username);
         const now = new Date();
-        await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, must_change_password: true }).where('id', '=', target.id).execute();
+        await trx
+          .updateTable('users')
+          .set({ password_hash: passwordHash, password_changed_at: now, must_change_password: true })
+          .where('id', '=', target.id)
+          .execute();
         await revokeUserSessions(trx, target.id, 'admin', now);
         await trx.deleteFrom('sign_in_throttle').where('username', '=', target.username).execute(); // a reset also unlocks
         await recordAudit(trx, { action: 'admin.password-reset', ...auditOf(user, req.ip), target: `user:${params.username}` });
@@ -497,8 +639,17 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
       schema: z.object({
         items: z.array(
           z.object({
-            id: z.string(), label: z.string(), username: z.string(), role, departmentCode: z.string(), departmentName: z.string(),
-            status: z.enum(['active', 'expired', 'revoked']), createdAt: z.string(), expiresAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
+            id: z.string(),
+            label: z.string(),
+            username: z.string(),
+            role,
+            departmentCode: z.string(),
+            departmentName: z.string(),
+            status: z.enum(['active', 'expired', 'revoked']),
+            createdAt: z.string(),
+            expiresAt: z.string(),
+            lastUsedAt: z.string().nullable(),
+            revokedAt: z.string().nullable(),
             issuedBy: z.string().nullable(),
           }),
         ),
@@ -511,21 +662,39 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
         .innerJoin('departments', 'departments.code', 'api_tokens.department_code')
         .leftJoin('users as issuer', 'issuer.id', 'api_tokens.issued_by')
         .select([
-          'api_tokens.id', 'api_tokens.label', 'users.username', 'api_tokens.role', 'api_tokens.department_code', 'departments.name as department_name',
-          'api_tokens.created_at', 'api_tokens.expires_at', 'api_tokens.last_used_at', 'api_tokens.revoked_at', 'issuer.username as issued_by',
+          'api_tokens.id',
+          'api_tokens.label',
+          'users.username',
+          'api_tokens.role',
+          'api_tokens.department_code',
+          'departments.name as department_name',
+          'api_tokens.created_at',
+          'api_tokens.expires_at',
+          'api_tokens.last_used_at',
+          'api_tokens.revoked_at',
+          'issuer.username as issued_by',
         ]);
       if (query.username) q = q.where('users.username', '=', query.username);
       if (query.status === 'revoked') q = q.where('api_tokens.revoked_at', 'is not', null);
-      if (query.status === 'expired') q = q.where('api_tokens.revoked_at', 'is', null).where('api_tokens.expires_at', '<=', sql<Date>`now()`);
+      if (query.status === 'expired')
+        q = q.where('api_tokens.revoked_at', 'is', null).where('api_tokens.expires_at', '<=', sql<Date>`now()`);
       if (query.status === 'active') q = q.where('api_tokens.revoked_at', 'is', null).where('api_tokens.expires_at', '>', sql<Date>`now()`);
       const now = Date.now();
       const rows = await q.orderBy('api_tokens.id', 'desc').limit(1000).execute();
       return {
         items: rows.map((r) => ({
-          id: r.id, label: r.label, username: r.username, role: r.role, departmentCode: r.department_code, departmentName: r.department_name,
+          id: r.id,
+          label: r.label,
+          username: r.username,
+          role: r.role,
+          departmentCode: r.department_code,
+          departmentName: r.department_name,
           status: r.revoked_at ? ('revoked' as const) : r.expires_at.getTime() <= now ? ('expired' as const) : ('active' as const),
-          createdAt: r.created_at.toISOString(), expiresAt: r.expires_at.toISOString(), lastUsedAt: r.last_used_at?.toISOString() ?? null,
-          revokedAt: r.revoked_at?.toISOString() ?? null, issuedBy: r.issued_by,
+          createdAt: r.created_at.toISOString(),
+          expiresAt: r.expires_at.toISOString(),
+          lastUsedAt: r.last_used_at?.toISOString() ?? null,
+          revokedAt: r.revoked_at?.toISOString() ?? null,
+          issuedBy: r.issued_by,
         })),
       };
     },

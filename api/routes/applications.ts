@@ -60,11 +60,20 @@ export const applicantSchema = z.object({
   name: text(100),
   contactPerson: text(50).optional(),
   idType: z.enum(keys(ID_DOCUMENT_TYPES)),
-  idNumber: z.string().trim().regex(/^[0-9A-Za-z-]{5,30}$/, 'must be 5–30 letters, digits or dashes'),
-  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number'),
+  idNumber: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z-]{5,30}$/, 'must be 5–30 letters, digits or dashes'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number'),
   email: z.email('must be an e-mail address').optional(),
   address: text(200),
-  postcode: z.string().regex(/^\d{6}$/, 'must be six digits').optional(),
+  postcode: z
+    .string()
+    .regex(/^\d{6}$/, 'must be six digits')
+    .optional(),
 });
 
 /** What an application asks (domain.md §3), however it arrives: the clerk's intake and the citizen portal both take these fields. */
@@ -84,14 +93,21 @@ export const intakeSchema = z
     ...applicationRequestShape,
     /** Registered mail: the day it was signed for. In person and oral: defaults to today. */
     receivedOn: isoDate.optional(),
-    ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    ruleProfileId: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/)
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.channel === 'registered-mail' && !v.receivedOn) {
       ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: 'registered mail needs the day it was signed for' });
     }
     if (receiptNeedsConfirmation(v.channel) && v.receivedOn) {
-      ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: `${v.channel} applications are received when the clerk confirms them (条例第三十一条)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receivedOn'],
+        message: `${v.channel} applications are received when the clerk confirms them (条例第三十一条)`,
+      });
     }
     if (v.receivedOn && v.receivedOn > shanghaiDateOf(Date.now())) {
       ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: 'must not be in the future' });
@@ -107,7 +123,10 @@ export const intakeSchema = z
 
 const outcome = z.enum(OUTCOME_CODES as [string, ...string[]]);
 /** EMS / registered-mail numbers: letters and digits. */
-const trackingNo = z.string().trim().regex(/^[0-9A-Za-z-]{6,40}$/, 'must be the postal tracking number');
+const trackingNo = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z-]{6,40}$/, 'must be the postal tracking number');
 const reasonText = text(2000);
 
 interface ActionSpec {
@@ -122,30 +141,92 @@ interface ActionSpec {
 
 /** Every step: URL segment, who may take it, what it carries, and the update it sends. */
 const ACTIONS: ActionSpec[] = [
-  { name: 'confirm-receipt', summary: '确认收到申请（平信、网络、传真、电子邮件）：答复期限自此起算', roles: ['clerk'], body: z.object({ receivedOn: isoDate }), update: m.confirmReceiptUpdate },
-  { name: 'request-correction', summary: '一次性告知补正（条例第三十条）', roles: ['clerk'], body: z.object({ items: z.array(text(500)).min(1).max(20), periodWorkingDays: z.number().int().min(1).max(60) }), update: m.requestCorrectionUpdate },
   {
-    name: 'submit-correction', summary: '登记收到补正材料：答复期限重新起算', roles: ['clerk'],
-    body: z.object({ receivedOn: isoDate, materials: z.array(z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'), filename: text(255) })).max(50).optional() }),
+    name: 'confirm-receipt',
+    summary: '确认收到申请（平信、网络、传真、电子邮件）：答复期限自此起算',
+    roles: ['clerk'],
+    body: z.object({ receivedOn: isoDate }),
+    update: m.confirmReceiptUpdate,
+  },
+  {
+    name: 'request-correction',
+    summary: '一次性告知补正（条例第三十条）',
+    roles: ['clerk'],
+    body: z.object({ items: z.array(text(500)).min(1).max(20), periodWorkingDays: z.number().int().min(1).max(60) }),
+    update: m.requestCorrectionUpdate,
+  },
+  {
+    name: 'submit-correction',
+    summary: '登记收到补正材料：答复期限重新起算',
+    roles: ['clerk'],
+    body: z.object({
+      receivedOn: isoDate,
+      materials: z
+        .array(z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'), filename: text(255) }))
+        .max(50)
+        .optional(),
+    }),
     update: m.submitCorrectionUpdate,
   },
   { name: 'accept', summary: '受理', roles: ['clerk'], body: z.object({}), update: m.acceptUpdate },
-  { name: 'assign', summary: '交办承办科室', roles: ['clerk'], body: z.object({ departmentCode: z.string().regex(/^[a-z0-9-]{1,32}$/), assignee: z.string().regex(/^[a-z0-9_.-]{1,64}$/).optional() }), update: m.assignUpdate },
-  { name: 'propose', summary: '承办科室提出答复意见', roles: ['department'], ownDepartment: true, body: z.object({ outcome, summary: text(2000), reasons: reasonText }), update: m.proposeUpdate },
+  {
+    name: 'assign',
+    summary: '交办承办科室',
+    roles: ['clerk'],
+    body: z.object({
+      departmentCode: z.string().regex(/^[a-z0-9-]{1,32}$/),
+      assignee: z
+        .string()
+        .regex(/^[a-z0-9_.-]{1,64}$/)
+        .optional(),
+    }),
+    update: m.assignUpdate,
+  },
+  {
+    name: 'propose',
+    summary: '承办科室提出答复意见',
+    roles: ['department'],
+    ownDepartment: true,
+    body: z.object({ outcome, summary: text(2000), reasons: reasonText }),
+    update: m.proposeUpdate,
+  },
   {
     name: 'review-secrecy',
     summary: '保密审查（一级：科室负责人；二级：分管领导）',
     roles: ['reviewer', 'leader'],
-    body: z.object({ level: z.union([z.literal(1), z.literal(2)]), conclusion: z.enum(['pass', 'fail', 'cannot-determine']), notes: text(2000), authority: text(100).optional() }),
+    body: z.object({
+      level: z.union([z.literal(1), z.literal(2)]),
+      conclusion: z.enum(['pass', 'fail', 'cannot-determine']),
+      notes: text(2000),
+      authority: text(100).optional(),
+    }),
     update: m.reviewSecrecyUpdate,
   },
-  { name: 'answer-secrecy-escalation', summary: '登记保密工作部门的答复', roles: ['reviewer'], body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: text(2000), answeredOn: isoDate }), update: m.answerSecrecyEscalationUpdate },
-  { name: 'extend-secrecy-escalation', summary: '保密工作部门延长答复期限（最长7个工作日）', roles: ['reviewer'], body: z.object({ workingDays: z.number().int().min(1).max(30) }), update: m.extendSecrecyEscalationUpdate },
+  {
+    name: 'answer-secrecy-escalation',
+    summary: '登记保密工作部门的答复',
+    roles: ['reviewer'],
+    body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: text(2000), answeredOn: isoDate }),
+    update: m.answerSecrecyEscalationUpdate,
+  },
+  {
+    name: 'extend-secrecy-escalation',
+    summary: '保密工作部门延长答复期限（最长7个工作日）',
+    roles: ['reviewer'],
+    body: z.object({ workingDays: z.number().int().min(1).max(30) }),
+    update: m.extendSecrecyEscalationUpdate,
+  },
   {
     name: 'decide',
     summary: '拟定答复（办理结果、理由、法律依据）',
     roles: ['clerk'],
-    body: z.object({ outcome, section36: z.enum(Object.keys(SECTION_36_REPLIES) as [string, ...string[]]).optional(), reasons: reasonText, legalBasis: text(1000), referral: text(1000).optional() }),
+    body: z.object({
+      outcome,
+      section36: z.enum(Object.keys(SECTION_36_REPLIES) as [string, ...string[]]).optional(),
+      reasons: reasonText,
+      legalBasis: text(1000),
+      referral: text(1000).optional(),
+    }),
     update: m.decideUpdate,
   },
   { name: 'sign-off', summary: '领导签发，生成答复书', roles: ['leader'], body: z.object({}), update: m.signOffUpdate },
@@ -154,8 +235,16 @@ const ACTIONS: ActionSpec[] = [
     summary: '送达答复（邮寄须填写邮件号码）',
     roles: ['clerk'],
     body: z
-      .object({ method: z.enum(keys(DELIVERY_METHODS)), deliveredOn: isoDate, trackingNo: trackingNo.optional(), proof: text(500).optional() })
-      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, { path: ['trackingNo'], message: 'is required when the reply is posted' }),
+      .object({
+        method: z.enum(keys(DELIVERY_METHODS)),
+        deliveredOn: isoDate,
+        trackingNo: trackingNo.optional(),
+        proof: text(500).optional(),
+      })
+      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, {
+        path: ['trackingNo'],
+        message: 'is required when the reply is posted',
+      }),
     update: m.deliverUpdate,
   },
   { name: 'close', summary: '归档办结', roles: ['clerk'], body: z.object({}), update: m.closeUpdate },
@@ -166,40 +255,116 @@ const ACTIONS: ActionSpec[] = [
     body: z.object({ kind: z.enum(['third-party', 'other-agency']), party: text(200), address: text(200).optional(), sentOn: isoDate }),
     update: m.startConsultationUpdate,
   },
-  { name: 'record-consultation-answer', summary: '登记征求意见的答复', roles: ['clerk'], body: z.object({ consultationId: z.string().regex(/^[a-z-]+-\d+$/), result: z.enum(['agree', 'object']), receivedOn: isoDate, summary: text(2000).optional() }), update: m.recordConsultationAnswerUpdate },
-  { name: 'suspend', summary: '中止办理（不可抗力或其他法定事由）', roles: ['clerk'], body: z.object({ reason: reasonText, on: isoDate }), update: m.suspendUpdate },
+  {
+    name: 'record-consultation-answer',
+    summary: '登记征求意见的答复',
+    roles: ['clerk'],
+    body: z.object({
+      consultationId: z.string().regex(/^[a-z-]+-\d+$/),
+      result: z.enum(['agree', 'object']),
+      receivedOn: isoDate,
+      summary: text(2000).optional(),
+    }),
+    update: m.recordConsultationAnswerUpdate,
+  },
+  {
+    name: 'suspend',
+    summary: '中止办理（不可抗力或其他法定事由）',
+    roles: ['clerk'],
+    body: z.object({ reason: reasonText, on: isoDate }),
+    update: m.suspendUpdate,
+  },
   { name: 'resume', summary: '恢复办理', roles: ['clerk'], body: z.object({ on: isoDate }), update: m.resumeUpdate },
   {
     name: 'issue-fee-notice',
     summary: '发出收费通知（国办函〔2020〕109号）',
     roles: ['clerk'],
     body: z
-      .object({ basis: z.enum(['by-count', 'by-pages']), pages: z.number().int().min(0).max(1_000_000).optional(), count: z.number().int().min(1).max(1000).optional(), noticeOn: isoDate })
+      .object({
+        basis: z.enum(['by-count', 'by-pages']),
+        pages: z.number().int().min(0).max(1_000_000).optional(),
+        count: z.number().int().min(1).max(1000).optional(),
+        noticeOn: isoDate,
+      })
       .refine((b) => b.basis !== 'by-pages' || b.pages !== undefined, { path: ['pages'], message: 'is required when basis is by-pages' }),
     update: m.issueFeeNoticeUpdate,
   },
-  { name: 'record-fee-payment', summary: '登记缴费', roles: ['clerk'], body: z.object({ paidOn: isoDate }), update: m.recordFeePaymentUpdate },
-  { name: 'request-extension', summary: '申请延期答复', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }), update: m.requestExtensionUpdate },
-  { name: 'approve-extension', summary: '批准延期答复（政府信息公开工作机构负责人）', roles: ['leader'], body: z.object({}), update: m.approveExtensionUpdate },
-  { name: 'withdraw', summary: '登记申请人撤回申请', roles: ['clerk'], body: z.object({ on: isoDate, reason: reasonText }), update: m.withdrawUpdate },
-  { name: 'decide-fee-waiver', summary: '领导对减免信息处理费申请作出决定（国办函〔2020〕109号）', roles: ['leader'], body: z.object({ approved: z.boolean(), reasons: reasonText }), update: m.decideFeeWaiverUpdate },
+  {
+    name: 'record-fee-payment',
+    summary: '登记缴费',
+    roles: ['clerk'],
+    body: z.object({ paidOn: isoDate }),
+    update: m.recordFeePaymentUpdate,
+  },
+  {
+    name: 'request-extension',
+    summary: '申请延期答复',
+    roles: ['clerk', 'department'],
+    ownDepartment: true,
+    body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }),
+    update: m.requestExtensionUpdate,
+  },
+  {
+    name: 'approve-extension',
+    summary: '批准延期答复（政府信息公开工作机构负责人）',
+    roles: ['leader'],
+    body: z.object({}),
+    update: m.approveExtensionUpdate,
+  },
+  {
+    name: 'withdraw',
+    summary: '登记申请人撤回申请',
+    roles: ['clerk'],
+    body: z.object({ on: isoDate, reason: reasonText }),
+    update: m.withdrawUpdate,
+  },
+  {
+    name: 'decide-fee-waiver',
+    summary: '领导对减免信息处理费申请作出决定（国办函〔2020〕109号）',
+    roles: ['leader'],
+    body: z.object({ approved: z.boolean(), reasons: reasonText }),
+    update: m.decideFeeWaiverUpdate,
+  },
   {
     name: 'record-notice-delivery',
     summary: '登记文书送达（方式、日期、凭证）：自收到之日起算的期限（补正、缴费、征求意见）自次日起算',
     roles: ['clerk'],
     body: z
-      .object({ docNo: z.string().trim().min(1).max(100), method: z.enum(keys(NOTICE_DELIVERY_METHODS)), deliveredOn: isoDate, trackingNo: trackingNo.optional(), proof: text(500).optional() })
-      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, { path: ['trackingNo'], message: 'is required for delivery by post' }),
+      .object({
+        docNo: z.string().trim().min(1).max(100),
+        method: z.enum(keys(NOTICE_DELIVERY_METHODS)),
+        deliveredOn: isoDate,
+        trackingNo: trackingNo.optional(),
+        proof: text(500).optional(),
+      })
+      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, {
+        path: ['trackingNo'],
+        message: 'is required for delivery by post',
+      }),
     update: m.recordNoticeDeliveryUpdate,
   },
-  { name: 'request-reasons', summary: '申请数量、频次明显超过合理范围：要求申请人说明理由（条例第三十五条）', roles: ['clerk'], body: z.object({ explanation: reasonText }), update: m.requestReasonsUpdate },
+  {
+    name: 'request-reasons',
+    summary: '申请数量、频次明显超过合理范围：要求申请人说明理由（条例第三十五条）',
+    roles: ['clerk'],
+    body: z.object({ explanation: reasonText }),
+    update: m.requestReasonsUpdate,
+  },
   {
     name: 'rule-excessive-request',
     summary: '认定申请理由是否合理；合理但无法按期答复的，确定延迟答复的合理期限（条例第三十五条）',
     roles: ['leader'],
     body: z
-      .object({ reasonable: z.boolean(), explanation: reasonText, reasonsReceivedOn: isoDate.optional(), laterWorkingDays: z.number().int().min(1).max(120).optional() })
-      .refine((b) => b.reasonable || b.laterWorkingDays === undefined, { path: ['laterWorkingDays'], message: 'only for a request ruled reasonable' }),
+      .object({
+        reasonable: z.boolean(),
+        explanation: reasonText,
+        reasonsReceivedOn: isoDate.optional(),
+        laterWorkingDays: z.number().int().min(1).max(120).optional(),
+      })
+      .refine((b) => b.reasonable || b.laterWorkingDays === undefined, {
+        path: ['laterWorkingDays'],
+        message: 'only for a request ruled reasonable',
+      }),
     update: m.ruleExcessiveRequestUpdate,
   },
 ];
@@ -214,17 +379,42 @@ export function newQueryCode(): string {
 const SEES_APPLICANT_CONTACT: readonly Role[] = ['clerk', 'admin'];
 
 /** A department user works only on cases assigned to its own department (and sees no others). */
-const outOfScope = (viewer: User, departmentCode: string | null) => viewer.role === 'department' && departmentCode !== viewer.departmentCode;
+const outOfScope = (viewer: User, departmentCode: string | null) =>
+  viewer.role === 'department' && departmentCode !== viewer.departmentCode;
 
 async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
   const row = await db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
   if (!row || outOfScope(viewer, row.department_code)) return null;
   const [events, documents, messages] = await Promise.all([
-    db.selectFrom('case_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('case_no', '=', caseNo).orderBy('seq').execute(),
-    db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256', 'pdf_sha256']).where('case_no', '=', caseNo).orderBy('id').execute(),
+    db
+      .selectFrom('case_events')
+      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
+      .where('case_no', '=', caseNo)
+      .orderBy('seq')
+      .execute(),
+    db
+      .selectFrom('case_documents')
+      .select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256', 'pdf_sha256'])
+      .where('case_no', '=', caseNo)
+      .orderBy('id')
+      .execute(),
     db
       .selectFrom('applicant_messages')
-      .select(['doc_no', 'notice_kind', 'channel', 'status', 'attempt_count', 'attempts', 'last_error', 'sent_at', 'provider_message_id', 'provider_response', 'delivery_recorded_at', 'delivery_note', 'created_at'])
+      .select([
+        'doc_no',
+        'notice_kind',
+        'channel',
+        'status',
+        'attempt_count',
+        'attempts',
+        'last_error',
+        'sent_at',
+        'provider_message_id',
+        'provider_response',
+        'delivery_recorded_at',
+        'delivery_note',
+        'created_at',
+      ])
       .where('case_no', '=', caseNo)
       .orderBy('id')
       .execute(),
@@ -253,41 +443,85 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
     /** The steps this user may take on the case now (its stage and state, their role and department): the console offers only these. */
     allowedActions: allowedActionsFor(stored, row, viewer),
     clocks: state.clocks.map((c) => ({
-      id: c.id, kind: c.kind, label: c.label, statutory: c.statutory, rule: c.rule, closed: c.closed,
-      status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
-      remainingWorkingDays: c.derived?.remainingWorkingDays ?? null, provisional: c.derived?.provisional ?? false,
-      calendarVersion: c.derived?.calendarVersion ?? null, events: c.events,
+      id: c.id,
+      kind: c.kind,
+      label: c.label,
+      statutory: c.statutory,
+      rule: c.rule,
+      closed: c.closed,
+      status: c.derived?.status ?? null,
+      due: c.derived?.due ?? null,
+      dueAt: c.dueAt,
+      remainingWorkingDays: c.derived?.remainingWorkingDays ?? null,
+      provisional: c.derived?.provisional ?? false,
+      calendarVersion: c.derived?.calendarVersion ?? null,
+      events: c.events,
       derivation: c.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
     })),
     case: state,
-    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor_username,
+      role: e.actor_role,
+      at: e.occurred_at,
+      payload: e.payload,
+    })),
     documents: documents.map((d) => ({
-      docNo: d.doc_no, kind: d.kind, title: d.title, issuedOn: d.issued_on, eventSeq: d.event_seq, sha256: d.sha256,
+      docNo: d.doc_no,
+      kind: d.kind,
+      title: d.title,
+      issuedOn: d.issued_on,
+      eventSeq: d.event_seq,
+      sha256: d.sha256,
       /** SHA-256 of the PDF stored at issue (?format=pdf); null for a document from before PDFs. */
       pdfSha256: d.pdf_sha256,
       delivery: stored.notices?.find((n) => n.docNo === d.doc_no)?.delivery ?? null,
     })),
     /** The outbox of messages to the applicant: each notice by e-mail (with its PDF) and SMS, every attempt, and whether the delivery was recorded. */
     messages: messages.map((msg) => ({
-      docNo: msg.doc_no, kind: msg.notice_kind, channel: msg.channel, status: msg.status, statusLabel: MESSAGE_STATUSES[msg.status],
-      queuedAt: msg.created_at, attemptCount: msg.attempt_count, attempts: msg.attempts, lastError: msg.last_error, sentAt: msg.sent_at,
-      serverMessageId: msg.provider_message_id, serverResponse: msg.provider_response, deliveryRecordedAt: msg.delivery_recorded_at, deliveryNote: msg.delivery_note,
+      docNo: msg.doc_no,
+      kind: msg.notice_kind,
+      channel: msg.channel,
+      status: msg.status,
+      statusLabel: MESSAGE_STATUSES[msg.status],
+      queuedAt: msg.created_at,
+      attemptCount: msg.attempt_count,
+      attempts: msg.attempts,
+      lastError: msg.last_error,
+      sentAt: msg.sent_at,
+      serverMessageId: msg.provider_message_id,
+      serverResponse: msg.provider_response,
+      deliveryRecordedAt: msg.delivery_recorded_at,
+      deliveryNote: msg.delivery_note,
     })),
   };
 }
 
 /** URL names of the steps `viewer` may take on the case now. */
-function allowedActionsFor(state: ApplicationState, row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null }, viewer: User): string[] {
+function allowedActionsFor(
+  state: ApplicationState,
+  row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null },
+  viewer: User,
+): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
   if (!profile) return [];
   // Cases started before the current rules may differ in a refusal or two; the workflow decides each step.
-  return offeredSteps(ACTIONS, viewer, row.department_code, allowedActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()), currentRules: true }));
+  return offeredSteps(
+    ACTIONS,
+    viewer,
+    row.department_code,
+    allowedActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()), currentRules: true }),
+  );
 }
 
 const MESSAGE_STATUSES = { queued: '待发送', sent: '已发送', failed: '发送失败', superseded: '已以其他方式送达，不再发送' } as const;
 
 const caseNoParam = z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
-const caseViewSchema = z.object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('ApplicationCase');
+const caseViewSchema = z
+  .object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) })
+  .passthrough()
+  .openapi('ApplicationCase');
 
 export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps): void {
   const { db, temporal, agency: agencyStore } = deps;
@@ -304,7 +538,10 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     handler: async ({ body, user }) => {
       const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
-      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
+      if (!profile)
+        throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
+          { field: 'ruleProfileId', message: 'no such rule profile' },
+        ]);
       const today = shanghaiDateOf(Date.now());
       const receivedOn = receiptNeedsConfirmation(body.channel) ? null : (body.receivedOn ?? today);
       const year = Number(today.slice(0, 4));
@@ -323,7 +560,12 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       };
       await startCase(temporal, {
         workflow: application,
-        options: { workflowId: `application-${caseNo}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id) },
+        options: {
+          workflowId: `application-${caseNo}`,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id),
+        },
         awaitRegistration: m.awaitRegistrationUpdate,
         label: `case ${caseNo}`,
       });
@@ -340,12 +582,28 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     query: z.object({
       state: z.enum(keys(STAGES)).optional(),
       status: z.enum(['open', 'closed']).optional(),
-      department: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+      department: z
+        .string()
+        .regex(/^[a-z0-9-]{1,32}$/)
+        .optional(),
       dueBefore: isoDate.optional(),
-      limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
-      offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+      limit: z
+        .string()
+        .regex(/^\d{1,3}$/, 'must be 1–500')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
+        .optional(),
+      offset: z
+        .string()
+        .regex(/^\d{1,7}$/, 'must be a whole number')
+        .transform(Number)
+        .optional(),
     }),
-    response: { status: 200, description: 'cases, soonest reply due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    response: {
+      status: 200,
+      description: 'cases, soonest reply due first',
+      schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
+    },
     handler: async ({ query, user }) => {
       let q = db.selectFrom('applications');
       if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode);
@@ -355,7 +613,22 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       if (query.dueBefore) q = q.where('reply_due', '<=', query.dueBefore);
       const [rows, total] = await Promise.all([
         q
-          .select(['case_no', 'stage', 'status', 'paused', 'department_code', 'assignee', 'applicant_name', 'applicant_type', 'channel', 'received_on', 'reply_due', 'outcome', 'possible_duplicates', 'created_at'])
+          .select([
+            'case_no',
+            'stage',
+            'status',
+            'paused',
+            'department_code',
+            'assignee',
+            'applicant_name',
+            'applicant_type',
+            'channel',
+            'received_on',
+            'reply_due',
+            'outcome',
+            'possible_duplicates',
+            'created_at',
+          ])
           .orderBy('reply_due', (ob) => ob.asc().nullsLast())
           .orderBy('case_no')
           .limit(query.limit ?? 50)
@@ -366,9 +639,20 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       return {
         total: Number(total.n),
         items: rows.map((r) => ({
-          caseNo: r.case_no, stage: r.stage, stageLabel: STAGES[r.stage as keyof typeof STAGES], status: r.status, paused: r.paused,
-          departmentCode: r.department_code, assignee: r.assignee, applicantName: r.applicant_name, applicantType: r.applicant_type,
-          channel: r.channel, receivedOn: r.received_on, replyDue: r.reply_due, outcome: r.outcome, possibleDuplicates: r.possible_duplicates,
+          caseNo: r.case_no,
+          stage: r.stage,
+          stageLabel: STAGES[r.stage as keyof typeof STAGES],
+          status: r.status,
+          paused: r.paused,
+          departmentCode: r.department_code,
+          assignee: r.assignee,
+          applicantName: r.applicant_name,
+          applicantType: r.applicant_type,
+          channel: r.channel,
+          receivedOn: r.received_on,
+          replyDue: r.reply_due,
+          outcome: r.outcome,
+          possibleDuplicates: r.possible_duplicates,
         })),
       };
     },
@@ -387,7 +671,13 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       const view = await caseView(db, params.caseNo, user!);
       if (!view) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
       if (SEES_APPLICANT_CONTACT.includes(user!.role)) {
-        await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsOf(view.case.intake.applicant), via: 'case' });
+        await recordPersonalDataRead(db, {
+          user: user!,
+          req,
+          caseNo: params.caseNo,
+          fields: contactFieldsOf(view.case.intake.applicant),
+          via: 'case',
+        });
       }
       return view;
     },
@@ -401,25 +691,58 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     roles: ROLES,
     params: caseNoParam.extend({ docNo: z.string().min(1).max(100) }),
     query: z.object({ format: z.enum(['html', 'pdf']).default('html') }),
-    response: { status: 200, description: 'text/html, or application/pdf with format=pdf (X-Content-SHA256: the SHA-256 recorded with the document)', schema: z.string() },
+    response: {
+      status: 200,
+      description: 'text/html, or application/pdf with format=pdf (X-Content-SHA256: the SHA-256 recorded with the document)',
+      schema: z.string(),
+    },
     errors: { 404: 'no such document on this case', 409: 'no PDF can be rendered for this document' },
     handler: async ({ params, query, res, user, req }) => {
-      const owner = await db.selectFrom('applications').select(['department_code', 'state']).where('case_no', '=', params.caseNo).executeTakeFirst();
-      const doc = owner && !outOfScope(user!, owner.department_code)
-        ? await db.selectFrom('case_documents').select(['html', 'pdf', 'pdf_sha256', 'issued_on']).where('case_no', '=', params.caseNo).where('doc_no', '=', params.docNo).executeTakeFirst()
-        : undefined;
+      const owner = await db
+        .selectFrom('applications')
+        .select(['department_code', 'state'])
+        .where('case_no', '=', params.caseNo)
+        .executeTakeFirst();
+      const doc =
+        owner && !outOfScope(user!, owner.department_code)
+          ? await db
+              .selectFrom('case_documents')
+              .select(['html', 'pdf', 'pdf_sha256', 'issued_on'])
+              .where('case_no', '=', params.caseNo)
+              .where('doc_no', '=', params.docNo)
+              .executeTakeFirst()
+          : undefined;
       if (!doc) throw new ApiError(404, 'not_found', `document ${params.docNo} not found on ${params.caseNo}`);
       // A notice to the applicant prints their delivery address, whoever reads it.
       const applicant = (owner!.state as ApplicationState).intake.applicant;
       if (query.format === 'pdf') {
         const pdf = await caseDocumentPdf(doc);
-        if (!pdf) throw new ApiError(409, 'conflict', `document ${params.docNo} has no PDF and its HTML is not in a form a PDF can be rendered from`);
-        await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, [doc.html]), via: 'document', document: params.docNo });
+        if (!pdf)
+          throw new ApiError(
+            409,
+            'conflict',
+            `document ${params.docNo} has no PDF and its HTML is not in a form a PDF can be rendered from`,
+          );
+        await recordPersonalDataRead(db, {
+          user: user!,
+          req,
+          caseNo: params.caseNo,
+          fields: contactFieldsIn(applicant, [doc.html]),
+          via: 'document',
+          document: params.docNo,
+        });
         res.setHeader('X-Content-SHA256', doc.pdf_sha256 ?? sha256Hex(pdf));
         res.type('application/pdf').attachment(`${params.docNo}.pdf`).send(pdf);
         return '';
       }
-      await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsIn(applicant, [doc.html]), via: 'document', document: params.docNo });
+      await recordPersonalDataRead(db, {
+        user: user!,
+        req,
+        caseNo: params.caseNo,
+        fields: contactFieldsIn(applicant, [doc.html]),
+        via: 'document',
+        document: params.docNo,
+      });
       res.type('html').send(doc.html);
       return '';
     },
@@ -437,18 +760,32 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       response: { status: 200, description: 'the case after the step', schema: caseViewSchema },
       errors: { 404: 'no such case', 409: 'the step is not allowed in the case’s current state (reason in message)' },
       handler: async ({ params, body, user, req }) => {
-        const row = await db.selectFrom('applications').select(['workflow_id', 'department_code', 'status']).where('case_no', '=', params.caseNo).executeTakeFirst();
+        const row = await db
+          .selectFrom('applications')
+          .select(['workflow_id', 'department_code', 'status'])
+          .where('case_no', '=', params.caseNo)
+          .executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
         if (row.status === 'closed') throw new ApiError(409, 'conflict', '案件已办结'); // its workflow has completed and takes no more steps
         if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(403, 'forbidden', `case ${params.caseNo} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `case ${params.caseNo} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`,
+          );
         }
         // A refusal, or a case closed between our read and the step, is a 409 (sendStep).
         await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
         const view = (await caseView(db, params.caseNo, user!))!;
         // The case after the step carries the applicant in full for these roles: a read too.
         if (SEES_APPLICANT_CONTACT.includes(user!.role)) {
-          await recordPersonalDataRead(db, { user: user!, req, caseNo: params.caseNo, fields: contactFieldsOf(view.case.intake.applicant), via: `step:${action.name}` });
+          await recordPersonalDataRead(db, {
+            user: user!,
+            req,
+            caseNo: params.caseNo,
+            fields: contactFieldsOf(view.case.intake.applicant),
+            via: `step:${action.name}`,
+          });
         }
         return view;
       },

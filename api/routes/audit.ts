@@ -26,7 +26,11 @@ export const auditFilterSchema = z.object({
   /** The acting user's username, exactly. */
   actor: z.string().trim().min(1).max(64).optional(),
   /** An action (`auth.sign-in`), or an area without a dot (`auth`: every `auth.*`). */
-  action: z.string().trim().regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/, 'must be an action such as auth.sign-in, or an area such as auth').optional(),
+  action: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/, 'must be an action such as auth.sign-in, or an area such as auth')
+    .optional(),
   /** Part of the target: a case number (`2026-000123`), `user:clerk`, `api-key:12`. */
   target: z.string().trim().min(1).max(200).optional(),
 });
@@ -48,7 +52,10 @@ function instantOf(value: string, endOfDay: boolean): Date {
 
 const likeEscaped = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function filtered<O>(query: SelectQueryBuilder<Database, 'audit_log', O>, filter: AuditFilter): SelectQueryBuilder<Database, 'audit_log', O> {
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'audit_log', O>,
+  filter: AuditFilter,
+): SelectQueryBuilder<Database, 'audit_log', O> {
   let q = query;
   if (filter.from) q = q.where('at', '>=', instantOf(filter.from, false));
   if (filter.to) q = q.where('at', '<', instantOf(filter.to, true));
@@ -108,7 +115,19 @@ export function csvCell(value: string | null | undefined): string {
 export const AUDIT_CSV_HEADER = ['编号', '时间（北京时间）', '操作', '操作说明', '用户', '角色', 'IP 地址', '对象', '详情'];
 
 function csvLine(r: AuditRow): string {
-  return [r.id, beijingTime(r.at), r.action, actionLabel(r.action), r.actor_username, r.actor_role, r.ip, r.target, JSON.stringify(r.details)].map(csvCell).join(',');
+  return [
+    r.id,
+    beijingTime(r.at),
+    r.action,
+    actionLabel(r.action),
+    r.actor_username,
+    r.actor_role,
+    r.ip,
+    r.target,
+    JSON.stringify(r.details),
+  ]
+    .map(csvCell)
+    .join(',');
 }
 
 export function auditRoutes(routes: RouteTable, deps: { db: Kysely<Database> }): void {
@@ -124,7 +143,13 @@ export function auditRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
     response: {
       status: 200,
       description: 'one page, newest first, with the total matching the filter',
-      schema: z.object({ items: z.array(z.unknown()), total: z.number(), page: z.number(), pageSize: z.number(), actions: z.record(z.string(), z.string()) }),
+      schema: z.object({
+        items: z.array(z.unknown()),
+        total: z.number(),
+        page: z.number(),
+        pageSize: z.number(),
+        actions: z.record(z.string(), z.string()),
+      }),
     },
     handler: async ({ query }) => {
       const { page, pageSize, ...filter } = query;
@@ -134,7 +159,10 @@ export function auditRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .execute();
-      const { total } = await filtered(db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('total')), filter).executeTakeFirstOrThrow();
+      const { total } = await filtered(
+        db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('total')),
+        filter,
+      ).executeTakeFirstOrThrow();
       return { items: rows.map(itemOf), total: Number(total), page, pageSize, actions: AUDIT_ACTIONS };
     },
   });

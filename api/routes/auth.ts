@@ -12,8 +12,20 @@ import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import {
-  claimTotpStep, clearSignInFailures, type Credentials, credentialsById, credentialsByUsername, enableTotp, lockedUntil, normalizeUsername,
-  recordSignInFailure, replaceRecoveryCodes, setPasswordHash, setPendingTotpSecret, unusedRecoveryCodeCount, useRecoveryCode,
+  claimTotpStep,
+  clearSignInFailures,
+  type Credentials,
+  credentialsById,
+  credentialsByUsername,
+  enableTotp,
+  lockedUntil,
+  normalizeUsername,
+  recordSignInFailure,
+  replaceRecoveryCodes,
+  setPasswordHash,
+  setPendingTotpSecret,
+  unusedRecoveryCodeCount,
+  useRecoveryCode,
 } from '../../db/repositories/credentials';
 import { completeSecondFactor, createSession, listLiveSessions, revokeSession, revokeUserSessions } from '../../db/repositories/sessions';
 import type { User } from '../../db/repositories/users';
@@ -22,15 +34,29 @@ import { ROLES } from '../../domain/roles';
 import { ApiError } from '../errors';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../identity/passwords';
 import {
-  callerIdentity, clearSessionCookie, csrfTokenFor, type IdentityRuntime, passwordChangeDue, passwordExpiresAt, readCookie, SESSION_COOKIE,
-  setSessionCookie, totpRequiredFor,
+  callerIdentity,
+  clearSessionCookie,
+  csrfTokenFor,
+  type IdentityRuntime,
+  passwordChangeDue,
+  passwordExpiresAt,
+  readCookie,
+  SESSION_COOKIE,
+  setSessionCookie,
+  totpRequiredFor,
 } from '../identity/session-auth';
 import { generateRecoveryCodes, generateTotpSecret, matchTotp, otpauthUri } from '../identity/totp';
 import type { RouteTable, SignInRestriction } from '../route';
 
 const ALL_RESTRICTIONS: readonly SignInRestriction[] = ['second-factor', 'password-change', 'totp-enrolment'];
 
-const userSchema = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), departmentCode: z.string() });
+const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  departmentCode: z.string(),
+});
 
 const signInSchema = z
   .object({
@@ -62,26 +88,51 @@ const sessionSchema = z.object({
   userAgent: z.string().nullable(),
 });
 
-const codeSchema = z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code of the authenticator app');
+const codeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'must be the 6-digit code of the authenticator app');
 
-const toUser = (c: Credentials): User => ({ id: c.id, username: c.username, displayName: c.displayName, role: c.role, departmentCode: c.departmentCode });
+const toUser = (c: Credentials): User => ({
+  id: c.id,
+  username: c.username,
+  displayName: c.displayName,
+  role: c.role,
+  departmentCode: c.departmentCode,
+});
 
 export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; identity: IdentityRuntime }): void {
   const { db, identity } = deps;
   const { config } = identity;
-  const lockPolicy = { threshold: config.lockoutThreshold > 0 ? config.lockoutThreshold : Number.MAX_SAFE_INTEGER, lockMs: config.lockoutMinutes * 60_000 };
+  const lockPolicy = {
+    threshold: config.lockoutThreshold > 0 ? config.lockoutThreshold : Number.MAX_SAFE_INTEGER,
+    lockMs: config.lockoutMinutes * 60_000,
+  };
 
   const locked = (until: Date, res: { setHeader(name: string, value: string): unknown }): ApiError => {
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil((until.getTime() - identity.now().getTime()) / 1000))));
-    return new ApiError(423, 'account_locked', `连续失败次数过多，账户已锁定至 ${until.toISOString()}（locked until ${until.toISOString()}）`, [{ field: 'username', message: `locked until ${until.toISOString()}` }]);
+    return new ApiError(
+      423,
+      'account_locked',
+      `连续失败次数过多，账户已锁定至 ${until.toISOString()}（locked until ${until.toISOString()}）`,
+      [{ field: 'username', message: `locked until ${until.toISOString()}` }],
+    );
   };
 
   /** One failed attempt at a name: counted, and answered 401, or 423 when it now locks the name. */
-  const failed = async (req: Request, res: { setHeader(name: string, value: string): unknown }, username: string, userId: string | null, reason: string, invalid: ApiError): Promise<never> => {
+  const failed = async (
+    req: Request,
+    res: { setHeader(name: string, value: string): unknown },
+    username: string,
+    userId: string | null,
+    reason: string,
+    invalid: ApiError,
+  ): Promise<never> => {
     const state = await recordSignInFailure(db, username, identity.now(), lockPolicy);
     await identity.onEvent?.({ kind: 'sign-in-failed', req, username, userId, reason });
     if (state.lockedUntil) {
-      if (state.failures === lockPolicy.threshold) await identity.onEvent?.({ kind: 'locked', req, username, userId, lockedUntil: state.lockedUntil });
+      if (state.failures === lockPolicy.threshold)
+        await identity.onEvent?.({ kind: 'locked', req, username, userId, lockedUntil: state.lockedUntil });
       throw locked(state.lockedUntil, res);
     }
     throw invalid;
@@ -104,7 +155,10 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     roles: 'public',
     body: z.object({ username: z.string().trim().min(1, 'is required').max(64), password: z.string().min(1, 'is required').max(1024) }),
     response: { status: 200, description: 'signed in (or a second factor owed); the session cookie is set', schema: signInSchema },
-    errors: { 401: 'wrong username or password (the same answer whether the user exists or not)', 423: 'too many failures: locked until the time given (Retry-After)' },
+    errors: {
+      401: 'wrong username or password (the same answer whether the user exists or not)',
+      423: 'too many failures: locked until the time given (Retry-After)',
+    },
     handler: async ({ body, req, res }) => {
       const username = normalizeUsername(body.username);
       const now = identity.now();
@@ -114,11 +168,32 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
       const ok = usable ? await verifyPassword(usable.passwordHash!, body.password) : await verifyAgainstDummy(body.password);
       if (until) throw locked(until, res);
       const invalid = new ApiError(401, 'invalid_credentials', '用户名或密码错误');
-      if (!ok || !usable) return failed(req, res, username, credentials?.id ?? null, !credentials ? 'unknown-user' : !credentials.active ? 'inactive-user' : !credentials.passwordHash ? 'no-password' : 'wrong-password', invalid);
+      if (!ok || !usable)
+        return failed(
+          req,
+          res,
+          username,
+          credentials?.id ?? null,
+          !credentials
+            ? 'unknown-user'
+            : !credentials.active
+              ? 'inactive-user'
+              : !credentials.passwordHash
+                ? 'no-password'
+                : 'wrong-password',
+          invalid,
+        );
       const secondFactorPending = usable.totpSecret !== null;
       // The count of failures restarts only once the whole sign-in (second factor too) succeeds.
       if (!secondFactorPending) await clearSignInFailures(db, username);
-      const session = await createSession(db, { userId: usable.id, now, lifetimeMs: config.sessionMaxHours * 3_600_000, secondFactorPending, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+      const session = await createSession(db, {
+        userId: usable.id,
+        now,
+        lifetimeMs: config.sessionMaxHours * 3_600_000,
+        secondFactorPending,
+        ip: req.ip ?? null,
+        userAgent: req.get('user-agent') ?? null,
+      });
       setSessionCookie(req, res, session.token, session.expiresAt);
       await identity.onEvent?.({ kind: 'sign-in', req, user: toUser(usable), sessionId: session.id, secondFactorPending });
       return signInAnswer(usable, session.token, { secondFactorPending, expiresAt: session.expiresAt });
@@ -134,13 +209,21 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     allowDuring: ['second-factor'],
     body: z
       .object({ code: codeSchema.optional(), recoveryCode: z.string().trim().min(1, 'is required').max(40).optional() })
-      .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), { message: 'send either code or recoveryCode', path: ['code'] }),
+      .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), {
+        message: 'send either code or recoveryCode',
+        path: ['code'],
+      }),
     response: { status: 200, description: 'signed in', schema: signInSchema.extend({ recoveryCodesLeft: z.number().int() }) },
-    errors: { 401: 'wrong code (counts towards the lockout)', 409: 'no second factor is owed by this session', 423: 'too many failures: locked until the time given' },
+    errors: {
+      401: 'wrong code (counts towards the lockout)',
+      409: 'no second factor is owed by this session',
+      423: 'too many failures: locked until the time given',
+    },
     handler: async ({ body, req, res, user }) => {
       const caller = callerIdentity(req);
       const token = readCookie(req, SESSION_COOKIE);
-      if (!caller?.session || !token || !caller.session.secondFactorPending) throw new ApiError(409, 'conflict', 'this session owes no second factor');
+      if (!caller?.session || !token || !caller.session.secondFactorPending)
+        throw new ApiError(409, 'conflict', 'this session owes no second factor');
       const credentials = (await credentialsById(db, user!.id))!;
       const now = identity.now();
       const until = await lockedUntil(db, credentials.username, now);
@@ -154,7 +237,14 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
       }
       if (!ok) {
         try {
-          return await failed(req, res, credentials.username, credentials.id, body.code !== undefined ? 'wrong-totp' : 'wrong-recovery-code', new ApiError(401, 'invalid_second_factor', '验证码错误或已使用'));
+          return await failed(
+            req,
+            res,
+            credentials.username,
+            credentials.id,
+            body.code !== undefined ? 'wrong-totp' : 'wrong-recovery-code',
+            new ApiError(401, 'invalid_second_factor', '验证码错误或已使用'),
+          );
         } catch (error) {
           // Locked: the half-signed-in session ends too.
           if (error instanceof ApiError && error.status === 423) await revokeSession(db, caller.session.id, 'revoked', now);
@@ -164,7 +254,14 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
       const rotated = await completeSecondFactor(db, caller.session.id, now);
       setSessionCookie(req, res, rotated, caller.session.expiresAt);
       await clearSignInFailures(db, credentials.username);
-      await identity.onEvent?.({ kind: 'second-factor', req, user: user!, sessionId: caller.session.id, method: body.code !== undefined ? 'totp' : 'recovery-code', firstFactor: caller.session.signInMethod });
+      await identity.onEvent?.({
+        kind: 'second-factor',
+        req,
+        user: user!,
+        sessionId: caller.session.id,
+        method: body.code !== undefined ? 'totp' : 'recovery-code',
+        firstFactor: caller.session.signInMethod,
+      });
       return {
         ...signInAnswer(credentials, rotated, { secondFactorPending: false, expiresAt: caller.session.expiresAt }),
         recoveryCodesLeft: await unusedRecoveryCodeCount(db, credentials.id),
@@ -199,7 +296,10 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     tags: ['auth'],
     roles: ROLES,
     allowDuring: ['password-change', 'totp-enrolment'],
-    body: z.object({ currentPassword: z.string().min(1, 'is required').max(1024), newPassword: z.string().min(1, 'is required').max(1024) }),
+    body: z.object({
+      currentPassword: z.string().min(1, 'is required').max(1024),
+      newPassword: z.string().min(1, 'is required').max(1024),
+    }),
     response: {
       status: 200,
       description: 'changed; the user’s other sessions end',
@@ -211,13 +311,30 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
       const now = identity.now();
       const until = await lockedUntil(db, credentials.username, now);
       if (until) throw locked(until, res);
-      const current = credentials.passwordHash ? await verifyPassword(credentials.passwordHash, body.currentPassword) : await verifyAgainstDummy(body.currentPassword);
+      const current = credentials.passwordHash
+        ? await verifyPassword(credentials.passwordHash, body.currentPassword)
+        : await verifyAgainstDummy(body.currentPassword);
       if (!current) {
-        await failed(req, res, credentials.username, credentials.id, 'wrong-current-password', new ApiError(400, 'validation_failed', 'invalid body: currentPassword', [{ field: 'currentPassword', message: 'is not the current password (当前密码不正确)' }]));
+        await failed(
+          req,
+          res,
+          credentials.username,
+          credentials.id,
+          'wrong-current-password',
+          new ApiError(400, 'validation_failed', 'invalid body: currentPassword', [
+            { field: 'currentPassword', message: 'is not the current password (当前密码不正确)' },
+          ]),
+        );
       }
       const problems = passwordProblems(body.newPassword, config, credentials.username);
       if (body.newPassword === body.currentPassword) problems.push('must differ from the current password (新密码不得与当前密码相同)');
-      if (problems.length > 0) throw new ApiError(400, 'validation_failed', 'invalid body: newPassword', problems.map((message) => ({ field: 'newPassword', message })));
+      if (problems.length > 0)
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'invalid body: newPassword',
+          problems.map((message) => ({ field: 'newPassword', message })),
+        );
       await setPasswordHash(db, credentials.id, await hashPassword(body.newPassword), { mustChange: false, now });
       await clearSignInFailures(db, credentials.username);
       const session = callerIdentity(req)?.session ?? null;
@@ -235,7 +352,11 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     tags: ['auth'],
     roles: ROLES,
     allowDuring: ['totp-enrolment'],
-    response: { status: 200, description: 'a new secret, active once confirmed', schema: z.object({ secret: z.string(), otpauthUri: z.string() }) },
+    response: {
+      status: 200,
+      description: 'a new secret, active once confirmed',
+      schema: z.object({ secret: z.string(), otpauthUri: z.string() }),
+    },
     handler: async ({ user }) => {
       const secret = generateTotpSecret();
       await setPendingTotpSecret(db, user!.id, secret);
@@ -251,13 +372,20 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     roles: ROLES,
     allowDuring: ['totp-enrolment'],
     body: z.object({ code: codeSchema }),
-    response: { status: 200, description: 'enrolled; the recovery codes are shown only now', schema: z.object({ enrolled: z.literal(true), recoveryCodes: z.array(z.string()) }) },
+    response: {
+      status: 200,
+      description: 'enrolled; the recovery codes are shown only now',
+      schema: z.object({ enrolled: z.literal(true), recoveryCodes: z.array(z.string()) }),
+    },
     errors: { 409: 'no enrolment started (POST /api/me/totp first)' },
     handler: async ({ body, req, user }) => {
       const credentials = (await credentialsById(db, user!.id))!;
       if (!credentials.totpPendingSecret) throw new ApiError(409, 'conflict', 'no TOTP enrolment in progress: POST /api/me/totp first');
       const step = matchTotp(credentials.totpPendingSecret, body.code, identity.now());
-      if (step === null) throw new ApiError(400, 'validation_failed', 'invalid body: code', [{ field: 'code', message: 'does not match the new secret (验证码不正确)' }]);
+      if (step === null)
+        throw new ApiError(400, 'validation_failed', 'invalid body: code', [
+          { field: 'code', message: 'does not match the new secret (验证码不正确)' },
+        ]);
       await enableTotp(db, credentials.id, credentials.totpPendingSecret, step, identity.now());
       const recoveryCodes = generateRecoveryCodes();
       await replaceRecoveryCodes(db, credentials.id, recoveryCodes);
@@ -293,7 +421,11 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     handler: async ({ req, user }) => {
       const caller = callerIdentity(req);
       const credentials = caller?.credentials ?? (await credentialsById(db, user!.id))!;
-      const department = await db.selectFrom('departments').select(['code', 'name']).where('code', '=', user!.departmentCode).executeTakeFirst();
+      const department = await db
+        .selectFrom('departments')
+        .select(['code', 'name'])
+        .where('code', '=', user!.departmentCode)
+        .executeTakeFirst();
       const session = caller?.session ?? null;
       const now = identity.now();
       return {
@@ -337,7 +469,8 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
     response: { status: 200, description: 'ended', schema: z.object({ id: z.string(), revoked: z.literal(true) }) },
     errors: { 404: 'no live session of yours with this id' },
     handler: async ({ params, req, res, user }) => {
-      if (!(await revokeSession(db, params.id, 'revoked', identity.now(), user!.id))) throw new ApiError(404, 'not_found', `no live session ${params.id} of yours`);
+      if (!(await revokeSession(db, params.id, 'revoked', identity.now(), user!.id)))
+        throw new ApiError(404, 'not_found', `no live session ${params.id} of yours`);
       await identity.onEvent?.({ kind: 'session-ended', req, user: user!, sessionId: params.id, reason: 'revoked' });
       if (callerIdentity(req)?.session?.id === params.id) clearSessionCookie(req, res);
       return { id: params.id, revoked: true as const };
@@ -346,14 +479,30 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
 }
 
 function describeSession(
-  s: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; secondFactorPending: boolean; signInMethod: 'password' | 'oidc'; ip: string | null; userAgent: string | null },
+  s: {
+    id: string;
+    createdAt: Date;
+    lastSeenAt: Date;
+    expiresAt: Date;
+    secondFactorPending: boolean;
+    signInMethod: 'password' | 'oidc';
+    ip: string | null;
+    userAgent: string | null;
+  },
   currentId: string | null,
   idleMinutes: number,
 ) {
   const idleEnd = new Date(Math.min(s.lastSeenAt.getTime() + idleMinutes * 60_000, s.expiresAt.getTime()));
   return {
-    id: s.id, current: s.id === currentId, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(),
-    idleExpiresAt: idleEnd.toISOString(), expiresAt: s.expiresAt.toISOString(), secondFactorPending: s.secondFactorPending, signInMethod: s.signInMethod, ip: s.ip, userAgent: s.userAgent,
+    id: s.id,
+    current: s.id === currentId,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    idleExpiresAt: idleEnd.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+    secondFactorPending: s.secondFactorPending,
+    signInMethod: s.signInMethod,
+    ip: s.ip,
+    userAgent: s.userAgent,
   };
 }
-

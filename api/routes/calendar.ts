@@ -49,7 +49,10 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     const workflowId = `calendar-broadcast-${revision}`;
     try {
       await deps.temporal.workflow.start(calendarBroadcast, {
-        workflowId, taskQueue: deps.taskQueue, args: [{ calendarVersion }], workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ calendarVersion }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
       });
       return { revision, calendarVersion, broadcast: { workflowId } };
     } catch (error) {
@@ -74,14 +77,12 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     summary: 'Each day in [from, to] with its kind',
     tags: ['calendar'],
     roles: ROLES,
-    query: z
-      .object({ from: isoDate, to: isoDate })
-      .superRefine((q, ctx) => {
-        if (!isIsoDate(q.from) || !isIsoDate(q.to)) return; // already reported by the fields themselves
-        const span = daysBetween(q.from, q.to);
-        if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-        if (span >= MAX_LISTED_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_LISTED_DAYS} days at once` });
-      }),
+    query: z.object({ from: isoDate, to: isoDate }).superRefine((q, ctx) => {
+      if (!isIsoDate(q.from) || !isIsoDate(q.to)) return; // already reported by the fields themselves
+      const span = daysBetween(q.from, q.to);
+      if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+      if (span >= MAX_LISTED_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_LISTED_DAYS} days at once` });
+    }),
     response: {
       status: 200,
       description: 'the days',
@@ -104,7 +105,16 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
       description: 'revisions',
       schema: z.object({
         calendarVersion: z.string(),
-        revisions: z.array(z.object({ id: z.string(), action: z.string(), payload: z.unknown(), reason: z.string(), actor: z.string().nullable(), created_at: z.date() })),
+        revisions: z.array(
+          z.object({
+            id: z.string(),
+            action: z.string(),
+            payload: z.unknown(),
+            reason: z.string(),
+            actor: z.string().nullable(),
+            created_at: z.date(),
+          }),
+        ),
       }),
     },
     handler: async () => ({ calendarVersion: (await calendar.current()).version, revisions: await calendar.revisions() }),
@@ -117,15 +127,15 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     tags: ['calendar', 'admin'],
     roles: ['admin'],
     params: z.object({ date: isoDate }),
-    body: z
-      .object({ kind: dayKind, reason })
-      .openapi({ example: { kind: 'holiday', reason: '市政府通知：台风停工' } }),
+    body: z.object({ kind: dayKind, reason }).openapi({ example: { kind: 'holiday', reason: '市政府通知：台风停工' } }),
     response: { status: 200, description: 'the new calendar version', schema: revisionSchema },
     handler: async ({ params, body, user, req }) => {
       const conflict = dayKindConflict(params.date, body.kind);
       if (conflict) throw new ApiError(400, 'validation_failed', `invalid body: kind`, [{ field: 'kind', message: conflict }]);
       const audit = { actor: auditActor(user), ip: req.ip ?? null };
-      return broadcast(await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id }, audit));
+      return broadcast(
+        await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id }, audit),
+      );
     },
   });
 
@@ -140,7 +150,10 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     response: { status: 200, description: 'the new calendar version', schema: revisionSchema },
     errors: { 404: 'the date has no override' },
     handler: async ({ params, body, user, req }) => {
-      const revision = await calendar.removeOverride({ date: params.date, reason: body.reason, actorUserId: user!.id }, { actor: auditActor(user), ip: req.ip ?? null });
+      const revision = await calendar.removeOverride(
+        { date: params.date, reason: body.reason, actorUserId: user!.id },
+        { actor: auditActor(user), ip: req.ip ?? null },
+      );
       if (!revision) throw new ApiError(404, 'not_found', `no override on ${params.date}`);
       return broadcast(revision);
     },
@@ -152,12 +165,22 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     summary: "Import a year's holidays and make-up working days (JSON list or ICS text); replaces that year",
     tags: ['calendar', 'admin'],
     roles: ['admin'],
-    params: z.object({ year: z.string().regex(/^\d{4}$/, 'must be a four-digit year').transform(Number).refine((y) => y >= 2000 && y <= 2200, 'must be from 2000 to 2200') }),
+    params: z.object({
+      year: z
+        .string()
+        .regex(/^\d{4}$/, 'must be a four-digit year')
+        .transform(Number)
+        .refine((y) => y >= 2000 && y <= 2200, 'must be from 2000 to 2200'),
+    }),
     body: z.discriminatedUnion('format', [
       z.object({ format: z.literal('json'), reason, days: z.array(importedDaySchema).max(366) }),
       z.object({ format: z.literal('ics'), reason, ics: z.string().min(1).max(1_000_000) }),
     ]),
-    response: { status: 200, description: 'the new calendar version', schema: revisionSchema.extend({ year: z.number(), days: z.number() }) },
+    response: {
+      status: 200,
+      description: 'the new calendar version',
+      schema: revisionSchema.extend({ year: z.number(), days: z.number() }),
+    },
     handler: async ({ params, body, user, req }) => {
       let imported;
       try {
@@ -166,7 +189,10 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
         if (error instanceof CalendarImportError) throw new ApiError(400, 'validation_failed', error.message, error.details);
         throw error;
       }
-      const revision = await calendar.importYear({ imported, format: body.format, reason: body.reason, actorUserId: user!.id }, { actor: auditActor(user), ip: req.ip ?? null });
+      const revision = await calendar.importYear(
+        { imported, format: body.format, reason: body.reason, actorUserId: user!.id },
+        { actor: auditActor(user), ip: req.ip ?? null },
+      );
       return { ...(await broadcast(revision)), year: imported.year, days: imported.days.length };
     },
   });

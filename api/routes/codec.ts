@@ -20,7 +20,10 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
  * payload without metadata or data omits them. All are valid requests (answered `{ payloads: [] }`).
  */
 const payloadsSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.default('') })).max(1000).default([]),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.default('') }))
+    .max(1000)
+    .default([]),
 });
 type WirePayloads = z.infer<typeof payloadsSchema>;
 
@@ -31,7 +34,9 @@ const fromWire = (body: WirePayloads): Payload[] =>
   }));
 const toWire = (payloads: Payload[]): WirePayloads => ({
   payloads: payloads.map((p) => ({
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+    ),
     data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
   })),
 });
@@ -67,7 +72,10 @@ export function codecRoutes(routes: RouteTable, codec: EncryptionCodec | undefin
       roles: ['admin'],
       body: payloadsSchema,
       response: { status: 200, description: 'the payloads, transformed', schema: payloadsSchema },
-      errors: { 404: 'payload encryption is off on this server', 422: 'a payload could not be decrypted (unknown key id or altered ciphertext)' },
+      errors: {
+        404: 'payload encryption is off on this server',
+        422: 'a payload could not be decrypted (unknown key id or altered ciphertext)',
+      },
       handler: async ({ body, user, req }) => {
         if (!codec) throw new ApiError(404, 'not_found', 'payload encryption is off on this server (GONGKAI_CODEC=off)');
         let payloads: Payload[];

@@ -60,32 +60,81 @@ interface StepSpec {
 }
 
 const STEPS: StepSpec[] = [
-  { name: 'forward', summary: '将复议申请书（起诉状）副本转交业务科室', roles: ['clerk'], body: z.object({ departmentCode, on }), update: m.forwardUpdate },
   {
-    name: 'submit-evidence', summary: '业务科室提供证据、依据和其他证明材料', roles: ['department', 'clerk'], ownDepartment: true,
-    body: z.object({ items: z.array(text(500)).min(1, 'list at least one item').max(100), secrecyNote: text(1000).optional(), on }), update: m.submitEvidenceUpdate,
+    name: 'forward',
+    summary: '将复议申请书（起诉状）副本转交业务科室',
+    roles: ['clerk'],
+    body: z.object({ departmentCode, on }),
+    update: m.forwardUpdate,
   },
-  { name: 'submit-defence', summary: '提交答辩状', roles: ['clerk'], body: z.object({ summary: text(4000), on }), update: m.submitDefenceUpdate },
   {
-    name: 'hold-meeting', summary: '召开工作协商会', roles: ['clerk'],
-    body: z.object({ participants: z.array(text(100)).min(1, 'list the participants').max(50), conclusion: text(2000), on }), update: m.holdMeetingUpdate,
+    name: 'submit-evidence',
+    summary: '业务科室提供证据、依据和其他证明材料',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ items: z.array(text(500)).min(1, 'list at least one item').max(100), secrecyNote: text(1000).optional(), on }),
+    update: m.submitEvidenceUpdate,
   },
-  { name: 'record-hearing', summary: '出庭应诉（复议审理）', roles: ['clerk'], body: z.object({ representative: text(100), notes: text(4000), on }), update: m.recordHearingUpdate },
   {
-    name: 'record-result', summary: '登记复议决定或裁判结果', roles: ['clerk', 'admin'],
-    body: z.object({ result: z.enum(keys(DISPUTE_RESULTS)), summary: text(2000), documentNo: text(100).optional(), on }), update: m.recordResultUpdate,
+    name: 'submit-defence',
+    summary: '提交答辩状',
+    roles: ['clerk'],
+    body: z.object({ summary: text(4000), on }),
+    update: m.submitDefenceUpdate,
   },
-  { name: 'record-enforcement', summary: '执行复议决定（判决）', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ actions: text(2000), on }), update: m.recordEnforcementUpdate },
-  { name: 'withdraw', summary: '申请人撤回复议申请（撤诉）', roles: ['clerk'], body: z.object({ reason: text(500), on }), update: m.withdrawUpdate },
+  {
+    name: 'hold-meeting',
+    summary: '召开工作协商会',
+    roles: ['clerk'],
+    body: z.object({ participants: z.array(text(100)).min(1, 'list the participants').max(50), conclusion: text(2000), on }),
+    update: m.holdMeetingUpdate,
+  },
+  {
+    name: 'record-hearing',
+    summary: '出庭应诉（复议审理）',
+    roles: ['clerk'],
+    body: z.object({ representative: text(100), notes: text(4000), on }),
+    update: m.recordHearingUpdate,
+  },
+  {
+    name: 'record-result',
+    summary: '登记复议决定或裁判结果',
+    roles: ['clerk', 'admin'],
+    body: z.object({ result: z.enum(keys(DISPUTE_RESULTS)), summary: text(2000), documentNo: text(100).optional(), on }),
+    update: m.recordResultUpdate,
+  },
+  {
+    name: 'record-enforcement',
+    summary: '执行复议决定（判决）',
+    roles: ['clerk', 'department'],
+    ownDepartment: true,
+    body: z.object({ actions: text(2000), on }),
+    update: m.recordEnforcementUpdate,
+  },
+  {
+    name: 'withdraw',
+    summary: '申请人撤回复议申请（撤诉）',
+    roles: ['clerk'],
+    body: z.object({ reason: text(500), on }),
+    update: m.withdrawUpdate,
+  },
 ];
 
 const disputeNoParam = z.object({ disputeNo: z.string().regex(/^\d{4}-D\d{4,}$/, 'must look like 2026-D0001') });
-const disputeViewSchema = z.object({ disputeNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('Dispute');
+const disputeViewSchema = z
+  .object({ disputeNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) })
+  .passthrough()
+  .openapi('Dispute');
 
 async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User) {
   const row = await db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirst();
   if (!row) return null;
-  const events = await db.selectFrom('dispute_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('dispute_no', '=', disputeNo).orderBy('seq').execute();
+  const events = await db
+    .selectFrom('dispute_events')
+    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
+    .where('dispute_no', '=', disputeNo)
+    .orderBy('seq')
+    .execute();
   const state = row.state as DisputeState;
   return {
     disputeNo: row.dispute_no,
@@ -110,7 +159,14 @@ async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User
       // A lawsuit's defence clock counts calendar days (行政诉讼法 第六十七条): its remaining days are not working days.
       const calendarDays = c.derived?.unit === 'calendar-days';
       return {
-        id: c.id, label: c.label, rule: c.rule, statutory: c.statutory, closed: c.closed, status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
+        id: c.id,
+        label: c.label,
+        rule: c.rule,
+        statutory: c.statutory,
+        closed: c.closed,
+        status: c.derived?.status ?? null,
+        due: c.derived?.due ?? null,
+        dueAt: c.dueAt,
         unit: calendarDays ? 'calendar-days' : 'working-days',
         remainingWorkingDays: calendarDays ? null : (c.derived?.remainingWorkingDays ?? null),
         ...(calendarDays ? { remainingCalendarDays: c.derived!.remainingWorkingDays, limits: c.derived!.limits ?? null } : {}),
@@ -119,7 +175,14 @@ async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User
       };
     }),
     dispute: state,
-    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor_username,
+      role: e.actor_role,
+      at: e.occurred_at,
+      payload: e.payload,
+    })),
   };
 }
 
@@ -138,19 +201,44 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     handler: async ({ body, user }) => {
       const agency = await agencyStore.current();
       const today = shanghaiDateOf(Date.now());
-      if (body.receivedOn > today) throw new ApiError(400, 'validation_failed', 'invalid body: receivedOn', [{ field: 'receivedOn', message: 'must not be in the future' }]);
-      const application = await db.selectFrom('applications').select(['rule_profile_id', 'received_on']).where('case_no', '=', body.caseNo).executeTakeFirst();
-      if (!application) throw new ApiError(400, 'validation_failed', 'invalid body: caseNo', [{ field: 'caseNo', message: 'no such application' }]);
-      if (body.departmentCode && !(await db.selectFrom('departments').select('code').where('code', '=', body.departmentCode).executeTakeFirst())) {
-        throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [{ field: 'departmentCode', message: 'no such department' }]);
+      if (body.receivedOn > today)
+        throw new ApiError(400, 'validation_failed', 'invalid body: receivedOn', [
+          { field: 'receivedOn', message: 'must not be in the future' },
+        ]);
+      const application = await db
+        .selectFrom('applications')
+        .select(['rule_profile_id', 'received_on'])
+        .where('case_no', '=', body.caseNo)
+        .executeTakeFirst();
+      if (!application)
+        throw new ApiError(400, 'validation_failed', 'invalid body: caseNo', [{ field: 'caseNo', message: 'no such application' }]);
+      if (
+        body.departmentCode &&
+        !(await db.selectFrom('departments').select('code').where('code', '=', body.departmentCode).executeTakeFirst())
+      ) {
+        throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [
+          { field: 'departmentCode', message: 'no such department' },
+        ]);
       }
       const profile = findRuleProfile(application.rule_profile_id)!;
       const year = Number(today.slice(0, 4));
       const disputeNo = `${year}-D${String(await nextInSequence(db, agency.code, year, 'dispute')).padStart(4, '0')}`;
-      const input: m.DisputeInput = { disputeNo, agencyCode: agency.code, ruleProfile: ruleProfileRef(profile), filing: body, filedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
+      const input: m.DisputeInput = {
+        disputeNo,
+        agencyCode: agency.code,
+        ruleProfile: ruleProfileRef(profile),
+        filing: body,
+        filedBy: actorOf(user!),
+        ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}),
+      };
       await startCase(temporal, {
         workflow: dispute,
-        options: { workflowId: `dispute-${disputeNo}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id) },
+        options: {
+          workflowId: `dispute-${disputeNo}`,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id),
+        },
         awaitRegistration: m.awaitFilingUpdate,
         label: `dispute ${disputeNo}`,
       });
@@ -167,9 +255,16 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     query: z.object({
       kind: z.enum(keys(DISPUTE_KINDS)).optional(),
       status: z.enum(['open', 'closed']).optional(),
-      caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123').optional(),
+      caseNo: z
+        .string()
+        .regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123')
+        .optional(),
     }),
-    response: { status: 200, description: 'disputes, soonest defence due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    response: {
+      status: 200,
+      description: 'disputes, soonest defence due first',
+      schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
+    },
     handler: async ({ query, user }) => {
       let q = db.selectFrom('disputes');
       if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode); // a department sees the disputes it holds evidence for
@@ -177,7 +272,20 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       if (query.status) q = q.where('status', '=', query.status);
       if (query.caseNo) q = q.where('case_no', '=', query.caseNo);
       const rows = await q
-        .select(['dispute_no', 'case_no', 'kind', 'body', 'received_on', 'stage', 'status', 'department_code', 'result', 'result_on', 'defence_due', 'evidence_due'])
+        .select([
+          'dispute_no',
+          'case_no',
+          'kind',
+          'body',
+          'received_on',
+          'stage',
+          'status',
+          'department_code',
+          'result',
+          'result_on',
+          'defence_due',
+          'evidence_due',
+        ])
         .orderBy('defence_due', (ob) => ob.asc().nullsLast())
         .orderBy('dispute_no')
         .limit(500)
@@ -185,9 +293,19 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       return {
         total: rows.length,
         items: rows.map((r) => ({
-          disputeNo: r.dispute_no, caseNo: r.case_no, kind: r.kind, kindLabel: DISPUTE_KINDS[r.kind], body: r.body, receivedOn: r.received_on,
-          stage: r.stage, status: r.status, departmentCode: r.department_code, result: r.result, resultOn: r.result_on,
-          defenceDue: r.defence_due, evidenceDue: r.evidence_due,
+          disputeNo: r.dispute_no,
+          caseNo: r.case_no,
+          kind: r.kind,
+          kindLabel: DISPUTE_KINDS[r.kind],
+          body: r.body,
+          receivedOn: r.received_on,
+          stage: r.stage,
+          status: r.status,
+          departmentCode: r.department_code,
+          result: r.result,
+          resultOn: r.result_on,
+          defenceDue: r.defence_due,
+          evidenceDue: r.evidence_due,
         })),
       };
     },
@@ -204,7 +322,8 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     errors: { 404: 'no such dispute' },
     handler: async ({ params, user }) => {
       const view = await disputeView(db, params.disputeNo, user!);
-      if (!view || (user!.role === 'department' && view.departmentCode !== user!.departmentCode)) throw new ApiError(404, 'not_found', `dispute ${params.disputeNo} not found`);
+      if (!view || (user!.role === 'department' && view.departmentCode !== user!.departmentCode))
+        throw new ApiError(404, 'not_found', `dispute ${params.disputeNo} not found`);
       return view;
     },
   });
@@ -221,13 +340,25 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       response: { status: 200, description: 'the dispute after the step', schema: disputeViewSchema },
       errors: { 404: 'no such dispute', 409: 'the step is not allowed in the dispute’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('disputes').select(['workflow_id', 'department_code', 'status']).where('dispute_no', '=', params.disputeNo).executeTakeFirst();
+        const row = await db
+          .selectFrom('disputes')
+          .select(['workflow_id', 'department_code', 'status'])
+          .where('dispute_no', '=', params.disputeNo)
+          .executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `dispute ${params.disputeNo} not found`);
         if (row.status === 'closed') throw new ApiError(409, 'conflict', '争议已结案'); // its workflow has completed and takes no more updates
         if (step.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(403, 'forbidden', `dispute ${params.disputeNo} is with ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `dispute ${params.disputeNo} is with ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`,
+          );
         }
-        const payload = { ...(body as { on?: string }), on: (body as { on?: string }).on ?? shanghaiDateOf(Date.now()), actor: actorOf(user!) };
+        const payload = {
+          ...(body as { on?: string }),
+          on: (body as { on?: string }).on ?? shanghaiDateOf(Date.now()),
+          actor: actorOf(user!),
+        };
         // A refusal, or a dispute closed between our read and the step, is a 409 (sendStep).
         await sendStep(temporal, row.workflow_id, step.update, payload);
         return (await disputeView(db, params.disputeNo, user!))!;

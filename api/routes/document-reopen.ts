@@ -27,7 +27,13 @@ export async function executeReopeningUpdate<P extends { actor: m.DocumentInput[
   const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
   if (!profile) throw new Error(`rule profile ${state.ruleProfile.id}@${state.ruleProfile.version} is no longer listed`);
   const input: m.DocumentInput = {
-    docId: state.docId, agencyCode: doc.agencyCode, ruleProfile: ruleProfileRef(profile), registration: state.registration, inherited: state.inherited, submittedBy: payload.actor, reopened: { state },
+    docId: state.docId,
+    agencyCode: doc.agencyCode,
+    ruleProfile: ruleProfileRef(profile),
+    registration: state.registration,
+    inherited: state.inherited,
+    submittedBy: payload.actor,
+    reopened: { state },
   };
   const startWorkflowOperation = new WithStartWorkflowOperation(documentRelease, {
     workflowId: doc.workflowId,

@@ -14,7 +14,15 @@ import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { CATALOGUE_CATEGORIES } from '../../domain/documents/catalogue';
 import { departmentIndexCode } from '../../db/repositories/departments';
 import { checks, registrationProblem } from '../../domain/documents/rules';
-import { type Attribute, ATTRIBUTES, DOCUMENT_KINDS, type DocumentRegistration, type DocumentState, STAGES, TIME_LIMITS } from '../../domain/documents/types';
+import {
+  type Attribute,
+  ATTRIBUTES,
+  DOCUMENT_KINDS,
+  type DocumentRegistration,
+  type DocumentState,
+  STAGES,
+  TIME_LIMITS,
+} from '../../domain/documents/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
 import { nextInSequence } from '../../db/repositories/sequences';
@@ -56,7 +64,10 @@ export const documentRegistrationSchema = z
     /** Defaults to the drafter's own department. */
     issuingDepartment: departmentCode.optional(),
     coIssuers: z.array(text(100)).max(20).default([]),
-    forwardedDocId: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123').optional(),
+    forwardedDocId: z
+      .string()
+      .regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123')
+      .optional(),
     /** Left out: a forwarding document inherits; otherwise the office will return it. */
     proposedAttribute: attribute.optional(),
     attributeReasons: text(2000).optional(),
@@ -65,10 +76,14 @@ export const documentRegistrationSchema = z
     description: text(2000),
     keywords: z.array(text(10)).min(1, 'at least one keyword (seed 002: 关键词不要空)').max(10),
     timeLimit: z.enum(keys(TIME_LIMITS)).default('long-term'),
-    ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    ruleProfileId: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/)
+      .optional(),
   })
   .superRefine((v, ctx) => {
-    if (new Set(v.coIssuers).size !== v.coIssuers.length) ctx.addIssue({ code: 'custom', path: ['coIssuers'], message: 'co-issuers must not repeat' });
+    if (new Set(v.coIssuers).size !== v.coIssuers.length)
+      ctx.addIssue({ code: 'custom', path: ['coIssuers'], message: 'co-issuers must not repeat' });
   });
 
 interface ActionSpec {
@@ -88,7 +103,13 @@ interface ActionSpec {
 const reasonText = text(2000);
 
 const ACTIONS: ActionSpec[] = [
-  { name: 'verify', summary: '办公室核定公开属性', roles: ['clerk'], body: z.object({ notes: text(1000).optional() }), update: m.verifyUpdate },
+  {
+    name: 'verify',
+    summary: '办公室核定公开属性',
+    roles: ['clerk'],
+    body: z.object({ notes: text(1000).optional() }),
+    update: m.verifyUpdate,
+  },
   {
     name: 'return',
     stepName: 'returnToDrafter',
@@ -102,7 +123,11 @@ const ACTIONS: ActionSpec[] = [
     summary: '拟稿人补正公开属性后重新提交',
     roles: ['department', 'clerk'],
     ownDepartment: true,
-    body: z.object({ proposedAttribute: attribute, attributeReasons: reasonText.optional(), containsWithheldContent: z.boolean().optional() }),
+    body: z.object({
+      proposedAttribute: attribute,
+      attributeReasons: reasonText.optional(),
+      containsWithheldContent: z.boolean().optional(),
+    }),
     update: m.resubmitUpdate,
   },
   {
@@ -119,10 +144,34 @@ const ACTIONS: ActionSpec[] = [
     }),
     update: m.reviewDocumentSecrecyUpdate,
   },
-  { name: 'answer-secrecy-escalation', summary: '登记保密工作部门的答复', roles: ['reviewer'], body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: reasonText, answeredOn: isoDate }), update: m.answerDocumentSecrecyEscalationUpdate },
-  { name: 'extend-secrecy-escalation', summary: '保密工作部门延长答复期限（最长7个工作日）', roles: ['reviewer'], body: z.object({ workingDays: z.number().int().min(1).max(30) }), update: m.extendDocumentSecrecyEscalationUpdate },
-  { name: 'record-co-issuer', summary: '登记联合发文单位对公开属性的意见', roles: ['clerk'], body: z.object({ coIssuer: text(100), agreed: z.boolean(), notes: z.string().trim().max(2000).default('') }), update: m.recordCoIssuerUpdate },
-  { name: 'sign-off', summary: '领导签发，确定最终公开属性', roles: ['leader'], body: z.object({ finalAttribute: attribute, reasons: reasonText.optional() }), update: m.signOffDocumentUpdate },
+  {
+    name: 'answer-secrecy-escalation',
+    summary: '登记保密工作部门的答复',
+    roles: ['reviewer'],
+    body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: reasonText, answeredOn: isoDate }),
+    update: m.answerDocumentSecrecyEscalationUpdate,
+  },
+  {
+    name: 'extend-secrecy-escalation',
+    summary: '保密工作部门延长答复期限（最长7个工作日）',
+    roles: ['reviewer'],
+    body: z.object({ workingDays: z.number().int().min(1).max(30) }),
+    update: m.extendDocumentSecrecyEscalationUpdate,
+  },
+  {
+    name: 'record-co-issuer',
+    summary: '登记联合发文单位对公开属性的意见',
+    roles: ['clerk'],
+    body: z.object({ coIssuer: text(100), agreed: z.boolean(), notes: z.string().trim().max(2000).default('') }),
+    update: m.recordCoIssuerUpdate,
+  },
+  {
+    name: 'sign-off',
+    summary: '领导签发，确定最终公开属性',
+    roles: ['leader'],
+    body: z.object({ finalAttribute: attribute, reasons: reasonText.optional() }),
+    update: m.signOffDocumentUpdate,
+  },
   {
     name: 'record-publication',
     summary: '登记公开发布（渠道、网址、日期）',
@@ -130,9 +179,28 @@ const ACTIONS: ActionSpec[] = [
     body: z.object({ channel: z.enum(['portal', 'intranet', 'gazette']), url, publishedOn: isoDate }),
     update: m.recordPublicationUpdate,
   },
-  { name: 'record-interpretation', summary: '登记政策解读（与文件关联）', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ title: text(300), url, publishedOn: isoDate }), update: m.recordInterpretationUpdate },
-  { name: 'record-deposit', summary: '登记送交查阅场所 / 档案馆', roles: ['clerk'], body: z.object({ place: text(200), depositedOn: isoDate }), update: m.recordDepositUpdate },
-  { name: 'convert', summary: '不公开的公文转为主动公开（发布期限重新起算）', roles: ['clerk'], body: z.object({ reasons: reasonText }), update: m.convertUpdate },
+  {
+    name: 'record-interpretation',
+    summary: '登记政策解读（与文件关联）',
+    roles: ['clerk', 'department'],
+    ownDepartment: true,
+    body: z.object({ title: text(300), url, publishedOn: isoDate }),
+    update: m.recordInterpretationUpdate,
+  },
+  {
+    name: 'record-deposit',
+    summary: '登记送交查阅场所 / 档案馆',
+    roles: ['clerk'],
+    body: z.object({ place: text(200), depositedOn: isoDate }),
+    update: m.recordDepositUpdate,
+  },
+  {
+    name: 'convert',
+    summary: '不公开的公文转为主动公开（发布期限重新起算）',
+    roles: ['clerk'],
+    body: z.object({ reasons: reasonText }),
+    update: m.convertUpdate,
+  },
   {
     name: 'open-public-comment',
     summary: '行政规范性文件草案附起草说明公开征求意见（黄岩：不少于7个工作日）',
@@ -162,7 +230,13 @@ const ACTIONS: ActionSpec[] = [
     summary: '登记重大行政决策预公开（毕节：自发布之日起不超过7个工作日）',
     roles: ['department', 'clerk'],
     ownDepartment: true,
-    body: z.object({ startedOn: isoDate, channel: text(100), url: url.optional(), summary: text(2000), workingDays: z.number().int().min(1).max(60) }),
+    body: z.object({
+      startedOn: isoDate,
+      channel: text(100),
+      url: url.optional(),
+      summary: text(2000),
+      workingDays: z.number().int().min(1).max(60),
+    }),
     update: m.recordPreDisclosureUpdate,
   },
   {
@@ -186,21 +260,42 @@ const ACTIONS: ActionSpec[] = [
     name: 'publish-change',
     summary: '登记变更信息已在原发布载体更新',
     roles: ['clerk'],
-    body: z.object({ changeNo: z.number().int().min(1).max(1000), channel: z.enum(['portal', 'intranet', 'gazette']), url, publishedOn: isoDate }),
+    body: z.object({
+      changeNo: z.number().int().min(1).max(1000),
+      channel: z.enum(['portal', 'intranet', 'gazette']),
+      url,
+      publishedOn: isoDate,
+    }),
     update: m.publishChangeUpdate,
   },
 ];
 
-function allowedDocumentActionsFor(state: DocumentState, row: { rule_profile_id: string; rule_profile_version: string; issuing_department: string }, viewer: User): string[] {
+function allowedDocumentActionsFor(
+  state: DocumentState,
+  row: { rule_profile_id: string; rule_profile_version: string; issuing_department: string },
+  viewer: User,
+): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
-  return profile ? offeredSteps(ACTIONS, viewer, row.issuing_department, allowedDocumentActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()) })) : [];
+  return profile
+    ? offeredSteps(
+        ACTIONS,
+        viewer,
+        row.issuing_department,
+        allowedDocumentActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()) }),
+      )
+    : [];
 }
 
 async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
   const row = await db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
   if (!row) return null;
   const [events, reviews, entry] = await Promise.all([
-    db.selectFrom('document_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('doc_id', '=', docId).orderBy('seq').execute(),
+    db
+      .selectFrom('document_events')
+      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
+      .where('doc_id', '=', docId)
+      .orderBy('seq')
+      .execute(),
     db.selectFrom('document_reviews').selectAll().where('doc_id', '=', docId).orderBy('event_seq').execute(),
     db.selectFrom('document_catalogue').select(['index_no', 'produced_on', 'category']).where('doc_id', '=', docId).executeTakeFirst(),
   ]);
@@ -228,23 +323,54 @@ async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
     indexNo: entry?.index_no ?? null,
     ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
     clocks: state.clocks.map((c) => ({
-      id: c.id, label: c.label, rule: c.rule, closed: c.closed,
-      status: c.derived?.status ?? null, due: c.derived?.due ?? null, dueAt: c.dueAt,
+      id: c.id,
+      label: c.label,
+      rule: c.rule,
+      closed: c.closed,
+      status: c.derived?.status ?? null,
+      due: c.derived?.due ?? null,
+      dueAt: c.dueAt,
       overdue: !c.closed && c.dueAt !== null && Date.parse(c.dueAt) < now,
-      remainingWorkingDays: c.derived?.remainingWorkingDays ?? null, calendarVersion: c.derived?.calendarVersion ?? null, events: c.events,
+      remainingWorkingDays: c.derived?.remainingWorkingDays ?? null,
+      calendarVersion: c.derived?.calendarVersion ?? null,
+      events: c.events,
       derivation: c.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
     })),
     reviews: reviews.map((r) => ({
-      kind: r.kind, subject: r.subject, basis: r.basis, conclusion: r.conclusion, reviewer: r.reviewer, reviewerRole: r.reviewer_role,
-      reviewedOn: r.reviewed_on, participants: r.participants, retainUntil: r.retain_until, eventSeq: r.event_seq,
+      kind: r.kind,
+      subject: r.subject,
+      basis: r.basis,
+      conclusion: r.conclusion,
+      reviewer: r.reviewer,
+      reviewerRole: r.reviewer_role,
+      reviewedOn: r.reviewed_on,
+      participants: r.participants,
+      retainUntil: r.retain_until,
+      eventSeq: r.event_seq,
     })),
     document: state,
-    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor_username,
+      role: e.actor_role,
+      at: e.occurred_at,
+      payload: e.payload,
+    })),
   };
 }
 
 const docIdParam = z.object({ docId: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
-const documentViewSchema = z.object({ docId: z.string(), stage: z.string(), clocks: z.array(z.unknown()), reviews: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough().openapi('Document');
+const documentViewSchema = z
+  .object({
+    docId: z.string(),
+    stage: z.string(),
+    clocks: z.array(z.unknown()),
+    reviews: z.array(z.unknown()),
+    events: z.array(z.unknown()),
+  })
+  .passthrough()
+  .openapi('Document');
 
 /** Which request field a registration problem is about, for the 400's details. */
 function problemField(problem: string): string {
@@ -270,18 +396,30 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     handler: async ({ body, user }) => {
       const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
-      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
+      if (!profile)
+        throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
+          { field: 'ruleProfileId', message: 'no such rule profile' },
+        ]);
       const issuingDepartment = body.issuingDepartment ?? user!.departmentCode;
       if (user!.role === 'department' && issuingDepartment !== user!.departmentCode) {
         throw new ApiError(403, 'forbidden', `a drafter of ${user!.departmentCode} cannot register a document of ${issuingDepartment}`);
       }
       if (!(await departmentIndexCode(db, issuingDepartment))) {
-        throw new ApiError(400, 'validation_failed', 'invalid body: issuingDepartment', [{ field: 'issuingDepartment', message: 'no such department, or it has no 索引号 code (set by an admin)' }]);
+        throw new ApiError(400, 'validation_failed', 'invalid body: issuingDepartment', [
+          { field: 'issuingDepartment', message: 'no such department, or it has no 索引号 code (set by an admin)' },
+        ]);
       }
       let inherited: m.DocumentInput['inherited'] = null;
       if (body.forwardedDocId) {
-        const forwarded = await db.selectFrom('documents').select(['final_attribute', 'proposed_attribute']).where('doc_id', '=', body.forwardedDocId).executeTakeFirst();
-        if (!forwarded) throw new ApiError(400, 'validation_failed', 'invalid body: forwardedDocId', [{ field: 'forwardedDocId', message: 'no such document' }]);
+        const forwarded = await db
+          .selectFrom('documents')
+          .select(['final_attribute', 'proposed_attribute'])
+          .where('doc_id', '=', body.forwardedDocId)
+          .executeTakeFirst();
+        if (!forwarded)
+          throw new ApiError(400, 'validation_failed', 'invalid body: forwardedDocId', [
+            { field: 'forwardedDocId', message: 'no such document' },
+          ]);
         const attr = (forwarded.final_attribute ?? forwarded.proposed_attribute) as Attribute | null;
         if (attr) inherited = { docId: body.forwardedDocId, attribute: attr };
       }
@@ -294,14 +432,30 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
         ...(forwardedDocId ? { forwardedDocId } : {}),
       };
       const problem = registrationProblem(registration, inherited);
-      if (problem) throw new ApiError(400, 'validation_failed', `invalid body: ${problemField(problem)}`, [{ field: problemField(problem), message: problem }]);
+      if (problem)
+        throw new ApiError(400, 'validation_failed', `invalid body: ${problemField(problem)}`, [
+          { field: problemField(problem), message: problem },
+        ]);
 
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const docId = `${year}-${String(await nextInSequence(db, agency.code, year, 'document')).padStart(6, '0')}`;
-      const input: m.DocumentInput = { docId, agencyCode: agency.code, ruleProfile: ruleProfileRef(profile), registration, inherited, submittedBy: actorOf(user!), ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}) };
+      const input: m.DocumentInput = {
+        docId,
+        agencyCode: agency.code,
+        ruleProfile: ruleProfileRef(profile),
+        registration,
+        inherited,
+        submittedBy: actorOf(user!),
+        ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}),
+      };
       await startCase(temporal, {
         workflow: documentRelease,
-        options: { workflowId: `document-${docId}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id) },
+        options: {
+          workflowId: `document-${docId}`,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id),
+        },
         awaitRegistration: m.awaitDocumentRegistrationUpdate,
         label: `document ${docId}`,
       });
@@ -319,10 +473,23 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       state: z.enum(keys(STAGES)).optional(),
       attribute: attribute.optional(),
       overdue: z.enum(['true', 'false']).optional(),
-      limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
-      offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+      limit: z
+        .string()
+        .regex(/^\d{1,3}$/, 'must be 1–500')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
+        .optional(),
+      offset: z
+        .string()
+        .regex(/^\d{1,7}$/, 'must be a whole number')
+        .transform(Number)
+        .optional(),
     }),
-    response: { status: 200, description: 'documents, soonest due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    response: {
+      status: 200,
+      description: 'documents, soonest due first',
+      schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
+    },
     handler: async ({ query, user }) => {
       let q = db.selectFrom('documents');
       if (user!.role === 'department') q = q.where('issuing_department', '=', user!.departmentCode); // a department sees its own outgoing documents
@@ -330,10 +497,23 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       // The attribute in force: final once signed, else the drafter's proposal.
       if (query.attribute) q = q.where(sql<string>`coalesce(final_attribute, proposed_attribute)`, '=', query.attribute);
       if (query.overdue === 'true') q = q.where('status', '=', 'open').where('next_due_at', '<', new Date());
-      if (query.overdue === 'false') q = q.where((eb) => eb.or([eb('status', '=', 'closed'), eb('next_due_at', 'is', null), eb('next_due_at', '>=', new Date())]));
+      if (query.overdue === 'false')
+        q = q.where((eb) => eb.or([eb('status', '=', 'closed'), eb('next_due_at', 'is', null), eb('next_due_at', '>=', new Date())]));
       const [rows, total] = await Promise.all([
         q
-          .select(['doc_id', 'title', 'doc_number', 'stage', 'status', 'issuing_department', 'proposed_attribute', 'final_attribute', 'signed_on', 'next_due', 'next_due_at'])
+          .select([
+            'doc_id',
+            'title',
+            'doc_number',
+            'stage',
+            'status',
+            'issuing_department',
+            'proposed_attribute',
+            'final_attribute',
+            'signed_on',
+            'next_due',
+            'next_due_at',
+          ])
           .orderBy('next_due_at', (ob) => ob.asc().nullsLast())
           .orderBy('doc_id')
           .limit(query.limit ?? 50)
@@ -345,9 +525,18 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       return {
         total: Number(total.n),
         items: rows.map((r) => ({
-          docId: r.doc_id, title: r.title, docNumber: r.doc_number, stage: r.stage, stageLabel: STAGES[r.stage as keyof typeof STAGES], status: r.status,
-          issuingDepartment: r.issuing_department, proposedAttribute: r.proposed_attribute, finalAttribute: r.final_attribute, signedOn: r.signed_on,
-          nextDue: r.next_due, overdue: r.status === 'open' && r.next_due_at !== null && r.next_due_at.getTime() < now,
+          docId: r.doc_id,
+          title: r.title,
+          docNumber: r.doc_number,
+          stage: r.stage,
+          stageLabel: STAGES[r.stage as keyof typeof STAGES],
+          status: r.status,
+          issuingDepartment: r.issuing_department,
+          proposedAttribute: r.proposed_attribute,
+          finalAttribute: r.final_attribute,
+          signedOn: r.signed_on,
+          nextDue: r.next_due,
+          overdue: r.status === 'open' && r.next_due_at !== null && r.next_due_at.getTime() < now,
         })),
       };
     },
@@ -364,7 +553,8 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     errors: { 404: 'no such document' },
     handler: async ({ params, user }) => {
       const view = await documentView(db, params.docId, user!);
-      if (!view || (user!.role === 'department' && view.issuingDepartment !== user!.departmentCode)) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
+      if (!view || (user!.role === 'department' && view.issuingDepartment !== user!.departmentCode))
+        throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
       return view;
     },
   });
@@ -381,15 +571,24 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       response: { status: 200, description: 'the document after the step', schema: documentViewSchema },
       errors: { 404: 'no such document', 409: 'the step is not allowed in the document’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('documents').select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'stage', 'state']).where('doc_id', '=', params.docId).executeTakeFirst();
+        const row = await db
+          .selectFrom('documents')
+          .select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'stage', 'state'])
+          .where('doc_id', '=', params.docId)
+          .executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
         if (action.ownDepartment && user!.role === 'department' && row.issuing_department !== user!.departmentCode) {
-          throw new ApiError(403, 'forbidden', `document ${params.docId} belongs to ${row.issuing_department}, not ${user!.departmentCode}`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `document ${params.docId} belongs to ${row.issuing_department}, not ${user!.departmentCode}`,
+          );
         }
         if (action.name === 'review-secrecy') {
           const level = (body as { level: 1 | 2 }).level;
           const expected = level === 1 ? 'reviewer' : 'leader';
-          if (user!.role !== expected) throw new ApiError(403, 'forbidden', `secrecy review level ${level} is for the ${expected} (一级：单位负责人；二级：领导)`);
+          if (user!.role !== expected)
+            throw new ApiError(403, 'forbidden', `secrecy review level ${level} is for the ${expected} (一级：单位负责人；二级：领导)`);
         }
         const payload = { ...(body as object), actor: actorOf(user!) };
         try {
@@ -397,16 +596,28 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
             // Refused on the record first, so a refused change starts no run.
             const state = row.state as DocumentState;
             const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
-            const refusal = profile ? checks.recordChange(state, payload as m.RecordChange, { profile, today: shanghaiDateOf(Date.now()) }) : null;
+            const refusal = profile
+              ? checks.recordChange(state, payload as m.RecordChange, { profile, today: shanghaiDateOf(Date.now()) })
+              : null;
             if (refusal) throw new ApiError(409, 'conflict', refusal);
-            await executeReopeningUpdate(temporal, { workflowId: row.workflow_id, agencyCode: row.agency_code, taskQueue: deps.taskQueue, state }, action.update, payload);
+            await executeReopeningUpdate(
+              temporal,
+              { workflowId: row.workflow_id, agencyCode: row.agency_code, taskQueue: deps.taskQueue, state },
+              action.update,
+              payload,
+            );
           } else {
             await temporal.workflow.getHandle(row.workflow_id).executeUpdate(action.update, { args: [payload] });
           }
         } catch (error) {
           if (error instanceof ApiError) throw error;
           // A released document's run has completed: only a change reopens it.
-          if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', `公文已办结（${STAGES[row.stage as keyof typeof STAGES] ?? row.stage}），不能${action.summary}`);
+          if (error instanceof WorkflowNotFoundError)
+            throw new ApiError(
+              409,
+              'conflict',
+              `公文已办结（${STAGES[row.stage as keyof typeof STAGES] ?? row.stage}），不能${action.summary}`,
+            );
           throw stepFailure(error);
         }
         return (await documentView(db, params.docId, user!))!;
@@ -423,33 +634,73 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     query: z.object({
       keyword: z.string().trim().min(1).max(50).optional(),
       category: z.enum(keys(CATALOGUE_CATEGORIES)).optional(),
-      year: z.string().regex(/^\d{4}$/, 'must be a year like 2026').transform(Number).optional(),
+      year: z
+        .string()
+        .regex(/^\d{4}$/, 'must be a year like 2026')
+        .transform(Number)
+        .optional(),
       attribute: attribute.optional(),
-      limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
-      offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+      limit: z
+        .string()
+        .regex(/^\d{1,3}$/, 'must be 1–500')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
+        .optional(),
+      offset: z
+        .string()
+        .regex(/^\d{1,7}$/, 'must be a whole number')
+        .transform(Number)
+        .optional(),
     }),
-    response: { status: 200, description: 'catalogue entries, newest first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    response: {
+      status: 200,
+      description: 'catalogue entries, newest first',
+      schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
+    },
     handler: async ({ query }) => {
       let q = db.selectFrom('document_catalogue');
       if (query.keyword) {
         const like = `%${query.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        q = q.where((eb) => eb.or([eb('title', 'like', like), eb('description', 'like', like), eb('doc_number', 'like', like), eb(sql`array_to_string(keywords, ' ')`, 'like', like)]));
+        q = q.where((eb) =>
+          eb.or([
+            eb('title', 'like', like),
+            eb('description', 'like', like),
+            eb('doc_number', 'like', like),
+            eb(sql`array_to_string(keywords, ' ')`, 'like', like),
+          ]),
+        );
       }
       if (query.category) q = q.where('category', '=', query.category);
       if (query.year) q = q.where('year', '=', query.year);
       if (query.attribute) q = q.where('attribute', '=', query.attribute);
       const [rows, total] = await Promise.all([
-        q.selectAll().orderBy('produced_on', 'desc').orderBy('index_no', 'desc').limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
+        q
+          .selectAll()
+          .orderBy('produced_on', 'desc')
+          .orderBy('index_no', 'desc')
+          .limit(query.limit ?? 50)
+          .offset(query.offset ?? 0)
+          .execute(),
         q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return {
         total: Number(total.n),
         items: rows.map((r) => ({
-          indexNo: r.index_no, title: r.title, docNumber: r.doc_number, producedOn: r.produced_on,
-          attribute: r.attribute, attributeLabel: ATTRIBUTES[r.attribute as Attribute], category: r.category,
-          categoryLabel: CATALOGUE_CATEGORIES[r.category as keyof typeof CATALOGUE_CATEGORIES], year: r.year, description: r.description,
-          keywords: r.keywords, timeLimit: TIME_LIMITS[r.time_limit as keyof typeof TIME_LIMITS], reviewProcedure: r.review_summary,
-          responsibleDepartment: r.responsible_department, url: r.url,
+          indexNo: r.index_no,
+          title: r.title,
+          docNumber: r.doc_number,
+          producedOn: r.produced_on,
+          attribute: r.attribute,
+          attributeLabel: ATTRIBUTES[r.attribute as Attribute],
+          category: r.category,
+          categoryLabel: CATALOGUE_CATEGORIES[r.category as keyof typeof CATALOGUE_CATEGORIES],
+          year: r.year,
+          description: r.description,
+          keywords: r.keywords,
+          timeLimit: TIME_LIMITS[r.time_limit as keyof typeof TIME_LIMITS],
+          reviewProcedure: r.review_summary,
+          responsibleDepartment: r.responsible_department,
+          url: r.url,
         })),
       };
     },
@@ -467,7 +718,17 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       let q = db.selectFrom('document_registers').selectAll();
       if (query.kind) q = q.where('kind', '=', query.kind);
       const rows = await q.orderBy('id', 'desc').limit(200).execute();
-      return { items: rows.map((r) => ({ id: r.id, kind: r.kind, workflowId: r.workflow_id, dueOn: r.due_on, status: r.status, notify: r.notify, createdAt: r.created_at })) };
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          workflowId: r.workflow_id,
+          dueOn: r.due_on,
+          status: r.status,
+          notify: r.notify,
+          createdAt: r.created_at,
+        })),
+      };
     },
   });
 
@@ -480,22 +741,46 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     tags: ['documents'],
     roles: ROLES,
     params: registerParam,
-    response: { status: 200, description: 'the register with its items', schema: z.object({ id: z.string(), items: z.array(z.unknown()) }).passthrough() },
+    response: {
+      status: 200,
+      description: 'the register with its items',
+      schema: z.object({ id: z.string(), items: z.array(z.unknown()) }).passthrough(),
+    },
     errors: { 404: 'no such register' },
     handler: async ({ params }) => {
       const agency = await agencyStore.current();
       const row = await db.selectFrom('document_registers').selectAll().where('id', '=', params.id).executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', `register ${params.id} not found`);
-      const items = await db.selectFrom('document_register_items').selectAll().where('register_id', '=', params.id).orderBy('doc_id').execute();
+      const items = await db
+        .selectFrom('document_register_items')
+        .selectAll()
+        .where('register_id', '=', params.id)
+        .orderBy('doc_id')
+        .execute();
       // The rule the duty comes from (seed 001 报备制度, seed 000 自查), as the agency's profile cites it.
       const rules = findRuleProfile(agency.defaultRuleProfileId)?.documentRelease;
       const basis = (row.kind === 'non-disclosure' ? rules?.nonDisclosureRegisterCitation : rules?.selfCheckCitation) ?? null;
       return {
-        id: row.id, kind: row.kind, workflowId: row.workflow_id, dueOn: row.due_on, status: row.status, notify: row.notify, basis,
-        completedBy: row.completed_by, completedAt: row.completed_at, completionNote: row.completion_note,
+        id: row.id,
+        kind: row.kind,
+        workflowId: row.workflow_id,
+        dueOn: row.due_on,
+        status: row.status,
+        notify: row.notify,
+        basis,
+        completedBy: row.completed_by,
+        completedAt: row.completed_at,
+        completionNote: row.completion_note,
         items: items.map((i) => ({
-          docId: i.doc_id, title: i.title, docNumber: i.doc_number, attribute: i.attribute, reasons: i.reasons,
-          decision: i.decision, decisionReasons: i.decision_reasons, decidedBy: i.decided_by, decidedAt: i.decided_at,
+          docId: i.doc_id,
+          title: i.title,
+          docNumber: i.doc_number,
+          attribute: i.attribute,
+          reasons: i.reasons,
+          decision: i.decision,
+          decisionReasons: i.decision_reasons,
+          decidedBy: i.decided_by,
+          decidedAt: i.decided_at,
         })),
       };
     },
@@ -509,10 +794,18 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     roles: ['clerk'],
     params: registerParam.extend({ docId: docIdParam.shape.docId }),
     body: z.object({ decision: z.enum(['confirm', 'convert']), reasons: reasonText }),
-    response: { status: 200, description: 'the self-check after the decision', schema: z.object({ registerId: z.string(), items: z.array(z.unknown()) }).passthrough() },
+    response: {
+      status: 200,
+      description: 'the self-check after the decision',
+      schema: z.object({ registerId: z.string(), items: z.array(z.unknown()) }).passthrough(),
+    },
     errors: { 404: 'no such self-check', 409: 'the item is not on the list or already decided' },
     handler: async ({ params, body, user }) => {
-      const row = await db.selectFrom('document_registers').select(['workflow_id', 'kind', 'status']).where('id', '=', params.id).executeTakeFirst();
+      const row = await db
+        .selectFrom('document_registers')
+        .select(['workflow_id', 'kind', 'status'])
+        .where('id', '=', params.id)
+        .executeTakeFirst();
       if (!row || row.kind !== 'self-check') throw new ApiError(404, 'not_found', `self-check ${params.id} not found`);
       if (row.status === 'completed') throw new ApiError(409, 'conflict', '本次自查已完成');
       try {
@@ -534,14 +827,24 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     roles: ['clerk'],
     params: registerParam,
     body: z.object({ submittedTo: text(100), note: text(1000).optional() }),
-    response: { status: 200, description: 'the register after the report', schema: z.object({ registerId: z.string(), docIds: z.array(z.string()) }).passthrough() },
+    response: {
+      status: 200,
+      description: 'the register after the report',
+      schema: z.object({ registerId: z.string(), docIds: z.array(z.string()) }).passthrough(),
+    },
     errors: { 404: 'no such 不予公开 register', 409: 'already reported' },
     handler: async ({ params, body, user }) => {
-      const row = await db.selectFrom('document_registers').select(['workflow_id', 'kind', 'status']).where('id', '=', params.id).executeTakeFirst();
+      const row = await db
+        .selectFrom('document_registers')
+        .select(['workflow_id', 'kind', 'status'])
+        .where('id', '=', params.id)
+        .executeTakeFirst();
       if (!row || row.kind !== 'non-disclosure') throw new ApiError(404, 'not_found', `不予公开 register ${params.id} not found`);
       if (row.status === 'completed') throw new ApiError(409, 'conflict', '本期不予公开信息已报备');
       try {
-        const state = await temporal.workflow.getHandle(row.workflow_id).executeUpdate(m.submitRegisterUpdate, { args: [{ ...body, actor: actorOf(user!) }] });
+        const state = await temporal.workflow
+          .getHandle(row.workflow_id)
+          .executeUpdate(m.submitRegisterUpdate, { args: [{ ...body, actor: actorOf(user!) }] });
         return { ...state };
       } catch (error) {
         throw stepFailure(error);
@@ -555,19 +858,38 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     summary: '按规则创建（幂等）不予公开报备与年度自查的 Temporal Schedule',
     tags: ['admin'],
     roles: ['admin'],
-    body: z.object({ ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional() }),
-    response: { status: 200, description: 'the schedules, each created now or already present', schema: z.object({ schedules: z.array(z.unknown()) }) },
+    body: z.object({
+      ruleProfileId: z
+        .string()
+        .regex(/^[a-z0-9-]{1,64}$/)
+        .optional(),
+    }),
+    response: {
+      status: 200,
+      description: 'the schedules, each created now or already present',
+      schema: z.object({ schedules: z.array(z.unknown()) }),
+    },
     handler: async ({ body, user, req }) => {
       const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
-      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
-      const schedules = await ensureDocumentSchedules(temporal, { agencyCode: agency.code, profile, taskQueue: deps.taskQueue, officeDepartmentCode: agency.officeDepartmentCode });
+      if (!profile)
+        throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
+          { field: 'ruleProfileId', message: 'no such rule profile' },
+        ]);
+      const schedules = await ensureDocumentSchedules(temporal, {
+        agencyCode: agency.code,
+        profile,
+        taskQueue: deps.taskQueue,
+        officeDepartmentCode: agency.officeDepartmentCode,
+      });
       await recordAudit(db, {
-        action: 'admin.document-schedules-ensured', actor: auditActor(user), ip: req.ip ?? null, target: `rule-profile:${profile.id}`,
+        action: 'admin.document-schedules-ensured',
+        actor: auditActor(user),
+        ip: req.ip ?? null,
+        target: `rule-profile:${profile.id}`,
         details: { schedules: schedules.map((s) => s.scheduleId) },
       });
       return { schedules };
     },
   });
 }
-

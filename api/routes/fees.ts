@@ -18,19 +18,30 @@ const BY_PAGES_ONLY = ['pages'] as const;
 
 const quoteQuery = z
   .object({
-    basis: z.enum(['by-count', 'by-pages'], { error: (issue) => (issue.input === undefined ? 'is required' : 'must be by-count or by-pages') }),
-    ordinalInMonth: queryInt(1, MAX_ORDINAL_IN_MONTH)
+    basis: z.enum(['by-count', 'by-pages'], {
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be by-count or by-pages'),
+    }),
+    ordinalInMonth: queryInt(1, MAX_ORDINAL_IN_MONTH).optional().openapi({
+      description:
+        'by-count: the first counted place of this application among the applicant’s applications received in the natural month (第四条)',
+    }),
+    count: queryInt(1, MAX_SPLIT_COUNT)
       .optional()
-      .openapi({ description: 'by-count: the first counted place of this application among the applicant’s applications received in the natural month (第四条)' }),
-    count: queryInt(1, MAX_SPLIT_COUNT).optional().openapi({ description: 'by-count: how many applications the request is split into under 一事一申请 (default 1)' }),
+      .openapi({ description: 'by-count: how many applications the request is split into under 一事一申请 (default 1)' }),
     pages: queryInt(0, MAX_PAGES).optional().openapi({ description: 'by-pages: pages of the information provided (第五条)' }),
   })
   .superRefine((q, ctx) => {
     const required = q.basis === 'by-count' ? 'ordinalInMonth' : q.basis === 'by-pages' ? 'pages' : null;
-    if (required && q[required] === undefined) ctx.addIssue({ code: 'custom', path: [required], message: `is required when basis is ${q.basis}` });
+    if (required && q[required] === undefined)
+      ctx.addIssue({ code: 'custom', path: [required], message: `is required when basis is ${q.basis}` });
     const foreign = q.basis === 'by-count' ? BY_PAGES_ONLY : q.basis === 'by-pages' ? BY_COUNT_ONLY : [];
     for (const field of foreign) {
-      if (q[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is not used when basis is ${q.basis} (one basis per application, 109号 第三条)` });
+      if (q[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `is not used when basis is ${q.basis} (one basis per application, 109号 第三条)`,
+        });
     }
   });
 

@@ -52,7 +52,8 @@ export const FILE_NAME_HEADER = 'X-File-Name';
 /** A store refusal as the API's answer: 413 too large, 415 type not allowed, 400 empty; the field is the body. */
 export function fileRejectionError(error: FileRejected, field = 'body'): ApiError {
   if (error.reason === 'too-large') return new ApiError(413, 'payload_too_large', error.message, [{ field, message: error.message }]);
-  if (error.reason === 'type-not-allowed') return new ApiError(415, 'unsupported_media_type', error.message, [{ field, message: error.message }]);
+  if (error.reason === 'type-not-allowed')
+    return new ApiError(415, 'unsupported_media_type', error.message, [{ field, message: error.message }]);
   return new ApiError(400, 'validation_failed', `invalid ${field}: ${error.message}`, [{ field, message: error.message }]);
 }
 
@@ -63,9 +64,17 @@ export function fileRejectionError(error: FileRejected, field = 'body'): ApiErro
 export async function readFileBody(req: Request, limit: number, field = 'body'): Promise<Buffer> {
   const contentType = (req.headers['content-type'] ?? '').toLowerCase();
   if (contentType.startsWith('application/json') || contentType.startsWith('multipart/')) {
-    throw new ApiError(415, 'unsupported_media_type', `send the file's bytes as the body (Content-Type ${contentType.split(';')[0]} is not a file)`, [{ field, message: 'must be the file itself' }]);
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `send the file's bytes as the body (Content-Type ${contentType.split(';')[0]} is not a file)`,
+      [{ field, message: 'must be the file itself' }],
+    );
   }
-  const tooLarge = () => new ApiError(413, 'payload_too_large', `the file must be at most ${limit} bytes`, [{ field, message: `must be at most ${limit} bytes` }]);
+  const tooLarge = () =>
+    new ApiError(413, 'payload_too_large', `the file must be at most ${limit} bytes`, [
+      { field, message: `must be at most ${limit} bytes` },
+    ]);
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -91,10 +100,14 @@ export function fileNameOf(req: Request): string | undefined {
   try {
     name = decodeURIComponent(raw);
   } catch {
-    throw new ApiError(400, 'validation_failed', `invalid header: ${FILE_NAME_HEADER}`, [{ field: FILE_NAME_HEADER, message: 'must be percent-encoded UTF-8 (encodeURIComponent)' }]);
+    throw new ApiError(400, 'validation_failed', `invalid header: ${FILE_NAME_HEADER}`, [
+      { field: FILE_NAME_HEADER, message: 'must be percent-encoded UTF-8 (encodeURIComponent)' },
+    ]);
   }
   if (name.includes('\u0000') || Array.from(name).length > 255) {
-    throw new ApiError(400, 'validation_failed', `invalid header: ${FILE_NAME_HEADER}`, [{ field: FILE_NAME_HEADER, message: 'must be at most 255 characters, without NUL' }]);
+    throw new ApiError(400, 'validation_failed', `invalid header: ${FILE_NAME_HEADER}`, [
+      { field: FILE_NAME_HEADER, message: 'must be at most 255 characters, without NUL' },
+    ]);
   }
   return name;
 }
@@ -115,18 +128,36 @@ interface KindRoutes {
 const caseNo = z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123');
 const KINDS: readonly KindRoutes[] = [
   {
-    kind: 'application', base: '/api/applications/:caseNo', param: 'caseNo', paramSchema: caseNo, label: '申请', uploaders: ['clerk', 'department'],
-    scope: (db, id) => db.selectFrom('applications').select('department_code as departmentCode').where('case_no', '=', id).executeTakeFirst(),
+    kind: 'application',
+    base: '/api/applications/:caseNo',
+    param: 'caseNo',
+    paramSchema: caseNo,
+    label: '申请',
+    uploaders: ['clerk', 'department'],
+    scope: (db, id) =>
+      db.selectFrom('applications').select('department_code as departmentCode').where('case_no', '=', id).executeTakeFirst(),
     auditTarget: (id) => `case:${id}`,
   },
   {
-    kind: 'dispute', base: '/api/disputes/:disputeNo', param: 'disputeNo', paramSchema: z.string().regex(/^\d{4}-D\d{4,}$/, 'must look like 2026-D0001'), label: '复议诉讼', uploaders: ['clerk', 'department'],
-    scope: (db, id) => db.selectFrom('disputes').select('department_code as departmentCode').where('dispute_no', '=', id).executeTakeFirst(),
+    kind: 'dispute',
+    base: '/api/disputes/:disputeNo',
+    param: 'disputeNo',
+    paramSchema: z.string().regex(/^\d{4}-D\d{4,}$/, 'must look like 2026-D0001'),
+    label: '复议诉讼',
+    uploaders: ['clerk', 'department'],
+    scope: (db, id) =>
+      db.selectFrom('disputes').select('department_code as departmentCode').where('dispute_no', '=', id).executeTakeFirst(),
     auditTarget: (id) => `dispute:${id}`,
   },
   {
-    kind: 'document', base: '/api/documents/:docId', param: 'docId', paramSchema: caseNo, label: '公文', uploaders: ['clerk', 'department'],
-    scope: (db, id) => db.selectFrom('documents').select('issuing_department as departmentCode').where('doc_id', '=', id).executeTakeFirst(),
+    kind: 'document',
+    base: '/api/documents/:docId',
+    param: 'docId',
+    paramSchema: caseNo,
+    label: '公文',
+    uploaders: ['clerk', 'department'],
+    scope: (db, id) =>
+      db.selectFrom('documents').select('issuing_department as departmentCode').where('doc_id', '=', id).executeTakeFirst(),
     auditTarget: (id) => `document:${id}`,
   },
 ];
@@ -173,7 +204,8 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
     /** The case as the viewer may see it; 404 when there is none or it is outside their department. */
     const visibleCase = async (id: string, viewer: User) => {
       const found = await k.scope(db, id);
-      if (!found || (viewer.role === 'department' && found.departmentCode !== viewer.departmentCode)) throw new ApiError(404, 'not_found', `${k.kind} ${id} not found`);
+      if (!found || (viewer.role === 'department' && found.departmentCode !== viewer.departmentCode))
+        throw new ApiError(404, 'not_found', `${k.kind} ${id} not found`);
       return found;
     };
 
@@ -188,7 +220,11 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
       // Documents the body; the handler reads it as a stream (readFileBody).
       body: z.unknown().openapi({ type: 'string', format: 'binary', description: 'the file itself' }),
       bodyContentType: 'application/octet-stream',
-      response: { status: 201, description: 'the attachment (the same file, case and purpose again: the first attachment)', schema: caseFileSchema },
+      response: {
+        status: 201,
+        description: 'the attachment (the same file, case and purpose again: the first attachment)',
+        schema: caseFileSchema,
+      },
       errors: {
         404: 'no such case, or not one of your department',
         409: 'the reply was delivered: its files no longer change',
@@ -200,7 +236,11 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
         await visibleCase(id, user!);
         // A department adds the reply's files to its own cases; the applicant's materials come through the office.
         if (k.kind === 'application' && user!.role === 'department' && !REPLY_PURPOSES.includes(query.purpose)) {
-          throw new ApiError(403, 'forbidden', `a department attaches only the reply's files (${REPLY_PURPOSES.join(', ')}); ${query.purpose} files come through the office`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `a department attaches only the reply's files (${REPLY_PURPOSES.join(', ')}); ${query.purpose} files come through the office`,
+          );
         }
         if (k.kind === 'application' && REPLY_PURPOSES.includes(query.purpose) && (await replyDelivered(db, id))) {
           throw new ApiError(409, 'conflict', `the reply of ${id} has been delivered: its files no longer change`);
@@ -210,10 +250,26 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
         let file: CaseFile;
         try {
           file = await db.transaction().execute(async (trx) => {
-            const attached = await files.putAndAttach(trx, { caseKind: k.kind, caseNo: id, purpose: query.purpose, bytes, filename: filename ?? '', uploadedBy: user!.username });
+            const attached = await files.putAndAttach(trx, {
+              caseKind: k.kind,
+              caseNo: id,
+              purpose: query.purpose,
+              bytes,
+              filename: filename ?? '',
+              uploadedBy: user!.username,
+            });
             await recordAudit(trx, {
-              action: 'file.uploaded', actor: auditActor(user), ip: req.ip ?? null, target: k.auditTarget(id),
-              details: { fileId: attached.id, purpose: attached.purpose, sha256: attached.sha256, mediaType: attached.mediaType, size: attached.size },
+              action: 'file.uploaded',
+              actor: auditActor(user),
+              ip: req.ip ?? null,
+              target: k.auditTarget(id),
+              details: {
+                fileId: attached.id,
+                purpose: attached.purpose,
+                sha256: attached.sha256,
+                mediaType: attached.mediaType,
+                size: attached.size,
+              },
             });
             return attached;
           });
@@ -248,20 +304,34 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
       tags: ['files'],
       roles: ROLES,
       params: params.extend({ fileId: z.string().regex(/^\d{1,18}$/, 'must be an attachment id') }),
-      response: { status: 200, description: 'the file itself, with its stored media type; X-Content-SHA256: its SHA-256', schema: z.string() },
-      errors: { 403: 'application and correction materials: clerk and admin only', 404: 'no such attachment on this case, or not one of your department' },
+      response: {
+        status: 200,
+        description: 'the file itself, with its stored media type; X-Content-SHA256: its SHA-256',
+        schema: z.string(),
+      },
+      errors: {
+        403: 'application and correction materials: clerk and admin only',
+        404: 'no such attachment on this case, or not one of your department',
+      },
       handler: async ({ params: p, user, req, res }) => {
         const id = idOf(p);
         await visibleCase(id, user!);
         const file = await findCaseFile(db, k.kind, id, p.fileId!);
         if (!file) throw new ApiError(404, 'not_found', `attachment ${p.fileId} not found on ${k.kind} ${id}`);
         if (isPersonalPurpose(file.purpose) && !SEES_PERSONAL_FILES.includes(user!.role)) {
-          throw new ApiError(403, 'forbidden', `${FILE_PURPOSE_LABELS[file.purpose]} carry the applicant's identity: ${SEES_PERSONAL_FILES.join(' and ')} only`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `${FILE_PURPOSE_LABELS[file.purpose]} carry the applicant's identity: ${SEES_PERSONAL_FILES.join(' and ')} only`,
+          );
         }
         const content = await files.read(db, file.sha256);
         if (!content) throw new ApiError(404, 'not_found', `attachment ${p.fileId} not found on ${k.kind} ${id}`);
         await recordAudit(db, {
-          action: 'file.downloaded', actor: auditActor(user), ip: req.ip ?? null, target: k.auditTarget(id),
+          action: 'file.downloaded',
+          actor: auditActor(user),
+          ip: req.ip ?? null,
+          target: k.auditTarget(id),
           details: { fileId: file.id, purpose: file.purpose, sha256: file.sha256, personal: isPersonalPurpose(file.purpose) },
         });
         // attachment() would also set a Content-Type from the name's extension: the stored type (by content) comes after it.
@@ -275,4 +345,3 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
     });
   }
 }
-

@@ -50,8 +50,17 @@ export const username = z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'must be a usern
 export const caseIdParam = z.object({ id: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const pageQuery = {
-  limit: z.string().regex(/^\d{1,3}$/, 'must be 1–500').transform(Number).refine((n) => n >= 1 && n <= 500, 'must be 1–500').optional(),
-  offset: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be 1–500')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
+    .optional(),
+  offset: z
+    .string()
+    .regex(/^\d{1,7}$/, 'must be a whole number')
+    .transform(Number)
+    .optional(),
 };
 /** An instant with its offset, not in the future (a minute of clock skew allowed). */
 export const pastInstant = z.iso
@@ -69,7 +78,10 @@ const intakeSchema = z.object({
   firstSeenAt: pastInstant,
   relatedCase: text(40).optional(),
   relatedDocument: text(200).optional(),
-  ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  ruleProfileId: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .optional(),
 });
 
 interface ActionSpec {
@@ -83,35 +95,106 @@ interface ActionSpec {
 }
 
 const ACTIONS: ActionSpec[] = [
-  { name: 'regrade', summary: '调整舆情等级（各时限随之重新推算）', roles: ['clerk', 'leader', 'supervisor'], body: z.object({ grade: intakeSchema.shape.grade, reason: text(1000) }), update: m.regradeUpdate },
-  { name: 'assign', summary: '交办责任单位', roles: ['clerk', 'leader'], body: z.object({ departmentCode, assignee: username.optional() }), update: m.assignIncidentUpdate },
-  { name: 'assess', summary: '研判', roles: ['department', 'clerk'], ownDepartment: true, body: z.object({ text: text(4000) }), update: m.assessUpdate },
+  {
+    name: 'regrade',
+    summary: '调整舆情等级（各时限随之重新推算）',
+    roles: ['clerk', 'leader', 'supervisor'],
+    body: z.object({ grade: intakeSchema.shape.grade, reason: text(1000) }),
+    update: m.regradeUpdate,
+  },
+  {
+    name: 'assign',
+    summary: '交办责任单位',
+    roles: ['clerk', 'leader'],
+    body: z.object({ departmentCode, assignee: username.optional() }),
+    update: m.assignIncidentUpdate,
+  },
+  {
+    name: 'assess',
+    summary: '研判',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ text: text(4000) }),
+    update: m.assessUpdate,
+  },
   {
     name: 'plan',
     summary: '拟定回应（澄清）方案',
     roles: ['department', 'clerk'],
     ownDepartment: true,
-    body: z.object({ text: text(4000), issuedInNameOf: z.enum(['government', 'department']).optional(), involvedDepartments: z.array(departmentCode).max(20).default([]), sensitive: z.boolean().default(false) }),
+    body: z.object({
+      text: text(4000),
+      issuedInNameOf: z.enum(['government', 'department']).optional(),
+      involvedDepartments: z.array(departmentCode).max(20).default([]),
+      sensitive: z.boolean().default(false),
+    }),
     update: m.planUpdate,
   },
-  { name: 'record-consent', summary: '登记相关部门同意意见（澄清涉及其他部门职责的）', roles: ['clerk'], body: z.object({ departmentCode, note: text(1000) }), update: m.recordConsentUpdate },
-  { name: 'approve', summary: '审批方案（重大及以上由主要领导；以政府名义澄清由本级政府）', roles: ['reviewer', 'leader'], body: z.object({ level: z.enum(keys(APPROVAL_LEVELS)), comments: text(1000) }), update: m.approveUpdate },
-  { name: 'release', summary: '统一发布（首次及后续进展）', roles: ['clerk'], body: z.object({ channel: z.enum(keys(RELEASE_CHANNELS)), text: text(8000), at: pastInstant.optional() }), update: m.releaseUpdate },
-  { name: 'report', summary: '报送领导或上级机关', roles: ['clerk', 'leader'], body: z.object({ to: z.enum(['leadership', 'superior']), recipient: text(200), summary: text(4000), at: pastInstant.optional() }), update: m.reportUpdate },
-  { name: 'close', summary: '办结并评估', roles: ['clerk', 'leader'], body: z.object({ evaluation: text(4000) }), update: m.closeIncidentUpdate },
+  {
+    name: 'record-consent',
+    summary: '登记相关部门同意意见（澄清涉及其他部门职责的）',
+    roles: ['clerk'],
+    body: z.object({ departmentCode, note: text(1000) }),
+    update: m.recordConsentUpdate,
+  },
+  {
+    name: 'approve',
+    summary: '审批方案（重大及以上由主要领导；以政府名义澄清由本级政府）',
+    roles: ['reviewer', 'leader'],
+    body: z.object({ level: z.enum(keys(APPROVAL_LEVELS)), comments: text(1000) }),
+    update: m.approveUpdate,
+  },
+  {
+    name: 'release',
+    summary: '统一发布（首次及后续进展）',
+    roles: ['clerk'],
+    body: z.object({ channel: z.enum(keys(RELEASE_CHANNELS)), text: text(8000), at: pastInstant.optional() }),
+    update: m.releaseUpdate,
+  },
+  {
+    name: 'report',
+    summary: '报送领导或上级机关',
+    roles: ['clerk', 'leader'],
+    body: z.object({ to: z.enum(['leadership', 'superior']), recipient: text(200), summary: text(4000), at: pastInstant.optional() }),
+    update: m.reportUpdate,
+  },
+  {
+    name: 'close',
+    summary: '办结并评估',
+    roles: ['clerk', 'leader'],
+    body: z.object({ evaluation: text(4000) }),
+    update: m.closeIncidentUpdate,
+  },
 ];
 
-function allowedIncidentActionsFor(state: IncidentState, row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null }, viewer: User): string[] {
+function allowedIncidentActionsFor(
+  state: IncidentState,
+  row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null },
+  viewer: User,
+): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
-  return profile ? offeredSteps(ACTIONS, viewer, row.department_code, allowedIncidentActions(state, actorOf(viewer), { now: Date.now(), profile })) : [];
+  return profile
+    ? offeredSteps(ACTIONS, viewer, row.department_code, allowedIncidentActions(state, actorOf(viewer), { now: Date.now(), profile }))
+    : [];
 }
 
 async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
   const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
   const [events, accountability] = await Promise.all([
-    db.selectFrom('incident_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('incident_id', '=', id).orderBy('seq').execute(),
-    db.selectFrom('accountability_records').selectAll().where('case_kind', '=', 'incident').where('case_id', '=', id).orderBy('id').execute(),
+    db
+      .selectFrom('incident_events')
+      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
+      .where('incident_id', '=', id)
+      .orderBy('seq')
+      .execute(),
+    db
+      .selectFrom('accountability_records')
+      .selectAll()
+      .where('case_kind', '=', 'incident')
+      .where('case_id', '=', id)
+      .orderBy('id')
+      .execute(),
   ]);
   const state = row.state as IncidentState;
   return {
@@ -135,28 +218,50 @@ async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
     /** The steps this user may take now (stage, state, role, department): the console offers only these. */
     allowedActions: allowedIncidentActionsFor(state, row, viewer),
     clocks: state.clocks.map((c) => ({
-      id: c.id, label: c.label, rule: c.rule, citation: c.citation, status: c.derived.status, dueAt: c.derived.dueAt,
-      stoppedAt: c.derived.stoppedAt, lateMinutes: c.derived.lateMinutes, events: c.events,
+      id: c.id,
+      label: c.label,
+      rule: c.rule,
+      citation: c.citation,
+      status: c.derived.status,
+      dueAt: c.derived.dueAt,
+      stoppedAt: c.derived.stoppedAt,
+      lateMinutes: c.derived.lateMinutes,
+      events: c.events,
       derivation: c.derived.steps.map((s) => ({ explanation: s.explanation, dueAt: s.dueAt })),
     })),
     updates: state.updates,
     incident: state,
     accountability: accountability.map(accountabilityView),
-    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor_username,
+      role: e.actor_role,
+      at: e.occurred_at,
+      payload: e.payload,
+    })),
   };
 }
 
 export function accountabilityView(r: Selectable<AccountabilityRecordsTable>) {
   const lateMinutes = r.late_minutes ?? minutesLate(Date.now(), new Date(r.due_at).getTime());
   return {
-    clockId: r.clock_id, clockLabel: r.clock_label, responsible: r.responsible, responsiblePerson: r.responsible_person,
-    dueAt: r.due_at, missedAt: r.missed_at, satisfiedAt: r.satisfied_at,
+    clockId: r.clock_id,
+    clockLabel: r.clock_label,
+    responsible: r.responsible,
+    responsiblePerson: r.responsible_person,
+    dueAt: r.due_at,
+    missedAt: r.missed_at,
+    satisfiedAt: r.satisfied_at,
     /** Minutes past due: final once the step was done, else as of now. */
-    lateMinutes, outstanding: r.satisfied_at === null,
+    lateMinutes,
+    outstanding: r.satisfied_at === null,
   };
 }
 
-const viewSchema = z.object({ id: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) }).passthrough();
+const viewSchema = z
+  .object({ id: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) })
+  .passthrough();
 
 export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
   const { db, temporal, agency: agencyStore } = deps;
@@ -173,18 +278,36 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     handler: async ({ body, user }) => {
       const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
-      if (!profile) throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [{ field: 'ruleProfileId', message: 'no such rule profile' }]);
+      if (!profile)
+        throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
+          { field: 'ruleProfileId', message: 'no such rule profile' },
+        ]);
       if (!gradesOf(profile).includes(body.grade)) {
-        throw new ApiError(400, 'validation_failed', 'invalid body: grade', [{ field: 'grade', message: `profile ${profile.id} grades are ${gradesOf(profile).join(', ')}` }]);
+        throw new ApiError(400, 'validation_failed', 'invalid body: grade', [
+          { field: 'grade', message: `profile ${profile.id} grades are ${gradesOf(profile).join(', ')}` },
+        ]);
       }
       periodsFor(profile, body.grade);
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'incident')).padStart(6, '0')}`;
       const { ruleProfileId: _p, kind, grade, ...intake } = body;
-      const input: m.IncidentInput = { id, agencyCode: agency.code, kind, grade, ruleProfile: ruleProfileRef(profile), intake, registeredBy: actorOf(user!) };
+      const input: m.IncidentInput = {
+        id,
+        agencyCode: agency.code,
+        kind,
+        grade,
+        ruleProfile: ruleProfileRef(profile),
+        intake,
+        registeredBy: actorOf(user!),
+      };
       await startCase(temporal, {
         workflow: incident,
-        options: { workflowId: `incident-${id}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id) },
+        options: {
+          workflowId: `incident-${id}`,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id),
+        },
         awaitRegistration: m.awaitIncidentRegistrationUpdate,
         label: `incident ${id}`,
       });
@@ -206,7 +329,11 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       overdue: booleanQuery.optional(),
       ...pageQuery,
     }),
-    response: { status: 200, description: 'incidents, most recently seen first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    response: {
+      status: 200,
+      description: 'incidents, most recently seen first',
+      schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
+    },
     handler: async ({ query }) => {
       let q = db.selectFrom('incidents');
       if (query.grade) q = q.where('grade', '=', query.grade);
@@ -216,7 +343,20 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue);
       const [rows, total] = await Promise.all([
         q
-          .select(['id', 'kind', 'grade', 'stage', 'status', 'title', 'source', 'department_code', 'first_seen_at', 'report_due_at', 'response_due_at', 'overdue'])
+          .select([
+            'id',
+            'kind',
+            'grade',
+            'stage',
+            'status',
+            'title',
+            'source',
+            'department_code',
+            'first_seen_at',
+            'report_due_at',
+            'response_due_at',
+            'overdue',
+          ])
           .orderBy('first_seen_at', 'desc')
           .orderBy('id')
           .limit(query.limit ?? 50)
@@ -227,9 +367,19 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       return {
         total: Number(total.n),
         items: rows.map((r) => ({
-          id: r.id, kind: r.kind, grade: r.grade, stage: r.stage, stageLabel: INCIDENT_STAGES[r.stage as keyof typeof INCIDENT_STAGES], status: r.status,
-          title: r.title, source: r.source, departmentCode: r.department_code, firstSeenAt: r.first_seen_at,
-          reportDueAt: r.report_due_at, responseDueAt: r.response_due_at, overdue: r.overdue,
+          id: r.id,
+          kind: r.kind,
+          grade: r.grade,
+          stage: r.stage,
+          stageLabel: INCIDENT_STAGES[r.stage as keyof typeof INCIDENT_STAGES],
+          status: r.status,
+          title: r.title,
+          source: r.source,
+          departmentCode: r.department_code,
+          firstSeenAt: r.first_seen_at,
+          reportDueAt: r.report_due_at,
+          responseDueAt: r.response_due_at,
+          overdue: r.overdue,
         })),
       };
     },
@@ -263,11 +413,19 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       response: { status: 200, description: 'the incident after the step', schema: viewSchema },
       errors: { 404: 'no such incident', 409: 'the step is not allowed in the incident’s current state (reason in message)' },
       handler: async ({ params, body, user }) => {
-        const row = await db.selectFrom('incidents').select(['workflow_id', 'department_code', 'status']).where('id', '=', params.id).executeTakeFirst();
+        const row = await db
+          .selectFrom('incidents')
+          .select(['workflow_id', 'department_code', 'status'])
+          .where('id', '=', params.id)
+          .executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `incident ${params.id} not found`);
         if (row.status === 'closed') throw new ApiError(409, 'conflict', '舆情已办结，不能再办理');
         if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(403, 'forbidden', `incident ${params.id} is assigned to ${row.department_code ?? 'no unit'}, not ${user!.departmentCode}`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `incident ${params.id} is assigned to ${row.department_code ?? 'no unit'}, not ${user!.departmentCode}`,
+          );
         }
         await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
         return (await incidentView(db, params.id, user!))!;

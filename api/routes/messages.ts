@@ -24,7 +24,17 @@ import { recordMessageWriterRead } from '../personal-data';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
 import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
-import { accountabilityView, booleanQuery, caseIdParam, type CaseRouteDeps, departmentCode, keys, pageQuery, text, username } from './incidents';
+import {
+  accountabilityView,
+  booleanQuery,
+  caseIdParam,
+  type CaseRouteDeps,
+  departmentCode,
+  keys,
+  pageQuery,
+  text,
+  username,
+} from './incidents';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 import type { StepResult } from '../../workflows/runtime/case-runtime';
 import { allowedMessageActions } from '../../domain/messages/allowed-actions';
@@ -40,16 +50,28 @@ const intakeSchema = z
     complainedDepartmentCode: departmentCode.optional(),
     writer: z.object({
       name: text(100),
-      phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number').optional(),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number')
+        .optional(),
       email: z.email().optional(),
       address: text(200).optional(),
     }),
-    ruleProfileId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    ruleProfileId: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/)
+      .optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.receivedOn && v.receivedOn > shanghaiDateOf(Date.now())) ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: 'must not be in the future' });
+    if (v.receivedOn && v.receivedOn > shanghaiDateOf(Date.now()))
+      ctx.addIssue({ code: 'custom', path: ['receivedOn'], message: 'must not be in the future' });
     if (v.complainedDepartmentCode && v.type !== 'complaint' && v.type !== 'investigation' && v.type !== 'hard-case') {
-      ctx.addIssue({ code: 'custom', path: ['complainedDepartmentCode'], message: 'only complaints, investigations and hard cases name a department complained about' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['complainedDepartmentCode'],
+        message: 'only complaints, investigations and hard cases name a department complained about',
+      });
     }
   });
 
@@ -63,10 +85,36 @@ interface ActionSpec {
 }
 
 const ACTIONS: ActionSpec[] = [
-  { name: 'assign', summary: '交办承办科室（不得交被投诉、检举的单位）', roles: ['clerk'], body: z.object({ departmentCode, assignee: username.optional() }), update: m.assignMessageUpdate },
-  { name: 'transfer', summary: '转办其他科室', roles: ['clerk', 'department'], ownDepartment: true, body: z.object({ departmentCode, reason: text(1000) }), update: m.transferMessageUpdate },
-  { name: 'extend', summary: '延长办理时限（投诉、求助至7个工作日；重难件至30个工作日）', roles: ['leader'], body: z.object({ toWorkingDays: z.number().int().min(1).max(60), reason: text(1000) }), update: m.extendMessageUpdate },
-  { name: 'reply', summary: '回复留言人', roles: ['department', 'clerk'], ownDepartment: true, body: z.object({ text: text(8000) }), update: m.replyMessageUpdate },
+  {
+    name: 'assign',
+    summary: '交办承办科室（不得交被投诉、检举的单位）',
+    roles: ['clerk'],
+    body: z.object({ departmentCode, assignee: username.optional() }),
+    update: m.assignMessageUpdate,
+  },
+  {
+    name: 'transfer',
+    summary: '转办其他科室',
+    roles: ['clerk', 'department'],
+    ownDepartment: true,
+    body: z.object({ departmentCode, reason: text(1000) }),
+    update: m.transferMessageUpdate,
+  },
+  {
+    name: 'extend',
+    summary: '延长办理时限（投诉、求助至7个工作日；重难件至30个工作日）',
+    roles: ['leader'],
+    body: z.object({ toWorkingDays: z.number().int().min(1).max(60), reason: text(1000) }),
+    update: m.extendMessageUpdate,
+  },
+  {
+    name: 'reply',
+    summary: '回复留言人',
+    roles: ['department', 'clerk'],
+    ownDepartment: true,
+    body: z.object({ text: text(8000) }),
+    update: m.replyMessageUpdate,
+  },
   { name: 'close', summary: '办结', roles: ['clerk'], body: z.object({}), update: m.closeMessageUpdate },
 ];
 
@@ -83,7 +131,11 @@ function writerOf(row: MessageRow) {
   return { name: row.writer_name, phone: row.writer_phone, email: row.writer_email, address: row.writer_address };
 }
 
-function allowedMessageActionsFor(state: MessageState, row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null }, viewer: User): string[] {
+function allowedMessageActionsFor(
+  state: MessageState,
+  row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null },
+  viewer: User,
+): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
   return profile ? offeredSteps(ACTIONS, viewer, row.department_code, allowedMessageActions(state, actorOf(viewer), { profile })) : [];
 }
@@ -93,8 +145,19 @@ async function messageView(db: Kysely<Database>, id: string, user: User) {
   // A department works only on messages assigned to it; the one complained about never sees the complaint at all.
   if (!row || (user.role === 'department' && row.department_code !== user.departmentCode)) return null;
   const [events, accountability] = await Promise.all([
-    db.selectFrom('message_events').select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload']).where('message_id', '=', id).orderBy('seq').execute(),
-    db.selectFrom('accountability_records').selectAll().where('case_kind', '=', 'message').where('case_id', '=', id).orderBy('id').execute(),
+    db
+      .selectFrom('message_events')
+      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
+      .where('message_id', '=', id)
+      .orderBy('seq')
+      .execute(),
+    db
+      .selectFrom('accountability_records')
+      .selectAll()
+      .where('case_kind', '=', 'message')
+      .where('case_id', '=', id)
+      .orderBy('id')
+      .execute(),
   ]);
   const state = row.state as MessageState;
   const visible = writerVisibleTo(user, row);
@@ -117,16 +180,29 @@ async function messageView(db: Kysely<Database>, id: string, user: User) {
     replyDue: row.reply_due,
     ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
     clock: {
-      label: state.clock.label, rule: state.clock.rule, status: state.clock.derived?.status ?? null, due: state.reply ? state.reply.due : (state.clock.derived?.due ?? null), dueAt: state.clock.dueAt,
-      totalWorkingDays: state.clock.derived?.totalWorkingDays ?? null, remainingWorkingDays: state.clock.derived?.remainingWorkingDays ?? null,
-      provisional: state.clock.derived?.provisional ?? false, events: state.clock.events,
+      label: state.clock.label,
+      rule: state.clock.rule,
+      status: state.clock.derived?.status ?? null,
+      due: state.reply ? state.reply.due : (state.clock.derived?.due ?? null),
+      dueAt: state.clock.dueAt,
+      totalWorkingDays: state.clock.derived?.totalWorkingDays ?? null,
+      remainingWorkingDays: state.clock.derived?.remainingWorkingDays ?? null,
+      provisional: state.clock.derived?.provisional ?? false,
+      events: state.clock.events,
       derivation: state.clock.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
     },
     message: { ...state, writer: undefined },
     /** The steps this user may take now (stage, state, role, department): the console offers only these. */
     allowedActions: allowedMessageActionsFor(state, row, user),
     accountability: accountability.map(accountabilityView),
-    events: events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload })),
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor_username,
+      role: e.actor_role,
+      at: e.occurred_at,
+      payload: e.payload,
+    })),
   };
 }
 
@@ -148,9 +224,16 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       const agency = await agencyStore.current();
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile || !limitFor(profile, body.type)) {
-        const withLimits = currentRuleProfiles().filter((p) => p.citizenMessages).map((p) => p.id);
+        const withLimits = currentRuleProfiles()
+          .filter((p) => p.citizenMessages)
+          .map((p) => p.id);
         throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
-          { field: 'ruleProfileId', message: profile ? `profile ${profile.id} sets no citizen-message limits; profiles that do: ${withLimits.join(', ')}` : 'no such rule profile' },
+          {
+            field: 'ruleProfileId',
+            message: profile
+              ? `profile ${profile.id} sets no citizen-message limits; profiles that do: ${withLimits.join(', ')}`
+              : 'no such rule profile',
+          },
         ]);
       }
       const receivedOn = body.receivedOn ?? shanghaiDateOf(Date.now());
@@ -158,13 +241,21 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'message')).padStart(6, '0')}`;
       const { ruleProfileId: _p, writer, ...intake } = body;
       const input: m.MessageInput = {
-        id, agencyCode: agency.code, ruleProfile: ruleProfileRef(profile), writer,
+        id,
+        agencyCode: agency.code,
+        ruleProfile: ruleProfileRef(profile),
+        writer,
         intake: { ...intake, receivedOn },
         registeredBy: actorOf(user!),
       };
       await startCase(temporal, {
         workflow: message,
-        options: { workflowId: `message-${id}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('message', id, profile.id) },
+        options: {
+          workflowId: `message-${id}`,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('message', id, profile.id),
+        },
         awaitRegistration: m.awaitMessageRegistrationUpdate,
         label: `message ${id}`,
       });
@@ -186,7 +277,11 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       overdue: booleanQuery.optional(),
       ...pageQuery,
     }),
-    response: { status: 200, description: 'messages, soonest reply due first', schema: z.object({ total: z.number(), items: z.array(z.unknown()) }) },
+    response: {
+      status: 200,
+      description: 'messages, soonest reply due first',
+      schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
+    },
     handler: async ({ query, user }) => {
       let q = db.selectFrom('citizen_messages');
       if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode);
@@ -196,15 +291,31 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       if (query.department) q = q.where('department_code', '=', query.department);
       if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue);
       const [rows, total] = await Promise.all([
-        q.selectAll().orderBy('reply_due', (ob) => ob.asc().nullsLast()).orderBy('id').limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
+        q
+          .selectAll()
+          .orderBy('reply_due', (ob) => ob.asc().nullsLast())
+          .orderBy('id')
+          .limit(query.limit ?? 50)
+          .offset(query.offset ?? 0)
+          .execute(),
         q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return {
         total: Number(total.n),
         items: rows.map((r) => ({
-          id: r.id, type: r.type, channel: r.channel, subject: r.subject, stage: r.stage, stageLabel: MESSAGE_STAGES[r.stage as keyof typeof MESSAGE_STAGES],
-          status: r.status, overdue: r.overdue, departmentCode: r.department_code, complainedDepartmentCode: r.complained_department_code,
-          confidential: r.confidential, receivedOn: r.received_on, replyDue: r.reply_due,
+          id: r.id,
+          type: r.type,
+          channel: r.channel,
+          subject: r.subject,
+          stage: r.stage,
+          stageLabel: MESSAGE_STAGES[r.stage as keyof typeof MESSAGE_STAGES],
+          status: r.status,
+          overdue: r.overdue,
+          departmentCode: r.department_code,
+          complainedDepartmentCode: r.complained_department_code,
+          confidential: r.confidential,
+          receivedOn: r.received_on,
+          replyDue: r.reply_due,
           ...(writerVisibleTo(user!, r) ? { writerName: r.writer_name } : { writerWithheld: true }),
         })),
       };
@@ -223,7 +334,13 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     handler: async ({ params, user, req }) => {
       const view = await messageView(db, params.id, user!);
       if (!view) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
-      await recordMessageWriterRead(db, { user: user!, req, messageId: params.id, writer: 'writer' in view ? view.writer : undefined, via: 'message' });
+      await recordMessageWriterRead(db, {
+        user: user!,
+        req,
+        messageId: params.id,
+        writer: 'writer' in view ? view.writer : undefined,
+        via: 'message',
+      });
       return view;
     },
   });
@@ -240,15 +357,29 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       response: { status: 200, description: 'the message after the step', schema: viewSchema },
       errors: { 404: 'no such message', 409: 'the step is not allowed in the message’s current state (reason in message)' },
       handler: async ({ params, body, user, req }) => {
-        const row = await db.selectFrom('citizen_messages').select(['workflow_id', 'department_code', 'status']).where('id', '=', params.id).executeTakeFirst();
+        const row = await db
+          .selectFrom('citizen_messages')
+          .select(['workflow_id', 'department_code', 'status'])
+          .where('id', '=', params.id)
+          .executeTakeFirst();
         if (!row) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
         if (row.status === 'closed') throw new ApiError(409, 'conflict', '留言已办结，不能再办理');
         if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(403, 'forbidden', `message ${params.id} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `message ${params.id} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`,
+          );
         }
         await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
         const view = (await messageView(db, params.id, user!))!;
-        await recordMessageWriterRead(db, { user: user!, req, messageId: params.id, writer: 'writer' in view ? view.writer : undefined, via: `step:${action.name}` });
+        await recordMessageWriterRead(db, {
+          user: user!,
+          req,
+          messageId: params.id,
+          writer: 'writer' in view ? view.writer : undefined,
+          via: `step:${action.name}`,
+        });
         return view;
       },
     });

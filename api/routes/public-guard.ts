@@ -51,7 +51,8 @@ export function portalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Por
   const whole = (name: string, fallback: number, min: number, max: number) => {
     const value = env[name];
     if (value === undefined) return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max}`);
     return Number(value);
   };
   return {
@@ -102,7 +103,13 @@ interface AccessClaims {
   e: number;
 }
 
-const challengeFailed = (why: string) => new ApiError(400, 'challenge_failed', `the ${CHALLENGE_HEADER} header does not hold a valid solved challenge: ${why}; ask GET /api/public/challenge for a new one`, [{ field: CHALLENGE_HEADER, message: why }]);
+const challengeFailed = (why: string) =>
+  new ApiError(
+    400,
+    'challenge_failed',
+    `the ${CHALLENGE_HEADER} header does not hold a valid solved challenge: ${why}; ask GET /api/public/challenge for a new one`,
+    [{ field: CHALLENGE_HEADER, message: why }],
+  );
 
 /** Challenges, access tokens and second-factor comparison, all keyed by the portal's secret. */
 export class PortalGuard {
@@ -117,7 +124,11 @@ export class PortalGuard {
   /** The signing secret: made once (by whichever process comes first) and kept in PostgreSQL. */
   private key(): Promise<Buffer> {
     this.secret ??= (async () => {
-      await this.db.insertInto('public_portal_secret').values({ secret: randomBytes(32) }).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await this.db
+        .insertInto('public_portal_secret')
+        .values({ secret: randomBytes(32) })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
       const row = await this.db.selectFrom('public_portal_secret').select('secret').executeTakeFirstOrThrow();
       return row.secret;
     })().catch((error) => {
@@ -128,7 +139,9 @@ export class PortalGuard {
   }
 
   private async sign(kind: string, payload: string): Promise<string> {
-    return createHmac('sha256', await this.key()).update(`${kind}\n${payload}`).digest('base64url');
+    return createHmac('sha256', await this.key())
+      .update(`${kind}\n${payload}`)
+      .digest('base64url');
   }
 
   private async signed<T>(kind: string, token: string): Promise<T | null> {
@@ -149,7 +162,13 @@ export class PortalGuard {
   }
 
   async issueChallenge(purpose: ChallengePurpose): Promise<{ token: string; bits: number; expiresAt: string; algorithm: string }> {
-    const claims: ChallengeClaims = { v: 1, p: purpose, n: randomBytes(16).toString('base64url'), b: this.bitsFor(purpose), e: this.now() + this.settings.challengeTtlMs };
+    const claims: ChallengeClaims = {
+      v: 1,
+      p: purpose,
+      n: randomBytes(16).toString('base64url'),
+      b: this.bitsFor(purpose),
+      e: this.now() + this.settings.challengeTtlMs,
+    };
     const payload = b64url(JSON.stringify(claims));
     return {
       token: `${payload}.${await this.sign('challenge', payload)}`,
@@ -162,7 +181,13 @@ export class PortalGuard {
   /** Checks the request's solved challenge for this purpose and uses it up (400 missing or wrong, 409 used before). */
   async redeemChallenge(req: Request, purpose: ChallengePurpose): Promise<void> {
     const header = req.header(CHALLENGE_HEADER);
-    if (!header) throw new ApiError(400, 'challenge_required', `send a solved challenge (GET /api/public/challenge?purpose=${purpose}) in the ${CHALLENGE_HEADER} header`, [{ field: CHALLENGE_HEADER, message: 'is required' }]);
+    if (!header)
+      throw new ApiError(
+        400,
+        'challenge_required',
+        `send a solved challenge (GET /api/public/challenge?purpose=${purpose}) in the ${CHALLENGE_HEADER} header`,
+        [{ field: CHALLENGE_HEADER, message: 'is required' }],
+      );
     const split = header.lastIndexOf(':');
     const token = split > 0 ? header.slice(0, split) : '';
     const counter = split > 0 ? header.slice(split + 1) : '';
@@ -172,7 +197,8 @@ export class PortalGuard {
     if (claims.p !== purpose) throw challengeFailed(`issued for ${claims.p}, not ${purpose}`);
     if (claims.e < this.now()) throw challengeFailed('expired');
     // The difficulty is the one signed into the token, which is at least what was asked when issued.
-    if (claims.b < this.bitsFor(purpose) || leadingZeroBits(sha256(`${token}:${counter}`)) < claims.b) throw challengeFailed('the counter does not solve it');
+    if (claims.b < this.bitsFor(purpose) || leadingZeroBits(sha256(`${token}:${counter}`)) < claims.b)
+      throw challengeFailed('the counter does not solve it');
     await this.db.deleteFrom('public_challenge_redemptions').where('expires_at', '<', new Date(this.now())).execute();
     const redeemed = await this.db
       .insertInto('public_challenge_redemptions')
@@ -180,7 +206,10 @@ export class PortalGuard {
       .onConflict((oc) => oc.column('nonce').doNothing())
       .returning('nonce')
       .executeTakeFirst();
-    if (!redeemed) throw new ApiError(409, 'challenge_used', 'this challenge has been used already; ask GET /api/public/challenge for a new one', [{ field: CHALLENGE_HEADER, message: 'already used' }]);
+    if (!redeemed)
+      throw new ApiError(409, 'challenge_used', 'this challenge has been used already; ask GET /api/public/challenge for a new one', [
+        { field: CHALLENGE_HEADER, message: 'already used' },
+      ]);
   }
 
   async issueAccess(caseNo: string): Promise<{ token: string; expiresAt: string }> {
@@ -194,7 +223,12 @@ export class PortalGuard {
     const header = req.header(ACCESS_HEADER);
     const claims = header && header.length <= 400 ? await this.signed<AccessClaims>('access', header) : null;
     if (!claims || claims.v !== 1 || typeof claims.c !== 'string' || claims.e < this.now()) {
-      throw new ApiError(403, 'access_required', `look the application up again (查询码 and second factor) for a new ${ACCESS_HEADER} token`, [{ field: ACCESS_HEADER, message: 'missing, invalid or expired' }]);
+      throw new ApiError(
+        403,
+        'access_required',
+        `look the application up again (查询码 and second factor) for a new ${ACCESS_HEADER} token`,
+        [{ field: ACCESS_HEADER, message: 'missing, invalid or expired' }],
+      );
     }
     return claims.c;
   }
@@ -237,20 +271,23 @@ export function publicRequestGuard(settings: PortalSettings): Router {
         standardHeaders: 'draft-8',
         legacyHeaders: false,
         keyGenerator: (req) => `public:${ipKeyGenerator(req.ip ?? 'unknown')}`,
-        handler: (_req, res) => refuse(res, 429, 'rate_limited', 'too many requests from this address; retry after the Retry-After header’s seconds', 'address'),
+        handler: (_req, res) =>
+          refuse(res, 429, 'rate_limited', 'too many requests from this address; retry after the Retry-After header’s seconds', 'address'),
       }),
     );
   }
   const json = express.json({ limit: settings.maxJsonBytes });
   const raw = express.raw({ type: () => true, limit: settings.maxFileBytes });
-  const guarded = (parser: RequestHandler, what: string): RequestHandler => (req, res, next: NextFunction) => {
-    parser(req, res, (error?: unknown) => {
-      if (!error) return next();
-      const type = (error as { type?: string }).type;
-      if (type === 'entity.too.large') return refuse(res, 413, 'payload_too_large', `the ${what} is larger than allowed`, 'body');
-      refuse(res, 400, type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request', `the ${what} could not be read`, 'body');
-    });
-  };
+  const guarded =
+    (parser: RequestHandler, what: string): RequestHandler =>
+    (req, res, next: NextFunction) => {
+      parser(req, res, (error?: unknown) => {
+        if (!error) return next();
+        const type = (error as { type?: string }).type;
+        if (type === 'entity.too.large') return refuse(res, 413, 'payload_too_large', `the ${what} is larger than allowed`, 'body');
+        refuse(res, 400, type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request', `the ${what} could not be read`, 'body');
+      });
+    };
   router.post('/attachments', guarded(raw, 'file'));
   router.use(guarded(json, 'request body'));
   router.post('/lookup', lookupFailureLimit(settings));
@@ -267,7 +304,18 @@ export function lookupFailureLimit(settings: PortalSettings): RequestHandler {
     legacyHeaders: false,
     skipSuccessfulRequests: true,
     // Keyed as the route reads the code (spaces dropped, upper case), so spelling variants count as one.
-    keyGenerator: (req) => `lookup:${String((req.body as { queryCode?: unknown } | undefined)?.queryCode ?? '').replace(/\s+/g, '').toUpperCase().slice(0, 20)}`,
-    handler: (_req, res) => refuse(res, 429, 'rate_limited', 'too many failed lookups for this query code; retry after the Retry-After header’s seconds', 'queryCode'),
+    keyGenerator: (req) =>
+      `lookup:${String((req.body as { queryCode?: unknown } | undefined)?.queryCode ?? '')
+        .replace(/\s+/g, '')
+        .toUpperCase()
+        .slice(0, 20)}`,
+    handler: (_req, res) =>
+      refuse(
+        res,
+        429,
+        'rate_limited',
+        'too many failed lookups for this query code; retry after the Retry-After header’s seconds',
+        'queryCode',
+      ),
   });
 }

@@ -15,12 +15,7 @@ import type { AgencyStore } from '../../db/repositories/agency';
 import type { Database } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import type { ClockEvent } from '../../domain/clocks/working-day-clock';
-import {
-  type Actor,
-  type ApplicationState,
-  NOTICE_KINDS,
-  type Stage,
-} from '../../domain/application/types';
+import { type Actor, type ApplicationState, NOTICE_KINDS, type Stage } from '../../domain/application/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -67,22 +62,41 @@ export const publicApplicationSchema = z
     consent: z.literal(true, 'must be given (勾选同意)'),
   })
   .superRefine((v, ctx) => {
-    if (v.feeWaiverRequested && !v.feeWaiverReason) ctx.addIssue({ code: 'custom', path: ['feeWaiverReason'], message: 'is required when a fee waiver is requested' });
-    if ((v.delivery === 'email' || v.form === 'email') && !v.applicant.email) ctx.addIssue({ code: 'custom', path: ['applicant', 'email'], message: 'is required for delivery by e-mail' });
+    if (v.feeWaiverRequested && !v.feeWaiverReason)
+      ctx.addIssue({ code: 'custom', path: ['feeWaiverReason'], message: 'is required when a fee waiver is requested' });
+    if ((v.delivery === 'email' || v.form === 'email') && !v.applicant.email)
+      ctx.addIssue({ code: 'custom', path: ['applicant', 'email'], message: 'is required for delivery by e-mail' });
   })
   .openapi('PublicApplication');
 
-const queryCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character query code');
+const queryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{10}$/, 'must be the 10-character query code');
 const lookupSchema = z
-  .object({ queryCode, factor: z.string().trim().regex(/^[0-9A-Za-z]{4}$/, 'must be the last four characters of the ID number or phone number') })
+  .object({
+    queryCode,
+    factor: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z]{4}$/, 'must be the last four characters of the ID number or phone number'),
+  })
   .openapi('PublicLookup');
 
 const accessSchema = z.object({ token: z.string(), expiresAt: z.string() });
 const progressSchema = z.object({ caseNo: z.string(), stage: z.string(), stageLabel: z.string() }).passthrough().openapi('PublicProgress');
 
 /** The headers the public routes read, for the OpenAPI document. */
-const powHeader = z.object({ [CHALLENGE_HEADER]: z.string().max(500).openapi({ description: 'a solved challenge of GET /api/public/challenge: `token:counter`' }) });
-const accessHeader = z.object({ [ACCESS_HEADER]: z.string().max(400).openapi({ description: 'the access token answered by POST /api/public/applications or /api/public/lookup' }) });
+const powHeader = z.object({
+  [CHALLENGE_HEADER]: z.string().max(500).openapi({ description: 'a solved challenge of GET /api/public/challenge: `token:counter`' }),
+});
+const accessHeader = z.object({
+  [ACCESS_HEADER]: z
+    .string()
+    .max(400)
+    .openapi({ description: 'the access token answered by POST /api/public/applications or /api/public/lookup' }),
+});
 
 /** The stages as the applicant reads them. */
 const STAGE_FOR_APPLICANT: Record<Stage, string> = {
@@ -105,7 +119,8 @@ const PAUSE_LABELS: Record<string, string> = {
   fee: '等待缴纳信息处理费',
 };
 const pauseLabel = (pauseId: string) =>
-  PAUSE_LABELS[pauseId] ?? (pauseId.startsWith('third-party') ? '征求第三方意见' : pauseId.startsWith('other-agency') ? '征求其他机关意见' : '暂停计算');
+  PAUSE_LABELS[pauseId] ??
+  (pauseId.startsWith('third-party') ? '征求第三方意见' : pauseId.startsWith('other-agency') ? '征求其他机关意见' : '暂停计算');
 
 /** One line of the reply clock's history for the applicant: what happened and the date it was due after it. Third parties stay unnamed. */
 function explainForApplicant(event: ClockEvent, events: ClockEvent[]): string {
@@ -130,17 +145,31 @@ function explainForApplicant(event: ClockEvent, events: ClockEvent[]): string {
 const fileForApplicant = (f: CaseFile) => ({ id: f.id, filename: f.filename, size: f.size, mediaType: f.mediaType, purpose: f.purpose });
 
 async function progressOf(db: Kysely<Database>, caseNo: string) {
-  const row = await db.selectFrom('applications').select(['case_no', 'stage', 'status', 'paused', 'received_on', 'reply_due', 'state']).where('case_no', '=', caseNo).executeTakeFirst();
+  const row = await db
+    .selectFrom('applications')
+    .select(['case_no', 'stage', 'status', 'paused', 'received_on', 'reply_due', 'state'])
+    .where('case_no', '=', caseNo)
+    .executeTakeFirst();
   if (!row) throw new ApiError(404, 'not_found', '没有找到该申请');
   const state = row.state as ApplicationState;
   const stage = row.stage as Stage;
-  const documents = await db.selectFrom('case_documents').select(['doc_no', 'kind', 'title', 'issued_on']).where('case_no', '=', caseNo).orderBy('id').execute();
+  const documents = await db
+    .selectFrom('case_documents')
+    .select(['doc_no', 'kind', 'title', 'issued_on'])
+    .where('case_no', '=', caseNo)
+    .orderBy('id')
+    .execute();
   const replyDelivered = state.delivery != null;
   const toApplicant = new Map((state.notices ?? []).filter((n) => n.addressee === 'applicant').map((n) => [n.docNo, n]));
   // Every notice addressed to the applicant; the reply itself once it has been delivered.
   const notices = documents
     .filter((d) => toApplicant.has(d.doc_no) && (d.kind !== 'reply' || replyDelivered))
-    .map((d) => ({ docNo: d.doc_no, kind: d.kind, title: d.title || NOTICE_KINDS[d.kind as keyof typeof NOTICE_KINDS] || d.kind, issuedOn: d.issued_on }));
+    .map((d) => ({
+      docNo: d.doc_no,
+      kind: d.kind,
+      title: d.title || NOTICE_KINDS[d.kind as keyof typeof NOTICE_KINDS] || d.kind,
+      issuedOn: d.issued_on,
+    }));
   const reply = state.clocks.find((c) => c.id === 'reply');
   const correction = state.correction;
   const correctBy = state.clocks.find((c) => c.id === 'correction-period')?.derived?.due ?? null;
@@ -160,7 +189,10 @@ async function progressOf(db: Kysely<Database>, caseNo: string) {
       ? {
           due: reply.derived?.due ?? null,
           status: reply.derived?.status ?? null,
-          derivation: (reply.derived?.steps ?? []).map((s) => ({ text: explainForApplicant(s.event as ClockEvent, reply.events), dueAfter: s.due })),
+          derivation: (reply.derived?.steps ?? []).map((s) => ({
+            text: explainForApplicant(s.event as ClockEvent, reply.events),
+            dueAfter: s.due,
+          })),
         }
       : null,
     notices,
@@ -170,9 +202,16 @@ async function progressOf(db: Kysely<Database>, caseNo: string) {
     /** The disclosed information delivered with the reply. */
     deliveredFiles: delivered.map(fileForApplicant),
     /** Whether the applicant may attach files now, and for what. */
-    uploadsOpenFor: stage === 'awaiting-receipt-confirmation' ? 'application-material' : stage === 'correction-requested' ? 'correction-material' : null,
+    uploadsOpenFor:
+      stage === 'awaiting-receipt-confirmation' ? 'application-material' : stage === 'correction-requested' ? 'correction-material' : null,
     correction: correction
-      ? { items: correction.items, requestedOn: correction.requestedOn, correctedOn: correction.correctedOn, correctBy, canSubmit: stage === 'correction-requested' }
+      ? {
+          items: correction.items,
+          requestedOn: correction.requestedOn,
+          correctedOn: correction.correctedOn,
+          correctBy,
+          canSubmit: stage === 'correction-requested',
+        }
       : null,
   };
 }
@@ -189,7 +228,8 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     query: z.object({ purpose: z.enum(CHALLENGE_PURPOSES).default('apply') }),
     response: {
       status: 200,
-      description: 'a signed challenge: find a decimal counter such that SHA-256(token + ":" + counter) has `bits` leading zero bits, and send `token:counter` in X-Proof-Of-Work (once)',
+      description:
+        'a signed challenge: find a decimal counter such that SHA-256(token + ":" + counter) has `bits` leading zero bits, and send `token:counter` in X-Proof-Of-Work (once)',
       schema: z.object({ token: z.string(), bits: z.number(), expiresAt: z.string(), algorithm: z.string() }).openapi('PublicChallenge'),
     },
     handler: async ({ query }) => guard.issueChallenge(query.purpose),
@@ -206,9 +246,21 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     response: {
       status: 201,
       description: 'the case number, the 查询码, the 登记回执 and an access token for uploading attachments and reading progress',
-      schema: z.object({ caseNo: z.string(), queryCode: z.string(), receipt: z.object({ docNo: z.string(), title: z.string() }).nullable(), access: accessSchema, progress: progressSchema }).openapi('PublicApplicationReceipt'),
+      schema: z
+        .object({
+          caseNo: z.string(),
+          queryCode: z.string(),
+          receipt: z.object({ docNo: z.string(), title: z.string() }).nullable(),
+          access: accessSchema,
+          progress: progressSchema,
+        })
+        .openapi('PublicApplicationReceipt'),
     },
-    errors: { 409: 'the challenge was used already', 429: 'too many requests from this address', 503: 'Temporal unreachable; nothing was registered' },
+    errors: {
+      409: 'the challenge was used already',
+      429: 'too many requests from this address',
+      503: 'Temporal unreachable; nothing was registered',
+    },
     handler: async ({ body, req }) => {
       const { consent: _consent, ...submitted } = body;
       // The clerk intake's own checks (ID check characters, organisations' credit codes), with the channel fixed.
@@ -234,11 +286,22 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       };
       await startCase(temporal, {
         workflow: application,
-        options: { workflowId: `application-${caseNo}`, taskQueue: deps.taskQueue, args: [input], typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id) },
+        options: {
+          workflowId: `application-${caseNo}`,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id),
+        },
         awaitRegistration: m.awaitRegistrationUpdate,
         label: `case ${caseNo}`,
       });
-      const receipt = await db.selectFrom('case_documents').select(['doc_no', 'title']).where('case_no', '=', caseNo).where('kind', '=', 'receipt').orderBy('id').executeTakeFirst();
+      const receipt = await db
+        .selectFrom('case_documents')
+        .select(['doc_no', 'title'])
+        .where('case_no', '=', caseNo)
+        .where('kind', '=', 'receipt')
+        .orderBy('id')
+        .executeTakeFirst();
       return {
         caseNo,
         queryCode: input.queryCode,
@@ -257,7 +320,11 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     headers: powHeader,
     roles: 'public',
     body: lookupSchema,
-    response: { status: 200, description: 'the progress and an access token for this case', schema: z.object({ access: accessSchema, progress: progressSchema }) },
+    response: {
+      status: 200,
+      description: 'the progress and an access token for this case',
+      schema: z.object({ access: accessSchema, progress: progressSchema }),
+    },
     errors: {
       404: 'no application with this 查询码 and second factor (the same answer whether the code or the factor is wrong)',
       409: 'the challenge was used already',
@@ -265,10 +332,15 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     },
     handler: async ({ body, req }) => {
       await guard.redeemChallenge(req, 'lookup');
-      const row = await db.selectFrom('applications').select(['case_no', 'state']).where('query_code', '=', body.queryCode).executeTakeFirst();
+      const row = await db
+        .selectFrom('applications')
+        .select(['case_no', 'state'])
+        .where('query_code', '=', body.queryCode)
+        .executeTakeFirst();
       const applicant = row ? (row.state as ApplicationState).intake.applicant : null;
       // Compared the same way whether or not the code exists, and answered the same when either is wrong.
-      if (!(await guard.secondFactorMatches(applicant, body.factor))) throw new ApiError(404, 'not_found', '查询码或验证信息不正确', [{ field: 'queryCode', message: '查询码或验证信息不正确' }]);
+      if (!(await guard.secondFactorMatches(applicant, body.factor)))
+        throw new ApiError(404, 'not_found', '查询码或验证信息不正确', [{ field: 'queryCode', message: '查询码或验证信息不正确' }]);
       return { access: await guard.issueAccess(row!.case_no), progress: await progressOf(db, row!.case_no) };
     },
   });
@@ -293,21 +365,33 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     headers: accessHeader,
     roles: 'public',
     params: z.object({ docNo: z.string().min(1).max(100) }),
-    response: { status: 200, description: 'application/pdf (X-Content-SHA256: the SHA-256 recorded with the document)', schema: z.string() },
+    response: {
+      status: 200,
+      description: 'application/pdf (X-Content-SHA256: the SHA-256 recorded with the document)',
+      schema: z.string(),
+    },
     errors: { 403: 'no valid access token (X-Applicant-Access)', 404: 'no such document for the applicant' },
     handler: async ({ params, req, res }) => {
       const caseNo = await guard.caseOf(req);
       const progress = await progressOf(db, caseNo);
       const allowed = progress.notices.some((n) => n.docNo === params.docNo);
       const doc = allowed
-        ? await db.selectFrom('case_documents').select(['html', 'pdf', 'pdf_sha256', 'issued_on']).where('case_no', '=', caseNo).where('doc_no', '=', params.docNo).executeTakeFirst()
+        ? await db
+            .selectFrom('case_documents')
+            .select(['html', 'pdf', 'pdf_sha256', 'issued_on'])
+            .where('case_no', '=', caseNo)
+            .where('doc_no', '=', params.docNo)
+            .executeTakeFirst()
         : undefined;
       if (!doc) throw new ApiError(404, 'not_found', '没有找到该文书');
       const pdf = await caseDocumentPdf(doc);
       if (!pdf) throw new ApiError(404, 'not_found', '该文书暂无 PDF 版本');
       res.setHeader('X-Content-SHA256', doc.pdf_sha256 ?? sha256Hex(pdf));
       res.setHeader('Cache-Control', 'no-store');
-      res.type('application/pdf').attachment(`${params.docNo.replace(/[^\w.-]+/g, '_')}.pdf`).send(pdf);
+      res
+        .type('application/pdf')
+        .attachment(`${params.docNo.replace(/[^\w.-]+/g, '_')}.pdf`)
+        .send(pdf);
       return '';
     },
   });
@@ -315,7 +399,8 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
   routes.add({
     method: 'post',
     path: '/api/public/attachments',
-    summary: '上传申请材料（身份证明、营业执照、其他材料；等待确认收到时）或补正材料（待补正时）：请求体为文件本身（application/octet-stream），类型按内容识别',
+    summary:
+      '上传申请材料（身份证明、营业执照、其他材料；等待确认收到时）或补正材料（待补正时）：请求体为文件本身（application/octet-stream），类型按内容识别',
     tags: ['public'],
     headers: accessHeader,
     roles: 'public',
@@ -323,18 +408,36 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     response: {
       status: 201,
       description: 'the attachment (its name and type as stored)',
-      schema: z.object({ id: z.string(), filename: z.string(), size: z.number(), mediaType: z.string(), purpose: z.string() }).openapi('PublicAttachment'),
+      schema: z
+        .object({ id: z.string(), filename: z.string(), size: z.number(), mediaType: z.string(), purpose: z.string() })
+        .openapi('PublicAttachment'),
     },
-    errors: { 403: 'no valid access token (X-Applicant-Access)', 409: 'the case takes no files now, or has as many as allowed', 413: 'the file is too large', 415: 'the file’s content is not of an allowed type' },
+    errors: {
+      403: 'no valid access token (X-Applicant-Access)',
+      409: 'the case takes no files now, or has as many as allowed',
+      413: 'the file is too large',
+      415: 'the file’s content is not of an allowed type',
+    },
     handler: async ({ query, req }) => {
       const caseNo = await guard.caseOf(req);
       const bytes = req.body;
-      if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new ApiError(400, 'validation_failed', 'invalid body: the file is empty', [{ field: 'body', message: 'must be the file’s bytes' }]);
+      if (!Buffer.isBuffer(bytes) || bytes.length === 0)
+        throw new ApiError(400, 'validation_failed', 'invalid body: the file is empty', [
+          { field: 'body', message: 'must be the file’s bytes' },
+        ]);
       const row = await db.selectFrom('applications').select('stage').where('case_no', '=', caseNo).executeTakeFirstOrThrow();
-      const purpose = row.stage === 'awaiting-receipt-confirmation' ? 'application-material' : row.stage === 'correction-requested' ? 'correction-material' : null;
+      const purpose =
+        row.stage === 'awaiting-receipt-confirmation'
+          ? 'application-material'
+          : row.stage === 'correction-requested'
+            ? 'correction-material'
+            : null;
       if (!purpose) throw new ApiError(409, 'conflict', '本申请当前不接收材料');
-      const already = (await listCaseFiles(db, 'application', caseNo, ['application-material', 'correction-material'])).filter((f) => f.uploadedBy === APPLICANT_UPLOADER);
-      if (already.length >= guard.settings.maxFilesPerCase) throw new ApiError(409, 'conflict', `每件申请最多上传${guard.settings.maxFilesPerCase}个文件`);
+      const already = (await listCaseFiles(db, 'application', caseNo, ['application-material', 'correction-material'])).filter(
+        (f) => f.uploadedBy === APPLICANT_UPLOADER,
+      );
+      if (already.length >= guard.settings.maxFilesPerCase)
+        throw new ApiError(409, 'conflict', `每件申请最多上传${guard.settings.maxFilesPerCase}个文件`);
       try {
         const file = await files.putAndAttach(db, {
           caseKind: 'application',
@@ -348,9 +451,20 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       } catch (error) {
         // The store's own message names the file; the applicant's answer names only the rule.
         if (error instanceof FileRejected) {
-          if (error.reason === 'too-large') throw new ApiError(413, 'payload_too_large', `文件过大：每个文件不超过${Math.floor(Math.min(files.maxBytes, guard.settings.maxFileBytes) / 1024 / 1024)}MB`, [{ field: 'body', message: 'too large' }]);
-          if (error.reason === 'type-not-allowed') throw new ApiError(415, 'unsupported_media_type', '文件类型不受支持：请上传 PDF、OFD、JPEG、PNG、DOCX、XLSX 或文本文件', [{ field: 'body', message: 'type not allowed' }]);
-          throw new ApiError(400, 'validation_failed', 'invalid body: the file is empty', [{ field: 'body', message: 'must not be empty' }]);
+          if (error.reason === 'too-large')
+            throw new ApiError(
+              413,
+              'payload_too_large',
+              `文件过大：每个文件不超过${Math.floor(Math.min(files.maxBytes, guard.settings.maxFileBytes) / 1024 / 1024)}MB`,
+              [{ field: 'body', message: 'too large' }],
+            );
+          if (error.reason === 'type-not-allowed')
+            throw new ApiError(415, 'unsupported_media_type', '文件类型不受支持：请上传 PDF、OFD、JPEG、PNG、DOCX、XLSX 或文本文件', [
+              { field: 'body', message: 'type not allowed' },
+            ]);
+          throw new ApiError(400, 'validation_failed', 'invalid body: the file is empty', [
+            { field: 'body', message: 'must not be empty' },
+          ]);
         }
         throw error;
       }
@@ -392,17 +506,32 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     errors: { 403: 'no valid access token (X-Applicant-Access)', 409: 'no correction is being asked for' },
     handler: async ({ req, body }) => {
       const caseNo = await guard.caseOf(req);
-      const row = await db.selectFrom('applications').select(['workflow_id', 'stage']).where('case_no', '=', caseNo).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('applications')
+        .select(['workflow_id', 'stage'])
+        .where('case_no', '=', caseNo)
+        .executeTakeFirstOrThrow();
       if (row.stage !== 'correction-requested') throw new ApiError(409, 'conflict', '本申请当前无需补正');
       // The corrected application is kept with the case's correction materials (the workflow's step records only the day).
       const statement = await files.putAndAttach(db, {
-        caseKind: 'application', caseNo, purpose: 'correction-material', filename: `补正后的申请-${shanghaiDateOf(Date.now())}.txt`, uploadedBy: APPLICANT_UPLOADER,
+        caseKind: 'application',
+        caseNo,
+        purpose: 'correction-material',
+        filename: `补正后的申请-${shanghaiDateOf(Date.now())}.txt`,
+        uploadedBy: APPLICANT_UPLOADER,
         bytes: Buffer.from(`补正后的申请（${caseNo}，经网上申请平台提交）\n\n${body.statement}\n`, 'utf8'),
       });
       // The event records what was received: the corrected application and the correction materials uploaded with it.
-      const materials = (await listCaseFiles(db, 'application', caseNo, ['correction-material'])).map((f) => ({ sha256: f.sha256, filename: f.filename }));
+      const materials = (await listCaseFiles(db, 'application', caseNo, ['correction-material'])).map((f) => ({
+        sha256: f.sha256,
+        filename: f.filename,
+      }));
       if (!materials.some((f) => f.sha256 === statement.sha256)) materials.push({ sha256: statement.sha256, filename: statement.filename });
-      await sendStep(temporal, row.workflow_id, m.submitCorrectionUpdate, { receivedOn: shanghaiDateOf(Date.now()), materials, actor: PORTAL_ACTOR });
+      await sendStep(temporal, row.workflow_id, m.submitCorrectionUpdate, {
+        receivedOn: shanghaiDateOf(Date.now()),
+        materials,
+        actor: PORTAL_ACTOR,
+      });
       return progressOf(db, caseNo);
     },
   });

@@ -53,8 +53,13 @@ export async function loadReportFacts(db: Kysely<Database>, agencyCode: string, 
     db
       .selectFrom('applications')
       .select([
-        'case_no', 'applicant_type', 'outcome', receivedOn.as('received_on'), endedOn.as('ended_on'),
-        sql<unknown>`state->'fee'`.as('fee'), sql<unknown>`state->'feeWaiver'`.as('fee_waiver'),
+        'case_no',
+        'applicant_type',
+        'outcome',
+        receivedOn.as('received_on'),
+        endedOn.as('ended_on'),
+        sql<unknown>`state->'fee'`.as('fee'),
+        sql<unknown>`state->'feeWaiver'`.as('fee_waiver'),
       ])
       .where('agency_code', '=', agencyCode)
       .where(receivedOn, '<=', last)
@@ -87,8 +92,19 @@ export async function loadReportFacts(db: Kysely<Database>, agencyCode: string, 
       outcome: a.outcome as Outcome | null,
       fee: feeFactOf(a.fee as Parameters<typeof feeFactOf>[0], a.fee_waiver as Parameters<typeof feeFactOf>[1]),
     })),
-    disputes: disputes.map((d) => ({ disputeNo: d.dispute_no, kind: d.kind, receivedOn: d.received_on, result: d.result, resultOn: d.result_on })),
-    documents: documents.map((d) => ({ docId: d.doc_id, normative: d.normative, finalAttribute: d.final_attribute, signedOn: d.signed_on })),
+    disputes: disputes.map((d) => ({
+      disputeNo: d.dispute_no,
+      kind: d.kind,
+      receivedOn: d.received_on,
+      result: d.result,
+      resultOn: d.result_on,
+    })),
+    documents: documents.map((d) => ({
+      docId: d.doc_id,
+      normative: d.normative,
+      finalAttribute: d.final_attribute,
+      signedOn: d.signed_on,
+    })),
   };
 }
 
@@ -108,17 +124,33 @@ function annualReportHtml(report: AnnualReport, agencyName: string): string {
       ? `<td class="unsupported" title="${e(title ?? '')}">—</td>`
       : `<td><a href="${e(cellPath(y, table, row, column))}">${value}</a></td>`;
   const rows2 = report.table2
-    .flatMap((r) => r.cells.map((c, i) => `<tr>${i === 0 ? `<th class="label" rowspan="${r.cells.length}">${e(r.article)} ${e(r.label)}</th>` : ''}<th class="label">${e(c.label)}</th>${cell('2', r.row, c.column, c.value, c.unsupported)}</tr>`))
+    .flatMap((r) =>
+      r.cells.map(
+        (c, i) =>
+          `<tr>${i === 0 ? `<th class="label" rowspan="${r.cells.length}">${e(r.article)} ${e(r.label)}</th>` : ''}<th class="label">${e(c.label)}</th>${cell('2', r.row, c.column, c.value, c.unsupported)}</tr>`,
+      ),
+    )
     .join('');
-  const notes2 = report.table2.flatMap((r) => r.cells.filter((c) => c.unsupported).map((c) => `<li>${e(r.label)}·${e(c.label)}：${e(c.unsupported!)}</li>`)).join('');
+  const notes2 = report.table2
+    .flatMap((r) => r.cells.filter((c) => c.unsupported).map((c) => `<li>${e(r.label)}·${e(c.label)}：${e(c.unsupported!)}</li>`))
+    .join('');
   const rows3 = report.table3
-    .map((r) => `<tr><th class="row">${e(r.row)}</th><th class="label">${e(r.label)}</th>${TABLE_3_ALL_COLUMNS.map((c) => cell('3', r.row, c, r.counts[c])).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr><th class="row">${e(r.row)}</th><th class="label">${e(r.label)}</th>${TABLE_3_ALL_COLUMNS.map((c) => cell('3', r.row, c, r.counts[c])).join('')}</tr>`,
+    )
     .join('');
   const rowsFees = (Object.keys(FEE_ROWS) as FeeRow[])
-    .map((r) => `<tr><th class="label">${e(FEE_ROWS[r])}</th>${cell('fees', r, 'count', report.fees[r].count)}${cell('fees', r, 'amount', report.fees[r].amount)}</tr>`)
+    .map(
+      (r) =>
+        `<tr><th class="label">${e(FEE_ROWS[r])}</th>${cell('fees', r, 'count', report.fees[r].count)}${cell('fees', r, 'amount', report.fees[r].amount)}</tr>`,
+    )
     .join('');
   const rows4 = (Object.keys(DISPUTE_KINDS) as DisputeKind[])
-    .map((kind) => `<tr><th class="label">${e(DISPUTE_KINDS[kind])}</th>${TABLE_4_COLUMNS.map((c) => cell('4', kind, c, report.table4[kind][c])).join('')}</tr>`)
+    .map(
+      (kind) =>
+        `<tr><th class="label">${e(DISPUTE_KINDS[kind])}</th>${TABLE_4_COLUMNS.map((c) => cell('4', kind, c, report.table4[kind][c])).join('')}</tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${e(agencyName)}${y}年政府信息公开工作年度报告（表二、表三、表四）</title>
 <style>body{font-family:"Songti SC","SimSun",serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #333;padding:4px 8px}td{text-align:right}td a{color:inherit;text-decoration:none}th.label{text-align:left;font-weight:normal}@media print{body{margin:0}}</style></head><body>
@@ -139,7 +171,10 @@ const yearSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a year') })
   .regex(/^\d{4}$/, 'must be a year such as 2026')
   .transform(Number)
-  .refine((y) => y >= 2008 && y <= Number(shanghaiDateOf(Date.now()).slice(0, 4)), 'must be a year from 2008 (the 条例 took effect) to this year');
+  .refine(
+    (y) => y >= 2008 && y <= Number(shanghaiDateOf(Date.now()).slice(0, 4)),
+    'must be a year from 2008 (the 条例 took effect) to this year',
+  );
 
 const CELL_KIND_LABELS = { application: '依申请公开申请', dispute: '行政复议、行政诉讼', document: '公文' } as const;
 
@@ -202,7 +237,13 @@ export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; a
     },
     handler: async ({ query }) => {
       const facts = await loadReportFacts(deps.db, (await deps.agency.current()).code, query.year);
-      const members = annualReportCell(query.year, { table: query.table, row: query.row, column: query.column } as CellRef, facts.applications, facts.disputes, facts.documents);
+      const members = annualReportCell(
+        query.year,
+        { table: query.table, row: query.row, column: query.column } as CellRef,
+        facts.applications,
+        facts.disputes,
+        facts.documents,
+      );
       // cellRefProblem has vetted the name, so the cell exists.
       const m = members!;
       return {

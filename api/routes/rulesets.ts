@@ -51,7 +51,12 @@ export function rulesetRoutes(routes: RouteTable): void {
     tags: ['rulesets'],
     roles: ROLES,
     params: z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a profile id such as national-2019') }),
-    query: z.object({ version: z.string().regex(/^\d{4}\.\d+$/, 'must look like 2026.1').optional() }),
+    query: z.object({
+      version: z
+        .string()
+        .regex(/^\d{4}\.\d+$/, 'must look like 2026.1')
+        .optional(),
+    }),
     response: { status: 200, description: 'the profile', schema: z.object({ id: z.string(), version: z.string() }).passthrough() },
     errors: { 404: 'no such profile or version' },
     handler: async ({ params, query }) => {

@@ -41,12 +41,25 @@ const digest = (value: string): string => createHash('sha256').update(value).dig
 
 /** Why a single sign-on was refused: the console's sign-in page explains each. */
 export const SSO_ERRORS = [
-  'provider-error', 'state-mismatch', 'browser-mismatch', 'token-rejected', 'provider-unavailable',
-  'bad-username', 'no-role', 'no-department', 'unknown-department', 'username-taken', 'inactive-user',
+  'provider-error',
+  'state-mismatch',
+  'browser-mismatch',
+  'token-rejected',
+  'provider-unavailable',
+  'bad-username',
+  'no-role',
+  'no-department',
+  'unknown-department',
+  'username-taken',
+  'inactive-user',
 ] as const;
 type SsoError = (typeof SSO_ERRORS)[number];
 
-const claimName = z.string().trim().regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a claim name, or a dotted path into one').max(200);
+const claimName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a claim name, or a dotted path into one')
+  .max(200);
 const departmentCode = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a department code');
 const mappingSchema = z
   .object({
@@ -85,7 +98,12 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
   const client = deps.oidc ? new OidcClient(deps.oidc) : null;
 
   const configured = (): OidcClient => {
-    if (!client) throw new ApiError(404, 'sso_not_configured', '未配置统一身份认证（单点登录）：设置 GONGKAI_OIDC_ISSUER、GONGKAI_OIDC_CLIENT_ID、GONGKAI_OIDC_CLIENT_SECRET、GONGKAI_OIDC_REDIRECT_URI');
+    if (!client)
+      throw new ApiError(
+        404,
+        'sso_not_configured',
+        '未配置统一身份认证（单点登录）：设置 GONGKAI_OIDC_ISSUER、GONGKAI_OIDC_CLIENT_ID、GONGKAI_OIDC_CLIENT_SECRET、GONGKAI_OIDC_REDIRECT_URI',
+      );
     return client;
   };
   const oidcCookie = (req: Request, res: Response, value: string | null) => {
@@ -116,7 +134,11 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
     tags: ['auth'],
     roles: 'public',
     query: z.object({ returnTo: z.string().max(500).optional() }),
-    response: { status: 302, description: 'to the provider’s authorization endpoint (code flow, PKCE S256, state, nonce)', schema: z.object({ location: z.string() }) },
+    response: {
+      status: 302,
+      description: 'to the provider’s authorization endpoint (code flow, PKCE S256, state, nonce)',
+      schema: z.object({ location: z.string() }),
+    },
     errors: { 404: 'single sign-on is not configured', 503: 'the identity provider cannot be reached' },
     handler: async ({ query, req, res }) => {
       const provider = configured();
@@ -134,8 +156,13 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
       // One browser value for all its requests under way (two tabs may sign in at once).
       const browser = readCookie(req, OIDC_COOKIE) ?? randomBytes(32).toString('base64url');
       await savePendingSignIn(db, {
-        stateDigest: digest(state), browserDigest: digest(browser), nonce, codeVerifier, returnTo: safeReturnTo(query.returnTo),
-        expiresAt: new Date(now.getTime() + PENDING_MS), now,
+        stateDigest: digest(state),
+        browserDigest: digest(browser),
+        nonce,
+        codeVerifier,
+        returnTo: safeReturnTo(query.returnTo),
+        expiresAt: new Date(now.getTime() + PENDING_MS),
+        now,
       });
       oidcCookie(req, res, browser);
       const url = oidc.buildAuthorizationUrl(configuration, {
@@ -157,10 +184,17 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
     summary: '统一身份认证登录：认证平台回调（建立会话）',
     tags: ['auth'],
     roles: 'public',
-    query: z.object({ code: z.string().optional(), state: z.string().optional(), iss: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() }),
+    query: z.object({
+      code: z.string().optional(),
+      state: z.string().optional(),
+      iss: z.string().optional(),
+      error: z.string().optional(),
+      error_description: z.string().optional(),
+    }),
     response: {
       status: 302,
-      description: 'signed in: the session cookie is set and the browser returns to the console; refused: to the console’s sign-in page with `sso_error`',
+      description:
+        'signed in: the session cookie is set and the browser returns to the console; refused: to the console’s sign-in page with `sso_error`',
       schema: z.object({ location: z.string() }),
     },
     errors: { 404: 'single sign-on is not configured' },
@@ -171,18 +205,30 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
       const browser = readCookie(req, OIDC_COOKIE);
       oidcCookie(req, res, null);
 
-      const refuse = async (reason: SsoError, detail: string, who: { username?: string; userId?: string | null; subject?: string } = {}) => {
+      const refuse = async (
+        reason: SsoError,
+        detail: string,
+        who: { username?: string; userId?: string | null; subject?: string } = {},
+      ) => {
         await identity.onEvent?.({
-          kind: 'sign-in-failed', req, username: who.username ?? '', userId: who.userId ?? null, reason, method: 'oidc',
+          kind: 'sign-in-failed',
+          req,
+          username: who.username ?? '',
+          userId: who.userId ?? null,
+          reason,
+          method: 'oidc',
           details: { detail, issuer: settings.issuer, ...(who.subject ? { subject: who.subject } : {}) },
         });
         return redirect(res, `${CONSOLE_LOGIN}?sso_error=${reason}`);
       };
 
-      if (query.error) return refuse('provider-error', `${query.error}${query.error_description ? `: ${query.error_description}` : ''}`.slice(0, 500));
+      if (query.error)
+        return refuse('provider-error', `${query.error}${query.error_description ? `: ${query.error_description}` : ''}`.slice(0, 500));
       const pending = query.state ? await takePendingSignIn(db, digest(query.state)) : null;
-      if (!pending || pending.expiresAt <= now) return refuse('state-mismatch', query.state ? 'state unknown, already used or expired' : 'no state in the callback');
-      if (!browser || digest(browser) !== pending.browserDigest) return refuse('browser-mismatch', 'the callback came to a browser other than the one that started the sign-in');
+      if (!pending || pending.expiresAt <= now)
+        return refuse('state-mismatch', query.state ? 'state unknown, already used or expired' : 'no state in the callback');
+      if (!browser || digest(browser) !== pending.browserDigest)
+        return refuse('browser-mismatch', 'the callback came to a browser other than the one that started the sign-in');
 
       let configuration: OidcConfiguration;
       try {
@@ -197,11 +243,15 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
         const current = new URL(settings.redirectUri);
         current.search = new URL(req.originalUrl, 'http://callback').search;
         const tokens = await oidc.authorizationCodeGrant(configuration, current, {
-          pkceCodeVerifier: pending.codeVerifier, expectedState: query.state, expectedNonce: pending.nonce, idTokenExpected: true,
+          pkceCodeVerifier: pending.codeVerifier,
+          expectedState: query.state,
+          expectedNonce: pending.nonce,
+          idTokenExpected: true,
         });
         const idToken = tokens.claims()!;
         let userinfo: Record<string, unknown> = {};
-        if (configuration.serverMetadata().userinfo_endpoint) userinfo = await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
+        if (configuration.serverMetadata().userinfo_endpoint)
+          userinfo = await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
         // The signed ID token wins over the userinfo answer where both carry a claim.
         claims = { ...userinfo, ...idToken };
       } catch (error) {
@@ -224,13 +274,30 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
       const secondFactorByProvider = totpRequiredFor(credentials, identity.config) && providerMfa;
       const secondFactorPending = totpRequiredFor(credentials, identity.config) && !providerMfa && credentials.totpSecret !== null;
       const session = await createSession(db, {
-        userId: user.id, now, lifetimeMs: identity.config.sessionMaxHours * 3_600_000, secondFactorPending, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null,
-        method: 'oidc', secondFactorByProvider,
+        userId: user.id,
+        now,
+        lifetimeMs: identity.config.sessionMaxHours * 3_600_000,
+        secondFactorPending,
+        ip: req.ip ?? null,
+        userAgent: req.get('user-agent') ?? null,
+        method: 'oidc',
+        secondFactorByProvider,
       });
       setSessionCookie(req, res, session.token, session.expiresAt);
       await identity.onEvent?.({
-        kind: 'sign-in', req, user, sessionId: session.id, secondFactorPending, method: 'oidc',
-        details: { issuer, subject, providerMfa, ...(result.created ? { created: true } : {}), ...(result.changed.length > 0 ? { changed: result.changed } : {}) },
+        kind: 'sign-in',
+        req,
+        user,
+        sessionId: session.id,
+        secondFactorPending,
+        method: 'oidc',
+        details: {
+          issuer,
+          subject,
+          providerMfa,
+          ...(result.created ? { created: true } : {}),
+          ...(result.changed.length > 0 ? { changed: result.changed } : {}),
+        },
       });
       return redirect(res, pending.returnTo);
     },
@@ -273,14 +340,20 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
     tags: ['admin'],
     roles: ['admin'],
     body: mappingSchema,
-    response: { status: 200, description: 'saved; applies from the next single sign-on', schema: z.object({ mapping: mappingSchema, updatedAt: z.string() }) },
+    response: {
+      status: 200,
+      description: 'saved; applies from the next single sign-on',
+      schema: z.object({ mapping: mappingSchema, updatedAt: z.string() }),
+    },
     handler: async ({ body, req, user }) => {
       const problems: Array<{ field: string; message: string }> = [];
       const codes = new Set((await db.selectFrom('departments').select('code').execute()).map((d) => d.code));
       body.departmentMap.forEach((entry, i) => {
-        if (!codes.has(entry.departmentCode)) problems.push({ field: `departmentMap.${i}.departmentCode`, message: `no department ${entry.departmentCode}` });
+        if (!codes.has(entry.departmentCode))
+          problems.push({ field: `departmentMap.${i}.departmentCode`, message: `no department ${entry.departmentCode}` });
       });
-      if (body.defaultDepartmentCode !== null && !codes.has(body.defaultDepartmentCode)) problems.push({ field: 'defaultDepartmentCode', message: `no department ${body.defaultDepartmentCode}` });
+      if (body.defaultDepartmentCode !== null && !codes.has(body.defaultDepartmentCode))
+        problems.push({ field: 'defaultDepartmentCode', message: `no department ${body.defaultDepartmentCode}` });
       const seen = (list: Array<{ value: string }>, field: string) => {
         const values = new Set<string>();
         list.forEach((entry, i) => {

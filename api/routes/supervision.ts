@@ -71,7 +71,11 @@ function urgencyOf(row: { status: string; unit: string; due_at: Date | null }, m
 }
 
 /** Working days (or minutes) left; negative once overdue. */
-function remainingOf(row: { status: string; unit: string; due_at: Date | null; due_date: string | null; remaining_when_paused: number | null }, m: Moment, calendar: WorkingDayCalendar): number {
+function remainingOf(
+  row: { status: string; unit: string; due_at: Date | null; due_date: string | null; remaining_when_paused: number | null },
+  m: Moment,
+  calendar: WorkingDayCalendar,
+): number {
   if (row.status === 'paused' || !row.due_at) return row.remaining_when_paused ?? 0;
   if (row.unit === 'minutes' || !row.due_date) return Math.floor((row.due_at.getTime() - m.now.getTime()) / 60_000);
   return row.due_date >= m.today ? calendar.countWorkingDays(m.today, row.due_date) : -calendar.countWorkingDays(row.due_date, m.today);
@@ -100,11 +104,28 @@ function clockItem(row: ClockRow & { department_name: string | null }, m: Moment
   };
 }
 
-const clockItemSchema = z.object({
-  kind: z.string(), caseRef: z.string(), workflowId: z.string(), clockId: z.string(), label: z.string(), stage: z.string(), stageLabel: z.string(),
-  dueAt: z.string().nullable(), dueDate: z.string().nullable(), unit: z.enum(['working-days', 'minutes']), remaining: z.number(), urgency: z.enum(URGENCIES),
-  paused: z.boolean(), departmentCode: z.string().nullable(), departmentName: z.string().nullable(), assignee: z.string().nullable(), ruleProfileId: z.string(), link: z.string(),
-}).openapi('SupervisedClock');
+const clockItemSchema = z
+  .object({
+    kind: z.string(),
+    caseRef: z.string(),
+    workflowId: z.string(),
+    clockId: z.string(),
+    label: z.string(),
+    stage: z.string(),
+    stageLabel: z.string(),
+    dueAt: z.string().nullable(),
+    dueDate: z.string().nullable(),
+    unit: z.enum(['working-days', 'minutes']),
+    remaining: z.number(),
+    urgency: z.enum(URGENCIES),
+    paused: z.boolean(),
+    departmentCode: z.string().nullable(),
+    departmentName: z.string().nullable(),
+    assignee: z.string().nullable(),
+    ruleProfileId: z.string(),
+    link: z.string(),
+  })
+  .openapi('SupervisedClock');
 
 const SUPERVISING = ['supervisor', 'leader', 'admin', 'clerk'] as const;
 
@@ -120,7 +141,10 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     roles: SUPERVISING,
     query: z.object({
       status: z.enum(URGENCIES).optional(),
-      department: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a department code').optional(),
+      department: z
+        .string()
+        .regex(/^[a-z0-9-]{1,32}$/, 'must be a department code')
+        .optional(),
       kind: z.enum(['application', 'dispute', 'document', 'incident', 'message']).optional(),
       assignee: z.string().min(1).max(64).optional(),
       sort: z.enum(['due', '-due']).default('due'),
@@ -175,8 +199,12 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
         .orderBy('case_clocks.department_code')
         .execute();
       const byDepartment = rows.map((r) => ({
-        departmentCode: r.department_code, departmentName: r.department_name,
-        overdue: Number(r.overdue), dueSoon: Number(r['due-soon']), running: Number(r.running), paused: Number(r.paused),
+        departmentCode: r.department_code,
+        departmentName: r.department_name,
+        overdue: Number(r.overdue),
+        dueSoon: Number(r['due-soon']),
+        running: Number(r.running),
+        paused: Number(r.paused),
       }));
       const totals = { overdue: 0, dueSoon: 0, running: 0, paused: 0 };
       for (const d of byDepartment) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += d[key];
@@ -190,14 +218,30 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     summary: '我的待办与通知',
     tags: ['supervision'],
     roles: ROLES,
-    response: { status: 200, description: 'notifications (newest first) and the clocks I or my department must act on', schema: z.object({ notifications: z.array(z.unknown()), unread: z.number(), tasks: z.array(clockItemSchema) }) },
+    response: {
+      status: 200,
+      description: 'notifications (newest first) and the clocks I or my department must act on',
+      schema: z.object({ notifications: z.array(z.unknown()), unread: z.number(), tasks: z.array(clockItemSchema) }),
+    },
     handler: async ({ user }) => {
       const addresses = await addressesFor(db, user!);
       const calendar = await deps.calendar.current();
       const m = momentOf(calendar);
       const [notifications, unread, tasks] = await Promise.all([
-        db.selectFrom('notifications').select(['id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at']).where('recipient', 'in', addresses).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(100).execute(),
-        db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('recipient', 'in', addresses).where('read_at', 'is', null).executeTakeFirstOrThrow(),
+        db
+          .selectFrom('notifications')
+          .select(['id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at'])
+          .where('recipient', 'in', addresses)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(100)
+          .execute(),
+        db
+          .selectFrom('notifications')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('recipient', 'in', addresses)
+          .where('read_at', 'is', null)
+          .executeTakeFirstOrThrow(),
         withDepartment()
           .selectAll('case_clocks')
           .select('departments.name as department_name')
@@ -206,7 +250,9 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
               eb('case_clocks.assignee', '=', user!.username),
               ...(user!.role === 'department' ? [eb('case_clocks.department_code', '=', user!.departmentCode)] : []),
               // The OGI office's clerks hold every case not yet handed to a department.
-              ...(user!.role === 'clerk' ? [eb('case_clocks.department_code', 'is', null), eb('case_clocks.department_code', '=', user!.departmentCode)] : []),
+              ...(user!.role === 'clerk'
+                ? [eb('case_clocks.department_code', 'is', null), eb('case_clocks.department_code', '=', user!.departmentCode)]
+                : []),
             ]),
           )
           .orderBy('case_clocks.due_at', (ob) => ob.asc().nullsLast())
@@ -214,7 +260,15 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
           .execute(),
       ]);
       return {
-        notifications: notifications.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, createdAt: n.created_at.toISOString(), readAt: n.read_at?.toISOString() ?? null })),
+        notifications: notifications.map((n) => ({
+          id: n.id,
+          kind: n.kind,
+          title: n.title,
+          body: n.body,
+          link: n.link,
+          createdAt: n.created_at.toISOString(),
+          readAt: n.read_at?.toISOString() ?? null,
+        })),
         unread: Number(unread.n),
         tasks: tasks.map((row) => clockItem(row as never, m, calendar)),
       };
@@ -249,11 +303,21 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     summary: '核对督办期限投影与 Temporal 中各工作流的实际状态（可修复偏差）',
     tags: ['admin'],
     roles: ['admin'],
-    query: z.object({ repair: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+    query: z.object({
+      repair: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true'),
+    }),
     response: { status: 200, description: 'what was checked, what drifted, what was repaired', schema: z.unknown() },
     handler: async ({ query, user, req }) => {
       const result = await reconcileClockProjection(db, deps.temporal, { repair: query.repair });
-      await recordAudit(db, { action: 'admin.supervision-reconciled', actor: auditActor(user), ip: req.ip ?? null, details: { repair: query.repair } });
+      await recordAudit(db, {
+        action: 'admin.supervision-reconciled',
+        actor: auditActor(user),
+        ip: req.ip ?? null,
+        details: { repair: query.repair },
+      });
       return result;
     },
   });

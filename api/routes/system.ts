@@ -67,7 +67,11 @@ export function systemRoutes(routes: RouteTable, deps: { db: Kysely<Database>; t
     response: {
       status: 200,
       description: 'ready (503 with the same body, `down` naming postgresql and/or temporal, when not)',
-      schema: z.object({ status: z.enum(['ready', 'unready']), down: z.array(z.enum(['postgresql', 'temporal'])), checks: z.object({ postgresql: checkSchema, temporal: checkSchema }) }),
+      schema: z.object({
+        status: z.enum(['ready', 'unready']),
+        down: z.array(z.enum(['postgresql', 'temporal'])),
+        checks: z.object({ postgresql: checkSchema, temporal: checkSchema }),
+      }),
     },
     handler: async () => {
       const { ok, body } = await readiness(deps);
@@ -83,5 +87,8 @@ export async function readiness(deps: { db: Kysely<Database>; temporal: Client; 
     timed(() => deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace }), timeoutMs),
   ]);
   const down = [...(postgresql.ok ? [] : ['postgresql' as const]), ...(temporal.ok ? [] : ['temporal' as const])];
-  return { ok: down.length === 0, body: { status: down.length === 0 ? ('ready' as const) : ('unready' as const), down, checks: { postgresql, temporal } } };
+  return {
+    ok: down.length === 0,
+    body: { status: down.length === 0 ? ('ready' as const) : ('unready' as const), down, checks: { postgresql, temporal } },
+  };
 }

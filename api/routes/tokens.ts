@@ -35,16 +35,25 @@ export function tokenRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
       label: z.string().trim().min(1, 'is required').max(100),
       ttlDays: z.number().int().min(1).max(365).default(90),
       role: z.enum(ROLES).optional(),
-      departmentCode: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a department code').optional(),
+      departmentCode: z
+        .string()
+        .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a department code')
+        .optional(),
     }),
-    response: { status: 201, description: 'the new token, shown only now', schema: z.object({ id: z.string(), token: z.string(), expiresAt: z.string(), role: z.enum(ROLES), departmentCode: z.string() }) },
+    response: {
+      status: 201,
+      description: 'the new token, shown only now',
+      schema: z.object({ id: z.string(), token: z.string(), expiresAt: z.string(), role: z.enum(ROLES), departmentCode: z.string() }),
+    },
     errors: { 404: 'no such user' },
     handler: async ({ params, body, user: admin, req }) => {
       const user = await userByName(params.username);
       const owner = await db.selectFrom('users').select(['role', 'department_code']).where('id', '=', user.id).executeTakeFirstOrThrow();
       const scope = { role: body.role ?? owner.role, departmentCode: body.departmentCode ?? owner.department_code };
       if (!(await db.selectFrom('departments').select('code').where('code', '=', scope.departmentCode).executeTakeFirst())) {
-        throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [{ field: 'departmentCode', message: `no such department: ${scope.departmentCode}` }]);
+        throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [
+          { field: 'departmentCode', message: `no such department: ${scope.departmentCode}` },
+        ]);
       }
       const issued = await issueTokenWithId(db, user.id, body.label, body.ttlDays, { ...auditActor(admin)!, ip: req.ip ?? null }, scope);
       return { id: issued.id, token: issued.token, expiresAt: issued.expiresAt.toISOString(), ...scope };
@@ -62,11 +71,22 @@ export function tokenRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
     errors: { 404: 'no such user' },
     handler: async ({ params }) => {
       const user = await userByName(params.username);
-      const rows = await db.selectFrom('api_tokens').select(['id', 'label', 'role', 'department_code', 'created_at', 'expires_at', 'last_used_at', 'revoked_at']).where('user_id', '=', user.id).orderBy('id', 'desc').execute();
+      const rows = await db
+        .selectFrom('api_tokens')
+        .select(['id', 'label', 'role', 'department_code', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'])
+        .where('user_id', '=', user.id)
+        .orderBy('id', 'desc')
+        .execute();
       return {
         items: rows.map((t) => ({
-          id: t.id, label: t.label, role: t.role, departmentCode: t.department_code, createdAt: t.created_at.toISOString(), expiresAt: t.expires_at.toISOString(),
-          lastUsedAt: t.last_used_at?.toISOString() ?? null, revokedAt: t.revoked_at?.toISOString() ?? null,
+          id: t.id,
+          label: t.label,
+          role: t.role,
+          departmentCode: t.department_code,
+          createdAt: t.created_at.toISOString(),
+          expiresAt: t.expires_at.toISOString(),
+          lastUsedAt: t.last_used_at?.toISOString() ?? null,
+          revokedAt: t.revoked_at?.toISOString() ?? null,
         })),
       };
     },
@@ -90,7 +110,13 @@ export function tokenRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
         .executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', `token ${params.id} not found`);
       const owner = await db.selectFrom('users').select('username').where('id', '=', row.user_id).executeTakeFirstOrThrow();
-      await recordAudit(db, { action: 'api-key.revoked', actor: auditActor(user), ip: req.ip ?? null, target: `api-key:${row.id}`, details: { keyOwner: owner.username, label: row.label } });
+      await recordAudit(db, {
+        action: 'api-key.revoked',
+        actor: auditActor(user),
+        ip: req.ip ?? null,
+        target: `api-key:${row.id}`,
+        details: { keyOwner: owner.username, label: row.label },
+      });
       return { id: row.id, revokedAt: row.revoked_at!.toISOString() };
     },
   });

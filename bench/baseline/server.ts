@@ -56,8 +56,12 @@ async function main(): Promise<void> {
     const caseNo = await db.transaction().execute(async (trx) => {
       const { n } = (await sql<{ n: string }>`select nextval('baseline_case_no') as n`.execute(trx)).rows[0]!;
       const no = `${new Date().getFullYear()}-${String(n).padStart(6, '0')}`;
-      await sql`insert into baseline_cases (case_no, stage, seq, description, intake) values (${no}, 'registered', 1, ${parsed.data.description}, ${JSON.stringify(parsed.data)})`.execute(trx);
-      await sql`insert into baseline_events (case_no, seq, type, actor, payload) values (${no}, 1, 'submitted', ${res.locals.username}, '{}')`.execute(trx);
+      await sql`insert into baseline_cases (case_no, stage, seq, description, intake) values (${no}, 'registered', 1, ${parsed.data.description}, ${JSON.stringify(parsed.data)})`.execute(
+        trx,
+      );
+      await sql`insert into baseline_events (case_no, seq, type, actor, payload) values (${no}, 1, 'submitted', ${res.locals.username}, '{}')`.execute(
+        trx,
+      );
       return no;
     });
     res.status(201).json({ caseNo, stage: 'registered' });
@@ -75,7 +79,9 @@ async function main(): Promise<void> {
           where case_no = ${params.data.caseNo} and stage = any(${step.from}) returning seq`.execute(trx)
       ).rows[0];
       if (!updated) return null;
-      await sql`insert into baseline_events (case_no, seq, type, actor, payload) values (${params.data.caseNo}, ${updated.seq}, ${step.event}, ${res.locals.username}, ${JSON.stringify(body.data)})`.execute(trx);
+      await sql`insert into baseline_events (case_no, seq, type, actor, payload) values (${params.data.caseNo}, ${updated.seq}, ${step.event}, ${res.locals.username}, ${JSON.stringify(body.data)})`.execute(
+        trx,
+      );
       return updated.seq;
     });
     if (done === null) return void res.status(409).json({ error: 'conflict' });

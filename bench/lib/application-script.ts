@@ -18,12 +18,42 @@ export interface Transition {
 export const TRANSITIONS: readonly Transition[] = [
   { action: 'accept', user: 'clerk', body: {}, event: 'accepted', stage: 'accepted' },
   { action: 'assign', user: 'clerk', body: { departmentCode: 'yjglk' }, event: 'assigned', stage: 'assigned' },
-  { action: 'propose', user: 'department', body: { outcome: 'disclosed', summary: '拟予以公开', reasons: '属于可公开信息' }, event: 'proposed', stage: 'proposed' },
-  { action: 'review-secrecy', user: 'reviewer', body: { level: 1, conclusion: 'pass', notes: '不涉密' }, event: 'secrecy-reviewed', stage: 'secrecy-review' },
-  { action: 'review-secrecy', user: 'leader', body: { level: 2, conclusion: 'pass', notes: '同意' }, event: 'secrecy-reviewed', stage: 'secrecy-review' },
-  { action: 'decide', user: 'clerk', body: { outcome: 'disclosed', reasons: '依法公开', legalBasis: '条例第三十六条' }, event: 'decided', stage: 'decided' },
+  {
+    action: 'propose',
+    user: 'department',
+    body: { outcome: 'disclosed', summary: '拟予以公开', reasons: '属于可公开信息' },
+    event: 'proposed',
+    stage: 'proposed',
+  },
+  {
+    action: 'review-secrecy',
+    user: 'reviewer',
+    body: { level: 1, conclusion: 'pass', notes: '不涉密' },
+    event: 'secrecy-reviewed',
+    stage: 'secrecy-review',
+  },
+  {
+    action: 'review-secrecy',
+    user: 'leader',
+    body: { level: 2, conclusion: 'pass', notes: '同意' },
+    event: 'secrecy-reviewed',
+    stage: 'secrecy-review',
+  },
+  {
+    action: 'decide',
+    user: 'clerk',
+    body: { outcome: 'disclosed', reasons: '依法公开', legalBasis: '条例第三十六条' },
+    event: 'decided',
+    stage: 'decided',
+  },
   { action: 'sign-off', user: 'leader', body: {}, event: 'signed', stage: 'signed' },
-  { action: 'deliver', user: 'clerk', body: { method: 'post', deliveredOn: '', trackingNo: 'EA000000000CN' }, event: 'delivered', stage: 'delivered' },
+  {
+    action: 'deliver',
+    user: 'clerk',
+    body: { method: 'post', deliveredOn: '', trackingNo: 'EA000000000CN' },
+    event: 'delivered',
+    stage: 'delivered',
+  },
   { action: 'close', user: 'clerk', body: {}, event: 'closed', stage: 'closed' },
 ];
 
@@ -50,7 +80,14 @@ function residentId(i: number): string {
 export function intakeBody(i: number, tag: string): Record<string, unknown> {
   return {
     channel: 'in-person',
-    applicant: { type: 'natural-person', name: `测试${i % 10_000}`, idType: 'resident-id', idNumber: residentId(i), phone: '13800000000', address: '某市某区某路1号' },
+    applicant: {
+      type: 'natural-person',
+      name: `测试${i % 10_000}`,
+      idType: 'resident-id',
+      idNumber: residentId(i),
+      phone: '13800000000',
+      address: '某市某区某路1号',
+    },
     description: `基准测试申请 ${tag}`,
     form: 'paper',
     delivery: 'post',
@@ -58,4 +95,5 @@ export function intakeBody(i: number, tag: string): Record<string, unknown> {
 }
 
 /** Transition events of a case, leaving out the timers' reminders and escalations. */
-export const transitionsOf = (events: ReadonlyArray<{ type: string }>): string[] => events.map((e) => e.type).filter((t) => !t.startsWith('clock'));
+export const transitionsOf = (events: ReadonlyArray<{ type: string }>): string[] =>
+  events.map((e) => e.type).filter((t) => !t.startsWith('clock'));

@@ -13,7 +13,8 @@ export function cpuSecondsOfTree(rootPid: number): number {
       // backends that a pool closed after idling), which the live tree no longer shows.
       total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
       for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-        for (const child of fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) visit(Number(child));
+        for (const child of fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean))
+          visit(Number(child));
       }
     } catch {
       // exited

@@ -61,13 +61,18 @@ export interface RampOptions {
 }
 
 /** Raises the rate step by step until p99 passes the limit or errors appear. */
-export async function ramp(step: (rate: number) => Promise<StepFigures>, options: RampOptions): Promise<{ steps: StepFigures[]; capacity: number | null }> {
+export async function ramp(
+  step: (rate: number) => Promise<StepFigures>,
+  options: RampOptions,
+): Promise<{ steps: StepFigures[]; capacity: number | null }> {
   const steps: StepFigures[] = [];
   let capacity: number | null = null;
   for (const rate of options.rates) {
     const s = await step(rate);
     steps.push(s);
-    options.log(`  ${String(rate).padStart(5)}/s → achieved ${s.achievedRate}/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, errors ${s.errors}${s.visible ? `, visible p99 ${s.visible.p99} ms` : ''}`);
+    options.log(
+      `  ${String(rate).padStart(5)}/s → achieved ${s.achievedRate}/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, errors ${s.errors}${s.visible ? `, visible p99 ${s.visible.p99} ms` : ''}`,
+    );
     if (!passes(s, options.p99LimitMs)) break;
     capacity = rate;
     await new Promise((resolve) => setTimeout(resolve, 2000)); // let background work settle
@@ -76,7 +81,13 @@ export async function ramp(step: (rate: number) => Promise<StepFigures>, options
 }
 
 /** One intake step at a fixed rate; every confirmed case is added to `cases`. */
-export async function intakeStep(sys: SystemUnderTest, rate: number, warmupSeconds: number, seconds: number, cases: DrivenCase[]): Promise<StepFigures> {
+export async function intakeStep(
+  sys: SystemUnderTest,
+  rate: number,
+  warmupSeconds: number,
+  seconds: number,
+  cases: DrivenCase[],
+): Promise<StepFigures> {
   const result = await openLoop({
     rate,
     warmupSeconds,
@@ -126,7 +137,16 @@ export async function transition(sys: SystemUnderTest, pool: CasePool, scheduled
     const t = TRANSITIONS[c.done]!;
     let body: Record<string, unknown>;
     try {
-      body = (await call(sys.url, sys.tokens[t.user]!, 'POST', `/api/applications/${c.caseNo}/${t.action}`, transitionBody(c.done, shanghaiDateOf(Date.now())), timeoutMs)).body;
+      body = (
+        await call(
+          sys.url,
+          sys.tokens[t.user]!,
+          'POST',
+          `/api/applications/${c.caseNo}/${t.action}`,
+          transitionBody(c.done, shanghaiDateOf(Date.now())),
+          timeoutMs,
+        )
+      ).body;
     } catch (error) {
       // A 4xx means refused (not landed); anything else leaves the case in doubt.
       if (!/: 4\d\d /.test(String((error as Error).message))) c.uncertain = true;
@@ -149,7 +169,13 @@ export async function transition(sys: SystemUnderTest, pool: CasePool, scheduled
 }
 
 /** One transitions step at a fixed rate; returns figures with both latencies. */
-export async function transitionStep(sys: SystemUnderTest, pool: CasePool, rate: number, warmupSeconds: number, seconds: number): Promise<StepFigures> {
+export async function transitionStep(
+  sys: SystemUnderTest,
+  pool: CasePool,
+  rate: number,
+  warmupSeconds: number,
+  seconds: number,
+): Promise<StepFigures> {
   const visible: number[] = [];
   const result = await openLoop({
     rate,

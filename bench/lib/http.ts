@@ -4,7 +4,15 @@ export interface Answer {
   body: Record<string, unknown>;
 }
 
-export async function call(baseUrl: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000, headers: Record<string, string> = {}): Promise<Answer> {
+export async function call(
+  baseUrl: string,
+  token: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  timeoutMs = 10_000,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
@@ -14,8 +22,13 @@ export async function call(baseUrl: string, token: string, method: 'GET' | 'POST
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (res.status >= 300) {
     // Gongkai answers { error: { code, message } }; the baseline { error: code }.
-    const error = (typeof json.error === 'object' && json.error !== null ? json.error : { code: json.error }) as { code?: unknown; message?: unknown };
-    throw new Error(`${method} ${path.replace(/\d{4}-\d{6}/, ':caseNo')}: ${res.status} ${String(error.code ?? '')} ${String(error.message ?? '').slice(0, 120)}`);
+    const error = (typeof json.error === 'object' && json.error !== null ? json.error : { code: json.error }) as {
+      code?: unknown;
+      message?: unknown;
+    };
+    throw new Error(
+      `${method} ${path.replace(/\d{4}-\d{6}/, ':caseNo')}: ${res.status} ${String(error.code ?? '')} ${String(error.message ?? '').slice(0, 120)}`,
+    );
   }
   return { status: res.status, body: json };
 }

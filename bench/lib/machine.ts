@@ -31,10 +31,13 @@ function quiet(cmd: string, args: string[]): string {
  * The commit the benchmark process started from, read when it loads: a run may last hours
  * (the scale scenario), and HEAD may move while it runs.
  */
-const COMMIT_AT_START = quiet('git', ['rev-parse', '--short', 'HEAD']) + (quiet('git', ['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '');
+const COMMIT_AT_START =
+  quiet('git', ['rev-parse', '--short', 'HEAD']) + (quiet('git', ['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '');
 
 export function machineFacts(postgresVersion: string): MachineFacts {
-  const sdk = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@temporalio', 'worker', 'package.json'), 'utf8')) as { version: string };
+  const sdk = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@temporalio', 'worker', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return {
     cores: os.cpus().length,
     cpu: os.cpus()[0]?.model,
@@ -81,15 +84,13 @@ function descendantsOf(pid: number): number[] {
   const out: number[] = [];
   let children: number[];
   try {
-    children = fs
-      .readdirSync(`/proc/${pid}/task`)
-      .flatMap((tid) => {
-        try {
-          return fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-        } catch {
-          return [];
-        }
-      });
+    children = fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
   } catch {
     return out;
   }

@@ -15,7 +15,9 @@ export interface Report {
 
 export function createCasesCheckLine(system: string, check: CheckReport): string {
   const verdict = check.problems.length === 0 ? 'OK' : `${check.problems.length} PROBLEM(S)`;
-  const lines = [`correctness (${system}): ${check.cases} cases checked${check.uncertain ? `, ${check.uncertain} with one request in doubt` : ''} — ${verdict}`];
+  const lines = [
+    `correctness (${system}): ${check.cases} cases checked${check.uncertain ? `, ${check.uncertain} with one request in doubt` : ''} — ${verdict}`,
+  ];
   for (const problem of check.problems.slice(0, 10)) lines.push(`  ${problem}`);
   return lines.join('\n');
 }
@@ -34,10 +36,18 @@ export function printAndSave(scenario: string, postgresVersion: string, report: 
   );
   console.log(`\n${report.checks.join('\n')}`);
   for (const run of stackRuns) {
-    const parts = (['api', 'worker', 'temporal', 'postgres', 'loadGenerator'] as const).map((p) => `${p} ${run.cpuSeconds[p] ?? '?'} s (${run.cores[p] ?? '?'} cores)`);
+    const parts = (['api', 'worker', 'temporal', 'postgres', 'loadGenerator'] as const).map(
+      (p) => `${p} ${run.cpuSeconds[p] ?? '?'} s (${run.cores[p] ?? '?'} cores)`,
+    );
     console.log(`CPU over ${run.wallSeconds} s on ${run.engine}, ${run.workers} worker(s): ${parts.join(', ')}`);
   }
   const ratios = Object.fromEntries(report.rows.filter((r) => r[2] !== null).map(([label, g, b]) => [label, ratio(g, b)]));
-  const file = writeResult(scenario, postgresVersion, { title: report.title, table: report.rows.map(([label, g, b]) => ({ figure: label, gongkai: g, baseline: b })), ratios, checks: report.checks, ...report.figures });
+  const file = writeResult(scenario, postgresVersion, {
+    title: report.title,
+    table: report.rows.map(([label, g, b]) => ({ figure: label, gongkai: g, baseline: b })),
+    ratios,
+    checks: report.checks,
+    ...report.figures,
+  });
   console.log(`\nwritten ${file}`);
 }

@@ -89,7 +89,9 @@ export interface Scratch {
  */
 export async function scratchDatabase(prefix: string, keep?: { name: string }): Promise<Scratch> {
   // Not the test cluster (fsync off): a durable one of its own, so every commit costs what it would in production.
-  const cluster = process.env.DATABASE_URL ? null : await ensureLocalCluster(path.join(PROJECT_ROOT, '.data', 'bench-postgres'), { durable: true });
+  const cluster = process.env.DATABASE_URL
+    ? null
+    : await ensureLocalCluster(path.join(PROJECT_ROOT, '.data', 'bench-postgres'), { durable: true });
   const url = process.env.DATABASE_URL ?? cluster!.adminUrl;
   const admin = new URL(cluster?.adminUrl ?? url);
   if (!cluster) admin.pathname = '/postgres';
@@ -107,7 +109,8 @@ export async function scratchDatabase(prefix: string, keep?: { name: string }): 
   // The postmaster's pid, for memory figures (null when PostgreSQL is not on this machine).
   let postgresPid: number | null = null;
   try {
-    const dir = (await sql<{ setting: string }>`select setting from pg_settings where name = 'data_directory'`.execute(db)).rows[0]?.setting;
+    const dir = (await sql<{ setting: string }>`select setting from pg_settings where name = 'data_directory'`.execute(db)).rows[0]
+      ?.setting;
     if (dir) postgresPid = Number(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   } catch {
     postgresPid = null;
@@ -143,7 +146,11 @@ let bundlePath: string | null = null;
 /** Builds the workflow bundle once per benchmark process (as `npm run build` does). */
 async function workflowBundle(): Promise<string> {
   if (bundlePath) return bundlePath;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never,
+  });
   bundlePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-bundle-')), 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, code);
   return bundlePath;
@@ -168,8 +175,21 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   const engineDatabase = `${new URL(scratch.url).pathname.slice(1)}_temporal`;
   const devServer: RunningDevServer | Awaited<ReturnType<typeof startPostgresEngine>> =
     engine === 'postgresql'
-      ? await startPostgresEngine({ adminUrl: engineAdmin.toString(), database: engineDatabase, dataDir: path.join(work, 'temporal'), namespace: 'gongkai', ports: await freeEnginePorts(temporalPort), retentionDays: 1 })
-      : await startDevServer({ port: temporalPort, uiPort, namespace: 'gongkai', dataDir: path.join(work, 'temporal'), ...(tuning.temporalWal ? { sqlitePragmas: ['journal_mode=wal'] } : {}) });
+      ? await startPostgresEngine({
+          adminUrl: engineAdmin.toString(),
+          database: engineDatabase,
+          dataDir: path.join(work, 'temporal'),
+          namespace: 'gongkai',
+          ports: await freeEnginePorts(temporalPort),
+          retentionDays: 1,
+        })
+      : await startDevServer({
+          port: temporalPort,
+          uiPort,
+          namespace: 'gongkai',
+          dataDir: path.join(work, 'temporal'),
+          ...(tuning.temporalWal ? { sqlitePragmas: ['journal_mode=wal'] } : {}),
+        });
   if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
   supervise(devServer.process);
   const env: NodeJS.ProcessEnv = {
@@ -194,16 +214,22 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   };
   const log = (file: string) => fs.openSync(path.join(work, `${file}.log`), 'a');
   const node = (entry: string, file: string, nodeArgs: string[] = []): ChildProcess =>
-    supervise(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] }));
+    supervise(
+      spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] }),
+    );
 
   const workerSpawned = Date.now();
   const workerCount = tuning.workers ?? 1;
   // worker.log for the first (as before), worker-2.log … for the others; each its own metrics and health ports.
   const workerLogs = Array.from({ length: workerCount }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
-  const workers = workerLogs.map((file) => node('worker/main.ts', file, tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []));
+  const workers = workerLogs.map((file) =>
+    node('worker/main.ts', file, tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []),
+  );
   const api = node('api/main.ts', 'api');
   const died = (child: ChildProcess, label: string) =>
-    new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${label} exited with ${code}; see ${work}/${label}.log`))));
+    new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`${label} exited with ${code}; see ${work}/${label}.log`))),
+    );
   const workerDied = Promise.race(workers.map((w, i) => died(w, workerLogs[i]!)));
   const apiDied = died(api, 'api');
   workerDied.catch(() => undefined);
@@ -218,7 +244,14 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   await Promise.race([
     Promise.all([
       ...workerLogs.map((file) => until(() => fs.readFileSync(path.join(work, `${file}.log`), 'utf8').includes('[worker] polling'), file)),
-      until(() => fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false), 'api'),
+      until(
+        () =>
+          fetch(`http://127.0.0.1:${apiPort}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        'api',
+      ),
     ]),
     workerDied,
     apiDied,
@@ -229,7 +262,8 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
 
   const mem = (pid: number | undefined | null) => (pid ? memoryOfTree(pid) : null);
   const cpuOf = (pid: number | undefined | null) => (pid ? cpuSecondsOfTree(pid) : null);
-  const sumOf = <T extends number | null>(values: T[]): number | null => (values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0));
+  const sumOf = <T extends number | null>(values: T[]): number | null =>
+    values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0);
   const workersMemory = () => {
     const each = workers.map((w) => mem(w.pid));
     if (each.some((m) => m === null)) return null;
@@ -237,13 +271,21 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
   };
   const cpu = () => {
     const each = workers.map((w) => cpuOf(w.pid));
-    return { worker: sumOf(each), workers: each, api: cpuOf(api.pid), temporal: cpuOf(devServer.process?.pid), postgres: cpuOf(scratch.postgresPid) };
+    return {
+      worker: sumOf(each),
+      workers: each,
+      api: cpuOf(api.pid),
+      temporal: cpuOf(devServer.process?.pid),
+      postgres: cpuOf(scratch.postgresPid),
+    };
   };
   const readyAt = Date.now();
   const cpuAtReady = cpu();
   const ownCpuAtReady = process.cpuUsage();
   const databaseMb = async (database: string) =>
-    Math.round(Number((await sql<{ size: string }>`select pg_database_size(${database}) as size`.execute(scratch.db)).rows[0]!.size) / 1024 / 102.4) / 10;
+    Math.round(
+      Number((await sql<{ size: string }>`select pg_database_size(${database}) as size`.execute(scratch.db)).rows[0]!.size) / 1024 / 102.4,
+    ) / 10;
   const recordRun = async () => {
     const wallSeconds = (Date.now() - readyAt) / 1000;
     const now = cpu();
@@ -258,11 +300,24 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
       loadGenerator: Math.round((own.user + own.system) / 1e4) / 100,
     };
     const cores = Object.fromEntries(
-      Object.entries(cpuSeconds).filter(([k]) => k !== 'workers').map(([k, v]) => [k, v === null ? null : Math.round(((v as number) / wallSeconds) * 100) / 100]),
+      Object.entries(cpuSeconds)
+        .filter(([k]) => k !== 'workers')
+        .map(([k, v]) => [k, v === null ? null : Math.round(((v as number) / wallSeconds) * 100) / 100]),
     );
     stackRuns.push({
-      name, engine, temporalServer: engine === 'postgresql' ? `temporal-server ${TEMPORAL_SERVER_VERSION} (PostgreSQL, 4 shards)` : 'temporal server start-dev (SQLite)', workers: workerCount, wallSeconds: Math.round(wallSeconds), cpuSeconds, cores,
-      ...(engine === 'postgresql' ? { temporalDatabasesMb: { store: await databaseMb(engineDatabase), visibility: await databaseMb(`${engineDatabase}_visibility`) } } : {}),
+      name,
+      engine,
+      temporalServer:
+        engine === 'postgresql'
+          ? `temporal-server ${TEMPORAL_SERVER_VERSION} (PostgreSQL, 4 shards)`
+          : 'temporal server start-dev (SQLite)',
+      workers: workerCount,
+      wallSeconds: Math.round(wallSeconds),
+      cpuSeconds,
+      cores,
+      ...(engine === 'postgresql'
+        ? { temporalDatabasesMb: { store: await databaseMb(engineDatabase), visibility: await databaseMb(`${engineDatabase}_visibility`) } }
+        : {}),
     });
   };
   return {
@@ -271,7 +326,12 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
     temporal,
     tuning,
     workerStartMs,
-    memory: () => ({ worker: workersMemory(), api: mem(api.pid), temporal: mem(devServer.process?.pid), postgres: mem(scratch.postgresPid) }),
+    memory: () => ({
+      worker: workersMemory(),
+      api: mem(api.pid),
+      temporal: mem(devServer.process?.pid),
+      postgres: mem(scratch.postgresPid),
+    }),
     cpu,
     stop: async () => {
       await recordRun();

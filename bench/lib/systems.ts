@@ -51,7 +51,10 @@ const stageAfter = (done: number) => (done === 0 ? 'registered' : TRANSITIONS[do
 function compare(c: DrivenCase, stage: string | undefined, events: string[], problems: string[]): boolean {
   const accepted = c.uncertain ? [c.done, c.done + 1] : [c.done];
   const ok = accepted.some((n) => stage === stageAfter(n) && JSON.stringify(events) === JSON.stringify(EXPECTED_EVENTS.slice(0, n + 1)));
-  if (!ok) problems.push(`${c.caseNo}: expected ${c.done} transition(s)${c.uncertain ? ' (+1 in doubt)' : ''}, projection stage ${stage}, events ${events.join(',')}`);
+  if (!ok)
+    problems.push(
+      `${c.caseNo}: expected ${c.done} transition(s)${c.uncertain ? ' (+1 in doubt)' : ''}, projection stage ${stage}, events ${events.join(',')}`,
+    );
   return ok;
 }
 
@@ -64,7 +67,8 @@ export async function startGongkai(tuning: StackTuning = {}): Promise<SystemUnde
     tokens: stack.scratch.tokens,
     scratch: stack.scratch,
     stack,
-    projectedSeq: async (caseNo) => (await db.selectFrom('applications').select('last_seq').where('case_no', '=', caseNo).executeTakeFirst())?.last_seq ?? null,
+    projectedSeq: async (caseNo) =>
+      (await db.selectFrom('applications').select('last_seq').where('case_no', '=', caseNo).executeTakeFirst())?.last_seq ?? null,
     check: async (cases) => {
       const problems: string[] = [];
       await inBatches(cases, 16, async (c) => {
@@ -75,9 +79,17 @@ export async function startGongkai(tuning: StackTuning = {}): Promise<SystemUnde
         if (seqs.some((s, i) => s !== i + 1)) problems.push(`${c.caseNo}: event seqs ${seqs.join(',')}`);
         // Temporal is the source of truth: its state must be what the projection shows.
         const state = (await stack.temporal.workflow.getHandle(`application-${c.caseNo}`).query(applicationStateQuery)) as ApplicationState;
-        if (state.stage !== row?.stage || state.seq !== row?.last_seq) problems.push(`${c.caseNo}: Temporal ${state.stage}/seq ${state.seq}, projection ${row?.stage}/seq ${row?.last_seq}`);
+        if (state.stage !== row?.stage || state.seq !== row?.last_seq)
+          problems.push(`${c.caseNo}: Temporal ${state.stage}/seq ${state.seq}, projection ${row?.stage}/seq ${row?.last_seq}`);
       });
-      const registered = Number((await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+      const registered = Number(
+        (
+          await db
+            .selectFrom('applications')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       const unknown = cases.length - registered;
       if (unknown > 0) problems.push(`${unknown} case(s) confirmed to the client are missing from the projection`);
       return { cases: cases.length, uncertain: cases.filter((c) => c.uncertain).length, problems };
@@ -91,14 +103,22 @@ export async function startBaseline(): Promise<SystemUnderTest> {
   const scratch = await scratchDatabase('gk_bench_baseline');
   const port = await freePort();
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-baseline-')), 'baseline.log');
-  const child = supervise(spawn(process.execPath, ['--import', 'tsx', 'bench/baseline/server.ts'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port) },
-    stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')],
-  }));
+  const child = supervise(
+    spawn(process.execPath, ['--import', 'tsx', 'bench/baseline/server.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port) },
+      stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')],
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i += 1) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (child.exitCode !== null || i > 600) throw new Error(`baseline did not start; see ${logFile}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -109,18 +129,37 @@ export async function startBaseline(): Promise<SystemUnderTest> {
     tokens: scratch.tokens,
     scratch,
     stack: null,
-    projectedSeq: async (caseNo) => (await sql<{ seq: number }>`select seq from baseline_cases where case_no = ${caseNo}`.execute(db)).rows[0]?.seq ?? null,
+    projectedSeq: async (caseNo) =>
+      (await sql<{ seq: number }>`select seq from baseline_cases where case_no = ${caseNo}`.execute(db)).rows[0]?.seq ?? null,
     check: async (cases) => {
       const problems: string[] = [];
       await inBatches(cases, 16, async (c) => {
-        const row = (await sql<{ stage: string; seq: number }>`select stage, seq from baseline_cases where case_no = ${c.caseNo}`.execute(db)).rows[0];
-        const events = (await sql<{ seq: number; type: string }>`select seq, type from baseline_events where case_no = ${c.caseNo} order by seq`.execute(db)).rows;
-        if (!compare(c, row?.stage, events.map((e) => e.type), problems)) return;
-        if (events.some((e, i) => e.seq !== i + 1) || row?.seq !== events.length) problems.push(`${c.caseNo}: seq ${row?.seq}, event seqs ${events.map((e) => e.seq).join(',')}`);
+        const row = (
+          await sql<{ stage: string; seq: number }>`select stage, seq from baseline_cases where case_no = ${c.caseNo}`.execute(db)
+        ).rows[0];
+        const events = (
+          await sql<{ seq: number; type: string }>`select seq, type from baseline_events where case_no = ${c.caseNo} order by seq`.execute(
+            db,
+          )
+        ).rows;
+        if (
+          !compare(
+            c,
+            row?.stage,
+            events.map((e) => e.type),
+            problems,
+          )
+        )
+          return;
+        if (events.some((e, i) => e.seq !== i + 1) || row?.seq !== events.length)
+          problems.push(`${c.caseNo}: seq ${row?.seq}, event seqs ${events.map((e) => e.seq).join(',')}`);
       });
       return { cases: cases.length, uncertain: cases.filter((c) => c.uncertain).length, problems };
     },
-    memory: () => ({ baseline: child.pid ? memoryOfTree(child.pid) : null, postgres: scratch.postgresPid ? memoryOfTree(scratch.postgresPid) : null }),
+    memory: () => ({
+      baseline: child.pid ? memoryOfTree(child.pid) : null,
+      postgres: scratch.postgresPid ? memoryOfTree(scratch.postgresPid) : null,
+    }),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

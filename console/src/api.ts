@@ -267,7 +267,12 @@ async function send(method: string, path: string, body?: unknown, file?: File): 
   }
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', body: file ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络');
   }
@@ -319,7 +324,8 @@ export const api = {
     csrf.set(answer.csrfToken);
     return answer;
   },
-  changePassword: (currentPassword: string, newPassword: string) => json<{ mustChangePassword: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    json<{ mustChangePassword: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
   startTotpEnrolment: () => json<{ secret: string; otpauthUri: string }>('POST', '/api/me/totp'),
   confirmTotpEnrolment: (code: string) => json<{ recoveryCodes: string[] }>('POST', '/api/me/totp/confirm', { code }),
   logout: async () => {
@@ -345,7 +351,8 @@ export const api = {
   supervisionSummary: () => json<SupervisionSummary>('GET', '/api/supervision/summary'),
   inbox: () => json<Inbox>('GET', '/api/inbox'),
   markRead: (id: string) => json<unknown>('POST', `/api/inbox/${encodeURIComponent(id)}/read`),
-  applications: (filter: { status?: string; department?: string }) => json<ListPage<ApplicationListItem>>('GET', `/api/applications${query({ limit: 200, ...filter })}`),
+  applications: (filter: { status?: string; department?: string }) =>
+    json<ListPage<ApplicationListItem>>('GET', `/api/applications${query({ limit: 200, ...filter })}`),
   list: <T>(collection: string) => json<ListPage<T>>('GET', collection),
   /** GET <collection>/<ref>: the case of any kind. */
   caseOf: (collection: string, ref: string) => json<CaseView>('GET', `${collection}/${encodeURIComponent(ref)}`),
@@ -354,7 +361,8 @@ export const api = {
   /** GET <case>/files: the case's attachments (api/routes/files.ts). */
   caseFiles: async (casePath: string) => (await json<{ items: CaseFile[] }>('GET', `${casePath}/files`)).items,
   /** POST <case>/files?purpose=…: the file itself as the body. */
-  uploadFile: async (casePath: string, purpose: string, file: File) => (await send('POST', `${casePath}/files${query({ purpose })}`, undefined, file)).json() as Promise<CaseFile>,
+  uploadFile: async (casePath: string, purpose: string, file: File) =>
+    (await send('POST', `${casePath}/files${query({ purpose })}`, undefined, file)).json() as Promise<CaseFile>,
   /** A printable document, fetched with the session and handed back as a blob URL. */
   documentUrl: async (path: string): Promise<string> => {
     const response = await send('GET', path);

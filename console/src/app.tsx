@@ -17,7 +17,12 @@ import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
 import { Link, navigate, Redirect, useLocation } from './router';
 
-type Session = { state: 'checking' } | { state: 'anonymous' } | { state: 'signing-in'; me: Me } | { state: 'ready'; me: Me; doc: OpenApiDocument } | { state: 'failed'; message: string };
+type Session =
+  | { state: 'checking' }
+  | { state: 'anonymous' }
+  | { state: 'signing-in'; me: Me }
+  | { state: 'ready'; me: Me; doc: OpenApiDocument }
+  | { state: 'failed'; message: string };
 
 const homeOf = (me: Me) => (me.role === 'supervisor' || me.role === 'leader' ? '/dashboard' : '/inbox');
 
@@ -60,7 +65,12 @@ export function App() {
       <Login
         key={session.state}
         resume={session.state === 'signing-in' ? session.me : null}
-        onCancel={() => void api.logout().catch(() => undefined).then(() => setSession({ state: 'anonymous' }))}
+        onCancel={() =>
+          void api
+            .logout()
+            .catch(() => undefined)
+            .then(() => setSession({ state: 'anonymous' }))
+        }
         onLogin={(me) => {
           void start(me);
           if (path === '/login') navigate(homeOf(me), true);
@@ -88,7 +98,8 @@ export function App() {
   else if (path === '/dashboard') page = canSupervise ? <Dashboard /> : <p class="form-error">您的角色无权查看督办看板。</p>;
   else if (path === '/inbox') page = <Inbox />;
   else if (path === '/cases') page = <CaseList me={me} doc={doc} />;
-  else if (path === '/admin' || path.startsWith('/admin/')) page = canAdminister ? <Admin path={path} me={me} /> : <p class="form-error">您的角色无权进行系统管理。</p>;
+  else if (path === '/admin' || path.startsWith('/admin/'))
+    page = canAdminister ? <Admin path={path} me={me} /> : <p class="form-error">您的角色无权进行系统管理。</p>;
   else if (path === '/audit') page = canAudit ? <Audit /> : <p class="form-error">您的角色无权查看审计日志。</p>;
   else if (path === '/' || path === '/login') page = <Redirect to={homeOf(me)} />;
   else page = <p class="form-error">页面不存在：{path}</p>;

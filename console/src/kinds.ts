@@ -71,12 +71,34 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
   document: {
     collection: '/api/documents',
     intakeTitle: '登记公文并拟定公开属性',
-    intakeDefaults: { kind: '通知', normative: false, proposedAttribute: 'proactive', timeLimit: 'long-term', containsWithheldContent: false },
+    intakeDefaults: {
+      kind: '通知',
+      normative: false,
+      proposedAttribute: 'proactive',
+      timeLimit: 'long-term',
+      containsWithheldContent: false,
+    },
     labels: {
       fields: {
-        kind: '文种', title: '标题', channel: '发布渠道', url: '网址', description: '内容概述', keywords: '主题词（每行一个）', notes: '说明', basis: '审查依据',
-        startedOn: '开始日期', endedOn: '结束日期', draftingNote: '起草说明', commentsReceived: '收到意见（条）', commentRecord: '意见采纳情况',
-        explanation: '说明', summary: '内容', workingDays: '工作日数', feedback: '听取意见情况', changedOn: '变更日期', changeNo: '第几次变更',
+        kind: '文种',
+        title: '标题',
+        channel: '发布渠道',
+        url: '网址',
+        description: '内容概述',
+        keywords: '主题词（每行一个）',
+        notes: '说明',
+        basis: '审查依据',
+        startedOn: '开始日期',
+        endedOn: '结束日期',
+        draftingNote: '起草说明',
+        commentsReceived: '收到意见（条）',
+        commentRecord: '意见采纳情况',
+        explanation: '说明',
+        summary: '内容',
+        workingDays: '工作日数',
+        feedback: '听取意见情况',
+        changedOn: '变更日期',
+        changeNo: '第几次变更',
       },
       values: {
         proposedAttribute: ATTRIBUTES,
@@ -102,7 +124,27 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
     intakeTitle: '登记政务舆情或需澄清的信息',
     intakeDefaults: { kind: 'incident', grade: '一般', source: 'media' },
     labels: {
-      fields: { kind: '类别', grade: '等级', title: '标题', source: '来源', link: '链接', summary: '概要', firstSeenAt: '发现时间', text: '内容', channel: '发布渠道', at: '时间', to: '报送对象', recipient: '接收人', level: '审批层级', comments: '审批意见', issuedInNameOf: '发布名义', involvedDepartments: '涉及部门（每行一个）', sensitive: '敏感', evaluation: '评估', note: '意见' },
+      fields: {
+        kind: '类别',
+        grade: '等级',
+        title: '标题',
+        source: '来源',
+        link: '链接',
+        summary: '概要',
+        firstSeenAt: '发现时间',
+        text: '内容',
+        channel: '发布渠道',
+        at: '时间',
+        to: '报送对象',
+        recipient: '接收人',
+        level: '审批层级',
+        comments: '审批意见',
+        issuedInNameOf: '发布名义',
+        involvedDepartments: '涉及部门（每行一个）',
+        sensitive: '敏感',
+        evaluation: '评估',
+        note: '意见',
+      },
       values: {
         kind: INCIDENT_KINDS,
         source: INCIDENT_SOURCES,
@@ -112,7 +154,11 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
         issuedInNameOf: { government: '以政府名义', department: '以部门名义' },
       },
     },
-    row: (i) => ({ ref: text(i.id), title: `【${text(i.grade)}】${text(i.title)}`, due: formatDateTime((i.responseDueAt ?? i.reportDueAt) as string | null) }),
+    row: (i) => ({
+      ref: text(i.id),
+      title: `【${text(i.grade)}】${text(i.title)}`,
+      due: formatDateTime((i.responseDueAt ?? i.reportDueAt) as string | null),
+    }),
     facts: (v) => [
       ['类别', text(v.kindLabel)],
       ['等级', text(v.grade)],
@@ -127,7 +173,18 @@ const KINDS: Record<string, Omit<KindSpec, 'kind' | 'label' | 'labels' | 'row'> 
     intakeTitle: '登记政民互动留言',
     intakeDefaults: { type: 'policy-question', channel: 'mailbox', confidential: false },
     labels: {
-      fields: { type: '留言类型', channel: '来源渠道', subject: '主题', content: '内容', confidential: '留言人要求保密', complainedDepartmentCode: '被投诉科室', writer: '留言人', 'writer.name': '姓名', text: '答复内容', toWorkingDays: '延长至（工作日）' },
+      fields: {
+        type: '留言类型',
+        channel: '来源渠道',
+        subject: '主题',
+        content: '内容',
+        confidential: '留言人要求保密',
+        complainedDepartmentCode: '被投诉科室',
+        writer: '留言人',
+        'writer.name': '姓名',
+        text: '答复内容',
+        toWorkingDays: '延长至（工作日）',
+      },
       values: { type: MESSAGE_TYPES, channel: MESSAGE_CHANNELS },
     },
     row: (i) => ({ ref: text(i.id), title: `${label(MESSAGE_TYPES, i.type)}：${text(i.subject)}`, due: text(i.replyDue) }),
@@ -152,7 +209,12 @@ export function kindSpec(kind: string): KindSpec {
     kind,
     label: KIND_LABELS[kind] ?? kind,
     collection: known?.collection ?? `/api/${kind}s`,
-    facts: known?.facts ?? ((v) => [['承办科室', departmentName(v.departmentCode)], ['状态', CASE_STATUS_LABELS[v.status] ?? text(v.status)]]),
+    facts:
+      known?.facts ??
+      ((v) => [
+        ['承办科室', departmentName(v.departmentCode)],
+        ['状态', CASE_STATUS_LABELS[v.status] ?? text(v.status)],
+      ]),
     intakeTitle: known?.intakeTitle ?? `登记${KIND_LABELS[kind] ?? kind}`,
     intakeDefaults: known?.intakeDefaults ?? {},
     labels: known?.labels ?? {},
@@ -162,14 +224,22 @@ export function kindSpec(kind: string): KindSpec {
 
 export const KIND_CODES = Object.keys(KIND_LABELS);
 
-type RawClock = Omit<Partial<ClockView>, 'derivation'> & { dueAt?: string | null; overdue?: boolean; derivation?: Array<{ explanation: string; due?: string | null; dueAt?: string | null }> };
+type RawClock = Omit<Partial<ClockView>, 'derivation'> & {
+  dueAt?: string | null;
+  overdue?: boolean;
+  derivation?: Array<{ explanation: string; due?: string | null; dueAt?: string | null }>;
+};
 
 /**
  * A case's clocks in one shape: working-day clocks carry a due date, minute clocks (舆情)
  * only a due instant, and a message has a single `clock`.
  */
 export function clocksOf(view: CaseView): ClockView[] {
-  const raw: RawClock[] = Array.isArray(view.clocks) ? (view.clocks as RawClock[]) : view.clock ? [{ id: 'reply', ...(view.clock as RawClock) }] : [];
+  const raw: RawClock[] = Array.isArray(view.clocks)
+    ? (view.clocks as RawClock[])
+    : view.clock
+      ? [{ id: 'reply', ...(view.clock as RawClock) }]
+      : [];
   return raw.map((c, index) => ({
     id: String(c.id ?? index),
     label: c.label ?? '期限',

@@ -10,7 +10,12 @@ import type { Urgency } from './api';
 
 export const roleLabel = (role: string): string => (ROLE_LABELS as Record<string, string>)[role] ?? role;
 
-export const URGENCY_LABELS: Record<Urgency, string> = { overdue: '已逾期', 'due-soon': '即将到期', running: '正常计时', paused: '暂停计时' };
+export const URGENCY_LABELS: Record<Urgency, string> = {
+  overdue: '已逾期',
+  'due-soon': '即将到期',
+  running: '正常计时',
+  paused: '暂停计时',
+};
 
 /** Kinds of case the supervision screen lists; a kind without a label shows its code. */
 export const KIND_LABELS: Record<string, string> = {
@@ -128,7 +133,13 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
   outcome: outcomeLabels,
   section36: SECTION_36_REPLIES,
   result: { ...DISPUTE_RESULTS, agree: '同意公开', object: '不同意公开' },
-  conclusion: { pass: '通过', fail: '不通过', 'cannot-determine': '无法确定，报保密工作部门', 'may-disclose': '可以公开', secret: '属于国家秘密' },
+  conclusion: {
+    pass: '通过',
+    fail: '不通过',
+    'cannot-determine': '无法确定，报保密工作部门',
+    'may-disclose': '可以公开',
+    secret: '属于国家秘密',
+  },
   level: { 1: '一级（科室负责人）', 2: '二级（分管领导）' },
   basis: { 'by-count': '按件计收', 'by-pages': '按量计收' },
   kind: { ...DISPUTE_KINDS, 'third-party': '第三方', 'other-agency': '其他机关' },

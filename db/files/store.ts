@@ -29,7 +29,14 @@ export type Db = Kysely<Database> | Transaction<Database>;
 export const CASE_KINDS = ['application', 'dispute', 'document'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
-export const FILE_PURPOSES = ['application-material', 'correction-material', 'disclosed', 'redacted', 'dispute-evidence', 'published-file'] as const;
+export const FILE_PURPOSES = [
+  'application-material',
+  'correction-material',
+  'disclosed',
+  'redacted',
+  'dispute-evidence',
+  'published-file',
+] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 /** What each purpose is called on screen and in the evidence bundle. */
@@ -79,7 +86,8 @@ export function fileMaxBytesFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
   const raw = env.GONGKAI_FILE_MAX_BYTES;
   if (raw === undefined || raw.trim() === '') return DEFAULT_FILE_MAX_BYTES;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 512 * 1024 * 1024) throw new Error(`GONGKAI_FILE_MAX_BYTES must be a whole number of bytes from 1 to 536870912, got ${raw}`);
+  if (!Number.isInteger(value) || value < 1 || value > 512 * 1024 * 1024)
+    throw new Error(`GONGKAI_FILE_MAX_BYTES must be a whole number of bytes from 1 to 536870912, got ${raw}`);
   return value;
 }
 
@@ -132,8 +140,12 @@ const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).dige
  * control characters, at most 200 characters; empty → `file.<ext>`.
  */
 export function cleanFilename(name: string | undefined, mediaType: AllowedMediaType): string {
-  // eslint-disable-next-line no-control-regex
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = (name ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   const cut = Array.from(base).slice(0, 200).join('');
   return cut === '' || cut === '.' || cut === '..' ? `file.${EXTENSION_OF[mediaType]}` : cut;
 }
@@ -155,8 +167,19 @@ const columns = [
 ] as const;
 
 type LinkRow = {
-  id: string; case_kind: string; case_no: string; purpose: string; sha256: string; filename: string; uploaded_by: string;
-  uploaded_at: Date; delivered_to_applicant: boolean; delivered_at: Date | null; media_type: string; size: string; encrypted: boolean;
+  id: string;
+  case_kind: string;
+  case_no: string;
+  purpose: string;
+  sha256: string;
+  filename: string;
+  uploaded_by: string;
+  uploaded_at: Date;
+  delivered_to_applicant: boolean;
+  delivered_at: Date | null;
+  media_type: string;
+  size: string;
+  encrypted: boolean;
 };
 
 function toCaseFile(row: LinkRow): CaseFile {
@@ -177,7 +200,8 @@ function toCaseFile(row: LinkRow): CaseFile {
   };
 }
 
-const linksOf = (db: Db) => db.selectFrom('case_files').innerJoin('stored_files', 'stored_files.sha256', 'case_files.sha256').select(columns);
+const linksOf = (db: Db) =>
+  db.selectFrom('case_files').innerJoin('stored_files', 'stored_files.sha256', 'case_files.sha256').select(columns);
 
 export class FileStore {
   readonly maxBytes: number;
@@ -201,10 +225,15 @@ export class FileStore {
   async inspect(bytes: Uint8Array, filename?: string): Promise<{ sha256: string; mediaType: AllowedMediaType; size: number }> {
     const named = filename ? `「${filename}」` : 'the file';
     if (bytes.length === 0) throw new FileRejected('empty', `${named} is empty`);
-    if (bytes.length > this.maxBytes) throw new FileRejected('too-large', `${named} is ${bytes.length} bytes; at most ${this.maxBytes} are accepted`);
+    if (bytes.length > this.maxBytes)
+      throw new FileRejected('too-large', `${named} is ${bytes.length} bytes; at most ${this.maxBytes} are accepted`);
     const mediaType = await detectMediaType(bytes);
     if (!mediaType || !isAllowedMediaType(mediaType)) {
-      throw new FileRejected('type-not-allowed', `${named} is ${mediaType ?? 'of no recognised type'} by its content; allowed: ${allowedTypesLabel()}`, mediaType);
+      throw new FileRejected(
+        'type-not-allowed',
+        `${named} is ${mediaType ?? 'of no recognised type'} by its content; allowed: ${allowedTypesLabel()}`,
+        mediaType,
+      );
     }
     return { sha256: sha256Hex(bytes), mediaType, size: bytes.length };
   }
@@ -226,7 +255,12 @@ export class FileStore {
       .executeTakeFirst();
     if (inserted) return { sha256, mediaType, size, encrypted: seal };
     if (seal) {
-      await db.updateTable('stored_files').set({ content, encrypted: true }).where('sha256', '=', sha256).where('encrypted', '=', false).execute();
+      await db
+        .updateTable('stored_files')
+        .set({ content, encrypted: true })
+        .where('sha256', '=', sha256)
+        .where('encrypted', '=', false)
+        .execute();
       return { sha256, mediaType, size, encrypted: true };
     }
     const existing = await db.selectFrom('stored_files').select('encrypted').where('sha256', '=', sha256).executeTakeFirstOrThrow();
@@ -238,7 +272,8 @@ export class FileStore {
    * purpose again answers the first attachment (a retried upload changes nothing).
    */
   async attach(db: Db, input: AttachFileInput): Promise<CaseFile> {
-    if (!PURPOSES_OF_CASE_KIND[input.caseKind].includes(input.purpose)) throw new Error(`a ${input.caseKind} has no ${input.purpose} files`);
+    if (!PURPOSES_OF_CASE_KIND[input.caseKind].includes(input.purpose))
+      throw new Error(`a ${input.caseKind} has no ${input.purpose} files`);
     const stored = await db.selectFrom('stored_files').select('media_type').where('sha256', '=', input.sha256).executeTakeFirst();
     if (!stored) throw new Error(`no stored file ${input.sha256}`);
     await db
@@ -275,7 +310,11 @@ export class FileStore {
 
   /** A stored file's plaintext (opened with the codec's keys when sealed), or null when there is none. */
   async read(db: Db, sha256: string): Promise<{ bytes: Buffer; mediaType: AllowedMediaType; size: number } | null> {
-    const row = await db.selectFrom('stored_files').select(['content', 'encrypted', 'media_type', 'size']).where('sha256', '=', sha256).executeTakeFirst();
+    const row = await db
+      .selectFrom('stored_files')
+      .select(['content', 'encrypted', 'media_type', 'size'])
+      .where('sha256', '=', sha256)
+      .executeTakeFirst();
     if (!row) return null;
     const bytes = row.encrypted ? await this.open(row.content) : row.content;
     return { bytes, mediaType: row.media_type as AllowedMediaType, size: Number(row.size) };
@@ -303,11 +342,23 @@ export class FileStore {
     const keyMissing: Array<{ sha256: string; keyId: string }> = [];
     let after = '';
     for (;;) {
-      const batch = await db.selectFrom('stored_files').select('sha256').where('encrypted', '=', true).where('sha256', '>', after).orderBy('sha256').limit(100).execute();
+      const batch = await db
+        .selectFrom('stored_files')
+        .select('sha256')
+        .where('encrypted', '=', true)
+        .where('sha256', '>', after)
+        .orderBy('sha256')
+        .limit(100)
+        .execute();
       if (batch.length === 0) return { resealed, keyMissing };
       for (const { sha256 } of batch) {
         const changed = await db.transaction().execute(async (trx) => {
-          const row = await trx.selectFrom('stored_files').select('content').where('sha256', '=', sha256).forUpdate().executeTakeFirstOrThrow();
+          const row = await trx
+            .selectFrom('stored_files')
+            .select('content')
+            .where('sha256', '=', sha256)
+            .forUpdate()
+            .executeTakeFirstOrThrow();
           const was = sealedUnder(row.content);
           if (was.keyId === current.keyId && was.cipher === current.cipher) return false;
           let plain: Buffer;
@@ -319,7 +370,11 @@ export class FileStore {
             return false;
           }
           if (sha256Hex(plain) !== sha256) throw new Error(`stored file ${sha256} does not open to its own content`);
-          await trx.updateTable('stored_files').set({ content: await this.seal(plain) }).where('sha256', '=', sha256).execute();
+          await trx
+            .updateTable('stored_files')
+            .set({ content: await this.seal(plain) })
+            .where('sha256', '=', sha256)
+            .execute();
           return true;
         });
         if (changed) resealed += 1;
@@ -334,7 +389,8 @@ export class FileStore {
   }
 
   private async open(content: Buffer): Promise<Buffer> {
-    if (!this.codec) throw new Error('this file is sealed at rest: the API needs GONGKAI_CODEC_KEYS (the key it was sealed with) to read it');
+    if (!this.codec)
+      throw new Error('this file is sealed at rest: the API needs GONGKAI_CODEC_KEYS (the key it was sealed with) to read it');
     const payload = temporal.api.common.v1.Payload.decode(content) as Payload;
     const [plain] = await this.codec.decode([payload]);
     const data = plain?.data;
@@ -363,7 +419,11 @@ export async function listCaseFiles(db: Db, caseKind: CaseKind, caseNo: string, 
 /** One attachment of a case, or null (an id of another case's attachment is null too). */
 export async function findCaseFile(db: Db, caseKind: CaseKind, caseNo: string, id: string): Promise<CaseFile | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
-  const row = await linksOf(db).where('case_files.id', '=', id).where('case_files.case_kind', '=', caseKind).where('case_files.case_no', '=', caseNo).executeTakeFirst();
+  const row = await linksOf(db)
+    .where('case_files.id', '=', id)
+    .where('case_files.case_kind', '=', caseKind)
+    .where('case_files.case_no', '=', caseNo)
+    .executeTakeFirst();
   return row ? toCaseFile(row) : null;
 }
 
@@ -391,7 +451,14 @@ export async function markReplyFilesDelivered(db: Db, caseNo: string, deliveredA
 export async function filesDeliveredToApplicant(db: Db, caseNo: string): Promise<CaseFile[]> {
   const deliveredOn = await replyDeliveredOn(db, caseNo);
   if (deliveredOn) await markReplyFilesDelivered(db, caseNo, `${deliveredOn}T00:00:00+08:00`);
-  return (await linksOf(db).where('case_files.case_kind', '=', 'application').where('case_files.case_no', '=', caseNo).where('case_files.delivered_to_applicant', '=', true).orderBy('case_files.id').execute()).map(toCaseFile);
+  return (
+    await linksOf(db)
+      .where('case_files.case_kind', '=', 'application')
+      .where('case_files.case_no', '=', caseNo)
+      .where('case_files.delivered_to_applicant', '=', true)
+      .orderBy('case_files.id')
+      .execute()
+  ).map(toCaseFile);
 }
 
 /** Whether the reply of an application has been delivered (its files can then no longer change). */
@@ -401,6 +468,10 @@ export async function replyDelivered(db: Db, caseNo: string): Promise<boolean> {
 
 /** The day the reply of an application reached the applicant (Asia/Shanghai), as the case records it; null before. */
 async function replyDeliveredOn(db: Db, caseNo: string): Promise<string | null> {
-  const row = await db.selectFrom('applications').select(sql<string | null>`state->'delivery'->>'deliveredOn'`.as('delivered_on')).where('case_no', '=', caseNo).executeTakeFirst();
+  const row = await db
+    .selectFrom('applications')
+    .select(sql<string | null>`state->'delivery'->>'deliveredOn'`.as('delivered_on'))
+    .where('case_no', '=', caseNo)
+    .executeTakeFirst();
   return row?.delivered_on ?? null;
 }

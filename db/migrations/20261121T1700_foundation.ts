@@ -17,9 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'bigserial', (col) => col.primaryKey())
     .addColumn('username', 'text', (col) => col.notNull().unique())
     .addColumn('display_name', 'text', (col) => col.notNull())
-    .addColumn('role', 'text', (col) =>
-      col.notNull().check(sql`role in ('clerk','department','reviewer','leader','supervisor','admin')`),
-    )
+    .addColumn('role', 'text', (col) => col.notNull().check(sql`role in ('clerk','department','reviewer','leader','supervisor','admin')`))
     .addColumn('department_code', 'text', (col) => col.notNull().references('departments.code'))
     .addColumn('active', 'boolean', (col) => col.notNull().defaultTo(true))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
@@ -41,9 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('calendar_revisions')
     .addColumn('id', 'bigserial', (col) => col.primaryKey())
-    .addColumn('action', 'text', (col) =>
-      col.notNull().check(sql`action in ('override','remove-override','import-year')`),
-    )
+    .addColumn('action', 'text', (col) => col.notNull().check(sql`action in ('override','remove-override','import-year')`))
     .addColumn('payload', 'jsonb', (col) => col.notNull())
     .addColumn('reason', 'text', (col) => col.notNull())
     .addColumn('actor_user_id', 'bigint', (col) => col.references('users.id'))
@@ -53,9 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('calendar_overrides')
     .addColumn('date', 'date', (col) => col.primaryKey())
-    .addColumn('kind', 'text', (col) =>
-      col.notNull().check(sql`kind in ('workday','weekend','holiday','makeup-workday')`),
-    )
+    .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind in ('workday','weekend','holiday','makeup-workday')`))
     .addColumn('reason', 'text', (col) => col.notNull())
     .addColumn('revision_id', 'bigint', (col) => col.notNull().references('calendar_revisions.id'))
     .execute();

@@ -46,7 +46,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('closed_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('applications_open_due').on('applications').columns(['reply_due_at']).where(sql.ref('status'), '=', 'open').execute();
+  await db.schema
+    .createIndex('applications_open_due')
+    .on('applications')
+    .columns(['reply_due_at'])
+    .where(sql.ref('status'), '=', 'open')
+    .execute();
   await db.schema.createIndex('applications_applicant').on('applications').columns(['applicant_id_number', 'created_at']).execute();
   await db.schema.createIndex('applications_stage').on('applications').columns(['stage', 'department_code']).execute();
 

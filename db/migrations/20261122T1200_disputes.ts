@@ -11,7 +11,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('workflow_id', 'text', (col) => col.notNull().unique())
     .addColumn('agency_code', 'text', (col) => col.notNull())
     .addColumn('case_no', 'text', (col) => col.notNull().references('applications.case_no'))
-    .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind in ('reconsideration', 'litigation-direct', 'litigation-after-reconsideration')`))
+    .addColumn('kind', 'text', (col) =>
+      col.notNull().check(sql`kind in ('reconsideration', 'litigation-direct', 'litigation-after-reconsideration')`),
+    )
     .addColumn('body', 'text', (col) => col.notNull())
     .addColumn('received_on', 'date', (col) => col.notNull())
     .addColumn('rule_profile_id', 'text', (col) => col.notNull())

@@ -78,7 +78,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('closed_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('citizen_messages_list').on('citizen_messages').columns(['status', 'type', 'stage', 'department_code']).execute();
+  await db.schema
+    .createIndex('citizen_messages_list')
+    .on('citizen_messages')
+    .columns(['status', 'type', 'stage', 'department_code'])
+    .execute();
 
   await db.schema
     .createTable('message_events')

@@ -36,7 +36,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closed_at', 'timestamptz')
     .execute();
   await db.schema.createIndex('documents_stage').on('documents').columns(['stage', 'final_attribute']).execute();
-  await db.schema.createIndex('documents_open_due').on('documents').columns(['next_due_at']).where(sql.ref('status'), '=', 'open').execute();
+  await db.schema
+    .createIndex('documents_open_due')
+    .on('documents')
+    .columns(['next_due_at'])
+    .where(sql.ref('status'), '=', 'open')
+    .execute();
 
   await db.schema
     .createTable('document_events')

@@ -7,7 +7,9 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('api_tokens').addColumn('expires_at', 'timestamptz').execute();
   await sql`update api_tokens set expires_at = now() + interval '90 days' where expires_at is null`.execute(db);
-  await sql`alter table api_tokens alter column expires_at set not null, alter column expires_at set default now() + interval '90 days'`.execute(db);
+  await sql`alter table api_tokens alter column expires_at set not null, alter column expires_at set default now() + interval '90 days'`.execute(
+    db,
+  );
   await db.schema
     .createTable('auth_events')
     .addColumn('id', 'bigserial', (col) => col.primaryKey())

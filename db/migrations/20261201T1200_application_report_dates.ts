@@ -29,7 +29,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       (select (e.payload->>'due')::date from case_events e where e.case_no = a.case_no and e.type = 'abandoned' order by e.seq desc limit 1),
       (select (e.payload->>'on')::date from case_events e where e.case_no = a.case_no and e.type = 'withdrawn' order by e.seq desc limit 1),
       case when a.closed_at is not null then (a.closed_at at time zone 'Asia/Shanghai')::date end)`.execute(db);
-  await db.schema.createIndex('applications_applicant_first_received').on('applications').columns(['applicant_id_number', 'first_received_on']).execute();
+  await db.schema
+    .createIndex('applications_applicant_first_received')
+    .on('applications')
+    .columns(['applicant_id_number', 'first_received_on'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -7,7 +7,9 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`update api_tokens set token_sha256 = 'sha256:' || token_sha256 where position(':' in token_sha256) = 0`.execute(db);
-  await sql`alter table api_tokens add constraint api_tokens_digest_names_algorithm check (token_sha256 ~ '^(sha256|sm3):[0-9a-f]{64}$')`.execute(db);
+  await sql`alter table api_tokens add constraint api_tokens_digest_names_algorithm check (token_sha256 ~ '^(sha256|sm3):[0-9a-f]{64}$')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

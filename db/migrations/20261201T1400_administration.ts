@@ -41,7 +41,12 @@ const DEPARTMENT_CODE_SOURCES: ReadonlyArray<[table: string, column: string]> = 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('agency_settings')
-    .addColumn('id', 'boolean', (col) => col.primaryKey().defaultTo(true).check(sql`id`))
+    .addColumn('id', 'boolean', (col) =>
+      col
+        .primaryKey()
+        .defaultTo(true)
+        .check(sql`id`),
+    )
     /** Numbering series key (case numbers, counters): set once, not editable. */
     .addColumn('code', 'text', (col) => col.notNull())
     .addColumn('name', 'text', (col) => col.notNull().check(sql`length(trim(name)) > 0`))
@@ -60,7 +65,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   const known = sql.join(KNOWN_DEPARTMENTS.map((d) => sql`(${d.code}, ${d.name}, ${d.indexCode})`));
   const used = sql.join(
-    DEPARTMENT_CODE_SOURCES.map(([table, column]) => sql`select ${sql.ref(column)} as code from ${sql.table(table)} where ${sql.ref(column)} is not null`),
+    DEPARTMENT_CODE_SOURCES.map(
+      ([table, column]) => sql`select ${sql.ref(column)} as code from ${sql.table(table)} where ${sql.ref(column)} is not null`,
+    ),
     sql` union `,
   );
   await sql`
@@ -74,7 +81,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     where d.code = k.code and d.index_code is null
       and not exists (select 1 from departments o where o.index_code = k.index_code)`.execute(db);
 
-  await db.schema.alterTable('users').addColumn('is_department_head', 'boolean', (col) => col.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('is_department_head', 'boolean', (col) => col.notNull().defaultTo(false))
+    .execute();
   await sql`update users set is_department_head = true where role in ('department', 'leader')`.execute(db);
 
   await db.schema
@@ -95,7 +105,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       return new;
     end $$`.execute(db);
-  await sql`create trigger api_tokens_default_scope before insert on api_tokens for each row execute function api_tokens_default_scope()`.execute(db);
+  await sql`create trigger api_tokens_default_scope before insert on api_tokens for each row execute function api_tokens_default_scope()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

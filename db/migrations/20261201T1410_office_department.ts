@@ -8,8 +8,13 @@
 import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('agency_settings').addColumn('office_department_code', 'text', (col) => col.references('departments.code')).execute();
-  await sql`update agency_settings set office_department_code = 'gkb' where exists (select 1 from departments where code = 'gkb')`.execute(db);
+  await db.schema
+    .alterTable('agency_settings')
+    .addColumn('office_department_code', 'text', (col) => col.references('departments.code'))
+    .execute();
+  await sql`update agency_settings set office_department_code = 'gkb' where exists (select 1 from departments where code = 'gkb')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

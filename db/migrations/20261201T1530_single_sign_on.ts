@@ -18,20 +18,32 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .alterTable('sessions')
-    .addColumn('sign_in_method', 'text', (col) => col.notNull().defaultTo('password').check(sql`sign_in_method in ('password', 'oidc')`))
+    .addColumn('sign_in_method', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('password')
+        .check(sql`sign_in_method in ('password', 'oidc')`),
+    )
     .addColumn('second_factor_by_provider', 'boolean', (col) => col.notNull().defaultTo(false))
     .execute();
 
   await db.schema
     .createTable('sso_mapping')
-    .addColumn('id', 'boolean', (col) => col.primaryKey().defaultTo(true).check(sql`id`))
+    .addColumn('id', 'boolean', (col) =>
+      col
+        .primaryKey()
+        .defaultTo(true)
+        .check(sql`id`),
+    )
     .addColumn('username_claim', 'text', (col) => col.notNull())
     .addColumn('display_name_claim', 'text', (col) => col.notNull())
     .addColumn('role_claim', 'text', (col) => col.notNull())
     /** [{ value, role }], tried in order. */
     .addColumn('role_map', 'jsonb', (col) => col.notNull())
     /** Null: a sign-in whose claim matches no entry is refused. */
-    .addColumn('default_role', 'text', (col) => col.check(sql`default_role in ('clerk','department','reviewer','leader','supervisor','admin')`))
+    .addColumn('default_role', 'text', (col) =>
+      col.check(sql`default_role in ('clerk','department','reviewer','leader','supervisor','admin')`),
+    )
     .addColumn('department_claim', 'text', (col) => col.notNull())
     /** [{ value, departmentCode }], tried in order. */
     .addColumn('department_map', 'jsonb', (col) => col.notNull())

@@ -7,11 +7,7 @@ import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('case_documents').addColumn('pdf', 'bytea').addColumn('pdf_sha256', 'text').execute();
-  await db.schema
-    .alterTable('agency_settings')
-    .addColumn('seal_png', 'bytea')
-    .addColumn('seal_sha256', 'text')
-    .execute();
+  await db.schema.alterTable('agency_settings').addColumn('seal_png', 'bytea').addColumn('seal_sha256', 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

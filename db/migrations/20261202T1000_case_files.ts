@@ -28,7 +28,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('case_kind', 'text', (col) => col.notNull().check(sql`case_kind in ('application', 'dispute', 'document')`))
     .addColumn('case_no', 'text', (col) => col.notNull())
     .addColumn('purpose', 'text', (col) =>
-      col.notNull().check(sql`purpose in ('application-material', 'correction-material', 'disclosed', 'redacted', 'dispute-evidence', 'published-file')`),
+      col
+        .notNull()
+        .check(
+          sql`purpose in ('application-material', 'correction-material', 'disclosed', 'redacted', 'dispute-evidence', 'published-file')`,
+        ),
     )
     .addColumn('sha256', 'text', (col) => col.notNull().references('stored_files.sha256'))
     .addColumn('filename', 'text', (col) => col.notNull())

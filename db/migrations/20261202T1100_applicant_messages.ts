@@ -15,7 +15,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('doc_no', 'text', (col) => col.notNull())
     .addColumn('notice_kind', 'text', (col) => col.notNull())
     .addColumn('channel', 'text', (col) => col.notNull().check(sql`channel in ('email', 'sms')`))
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('queued').check(sql`status in ('queued', 'sent', 'failed', 'superseded')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('queued')
+        .check(sql`status in ('queued', 'sent', 'failed', 'superseded')`),
+    )
     .addColumn('workflow_id', 'text', (col) => col.notNull().unique())
     .addColumn('dispatch_started_at', 'timestamptz')
     .addColumn('attempt_count', 'integer', (col) => col.notNull().defaultTo(0))
@@ -30,7 +35,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('applicant_messages_notice_channel', ['case_no', 'doc_no', 'channel'])
     .execute();
-  await db.schema.createIndex('applicant_messages_queued').on('applicant_messages').column('created_at').where(sql<boolean>`status = 'queued'`).execute();
+  await db.schema
+    .createIndex('applicant_messages_queued')
+    .on('applicant_messages')
+    .column('created_at')
+    .where(sql<boolean>`status = 'queued'`)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -18,11 +18,25 @@ export interface AgencySettings extends Omit<AgencyConfig, 'officeDepartmentCode
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-function toSettings(row: { code: string; name: string; short_name: string; region_code: string | null; default_rule_profile_id: string; office_department_code: string | null; updated_at: Date; updated_by: string | null }): AgencySettings {
+function toSettings(row: {
+  code: string;
+  name: string;
+  short_name: string;
+  region_code: string | null;
+  default_rule_profile_id: string;
+  office_department_code: string | null;
+  updated_at: Date;
+  updated_by: string | null;
+}): AgencySettings {
   return {
-    code: row.code, name: row.name, shortName: row.short_name, regionCode: row.region_code, defaultRuleProfileId: row.default_rule_profile_id,
+    code: row.code,
+    name: row.name,
+    shortName: row.short_name,
+    regionCode: row.region_code,
+    defaultRuleProfileId: row.default_rule_profile_id,
     officeDepartmentCode: row.office_department_code,
-    updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by,
+    updatedAt: row.updated_at.toISOString(),
+    updatedBy: row.updated_by,
   };
 }
 
@@ -30,7 +44,16 @@ async function read(db: Db): Promise<AgencySettings | null> {
   const row = await db
     .selectFrom('agency_settings')
     .leftJoin('users', 'users.id', 'agency_settings.updated_by')
-    .select(['code', 'name', 'short_name', 'region_code', 'default_rule_profile_id', 'office_department_code', 'agency_settings.updated_at', 'users.username as updated_by'])
+    .select([
+      'code',
+      'name',
+      'short_name',
+      'region_code',
+      'default_rule_profile_id',
+      'office_department_code',
+      'agency_settings.updated_at',
+      'users.username as updated_by',
+    ])
     .executeTakeFirst();
   return row ? toSettings(row) : null;
 }
@@ -40,7 +63,9 @@ export async function loadAgencySettings(db: Db, seed: AgencyConfig): Promise<Ag
   const stored = await read(db);
   if (stored && (stored.officeDepartmentCode || !seed.officeDepartmentCode)) return stored;
   // The office is the configured department once it exists (it may be created after the first start).
-  const office = seed.officeDepartmentCode ? sql<string | null>`(select code from departments where code = ${seed.officeDepartmentCode})` : null;
+  const office = seed.officeDepartmentCode
+    ? sql<string | null>`(select code from departments where code = ${seed.officeDepartmentCode})`
+    : null;
   if (stored) {
     if (!office) return stored;
     const filled = await db
@@ -53,7 +78,13 @@ export async function loadAgencySettings(db: Db, seed: AgencyConfig): Promise<Ag
   }
   await db
     .insertInto('agency_settings')
-    .values({ code: seed.code, name: seed.name, short_name: seed.shortName, default_rule_profile_id: seed.defaultRuleProfileId, office_department_code: office })
+    .values({
+      code: seed.code,
+      name: seed.name,
+      short_name: seed.shortName,
+      default_rule_profile_id: seed.defaultRuleProfileId,
+      office_department_code: office,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   return (await read(db))!;

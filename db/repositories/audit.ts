@@ -105,7 +105,9 @@ export function auditRetentionDaysFromEnv(env: Record<string, string | undefined
   if (raw === undefined || raw.trim() === '') return MIN_AUDIT_RETENTION_DAYS;
   const days = Number(raw);
   if (!Number.isInteger(days) || days < MIN_AUDIT_RETENTION_DAYS) {
-    throw new Error(`GONGKAI_AUDIT_RETENTION_DAYS must be a whole number of days ≥ ${MIN_AUDIT_RETENTION_DAYS} (网络安全法 第二十一条: logs kept at least six months), got ${raw}`);
+    throw new Error(
+      `GONGKAI_AUDIT_RETENTION_DAYS must be a whole number of days ≥ ${MIN_AUDIT_RETENTION_DAYS} (网络安全法 第二十一条: logs kept at least six months), got ${raw}`,
+    );
   }
   return days;
 }

@@ -74,14 +74,17 @@ export class CalendarStore {
     return this.db.transaction().execute(async (trx) => {
       const revision = await insertRevision(trx, 'override', input, input.reason, input.actorUserId);
       if (audit) {
-        await recordAudit(trx, { action: 'admin.calendar-override-set', ...audit, target: `calendar:${input.date}`, details: { kind: input.kind, reason: input.reason, revision } });
+        await recordAudit(trx, {
+          action: 'admin.calendar-override-set',
+          ...audit,
+          target: `calendar:${input.date}`,
+          details: { kind: input.kind, reason: input.reason, revision },
+        });
       }
       await trx
         .insertInto('calendar_overrides')
         .values({ date: input.date, kind: input.kind, reason: input.reason, revision_id: revision })
-        .onConflict((oc) =>
-          oc.column('date').doUpdateSet({ kind: input.kind, reason: input.reason, revision_id: revision }),
-        )
+        .onConflict((oc) => oc.column('date').doUpdateSet({ kind: input.kind, reason: input.reason, revision_id: revision }))
         .execute();
       return revision;
     });
@@ -94,13 +97,21 @@ export class CalendarStore {
       if (Number(removed.numDeletedRows) === 0) return null;
       const revision = await insertRevision(trx, 'remove-override', { date: input.date }, input.reason, input.actorUserId);
       if (audit) {
-        await recordAudit(trx, { action: 'admin.calendar-override-removed', ...audit, target: `calendar:${input.date}`, details: { reason: input.reason, revision } });
+        await recordAudit(trx, {
+          action: 'admin.calendar-override-removed',
+          ...audit,
+          target: `calendar:${input.date}`,
+          details: { reason: input.reason, revision },
+        });
       }
       return revision;
     });
   }
 
-  async importYear(input: { imported: ImportedYear; format: 'json' | 'ics'; reason: string; actorUserId: string }, audit?: CalendarAudit): Promise<string> {
+  async importYear(
+    input: { imported: ImportedYear; format: 'json' | 'ics'; reason: string; actorUserId: string },
+    audit?: CalendarAudit,
+  ): Promise<string> {
     const { imported } = input;
     return this.db.transaction().execute(async (trx) => {
       const revision = await insertRevision(
@@ -118,7 +129,9 @@ export class CalendarStore {
         .execute();
       if (audit) {
         await recordAudit(trx, {
-          action: 'admin.calendar-year-imported', ...audit, target: `calendar:${imported.year}`,
+          action: 'admin.calendar-year-imported',
+          ...audit,
+          target: `calendar:${imported.year}`,
           details: { format: input.format, days: imported.days.length, reason: input.reason, revision },
         });
       }

@@ -32,15 +32,37 @@ export const normalizeUsername = (username: string): string => username.trim().t
 function credentialsQuery(db: Kysely<Database>) {
   return db
     .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'role', 'department_code', 'active', 'password_hash', 'password_changed_at', 'must_change_password', 'totp_secret', 'totp_pending_secret', 'totp_enabled_at']);
+    .select([
+      'id',
+      'username',
+      'display_name',
+      'role',
+      'department_code',
+      'active',
+      'password_hash',
+      'password_changed_at',
+      'must_change_password',
+      'totp_secret',
+      'totp_pending_secret',
+      'totp_enabled_at',
+    ]);
 }
 
 type CredentialRow = Awaited<ReturnType<ReturnType<typeof credentialsQuery>['executeTakeFirstOrThrow']>>;
 
 const toCredentials = (r: CredentialRow): Credentials => ({
-  id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentCode: r.department_code, active: r.active,
-  passwordHash: r.password_hash, passwordChangedAt: r.password_changed_at, mustChangePassword: r.must_change_password,
-  totpSecret: r.totp_secret, totpPendingSecret: r.totp_pending_secret, totpEnabledAt: r.totp_enabled_at,
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  departmentCode: r.department_code,
+  active: r.active,
+  passwordHash: r.password_hash,
+  passwordChangedAt: r.password_changed_at,
+  mustChangePassword: r.must_change_password,
+  totpSecret: r.totp_secret,
+  totpPendingSecret: r.totp_pending_secret,
+  totpEnabledAt: r.totp_enabled_at,
 });
 
 export async function credentialsByUsername(db: Kysely<Database>, username: string): Promise<Credentials | null> {
@@ -58,7 +80,12 @@ export async function credentialsById(db: Kysely<Database>, userId: string): Pro
  * admin's reset): the user changes it at the next sign-in. The caller revokes sessions if it
  * should (`revokeUserSessions`).
  */
-export async function setPasswordHash(db: Kysely<Database>, userId: string, passwordHash: string, options: { mustChange: boolean; now: Date }): Promise<void> {
+export async function setPasswordHash(
+  db: Kysely<Database>,
+  userId: string,
+  passwordHash: string,
+  options: { mustChange: boolean; now: Date },
+): Promise<void> {
   await db
     .updateTable('users')
     .set({ password_hash: passwordHash, password_changed_at: options.now, must_change_password: options.mustChange })
@@ -76,7 +103,11 @@ export interface ThrottleState {
 
 /** The username's lock, if one is in force at `now`. */
 export async function lockedUntil(db: Kysely<Database>, username: string, now: Date): Promise<Date | null> {
-  const row = await db.selectFrom('sign_in_throttle').select('locked_until').where('username', '=', normalizeUsername(username)).executeTakeFirst();
+  const row = await db
+    .selectFrom('sign_in_throttle')
+    .select('locked_until')
+    .where('username', '=', normalizeUsername(username))
+    .executeTakeFirst();
   return row?.locked_until && row.locked_until > now ? row.locked_until : null;
 }
 
@@ -85,11 +116,21 @@ export async function lockedUntil(db: Kysely<Database>, username: string, now: D
  * `threshold`-th consecutive failure locks it for `lockMs`. A lock that has run out starts the
  * count afresh. Atomic: concurrent failures are all counted.
  */
-export async function recordSignInFailure(db: Kysely<Database>, username: string, now: Date, policy: { threshold: number; lockMs: number }): Promise<ThrottleState> {
+export async function recordSignInFailure(
+  db: Kysely<Database>,
+  username: string,
+  now: Date,
+  policy: { threshold: number; lockMs: number },
+): Promise<ThrottleState> {
   const lockAt = new Date(now.getTime() + policy.lockMs);
   const row = await db
     .insertInto('sign_in_throttle')
-    .values({ username: normalizeUsername(username), failures: 1, last_failure_at: now, locked_until: policy.threshold <= 1 ? lockAt : null })
+    .values({
+      username: normalizeUsername(username),
+      failures: 1,
+      last_failure_at: now,
+      locked_until: policy.threshold <= 1 ? lockAt : null,
+    })
     .onConflict((oc) =>
       oc.column('username').doUpdateSet({
         failures: sql<number>`case when sign_in_throttle.locked_until is not null and sign_in_throttle.locked_until <= ${now} then 1 else sign_in_throttle.failures + 1 end`,
@@ -128,7 +169,11 @@ export async function enableTotp(db: Kysely<Database>, userId: string, secret: s
 
 /** Removes the second factor (an admin's reset for a lost device); recovery codes go too. */
 export async function disableTotp(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.updateTable('users').set({ totp_secret: null, totp_pending_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ totp_secret: null, totp_pending_secret: null, totp_enabled_at: null, totp_last_step: null })
+    .where('id', '=', userId)
+    .execute();
   await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
 }
 
@@ -147,7 +192,11 @@ export async function claimTotpStep(db: Kysely<Database>, userId: string, step: 
 export async function replaceRecoveryCodes(db: Kysely<Database>, userId: string, codes: readonly string[]): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    if (codes.length > 0) await tx.insertInto('recovery_codes').values(codes.map((code) => ({ user_id: userId, code_sha256: hashToken(normalizeRecoveryCode(code)) }))).execute();
+    if (codes.length > 0)
+      await tx
+        .insertInto('recovery_codes')
+        .values(codes.map((code) => ({ user_id: userId, code_sha256: hashToken(normalizeRecoveryCode(code)) })))
+        .execute();
   });
 }
 
@@ -166,6 +215,11 @@ export async function useRecoveryCode(db: Kysely<Database>, userId: string, code
 }
 
 export async function unusedRecoveryCodeCount(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db.selectFrom('recovery_codes').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('recovery_codes')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -21,21 +21,45 @@ function departmentQuery(db: Db) {
   return db
     .selectFrom('departments')
     .leftJoin('users as head', 'head.id', 'departments.head_user_id')
-    .select(['departments.code', 'departments.name', 'departments.index_code', 'departments.created_at', 'departments.updated_at', 'head.username as head_username', 'head.display_name as head_display_name']);
+    .select([
+      'departments.code',
+      'departments.name',
+      'departments.index_code',
+      'departments.created_at',
+      'departments.updated_at',
+      'head.username as head_username',
+      'head.display_name as head_display_name',
+    ]);
 }
 
-type DepartmentRow = { code: string; name: string; index_code: string | null; created_at: Date; updated_at: Date; head_username: string | null; head_display_name: string | null };
+type DepartmentRow = {
+  code: string;
+  name: string;
+  index_code: string | null;
+  created_at: Date;
+  updated_at: Date;
+  head_username: string | null;
+  head_display_name: string | null;
+};
 
 function toDepartment(row: DepartmentRow): Department {
   return {
-    code: row.code, name: row.name, indexCode: row.index_code,
+    code: row.code,
+    name: row.name,
+    indexCode: row.index_code,
     head: row.head_username ? { username: row.head_username, displayName: row.head_display_name! } : null,
-    createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
 export async function listDepartments(db: Db): Promise<Department[]> {
-  return (await departmentQuery(db).orderBy('departments.index_code', (ob) => ob.asc().nullsLast()).orderBy('departments.code').execute()).map(toDepartment);
+  return (
+    await departmentQuery(db)
+      .orderBy('departments.index_code', (ob) => ob.asc().nullsLast())
+      .orderBy('departments.code')
+      .execute()
+  ).map(toDepartment);
 }
 
 export async function findDepartment(db: Db, code: string): Promise<Department | null> {

@@ -21,7 +21,15 @@ export const sha256 = (text: string | Uint8Array): string => createHash('sha256'
 /** Stores a history once; a second archive of the same run is a no-op. */
 export async function archiveHistory(
   db: Kysely<Database>,
-  entry: { workflowId: string; runId: string; workflowType: string; status: string; closedAt: Date | null; eventCount: number; json: string },
+  entry: {
+    workflowId: string;
+    runId: string;
+    workflowType: string;
+    status: string;
+    closedAt: Date | null;
+    eventCount: number;
+    json: string;
+  },
 ): Promise<{ sha256: string; inserted: boolean }> {
   const digest = sha256(entry.json);
   const inserted = await db
@@ -55,7 +63,14 @@ export async function findArchivedHistory(db: Kysely<Database>, workflowId: stri
   const json = gunzipSync(row.history_gzip).toString('utf8');
   if (sha256(json) !== row.sha256) throw new Error(`archived history of ${workflowId} does not match its SHA-256: the archive was altered`);
   return {
-    workflowId: row.workflow_id, runId: row.run_id, workflowType: row.workflow_type, status: row.status, closedAt: row.closed_at,
-    eventCount: row.event_count, json, sha256: row.sha256, archivedAt: row.archived_at,
+    workflowId: row.workflow_id,
+    runId: row.run_id,
+    workflowType: row.workflow_type,
+    status: row.status,
+    closedAt: row.closed_at,
+    eventCount: row.event_count,
+    json,
+    sha256: row.sha256,
+    archivedAt: row.archived_at,
   };
 }

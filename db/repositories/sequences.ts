@@ -6,7 +6,9 @@ export async function nextInSequence(db: Kysely<Database>, agencyCode: string, y
   const row = await db
     .insertInto('sequences')
     .values({ agency_code: agencyCode, year, series, last_value: 1 })
-    .onConflict((oc) => oc.columns(['agency_code', 'year', 'series']).doUpdateSet((eb) => ({ last_value: eb('sequences.last_value', '+', 1) })))
+    .onConflict((oc) =>
+      oc.columns(['agency_code', 'year', 'series']).doUpdateSet((eb) => ({ last_value: eb('sequences.last_value', '+', 1) })),
+    )
     .returning('last_value')
     .executeTakeFirstOrThrow();
   return row.last_value;

@@ -32,32 +32,67 @@ export interface SessionWithUser extends SessionRow {
 }
 
 /** Why a session ended: shown in the user's session list and kept for the audit. */
-export type SessionEndReason = 'sign-out' | 'revoked' | 'idle' | 'expired' | 'password-changed' | 'admin' | 'user-disabled' | 'claims-changed';
+export type SessionEndReason =
+  'sign-out' | 'revoked' | 'idle' | 'expired' | 'password-changed' | 'admin' | 'user-disabled' | 'claims-changed';
 
 const SESSION_COLUMNS = [
-  'sessions.id', 'sessions.user_id', 'sessions.created_at', 'sessions.last_seen_at', 'sessions.expires_at', 'sessions.second_factor_pending',
-  'sessions.revoked_at', 'sessions.revoked_reason', 'sessions.ip', 'sessions.user_agent', 'sessions.sign_in_method', 'sessions.second_factor_by_provider',
+  'sessions.id',
+  'sessions.user_id',
+  'sessions.created_at',
+  'sessions.last_seen_at',
+  'sessions.expires_at',
+  'sessions.second_factor_pending',
+  'sessions.revoked_at',
+  'sessions.revoked_reason',
+  'sessions.ip',
+  'sessions.user_agent',
+  'sessions.sign_in_method',
+  'sessions.second_factor_by_provider',
 ] as const;
 
 type Row = {
-  id: string; user_id: string; created_at: Date; last_seen_at: Date; expires_at: Date; second_factor_pending: boolean;
-  revoked_at: Date | null; revoked_reason: string | null; ip: string | null; user_agent: string | null;
-  sign_in_method: 'password' | 'oidc'; second_factor_by_provider: boolean;
+  id: string;
+  user_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  second_factor_pending: boolean;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  sign_in_method: 'password' | 'oidc';
+  second_factor_by_provider: boolean;
 };
 
 const toSession = (r: Row): SessionRow => ({
-  id: r.id, userId: r.user_id, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at,
-  secondFactorPending: r.second_factor_pending, revokedAt: r.revoked_at, revokedReason: r.revoked_reason, ip: r.ip, userAgent: r.user_agent,
-  signInMethod: r.sign_in_method, secondFactorByProvider: r.second_factor_by_provider,
+  id: r.id,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  expiresAt: r.expires_at,
+  secondFactorPending: r.second_factor_pending,
+  revokedAt: r.revoked_at,
+  revokedReason: r.revoked_reason,
+  ip: r.ip,
+  userAgent: r.user_agent,
+  signInMethod: r.sign_in_method,
+  secondFactorByProvider: r.second_factor_by_provider,
 });
 
 /** Opens a session; the returned `token` goes into the cookie and is never stored. */
 export async function createSession(
   db: Kysely<Database>,
   input: {
-    userId: string; now: Date; lifetimeMs: number; secondFactorPending: boolean; ip: string | null; userAgent: string | null;
+    userId: string;
+    now: Date;
+    lifetimeMs: number;
+    secondFactorPending: boolean;
+    ip: string | null;
+    userAgent: string | null;
     /** Default `password`; `secondFactorByProvider` only for `oidc`. */
-    method?: 'password' | 'oidc'; secondFactorByProvider?: boolean;
+    method?: 'password' | 'oidc';
+    secondFactorByProvider?: boolean;
   },
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
@@ -65,9 +100,16 @@ export async function createSession(
   const row = await db
     .insertInto('sessions')
     .values({
-      user_id: input.userId, token_sha256: hashToken(token), created_at: input.now, last_seen_at: input.now, expires_at: expiresAt,
-      second_factor_pending: input.secondFactorPending, ip: input.ip, user_agent: input.userAgent?.slice(0, 300) ?? null,
-      sign_in_method: input.method ?? 'password', second_factor_by_provider: input.method === 'oidc' && input.secondFactorByProvider === true,
+      user_id: input.userId,
+      token_sha256: hashToken(token),
+      created_at: input.now,
+      last_seen_at: input.now,
+      expires_at: expiresAt,
+      second_factor_pending: input.secondFactorPending,
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+      sign_in_method: input.method ?? 'password',
+      second_factor_by_provider: input.method === 'oidc' && input.secondFactorByProvider === true,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -85,7 +127,14 @@ export async function findSessionByToken(db: Kysely<Database>, token: string): P
   if (!row) return null;
   return {
     ...toSession(row),
-    user: { id: row.user_id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code, active: row.active },
+    user: {
+      id: row.user_id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      departmentCode: row.department_code,
+      active: row.active,
+    },
   };
 }
 
@@ -100,12 +149,22 @@ export async function touchSession(db: Kysely<Database>, id: string, now: Date):
  */
 export async function completeSecondFactor(db: Kysely<Database>, id: string, now: Date): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  await db.updateTable('sessions').set({ second_factor_pending: false, last_seen_at: now, token_sha256: hashToken(token) }).where('id', '=', id).execute();
+  await db
+    .updateTable('sessions')
+    .set({ second_factor_pending: false, last_seen_at: now, token_sha256: hashToken(token) })
+    .where('id', '=', id)
+    .execute();
   return token;
 }
 
 /** Ends one session; with `userId`, only if it is that user's. Returns whether a live session ended. */
-export async function revokeSession(db: Kysely<Database>, id: string, reason: SessionEndReason, now: Date, userId?: string): Promise<boolean> {
+export async function revokeSession(
+  db: Kysely<Database>,
+  id: string,
+  reason: SessionEndReason,
+  now: Date,
+  userId?: string,
+): Promise<boolean> {
   let q = db.updateTable('sessions').set({ revoked_at: now, revoked_reason: reason }).where('id', '=', id).where('revoked_at', 'is', null);
   if (userId !== undefined) q = q.where('user_id', '=', userId);
   const result = await q.executeTakeFirst();
@@ -113,8 +172,18 @@ export async function revokeSession(db: Kysely<Database>, id: string, reason: Se
 }
 
 /** Ends every live session of a user (password reset, user disabled), except `exceptId`. Returns how many. */
-export async function revokeUserSessions(db: Kysely<Database>, userId: string, reason: SessionEndReason, now: Date, exceptId?: string): Promise<number> {
-  let q = db.updateTable('sessions').set({ revoked_at: now, revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+export async function revokeUserSessions(
+  db: Kysely<Database>,
+  userId: string,
+  reason: SessionEndReason,
+  now: Date,
+  exceptId?: string,
+): Promise<number> {
+  let q = db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -46,7 +46,6 @@ export const DEFAULT_SSO_MAPPING: SsoMapping = {
 /** Who a provider identity is in the product, by the rule (api/identity/oidc.ts mapClaims). */
 export type MappedUser = { username: string; displayName: string; role: Role; departmentCode: string };
 
-
 export interface StoredSsoMapping {
   mapping: SsoMapping;
   /** False until an admin has saved a rule: then the default (nobody let in) applies. */
@@ -65,9 +64,14 @@ export async function getSsoMapping(db: Db): Promise<StoredSsoMapping> {
   if (!row) return { mapping: DEFAULT_SSO_MAPPING, stored: false, updatedAt: null, updatedBy: null };
   return {
     mapping: {
-      usernameClaim: row.username_claim, displayNameClaim: row.display_name_claim,
-      roleClaim: row.role_claim, roleMap: row.role_map, defaultRole: row.default_role,
-      departmentClaim: row.department_claim, departmentMap: row.department_map, defaultDepartmentCode: row.default_department_code,
+      usernameClaim: row.username_claim,
+      displayNameClaim: row.display_name_claim,
+      roleClaim: row.role_claim,
+      roleMap: row.role_map,
+      defaultRole: row.default_role,
+      departmentClaim: row.department_claim,
+      departmentMap: row.department_map,
+      defaultDepartmentCode: row.default_department_code,
       linkExistingUsers: row.link_existing_users,
     },
     stored: true,
@@ -80,13 +84,30 @@ export async function getSsoMapping(db: Db): Promise<StoredSsoMapping> {
 export async function saveSsoMapping(db: Db, mapping: SsoMapping, by: AuditActor, ip: string | null): Promise<void> {
   const before = await getSsoMapping(db);
   const values = {
-    username_claim: mapping.usernameClaim, display_name_claim: mapping.displayNameClaim,
-    role_claim: mapping.roleClaim, role_map: JSON.stringify(mapping.roleMap), default_role: mapping.defaultRole,
-    department_claim: mapping.departmentClaim, department_map: JSON.stringify(mapping.departmentMap), default_department_code: mapping.defaultDepartmentCode,
-    link_existing_users: mapping.linkExistingUsers, updated_at: new Date(), updated_by: by.userId,
+    username_claim: mapping.usernameClaim,
+    display_name_claim: mapping.displayNameClaim,
+    role_claim: mapping.roleClaim,
+    role_map: JSON.stringify(mapping.roleMap),
+    default_role: mapping.defaultRole,
+    department_claim: mapping.departmentClaim,
+    department_map: JSON.stringify(mapping.departmentMap),
+    default_department_code: mapping.defaultDepartmentCode,
+    link_existing_users: mapping.linkExistingUsers,
+    updated_at: new Date(),
+    updated_by: by.userId,
   };
-  await db.insertInto('sso_mapping').values({ id: true, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
-  await recordAudit(db, { action: 'admin.sso-mapping-updated', actor: by, ip, target: 'sso-mapping', details: { before: before.stored ? before.mapping : null, after: mapping } });
+  await db
+    .insertInto('sso_mapping')
+    .values({ id: true, ...values })
+    .onConflict((oc) => oc.column('id').doUpdateSet(values))
+    .execute();
+  await recordAudit(db, {
+    action: 'admin.sso-mapping-updated',
+    actor: by,
+    ip,
+    target: 'sso-mapping',
+    details: { before: before.stored ? before.mapping : null, after: mapping },
+  });
 }
 
 // ---- authorization requests under way --------------------------------------------------
@@ -105,8 +126,13 @@ export async function savePendingSignIn(db: Db, input: PendingSignIn & { stateDi
   await db
     .insertInto('oidc_sign_ins')
     .values({
-      state_digest: input.stateDigest, browser_digest: input.browserDigest, nonce: input.nonce, code_verifier: input.codeVerifier,
-      return_to: input.returnTo, created_at: input.now, expires_at: input.expiresAt,
+      state_digest: input.stateDigest,
+      browser_digest: input.browserDigest,
+      nonce: input.nonce,
+      code_verifier: input.codeVerifier,
+      return_to: input.returnTo,
+      created_at: input.now,
+      expires_at: input.expiresAt,
     })
     .execute();
 }
@@ -114,7 +140,15 @@ export async function savePendingSignIn(db: Db, input: PendingSignIn & { stateDi
 /** The request a state names, removed as it is read: a state is good for one callback. */
 export async function takePendingSignIn(db: Db, stateDigest: string): Promise<PendingSignIn | null> {
   const row = await db.deleteFrom('oidc_sign_ins').where('state_digest', '=', stateDigest).returningAll().executeTakeFirst();
-  return row ? { browserDigest: row.browser_digest, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: row.expires_at } : null;
+  return row
+    ? {
+        browserDigest: row.browser_digest,
+        nonce: row.nonce,
+        codeVerifier: row.code_verifier,
+        returnTo: row.return_to,
+        expiresAt: row.expires_at,
+      }
+    : null;
 }
 
 // ---- users linked to the identity platform ----------------------------------------------
@@ -139,34 +173,63 @@ export async function signInSsoUser(
   return db.transaction().execute(async (trx) => {
     const department = await trx.selectFrom('departments').select('code').where('code', '=', mapped.departmentCode).executeTakeFirst();
     const columns = ['id', 'username', 'display_name', 'role', 'department_code', 'active', 'oidc_issuer', 'oidc_subject'] as const;
-    let row = await trx.selectFrom('users').select(columns).where('oidc_issuer', '=', identity.issuer).where('oidc_subject', '=', identity.subject).forUpdate().executeTakeFirst();
+    let row = await trx
+      .selectFrom('users')
+      .select(columns)
+      .where('oidc_issuer', '=', identity.issuer)
+      .where('oidc_subject', '=', identity.subject)
+      .forUpdate()
+      .executeTakeFirst();
     let linked = false;
     if (!row) {
       const sameName = await trx.selectFrom('users').select(columns).where('username', '=', mapped.username).forUpdate().executeTakeFirst();
       if (sameName) {
         if (sameName.oidc_subject !== null || !rule.linkExistingUsers) {
-          return { refused: 'username-taken' as const, userId: null, detail: `username ${mapped.username} belongs to ${sameName.oidc_subject !== null ? 'another linked identity' : 'a user not linked to single sign-on (the rule does not link existing users)'}` };
+          return {
+            refused: 'username-taken' as const,
+            userId: null,
+            detail: `username ${mapped.username} belongs to ${sameName.oidc_subject !== null ? 'another linked identity' : 'a user not linked to single sign-on (the rule does not link existing users)'}`,
+          };
         }
         row = sameName;
         linked = true;
       }
     }
     if (row && !row.active) return { refused: 'inactive-user' as const, userId: row.id, detail: `user ${row.username} is disabled` };
-    if (!department) return { refused: 'unknown-department' as const, userId: row?.id ?? null, detail: `department ${mapped.departmentCode} does not exist` };
+    if (!department)
+      return {
+        refused: 'unknown-department' as const,
+        userId: row?.id ?? null,
+        detail: `department ${mapped.departmentCode} does not exist`,
+      };
     const actor = (u: { id: string; username: string; role: Role }): AuditActor => ({ userId: u.id, username: u.username, role: u.role });
 
     if (!row) {
       const created = await trx
         .insertInto('users')
         .values({
-          username: mapped.username, display_name: mapped.displayName, role: mapped.role, department_code: mapped.departmentCode,
-          must_change_password: false, oidc_issuer: identity.issuer, oidc_subject: identity.subject,
+          username: mapped.username,
+          display_name: mapped.displayName,
+          role: mapped.role,
+          department_code: mapped.departmentCode,
+          must_change_password: false,
+          oidc_issuer: identity.issuer,
+          oidc_subject: identity.subject,
         })
         .returning(['id'])
         .executeTakeFirstOrThrow();
-      const user: User = { id: created.id, username: mapped.username, displayName: mapped.displayName, role: mapped.role, departmentCode: mapped.departmentCode };
+      const user: User = {
+        id: created.id,
+        username: mapped.username,
+        displayName: mapped.displayName,
+        role: mapped.role,
+        departmentCode: mapped.departmentCode,
+      };
       await recordAudit(trx, {
-        action: 'auth.sso-user-created', actor: actor(user), ip: context.ip, target: `user:${user.username}`,
+        action: 'auth.sso-user-created',
+        actor: actor(user),
+        ip: context.ip,
+        target: `user:${user.username}`,
         details: { issuer: identity.issuer, subject: identity.subject, role: user.role, departmentCode: user.departmentCode },
       });
       return { user, created: true, changed: [] };
@@ -179,18 +242,36 @@ export async function signInSsoUser(
     if (changed.length > 0 || linked) {
       await trx
         .updateTable('users')
-        .set({ display_name: mapped.displayName, role: mapped.role, department_code: mapped.departmentCode, oidc_issuer: identity.issuer, oidc_subject: identity.subject })
+        .set({
+          display_name: mapped.displayName,
+          role: mapped.role,
+          department_code: mapped.departmentCode,
+          oidc_issuer: identity.issuer,
+          oidc_subject: identity.subject,
+        })
         .where('id', '=', row.id)
         .execute();
     }
-    const user: User = { id: row.id, username: row.username, displayName: mapped.displayName, role: mapped.role, departmentCode: mapped.departmentCode };
+    const user: User = {
+      id: row.id,
+      username: row.username,
+      displayName: mapped.displayName,
+      role: mapped.role,
+      departmentCode: mapped.departmentCode,
+    };
     // A new role or department ends the sessions opened with the old one (as an admin's change does).
-    if (changed.includes('role') || changed.includes('departmentCode')) await revokeUserSessions(trx, row.id, 'claims-changed', context.now);
+    if (changed.includes('role') || changed.includes('departmentCode'))
+      await revokeUserSessions(trx, row.id, 'claims-changed', context.now);
     if (changed.length > 0 || linked) {
       await recordAudit(trx, {
-        action: linked ? 'auth.sso-user-linked' : 'auth.sso-user-updated', actor: actor(user), ip: context.ip, target: `user:${user.username}`,
+        action: linked ? 'auth.sso-user-linked' : 'auth.sso-user-updated',
+        actor: actor(user),
+        ip: context.ip,
+        target: `user:${user.username}`,
         details: {
-          issuer: identity.issuer, subject: identity.subject, changed,
+          issuer: identity.issuer,
+          subject: identity.subject,
+          changed,
           before: { displayName: row.display_name, role: row.role, departmentCode: row.department_code },
           after: { displayName: user.displayName, role: user.role, departmentCode: user.departmentCode },
         },

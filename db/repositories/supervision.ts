@@ -34,7 +34,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Replaces the case's rows with the snapshot, unless a later event has already written them. */
 export async function projectCaseClocks(db: Db, snapshot: CaseClockSnapshot): Promise<void> {
-  const newest = await db.selectFrom('case_clocks').select((eb) => eb.fn.max('seq').as('seq')).where('workflow_id', '=', snapshot.workflowId).executeTakeFirst();
+  const newest = await db
+    .selectFrom('case_clocks')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('workflow_id', '=', snapshot.workflowId)
+    .executeTakeFirst();
   if (newest?.seq != null && Number(newest.seq) > snapshot.seq) return;
   const open = snapshot.clocks.map((c) => c.clockId);
   let stale = db.deleteFrom('case_clocks').where('workflow_id', '=', snapshot.workflowId);
@@ -108,7 +112,8 @@ export async function resolveDepartmentHeads(db: Db, items: readonly OutgoingNot
     if (!heads.has(code)) heads.set(code, await departmentHeads(db, code));
     const people = heads.get(code)!;
     if (people.length === 0) resolved.push(item);
-    for (const username of people) resolved.push({ ...item, recipient: `user:${username}`, dedupeKey: `${item.dedupeKey}/user:${username}` });
+    for (const username of people)
+      resolved.push({ ...item, recipient: `user:${username}`, dedupeKey: `${item.dedupeKey}/user:${username}` });
   }
   return resolved;
 }
@@ -119,7 +124,17 @@ export async function enqueueNotifications(db: Db, queued: readonly OutgoingNoti
   const items = await resolveDepartmentHeads(db, queued);
   const inserted = await db
     .insertInto('notifications')
-    .values(items.map((n) => ({ recipient: n.recipient, kind: n.kind, title: n.title, body: n.body, link: n.link, workflow_id: n.workflowId, dedupe_key: n.dedupeKey })))
+    .values(
+      items.map((n) => ({
+        recipient: n.recipient,
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        link: n.link,
+        workflow_id: n.workflowId,
+        dedupe_key: n.dedupeKey,
+      })),
+    )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .execute();
@@ -138,6 +153,9 @@ export function addressesOf(user: { username: string; role: string; departmentCo
 }
 
 /** addressesOf with the departments the user heads looked up. */
-export async function addressesFor(db: Db, user: { id: string; username: string; role: string; departmentCode: string }): Promise<string[]> {
+export async function addressesFor(
+  db: Db,
+  user: { id: string; username: string; role: string; departmentCode: string },
+): Promise<string[]> {
   return addressesOf(user, await departmentsHeadedBy(db, user.id));
 }

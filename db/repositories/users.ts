@@ -20,7 +20,9 @@ export function hashToken(token: string): string {
 }
 
 /** The user a live token belongs to, or null (unknown, revoked, or user deactivated). */
-export type TokenCheck = { user: User; tokenId: string; lastUsedAt: Date | null } | { user: null; reason: 'unknown' | 'expired' | 'revoked' | 'inactive-user'; userId: string | null; tokenId: string | null };
+export type TokenCheck =
+  | { user: User; tokenId: string; lastUsedAt: Date | null }
+  | { user: null; reason: 'unknown' | 'expired' | 'revoked' | 'inactive-user'; userId: string | null; tokenId: string | null };
 
 /** Looks a bearer token up by its hash and says why it is refused when it is. */
 export async function checkToken(db: Kysely<Database>, token: string, now = new Date()): Promise<TokenCheck> {
@@ -28,13 +30,28 @@ export async function checkToken(db: Kysely<Database>, token: string, now = new 
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     // An API key acts with its own scope (role and department), not its owner's.
-    .select(['users.id', 'users.username', 'users.display_name', 'api_tokens.role', 'api_tokens.department_code', 'users.active', 'api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at', 'api_tokens.last_used_at'])
+    .select([
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'api_tokens.role',
+      'api_tokens.department_code',
+      'users.active',
+      'api_tokens.id as token_id',
+      'api_tokens.revoked_at',
+      'api_tokens.expires_at',
+      'api_tokens.last_used_at',
+    ])
     .where('api_tokens.token_sha256', 'in', storedDigestCandidates(token)) // whichever suite stored it
     .executeTakeFirst();
   if (!row) return { user: null, reason: 'unknown', userId: null, tokenId: null };
   const refused = row.revoked_at ? 'revoked' : row.expires_at <= now ? 'expired' : !row.active ? 'inactive-user' : null;
   if (refused) return { user: null, reason: refused, userId: row.id, tokenId: row.token_id };
-  return { user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code }, tokenId: row.token_id, lastUsedAt: row.last_used_at };
+  return {
+    user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code },
+    tokenId: row.token_id,
+    lastUsedAt: row.last_used_at,
+  };
 }
 
 export async function findUserByToken(db: Kysely<Database>, token: string): Promise<User | null> {
@@ -48,7 +65,11 @@ export async function issueToken(db: Kysely<Database>, userId: string, label: st
 
 /** `issuer`: the admin issuing it and their address, for the audit log (none for the demo bootstrap). */
 export async function issueTokenWithId(
-  db: Kysely<Database>, userId: string, label: string, ttlDays = 90, issuer?: AuditActor & { ip: string | null },
+  db: Kysely<Database>,
+  userId: string,
+  label: string,
+  ttlDays = 90,
+  issuer?: AuditActor & { ip: string | null },
   /** The key's role and department; by default its owner's. */
   scope?: { role: Role; departmentCode: string },
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
@@ -57,13 +78,23 @@ export async function issueTokenWithId(
   const row = await db
     .insertInto('api_tokens')
     // Without a scope the key takes its owner's role and department (a trigger fills them in).
-    .values({ user_id: userId, token_sha256: hashToken(token), label, expires_at: expiresAt, ...(scope ? { role: scope.role, department_code: scope.departmentCode } : {}), ...(issuer ? { issued_by: issuer.userId } : {}) })
+    .values({
+      user_id: userId,
+      token_sha256: hashToken(token),
+      label,
+      expires_at: expiresAt,
+      ...(scope ? { role: scope.role, department_code: scope.departmentCode } : {}),
+      ...(issuer ? { issued_by: issuer.userId } : {}),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const keyOwner = await db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
   await recordAudit(db, {
-    action: 'api-key.issued', actor: issuer ? { userId: issuer.userId, username: issuer.username, role: issuer.role } : null, ip: issuer?.ip ?? null,
-    target: `api-key:${row.id}`, details: { keyOwner: keyOwner.username, label, ttlDays },
+    action: 'api-key.issued',
+    actor: issuer ? { userId: issuer.userId, username: issuer.username, role: issuer.role } : null,
+    ip: issuer?.ip ?? null,
+    target: `api-key:${row.id}`,
+    details: { keyOwner: keyOwner.username, label, ttlDays },
   });
   return { id: row.id, token, expiresAt };
 }
@@ -101,7 +132,13 @@ export async function seedDemoUsers(db: Kysely<Database>): Promise<Record<string
   for (const user of DEMO_USERS) {
     const row = await db
       .insertInto('users')
-      .values({ username: user.username, display_name: user.displayName, role: user.role, department_code: user.departmentCode, is_department_head: user.role === 'department' || user.role === 'leader' })
+      .values({
+        username: user.username,
+        display_name: user.displayName,
+        role: user.role,
+        department_code: user.departmentCode,
+        is_department_head: user.role === 'department' || user.role === 'leader',
+      })
       .onConflict((oc) => oc.column('username').doUpdateSet({ username: sql`excluded.username` }))
       .returning(['id', 'role'])
       .executeTakeFirstOrThrow();

@@ -25,7 +25,8 @@ const PROBES: Record<ActionName, Probe> = {
   deliver: (_s, _a, today) => [{ deliveredOn: today }],
   close: () => [{}],
   startConsultation: (_s, _a, today) => [{ sentOn: today }],
-  recordConsultationAnswer: (s, _a, today) => s.consultations.filter((c) => c.answer === null).map((c) => ({ consultationId: c.id, receivedOn: today })),
+  recordConsultationAnswer: (s, _a, today) =>
+    s.consultations.filter((c) => c.answer === null).map((c) => ({ consultationId: c.id, receivedOn: today })),
   suspend: (_s, _a, today) => [{ on: today }],
   resume: (_s, _a, today) => [{ on: today }],
   issueFeeNotice: (_s, _a, today) => [{ basis: 'by-pages', pages: 0, noticeOn: today }],
@@ -35,13 +36,22 @@ const PROBES: Record<ActionName, Probe> = {
   withdraw: (_s, _a, today) => [{ on: today }],
   decideFeeWaiver: () => [{}],
   recordNoticeDelivery: (s, _a, today) =>
-    (s.notices ?? []).filter((n) => n.delivery === null && n.kind !== 'reply').map((n) => ({ docNo: n.docNo, method: 'in-person', deliveredOn: today })),
+    (s.notices ?? [])
+      .filter((n) => n.delivery === null && n.kind !== 'reply')
+      .map((n) => ({ docNo: n.docNo, method: 'in-person', deliveredOn: today })),
   requestReasons: () => [{}],
   ruleExcessiveRequest: () => [{ reasonable: false }],
 };
 
 /** The steps the case's state allows `actor` now (roles per step are the API's to add). */
 export function allowedActions(state: ApplicationState, actor: Actor, ctx: CheckContext): ActionName[] {
-  const probes = Object.fromEntries(Object.entries(PROBES).map(([action, probe]) => [action, (s: ApplicationState) => (probe as Probe)(s, actor, ctx.today)])) as Record<ActionName, (s: ApplicationState) => Array<Record<string, unknown>>>;
-  return allowedBy(probes, (action, s, payload) => (checks[action] as (s: ApplicationState, p: unknown, c: CheckContext) => string | null)(s, { ...payload, actor }, ctx), state);
+  const probes = Object.fromEntries(
+    Object.entries(PROBES).map(([action, probe]) => [action, (s: ApplicationState) => (probe as Probe)(s, actor, ctx.today)]),
+  ) as Record<ActionName, (s: ApplicationState) => Array<Record<string, unknown>>>;
+  return allowedBy(
+    probes,
+    (action, s, payload) =>
+      (checks[action] as (s: ApplicationState, p: unknown, c: CheckContext) => string | null)(s, { ...payload, actor }, ctx),
+    state,
+  );
 }

@@ -42,13 +42,16 @@ const first = (...problems: Array<string | null>): string | null => problems.fin
 
 export function secrecyCleared(state: ApplicationState): boolean {
   const cleared = (level: ApplicationState['secrecy']['firstLevel']) =>
-    level !== null && (level.conclusion === 'pass' || (level.conclusion === 'cannot-determine' && state.secrecy.escalation?.answer != null));
+    level !== null &&
+    (level.conclusion === 'pass' || (level.conclusion === 'cannot-determine' && state.secrecy.escalation?.answer != null));
   return cleared(state.secrecy.firstLevel) && cleared(state.secrecy.secondLevel);
 }
 
 export const checks = {
   confirmReceipt: ((s, p, { today }) =>
-    first(stageIs(s, ['awaiting-receipt-confirmation'], '确认收到申请'), dateProblem(p.receivedOn, today, null, '收到日期'))) as Check<{ receivedOn: IsoDate }>,
+    first(stageIs(s, ['awaiting-receipt-confirmation'], '确认收到申请'), dateProblem(p.receivedOn, today, null, '收到日期'))) as Check<{
+    receivedOn: IsoDate;
+  }>,
 
   requestCorrection: ((s, p) => {
     if (s.correction) return '补正只能一次性告知（条例第三十条），本案已告知过补正';
@@ -58,7 +61,10 @@ export const checks = {
   }) as Check<{ items: string[]; periodWorkingDays: number }>,
 
   submitCorrection: ((s, p, { today }) =>
-    first(stageIs(s, ['correction-requested'], '登记补正'), dateProblem(p.receivedOn, today, s.correction?.requestedOn ?? null, '补正收到日期'))) as Check<{ receivedOn: IsoDate }>,
+    first(
+      stageIs(s, ['correction-requested'], '登记补正'),
+      dateProblem(p.receivedOn, today, s.correction?.requestedOn ?? null, '补正收到日期'),
+    )) as Check<{ receivedOn: IsoDate }>,
 
   accept: ((s) => stageIs(s, ['registered'], '受理')) as Check<unknown>,
 
@@ -75,7 +81,8 @@ export const checks = {
     if (p.conclusion === 'cannot-determine' && !p.authority) return '无法确定时须写明报请的保密工作部门';
     if (s.secrecy.escalation && !s.secrecy.escalation.answer) return '保密审查已报请上级，等待答复';
     // One question to the secrecy authority per review: its answer decides (as for documents).
-    if (currentRules && p.conclusion === 'cannot-determine' && s.secrecy.escalation) return '已报请保密工作部门确定，以其答复为准，不能再次报请';
+    if (currentRules && p.conclusion === 'cannot-determine' && s.secrecy.escalation)
+      return '已报请保密工作部门确定，以其答复为准，不能再次报请';
     if (currentRules) {
       // Level 1 is the unit head (科室负责人), level 2 the leader in charge (分管领导), two people.
       if (p.level === 1 && p.actor.role !== 'reviewer') return '一级保密审查由科室负责人（审核人）进行';
@@ -129,12 +136,16 @@ export const checks = {
   signOff: ((s) => stageIs(s, ['decided'], '签发')) as Check<unknown>,
 
   deliver: ((s, p, { today }) =>
-    first(stageIs(s, ['signed'], '送达'), dateProblem(p.deliveredOn, today, s.decision?.decidedOn ?? null, '送达日期'))) as Check<{ deliveredOn: IsoDate }>,
+    first(stageIs(s, ['signed'], '送达'), dateProblem(p.deliveredOn, today, s.decision?.decidedOn ?? null, '送达日期'))) as Check<{
+    deliveredOn: IsoDate;
+  }>,
 
   close: ((s) => stageIs(s, ['delivered'], '归档办结')) as Check<unknown>,
 
   startConsultation: ((s, p, { today }) =>
-    first(stageIs(s, OPEN_SIDE_BRANCH_STAGES, '征求意见'), dateProblem(p.sentOn, today, s.receivedOn, '发函日期'))) as Check<{ sentOn: IsoDate }>,
+    first(stageIs(s, OPEN_SIDE_BRANCH_STAGES, '征求意见'), dateProblem(p.sentOn, today, s.receivedOn, '发函日期'))) as Check<{
+    sentOn: IsoDate;
+  }>,
 
   recordConsultationAnswer: ((s, p, { today, currentRules }) => {
     if (s.closed) return '案件已办结';
@@ -200,7 +211,21 @@ export const checks = {
 
   withdraw: ((s, p, { today }) =>
     first(
-      stageIs(s, ['awaiting-receipt-confirmation', 'registered', 'correction-requested', 'accepted', 'assigned', 'proposed', 'secrecy-review', 'decided', 'signed'], '登记撤回'),
+      stageIs(
+        s,
+        [
+          'awaiting-receipt-confirmation',
+          'registered',
+          'correction-requested',
+          'accepted',
+          'assigned',
+          'proposed',
+          'secrecy-review',
+          'decided',
+          'signed',
+        ],
+        '登记撤回',
+      ),
       dateProblem(p.on, today, null, '撤回日期'),
     )) as Check<{ on: IsoDate }>,
 
@@ -242,7 +267,9 @@ function section36Problem(section36: string | undefined, outcome: string, profil
   if (section36 === undefined) return null;
   if (!Object.hasOwn(SECTION_36_REPLIES, section36)) return `未知的第三十六条答复：${section36}`;
   const expected = outcomeForSection36(section36 as Section36Reply, profile.application.section36Counting);
-  return outcome === expected ? null : `按本机关的统计口径，第三十六条“${section36 === 'already-public' ? '已主动公开' : '不属于本机关公开'}”的答复计入「${OUTCOMES[expected].label}」，办理结果应为 ${expected}`;
+  return outcome === expected
+    ? null
+    : `按本机关的统计口径，第三十六条“${section36 === 'already-public' ? '已主动公开' : '不属于本机关公开'}”的答复计入「${OUTCOMES[expected].label}」，办理结果应为 ${expected}`;
 }
 
 /** 桦甸 (seed 001 第六条): an objecting third party bars disclosure of its information. */
@@ -250,20 +277,26 @@ function thirdPartyObjectionProblem(s: ApplicationState, outcome: string, profil
   const rule = profile.application.thirdPartyConsultation;
   if (rule.objection !== 'bars-disclosure' || outcome !== 'disclosed') return null;
   const objecting = s.consultations.find((c) => c.kind === 'third-party' && c.answer?.result === 'object');
-  return objecting ? `第三方（${objecting.party}）不同意公开，不得公开（${rule.citation.source}${rule.citation.article}）；可区分处理后部分公开` : null;
+  return objecting
+    ? `第三方（${objecting.party}）不同意公开，不得公开（${rule.citation.source}${rule.citation.article}）；可区分处理后部分公开`
+    : null;
 }
 
 /** 条例§35: a request ruled unreasonable ends as 无正当理由大量反复申请, and only such a request does. */
 function excessiveProblem(s: ApplicationState, outcome: string): string | null {
   const ruling = s.excessive?.ruling;
-  if (ruling && !ruling.reasonable && outcome !== 'not-handled.excessive') return '申请理由已认定为不合理，应不予处理（无正当理由大量反复申请）';
-  if (outcome === 'not-handled.excessive' && !(ruling && !ruling.reasonable)) return '须先要求申请人说明理由并认定理由不合理（条例第三十五条）';
+  if (ruling && !ruling.reasonable && outcome !== 'not-handled.excessive')
+    return '申请理由已认定为不合理，应不予处理（无正当理由大量反复申请）';
+  if (outcome === 'not-handled.excessive' && !(ruling && !ruling.reasonable))
+    return '须先要求申请人说明理由并认定理由不合理（条例第三十五条）';
   return null;
 }
 
 /** Notices whose delivery has not been recorded, for the case page. */
 export function undeliveredNotices(s: ApplicationState): Array<{ docNo: string; title: string; issuedOn: IsoDate }> {
-  return (s.notices ?? []).filter((n) => n.delivery === null && n.kind !== 'reply').map((n) => ({ docNo: n.docNo, title: NOTICE_KINDS[n.kind], issuedOn: n.issuedOn }));
+  return (s.notices ?? [])
+    .filter((n) => n.delivery === null && n.kind !== 'reply')
+    .map((n) => ({ docNo: n.docNo, title: NOTICE_KINDS[n.kind], issuedOn: n.issuedOn }));
 }
 
 export function extensionLimitProblem(workingDays: number, profile: RuleProfile): string | null {

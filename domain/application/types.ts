@@ -196,11 +196,22 @@ export type NoticeIssue = Pick<IssuedNotice, 'addressee' | 'issuedOn' | 'consult
 
 /** The record of a notice just numbered, written by the workflow and by the projection alike. */
 export function issuedNotice(docNo: string, kind: NoticeKind, issue: NoticeIssue): IssuedNotice {
-  return { docNo, kind, issuedOn: issue.issuedOn, addressee: issue.addressee, ...(issue.consultationId ? { consultationId: issue.consultationId } : {}), delivery: null };
+  return {
+    docNo,
+    kind,
+    issuedOn: issue.issuedOn,
+    addressee: issue.addressee,
+    ...(issue.consultationId ? { consultationId: issue.consultationId } : {}),
+    delivery: null,
+  };
 }
 
 export function addresseeOf(kind: NoticeKind): IssuedNotice['addressee'] {
-  return kind === 'third-party' || kind === 'third-party-disclosure' ? 'third-party' : kind === 'other-agency' ? 'other-agency' : 'applicant';
+  return kind === 'third-party' || kind === 'third-party-disclosure'
+    ? 'third-party'
+    : kind === 'other-agency'
+      ? 'other-agency'
+      : 'applicant';
 }
 
 export interface SecrecyReview {
@@ -284,7 +295,14 @@ export interface ApplicationState {
   excessive: ExcessiveRequest | null;
   /** Every notice issued, with its delivery record (or null while undelivered). */
   notices: IssuedNotice[];
-  extension: null | { workingDays: number; reason: string; requestedBy: string; requestedOn: IsoDate; approvedBy: string | null; approvedOn: IsoDate | null };
+  extension: null | {
+    workingDays: number;
+    reason: string;
+    requestedBy: string;
+    requestedOn: IsoDate;
+    approvedBy: string | null;
+    approvedOn: IsoDate | null;
+  };
   delivery: null | { method: string; deliveredOn: IsoDate; trackingNo?: string; proof?: string };
   clocks: CaseClock[];
   possibleDuplicates: string[];

@@ -134,7 +134,7 @@ export class WorkingDayCalendar {
   workingDaysBefore(date: IsoDate, k: number): IsoDate {
     if (!Number.isInteger(k) || k < 1 || k > MAX_WORKING_DAYS) throw new RangeError(`k must be from 1 to ${MAX_WORKING_DAYS}`);
     let current = date;
-    for (let remaining = k; remaining > 0; ) {
+    for (let remaining = k; remaining > 0;) {
       current = addDays(current, -1);
       if (this.isWorkingDay(current)) remaining -= 1;
     }

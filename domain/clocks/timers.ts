@@ -17,8 +17,7 @@ export interface TimedClock {
 }
 
 export type OwedTimer<C extends TimedClock> =
-  | { kind: 'reminder'; clock: C; workingDaysBefore: number; key: string }
-  | { kind: 'overdue'; clock: C; due: IsoDate };
+  { kind: 'reminder'; clock: C; workingDaysBefore: number; key: string } | { kind: 'overdue'; clock: C; due: IsoDate };
 
 const armed = (c: TimedClock): boolean => !c.closed && c.dueAt !== null && c.derived?.status === 'running';
 export const reminderKey = (c: TimedClock, workingDaysBefore: number): string => `${c.derived?.due}/${workingDaysBefore}`;
@@ -28,7 +27,9 @@ export function nextTimerInstant(clocks: readonly TimedClock[]): number | null {
   let earliest: number | null = null;
   for (const c of clocks) {
     if (!armed(c)) continue;
-    const candidates = c.reminders.filter((r) => !c.remindersSent.includes(reminderKey(c, r.workingDaysBefore))).map((r) => Date.parse(r.at));
+    const candidates = c.reminders
+      .filter((r) => !c.remindersSent.includes(reminderKey(c, r.workingDaysBefore)))
+      .map((r) => Date.parse(r.at));
     if (c.overdueHandledFor !== c.derived!.due) candidates.push(Date.parse(c.dueAt!));
     for (const t of candidates) if (earliest === null || t < earliest) earliest = t;
   }
@@ -42,9 +43,11 @@ export function owedTimers<C extends TimedClock>(clocks: readonly C[], now: numb
     if (!armed(c)) continue;
     for (const r of c.reminders) {
       const key = reminderKey(c, r.workingDaysBefore);
-      if (Date.parse(r.at) <= now && !c.remindersSent.includes(key)) owed.push({ kind: 'reminder', clock: c, workingDaysBefore: r.workingDaysBefore, key });
+      if (Date.parse(r.at) <= now && !c.remindersSent.includes(key))
+        owed.push({ kind: 'reminder', clock: c, workingDaysBefore: r.workingDaysBefore, key });
     }
-    if (Date.parse(c.dueAt!) <= now && c.overdueHandledFor !== c.derived!.due) owed.push({ kind: 'overdue', clock: c, due: c.derived!.due! });
+    if (Date.parse(c.dueAt!) <= now && c.overdueHandledFor !== c.derived!.due)
+      owed.push({ kind: 'overdue', clock: c, due: c.derived!.due! });
   }
   return owed;
 }

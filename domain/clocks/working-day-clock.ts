@@ -93,7 +93,9 @@ const isCalendarDayEvent = (event: AnyClockEvent): event is CalendarDayClockEven
 
 /** Derives a clock from its events in order; throws on an event that makes no sense. */
 export function deriveClock(events: readonly AnyClockEvent[], calendar: WorkingDayCalendar): DerivedClock {
-  return events.some(isCalendarDayEvent) ? deriveCalendarDayClock(events, calendar) : deriveWorkingDayClock(events as readonly ClockEvent[], calendar);
+  return events.some(isCalendarDayEvent)
+    ? deriveCalendarDayClock(events, calendar)
+    : deriveWorkingDayClock(events as readonly ClockEvent[], calendar);
 }
 
 function deriveWorkingDayClock(events: readonly ClockEvent[], calendar: WorkingDayCalendar): DerivedClock {
@@ -231,8 +233,16 @@ function deriveCalendarDayClock(events: readonly AnyClockEvent[], calendar: Work
       workingDaysDue = result.due;
     }
     // On a tie the law's period is named: the agency's limit adds nothing.
-    const applied = workingDaysDue !== null && daysBetween(workingDaysDue, calendarDaysDue) > 0 ? ('working-days' as const) : ('calendar-days' as const);
-    return { nominal, nominalDay, calendarDaysDue, workingDaysDue, applied, due: applied === 'working-days' ? workingDaysDue! : calendarDaysDue };
+    const applied =
+      workingDaysDue !== null && daysBetween(workingDaysDue, calendarDaysDue) > 0 ? ('working-days' as const) : ('calendar-days' as const);
+    return {
+      nominal,
+      nominalDay,
+      calendarDaysDue,
+      workingDaysDue,
+      applied,
+      due: applied === 'working-days' ? workingDaysDue! : calendarDaysDue,
+    };
   };
   const dueNow = (): IsoDate | null => current()?.due ?? null;
   /** How the due date follows from the remaining days: the last day, its move past rest days, and the stricter limit. */
@@ -256,7 +266,8 @@ function deriveCalendarDayClock(events: readonly AnyClockEvent[], calendar: Work
     consumed += daysBetween(anchor!, date);
     if (limit) limit.consumed += calendar.countWorkingDays(anchor!, date);
   };
-  const limitLeft = () => (limit ? `（${limit.reason}已用${limit.consumed}个工作日，剩余${Math.max(0, limit.total - limit.consumed)}个工作日）` : '');
+  const limitLeft = () =>
+    limit ? `（${limit.reason}已用${limit.consumed}个工作日，剩余${Math.max(0, limit.total - limit.consumed)}个工作日）` : '';
 
   for (const event of events) {
     switch (event.type) {
@@ -264,10 +275,15 @@ function deriveCalendarDayClock(events: readonly AnyClockEvent[], calendar: Work
         if (status !== 'not-started') throw new Error(`clock already started (${event.date})`);
         if (!('calendarDays' in event)) throw new Error('a working-day clock takes no calendar-day events');
         total = event.calendarDays;
-        limit = event.workingDayLimit ? { total: event.workingDayLimit.workingDays, consumed: 0, reason: event.workingDayLimit.reason } : null;
+        limit = event.workingDayLimit
+          ? { total: event.workingDayLimit.workingDays, consumed: 0, reason: event.workingDayLimit.reason }
+          : null;
         anchor = event.date;
         status = 'running';
-        record(event, `${event.date} ${event.reason}，起算${total}日（当日不计入；期限届满日为休息日或法定节假日的，顺延至节假日后第一个工作日）${dueText()}`);
+        record(
+          event,
+          `${event.date} ${event.reason}，起算${total}日（当日不计入；期限届满日为休息日或法定节假日的，顺延至节假日后第一个工作日）${dueText()}`,
+        );
         break;
       case 'restarted':
         if (status === 'not-started' || status === 'stopped') throw new Error(`cannot restart a ${status} clock`);
@@ -332,6 +348,8 @@ function deriveCalendarDayClock(events: readonly AnyClockEvent[], calendar: Work
     calendarVersion: calendar.version,
     steps,
     unit: 'calendar-days',
-    ...(limit ? { limits: { calendarDaysDue: c?.calendarDaysDue ?? null, workingDaysDue: c?.workingDaysDue ?? null, applied: c?.applied ?? null } } : {}),
+    ...(limit
+      ? { limits: { calendarDaysDue: c?.calendarDaysDue ?? null, workingDaysDue: c?.workingDaysDue ?? null, applied: c?.applied ?? null } }
+      : {}),
   };
 }

@@ -29,7 +29,12 @@ export function reconsiderationDefenceClock(filing: DisputeFiling, rules: RulePr
     label: '拟定答辩状期限',
     rule: 'disputes.defenceDraft',
     statutory: false,
-    start: { type: 'started', date: filing.receivedOn, workingDays: rules.defenceDraft.workingDays, reason: '收到行政复议申请书（起诉状）副本' },
+    start: {
+      type: 'started',
+      date: filing.receivedOn,
+      workingDays: rules.defenceDraft.workingDays,
+      reason: '收到行政复议申请书（起诉状）副本',
+    },
   };
 }
 

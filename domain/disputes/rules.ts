@@ -5,20 +5,28 @@
 import type { IsoDate } from '../calendar/dates';
 import type { DisputeState } from './types';
 
-export type DisputeAction = 'forward' | 'submitEvidence' | 'submitDefence' | 'holdMeeting' | 'recordHearing' | 'recordResult' | 'recordEnforcement' | 'withdraw';
+export type DisputeAction =
+  'forward' | 'submitEvidence' | 'submitDefence' | 'holdMeeting' | 'recordHearing' | 'recordResult' | 'recordEnforcement' | 'withdraw';
 
 type Check = (s: DisputeState, p: { on?: IsoDate; [k: string]: unknown }, today: IsoDate) => string | null;
 
 const open: Check = (s) => (s.closed ? '争议已结案' : null);
 const undecided: Check = (s) => open(s, {}, '') ?? (s.result ? '已有复议决定或裁判结果' : null);
-const notFuture: Check = (s, p, today) => (p.on && p.on > today ? `日期 ${p.on} 晚于今天` : p.on && p.on < s.filing.receivedOn ? `日期 ${p.on} 早于收到副本之日 ${s.filing.receivedOn}` : null);
-const all = (...checks: Check[]): Check => (s, p, t) => {
-  for (const c of checks) {
-    const refusal = c(s, p, t);
-    if (refusal) return refusal;
-  }
-  return null;
-};
+const notFuture: Check = (s, p, today) =>
+  p.on && p.on > today
+    ? `日期 ${p.on} 晚于今天`
+    : p.on && p.on < s.filing.receivedOn
+      ? `日期 ${p.on} 早于收到副本之日 ${s.filing.receivedOn}`
+      : null;
+const all =
+  (...checks: Check[]): Check =>
+  (s, p, t) => {
+    for (const c of checks) {
+      const refusal = c(s, p, t);
+      if (refusal) return refusal;
+    }
+    return null;
+  };
 
 export const disputeChecks: Record<DisputeAction, Check> = {
   forward: all(undecided, notFuture, (s) => (s.forwardedOn ? `已于 ${s.forwardedOn} 转交 ${s.departmentCode}` : null)),

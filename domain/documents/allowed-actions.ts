@@ -5,7 +5,11 @@ import type { RuleProfile } from '../rulesets/schema';
 import { checks, type DocumentAction, publicationChannels } from './rules';
 import type { Actor, DocumentState } from './types';
 
-export function allowedDocumentActions(state: DocumentState, actor: Actor, ctx: { profile: RuleProfile; today: IsoDate }): DocumentAction[] {
+export function allowedDocumentActions(
+  state: DocumentState,
+  actor: Actor,
+  ctx: { profile: RuleProfile; today: IsoDate },
+): DocumentAction[] {
   const { today } = ctx;
   const probes: Record<DocumentAction, Probe<DocumentState>> = {
     verify: () => [{}],
@@ -26,9 +30,16 @@ export function allowedDocumentActions(state: DocumentState, actor: Actor, ctx: 
     recordPreDisclosure: () => [{ startedOn: today, workingDays: 1, summary: '方案和理由' }],
     endPreDisclosure: () => [{ endedOn: today, feedback: '听取意见情况' }],
     recordChange: () => [{ changedOn: today, summary: '变更内容' }],
-    publishChange: (s) => (s.changes ?? []).filter((c) => !c.completedOn).flatMap((c) => c.carriers.map((channel) => ({ changeNo: c.no, channel, publishedOn: today }))),
+    publishChange: (s) =>
+      (s.changes ?? [])
+        .filter((c) => !c.completedOn)
+        .flatMap((c) => c.carriers.map((channel) => ({ changeNo: c.no, channel, publishedOn: today }))),
   };
   const check = (action: DocumentAction, s: DocumentState, payload: Record<string, unknown>) =>
-    (checks[action] as (s: DocumentState, p: unknown, c: { profile: RuleProfile; today: IsoDate; legacy?: boolean }) => string | null)(s, { ...payload, actor }, ctx);
+    (checks[action] as (s: DocumentState, p: unknown, c: { profile: RuleProfile; today: IsoDate; legacy?: boolean }) => string | null)(
+      s,
+      { ...payload, actor },
+      ctx,
+    );
   return allowedBy(probes, check, state);
 }

@@ -51,7 +51,8 @@ export function formatIndexNo(parts: IndexNoParts): string {
   if (!/^\d{3}$/.test(parts.departmentCode)) throw new RangeError(`department code must be three digits: ${parts.departmentCode}`);
   if (!isCatalogueCategory(parts.category)) throw new RangeError(`unknown catalogue category: ${parts.category}`);
   if (!Number.isInteger(parts.year) || parts.year < 1900 || parts.year > 9999) throw new RangeError(`bad year: ${parts.year}`);
-  if (!Number.isInteger(parts.sequence) || parts.sequence < 1 || parts.sequence > 99_999) throw new RangeError(`sequence out of range: ${parts.sequence}`);
+  if (!Number.isInteger(parts.sequence) || parts.sequence < 1 || parts.sequence > 99_999)
+    throw new RangeError(`sequence out of range: ${parts.sequence}`);
   return `${parts.regionCode}-${parts.departmentCode}-${parts.category}-${parts.year}-${String(parts.sequence).padStart(5, '0')}`;
 }
 
@@ -60,5 +61,11 @@ const INDEX_NO = /^(\d{6})-(\d{3})-(0[1-9])-(\d{4})-(\d{5})$/;
 export function parseIndexNo(value: string): IndexNoParts | null {
   const match = INDEX_NO.exec(value);
   if (!match) return null;
-  return { regionCode: match[1]!, departmentCode: match[2]!, category: match[3] as CatalogueCategory, year: Number(match[4]), sequence: Number(match[5]) };
+  return {
+    regionCode: match[1]!,
+    departmentCode: match[2]!,
+    category: match[3] as CatalogueCategory,
+    year: Number(match[4]),
+    sequence: Number(match[5]),
+  };
 }

@@ -54,7 +54,12 @@ export function registrationProblem(reg: DocumentRegistration, inherited: Docume
   if (new Set(reg.coIssuers).size !== reg.coIssuers.length) return '联合发文单位重复';
   // A registration without an attribute is accepted: the office returns it (the loop is recorded).
   if (reg.proposedAttribute === null) return null;
-  return attributeProblem({ attribute: reg.proposedAttribute, reasons: reg.attributeReasons, containsWithheldContent: reg.containsWithheldContent, inherited });
+  return attributeProblem({
+    attribute: reg.proposedAttribute,
+    reasons: reg.attributeReasons,
+    containsWithheldContent: reg.containsWithheldContent,
+    inherited,
+  });
 }
 
 function stageIs(state: DocumentState, allowed: readonly DocumentStage[], action: string): string | null {
@@ -70,7 +75,9 @@ function dateProblem(date: IsoDate, today: IsoDate, notBefore: IsoDate | null, w
 }
 
 const levelCleared = (state: DocumentState, level: DocumentState['secrecy']['firstLevel']) =>
-  level !== null && (level.conclusion === 'pass' || (level.conclusion === 'cannot-determine' && state.secrecy.escalation?.answer?.conclusion === 'may-disclose'));
+  level !== null &&
+  (level.conclusion === 'pass' ||
+    (level.conclusion === 'cannot-determine' && state.secrecy.escalation?.answer?.conclusion === 'may-disclose'));
 
 export function secrecyCleared(state: DocumentState): boolean {
   return levelCleared(state, state.secrecy.firstLevel) && levelCleared(state, state.secrecy.secondLevel);
@@ -98,7 +105,8 @@ export function consultationProblem(state: DocumentState, profile: RuleProfile):
   if (!comment) {
     return `行政规范性文件草案须先附起草说明公开征求意见，时间不少于${rule.workingDays}个工作日（${rule.citation.article}）；依法不得公开或应急性的事项，须登记不公开征求意见的说明`;
   }
-  if (!comment.ended) return `公开征求意见尚未结束${comment.earliestEndOn ? `（最早于${comment.earliestEndOn}结束）` : ''}，须登记意见采纳情况后才能签发`;
+  if (!comment.ended)
+    return `公开征求意见尚未结束${comment.earliestEndOn ? `（最早于${comment.earliestEndOn}结束）` : ''}，须登记意见采纳情况后才能签发`;
   return null;
 }
 
@@ -109,7 +117,9 @@ export function publishedCarriers(state: DocumentState): string[] {
 
 /** Co-issuers whose agreement on the current attribute is still missing. */
 export function pendingCoIssuers(state: DocumentState): string[] {
-  return state.registration.coIssuers.filter((c) => !state.coIssuerAnswers.some((a) => a.coIssuer === c && a.agreed && a.attribute === state.proposedAttribute));
+  return state.registration.coIssuers.filter(
+    (c) => !state.coIssuerAnswers.some((a) => a.coIssuer === c && a.agreed && a.attribute === state.proposedAttribute),
+  );
 }
 
 /** The stage after the secrecy review and the co-issuers, before sign-off. */
@@ -128,7 +138,12 @@ export const PUBLIC_CHANNELS: readonly string[] = ['portal', 'gazette'];
 
 /** The date the document became public (first publication on a public channel), or null. */
 export function madePublicOn(state: DocumentState): IsoDate | null {
-  return state.publications.filter((p) => PUBLIC_CHANNELS.includes(p.channel)).map((p) => p.publishedOn).sort()[0] ?? null;
+  return (
+    state.publications
+      .filter((p) => PUBLIC_CHANNELS.includes(p.channel))
+      .map((p) => p.publishedOn)
+      .sort()[0] ?? null
+  );
 }
 
 /** What a 主动公开 document still owes before it counts as released. */
@@ -148,7 +163,12 @@ export const checks = {
   verify: ((s) => {
     const stage = stageIs(s, ['drafted'], '核定公开属性');
     if (stage) return stage;
-    return attributeProblem({ attribute: s.proposedAttribute, reasons: s.attributeReasons, containsWithheldContent: s.registration.containsWithheldContent, inherited: s.inherited });
+    return attributeProblem({
+      attribute: s.proposedAttribute,
+      reasons: s.attributeReasons,
+      containsWithheldContent: s.registration.containsWithheldContent,
+      inherited: s.inherited,
+    });
   }) as Check<unknown>,
 
   returnToDrafter: ((s, p) => {
@@ -159,7 +179,12 @@ export const checks = {
   resubmit: ((s, p) => {
     const stage = stageIs(s, ['returned'], '重新提交');
     if (stage) return stage;
-    return attributeProblem({ attribute: p.proposedAttribute, reasons: p.attributeReasons, containsWithheldContent: p.containsWithheldContent ?? s.registration.containsWithheldContent, inherited: s.inherited });
+    return attributeProblem({
+      attribute: p.proposedAttribute,
+      reasons: p.attributeReasons,
+      containsWithheldContent: p.containsWithheldContent ?? s.registration.containsWithheldContent,
+      inherited: s.inherited,
+    });
   }) as Check<{ proposedAttribute: Attribute; attributeReasons?: string; containsWithheldContent?: boolean }>,
 
   reviewSecrecy: ((s, p, { legacy }) => {
@@ -219,7 +244,12 @@ export const checks = {
       return '联合发文改定公开属性须重新征得联合发文单位同意，请退回拟稿人';
     }
     const reasons = p.reasons ?? (p.finalAttribute === s.proposedAttribute ? s.attributeReasons : null);
-    return attributeProblem({ attribute: p.finalAttribute, reasons, containsWithheldContent: s.registration.containsWithheldContent, inherited: s.inherited });
+    return attributeProblem({
+      attribute: p.finalAttribute,
+      reasons,
+      containsWithheldContent: s.registration.containsWithheldContent,
+      inherited: s.inherited,
+    });
   }) as Check<{ finalAttribute: Attribute; reasons?: string }>,
 
   recordPublication: ((s, p, { profile, today }) => {
@@ -304,7 +334,8 @@ export const checks = {
     if (stage) return stage;
     if (s.preDisclosure) return '已登记预公开';
     // 六: 凡涉及个人隐私、商业秘密、国家秘密的，不允许预公开.
-    if (s.proposedAttribute === 'not-disclosed' || s.registration.containsWithheldContent) return '涉及个人隐私、商业秘密、国家秘密的，不允许预公开';
+    if (s.proposedAttribute === 'not-disclosed' || s.registration.containsWithheldContent)
+      return '涉及个人隐私、商业秘密、国家秘密的，不允许预公开';
     if (!Number.isInteger(p.workingDays) || p.workingDays < 1) return '预公开时间须为至少1个工作日';
     if (p.workingDays > rule.workingDays) {
       return `预公开时间自向社会发布之日起不得超过${rule.workingDays}个工作日（${rule.citation.article}），拟定的${p.workingDays}个工作日过长`;
@@ -338,7 +369,8 @@ export const checks = {
     const change = (s.changes ?? []).find((c) => c.no === p.changeNo);
     if (!change) return `没有第${p.changeNo}次变更`;
     if (change.completedOn) return `第${p.changeNo}次变更已在原发布载体更新`;
-    if (!change.carriers.includes(p.channel)) return `本公文未在「${p.channel}」发布；变更应在原发布载体（${change.carriers.join('、')}）上更新`;
+    if (!change.carriers.includes(p.channel))
+      return `本公文未在「${p.channel}」发布；变更应在原发布载体（${change.carriers.join('、')}）上更新`;
     if (change.updates.some((u) => u.channel === p.channel)) return '该载体已登记更新';
     return dateProblem(p.publishedOn, today, change.changedOn, '更新发布日期');
   }) as Check<{ changeNo: number; channel: string; publishedOn: IsoDate }>,

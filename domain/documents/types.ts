@@ -14,7 +14,23 @@ export const ATTRIBUTES = {
 export type Attribute = keyof typeof ATTRIBUTES;
 
 /** 《党政机关公文处理工作条例》第八条: the fifteen kinds of 公文. */
-export const DOCUMENT_KINDS = ['决议', '决定', '命令', '公报', '公告', '通告', '意见', '通知', '通报', '报告', '请示', '批复', '议案', '函', '纪要'] as const;
+export const DOCUMENT_KINDS = [
+  '决议',
+  '决定',
+  '命令',
+  '公报',
+  '公告',
+  '通告',
+  '意见',
+  '通知',
+  '通报',
+  '报告',
+  '请示',
+  '批复',
+  '议案',
+  '函',
+  '纪要',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export const STAGES = {
@@ -194,7 +210,8 @@ export interface DocumentState {
 export type { Actor };
 
 /** Kinds of written review record kept (≥ 3 years) in document_reviews. */
-export type ReviewKind = 'office-verification' | 'office-return' | 'secrecy-1' | 'secrecy-2' | 'secrecy-escalation' | 'co-issuer' | 'sign-off' | 'self-check';
+export type ReviewKind =
+  'office-verification' | 'office-return' | 'secrecy-1' | 'secrecy-2' | 'secrecy-escalation' | 'co-issuer' | 'sign-off' | 'self-check';
 
 /** The written record domain.md §4 asks of each review. */
 export interface ReviewRecord {

@@ -101,7 +101,11 @@ export function deriveMinuteClock(events: readonly MinuteClockEvent[]): DerivedM
         startedAt = event.at;
         period = event.period;
         dueAt = dueOf(event.at, event.period);
-        steps.push({ event, dueAt, explanation: `${formatShanghai(event.at)} ${event.reason}，时限${describePeriod(event.period)}（不分昼夜、节假日），应于${formatShanghai(dueAt)}前完成` });
+        steps.push({
+          event,
+          dueAt,
+          explanation: `${formatShanghai(event.at)} ${event.reason}，时限${describePeriod(event.period)}（不分昼夜、节假日），应于${formatShanghai(dueAt)}前完成`,
+        });
         break;
       case 'regraded': {
         // A step already done was judged under the grade in force when it was done.
@@ -111,7 +115,8 @@ export function deriveMinuteClock(events: readonly MinuteClockEvent[]): DerivedM
         dueAt = dueOf(startedAt!, event.period);
         const past = Date.parse(dueAt) < Date.parse(event.at) ? '，该时限在调整时已经届满' : '';
         steps.push({
-          event, dueAt,
+          event,
+          dueAt,
           explanation: `${formatShanghai(event.at)} ${event.reason}，时限改为${describePeriod(event.period)}，自${formatShanghai(startedAt!)}起算，应于${formatShanghai(dueAt)}前完成（原为${formatShanghai(before)}）${past}`,
         });
         break;
@@ -122,7 +127,8 @@ export function deriveMinuteClock(events: readonly MinuteClockEvent[]): DerivedM
         stoppedAt = event.at;
         lateMinutes = minutesLate(event.at, dueAt!);
         steps.push({
-          event, dueAt,
+          event,
+          dueAt,
           explanation: `${formatShanghai(event.at)} ${event.reason}，计时结束${lateMinutes > 0 ? `，超过时限${describeMinutes(lateMinutes)}` : '，未超过时限'}`,
         });
         break;

@@ -28,7 +28,8 @@ export const CLARIFICATION_APPROVAL_CITATIONS = {
     source: '桦甸市行政机关澄清虚假或不完整信息工作办法',
     seed: '001',
     article: '第七条（二）',
-    quote: '以市政府工作部门名义进行澄清的,须经本部门主要负责人审批;涉及其他部门职责或工作内容的,须事先征得相关部门同意;涉及重要事项或敏感问题的,须经市政府批准',
+    quote:
+      '以市政府工作部门名义进行澄清的,须经本部门主要负责人审批;涉及其他部门职责或工作内容的,须事先征得相关部门同意;涉及重要事项或敏感问题的,须经市政府批准',
   },
 } as const satisfies Record<string, Citation>;
 
@@ -63,7 +64,11 @@ export function periodsFor(profile: RuleProfile, grade: IncidentGradeLevel): { r
   const response = rules.response[grade];
   return {
     report: { period: { kind: 'minutes', minutes: report.minutes }, rule: `publicOpinion.report.${grade}`, citation: report.citation },
-    response: { period: { kind: 'minutes', minutes: response.minutes }, rule: `publicOpinion.response.${grade}`, citation: response.citation },
+    response: {
+      period: { kind: 'minutes', minutes: response.minutes },
+      rule: `publicOpinion.response.${grade}`,
+      citation: response.citation,
+    },
   };
 }
 
@@ -82,8 +87,10 @@ const RANK: Record<ApprovalLevel, number> = { 'department-head': 0, principal: 1
 /** The approval a response plan or clarification needs, and why. */
 export function requiredApproval(state: Pick<IncidentState, 'kind' | 'grade' | 'plan'>): { level: ApprovalLevel; reason: string } {
   if (state.kind === 'rumour') {
-    if (state.plan?.issuedInNameOf === 'government') return { level: 'government', reason: '以政府名义澄清的，须经本级政府批准（桦甸澄清办法第七条（一））' };
-    if (state.plan?.sensitive) return { level: 'government', reason: '涉及重要事项或敏感问题的，须经本级政府批准（桦甸澄清办法第七条（二））' };
+    if (state.plan?.issuedInNameOf === 'government')
+      return { level: 'government', reason: '以政府名义澄清的，须经本级政府批准（桦甸澄清办法第七条（一））' };
+    if (state.plan?.sensitive)
+      return { level: 'government', reason: '涉及重要事项或敏感问题的，须经本级政府批准（桦甸澄清办法第七条（二））' };
     return { level: 'department-head', reason: '以部门名义澄清的，须经本部门主要负责人审批（桦甸澄清办法第七条（二））' };
   }
   if (isMajor(state.grade) || state.grade === '重要') return { level: 'principal', reason: `${state.grade}舆情的回应方案须经主要领导审批` };
@@ -121,7 +128,9 @@ export const incidentChecks = {
     return p.grade === s.grade ? `当前等级已是${p.grade}` : null;
   }) as Check<{ grade: IncidentGradeLevel }>,
 
-  assign: ((s) => stageIs(s, ['registered', ...AFTER_ASSIGNMENT.filter((x) => x !== 'released')], '交办责任单位')) as Check<{ departmentCode: string }>,
+  assign: ((s) => stageIs(s, ['registered', ...AFTER_ASSIGNMENT.filter((x) => x !== 'released')], '交办责任单位')) as Check<{
+    departmentCode: string;
+  }>,
 
   assess: ((s) => stageIs(s, ['assigned', 'assessed'], '提交研判意见')) as Check<unknown>,
 
@@ -151,7 +160,11 @@ export const incidentChecks = {
     return null;
   }) as Check<{ level: ApprovalLevel } & Actorish>,
 
-  release: ((s, p, { now }) => first(stageIs(s, ['approved', 'released'], '统一发布'), p.at ? instantProblem(p.at, now, s.approval?.at ?? null, '发布时间') : null)) as Check<{ at?: Instant }>,
+  release: ((s, p, { now }) =>
+    first(
+      stageIs(s, ['approved', 'released'], '统一发布'),
+      p.at ? instantProblem(p.at, now, s.approval?.at ?? null, '发布时间') : null,
+    )) as Check<{ at?: Instant }>,
 
   report: ((s, p, { now }) => {
     if (s.closed) return '舆情已办结，不能报送';
@@ -161,7 +174,8 @@ export const incidentChecks = {
   close: ((s, p) => {
     if (s.closed) return '舆情已办结';
     if (s.stage !== 'released') return `尚未统一发布，不能办结（当前状态为「${INCIDENT_STAGES[s.stage]}」）`;
-    if (s.kind === 'incident' && isMajor(s.grade) && !s.reports.some((r) => r.to === 'superior')) return `${s.grade}舆情须向上级报告后才能办结`;
+    if (s.kind === 'incident' && isMajor(s.grade) && !s.reports.some((r) => r.to === 'superior'))
+      return `${s.grade}舆情须向上级报告后才能办结`;
     return p.evaluation.trim().length > 0 ? null : '办结须填写评估意见';
   }) as Check<{ evaluation: string }>,
 };

@@ -17,5 +17,10 @@ export function allowedMessageActions(state: MessageState, actor: Actor, ctx: { 
     reply: () => [{}],
     close: () => [{}],
   };
-  return allowedBy(probes, (action, s, payload) => (messageChecks[action] as (s: MessageState, p: unknown, c: typeof ctx) => string | null)(s, { ...payload, actor }, ctx), state);
+  return allowedBy(
+    probes,
+    (action, s, payload) =>
+      (messageChecks[action] as (s: MessageState, p: unknown, c: typeof ctx) => string | null)(s, { ...payload, actor }, ctx),
+    state,
+  );
 }

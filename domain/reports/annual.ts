@@ -77,7 +77,14 @@ export interface DocumentFact {
 }
 
 /** Table 3's columns in the national order; 法人或其他组织 is the sum of the five organisation types. */
-export const TABLE_3_COLUMNS = ['natural-person', 'commercial', 'research', 'public-interest', 'legal-services', 'other-organisation'] as const satisfies readonly ApplicantType[];
+export const TABLE_3_COLUMNS = [
+  'natural-person',
+  'commercial',
+  'research',
+  'public-interest',
+  'legal-services',
+  'other-organisation',
+] as const satisfies readonly ApplicantType[];
 export type Table3Column = ApplicantType | 'organisations' | 'total';
 export const TABLE_3_ALL_COLUMNS: readonly Table3Column[] = [...TABLE_3_COLUMNS, 'organisations', 'total'];
 
@@ -118,7 +125,8 @@ export const TABLE_2_COLUMN_LABELS: Record<Table2Column, string> = {
 const NOT_IN_CASE_DATA = '不在本系统数据中：由本机关的行政执法、审批或财务数据另行统计填报';
 /** Why a cell of table 2 has no figure: what the document data cannot support. */
 export const TABLE_2_UNSUPPORTED: Partial<Record<`${Table2RowKey}.${Table2Column}`, string>> = {
-  'regulations.issued': '公文数据不能认定规章：规章以政府令公布（《规章制定程序条例》），登记的公文种类与“规范性文件”标记都不区分规章，须另行统计',
+  'regulations.issued':
+    '公文数据不能认定规章：规章以政府令公布（《规章制定程序条例》），登记的公文种类与“规范性文件”标记都不区分规章，须另行统计',
   'regulations.repealed': '公文数据不能认定规章，也没有废止记录，须另行统计',
   'regulations.in-force': '公文数据不能认定规章，也没有废止、失效记录，须另行统计',
   'normative.repealed': '公文数据没有废止记录（公文流程无废止步骤），须另行统计',
@@ -175,10 +183,13 @@ export const TABLE_3_ROWS: readonly string[] = ['一', '二', ...OUTCOME_CODES.m
 /** What is wrong with a cell's name (unknown row or column for its table), for a 400 naming the field; null if it names a cell. */
 export function cellRefProblem(table: CellRef['table'], row: string, column: string): { field: 'row' | 'column'; message: string } | null {
   const choices: { rows: readonly string[]; columns: (row: string) => readonly string[] } =
-    table === '2' ? { rows: Object.keys(TABLE_2_ROWS), columns: (r) => TABLE_2_ROWS[r as Table2RowKey].columns }
-    : table === '3' ? { rows: TABLE_3_ROWS, columns: () => TABLE_3_ALL_COLUMNS }
-    : table === 'fees' ? { rows: Object.keys(FEE_ROWS), columns: () => Object.keys(FEE_COLUMN_LABELS) }
-    : { rows: Object.keys(DISPUTE_KINDS), columns: () => TABLE_4_COLUMNS };
+    table === '2'
+      ? { rows: Object.keys(TABLE_2_ROWS), columns: (r) => TABLE_2_ROWS[r as Table2RowKey].columns }
+      : table === '3'
+        ? { rows: TABLE_3_ROWS, columns: () => TABLE_3_ALL_COLUMNS }
+        : table === 'fees'
+          ? { rows: Object.keys(FEE_ROWS), columns: () => Object.keys(FEE_COLUMN_LABELS) }
+          : { rows: Object.keys(DISPUTE_KINDS), columns: () => TABLE_4_COLUMNS };
   if (!choices.rows.includes(row)) return { field: 'row', message: `table ${table} has the rows ${choices.rows.join(', ')}` };
   const columns = choices.columns(row);
   if (!columns.includes(column)) return { field: 'column', message: `row ${row} of table ${table} has the columns ${columns.join(', ')}` };
@@ -201,8 +212,10 @@ interface Classified {
   table4: Record<DisputeKind, Record<Table4Column, DisputeFact[]>>;
 }
 
-const inColumn = (column: Table3Column) => (f: ApplicationFact): boolean =>
-  column === 'total' ? true : column === 'organisations' ? f.applicantType !== 'natural-person' : f.applicantType === column;
+const inColumn =
+  (column: Table3Column) =>
+  (f: ApplicationFact): boolean =>
+    column === 'total' ? true : column === 'organisations' ? f.applicantType !== 'natural-person' : f.applicantType === column;
 
 function count(facts: readonly ApplicationFact[]): Counts {
   const counts = Object.fromEntries(TABLE_3_ALL_COLUMNS.map((c) => [c, facts.filter(inColumn(c)).length])) as Counts;
@@ -210,7 +223,12 @@ function count(facts: readonly ApplicationFact[]): Counts {
 }
 
 /** Every cell's members, by the rules above: the report counts them, the drill-down lists them. */
-function classify(year: number, applications: readonly ApplicationFact[], disputes: readonly DisputeFact[], documents: readonly DocumentFact[]): Classified {
+function classify(
+  year: number,
+  applications: readonly ApplicationFact[],
+  disputes: readonly DisputeFact[],
+  documents: readonly DocumentFact[],
+): Classified {
   const first = `${year}-01-01`;
   const last = `${year}-12-31`;
   const inYear = (d: IsoDate | null | undefined): d is IsoDate => d != null && d >= first && d <= last;
@@ -228,7 +246,11 @@ function classify(year: number, applications: readonly ApplicationFact[], disput
   const endedInYear = applications.filter((a) => inYear(a.endedOn));
   const table3: Classified['table3'] = [
     { row: '一', label: '本年新收政府信息公开申请数量', facts: applications.filter((a) => inYear(a.receivedOn)) },
-    { row: '二', label: '上年结转政府信息公开申请数量', facts: applications.filter((a) => a.receivedOn < first && (a.endedOn === null || a.endedOn >= first)) },
+    {
+      row: '二',
+      label: '上年结转政府信息公开申请数量',
+      facts: applications.filter((a) => a.receivedOn < first && (a.endedOn === null || a.endedOn >= first)),
+    },
   ];
   for (const outcome of OUTCOME_CODES) {
     const definition = OUTCOMES[outcome];
@@ -241,7 +263,11 @@ function classify(year: number, applications: readonly ApplicationFact[], disput
     });
   }
   table3.push({ row: '三（七）', label: '总计', facts: endedInYear });
-  table3.push({ row: '四', label: '结转下年度继续办理', facts: applications.filter((a) => a.receivedOn <= last && (a.endedOn === null || a.endedOn > last)) });
+  table3.push({
+    row: '四',
+    label: '结转下年度继续办理',
+    facts: applications.filter((a) => a.receivedOn <= last && (a.endedOn === null || a.endedOn > last)),
+  });
 
   const feeRow = (pick: (fee: FeeFact) => IsoDate | null) => {
     const facts = applications.filter((a) => a.fee && inYear(pick(a.fee)));
@@ -254,7 +280,10 @@ function classify(year: number, applications: readonly ApplicationFact[], disput
   };
 
   const table4 = Object.fromEntries(
-    (Object.keys(DISPUTE_KINDS) as DisputeKind[]).map((kind) => [kind, Object.fromEntries(TABLE_4_COLUMNS.map((c) => [c, [] as DisputeFact[]]))]),
+    (Object.keys(DISPUTE_KINDS) as DisputeKind[]).map((kind) => [
+      kind,
+      Object.fromEntries(TABLE_4_COLUMNS.map((c) => [c, [] as DisputeFact[]])),
+    ]),
   ) as Classified['table4'];
   for (const d of disputes) {
     if (d.receivedOn > last || (d.resultOn !== null && d.resultOn < first)) continue;
@@ -265,7 +294,12 @@ function classify(year: number, applications: readonly ApplicationFact[], disput
   return { table2, table3, fees, table4 };
 }
 
-export function annualReport(year: number, applications: readonly ApplicationFact[], disputes: readonly DisputeFact[], documents: readonly DocumentFact[] = []): AnnualReport {
+export function annualReport(
+  year: number,
+  applications: readonly ApplicationFact[],
+  disputes: readonly DisputeFact[],
+  documents: readonly DocumentFact[] = [],
+): AnnualReport {
   const c = classify(year, applications, disputes, documents);
   return {
     year,
@@ -283,7 +317,10 @@ export function annualReport(year: number, applications: readonly ApplicationFac
     table3: c.table3.map(({ facts, ...row }) => ({ ...row, counts: count(facts) })),
     fees: Object.fromEntries(Object.entries(c.fees).map(([row, f]) => [row, { count: f.facts.length, amount: f.amount }])) as FeeFigures,
     table4: Object.fromEntries(
-      Object.entries(c.table4).map(([kind, columns]) => [kind, Object.fromEntries(Object.entries(columns).map(([column, ds]) => [column, ds.length]))]),
+      Object.entries(c.table4).map(([kind, columns]) => [
+        kind,
+        Object.fromEntries(Object.entries(columns).map(([column, ds]) => [column, ds.length])),
+      ]),
     ) as Table4,
   };
 }
@@ -342,16 +379,22 @@ export function feeFactOf(
 }
 
 export const TABLE_4_COLUMN_LABELS: Record<Table4Column, string> = { ...DISPUTE_RESULTS, pending: PENDING_LABEL, total: '总计' };
-export const TABLE_3_COLUMN_LABELS: Record<ApplicantType | 'organisations' | 'total', string> = { ...APPLICANT_TYPES, organisations: '法人或其他组织（小计）', total: '总计' };
+export const TABLE_3_COLUMN_LABELS: Record<ApplicantType | 'organisations' | 'total', string> = {
+  ...APPLICANT_TYPES,
+  organisations: '法人或其他组织（小计）',
+  total: '总计',
+};
 
-const csvCell = (v: string | number | null) => (v === null ? '—' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+const csvCell = (v: string | number | null) =>
+  v === null ? '—' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 
 /** The tables as CSV, one section after the other, with Chinese headings (UTF-8 BOM for spreadsheet programs). */
 export function annualReportCsv(report: AnnualReport): string {
   const lines: string[] = [];
   lines.push(`表二 主动公开政府信息情况（${report.year}年度；“—”为本系统数据不能支持、须另行统计的项）`);
   lines.push(['条款', '信息内容', '项目', '数量', '说明'].map(csvCell).join(','));
-  for (const r of report.table2) for (const c of r.cells) lines.push([r.article, r.label, c.label, c.value, c.unsupported ?? ''].map(csvCell).join(','));
+  for (const r of report.table2)
+    for (const c of r.cells) lines.push([r.article, r.label, c.label, c.value, c.unsupported ?? ''].map(csvCell).join(','));
   lines.push('');
   lines.push(`表三 收到和处理政府信息公开申请情况（${report.year}年度）`);
   lines.push(['行', '项目', ...TABLE_3_ALL_COLUMNS.map((c) => TABLE_3_COLUMN_LABELS[c])].map(csvCell).join(','));
@@ -359,10 +402,12 @@ export function annualReportCsv(report: AnnualReport): string {
   lines.push('');
   lines.push(`信息处理费（${report.year}年度）`);
   lines.push(['项目', FEE_COLUMN_LABELS.count, FEE_COLUMN_LABELS.amount].map(csvCell).join(','));
-  for (const row of Object.keys(FEE_ROWS) as FeeRow[]) lines.push([FEE_ROWS[row], report.fees[row].count, report.fees[row].amount].map(csvCell).join(','));
+  for (const row of Object.keys(FEE_ROWS) as FeeRow[])
+    lines.push([FEE_ROWS[row], report.fees[row].count, report.fees[row].amount].map(csvCell).join(','));
   lines.push('');
   lines.push(`表四 政府信息公开行政复议、行政诉讼情况（${report.year}年度）`);
   lines.push(['类别', ...TABLE_4_COLUMNS.map((c) => TABLE_4_COLUMN_LABELS[c])].map(csvCell).join(','));
-  for (const kind of Object.keys(DISPUTE_KINDS) as DisputeKind[]) lines.push([DISPUTE_KINDS[kind], ...TABLE_4_COLUMNS.map((c) => report.table4[kind][c])].map(csvCell).join(','));
+  for (const kind of Object.keys(DISPUTE_KINDS) as DisputeKind[])
+    lines.push([DISPUTE_KINDS[kind], ...TABLE_4_COLUMNS.map((c) => report.table4[kind][c])].map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

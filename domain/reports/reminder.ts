@@ -30,7 +30,10 @@ export interface AnnualReportReminder {
 }
 
 /** The reminders due on `today` (a Shanghai date); already-queued ones are dropped by their dedupe key. */
-export function annualReportReminders(today: IsoDate, calendar: { workingDaysBefore(date: IsoDate, k: number): IsoDate }): AnnualReportReminder[] {
+export function annualReportReminders(
+  today: IsoDate,
+  calendar: { workingDaysBefore(date: IsoDate, k: number): IsoDate },
+): AnnualReportReminder[] {
   const year = Number(today.slice(0, 4));
   const due = `${year}-${ANNUAL_REPORT_DUE_MONTH_DAY}`;
   if (today > due) return [];
@@ -42,7 +45,10 @@ export function annualReportReminders(today: IsoDate, calendar: { workingDaysBef
     ANNUAL_REPORT_RECIPIENTS.map((recipient) => ({
       recipient,
       kind: 'annual-report-reminder' as const,
-      title: rung === 'final' ? `【年度报告】${reportYear}年度政府信息公开工作年度报告须于${due}前公布（最后${FINAL_REMINDER_WORKING_DAYS_BEFORE}个工作日）` : `【年度报告】请编制${reportYear}年度政府信息公开工作年度报告`,
+      title:
+        rung === 'final'
+          ? `【年度报告】${reportYear}年度政府信息公开工作年度报告须于${due}前公布（最后${FINAL_REMINDER_WORKING_DAYS_BEFORE}个工作日）`
+          : `【年度报告】请编制${reportYear}年度政府信息公开工作年度报告`,
       body:
         `依照《政府信息公开条例》第五十条，${reportYear}年度报告须于${due}前向社会公布。` +
         `表二、表三（含信息处理费）、表四可由本系统生成（${where}），每个数字可追溯到所统计的案件；系统数据不能支持的项（标“—”）须另行统计。`,

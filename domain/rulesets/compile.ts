@@ -14,7 +14,14 @@ import { type RuleProfile, type RuleProfileInput, ruleProfileSchema } from './sc
 export const COMPILED_RULE_PROFILES_PATH = 'domain/rulesets/compiled.ts';
 
 /** Every version of every profile, in the order they are listed. Older versions stay so a case started under one keeps its rules. */
-export const RULE_PROFILE_SOURCES: readonly RuleProfileInput[] = [national2019, lvliang000, huadian001, etuokeqianqi002, huangyan003, bijie004];
+export const RULE_PROFILE_SOURCES: readonly RuleProfileInput[] = [
+  national2019,
+  lvliang000,
+  huadian001,
+  etuokeqianqi002,
+  huangyan003,
+  bijie004,
+];
 
 /** Each source validated by zod (defaults filled in); throws naming the profile and the field. */
 export function parseRuleProfiles(inputs: readonly RuleProfileInput[] = RULE_PROFILE_SOURCES): RuleProfile[] {

@@ -100,15 +100,16 @@ export const applicationRulesSchema = z.object({
   /** Older regime (seed 002): provide the information within N WD after deciding to disclose. */
   provideAfterDecision: workingDayPeriodSchema.optional(),
   /** Internal step clocks (黄岩, 毕节), each counted from the event its rulebook names. */
-  internalSteps: z
-    .array(workingDayPeriodSchema.extend({ step: applicationStepSchema, startsAt: stepStartEventSchema }))
-    .default([]),
+  internalSteps: z.array(workingDayPeriodSchema.extend({ step: applicationStepSchema, startsAt: stepStartEventSchema })).default([]),
   /**
    * 条例§36 replies counted under a row of table 3 other than the default
    * (domain/outcomes.ts DEFAULT_SECTION_36_MAPPING), where an agency counts differently.
    */
   section36Counting: z
-    .object({ 'already-public': z.enum(OUTCOME_CODES as [Outcome, ...Outcome[]]), 'not-this-agency': z.enum(OUTCOME_CODES as [Outcome, ...Outcome[]]) })
+    .object({
+      'already-public': z.enum(OUTCOME_CODES as [Outcome, ...Outcome[]]),
+      'not-this-agency': z.enum(OUTCOME_CODES as [Outcome, ...Outcome[]]),
+    })
     .partial()
     .default({}),
   /** Reminders before each due date, in working days before it. */
@@ -122,9 +123,7 @@ export const documentReleaseChannelSchema = z.enum(['portal', 'intranet', 'gazet
 
 export const documentReleaseRulesSchema = z.object({
   /** Publication of a 主动公开 document after it is formed / signed, per channel. */
-  publication: z
-    .array(workingDayPeriodSchema.extend({ channel: documentReleaseChannelSchema }))
-    .min(1),
+  publication: z.array(workingDayPeriodSchema.extend({ channel: documentReleaseChannelSchema })).min(1),
   /** Changes to published information (毕节: 10 WD). */
   changes: workingDayPeriodSchema.optional(),
   /** Policy interpretation (政策解读) of a normative document, after its publication. */
@@ -138,9 +137,7 @@ export const documentReleaseRulesSchema = z.object({
   /** Pre-disclosure of major decisions for at most N WD. */
   preDisclosureMaximum: workingDayPeriodSchema.optional(),
   /** Half-yearly 不予公开 register, due on these MM-DD dates. */
-  nonDisclosureRegisterDue: z
-    .array(z.string().regex(/^\d{2}-\d{2}$/))
-    .optional(),
+  nonDisclosureRegisterDue: z.array(z.string().regex(/^\d{2}-\d{2}$/)).optional(),
   nonDisclosureRegisterCitation: citationSchema.optional(),
   /** Month (1–12) of the yearly self-check of 不予公开 / 依申请公开 documents. */
   selfCheckMonth: z.number().int().min(1).max(12).optional(),
@@ -163,13 +160,7 @@ export const publicOpinionRulesSchema = z.object({
 });
 export type PublicOpinionRules = z.infer<typeof publicOpinionRulesSchema>;
 
-export const citizenMessageTypeSchema = z.enum([
-  'policy-question',
-  'complaint',
-  'help',
-  'investigation',
-  'hard-case',
-]);
+export const citizenMessageTypeSchema = z.enum(['policy-question', 'complaint', 'help', 'investigation', 'hard-case']);
 
 export const citizenMessageRulesSchema = z.object({
   limits: z.array(

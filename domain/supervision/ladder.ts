@@ -9,11 +9,22 @@
 import { consoleLink } from './projection';
 
 /** Case kinds as people name them, so a title never leaves the kind to guess (numbers look alike across kinds). */
-export const CASE_KIND_LABELS: Record<string, string> = { application: '依申请', dispute: '行政争议', document: '公文', incident: '舆情', message: '留言' };
+export const CASE_KIND_LABELS: Record<string, string> = {
+  application: '依申请',
+  dispute: '行政争议',
+  document: '公文',
+  incident: '舆情',
+  message: '留言',
+};
 const named = (kind: string, caseRef: string) => `${CASE_KIND_LABELS[kind] ?? kind} ${caseRef}`;
 
 export type Rung = 'assignee' | 'department-head' | 'supervisor' | 'leader';
-export const RUNG_LABELS: Record<Rung, string> = { assignee: '承办人', 'department-head': '科室负责人', supervisor: '督办', leader: '分管领导' };
+export const RUNG_LABELS: Record<Rung, string> = {
+  assignee: '承办人',
+  'department-head': '科室负责人',
+  supervisor: '督办',
+  leader: '分管领导',
+};
 
 export interface LeaderRung {
   /** Working-day clocks: the leader hears of it this many working days after the due date. */
@@ -74,21 +85,27 @@ export function notificationsForEvent(
     switch (event.type) {
       case 'clock-reminder':
         return {
-          recipient, kind: 'clock-reminder' as const, link,
+          recipient,
+          kind: 'clock-reminder' as const,
+          link,
           title: `【期限提醒】${named(caseKind, caseRef)} ${payload.label}`,
           body: `${caseRef} 的${payload.label}将于 ${dueText} 届满（还剩 ${payload.workingDaysBefore} 个工作日）。`,
           dedupeKey: `${workflowId}/${payload.clockId}/${due}/reminder-${payload.workingDaysBefore}/${recipient}`,
         };
       case 'update-reminder':
         return {
-          recipient, kind: 'update-reminder' as const, link,
+          recipient,
+          kind: 'update-reminder' as const,
+          link,
           title: `【持续发布提醒】${named(caseKind, caseRef)}`,
           body: `${caseRef}：${payload.message ?? '请持续发布处置进展'}`,
           dedupeKey: `${workflowId}/update/${event.seq}/${recipient}`,
         };
       default:
         return {
-          recipient, kind: 'clock-overdue' as const, link,
+          recipient,
+          kind: 'clock-overdue' as const,
+          link,
           title: `【已逾期】${named(caseKind, caseRef)} ${payload.label}`,
           body: `${caseRef} 的${payload.label}已于 ${dueText} 届满，请${RUNG_LABELS[rung]}督促办理。`,
           dedupeKey: `${workflowId}/${payload.clockId}/${due}/${rung}/${recipient}`,
@@ -98,9 +115,16 @@ export function notificationsForEvent(
 }
 
 /** The leader's notification for a clock still running past the leader rung's point. */
-export function leaderEscalation(
-  clock: { workflowId: string; clockId: string; kind: string; caseRef: string; label: string; dueDate: string | null; dueAt: Date; lateBy: string },
-): Notification {
+export function leaderEscalation(clock: {
+  workflowId: string;
+  clockId: string;
+  kind: string;
+  caseRef: string;
+  label: string;
+  dueDate: string | null;
+  dueAt: Date;
+  lateBy: string;
+}): Notification {
   const dueKey = clock.dueDate ?? clock.dueAt.toISOString();
   return {
     recipient: 'role:leader',

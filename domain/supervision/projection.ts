@@ -109,7 +109,15 @@ export function incidentSnapshot(state: IncidentState): CaseSnapshot {
       ? []
       : state.clocks
           .filter((c) => c.derived.status === 'running' && c.derived.dueAt)
-          .map((c) => ({ clockId: c.id, label: c.label, unit: 'minutes' as const, status: 'running' as const, dueAt: c.derived.dueAt, dueDate: null, remainingWhenPaused: null })),
+          .map((c) => ({
+            clockId: c.id,
+            label: c.label,
+            unit: 'minutes' as const,
+            status: 'running' as const,
+            dueAt: c.derived.dueAt,
+            dueDate: null,
+            remainingWhenPaused: null,
+          })),
   };
 }
 

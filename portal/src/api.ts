@@ -91,7 +91,12 @@ async function answer<T>(response: Response): Promise<T> {
   // A message already in Chinese is meant for the applicant; others are put in their words.
   const message = /[\u4e00-\u9fff]/.test(said)
     ? said
-    : (IN_CHINESE[code] ?? (response.status === 429 ? IN_CHINESE.rate_limited! : response.status >= 500 ? '系统繁忙，请稍后再试' : `请求未能完成（${response.status}）`));
+    : (IN_CHINESE[code] ??
+      (response.status === 429
+        ? IN_CHINESE.rate_limited!
+        : response.status >= 500
+          ? '系统繁忙，请稍后再试'
+          : `请求未能完成（${response.status}）`));
   throw new PortalError(response.status, code, message, body.error?.details ?? []);
 }
 
@@ -99,12 +104,20 @@ type Purpose = 'apply' | 'lookup';
 
 /** Asks for a challenge and solves it in the page (a second or so of computing). */
 async function proofOfWork(purpose: Purpose, onProgress?: (tries: number) => void): Promise<string> {
-  const challenge = await answer<{ token: string; bits: number }>(await fetch(`/api/public/challenge?purpose=${purpose}`, { headers: { Accept: 'application/json' } }));
+  const challenge = await answer<{ token: string; bits: number }>(
+    await fetch(`/api/public/challenge?purpose=${purpose}`, { headers: { Accept: 'application/json' } }),
+  );
   return solveChallenge(challenge.token, challenge.bits, onProgress);
 }
 
 async function postJson<T>(path: string, body: unknown, headers: Record<string, string>): Promise<T> {
-  return answer<T>(await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers }, body: JSON.stringify(body) }));
+  return answer<T>(
+    await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 export async function submitApplication(application: unknown, onProgress?: (tries: number) => void): Promise<Submitted> {
@@ -112,7 +125,11 @@ export async function submitApplication(application: unknown, onProgress?: (trie
   return postJson<Submitted>('/api/public/applications', application, { 'X-Proof-Of-Work': solved });
 }
 
-export async function lookUp(queryCode: string, factor: string, onProgress?: (tries: number) => void): Promise<{ access: Access; progress: Progress }> {
+export async function lookUp(
+  queryCode: string,
+  factor: string,
+  onProgress?: (tries: number) => void,
+): Promise<{ access: Access; progress: Progress }> {
   const solved = await proofOfWork('lookup', onProgress);
   return postJson('/api/public/lookup', { queryCode, factor }, { 'X-Proof-Of-Work': solved });
 }
@@ -129,7 +146,11 @@ export type AttachmentKind = keyof typeof ATTACHMENT_KINDS;
 export async function upload(access: Access, kind: AttachmentKind, file: File): Promise<FileRef> {
   const query = new URLSearchParams({ kind, name: file.name.slice(-200) });
   return answer<FileRef>(
-    await fetch(`/api/public/attachments?${query}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json', ...accessHeader(access) }, body: file }),
+    await fetch(`/api/public/attachments?${query}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json', ...accessHeader(access) },
+      body: file,
+    }),
   );
 }
 
@@ -139,7 +160,8 @@ export async function submitCorrection(access: Access, statement: string): Promi
 
 /** Fetches a notice (PDF) or a delivered file with the access token and hands it to the browser as a download. */
 export async function download(access: Access, what: { docNo: string } | { fileId: string }, filename: string): Promise<void> {
-  const path = 'docNo' in what ? `/api/public/documents/${encodeURIComponent(what.docNo)}` : `/api/public/files/${encodeURIComponent(what.fileId)}`;
+  const path =
+    'docNo' in what ? `/api/public/documents/${encodeURIComponent(what.docNo)}` : `/api/public/files/${encodeURIComponent(what.fileId)}`;
   const response = await fetch(path, { headers: accessHeader(access) });
   if (!response.ok) await answer(response);
   const url = URL.createObjectURL(await response.blob());

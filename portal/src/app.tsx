@@ -62,19 +62,55 @@ export function App() {
 
   return (
     <>
-      <a class="skip" href="#main">跳到正文</a>
+      <a class="skip" href="#main">
+        跳到正文
+      </a>
       <header class="site">
         <div class="wrap">
-          <a class="brand" href={BASE} onClick={(e) => { e.preventDefault(); go('home'); }}>政府信息公开 · 依申请公开</a>
+          <a
+            class="brand"
+            href={BASE}
+            onClick={(e) => {
+              e.preventDefault();
+              go('home');
+            }}
+          >
+            政府信息公开 · 依申请公开
+          </a>
           <nav aria-label="主导航">
-            <a href={`${BASE}new`} aria-current={view === 'new' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); go('new'); }}>网上申请</a>
-            <a href={`${BASE}track`} aria-current={view === 'track' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); go('track'); }}>进度查询</a>
+            <a
+              href={`${BASE}new`}
+              aria-current={view === 'new' ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                go('new');
+              }}
+            >
+              网上申请
+            </a>
+            <a
+              href={`${BASE}track`}
+              aria-current={view === 'track' ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                go('track');
+              }}
+            >
+              进度查询
+            </a>
           </nav>
         </div>
       </header>
       <main id="main" ref={main} class="wrap">
         {view === 'home' && <Home go={go} />}
-        {view === 'new' && <ApplyForm onDone={(result, uploads) => { setSubmitted({ result, uploads }); go('receipt'); }} />}
+        {view === 'new' && (
+          <ApplyForm
+            onDone={(result, uploads) => {
+              setSubmitted({ result, uploads });
+              go('receipt');
+            }}
+          />
+        )}
         {view === 'receipt' && (submitted ? <Receipt {...submitted} go={go} /> : <Home go={go} />)}
         {view === 'track' && <Track />}
       </main>
@@ -94,12 +130,16 @@ function Home({ go }: { go: (v: View) => void }) {
         <section class="card">
           <h2>网上申请</h2>
           <p>填写申请表、上传身份证明等材料。提交后您会得到一个查询码；本机关确认收到申请之日起计算答复期限。</p>
-          <button type="button" class="primary" onClick={() => go('new')}>开始申请</button>
+          <button type="button" class="primary" onClick={() => go('new')}>
+            开始申请
+          </button>
         </section>
         <section class="card">
           <h2>进度查询</h2>
           <p>凭查询码和证件号码或电话号码的后四位，查看办理进度、答复期限和本机关发出的文书。</p>
-          <button type="button" onClick={() => go('track')}>查询进度</button>
+          <button type="button" onClick={() => go('track')}>
+            查询进度
+          </button>
         </section>
       </div>
     </>
@@ -142,8 +182,16 @@ interface FieldProps {
 function Described({ name, hint, error }: { name: string; hint?: string | undefined; error?: string | undefined }) {
   return (
     <>
-      {hint && <p class="hint" id={`${fieldId(name)}-hint`}>{hint}</p>}
-      {error && <p class="field-error" id={`${fieldId(name)}-error`}>{error}</p>}
+      {hint && (
+        <p class="hint" id={`${fieldId(name)}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${fieldId(name)}-error`}>
+          {error}
+        </p>
+      )}
     </>
   );
 }
@@ -153,7 +201,15 @@ function describedBy(name: string, hint?: string, error?: string) {
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-function TextField(props: FieldProps & { type?: 'text' | 'tel' | 'email'; multiline?: boolean; autocomplete?: string; inputMode?: 'text' | 'tel' | 'numeric' | 'email'; maxLength?: number }) {
+function TextField(
+  props: FieldProps & {
+    type?: 'text' | 'tel' | 'email';
+    multiline?: boolean;
+    autocomplete?: string;
+    inputMode?: 'text' | 'tel' | 'numeric' | 'email';
+    maxLength?: number;
+  },
+) {
   const { name, label, values, errors, set, required, hint } = props;
   const error = errors[name];
   const common = {
@@ -171,9 +227,24 @@ function TextField(props: FieldProps & { type?: 'text' | 'tel' | 'email'; multil
     <div class={`field${error ? ' invalid' : ''}`} data-field={name}>
       <label for={fieldId(name)}>
         {label}
-        {required ? <span class="req" aria-hidden="true">＊</span> : <span class="opt">（选填）</span>}
+        {required ? (
+          <span class="req" aria-hidden="true">
+            ＊
+          </span>
+        ) : (
+          <span class="opt">（选填）</span>
+        )}
       </label>
-      {props.multiline ? <textarea rows={5} {...common} /> : <input {...({ type: props.type ?? 'text', autoComplete: props.autocomplete, inputMode: props.inputMode, ...common } as Record<string, unknown>)} />}
+      {props.multiline ? (
+        <textarea rows={5} {...common} />
+      ) : (
+        <input
+          {...({ type: props.type ?? 'text', autoComplete: props.autocomplete, inputMode: props.inputMode, ...common } as Record<
+            string,
+            unknown
+          >)}
+        />
+      )}
       <Described name={name} hint={hint} error={error} />
     </div>
   );
@@ -184,9 +255,25 @@ function SelectField(props: FieldProps & { options: Record<string, string> }) {
   const error = errors[name];
   return (
     <div class={`field${error ? ' invalid' : ''}`} data-field={name}>
-      <label for={fieldId(name)}>{label}<span class="req" aria-hidden="true">＊</span></label>
-      <select id={fieldId(name)} name={name} value={String(values[name] ?? '')} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(name, hint, error)} onChange={(e) => set(name, e.currentTarget.value)}>
-        {Object.entries(props.options).map(([value, text]) => <option key={value} value={value}>{text}</option>)}
+      <label for={fieldId(name)}>
+        {label}
+        <span class="req" aria-hidden="true">
+          ＊
+        </span>
+      </label>
+      <select
+        id={fieldId(name)}
+        name={name}
+        value={String(values[name] ?? '')}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(name, hint, error)}
+        onChange={(e) => set(name, e.currentTarget.value)}
+      >
+        {Object.entries(props.options).map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
       </select>
       <Described name={name} hint={hint} error={error} />
     </div>
@@ -197,7 +284,15 @@ function Checkbox({ name, label, values, errors, set, hint }: FieldProps) {
   const error = errors[name];
   return (
     <div class={`field check${error ? ' invalid' : ''}`} data-field={name}>
-      <input type="checkbox" id={fieldId(name)} name={name} checked={values[name] === true} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(name, hint, error)} onChange={(e) => set(name, e.currentTarget.checked)} />
+      <input
+        type="checkbox"
+        id={fieldId(name)}
+        name={name}
+        checked={values[name] === true}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(name, hint, error)}
+        onChange={(e) => set(name, e.currentTarget.checked)}
+      />
       <label for={fieldId(name)}>{label}</label>
       <Described name={name} hint={hint} error={error} />
     </div>
@@ -214,7 +309,11 @@ function ErrorSummary({ message, errors, labels }: { message: string; errors: Re
       {Object.keys(errors).length > 0 && (
         <ul>
           {Object.entries(errors).map(([field, text]) => (
-            <li key={field}><a href={`#${fieldId(field)}`}>{labels[field] ?? field}：{text}</a></li>
+            <li key={field}>
+              <a href={`#${fieldId(field)}`}>
+                {labels[field] ?? field}：{text}
+              </a>
+            </li>
           ))}
         </ul>
       )}
@@ -230,16 +329,43 @@ function fieldErrors(details: FieldError[]): Record<string, string> {
 
 // ---- 网上申请 ---------------------------------------------------------------------------------
 
-const APPLICANT_TYPES = { 'natural-person': '公民（自然人）', commercial: '商业企业', research: '科研机构', 'public-interest': '社会公益组织', 'legal-services': '法律服务机构', 'other-organisation': '其他组织' };
-const ID_TYPES = { 'resident-id': '居民身份证', passport: '护照', 'hk-macau-permit': '港澳居民来往内地通行证', 'taiwan-permit': '台湾居民来往大陆通行证', other: '其他证件' };
+const APPLICANT_TYPES = {
+  'natural-person': '公民（自然人）',
+  commercial: '商业企业',
+  research: '科研机构',
+  'public-interest': '社会公益组织',
+  'legal-services': '法律服务机构',
+  'other-organisation': '其他组织',
+};
+const ID_TYPES = {
+  'resident-id': '居民身份证',
+  passport: '护照',
+  'hk-macau-permit': '港澳居民来往内地通行证',
+  'taiwan-permit': '台湾居民来往大陆通行证',
+  other: '其他证件',
+};
 const FORMS = { paper: '纸质', email: '电子邮件', disc: '光盘' };
 const DELIVERIES = { post: '邮寄', email: '电子邮件', fax: '传真', 'pick-up': '自行领取' };
 
 const LABELS: Record<string, string> = {
-  'applicant.type': '申请人类型', 'applicant.name': '姓名或名称', 'applicant.contactPerson': '联系人', 'applicant.idType': '证件类型',
-  'applicant.idNumber': '证件号码', 'applicant.phone': '联系电话', 'applicant.email': '电子邮箱', 'applicant.address': '通信地址',
-  'applicant.postcode': '邮政编码', description: '所需政府信息的名称、文号或描述', purpose: '用途', form: '获取信息的方式', delivery: '获取信息的途径',
-  feeWaiverRequested: '申请减免信息处理费', feeWaiverReason: '减免理由', consent: '同意', attachments: '附件', body: '请求',
+  'applicant.type': '申请人类型',
+  'applicant.name': '姓名或名称',
+  'applicant.contactPerson': '联系人',
+  'applicant.idType': '证件类型',
+  'applicant.idNumber': '证件号码',
+  'applicant.phone': '联系电话',
+  'applicant.email': '电子邮箱',
+  'applicant.address': '通信地址',
+  'applicant.postcode': '邮政编码',
+  description: '所需政府信息的名称、文号或描述',
+  purpose: '用途',
+  form: '获取信息的方式',
+  delivery: '获取信息的途径',
+  feeWaiverRequested: '申请减免信息处理费',
+  feeWaiverReason: '减免理由',
+  consent: '同意',
+  attachments: '附件',
+  body: '请求',
 };
 
 const MAX_FILE_MB = 10;
@@ -253,7 +379,14 @@ export interface UploadOutcome {
 }
 
 function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutcome[]) => void }) {
-  const [values, setValues] = useState<Values>({ 'applicant.type': 'natural-person', 'applicant.idType': 'resident-id', form: 'email', delivery: 'email', feeWaiverRequested: false, consent: false });
+  const [values, setValues] = useState<Values>({
+    'applicant.type': 'natural-person',
+    'applicant.idType': 'resident-id',
+    form: 'email',
+    delivery: 'email',
+    feeWaiverRequested: false,
+    consent: false,
+  });
   const [files, setFiles] = useState<Record<AttachmentKind, File[]>>({ 'id-copy': [], 'business-licence': [], supporting: [] });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -274,14 +407,28 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
   /** Checks the browser can make before sending (the server checks all again). */
   function localErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    const required = ['applicant.name', 'applicant.idNumber', 'applicant.phone', 'applicant.address', 'description', ...(organisation ? ['applicant.contactPerson'] : [])];
+    const required = [
+      'applicant.name',
+      'applicant.idNumber',
+      'applicant.phone',
+      'applicant.address',
+      'description',
+      ...(organisation ? ['applicant.contactPerson'] : []),
+    ];
     for (const name of required) if (!String(values[name] ?? '').trim()) out[name] = '此项为必填';
     const id = String(values['applicant.idNumber'] ?? '').trim();
     if (id) {
       const check = checkIdNumber(String(values['applicant.idType']), id);
-      if (check && !check.ok) out['applicant.idNumber'] = check.problem === 'check-digit' ? '号码校验位不正确，请核对' : check.problem === 'birth-date' ? '号码中的出生日期不正确，请核对' : '号码的位数或字符不正确';
+      if (check && !check.ok)
+        out['applicant.idNumber'] =
+          check.problem === 'check-digit'
+            ? '号码校验位不正确，请核对'
+            : check.problem === 'birth-date'
+              ? '号码中的出生日期不正确，请核对'
+              : '号码的位数或字符不正确';
     }
-    if ((values.delivery === 'email' || values.form === 'email') && !String(values['applicant.email'] ?? '').trim()) out['applicant.email'] = '选择电子邮件方式须填写电子邮箱';
+    if ((values.delivery === 'email' || values.form === 'email') && !String(values['applicant.email'] ?? '').trim())
+      out['applicant.email'] = '选择电子邮件方式须填写电子邮箱';
     if (values.feeWaiverRequested === true && !String(values.feeWaiverReason ?? '').trim()) out.feeWaiverReason = '申请减免费用须说明理由';
     for (const [kind, list] of Object.entries(files)) {
       for (const f of list) if (f.size > MAX_FILE_MB * 1024 * 1024) out[`attachments.${kind}`] = `「${f.name}」超过${MAX_FILE_MB}MB`;
@@ -297,12 +444,22 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
     };
     return {
       applicant: {
-        type: values['applicant.type'], name: text('applicant.name'), ...(organisation ? { contactPerson: text('applicant.contactPerson') } : {}),
-        idType: values['applicant.idType'], idNumber: text('applicant.idNumber'), phone: text('applicant.phone'), email: text('applicant.email'),
-        address: text('applicant.address'), postcode: text('applicant.postcode'),
+        type: values['applicant.type'],
+        name: text('applicant.name'),
+        ...(organisation ? { contactPerson: text('applicant.contactPerson') } : {}),
+        idType: values['applicant.idType'],
+        idNumber: text('applicant.idNumber'),
+        phone: text('applicant.phone'),
+        email: text('applicant.email'),
+        address: text('applicant.address'),
+        postcode: text('applicant.postcode'),
       },
-      description: text('description'), purpose: text('purpose'), form: values.form, delivery: values.delivery,
-      feeWaiverRequested: values.feeWaiverRequested === true, ...(values.feeWaiverRequested === true ? { feeWaiverReason: text('feeWaiverReason') } : {}),
+      description: text('description'),
+      purpose: text('purpose'),
+      form: values.form,
+      delivery: values.delivery,
+      feeWaiverRequested: values.feeWaiverRequested === true,
+      ...(values.feeWaiverRequested === true ? { feeWaiverReason: text('feeWaiverReason') } : {}),
       consent: values.consent === true,
     };
   }
@@ -350,13 +507,23 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
     const error = errors[name];
     return (
       <div class={`field${error ? ' invalid' : ''}`} data-field={name}>
-        <label for={fieldId(name)}>{ATTACHMENT_KINDS[kind]}<span class="opt">（选填）</span></label>
-        <input type="file" id={fieldId(name)} name={name} accept={ACCEPT} multiple={multiple} aria-describedby={describedBy(name, hint, error)}
+        <label for={fieldId(name)}>
+          {ATTACHMENT_KINDS[kind]}
+          <span class="opt">（选填）</span>
+        </label>
+        <input
+          type="file"
+          id={fieldId(name)}
+          name={name}
+          accept={ACCEPT}
+          multiple={multiple}
+          aria-describedby={describedBy(name, hint, error)}
           onChange={(e) => {
             const list = Array.from(e.currentTarget.files ?? []);
             setFiles((f) => ({ ...f, [kind]: list }));
             if (errors[name]) setErrors(({ [name]: _gone, ...rest }) => rest);
-          }} />
+          }}
+        />
         <Described name={name} hint={hint} error={error} />
       </div>
     );
@@ -365,34 +532,98 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
   return (
     <form data-form="apply" noValidate onSubmit={submit} aria-busy={busy}>
       <h1 tabIndex={-1}>网上申请</h1>
-      <p>带 <span class="req">＊</span> 的为必填项。提交后，本机关确认收到申请之日为收到申请之日，自该日起计算答复期限（《政府信息公开条例》第三十一条、第三十三条）。</p>
-      {failure && <ErrorSummary message={failure} errors={errors} labels={{ ...LABELS, 'attachments.id-copy': '身份证明', 'attachments.business-licence': '营业执照', 'attachments.supporting': '其他材料' }} />}
+      <p>
+        带 <span class="req">＊</span>{' '}
+        的为必填项。提交后，本机关确认收到申请之日为收到申请之日，自该日起计算答复期限（《政府信息公开条例》第三十一条、第三十三条）。
+      </p>
+      {failure && (
+        <ErrorSummary
+          message={failure}
+          errors={errors}
+          labels={{
+            ...LABELS,
+            'attachments.id-copy': '身份证明',
+            'attachments.business-licence': '营业执照',
+            'attachments.supporting': '其他材料',
+          }}
+        />
+      )}
 
       <fieldset>
         <legend>申请人信息</legend>
         <SelectField name="applicant.type" label="申请人类型" options={APPLICANT_TYPES} {...field} />
-        <TextField name="applicant.name" label={organisation ? '名称' : '姓名'} required autocomplete={organisation ? 'organization' : 'name'} maxLength={100} {...field} />
+        <TextField
+          name="applicant.name"
+          label={organisation ? '名称' : '姓名'}
+          required
+          autocomplete={organisation ? 'organization' : 'name'}
+          maxLength={100}
+          {...field}
+        />
         {organisation && <TextField name="applicant.contactPerson" label="法定代表人或联系人" required maxLength={50} {...field} />}
         {organisation ? (
-          <div class="field" data-field="applicant.idType"><span class="label">证件类型</span><p class="static">统一社会信用代码</p></div>
+          <div class="field" data-field="applicant.idType">
+            <span class="label">证件类型</span>
+            <p class="static">统一社会信用代码</p>
+          </div>
         ) : (
           <SelectField name="applicant.idType" label="证件类型" options={ID_TYPES} {...field} />
         )}
-        <TextField name="applicant.idNumber" label={organisation ? '统一社会信用代码' : '证件号码'} required hint={organisation ? '18位，含校验码' : '居民身份证为18位，最后一位可能是X'} maxLength={30} autocomplete="off" {...field} />
-        <TextField name="applicant.phone" label="联系电话" type="tel" required autocomplete="tel" inputMode="tel" maxLength={20} {...field} />
-        <TextField name="applicant.email" label="电子邮箱" type="email" autocomplete="email" hint="选择以电子邮件获取信息时必填" maxLength={200} {...field} />
+        <TextField
+          name="applicant.idNumber"
+          label={organisation ? '统一社会信用代码' : '证件号码'}
+          required
+          hint={organisation ? '18位，含校验码' : '居民身份证为18位，最后一位可能是X'}
+          maxLength={30}
+          autocomplete="off"
+          {...field}
+        />
+        <TextField
+          name="applicant.phone"
+          label="联系电话"
+          type="tel"
+          required
+          autocomplete="tel"
+          inputMode="tel"
+          maxLength={20}
+          {...field}
+        />
+        <TextField
+          name="applicant.email"
+          label="电子邮箱"
+          type="email"
+          autocomplete="email"
+          hint="选择以电子邮件获取信息时必填"
+          maxLength={200}
+          {...field}
+        />
         <TextField name="applicant.address" label="通信地址" required autocomplete="street-address" maxLength={200} {...field} />
         <TextField name="applicant.postcode" label="邮政编码" inputMode="numeric" autocomplete="postal-code" maxLength={6} {...field} />
       </fieldset>
 
       <fieldset>
         <legend>所需信息</legend>
-        <TextField name="description" label="所需政府信息的名称、文号或者便于查询的其他特征性描述" required multiline maxLength={4000} hint="请尽量写明信息的名称、文号、形成时间等，便于本机关查找" {...field} />
+        <TextField
+          name="description"
+          label="所需政府信息的名称、文号或者便于查询的其他特征性描述"
+          required
+          multiline
+          maxLength={4000}
+          hint="请尽量写明信息的名称、文号、形成时间等，便于本机关查找"
+          {...field}
+        />
         <TextField name="purpose" label="用途" multiline maxLength={1000} {...field} />
         <SelectField name="form" label="获取信息的方式" options={FORMS} {...field} />
         <SelectField name="delivery" label="获取信息的途径" options={DELIVERIES} {...field} />
-        <Checkbox name="feeWaiverRequested" label="申请减免信息处理费" hint="依照国办函〔2020〕109号，确有经济困难的可以申请减免" {...field} />
-        {values.feeWaiverRequested === true && <TextField name="feeWaiverReason" label="减免理由" required multiline maxLength={1000} {...field} />}
+        <Checkbox
+          name="feeWaiverRequested"
+          label="申请减免信息处理费"
+          hint="依照国办函〔2020〕109号，确有经济困难的可以申请减免"
+          {...field}
+        />
+        {values.feeWaiverRequested === true && (
+          <TextField name="feeWaiverReason" label="减免理由" required multiline maxLength={1000} {...field} />
+        )}
       </fieldset>
 
       <fieldset>
@@ -405,23 +636,56 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
 
       <fieldset>
         <legend>声明</legend>
-        <Checkbox name="consent" label="本人确认以上信息真实，并同意本机关为办理本申请处理本人的个人信息（包括证件号码和联系方式），仅用于办理和答复本申请。" {...field} />
+        <Checkbox
+          name="consent"
+          label="本人确认以上信息真实，并同意本机关为办理本申请处理本人的个人信息（包括证件号码和联系方式），仅用于办理和答复本申请。"
+          {...field}
+        />
       </fieldset>
 
-      <p class="status" role="status" aria-live="polite">{status}</p>
-      <button type="submit" class="primary" disabled={busy}>{busy ? '正在提交…' : '提交申请'}</button>
+      <p class="status" role="status" aria-live="polite">
+        {status}
+      </p>
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? '正在提交…' : '提交申请'}
+      </button>
     </form>
   );
 }
 
 // ---- 回执 -------------------------------------------------------------------------------------
 
-function DownloadButton({ access, what, filename, children }: { access: Access; what: { docNo: string } | { fileId: string }; filename: string; children: ComponentChildren }) {
+function DownloadButton({
+  access,
+  what,
+  filename,
+  children,
+}: {
+  access: Access;
+  what: { docNo: string } | { fileId: string };
+  filename: string;
+  children: ComponentChildren;
+}) {
   const [error, setError] = useState<string | null>(null);
   return (
     <>
-      <button type="button" class="link" onClick={() => download(access, what, filename).then(() => setError(null), (e) => setError(e instanceof PortalError ? e.message : '下载失败'))}>{children}</button>
-      {error && <span class="field-error" role="alert">{error}</span>}
+      <button
+        type="button"
+        class="link"
+        onClick={() =>
+          download(access, what, filename).then(
+            () => setError(null),
+            (e) => setError(e instanceof PortalError ? e.message : '下载失败'),
+          )
+        }
+      >
+        {children}
+      </button>
+      {error && (
+        <span class="field-error" role="alert">
+          {error}
+        </span>
+      )}
     </>
   );
 }
@@ -433,14 +697,24 @@ function Receipt({ result, uploads, go }: { result: Submitted; uploads: UploadOu
       <h1 tabIndex={-1}>申请已提交</h1>
       <div class="receipt">
         <p>您的查询码</p>
-        <p class="query-code" data-query-code={result.queryCode} aria-label={`查询码 ${result.queryCode.split('').join(' ')}`}>{result.queryCode}</p>
-        <p>案件编号：<span class="case-no">{result.caseNo}</span></p>
+        <p class="query-code" data-query-code={result.queryCode} aria-label={`查询码 ${result.queryCode.split('').join(' ')}`}>
+          {result.queryCode}
+        </p>
+        <p>
+          案件编号：<span class="case-no">{result.caseNo}</span>
+        </p>
       </div>
-      <p><strong>请妥善保存查询码。</strong>查询办理进度时，须同时提供证件号码或联系电话的后四位。</p>
-      <p>本机关将确认收到您的申请，自确认收到之日起计算答复期限；当前状态：<span class="stage">{result.progress.stageLabel}</span>。</p>
+      <p>
+        <strong>请妥善保存查询码。</strong>查询办理进度时，须同时提供证件号码或联系电话的后四位。
+      </p>
+      <p>
+        本机关将确认收到您的申请，自确认收到之日起计算答复期限；当前状态：<span class="stage">{result.progress.stageLabel}</span>。
+      </p>
       {result.receipt && (
         <p>
-          <DownloadButton access={result.access} what={{ docNo: result.receipt.docNo }} filename={`登记回执-${result.receipt.docNo}.pdf`}>下载{result.receipt.title}（PDF）</DownloadButton>
+          <DownloadButton access={result.access} what={{ docNo: result.receipt.docNo }} filename={`登记回执-${result.receipt.docNo}.pdf`}>
+            下载{result.receipt.title}（PDF）
+          </DownloadButton>
         </p>
       )}
       {uploads.length > 0 && (
@@ -448,13 +722,19 @@ function Receipt({ result, uploads, go }: { result: Submitted; uploads: UploadOu
           <h2>材料</h2>
           <ul class="uploads">
             {uploads.map((u, i) => (
-              <li key={i} data-upload={u.ok ? 'ok' : 'failed'}>{ATTACHMENT_KINDS[u.kind]}：{u.name} — {u.ok ? '已上传' : `未上传（${u.message}）`}</li>
+              <li key={i} data-upload={u.ok ? 'ok' : 'failed'}>
+                {ATTACHMENT_KINDS[u.kind]}：{u.name} — {u.ok ? '已上传' : `未上传（${u.message}）`}
+              </li>
             ))}
           </ul>
           {failed.length > 0 && <p class="field-error">部分材料未能上传。本机关确认收到申请前，您可以在“进度查询”中重新上传。</p>}
         </>
       )}
-      <p><button type="button" onClick={() => go('track')}>查询办理进度</button></p>
+      <p>
+        <button type="button" onClick={() => go('track')}>
+          查询办理进度
+        </button>
+      </p>
     </section>
   );
 }
@@ -489,7 +769,13 @@ function Track() {
     try {
       setFound(await lookUp(queryCode, factor));
     } catch (error) {
-      setFailure(error instanceof PortalError ? (error.status === 404 ? '查询码或验证信息不正确，请核对后重试' : error.message) : '网络连接失败，请检查网络后重试');
+      setFailure(
+        error instanceof PortalError
+          ? error.status === 404
+            ? '查询码或验证信息不正确，请核对后重试'
+            : error.message
+          : '网络连接失败，请检查网络后重试',
+      );
     } finally {
       setBusy(false);
       setStatus('');
@@ -501,10 +787,34 @@ function Track() {
     <form data-form="lookup" noValidate onSubmit={submit} aria-busy={busy}>
       <h1 tabIndex={-1}>进度查询</h1>
       {failure && <ErrorSummary message={failure} errors={errors} labels={{ queryCode: '查询码', factor: '后四位' }} />}
-      <TextField name="queryCode" label="查询码" required autocomplete="off" maxLength={10} hint="提交申请后得到的10位查询码，见登记回执" values={values} errors={errors} set={set} />
-      <TextField name="factor" label="证件号码或联系电话的后四位" required autocomplete="off" maxLength={4} hint="申请时填写的证件号码或联系电话的最后四位" values={values} errors={errors} set={set} />
-      <p class="status" role="status" aria-live="polite">{status}</p>
-      <button type="submit" class="primary" disabled={busy}>{busy ? '正在查询…' : '查询'}</button>
+      <TextField
+        name="queryCode"
+        label="查询码"
+        required
+        autocomplete="off"
+        maxLength={10}
+        hint="提交申请后得到的10位查询码，见登记回执"
+        values={values}
+        errors={errors}
+        set={set}
+      />
+      <TextField
+        name="factor"
+        label="证件号码或联系电话的后四位"
+        required
+        autocomplete="off"
+        maxLength={4}
+        hint="申请时填写的证件号码或联系电话的最后四位"
+        values={values}
+        errors={errors}
+        set={set}
+      />
+      <p class="status" role="status" aria-live="polite">
+        {status}
+      </p>
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? '正在查询…' : '查询'}
+      </button>
     </form>
   );
 }
@@ -524,37 +834,56 @@ function ProgressView({ access, initial, onLeave }: { access: Access; initial: P
   };
   return (
     <section data-page="progress">
-      <h1 tabIndex={-1} ref={heading}>办理进度</h1>
+      <h1 tabIndex={-1} ref={heading}>
+        办理进度
+      </h1>
       <dl class="facts">
-        <dt>案件编号</dt><dd class="case-no">{p.caseNo}</dd>
-        <dt>当前状态</dt><dd class="stage" data-stage={p.stage}>{p.stageLabel}{p.paused ? '（期限暂停计算中）' : ''}</dd>
-        <dt>收到申请日期</dt><dd class="received-on">{p.receivedOn ?? '等待本机关确认收到'}</dd>
-        <dt>答复期限</dt><dd class="reply-due">{replyDueText(p)}</dd>
+        <dt>案件编号</dt>
+        <dd class="case-no">{p.caseNo}</dd>
+        <dt>当前状态</dt>
+        <dd class="stage" data-stage={p.stage}>
+          {p.stageLabel}
+          {p.paused ? '（期限暂停计算中）' : ''}
+        </dd>
+        <dt>收到申请日期</dt>
+        <dd class="received-on">{p.receivedOn ?? '等待本机关确认收到'}</dd>
+        <dt>答复期限</dt>
+        <dd class="reply-due">{replyDueText(p)}</dd>
       </dl>
       {p.replyClock && p.replyClock.derivation.length > 0 && (
         <section class="derivation" aria-labelledby="derivation-h">
           <h2 id="derivation-h">答复期限是怎样计算的</h2>
           <ol>
             {p.replyClock.derivation.map((s, i) => (
-              <li key={i}>{s.text}{s.dueAfter ? `；答复期限为 ${s.dueAfter}` : ''}</li>
+              <li key={i}>
+                {s.text}
+                {s.dueAfter ? `；答复期限为 ${s.dueAfter}` : ''}
+              </li>
             ))}
           </ol>
           <p class="hint">期限按工作日计算，法定节假日和调休按国务院办公厅公布的安排计。</p>
         </section>
       )}
-      {p.correction && (
-        <Correction access={access} progress={p} onChanged={setP} />
-      )}
+      {p.correction && <Correction access={access} progress={p} onChanged={setP} />}
       {p.reply && (
         <section class="reply" aria-labelledby="reply-h">
           <h2 id="reply-h">答复</h2>
-          <p><DownloadButton access={access} what={{ docNo: p.reply.docNo }} filename={`${p.reply.title}-${p.reply.docNo}.pdf`}>下载{p.reply.title}（PDF）</DownloadButton></p>
+          <p>
+            <DownloadButton access={access} what={{ docNo: p.reply.docNo }} filename={`${p.reply.title}-${p.reply.docNo}.pdf`}>
+              下载{p.reply.title}（PDF）
+            </DownloadButton>
+          </p>
           {p.deliveredFiles.length > 0 && (
             <>
               <h3>公开的政府信息</h3>
               <ul class="delivered-files">
                 {p.deliveredFiles.map((f) => (
-                  <li key={f.id}><DownloadButton access={access} what={{ fileId: f.id }} filename={f.filename}>{f.filename}</DownloadButton>（{sizeLabel(f.size)}）</li>
+                  <li key={f.id}>
+                    <DownloadButton access={access} what={{ fileId: f.id }} filename={f.filename}>
+                      {f.filename}
+                    </DownloadButton>
+                    （{sizeLabel(f.size)}）
+                  </li>
                 ))}
               </ul>
             </>
@@ -563,11 +892,16 @@ function ProgressView({ access, initial, onLeave }: { access: Access; initial: P
       )}
       <section class="notices" aria-labelledby="notices-h">
         <h2 id="notices-h">本机关发出的文书</h2>
-        {p.notices.length === 0 ? <p>暂无</p> : (
+        {p.notices.length === 0 ? (
+          <p>暂无</p>
+        ) : (
           <ul>
             {p.notices.map((n) => (
               <li key={n.docNo} data-doc={n.docNo}>
-                {n.issuedOn} {n.title}（{n.docNo}） <DownloadButton access={access} what={{ docNo: n.docNo }} filename={`${n.title}-${n.docNo}.pdf`}>下载 PDF</DownloadButton>
+                {n.issuedOn} {n.title}（{n.docNo}）{' '}
+                <DownloadButton access={access} what={{ docNo: n.docNo }} filename={`${n.title}-${n.docNo}.pdf`}>
+                  下载 PDF
+                </DownloadButton>
               </li>
             ))}
           </ul>
@@ -577,13 +911,25 @@ function ProgressView({ access, initial, onLeave }: { access: Access; initial: P
       {p.attachments.length > 0 && (
         <section aria-labelledby="sent-h">
           <h2 id="sent-h">您提交的材料</h2>
-          <ul class="attachments">{p.attachments.map((f) => <li key={f.id}>{f.filename}（{sizeLabel(f.size)}）</li>)}</ul>
+          <ul class="attachments">
+            {p.attachments.map((f) => (
+              <li key={f.id}>
+                {f.filename}（{sizeLabel(f.size)}）
+              </li>
+            ))}
+          </ul>
         </section>
       )}
-      <p class="status" role="status" aria-live="polite">{message}</p>
+      <p class="status" role="status" aria-live="polite">
+        {message}
+      </p>
       <p class="actions">
-        <button type="button" onClick={refresh}>刷新</button>
-        <button type="button" onClick={onLeave}>查询其他申请</button>
+        <button type="button" onClick={refresh}>
+          刷新
+        </button>
+        <button type="button" onClick={onLeave}>
+          查询其他申请
+        </button>
       </p>
     </section>
   );
@@ -596,7 +942,8 @@ function replyDueText(p: Progress): ComponentChildren {
   return '暂停计算中';
 }
 
-const sizeLabel = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)}MB` : `${Math.max(1, Math.round(bytes / 1024))}KB`);
+const sizeLabel = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)}MB` : `${Math.max(1, Math.round(bytes / 1024))}KB`;
 
 function MoreMaterials({ access, onUploaded }: { access: Access; onUploaded: () => Promise<void> }) {
   const [kind, setKind] = useState<AttachmentKind>('supporting');
@@ -624,14 +971,20 @@ function MoreMaterials({ access, onUploaded }: { access: Access; onUploaded: () 
       <div class="field">
         <label for="more-kind">材料类型</label>
         <select id="more-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as AttachmentKind)}>
-          {Object.entries(ATTACHMENT_KINDS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          {Object.entries(ATTACHMENT_KINDS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
         </select>
       </div>
       <div class="field">
         <label for="more-files">文件</label>
         <input id="more-files" type="file" multiple accept={ACCEPT} ref={input} />
       </div>
-      <p class="status" role="status" aria-live="polite">{status}</p>
+      <p class="status" role="status" aria-live="polite">
+        {status}
+      </p>
       <button type="submit">上传</button>
     </form>
   );
@@ -671,22 +1024,53 @@ function Correction({ access, progress: p, onChanged }: { access: Access; progre
   return (
     <section class="correction" aria-labelledby="correction-h">
       <h2 id="correction-h">补正</h2>
-      <p>本机关于 {c.requestedOn} 告知需要补正以下事项{c.correctBy ? `，请在 ${c.correctBy} 前提交` : ''}：</p>
-      <ul>{c.items.map((item, i) => <li key={i}>{item}</li>)}</ul>
+      <p>
+        本机关于 {c.requestedOn} 告知需要补正以下事项{c.correctBy ? `，请在 ${c.correctBy} 前提交` : ''}：
+      </p>
+      <ul>
+        {c.items.map((item, i) => (
+          <li key={i}>{item}</li>
+        ))}
+      </ul>
       {c.correctedOn && <p>已于 {c.correctedOn} 收到补正。</p>}
       {c.canSubmit && (
         <form data-form="correction" noValidate onSubmit={send} aria-busy={busy}>
           <div class={`field${error ? ' invalid' : ''}`}>
-            <label for="correction-statement">补正后的申请内容<span class="req" aria-hidden="true">＊</span></label>
-            <textarea id="correction-statement" rows={6} maxLength={4000} required aria-required="true" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'correction-error' : undefined} value={statement} onInput={(e) => setStatement(e.currentTarget.value)} />
-            {error && <p class="field-error" id="correction-error" role="alert">{error}</p>}
+            <label for="correction-statement">
+              补正后的申请内容
+              <span class="req" aria-hidden="true">
+                ＊
+              </span>
+            </label>
+            <textarea
+              id="correction-statement"
+              rows={6}
+              maxLength={4000}
+              required
+              aria-required="true"
+              aria-invalid={error ? 'true' : undefined}
+              aria-describedby={error ? 'correction-error' : undefined}
+              value={statement}
+              onInput={(e) => setStatement(e.currentTarget.value)}
+            />
+            {error && (
+              <p class="field-error" id="correction-error" role="alert">
+                {error}
+              </p>
+            )}
           </div>
           <div class="field">
-            <label for="correction-files">补正材料<span class="opt">（选填）</span></label>
+            <label for="correction-files">
+              补正材料<span class="opt">（选填）</span>
+            </label>
             <input id="correction-files" type="file" multiple accept={ACCEPT} ref={files} />
           </div>
-          <p class="status" role="status" aria-live="polite">{status}</p>
-          <button type="submit" class="primary" disabled={busy}>提交补正</button>
+          <p class="status" role="status" aria-live="polite">
+            {status}
+          </p>
+          <button type="submit" class="primary" disabled={busy}>
+            提交补正
+          </button>
         </form>
       )}
     </section>

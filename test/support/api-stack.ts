@@ -13,7 +13,12 @@ import { issueToken, seedDemoUsers } from '../../db/repositories/users';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startDevServer, TEST_NAMESPACE } from './temporal';
 
-export const TEST_AGENCY: AgencyConfig = { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' };
+export const TEST_AGENCY: AgencyConfig = {
+  code: 'demo',
+  name: '示例市应急管理局',
+  shortName: '示例应急',
+  defaultRuleProfileId: 'national-2019',
+};
 
 export interface ApiStack {
   env: TestWorkflowEnvironment;
@@ -30,17 +35,31 @@ export interface ApiStack {
 export async function startApiStack(taskQueue: string, options: Pick<ActivityDeps, 'mail' | 'sms'> = {}): Promise<ApiStack> {
   const [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
   const tokens: Record<string, string> = {};
-  for (const [username, user] of Object.entries(await seedDemoUsers(database.db))) tokens[username] = await issueToken(database.db, user.id, taskQueue);
+  for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
+    tokens[username] = await issueToken(database.db, user.id, taskQueue);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: TEST_NAMESPACE,
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ db: database.db, agency: TEST_AGENCY, temporal: env.client, mail: options.mail ?? null, ...(options.sms ? { sms: options.sms } : {}) }),
+    activities: createActivities({
+      db: database.db,
+      agency: TEST_AGENCY,
+      temporal: env.client,
+      mail: options.mail ?? null,
+      ...(options.sms ? { sms: options.sms } : {}),
+    }),
   });
   const running = worker.run();
   // No rate limits: tests (and the fuzzer) send bursts on purpose.
-  const app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE, taskQueue, agency: TEST_AGENCY, rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
+  const app = createApp({
+    db: database.db,
+    temporal: env.client,
+    namespace: TEST_NAMESPACE,
+    taskQueue,
+    agency: TEST_AGENCY,
+    rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 },
+  });
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   return {
     env,

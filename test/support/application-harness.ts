@@ -22,17 +22,32 @@ export type Actors = Record<'clerk' | 'department' | 'reviewer' | 'leader' | 'su
 export async function demoActors(db: Kysely<Database>): Promise<Actors> {
   const users = await seedDemoUsers(db);
   const actor = (username: keyof Actors): Actor => ({
-    userId: users[username]!.id, username, displayName: username, role: users[username]!.role, departmentCode: 'gkb',
+    userId: users[username]!.id,
+    username,
+    displayName: username,
+    role: users[username]!.role,
+    departmentCode: 'gkb',
   });
-  return { clerk: actor('clerk'), department: actor('department'), reviewer: actor('reviewer'), leader: actor('leader'), supervisor: actor('supervisor'), admin: actor('admin') };
+  return {
+    clerk: actor('clerk'),
+    department: actor('department'),
+    reviewer: actor('reviewer'),
+    leader: actor('leader'),
+    supervisor: actor('supervisor'),
+    admin: actor('admin'),
+  };
 }
 
 export function intake(overrides: Partial<ApplicationIntake> = {}): ApplicationIntake {
   return {
     channel: 'in-person',
     applicant: {
-      type: 'natural-person', name: '张三', idType: 'resident-id', idNumber: '110101199003071233',
-      phone: '13800000000', address: '北京市东城区某街道1号',
+      type: 'natural-person',
+      name: '张三',
+      idType: 'resident-id',
+      idNumber: '110101199003071233',
+      phone: '13800000000',
+      address: '北京市东城区某街道1号',
     },
     description: '2025年度本局安全生产执法检查计划及执行情况',
     form: 'email',
@@ -56,10 +71,16 @@ export async function startCase(
   const handle = await client.workflow.start(application, {
     workflowId: `application-${caseNo}`,
     taskQueue,
-    args: [{
-      caseNo, queryCode: `Q${caseNo.replace('-', '')}X`.slice(0, 10), agencyCode: 'demo',
-      ruleProfile: ruleProfileRef(findRuleProfile(options.profileId ?? 'national-2019')!), intake: options.intake, submittedBy,
-    }],
+    args: [
+      {
+        caseNo,
+        queryCode: `Q${caseNo.replace('-', '')}X`.slice(0, 10),
+        agencyCode: 'demo',
+        ruleProfile: ruleProfileRef(findRuleProfile(options.profileId ?? 'national-2019')!),
+        intake: options.intake,
+        submittedBy,
+      },
+    ],
   });
   return { handle, state: await registeredState(handle, m.awaitRegistrationUpdate, m.applicationStateQuery) };
 }
@@ -97,7 +118,10 @@ export async function startApplicationTimeSkipping(taskQueue: string): Promise<A
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ db: database.db, agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' } }),
+    activities: createActivities({
+      db: database.db,
+      agency: { code: 'demo', name: '示例市应急管理局', shortName: '示例应急', defaultRuleProfileId: 'national-2019' },
+    }),
   });
   const running = worker.run();
   return {

@@ -35,10 +35,14 @@ function ensureBuilt(folder: 'console' | 'portal'): void {
   const index = path.join(ROOT, 'dist', folder, 'index.html');
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestSource(folder)) return;
   // Vite is ESM-only and jest runs CommonJS, so its CLI does the build.
-  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', `${folder}/vite.config.mts`, '--logLevel', 'warn'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    path.join(ROOT, 'node_modules', '.bin', 'vite'),
+    ['build', '--config', `${folder}/vite.config.mts`, '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`vite build of ${folder}/ failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -62,7 +66,10 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`chromium not found at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (npm test does this as root) or set CHROMIUM_PATH`);
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `chromium not found at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (npm test does this as root) or set CHROMIUM_PATH`,
+    );
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
@@ -77,7 +84,12 @@ export async function openConsole(
   errors: string[],
   options: BrowserContextOptions = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...options,
+  });
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`${who}: ${error.message}`));
   page.setDefaultTimeout(60_000);

@@ -21,7 +21,11 @@ export async function stepThenRead<S extends { seq: number }, P>(
 }
 
 /** Waits for the registration gate, then reads the case. */
-export async function registeredState<S>(handle: WorkflowHandle, gate: UpdateDefinition<StepResult, []>, query: QueryDefinition<S>): Promise<S> {
+export async function registeredState<S>(
+  handle: WorkflowHandle,
+  gate: UpdateDefinition<StepResult, []>,
+  query: QueryDefinition<S>,
+): Promise<S> {
   await handle.executeUpdate(gate);
   return handle.query(query);
 }

@@ -9,13 +9,25 @@
 
 /** Weekdays off in 2026. */
 const HOLIDAYS_2026 = new Set([
-  '2026-01-01', '2026-01-02', // 元旦
-  '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23', // 春节
+  '2026-01-01',
+  '2026-01-02', // 元旦
+  '2026-02-16',
+  '2026-02-17',
+  '2026-02-18',
+  '2026-02-19',
+  '2026-02-20',
+  '2026-02-23', // 春节
   '2026-04-06', // 清明节
-  '2026-05-01', '2026-05-04', '2026-05-05', // 劳动节
+  '2026-05-01',
+  '2026-05-04',
+  '2026-05-05', // 劳动节
   '2026-06-19', // 端午节
   '2026-09-25', // 中秋节
-  '2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07', // 国庆节
+  '2026-10-01',
+  '2026-10-02',
+  '2026-10-05',
+  '2026-10-06',
+  '2026-10-07', // 国庆节
 ]);
 
 /** Weekend days worked in 2026 (调休上班). */
@@ -43,7 +55,7 @@ export function isWorkingDay(date: string): boolean {
 /** The n-th working day strictly after `from` (domain.md §2). */
 export function addWorkingDays(from: string, n: number): string {
   let date = from;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     date = nextDay(date);
     if (isWorkingDay(date)) left -= 1;
   }
@@ -53,7 +65,7 @@ export function addWorkingDays(from: string, n: number): string {
 /** The n-th working day strictly before `to`. */
 export function workingDaysBefore(to: string, n: number): string {
   let date = to;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     date = previousDay(date);
     if (isWorkingDay(date)) left -= 1;
   }

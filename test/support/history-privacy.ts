@@ -42,8 +42,15 @@ export function storedValues(history: History): StoredValue[] {
         value.forEach((item, i) => walk(item, `${path}.${i}`));
       } else if (typeof value === 'object') {
         if (isPayload(value)) {
-          const metadata = Object.entries(value.metadata ?? {}).map(([k, v]) => `${k}=${utf8(v)}`).join(' ');
-          found.push({ event: type, path, encoding: utf8(value.metadata?.encoding ?? new Uint8Array()), text: `${metadata}\n${utf8(value.data ?? new Uint8Array())}` });
+          const metadata = Object.entries(value.metadata ?? {})
+            .map(([k, v]) => `${k}=${utf8(v)}`)
+            .join(' ');
+          found.push({
+            event: type,
+            path,
+            encoding: utf8(value.metadata?.encoding ?? new Uint8Array()),
+            text: `${metadata}\n${utf8(value.data ?? new Uint8Array())}`,
+          });
           return;
         }
         for (const [key, child] of Object.entries(value)) walk(child, path ? `${path}.${key}` : key);
@@ -59,7 +66,9 @@ export const storedPayloads = (history: History): StoredValue[] => storedValues(
 
 /** Where in the history any of `secrets` appears in plain text. */
 export function plaintextIn(history: History, secrets: readonly string[]): Array<{ secret: string; event: string; path: string }> {
-  return storedValues(history).flatMap((value) => secrets.filter((secret) => value.text.includes(secret)).map((secret) => ({ secret, event: value.event, path: value.path })));
+  return storedValues(history).flatMap((value) =>
+    secrets.filter((secret) => value.text.includes(secret)).map((secret) => ({ secret, event: value.event, path: value.path })),
+  );
 }
 
 /** A payload's place without indexes and map keys that vary between runs: `input.payloads`, `details.*.payloads`. */

@@ -58,7 +58,8 @@ async function freePort(): Promise<number> {
 }
 
 export async function startMailpit(): Promise<Mailpit> {
-  if (!fs.existsSync(MAILPIT)) throw new Error(`Mailpit not found at ${MAILPIT}: run \`node scripts/bootstrap.mjs setup\` (or set MAILPIT_PATH)`);
+  if (!fs.existsSync(MAILPIT))
+    throw new Error(`Mailpit not found at ${MAILPIT}: run \`node scripts/bootstrap.mjs setup\` (or set MAILPIT_PATH)`);
   const [smtpPort, httpPort] = [await freePort(), await freePort()];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-mailpit-'));
   const httpUrl = `http://127.0.0.1:${httpPort}`;
@@ -72,10 +73,21 @@ export async function startMailpit(): Promise<Mailpit> {
 
   const start = async (): Promise<void> => {
     const output: string[] = [];
-    child = spawn(MAILPIT, [
-      '--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--database', path.join(dir, 'mailpit.db'),
-      '--disable-version-check', '--smtp-disable-rdns', '--quiet',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      MAILPIT,
+      [
+        '--smtp',
+        `127.0.0.1:${smtpPort}`,
+        '--listen',
+        `127.0.0.1:${httpPort}`,
+        '--database',
+        path.join(dir, 'mailpit.db'),
+        '--disable-version-check',
+        '--smtp-disable-rdns',
+        '--quiet',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
     for (let i = 0; i < 200; i += 1) {

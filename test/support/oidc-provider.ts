@@ -30,7 +30,9 @@ export async function startOidcProvider(options: { host: string; redirectUri: ()
   // Its notices about development defaults (signing keys, TTLs) are for a deployment, not a test.
   for (const method of ['warn', 'info'] as const) {
     const original = console[method].bind(console);
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => (String(args[0]).startsWith('oidc-provider') ? undefined : original(...args)));
+    jest
+      .spyOn(console, method)
+      .mockImplementation((...args: unknown[]) => (String(args[0]).startsWith('oidc-provider') ? undefined : original(...args)));
   }
   const accounts: Record<string, Record<string, unknown>> = {};
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.end();
@@ -38,12 +40,27 @@ export async function startOidcProvider(options: { host: string; redirectUri: ()
   await new Promise<void>((resolve) => server.listen(0, options.host, resolve));
   const issuer = `http://${options.host}:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: [options.redirectUri()], response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' }],
+    clients: [
+      {
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+        redirect_uris: [options.redirectUri()],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // How the sign-in was made (acr, amr) in the ID token, the profile, and the platform's own scope with the role and organisation.
-    claims: { sid: null, iss: null, openid: ['sub', 'auth_time', 'acr', 'amr'], profile: ['name', 'preferred_username'], gongkai: ['gongkai_role', 'org'] },
+    claims: {
+      sid: null,
+      iss: null,
+      openid: ['sub', 'auth_time', 'acr', 'amr'],
+      profile: ['name', 'preferred_username'],
+      gongkai: ['gongkai_role', 'org'],
+    },
     findAccount: async (_ctx, sub) => (accounts[sub] ? { accountId: sub, claims: async () => ({ sub, ...accounts[sub] }) } : undefined),
     cookies: { keys: ['sso-test-cookie-key'] },
   });
@@ -51,9 +68,14 @@ export async function startOidcProvider(options: { host: string; redirectUri: ()
   const interaction = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const details = await provider.interactionDetails(req, res);
     if (req.method === 'GET') {
-      const fields = details.prompt.name === 'login' ? '<input name="login" aria-label="账号"/><input type="password" name="password" aria-label="密码"/><input name="amr" aria-label="amr"/>' : '';
+      const fields =
+        details.prompt.name === 'login'
+          ? '<input name="login" aria-label="账号"/><input type="password" name="password" aria-label="密码"/><input name="amr" aria-label="amr"/>'
+          : '';
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(`<!doctype html><title>统一身份认证平台</title><form method="post" action="/interaction/${details.uid}"><input type="hidden" name="prompt" value="${details.prompt.name}"/>${fields}<button type="submit">${details.prompt.name === 'login' ? '登录' : '同意'}</button></form>`);
+      res.end(
+        `<!doctype html><title>统一身份认证平台</title><form method="post" action="/interaction/${details.uid}"><input type="hidden" name="prompt" value="${details.prompt.name}"/>${fields}<button type="submit">${details.prompt.name === 'login' ? '登录' : '同意'}</button></form>`,
+      );
       return;
     }
     const body = await readBody(req);
@@ -64,10 +86,17 @@ export async function startOidcProvider(options: { host: string; redirectUri: ()
         res.end('wrong login');
         return;
       }
-      await provider.interactionFinished(req, res, { login: { accountId: login, amr: (body.get('amr') || 'pwd').split(',') } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: login, amr: (body.get('amr') || 'pwd').split(',') } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
-    const grant = details.grantId ? (await provider.Grant.find(details.grantId))! : new provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
+    const grant = details.grantId
+      ? (await provider.Grant.find(details.grantId))!
+      : new provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
@@ -76,7 +105,8 @@ export async function startOidcProvider(options: { host: string; redirectUri: ()
 
   const callback = provider.callback();
   handle = (req, res) => {
-    if (req.url?.startsWith('/interaction/')) interaction(req, res).catch((error: unknown) => ((res.statusCode = 500), res.end(String(error))));
+    if (req.url?.startsWith('/interaction/'))
+      interaction(req, res).catch((error: unknown) => ((res.statusCode = 500), res.end(String(error))));
     else void callback(req, res);
   };
   return {

@@ -18,7 +18,15 @@ export async function startPostgresEngineEnvironment(namespace: string): Promise
   if (!adminUrl) throw new Error('GONGKAI_TEST_PG_ADMIN_URL is not set: run the tests through jest (global-setup)');
   const database = `gk_temporal_${randomBytes(5).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-temporal-pg-'));
-  const engine = await startPostgresEngine({ adminUrl, database, dataDir, namespace, ports: await freeEnginePorts(), maxConns: 10, retentionDays: 1 }).catch(async (error: unknown) => {
+  const engine = await startPostgresEngine({
+    adminUrl,
+    database,
+    dataDir,
+    namespace,
+    ports: await freeEnginePorts(),
+    maxConns: 10,
+    retentionDays: 1,
+  }).catch(async (error: unknown) => {
     await dropEngineDatabases(adminUrl, database); // the server's log stays in dataDir
     throw error;
   });

@@ -111,7 +111,8 @@ export class CaseRuntime<S extends CaseCore> {
   }
 
   /** The signal the calendar broadcast sends when working days change: clocks are re-derived. */
-  calendarSignal(definition: SignalDefinition<any[]>): void { // each kind's signal carries its own (unused) payload
+  calendarSignal(definition: SignalDefinition<any[]>): void {
+    // each kind's signal carries its own (unused) payload
     setHandler(definition, () => {
       this.calendarChanged = true;
     });

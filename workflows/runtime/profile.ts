@@ -24,7 +24,11 @@ export function ruleProfileOf(input: CarriesRuleProfile): RuleProfile {
   if (input.profile) return input.profile;
   const ref = input.ruleProfile;
   const profile = ref ? findRuleProfile(ref.id, ref.version) : undefined;
-  if (!profile) throw ApplicationFailure.nonRetryable(`unknown rule profile ${ref ? `${ref.id}@${ref.version}` : '(none given)'}`, 'UnknownRuleProfile');
+  if (!profile)
+    throw ApplicationFailure.nonRetryable(
+      `unknown rule profile ${ref ? `${ref.id}@${ref.version}` : '(none given)'}`,
+      'UnknownRuleProfile',
+    );
   return profile;
 }
 

@@ -26,7 +26,12 @@ export function ClockTable({ items, empty = '没有符合条件的期限' }: { i
       </thead>
       <tbody>
         {items.map((item) => (
-          <tr key={`${item.workflowId}/${item.clockId}`} class={`urgency-${item.urgency}`} data-case={item.caseRef} data-urgency={item.urgency}>
+          <tr
+            key={`${item.workflowId}/${item.clockId}`}
+            class={`urgency-${item.urgency}`}
+            data-case={item.caseRef}
+            data-urgency={item.urgency}
+          >
             <td>
               <UrgencyBadge urgency={item.urgency} />
             </td>

@@ -71,7 +71,10 @@ function bodyOf(schema: JsonSchema, values: Values, prefix = ''): Record<string,
     } else if (child.type === 'boolean') {
       body[key] = raw === true;
     } else if (isStringList(child)) {
-      const lines = String(raw ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+      const lines = String(raw ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
       if (lines.length > 0 || schema.required?.includes(key)) body[key] = lines;
     } else if (typeof raw === 'string' && raw.trim() !== '' && child.format === 'date-time') {
       // datetime-local is the browser's local time without an offset; the API wants an instant.
@@ -87,7 +90,16 @@ function bodyOf(schema: JsonSchema, values: Values, prefix = ''): Record<string,
   return body;
 }
 
-export function SchemaForm({ name, schema, initial, options = {}, labels = {}, submitLabel = '提交', onSubmit, onCancel }: SchemaFormProps) {
+export function SchemaForm({
+  name,
+  schema,
+  initial,
+  options = {},
+  labels = {},
+  submitLabel = '提交',
+  onSubmit,
+  onCancel,
+}: SchemaFormProps) {
   const labelOf = (path: string) => labels.fields?.[path] ?? labels.fields?.[path.split('.').pop()!] ?? fieldLabel(path);
   const [values, setValues] = useState<Values>(() => ({ ...initialValues(schema, '', {}), ...initial }));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -108,7 +120,8 @@ export function SchemaForm({ name, schema, initial, options = {}, labels = {}, s
         const unplaced: string[] = [];
         for (const detail of error.details) {
           const message = fieldMessage(detail.message);
-          if (detail.field in values || hasField(schema, detail.field)) known[detail.field] = known[detail.field] ? `${known[detail.field]}；${message}` : message;
+          if (detail.field in values || hasField(schema, detail.field))
+            known[detail.field] = known[detail.field] ? `${known[detail.field]}；${message}` : message;
           else unplaced.push(`${labelOf(detail.field)}：${message}`);
         }
         setFieldErrors(known);
@@ -134,8 +147,23 @@ export function SchemaForm({ name, schema, initial, options = {}, labels = {}, s
         );
       }
       const valueLabels = labels.values?.[key];
-      const choices = options[path] ?? (valueLabels ? choicesOf(child)?.map((c) => ({ value: String(c), label: valueLabels[String(c)] ?? String(c) })) : undefined);
-      return <Field key={path} form={name} path={path} label={labelOf(path)} schema={child} options={choices} required={required} value={values[path]} error={fieldErrors[path]} onChange={set} />;
+      const choices =
+        options[path] ??
+        (valueLabels ? choicesOf(child)?.map((c) => ({ value: String(c), label: valueLabels[String(c)] ?? String(c) })) : undefined);
+      return (
+        <Field
+          key={path}
+          form={name}
+          path={path}
+          label={labelOf(path)}
+          schema={child}
+          options={choices}
+          required={required}
+          value={values[path]}
+          error={fieldErrors[path]}
+          onChange={set}
+        />
+      );
     });
 
   const empty = Object.keys(schema.properties ?? {}).length === 0;
@@ -184,10 +212,18 @@ function Field({ form, path, label, schema, options, required, value, error, onC
   const text = typeof value === 'string' ? value : '';
   const onInput = (event: Event) => onChange(path, (event.currentTarget as HTMLInputElement).value);
   const common = { id, name: path, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? `${id}-error` : undefined };
-  const choices: Choice[] | null = options ?? choicesOf(schema)?.map((choice) => ({ value: String(choice), label: enumLabel(path, choice) })) ?? null;
+  const choices: Choice[] | null =
+    options ?? choicesOf(schema)?.map((choice) => ({ value: String(choice), label: enumLabel(path, choice) })) ?? null;
   let control;
   if (schema.type === 'boolean') {
-    control = <input {...common} type="checkbox" checked={value === true} onChange={(event) => onChange(path, (event.currentTarget as HTMLInputElement).checked)} />;
+    control = (
+      <input
+        {...common}
+        type="checkbox"
+        checked={value === true}
+        onChange={(event) => onChange(path, (event.currentTarget as HTMLInputElement).checked)}
+      />
+    );
   } else if (choices) {
     control = (
       <select {...common} value={text} onChange={onInput}>
@@ -202,13 +238,25 @@ function Field({ form, path, label, schema, options, required, value, error, onC
   } else if (isStringList(schema)) {
     control = <textarea {...common} rows={3} value={text} onInput={onInput} placeholder="每行一项" />;
   } else if (schema.type === 'integer' || schema.type === 'number') {
-    control = <input {...common} type="number" step={schema.type === 'integer' ? 1 : 'any'} min={schema.minimum} max={schema.maximum} value={text} onInput={onInput} />;
+    control = (
+      <input
+        {...common}
+        type="number"
+        step={schema.type === 'integer' ? 1 : 'any'}
+        min={schema.minimum}
+        max={schema.maximum}
+        value={text}
+        onInput={onInput}
+      />
+    );
   } else if (schema.format === 'date') {
     control = <input {...common} type="date" value={text} onInput={onInput} />;
   } else if (schema.format === 'date-time') {
     control = <input {...common} type="datetime-local" value={text} onInput={onInput} />;
   } else if ((schema.maxLength ?? 0) > 200) {
-    control = <textarea {...common} rows={(schema.maxLength ?? 0) > 1000 ? 4 : 2} value={text} onInput={onInput} maxLength={schema.maxLength} />;
+    control = (
+      <textarea {...common} rows={(schema.maxLength ?? 0) > 1000 ? 4 : 2} value={text} onInput={onInput} maxLength={schema.maxLength} />
+    );
   } else if (schema.format === 'email') {
     control = <input {...common} type="email" value={text} onInput={onInput} maxLength={schema.maxLength} />;
   } else {

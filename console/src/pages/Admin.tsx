@@ -121,7 +121,21 @@ function Field({ name, label, error, children }: { name: string; label: string; 
 
 const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
-function DepartmentSelect({ id, name, current, onChange, departments, blank }: { id?: string; name: string; current: string; onChange(v: string): void; departments: Department[]; blank?: string }) {
+function DepartmentSelect({
+  id,
+  name,
+  current,
+  onChange,
+  departments,
+  blank,
+}: {
+  id?: string;
+  name: string;
+  current: string;
+  onChange(v: string): void;
+  departments: Department[];
+  blank?: string;
+}) {
   return (
     <select id={id} name={name} value={current} onChange={(e) => onChange(value(e))}>
       {blank !== undefined && <option value="">{blank}</option>}
@@ -168,7 +182,13 @@ function AgencyPanel() {
 
   const show = (s: AgencySettings) => {
     setSettings(s);
-    setForm({ name: s.name, shortName: s.shortName, regionCode: s.regionCode ?? '', defaultRuleProfileId: s.defaultRuleProfileId, officeDepartmentCode: s.officeDepartmentCode ?? '' });
+    setForm({
+      name: s.name,
+      shortName: s.shortName,
+      regionCode: s.regionCode ?? '',
+      defaultRuleProfileId: s.defaultRuleProfileId,
+      officeDepartmentCode: s.officeDepartmentCode ?? '',
+    });
   };
   useEffect(() => {
     void submit.run(async () => {
@@ -183,7 +203,13 @@ function AgencyPanel() {
     event.preventDefault();
     setSaved(false);
     const result = await submit.run(() =>
-      api.call<AgencySettings>('PUT', '/api/admin/agency', { name: form.name, shortName: form.shortName, regionCode: form.regionCode.trim() === '' ? null : form.regionCode.trim(), defaultRuleProfileId: form.defaultRuleProfileId, ...(form.officeDepartmentCode ? { officeDepartmentCode: form.officeDepartmentCode } : {}) }),
+      api.call<AgencySettings>('PUT', '/api/admin/agency', {
+        name: form.name,
+        shortName: form.shortName,
+        regionCode: form.regionCode.trim() === '' ? null : form.regionCode.trim(),
+        defaultRuleProfileId: form.defaultRuleProfileId,
+        ...(form.officeDepartmentCode ? { officeDepartmentCode: form.officeDepartmentCode } : {}),
+      }),
     );
     if (result) {
       show(result);
@@ -197,7 +223,8 @@ function AgencyPanel() {
       <h2>机构设置</h2>
       {settings && (
         <p class="muted small">
-          机构代码 {settings.code}（案号、文号序列所用，不可修改）{settings.updatedBy ? `；最近由 ${settings.updatedBy} 于 ${settings.updatedAt.slice(0, 16).replace('T', ' ')} 修改` : ''}
+          机构代码 {settings.code}（案号、文号序列所用，不可修改）
+          {settings.updatedBy ? `；最近由 ${settings.updatedBy} 于 ${settings.updatedAt.slice(0, 16).replace('T', ' ')} 修改` : ''}
         </p>
       )}
       <form class="schema-form" data-form="agency" onSubmit={save}>
@@ -211,7 +238,12 @@ function AgencyPanel() {
           <input id="admin-regionCode" name="regionCode" value={form.regionCode} onInput={set('regionCode')} placeholder="如 331003" />
         </Field>
         <Field name="defaultRuleProfileId" label="默认办理规则" error={submit.errors.defaultRuleProfileId}>
-          <select id="admin-defaultRuleProfileId" name="defaultRuleProfileId" value={form.defaultRuleProfileId} onChange={set('defaultRuleProfileId')}>
+          <select
+            id="admin-defaultRuleProfileId"
+            name="defaultRuleProfileId"
+            value={form.defaultRuleProfileId}
+            onChange={set('defaultRuleProfileId')}
+          >
             {profiles.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -220,7 +252,14 @@ function AgencyPanel() {
           </select>
         </Field>
         <Field name="officeDepartmentCode" label="政务公开工作机构（逾期未交办事项的负责科室）" error={submit.errors.officeDepartmentCode}>
-          <DepartmentSelect id="admin-officeDepartmentCode" name="officeDepartmentCode" current={form.officeDepartmentCode} onChange={(officeDepartmentCode) => setForm({ ...form, officeDepartmentCode })} departments={departments} blank="（未设置）" />
+          <DepartmentSelect
+            id="admin-officeDepartmentCode"
+            name="officeDepartmentCode"
+            current={form.officeDepartmentCode}
+            onChange={(officeDepartmentCode) => setForm({ ...form, officeDepartmentCode })}
+            departments={departments}
+            blank="（未设置）"
+          />
         </Field>
         {submit.message && <p class="form-error">{submit.message}</p>}
         {saved && <p class="notice">已保存。</p>}
@@ -254,7 +293,12 @@ function DepartmentsPanel() {
 
   const submitCreate = async (event: Event) => {
     event.preventDefault();
-    const body = { code: form.code.trim(), name: form.name, ...(form.indexCode.trim() ? { indexCode: form.indexCode.trim() } : {}), ...(form.headUsername ? { headUsername: form.headUsername } : {}) };
+    const body = {
+      code: form.code.trim(),
+      name: form.name,
+      ...(form.indexCode.trim() ? { indexCode: form.indexCode.trim() } : {}),
+      ...(form.headUsername ? { headUsername: form.headUsername } : {}),
+    };
     if (await create.run(() => api.call<Department>('POST', '/api/admin/departments', body))) {
       setForm({ code: '', name: '', indexCode: '', headUsername: '' });
       await reload();
@@ -265,7 +309,11 @@ function DepartmentsPanel() {
     setEdit({ name: d.name, indexCode: d.indexCode ?? '', headUsername: d.head?.username ?? '' });
   };
   const saveEdit = async (code: string) => {
-    const body = { name: edit.name, indexCode: edit.indexCode.trim() === '' ? null : edit.indexCode.trim(), headUsername: edit.headUsername === '' ? null : edit.headUsername };
+    const body = {
+      name: edit.name,
+      indexCode: edit.indexCode.trim() === '' ? null : edit.indexCode.trim(),
+      headUsername: edit.headUsername === '' ? null : edit.headUsername,
+    };
     if (await change.run(() => api.call<Department>('PATCH', `/api/admin/departments/${encodeURIComponent(code)}`, body))) {
       setEditing(null);
       await reload();
@@ -353,16 +401,39 @@ function DepartmentsPanel() {
         <h2>新建科室</h2>
         <form class="schema-form" data-form="department" onSubmit={submitCreate}>
           <Field name="code" label="代码（小写字母开头）" error={create.errors.code}>
-            <input id="admin-code" name="code" value={form.code} onInput={(e) => setForm({ ...form, code: value(e) })} placeholder="如 zcfgk" />
+            <input
+              id="admin-code"
+              name="code"
+              value={form.code}
+              onInput={(e) => setForm({ ...form, code: value(e) })}
+              placeholder="如 zcfgk"
+            />
           </Field>
           <Field name="name" label="名称" error={create.errors.name}>
-            <input id="admin-name" name="name" value={form.name} onInput={(e) => setForm({ ...form, name: value(e) })} placeholder="如 政策法规科" />
+            <input
+              id="admin-name"
+              name="name"
+              value={form.name}
+              onInput={(e) => setForm({ ...form, name: value(e) })}
+              placeholder="如 政策法规科"
+            />
           </Field>
           <Field name="indexCode" label="索引号部门编号（3 位）" error={create.errors.indexCode}>
-            <input id="admin-indexCode" name="indexCode" value={form.indexCode} onInput={(e) => setForm({ ...form, indexCode: value(e) })} placeholder="如 007" />
+            <input
+              id="admin-indexCode"
+              name="indexCode"
+              value={form.indexCode}
+              onInput={(e) => setForm({ ...form, indexCode: value(e) })}
+              placeholder="如 007"
+            />
           </Field>
           <Field name="headUsername" label="负责人" error={create.errors.headUsername}>
-            <select id="admin-headUsername" name="headUsername" value={form.headUsername} onChange={(e) => setForm({ ...form, headUsername: value(e) })}>
+            <select
+              id="admin-headUsername"
+              name="headUsername"
+              value={form.headUsername}
+              onChange={(e) => setForm({ ...form, headUsername: value(e) })}
+            >
               {userOptions}
             </select>
           </Field>
@@ -392,7 +463,10 @@ function UsersPanel({ me }: { me: Me }) {
   const change = useSubmit();
 
   const reload = async () => {
-    const [u, d] = await Promise.all([api.call<{ items: AdminUser[] }>('GET', `/api/admin/users${filter ? `?department=${encodeURIComponent(filter)}` : ''}`), loadDepartments()]);
+    const [u, d] = await Promise.all([
+      api.call<{ items: AdminUser[] }>('GET', `/api/admin/users${filter ? `?department=${encodeURIComponent(filter)}` : ''}`),
+      loadDepartments(),
+    ]);
     setUsers(u.items);
     setDepartments(d);
     setForm((f) => (f.departmentCode || d.length === 0 ? f : { ...f, departmentCode: d[0]!.code }));
@@ -402,7 +476,9 @@ function UsersPanel({ me }: { me: Me }) {
   const submitCreate = async (event: Event) => {
     event.preventDefault();
     setSecret(null);
-    const created = await create.run(() => api.call<{ user: AdminUser; temporaryPassword: string }>('POST', '/api/admin/users', { ...form, username: form.username.trim() }));
+    const created = await create.run(() =>
+      api.call<{ user: AdminUser; temporaryPassword: string }>('POST', '/api/admin/users', { ...form, username: form.username.trim() }),
+    );
     if (created) {
       setSecret({ username: created.user.username, password: created.temporaryPassword });
       setForm({ ...form, username: '', displayName: '', departmentHead: false });
@@ -412,7 +488,9 @@ function UsersPanel({ me }: { me: Me }) {
   const act = async (u: AdminUser, action: 'disable' | 'enable' | 'reset-password') => {
     setSecret(null);
     if (action === 'reset-password') {
-      const reset = await change.run(() => api.call<{ temporaryPassword: string }>('POST', `/api/admin/users/${encodeURIComponent(u.username)}/reset-password`));
+      const reset = await change.run(() =>
+        api.call<{ temporaryPassword: string }>('POST', `/api/admin/users/${encodeURIComponent(u.username)}/reset-password`),
+      );
       if (reset) setSecret({ username: u.username, password: reset.temporaryPassword });
     } else await change.run(() => api.call('POST', `/api/admin/users/${encodeURIComponent(u.username)}/${action}`));
     await reload();
@@ -434,8 +512,8 @@ function UsersPanel({ me }: { me: Me }) {
         <h2>
           用户（{users.length}）
           <label class="small">
-            {' '}科室{' '}
-            <DepartmentSelect name="filter" current={filter} onChange={setFilter} departments={departments} blank="全部" />
+            {' '}
+            科室 <DepartmentSelect name="filter" current={filter} onChange={setFilter} departments={departments} blank="全部" />
           </label>
         </h2>
         {secret && <OneTimeSecret title={`${secret.username} 的临时密码`} secret={secret.password} name="temporary-password" />}
@@ -464,10 +542,20 @@ function UsersPanel({ me }: { me: Me }) {
                     <RoleSelect name="role" current={edit.role} onChange={(role) => setEdit({ ...edit, role })} />
                   </td>
                   <td>
-                    <DepartmentSelect name="departmentCode" current={edit.departmentCode} onChange={(departmentCode) => setEdit({ ...edit, departmentCode })} departments={departments} />
+                    <DepartmentSelect
+                      name="departmentCode"
+                      current={edit.departmentCode}
+                      onChange={(departmentCode) => setEdit({ ...edit, departmentCode })}
+                      departments={departments}
+                    />
                   </td>
                   <td>
-                    <input type="checkbox" name="departmentHead" checked={edit.departmentHead} onChange={(e) => setEdit({ ...edit, departmentHead: (e.currentTarget as HTMLInputElement).checked })} />
+                    <input
+                      type="checkbox"
+                      name="departmentHead"
+                      checked={edit.departmentHead}
+                      onChange={(e) => setEdit({ ...edit, departmentHead: (e.currentTarget as HTMLInputElement).checked })}
+                    />
                   </td>
                   <td />
                   <td>
@@ -495,7 +583,12 @@ function UsersPanel({ me }: { me: Me }) {
                       重置密码
                     </button>{' '}
                     {u.username !== me.username && (
-                      <button type="button" class="link" data-action={u.active ? 'disable' : 'enable'} onClick={() => void act(u, u.active ? 'disable' : 'enable')}>
+                      <button
+                        type="button"
+                        class="link"
+                        data-action={u.active ? 'disable' : 'enable'}
+                        onClick={() => void act(u, u.active ? 'disable' : 'enable')}
+                      >
                         {u.active ? '停用' : '启用'}
                       </button>
                     )}
@@ -510,20 +603,44 @@ function UsersPanel({ me }: { me: Me }) {
         <h2>新建用户</h2>
         <form class="schema-form" data-form="user" onSubmit={submitCreate}>
           <Field name="username" label="用户名" error={create.errors.username}>
-            <input id="admin-username" name="username" autocomplete="off" value={form.username} onInput={(e) => setForm({ ...form, username: value(e) })} placeholder="小写字母、数字" />
+            <input
+              id="admin-username"
+              name="username"
+              autocomplete="off"
+              value={form.username}
+              onInput={(e) => setForm({ ...form, username: value(e) })}
+              placeholder="小写字母、数字"
+            />
           </Field>
           <Field name="displayName" label="姓名" error={create.errors.displayName}>
-            <input id="admin-displayName" name="displayName" value={form.displayName} onInput={(e) => setForm({ ...form, displayName: value(e) })} />
+            <input
+              id="admin-displayName"
+              name="displayName"
+              value={form.displayName}
+              onInput={(e) => setForm({ ...form, displayName: value(e) })}
+            />
           </Field>
           <Field name="role" label="角色" error={create.errors.role}>
             <RoleSelect id="admin-role" name="role" current={form.role} onChange={(role) => setForm({ ...form, role })} />
           </Field>
           <Field name="departmentCode" label="科室" error={create.errors.departmentCode}>
-            <DepartmentSelect id="admin-departmentCode" name="departmentCode" current={form.departmentCode} onChange={(departmentCode) => setForm({ ...form, departmentCode })} departments={departments} />
+            <DepartmentSelect
+              id="admin-departmentCode"
+              name="departmentCode"
+              current={form.departmentCode}
+              onChange={(departmentCode) => setForm({ ...form, departmentCode })}
+              departments={departments}
+            />
           </Field>
           <div class="field checkbox" data-field="departmentHead">
             <label for="admin-departmentHead">科室负责人</label>
-            <input id="admin-departmentHead" type="checkbox" name="departmentHead" checked={form.departmentHead} onChange={(e) => setForm({ ...form, departmentHead: (e.currentTarget as HTMLInputElement).checked })} />
+            <input
+              id="admin-departmentHead"
+              type="checkbox"
+              name="departmentHead"
+              checked={form.departmentHead}
+              onChange={(e) => setForm({ ...form, departmentHead: (e.currentTarget as HTMLInputElement).checked })}
+            />
           </div>
           {create.message && <p class="form-error">{create.message}</p>}
           <div class="buttons">
@@ -566,11 +683,20 @@ function ApiKeysPanel() {
     event.preventDefault();
     setSecret(null);
     if (!form.username) {
-      void issue.run(() => Promise.reject(new ApiError(400, 'validation_failed', '请选择用户', [{ field: 'username', message: '请选择用户' }])));
+      void issue.run(() =>
+        Promise.reject(new ApiError(400, 'validation_failed', '请选择用户', [{ field: 'username', message: '请选择用户' }])),
+      );
       return;
     }
-    const body = { label: form.label, ttlDays: Number(form.ttlDays), ...(form.role ? { role: form.role } : {}), ...(form.departmentCode ? { departmentCode: form.departmentCode } : {}) };
-    const issued = await issue.run(() => api.call<{ token: string }>('POST', `/api/admin/users/${encodeURIComponent(form.username)}/tokens`, body));
+    const body = {
+      label: form.label,
+      ttlDays: Number(form.ttlDays),
+      ...(form.role ? { role: form.role } : {}),
+      ...(form.departmentCode ? { departmentCode: form.departmentCode } : {}),
+    };
+    const issued = await issue.run(() =>
+      api.call<{ token: string }>('POST', `/api/admin/users/${encodeURIComponent(form.username)}/tokens`, body),
+    );
     if (issued) {
       setSecret(issued.token);
       setForm({ ...form, label: '' });
@@ -650,7 +776,13 @@ function ApiKeysPanel() {
             </select>
           </Field>
           <Field name="label" label="用途" error={issue.errors.label}>
-            <input id="admin-label" name="label" value={form.label} onInput={(e) => setForm({ ...form, label: value(e) })} placeholder="如 统一门户对接" />
+            <input
+              id="admin-label"
+              name="label"
+              value={form.label}
+              onInput={(e) => setForm({ ...form, label: value(e) })}
+              placeholder="如 统一门户对接"
+            />
           </Field>
           <Field name="role" label="角色（默认同用户）" error={issue.errors.role}>
             <select id="admin-role" name="role" value={form.role} onChange={(e) => setForm({ ...form, role: value(e) })}>
@@ -663,10 +795,25 @@ function ApiKeysPanel() {
             </select>
           </Field>
           <Field name="departmentCode" label="科室（默认同用户）" error={issue.errors.departmentCode}>
-            <DepartmentSelect id="admin-departmentCode" name="departmentCode" current={form.departmentCode} onChange={(departmentCode) => setForm({ ...form, departmentCode })} departments={departments} blank="同用户" />
+            <DepartmentSelect
+              id="admin-departmentCode"
+              name="departmentCode"
+              current={form.departmentCode}
+              onChange={(departmentCode) => setForm({ ...form, departmentCode })}
+              departments={departments}
+              blank="同用户"
+            />
           </Field>
           <Field name="ttlDays" label="有效天数" error={issue.errors.ttlDays}>
-            <input id="admin-ttlDays" name="ttlDays" type="number" min={1} max={365} value={form.ttlDays} onInput={(e) => setForm({ ...form, ttlDays: value(e) })} />
+            <input
+              id="admin-ttlDays"
+              name="ttlDays"
+              type="number"
+              min={1}
+              max={365}
+              value={form.ttlDays}
+              onInput={(e) => setForm({ ...form, ttlDays: value(e) })}
+            />
           </Field>
           {issue.message && <p class="form-error">{issue.message}</p>}
           <div class="buttons">
@@ -679,4 +826,3 @@ function ApiKeysPanel() {
     </div>
   );
 }
-

@@ -67,7 +67,13 @@ function detailsText(item: AuditItem): string {
 }
 
 const FIELD_LABELS: Record<string, string> = { idNumber: '证件号码', phone: '电话', email: '电子邮箱', address: '地址' };
-const VIA_LABELS: Record<string, string> = { case: '案件详情', document: '文书', 'evidence-zip': '证据材料 zip', 'evidence-html': '证据材料', 'evidence-json': '证据清单' };
+const VIA_LABELS: Record<string, string> = {
+  case: '案件详情',
+  document: '文书',
+  'evidence-zip': '证据材料 zip',
+  'evidence-html': '证据材料',
+  'evidence-json': '证据清单',
+};
 
 export function Audit() {
   const [draft, setDraft] = useState<Filter>(EMPTY);
@@ -86,7 +92,8 @@ export function Audit() {
       .then((answer) => current && setData(answer))
       .catch((failure: unknown) => {
         if (!current) return;
-        const details = failure instanceof ApiError && failure.details.length > 0 ? `：${failure.details.map((d) => d.field).join('、')}` : '';
+        const details =
+          failure instanceof ApiError && failure.details.length > 0 ? `：${failure.details.map((d) => d.field).join('、')}` : '';
         setError(`${failure instanceof Error ? failure.message : String(failure)}${details}`);
       })
       .finally(() => current && setLoading(false));

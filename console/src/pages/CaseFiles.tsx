@@ -22,7 +22,8 @@ const PURPOSE_LABELS: Record<string, string> = {
 /** Label above its field, fields one under another (set through the DOM, which the console's CSP allows). */
 const STACKED = { display: 'grid', gap: '4px', marginTop: '8px' };
 
-const sizeLabel = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+const sizeLabel = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 export function CaseFiles({ doc, collection, caseRef, role }: { doc: OpenApiDocument; collection: string; caseRef: string; role: string }) {
   const item = doc.paths[`${collection}/{${idParamOf(doc, collection) ?? 'id'}}/files`];
@@ -49,7 +50,8 @@ export function CaseFiles({ doc, collection, caseRef, role }: { doc: OpenApiDocu
             )}
             <span class="muted small">
               {' '}
-              {file.purposeLabel} · {sizeLabel(file.size)} · {file.uploadedBy === 'applicant' ? '申请人' : file.uploadedBy} {formatDateTime(file.uploadedAt)}
+              {file.purposeLabel} · {sizeLabel(file.size)} · {file.uploadedBy === 'applicant' ? '申请人' : file.uploadedBy}{' '}
+              {formatDateTime(file.uploadedAt)}
             </span>
             {file.deliveredToApplicant && <span class="badge">已送达申请人</span>}
           </li>
@@ -77,7 +79,14 @@ function UploadForm({ casePath, purposes, onDone }: { casePath: string; purposes
       (event.target as HTMLFormElement).reset();
       await onDone();
     } catch (failure) {
-      const text = failure instanceof ApiError && failure.status === 413 ? `文件过大：${failure.message}` : failure instanceof ApiError && failure.status === 415 ? `不接受此类文件：${failure.message}` : failure instanceof Error ? failure.message : String(failure);
+      const text =
+        failure instanceof ApiError && failure.status === 413
+          ? `文件过大：${failure.message}`
+          : failure instanceof ApiError && failure.status === 415
+            ? `不接受此类文件：${failure.message}`
+            : failure instanceof Error
+              ? failure.message
+              : String(failure);
       setMessage({ error: true, text });
     } finally {
       setBusy(false);
@@ -110,4 +119,3 @@ function UploadForm({ casePath, purposes, onDone }: { casePath: string; purposes
     </form>
   );
 }
-

@@ -23,7 +23,11 @@ export function CaseList({ me, doc }: { me: Me; doc: OpenApiDocument }) {
   const canFile = (kind: string) => mayCall(doc.paths[kindSpec(kind).collection]?.post, me.role);
   const [status, setStatus] = useState('open');
   const applications = usePolling(() => api.applications({ status }), `applications|${status}`, 10_000);
-  const disputes = usePolling(() => api.list<DisputeListItem>(`/api/disputes${status ? `?status=${status}` : ''}`), `disputes|${status}`, 10_000);
+  const disputes = usePolling(
+    () => api.list<DisputeListItem>(`/api/disputes${status ? `?status=${status}` : ''}`),
+    `disputes|${status}`,
+    10_000,
+  );
 
   return (
     <section class="page cases">
@@ -40,7 +44,12 @@ export function CaseList({ me, doc }: { me: Me; doc: OpenApiDocument }) {
       </header>
       <div class="panel">
         <h2>
-          依申请公开（{applications.data?.total ?? '…'}）{canFile('application') && <Link href="/intake/application" class="small">登记申请</Link>}
+          依申请公开（{applications.data?.total ?? '…'}）
+          {canFile('application') && (
+            <Link href="/intake/application" class="small">
+              登记申请
+            </Link>
+          )}
         </h2>
         {applications.error && <p class="form-error">{applications.error}</p>}
         <table>
@@ -76,7 +85,12 @@ export function CaseList({ me, doc }: { me: Me; doc: OpenApiDocument }) {
       </div>
       <div class="panel">
         <h2>
-          行政复议/诉讼（{disputes.data?.total ?? '…'}）{canFile('dispute') && <Link href="/intake/dispute" class="small">登记复议申请书或起诉状</Link>}
+          行政复议/诉讼（{disputes.data?.total ?? '…'}）
+          {canFile('dispute') && (
+            <Link href="/intake/dispute" class="small">
+              登记复议申请书或起诉状
+            </Link>
+          )}
         </h2>
         {disputes.error && <p class="form-error">{disputes.error}</p>}
         <table>

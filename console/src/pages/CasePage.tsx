@@ -69,7 +69,9 @@ export function CasePage({ kind, caseRef, me, doc }: { kind: string; caseRef: st
                   await view.refresh();
                 }}
               />
-              {data.documents && <Documents documents={data.documents} base={`${spec.collection}/${encodeURIComponent(caseRef)}/documents`} />}
+              {data.documents && (
+                <Documents documents={data.documents} base={`${spec.collection}/${encodeURIComponent(caseRef)}/documents`} />
+              )}
               <CaseFiles doc={doc} collection={spec.collection} caseRef={caseRef} role={me.role} />
             </aside>
           </div>
@@ -155,7 +157,8 @@ function Timeline({ events }: { events: CaseEvent[] }) {
       <h2>办理记录</h2>
       <ol class="timeline">
         {[...events].reverse().map((event) => {
-          const payload = event.payload && typeof event.payload === 'object' ? Object.entries(event.payload as Record<string, unknown>) : [];
+          const payload =
+            event.payload && typeof event.payload === 'object' ? Object.entries(event.payload as Record<string, unknown>) : [];
           return (
             <li key={event.seq} data-event={event.type}>
               <div class="event-head">
@@ -185,7 +188,13 @@ function Timeline({ events }: { events: CaseEvent[] }) {
   );
 }
 
-const DELIVERY_LABELS: Record<string, string> = { 'in-person': '直接送达', post: '邮寄送达', email: '电子邮件送达', fax: '传真送达', publication: '公告送达' };
+const DELIVERY_LABELS: Record<string, string> = {
+  'in-person': '直接送达',
+  post: '邮寄送达',
+  email: '电子邮件送达',
+  fax: '传真送达',
+  publication: '公告送达',
+};
 
 function Documents({ documents, base }: { documents: CaseDocument[]; base: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -216,11 +225,14 @@ function Documents({ documents, base }: { documents: CaseDocument[]; base: strin
             </span>
             {document.delivery === null && (
               // Periods that run from the addressee's receipt (补正、缴费、征求意见) have not started.
-              <span class="badge urgency-due-soon" title="送达后，自收到之日起算的期限才开始计算">未送达</span>
+              <span class="badge urgency-due-soon" title="送达后，自收到之日起算的期限才开始计算">
+                未送达
+              </span>
             )}
             {document.delivery && (
               <span class="muted small">
-                {' '}· {DELIVERY_LABELS[document.delivery.method] ?? document.delivery.method} {document.delivery.deliveredOn}
+                {' '}
+                · {DELIVERY_LABELS[document.delivery.method] ?? document.delivery.method} {document.delivery.deliveredOn}
                 {document.delivery.trackingNo ? `（${document.delivery.trackingNo}）` : ''}
               </span>
             )}
@@ -254,7 +266,9 @@ function Actions({ steps, roleHasSteps, caseRef, closed, done, labels, onDone }:
           {done}
         </p>
       )}
-      {steps.length === 0 && <p class="muted">{roleHasSteps ? '本案当前阶段没有您可执行的操作。' : '您的角色在此类案件上没有可执行的操作。'}</p>}
+      {steps.length === 0 && (
+        <p class="muted">{roleHasSteps ? '本案当前阶段没有您可执行的操作。' : '您的角色在此类案件上没有可执行的操作。'}</p>
+      )}
       {closed && steps.length > 0 && <p class="muted small">本案已办结，操作将被拒绝。</p>}
       {current ? (
         <div class="step-form" data-action={current.action}>

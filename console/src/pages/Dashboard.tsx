@@ -87,7 +87,11 @@ export function Dashboard() {
                     {d.departmentCode === null ? (
                       '未交办（公开办）'
                     ) : (
-                      <button type="button" class="link" onClick={() => chooseDepartment(department === d.departmentCode ? NO_DEPARTMENT : d.departmentCode!)}>
+                      <button
+                        type="button"
+                        class="link"
+                        onClick={() => chooseDepartment(department === d.departmentCode ? NO_DEPARTMENT : d.departmentCode!)}
+                      >
                         {d.departmentName ?? d.departmentCode}
                       </button>
                     )}

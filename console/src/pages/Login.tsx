@@ -28,7 +28,8 @@ function describe(failure: unknown): string {
   }
   if (failure.status === 401) return '会话已结束，请重新登录';
   // The server's rule messages end with their Chinese wording in parentheses: show that.
-  if (failure.details.length > 0) return failure.details.map((d) => /\(([^()]*\p{Script=Han}[^()]*)\)$/u.exec(d.message)?.[1] ?? d.message).join('；');
+  if (failure.details.length > 0)
+    return failure.details.map((d) => /\(([^()]*\p{Script=Han}[^()]*)\)$/u.exec(d.message)?.[1] ?? d.message).join('；');
   return failure.message;
 }
 
@@ -47,7 +48,15 @@ const ssoError = (): string | null => {
   return code ? (SSO_ERRORS[code] ?? '您在统一身份认证平台的身份未能对应到本系统的角色或部门，请联系管理员') : null;
 };
 
-function Field(props: { id: string; label: string; value: string; onInput(value: string): void; type?: 'text' | 'password'; autocomplete?: string; inputMode?: 'numeric' }) {
+function Field(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput(value: string): void;
+  type?: 'text' | 'password';
+  autocomplete?: string;
+  inputMode?: 'numeric';
+}) {
   const common = {
     id: props.id,
     name: props.id,
@@ -182,7 +191,15 @@ export function Login({ resume, onLogin, onCancel }: { resume?: Me | null; onLog
         useRecovery ? (
           <Field key="r" id="recovery-code" label="恢复码" value={code} onInput={setCode} />
         ) : (
-          <Field key="c" id="totp-code" label="身份验证器中的 6 位验证码" value={code} onInput={setCode} inputMode="numeric" autocomplete="one-time-code" />
+          <Field
+            key="c"
+            id="totp-code"
+            label="身份验证器中的 6 位验证码"
+            value={code}
+            onInput={setCode}
+            inputMode="numeric"
+            autocomplete="one-time-code"
+          />
         ),
         <p key="switch" class="small">
           <button type="button" class="link" onClick={() => (setUseRecovery(!useRecovery), setCode(''))}>
@@ -195,14 +212,41 @@ export function Login({ resume, onLogin, onCancel }: { resume?: Me | null; onLog
         <p key="why" class="muted small">
           首次登录或密码已到期，请先设置新密码：至少 8 位，包含大写字母、小写字母、数字、符号中的至少 3 类。
         </p>,
-        current === null && <Field key="c" id="current-password" label="当前密码" type="password" value={password} onInput={setPassword} autocomplete="current-password" />,
-        <Field key="n" id="new-password" label="新密码" type="password" value={newPassword} onInput={setNewPassword} autocomplete="new-password" />,
-        <Field key="f" id="confirm-password" label="再次输入新密码" type="password" value={confirmPassword} onInput={setConfirmPassword} autocomplete="new-password" />,
+        current === null && (
+          <Field
+            key="c"
+            id="current-password"
+            label="当前密码"
+            type="password"
+            value={password}
+            onInput={setPassword}
+            autocomplete="current-password"
+          />
+        ),
+        <Field
+          key="n"
+          id="new-password"
+          label="新密码"
+          type="password"
+          value={newPassword}
+          onInput={setNewPassword}
+          autocomplete="new-password"
+        />,
+        <Field
+          key="f"
+          id="confirm-password"
+          label="再次输入新密码"
+          type="password"
+          value={confirmPassword}
+          onInput={setConfirmPassword}
+          autocomplete="new-password"
+        />,
       ]);
     case 'totp-enrolment':
       return form('绑定动态验证码', confirmEnrolment, '绑定', [
         <p key="why" class="muted small">
-          您的角色需要第二重身份验证。请在身份验证器（如 Microsoft Authenticator、Google Authenticator、FreeOTP）中添加以下密钥，然后输入它显示的 6 位验证码。
+          您的角色需要第二重身份验证。请在身份验证器（如 Microsoft Authenticator、Google
+          Authenticator、FreeOTP）中添加以下密钥，然后输入它显示的 6 位验证码。
         </p>,
         enrolment ? (
           <div key="secret" class="field">
@@ -213,7 +257,9 @@ export function Login({ resume, onLogin, onCancel }: { resume?: Me | null; onLog
             </a>
           </div>
         ) : (
-          <p key="loading" class="muted">正在生成密钥…</p>
+          <p key="loading" class="muted">
+            正在生成密钥…
+          </p>
         ),
         <Field key="c" id="totp-code" label="6 位验证码" value={code} onInput={setCode} inputMode="numeric" autocomplete="one-time-code" />,
       ]);
