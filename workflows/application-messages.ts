@@ -5,10 +5,10 @@
  * its result is the step's sequence number and the stage after it.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { IsoDate } from '../domain/calendar/dates';
-import type { Actor, ApplicationIntake, ApplicationState, NoticeDeliveryMethod } from '../domain/application/types';
-import type { FeeBasis } from '../domain/fees';
-import type { Outcome, Section36Reply } from '../domain/outcomes';
+
+import type { Actor, ApplicationIntake, ApplicationState } from '../domain/application/types';
+
+import type { ApplicationStepPayload as P } from '../api/steps/application';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -22,59 +22,33 @@ export interface ApplicationInput extends CarriesRuleProfile {
   officeDepartmentCode?: string;
 }
 
-interface Acting {
-  actor: Actor;
-}
-
-export type ConfirmReceipt = Acting & { receivedOn: IsoDate };
-export type RequestCorrection = Acting & { items: string[]; periodWorkingDays: number };
-/** `materials`: the corrected application and materials as stored in the case's files (SHA-256 and name), recorded with the event. */
-export type SubmitCorrection = Acting & { receivedOn: IsoDate; materials?: Array<{ sha256: string; filename: string }> };
-export type Accept = Acting;
-export type Assign = Acting & { departmentCode: string; assignee?: string };
-export type Propose = Acting & { outcome: Outcome; summary: string; reasons: string };
-export type ReviewSecrecy = Acting & {
-  level: 1 | 2;
-  conclusion: 'pass' | 'fail' | 'cannot-determine';
-  notes: string;
-  /** Required with 'cannot-determine': the secrecy authority the question goes to. */
-  authority?: string;
-};
-export type AnswerSecrecyEscalation = Acting & { conclusion: 'may-disclose' | 'secret'; notes: string; answeredOn: IsoDate };
-export type ExtendSecrecyEscalation = Acting & { workingDays: number };
-export type Decide = Acting & { outcome: Outcome; section36?: Section36Reply; reasons: string; legalBasis: string; referral?: string };
-export type SignOff = Acting;
-export type Deliver = Acting & { method: string; deliveredOn: IsoDate; trackingNo?: string; proof?: string };
-export type Close = Acting;
-export type StartConsultation = Acting & { kind: 'third-party' | 'other-agency'; party: string; address?: string; sentOn: IsoDate };
-export type RecordConsultationAnswer = Acting & {
-  consultationId: string;
-  result: 'agree' | 'object';
-  receivedOn: IsoDate;
-  summary?: string;
-};
-export type Suspend = Acting & { reason: string; on: IsoDate };
-export type Resume = Acting & { on: IsoDate };
-export type IssueFeeNotice = Acting & { basis: FeeBasis; pages?: number; count?: number; noticeOn: IsoDate };
-export type RecordFeePayment = Acting & { paidOn: IsoDate };
-export type RequestExtension = Acting & { workingDays: number; reason: string };
-export type ApproveExtension = Acting;
-export type Withdraw = Acting & { on: IsoDate; reason: string };
-export type DecideFeeWaiver = Acting & { approved: boolean; reasons: string };
-export type RecordNoticeDelivery = Acting & {
-  docNo: string;
-  method: NoticeDeliveryMethod;
-  deliveredOn: IsoDate;
-  trackingNo?: string;
-  proof?: string;
-};
-export type RequestReasons = Acting & { explanation: string };
-export type RuleExcessiveRequest = Acting & {
-  reasonable: boolean;
-  explanation: string;
-  reasonsReceivedOn?: IsoDate;
-  laterWorkingDays?: number;
-};
+/** Step payloads: each body as the API's table validates it (api/steps/application.ts), with the actor. */
+export type ConfirmReceipt = P<'confirm-receipt'>;
+export type RequestCorrection = P<'request-correction'>;
+export type SubmitCorrection = P<'submit-correction'>;
+export type Accept = P<'accept'>;
+export type Assign = P<'assign'>;
+export type Propose = P<'propose'>;
+export type ReviewSecrecy = P<'review-secrecy'>;
+export type AnswerSecrecyEscalation = P<'answer-secrecy-escalation'>;
+export type ExtendSecrecyEscalation = P<'extend-secrecy-escalation'>;
+export type Decide = P<'decide'>;
+export type SignOff = P<'sign-off'>;
+export type Deliver = P<'deliver'>;
+export type Close = P<'close'>;
+export type StartConsultation = P<'start-consultation'>;
+export type RecordConsultationAnswer = P<'record-consultation-answer'>;
+export type Suspend = P<'suspend'>;
+export type Resume = P<'resume'>;
+export type IssueFeeNotice = P<'issue-fee-notice'>;
+export type RecordFeePayment = P<'record-fee-payment'>;
+export type RequestExtension = P<'request-extension'>;
+export type ApproveExtension = P<'approve-extension'>;
+export type Withdraw = P<'withdraw'>;
+export type DecideFeeWaiver = P<'decide-fee-waiver'>;
+export type RecordNoticeDelivery = P<'record-notice-delivery'>;
+export type RequestReasons = P<'request-reasons'>;
+export type RuleExcessiveRequest = P<'rule-excessive-request'>;
 
 /** Each step answers its sequence number and the stage after it; the case itself is read from PostgreSQL or the state query. */
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.application.${name}`);

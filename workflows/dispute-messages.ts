@@ -2,7 +2,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor } from '../domain/application/types';
-import type { DisputeFiling, DisputeResult, DisputeState } from '../domain/disputes/types';
+import type { DisputeFiling, DisputeState } from '../domain/disputes/types';
+import type { DISPUTE_STEPS, DisputeStepPayload } from '../api/steps/dispute';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -15,19 +16,16 @@ export interface DisputeInput extends CarriesRuleProfile {
   officeDepartmentCode?: string;
 }
 
-interface Acting {
-  actor: Actor;
-  on: IsoDate;
-}
-
-export type Forward = Acting & { departmentCode: string };
-export type SubmitEvidence = Acting & { items: string[]; secrecyNote?: string };
-export type SubmitDefence = Acting & { summary: string };
-export type HoldMeeting = Acting & { participants: string[]; conclusion: string };
-export type RecordHearing = Acting & { representative: string; notes: string };
-export type RecordResult = Acting & { result: DisputeResult; summary: string; documentNo?: string };
-export type RecordEnforcement = Acting & { actions: string };
-export type Withdraw = Acting & { reason: string };
+/** Step payloads: each body as the API's table validates it (api/steps/dispute.ts), with the actor and the day (today unless given). */
+type P<N extends keyof typeof DISPUTE_STEPS> = Omit<DisputeStepPayload<N>, 'on'> & { on: IsoDate };
+export type Forward = P<'forward'>;
+export type SubmitEvidence = P<'submit-evidence'>;
+export type SubmitDefence = P<'submit-defence'>;
+export type HoldMeeting = P<'hold-meeting'>;
+export type RecordHearing = P<'record-hearing'>;
+export type RecordResult = P<'record-result'>;
+export type RecordEnforcement = P<'record-enforcement'>;
+export type Withdraw = P<'withdraw'>;
 
 /** Refusals thrown from a handler (after its validator passed) carry this type. */
 export { ACTION_REFUSED } from './runtime/refusal';

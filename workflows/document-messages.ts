@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor, Attribute, DocumentRegistration, DocumentState } from '../domain/documents/types';
+import type { DocumentStepPayload as P } from '../api/steps/document';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -29,38 +30,32 @@ interface Acting {
   actor: Actor;
 }
 
-export type Verify = Acting & { notes?: string };
-export type ReturnToDrafter = Acting & { missing: Array<'attribute' | 'reasons' | 'other'>; notes: string };
-export type Resubmit = Acting & { proposedAttribute: Attribute; attributeReasons?: string; containsWithheldContent?: boolean };
-export type ReviewSecrecy = Acting & {
-  level: 1 | 2;
-  conclusion: 'pass' | 'fail' | 'cannot-determine';
-  basis: string;
-  notes: string;
-  participants: string[];
-  /** Required with 'cannot-determine': the secrecy authority the question goes to. */
-  authority?: string;
-};
-export type AnswerSecrecyEscalation = Acting & { conclusion: 'may-disclose' | 'secret'; notes: string; answeredOn: IsoDate };
-export type ExtendSecrecyEscalation = Acting & { workingDays: number };
-export type RecordCoIssuer = Acting & { coIssuer: string; agreed: boolean; notes: string };
-export type SignOff = Acting & { finalAttribute: Attribute; reasons?: string };
-export type RecordPublication = Acting & { channel: string; url: string; publishedOn: IsoDate };
-export type RecordInterpretation = Acting & { title: string; url: string; publishedOn: IsoDate };
-export type RecordDeposit = Acting & { place: string; depositedOn: IsoDate };
-export type Convert = Acting & { reasons: string; selfCheckId?: string };
+/** Step payloads: each body as the API's table validates it (api/steps/document.ts), with the actor. */
+export type Verify = P<'verify'>;
+export type ReturnToDrafter = P<'return'>;
+export type Resubmit = P<'resubmit'>;
+export type ReviewSecrecy = P<'review-secrecy'>;
+export type AnswerSecrecyEscalation = P<'answer-secrecy-escalation'>;
+export type ExtendSecrecyEscalation = P<'extend-secrecy-escalation'>;
+export type RecordCoIssuer = P<'record-co-issuer'>;
+export type SignOff = P<'sign-off'>;
+export type RecordPublication = P<'record-publication'>;
+export type RecordInterpretation = P<'record-interpretation'>;
+export type RecordDeposit = P<'record-deposit'>;
+/** `selfCheckId`: set when the annual self-check converts it (document-registers), never by the API. */
+export type Convert = P<'convert'> & { selfCheckId?: string };
 /** Seed 003 第五条: the draft and its 起草说明 published for comment. */
-export type OpenPublicComment = Acting & { startedOn: IsoDate; channel: string; url?: string; draftingNote: string };
+export type OpenPublicComment = P<'open-public-comment'>;
 /** Seed 003 第十一条、第十二条: the comments collected and how they were taken up (意见采纳情况). */
-export type ClosePublicComment = Acting & { endedOn: IsoDate; commentsReceived: number; commentRecord: string };
+export type ClosePublicComment = P<'close-public-comment'>;
 /** Seed 003 第四条: no public comment, with the explanation. */
-export type ExemptPublicComment = Acting & { reason: 'not-disclosable' | 'emergency'; explanation: string };
+export type ExemptPublicComment = P<'exempt-public-comment'>;
 /** Seed 004 预公开制度: the proposal and its reasons published, for at most N WD. */
-export type RecordPreDisclosure = Acting & { startedOn: IsoDate; channel: string; url?: string; summary: string; workingDays: number };
-export type EndPreDisclosure = Acting & { endedOn: IsoDate; feedback: string };
+export type RecordPreDisclosure = P<'record-pre-disclosure'>;
+export type EndPreDisclosure = P<'end-pre-disclosure'>;
 /** A change to published information: what changed and the day it changed (the clock starts there). */
-export type RecordChange = Acting & { summary: string; changedOn: IsoDate };
-export type PublishChange = Acting & { changeNo: number; channel: string; url: string; publishedOn: IsoDate };
+export type RecordChange = P<'record-change'>;
+export type PublishChange = P<'publish-change'>;
 
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.document.${name}`);
 

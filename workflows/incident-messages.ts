@@ -5,15 +5,9 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
-import type { Instant } from '../domain/incidents/clock';
-import type {
-  ApprovalLevel,
-  IncidentGradeLevel,
-  IncidentIntake,
-  IncidentKind,
-  IncidentState,
-  ReleaseChannel,
-} from '../domain/incidents/types';
+
+import type { IncidentGradeLevel, IncidentIntake, IncidentKind, IncidentState } from '../domain/incidents/types';
+import type { IncidentStepPayload as P } from '../api/steps/incident';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -26,24 +20,16 @@ export interface IncidentInput extends CarriesRuleProfile {
   registeredBy: Actor;
 }
 
-interface Acting {
-  actor: Actor;
-}
-
-export type Regrade = Acting & { grade: IncidentGradeLevel; reason: string };
-export type AssignIncident = Acting & { departmentCode: string; assignee?: string };
-export type Assess = Acting & { text: string };
-export type Plan = Acting & {
-  text: string;
-  issuedInNameOf?: 'government' | 'department';
-  involvedDepartments: string[];
-  sensitive: boolean;
-};
-export type RecordConsent = Acting & { departmentCode: string; note: string };
-export type Approve = Acting & { level: ApprovalLevel; comments: string };
-export type ReleaseStep = Acting & { channel: ReleaseChannel; text: string; at?: Instant };
-export type Report = Acting & { to: 'leadership' | 'superior'; recipient: string; summary: string; at?: Instant };
-export type CloseIncident = Acting & { evaluation: string };
+/** Step payloads: each body as the API's table validates it (api/steps/incident.ts), with the actor. */
+export type Regrade = P<'regrade'>;
+export type AssignIncident = P<'assign'>;
+export type Assess = P<'assess'>;
+export type Plan = P<'plan'>;
+export type RecordConsent = P<'record-consent'>;
+export type Approve = P<'approve'>;
+export type ReleaseStep = P<'release'>;
+export type Report = P<'report'>;
+export type CloseIncident = P<'close'>;
 
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.incident.${name}`);
 

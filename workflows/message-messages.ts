@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 import type { MessageIntake, MessageState, MessageWriter } from '../domain/messages/types';
+import type { MessageStepPayload as P } from '../api/steps/message';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -16,15 +17,12 @@ export interface MessageInput extends CarriesRuleProfile {
   registeredBy: Actor;
 }
 
-interface Acting {
-  actor: Actor;
-}
-
-export type AssignMessage = Acting & { departmentCode: string; assignee?: string };
-export type TransferMessage = Acting & { departmentCode: string; reason: string };
-export type ExtendMessage = Acting & { toWorkingDays: number; reason: string };
-export type ReplyMessage = Acting & { text: string };
-export type CloseMessage = Acting;
+/** Step payloads: each body as the API's table validates it (api/steps/message.ts), with the actor. */
+export type AssignMessage = P<'assign'>;
+export type TransferMessage = P<'transfer'>;
+export type ExtendMessage = P<'extend'>;
+export type ReplyMessage = P<'reply'>;
+export type CloseMessage = P<'close'>;
 
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.message.${name}`);
 

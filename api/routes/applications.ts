@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
@@ -18,14 +18,13 @@ import {
   DELIVERY_METHODS,
   ID_DOCUMENT_TYPES,
   INFORMATION_FORMS,
-  NOTICE_DELIVERY_METHODS,
   receiptNeedsConfirmation,
   STAGES,
 } from '../../domain/application/types';
 import { allowedActions } from '../../domain/application/allowed-actions';
 import { undeliveredNotices } from '../../domain/application/rules';
 import { checkIdNumber } from '../../domain/identity';
-import { OUTCOME_CODES, SECTION_36_REPLIES } from '../../domain/outcomes';
+
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
 import { nextInSequence } from '../../db/repositories/sequences';
@@ -34,15 +33,16 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { ApiError } from '../errors';
+import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { APPLICATION_STEPS } from '../steps/application';
 import { maskContact } from '../../domain/privacy';
 import { contactFieldsIn, contactFieldsOf, recordPersonalDataRead } from '../personal-data';
 import type { User } from '../../db/repositories/users';
-import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
+import { actorOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
-import { isoDate } from '../schemas';
+import { isoDate, keys, text } from '../schemas';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-import type { StepResult } from '../../workflows/runtime/case-runtime';
 
 export interface ApplicationRouteDeps {
   db: Kysely<Database>;
@@ -50,9 +50,6 @@ export interface ApplicationRouteDeps {
   taskQueue: string;
   agency: AgencyStore;
 }
-
-const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
 /** The applicant (domain.md §3), as the clerk's intake and the citizen portal both take it. */
 export const applicantSchema = z.object({
@@ -121,253 +118,7 @@ export const intakeSchema = z
     if (idCheck && !idCheck.ok) ctx.addIssue({ code: 'custom', path: ['applicant', 'idNumber'], message: idCheck.message });
   });
 
-const outcome = z.enum(OUTCOME_CODES as [string, ...string[]]);
-/** EMS / registered-mail numbers: letters and digits. */
-const trackingNo = z
-  .string()
-  .trim()
-  .regex(/^[0-9A-Za-z-]{6,40}$/, 'must be the postal tracking number');
-const reasonText = text(2000);
-
-interface ActionSpec {
-  name: string;
-  summary: string;
-  roles: readonly Role[];
-  /** Department users may take this step only on cases assigned to their own department. */
-  ownDepartment?: boolean;
-  body: z.ZodType;
-  update: UpdateDefinition<StepResult, [any]>; // payloads differ per action; zod has checked each
-}
-
 /** Every step: URL segment, who may take it, what it carries, and the update it sends. */
-const ACTIONS: ActionSpec[] = [
-  {
-    name: 'confirm-receipt',
-    summary: '确认收到申请（平信、网络、传真、电子邮件）：答复期限自此起算',
-    roles: ['clerk'],
-    body: z.object({ receivedOn: isoDate }),
-    update: m.confirmReceiptUpdate,
-  },
-  {
-    name: 'request-correction',
-    summary: '一次性告知补正（条例第三十条）',
-    roles: ['clerk'],
-    body: z.object({ items: z.array(text(500)).min(1).max(20), periodWorkingDays: z.number().int().min(1).max(60) }),
-    update: m.requestCorrectionUpdate,
-  },
-  {
-    name: 'submit-correction',
-    summary: '登记收到补正材料：答复期限重新起算',
-    roles: ['clerk'],
-    body: z.object({
-      receivedOn: isoDate,
-      materials: z
-        .array(z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'), filename: text(255) }))
-        .max(50)
-        .optional(),
-    }),
-    update: m.submitCorrectionUpdate,
-  },
-  { name: 'accept', summary: '受理', roles: ['clerk'], body: z.object({}), update: m.acceptUpdate },
-  {
-    name: 'assign',
-    summary: '交办承办科室',
-    roles: ['clerk'],
-    body: z.object({
-      departmentCode: z.string().regex(/^[a-z0-9-]{1,32}$/),
-      assignee: z
-        .string()
-        .regex(/^[a-z0-9_.-]{1,64}$/)
-        .optional(),
-    }),
-    update: m.assignUpdate,
-  },
-  {
-    name: 'propose',
-    summary: '承办科室提出答复意见',
-    roles: ['department'],
-    ownDepartment: true,
-    body: z.object({ outcome, summary: text(2000), reasons: reasonText }),
-    update: m.proposeUpdate,
-  },
-  {
-    name: 'review-secrecy',
-    summary: '保密审查（一级：科室负责人；二级：分管领导）',
-    roles: ['reviewer', 'leader'],
-    body: z.object({
-      level: z.union([z.literal(1), z.literal(2)]),
-      conclusion: z.enum(['pass', 'fail', 'cannot-determine']),
-      notes: text(2000),
-      authority: text(100).optional(),
-    }),
-    update: m.reviewSecrecyUpdate,
-  },
-  {
-    name: 'answer-secrecy-escalation',
-    summary: '登记保密工作部门的答复',
-    roles: ['reviewer'],
-    body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: text(2000), answeredOn: isoDate }),
-    update: m.answerSecrecyEscalationUpdate,
-  },
-  {
-    name: 'extend-secrecy-escalation',
-    summary: '保密工作部门延长答复期限（最长7个工作日）',
-    roles: ['reviewer'],
-    body: z.object({ workingDays: z.number().int().min(1).max(30) }),
-    update: m.extendSecrecyEscalationUpdate,
-  },
-  {
-    name: 'decide',
-    summary: '拟定答复（办理结果、理由、法律依据）',
-    roles: ['clerk'],
-    body: z.object({
-      outcome,
-      section36: z.enum(Object.keys(SECTION_36_REPLIES) as [string, ...string[]]).optional(),
-      reasons: reasonText,
-      legalBasis: text(1000),
-      referral: text(1000).optional(),
-    }),
-    update: m.decideUpdate,
-  },
-  { name: 'sign-off', summary: '领导签发，生成答复书', roles: ['leader'], body: z.object({}), update: m.signOffUpdate },
-  {
-    name: 'deliver',
-    summary: '送达答复（邮寄须填写邮件号码）',
-    roles: ['clerk'],
-    body: z
-      .object({
-        method: z.enum(keys(DELIVERY_METHODS)),
-        deliveredOn: isoDate,
-        trackingNo: trackingNo.optional(),
-        proof: text(500).optional(),
-      })
-      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, {
-        path: ['trackingNo'],
-        message: 'is required when the reply is posted',
-      }),
-    update: m.deliverUpdate,
-  },
-  { name: 'close', summary: '归档办结', roles: ['clerk'], body: z.object({}), update: m.closeUpdate },
-  {
-    name: 'start-consultation',
-    summary: '征求第三方或其他机关意见（期间不计入答复期限）',
-    roles: ['clerk'],
-    body: z.object({ kind: z.enum(['third-party', 'other-agency']), party: text(200), address: text(200).optional(), sentOn: isoDate }),
-    update: m.startConsultationUpdate,
-  },
-  {
-    name: 'record-consultation-answer',
-    summary: '登记征求意见的答复',
-    roles: ['clerk'],
-    body: z.object({
-      consultationId: z.string().regex(/^[a-z-]+-\d+$/),
-      result: z.enum(['agree', 'object']),
-      receivedOn: isoDate,
-      summary: text(2000).optional(),
-    }),
-    update: m.recordConsultationAnswerUpdate,
-  },
-  {
-    name: 'suspend',
-    summary: '中止办理（不可抗力或其他法定事由）',
-    roles: ['clerk'],
-    body: z.object({ reason: reasonText, on: isoDate }),
-    update: m.suspendUpdate,
-  },
-  { name: 'resume', summary: '恢复办理', roles: ['clerk'], body: z.object({ on: isoDate }), update: m.resumeUpdate },
-  {
-    name: 'issue-fee-notice',
-    summary: '发出收费通知（国办函〔2020〕109号）',
-    roles: ['clerk'],
-    body: z
-      .object({
-        basis: z.enum(['by-count', 'by-pages']),
-        pages: z.number().int().min(0).max(1_000_000).optional(),
-        count: z.number().int().min(1).max(1000).optional(),
-        noticeOn: isoDate,
-      })
-      .refine((b) => b.basis !== 'by-pages' || b.pages !== undefined, { path: ['pages'], message: 'is required when basis is by-pages' }),
-    update: m.issueFeeNoticeUpdate,
-  },
-  {
-    name: 'record-fee-payment',
-    summary: '登记缴费',
-    roles: ['clerk'],
-    body: z.object({ paidOn: isoDate }),
-    update: m.recordFeePaymentUpdate,
-  },
-  {
-    name: 'request-extension',
-    summary: '申请延期答复',
-    roles: ['clerk', 'department'],
-    ownDepartment: true,
-    body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }),
-    update: m.requestExtensionUpdate,
-  },
-  {
-    name: 'approve-extension',
-    summary: '批准延期答复（政府信息公开工作机构负责人）',
-    roles: ['leader'],
-    body: z.object({}),
-    update: m.approveExtensionUpdate,
-  },
-  {
-    name: 'withdraw',
-    summary: '登记申请人撤回申请',
-    roles: ['clerk'],
-    body: z.object({ on: isoDate, reason: reasonText }),
-    update: m.withdrawUpdate,
-  },
-  {
-    name: 'decide-fee-waiver',
-    summary: '领导对减免信息处理费申请作出决定（国办函〔2020〕109号）',
-    roles: ['leader'],
-    body: z.object({ approved: z.boolean(), reasons: reasonText }),
-    update: m.decideFeeWaiverUpdate,
-  },
-  {
-    name: 'record-notice-delivery',
-    summary: '登记文书送达（方式、日期、凭证）：自收到之日起算的期限（补正、缴费、征求意见）自次日起算',
-    roles: ['clerk'],
-    body: z
-      .object({
-        docNo: z.string().trim().min(1).max(100),
-        method: z.enum(keys(NOTICE_DELIVERY_METHODS)),
-        deliveredOn: isoDate,
-        trackingNo: trackingNo.optional(),
-        proof: text(500).optional(),
-      })
-      .refine((b) => b.method !== 'post' || b.trackingNo !== undefined, {
-        path: ['trackingNo'],
-        message: 'is required for delivery by post',
-      }),
-    update: m.recordNoticeDeliveryUpdate,
-  },
-  {
-    name: 'request-reasons',
-    summary: '申请数量、频次明显超过合理范围：要求申请人说明理由（条例第三十五条）',
-    roles: ['clerk'],
-    body: z.object({ explanation: reasonText }),
-    update: m.requestReasonsUpdate,
-  },
-  {
-    name: 'rule-excessive-request',
-    summary: '认定申请理由是否合理；合理但无法按期答复的，确定延迟答复的合理期限（条例第三十五条）',
-    roles: ['leader'],
-    body: z
-      .object({
-        reasonable: z.boolean(),
-        explanation: reasonText,
-        reasonsReceivedOn: isoDate.optional(),
-        laterWorkingDays: z.number().int().min(1).max(120).optional(),
-      })
-      .refine((b) => b.reasonable || b.laterWorkingDays === undefined, {
-        path: ['laterWorkingDays'],
-        message: 'only for a request ruled reasonable',
-      }),
-    update: m.ruleExcessiveRequestUpdate,
-  },
-];
 
 const QUERY_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export function newQueryCode(): string {
@@ -507,8 +258,8 @@ function allowedActionsFor(
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
   if (!profile) return [];
   // Cases started before the current rules may differ in a refusal or two; the workflow decides each step.
-  return offeredSteps(
-    ACTIONS,
+  return offeredStepsOf(
+    APPLICATION_STEPS,
     viewer,
     row.department_code,
     allowedActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()), currentRules: true }),
@@ -748,47 +499,35 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     },
   });
 
-  for (const action of ACTIONS) {
-    routes.add({
-      method: 'post',
-      path: `/api/applications/:caseNo/${action.name}`,
-      summary: action.summary,
-      tags: ['applications'],
-      roles: action.roles,
-      params: caseNoParam,
-      body: action.body,
-      response: { status: 200, description: 'the case after the step', schema: caseViewSchema },
-      errors: { 404: 'no such case', 409: 'the step is not allowed in the case’s current state (reason in message)' },
-      handler: async ({ params, body, user, req }) => {
-        const row = await db
-          .selectFrom('applications')
-          .select(['workflow_id', 'department_code', 'status'])
-          .where('case_no', '=', params.caseNo)
-          .executeTakeFirst();
-        if (!row) throw new ApiError(404, 'not_found', `application ${params.caseNo} not found`);
-        if (row.status === 'closed') throw new ApiError(409, 'conflict', '案件已办结'); // its workflow has completed and takes no more steps
-        if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(
-            403,
-            'forbidden',
-            `case ${params.caseNo} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`,
-          );
-        }
-        // A refusal, or a case closed between our read and the step, is a 409 (sendStep).
-        await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
-        const view = (await caseView(db, params.caseNo, user!))!;
-        // The case after the step carries the applicant in full for these roles: a read too.
-        if (SEES_APPLICANT_CONTACT.includes(user!.role)) {
-          await recordPersonalDataRead(db, {
-            user: user!,
-            req,
-            caseNo: params.caseNo,
-            fields: contactFieldsOf(view.case.intake.applicant),
-            via: `step:${action.name}`,
-          });
-        }
-        return view;
-      },
-    });
-  }
+  caseStepRoutes(routes, temporal, {
+    casePath: '/api/applications/:caseNo',
+    params: caseNoParam,
+    tag: 'applications',
+    noun: 'application',
+    steps: APPLICATION_STEPS,
+    response: { description: 'the case after the step', schema: caseViewSchema },
+    target: async (caseNo) => {
+      const row = await db
+        .selectFrom('applications')
+        .select(['workflow_id', 'department_code', 'status'])
+        .where('case_no', '=', caseNo)
+        .executeTakeFirst();
+      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
+    },
+    closedMessage: '案件已办结',
+    view: async ({ id, name, user, req }) => {
+      const view = (await caseView(db, id, user))!;
+      // The case after the step carries the applicant in full for these roles: a read too.
+      if (SEES_APPLICANT_CONTACT.includes(user.role)) {
+        await recordPersonalDataRead(db, {
+          user,
+          req,
+          caseNo: id,
+          fields: contactFieldsOf(view.case.intake.applicant),
+          via: `step:${name}`,
+        });
+      }
+      return view;
+    },
+  });
 }

@@ -4,25 +4,27 @@
  * the database projection.
  */
 import type { Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { DISPUTE_KINDS, DISPUTE_RESULTS, DISPUTE_STAGES, type DisputeState } from '../../domain/disputes/types';
 import { findRuleProfile } from '../../domain/rulesets';
-import { type Role, ROLES } from '../../domain/roles';
+import { ROLES } from '../../domain/roles';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { dispute } from '../../workflows/dispute';
 import * as m from '../../workflows/dispute-messages';
 import { ApiError } from '../errors';
+import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { DISPUTE_STEPS } from '../steps/dispute';
 import type { RouteTable } from '../route';
-import { isoDate } from '../schemas';
-import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
+import { departmentCode, isoDate, keys, text } from '../schemas';
+import { actorOf, startCase } from '../workflow-steps';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-import type { StepResult } from '../../workflows/runtime/case-runtime';
+
 import { allowedDisputeActions } from '../../domain/disputes/allowed-actions';
 import type { User } from '../../db/repositories/users';
 
@@ -33,12 +35,6 @@ export interface DisputeRouteDeps {
   agency: AgencyStore;
 }
 
-const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
-const departmentCode = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a department code');
-/** Defaults to today; never in the future (checked again by the workflow against the filing). */
-const on = isoDate.optional();
-
 const filingSchema = z.object({
   caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123'),
   kind: z.enum(keys(DISPUTE_KINDS)),
@@ -48,77 +44,6 @@ const filingSchema = z.object({
   claims: text(4000),
   departmentCode: departmentCode.optional(),
 });
-
-interface StepSpec {
-  name: string;
-  summary: string;
-  roles: readonly Role[];
-  /** A department user may only act on a dispute forwarded to its own department. */
-  ownDepartment?: boolean;
-  body: z.ZodObject;
-  update: UpdateDefinition<StepResult, [any]>; // payloads differ per step; zod has checked each
-}
-
-const STEPS: StepSpec[] = [
-  {
-    name: 'forward',
-    summary: '将复议申请书（起诉状）副本转交业务科室',
-    roles: ['clerk'],
-    body: z.object({ departmentCode, on }),
-    update: m.forwardUpdate,
-  },
-  {
-    name: 'submit-evidence',
-    summary: '业务科室提供证据、依据和其他证明材料',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ items: z.array(text(500)).min(1, 'list at least one item').max(100), secrecyNote: text(1000).optional(), on }),
-    update: m.submitEvidenceUpdate,
-  },
-  {
-    name: 'submit-defence',
-    summary: '提交答辩状',
-    roles: ['clerk'],
-    body: z.object({ summary: text(4000), on }),
-    update: m.submitDefenceUpdate,
-  },
-  {
-    name: 'hold-meeting',
-    summary: '召开工作协商会',
-    roles: ['clerk'],
-    body: z.object({ participants: z.array(text(100)).min(1, 'list the participants').max(50), conclusion: text(2000), on }),
-    update: m.holdMeetingUpdate,
-  },
-  {
-    name: 'record-hearing',
-    summary: '出庭应诉（复议审理）',
-    roles: ['clerk'],
-    body: z.object({ representative: text(100), notes: text(4000), on }),
-    update: m.recordHearingUpdate,
-  },
-  {
-    name: 'record-result',
-    summary: '登记复议决定或裁判结果',
-    roles: ['clerk', 'admin'],
-    body: z.object({ result: z.enum(keys(DISPUTE_RESULTS)), summary: text(2000), documentNo: text(100).optional(), on }),
-    update: m.recordResultUpdate,
-  },
-  {
-    name: 'record-enforcement',
-    summary: '执行复议决定（判决）',
-    roles: ['clerk', 'department'],
-    ownDepartment: true,
-    body: z.object({ actions: text(2000), on }),
-    update: m.recordEnforcementUpdate,
-  },
-  {
-    name: 'withdraw',
-    summary: '申请人撤回复议申请（撤诉）',
-    roles: ['clerk'],
-    body: z.object({ reason: text(500), on }),
-    update: m.withdrawUpdate,
-  },
-];
 
 const disputeNoParam = z.object({ disputeNo: z.string().regex(/^\d{4}-D\d{4,}$/, 'must look like 2026-D0001') });
 const disputeViewSchema = z
@@ -149,7 +74,7 @@ async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User
     status: row.status,
     departmentCode: row.department_code,
     /** The steps this user may take now (stage, state, role, department): the console offers only these. */
-    allowedActions: offeredSteps(STEPS, viewer, row.department_code, allowedDisputeActions(state, shanghaiDateOf(Date.now()))),
+    allowedActions: offeredStepsOf(DISPUTE_STEPS, viewer, row.department_code, allowedDisputeActions(state, shanghaiDateOf(Date.now()))),
     result: row.result,
     resultLabel: row.result ? DISPUTE_RESULTS[row.result] : '尚未审结',
     resultOn: row.result_on,
@@ -328,41 +253,25 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     },
   });
 
-  for (const step of STEPS) {
-    routes.add({
-      method: 'post',
-      path: `/api/disputes/:disputeNo/${step.name}`,
-      summary: step.summary,
-      tags: ['disputes'],
-      roles: step.roles,
-      params: disputeNoParam,
-      body: step.body,
-      response: { status: 200, description: 'the dispute after the step', schema: disputeViewSchema },
-      errors: { 404: 'no such dispute', 409: 'the step is not allowed in the dispute’s current state (reason in message)' },
-      handler: async ({ params, body, user }) => {
-        const row = await db
-          .selectFrom('disputes')
-          .select(['workflow_id', 'department_code', 'status'])
-          .where('dispute_no', '=', params.disputeNo)
-          .executeTakeFirst();
-        if (!row) throw new ApiError(404, 'not_found', `dispute ${params.disputeNo} not found`);
-        if (row.status === 'closed') throw new ApiError(409, 'conflict', '争议已结案'); // its workflow has completed and takes no more updates
-        if (step.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(
-            403,
-            'forbidden',
-            `dispute ${params.disputeNo} is with ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`,
-          );
-        }
-        const payload = {
-          ...(body as { on?: string }),
-          on: (body as { on?: string }).on ?? shanghaiDateOf(Date.now()),
-          actor: actorOf(user!),
-        };
-        // A refusal, or a dispute closed between our read and the step, is a 409 (sendStep).
-        await sendStep(temporal, row.workflow_id, step.update, payload);
-        return (await disputeView(db, params.disputeNo, user!))!;
-      },
-    });
-  }
+  caseStepRoutes(routes, temporal, {
+    casePath: '/api/disputes/:disputeNo',
+    params: disputeNoParam,
+    tag: 'disputes',
+    noun: 'dispute',
+    steps: DISPUTE_STEPS,
+    response: { description: 'the dispute after the step', schema: disputeViewSchema },
+    target: async (disputeNo) => {
+      const row = await db
+        .selectFrom('disputes')
+        .select(['workflow_id', 'department_code', 'status'])
+        .where('dispute_no', '=', disputeNo)
+        .executeTakeFirst();
+      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
+    },
+    closedMessage: '争议已结案',
+    departmentRelation: 'is with',
+    // A step without a date happened today.
+    complete: (payload) => ({ ...payload, on: (payload.on as string | undefined) ?? shanghaiDateOf(Date.now()) }),
+    view: async ({ id, user }) => (await disputeView(db, id, user))!,
+  });
 }

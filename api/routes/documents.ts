@@ -6,7 +6,7 @@
  * recurring duties' Temporal Schedules.
  */
 import type { Client } from '@temporalio/client';
-import { type UpdateDefinition, WorkflowNotFoundError } from '@temporalio/common';
+
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
@@ -24,7 +24,7 @@ import {
   TIME_LIMITS,
 } from '../../domain/documents/types';
 import { findRuleProfile } from '../../domain/rulesets';
-import { type Role, ROLES } from '../../domain/roles';
+import { ROLES } from '../../domain/roles';
 import { nextInSequence } from '../../db/repositories/sequences';
 import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
@@ -33,12 +33,14 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { ApiError } from '../errors';
+import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { attribute, DOCUMENT_STEPS } from '../steps/document';
 import { executeReopeningUpdate } from './document-reopen';
-import { actorOf, offeredSteps, startCase, stepFailure } from '../workflow-steps';
+import { actorOf, startCase, stepFailure } from '../workflow-steps';
 import type { RouteTable } from '../route';
-import { isoDate } from '../schemas';
+import { departmentCode, keys, text } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-import type { StepResult } from '../../workflows/runtime/case-runtime';
+
 import { allowedDocumentActions } from '../../domain/documents/allowed-actions';
 import type { User } from '../../db/repositories/users';
 
@@ -48,12 +50,6 @@ export interface DocumentRouteDeps {
   taskQueue: string;
   agency: AgencyStore;
 }
-
-const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
-const attribute = z.enum(keys(ATTRIBUTES));
-const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(1000);
-const departmentCode = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a department code');
 
 export const documentRegistrationSchema = z
   .object({
@@ -86,189 +82,7 @@ export const documentRegistrationSchema = z
       ctx.addIssue({ code: 'custom', path: ['coIssuers'], message: 'co-issuers must not repeat' });
   });
 
-interface ActionSpec {
-  name: string;
-  summary: string;
-  roles: readonly Role[];
-  /** Department users may act only on documents of their own department. */
-  ownDepartment?: boolean;
-  body: z.ZodType;
-  update: UpdateDefinition<StepResult, [any]>; // payloads differ per action; zod has checked each
-  /** The step reaches a released document whose run has completed (a change to published information). */
-  reopens?: true;
-  /** The workflow's name of the step where it differs from the URL's. */
-  stepName?: string;
-}
-
 const reasonText = text(2000);
-
-const ACTIONS: ActionSpec[] = [
-  {
-    name: 'verify',
-    summary: '办公室核定公开属性',
-    roles: ['clerk'],
-    body: z.object({ notes: text(1000).optional() }),
-    update: m.verifyUpdate,
-  },
-  {
-    name: 'return',
-    stepName: 'returnToDrafter',
-    summary: '办公室退回拟稿人（缺少公开属性或理由），每轮均有记录',
-    roles: ['clerk'],
-    body: z.object({ missing: z.array(z.enum(['attribute', 'reasons', 'other'])).min(1), notes: reasonText }),
-    update: m.returnToDrafterUpdate,
-  },
-  {
-    name: 'resubmit',
-    summary: '拟稿人补正公开属性后重新提交',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({
-      proposedAttribute: attribute,
-      attributeReasons: reasonText.optional(),
-      containsWithheldContent: z.boolean().optional(),
-    }),
-    update: m.resubmitUpdate,
-  },
-  {
-    name: 'review-secrecy',
-    summary: '保密审查（一级：单位负责人，审核人；二级：领导），留存书面审查记录',
-    roles: ['reviewer', 'leader'],
-    body: z.object({
-      level: z.union([z.literal(1), z.literal(2)]),
-      conclusion: z.enum(['pass', 'fail', 'cannot-determine']),
-      basis: text(1000),
-      notes: reasonText,
-      participants: z.array(text(50)).max(30).default([]),
-      authority: text(100).optional(),
-    }),
-    update: m.reviewDocumentSecrecyUpdate,
-  },
-  {
-    name: 'answer-secrecy-escalation',
-    summary: '登记保密工作部门的答复',
-    roles: ['reviewer'],
-    body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: reasonText, answeredOn: isoDate }),
-    update: m.answerDocumentSecrecyEscalationUpdate,
-  },
-  {
-    name: 'extend-secrecy-escalation',
-    summary: '保密工作部门延长答复期限（最长7个工作日）',
-    roles: ['reviewer'],
-    body: z.object({ workingDays: z.number().int().min(1).max(30) }),
-    update: m.extendDocumentSecrecyEscalationUpdate,
-  },
-  {
-    name: 'record-co-issuer',
-    summary: '登记联合发文单位对公开属性的意见',
-    roles: ['clerk'],
-    body: z.object({ coIssuer: text(100), agreed: z.boolean(), notes: z.string().trim().max(2000).default('') }),
-    update: m.recordCoIssuerUpdate,
-  },
-  {
-    name: 'sign-off',
-    summary: '领导签发，确定最终公开属性',
-    roles: ['leader'],
-    body: z.object({ finalAttribute: attribute, reasons: reasonText.optional() }),
-    update: m.signOffDocumentUpdate,
-  },
-  {
-    name: 'record-publication',
-    summary: '登记公开发布（渠道、网址、日期）',
-    roles: ['clerk'],
-    body: z.object({ channel: z.enum(['portal', 'intranet', 'gazette']), url, publishedOn: isoDate }),
-    update: m.recordPublicationUpdate,
-  },
-  {
-    name: 'record-interpretation',
-    summary: '登记政策解读（与文件关联）',
-    roles: ['clerk', 'department'],
-    ownDepartment: true,
-    body: z.object({ title: text(300), url, publishedOn: isoDate }),
-    update: m.recordInterpretationUpdate,
-  },
-  {
-    name: 'record-deposit',
-    summary: '登记送交查阅场所 / 档案馆',
-    roles: ['clerk'],
-    body: z.object({ place: text(200), depositedOn: isoDate }),
-    update: m.recordDepositUpdate,
-  },
-  {
-    name: 'convert',
-    summary: '不公开的公文转为主动公开（发布期限重新起算）',
-    roles: ['clerk'],
-    body: z.object({ reasons: reasonText }),
-    update: m.convertUpdate,
-  },
-  {
-    name: 'open-public-comment',
-    summary: '行政规范性文件草案附起草说明公开征求意见（黄岩：不少于7个工作日）',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ startedOn: isoDate, channel: text(100), url: url.optional(), draftingNote: text(5000) }),
-    update: m.openPublicCommentUpdate,
-  },
-  {
-    name: 'close-public-comment',
-    summary: '登记征求意见结束及意见采纳情况（不得早于最短期限）',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ endedOn: isoDate, commentsReceived: z.number().int().min(0).max(1_000_000), commentRecord: text(5000) }),
-    update: m.closePublicCommentUpdate,
-  },
-  {
-    name: 'exempt-public-comment',
-    summary: '依法不得公开或应急性的草案不公开征求意见，予以说明',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ reason: z.enum(['not-disclosable', 'emergency']), explanation: reasonText }),
-    update: m.exemptPublicCommentUpdate,
-  },
-  {
-    name: 'record-pre-disclosure',
-    summary: '登记重大行政决策预公开（毕节：自发布之日起不超过7个工作日）',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({
-      startedOn: isoDate,
-      channel: text(100),
-      url: url.optional(),
-      summary: text(2000),
-      workingDays: z.number().int().min(1).max(60),
-    }),
-    update: m.recordPreDisclosureUpdate,
-  },
-  {
-    name: 'end-pre-disclosure',
-    summary: '登记预公开结束及听取意见情况',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ endedOn: isoDate, feedback: reasonText }),
-    update: m.endPreDisclosureUpdate,
-  },
-  {
-    name: 'record-change',
-    summary: '登记已公开信息的变更（变更内容、变更日期），更新期限自变更之日起算',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ summary: text(2000), changedOn: isoDate }),
-    update: m.recordChangeUpdate,
-    reopens: true,
-  },
-  {
-    name: 'publish-change',
-    summary: '登记变更信息已在原发布载体更新',
-    roles: ['clerk'],
-    body: z.object({
-      changeNo: z.number().int().min(1).max(1000),
-      channel: z.enum(['portal', 'intranet', 'gazette']),
-      url,
-      publishedOn: isoDate,
-    }),
-    update: m.publishChangeUpdate,
-  },
-];
 
 function allowedDocumentActionsFor(
   state: DocumentState,
@@ -277,8 +91,8 @@ function allowedDocumentActionsFor(
 ): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
   return profile
-    ? offeredSteps(
-        ACTIONS,
+    ? offeredStepsOf(
+        DOCUMENT_STEPS,
         viewer,
         row.issuing_department,
         allowedDocumentActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()) }),
@@ -559,71 +373,61 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     },
   });
 
-  for (const action of ACTIONS) {
-    routes.add({
-      method: 'post',
-      path: `/api/documents/:docId/${action.name}`,
-      summary: action.summary,
-      tags: ['documents'],
-      roles: action.roles,
-      params: docIdParam,
-      body: action.body,
-      response: { status: 200, description: 'the document after the step', schema: documentViewSchema },
-      errors: { 404: 'no such document', 409: 'the step is not allowed in the document’s current state (reason in message)' },
-      handler: async ({ params, body, user }) => {
-        const row = await db
-          .selectFrom('documents')
-          .select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'stage', 'state'])
-          .where('doc_id', '=', params.docId)
-          .executeTakeFirst();
-        if (!row) throw new ApiError(404, 'not_found', `document ${params.docId} not found`);
-        if (action.ownDepartment && user!.role === 'department' && row.issuing_department !== user!.departmentCode) {
-          throw new ApiError(
-            403,
-            'forbidden',
-            `document ${params.docId} belongs to ${row.issuing_department}, not ${user!.departmentCode}`,
-          );
+  caseStepRoutes(routes, temporal, {
+    casePath: '/api/documents/:docId',
+    params: docIdParam,
+    tag: 'documents',
+    noun: 'document',
+    steps: DOCUMENT_STEPS,
+    response: { description: 'the document after the step', schema: documentViewSchema },
+    target: async (docId) => {
+      const row = await db
+        .selectFrom('documents')
+        .select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'stage', 'state'])
+        .where('doc_id', '=', docId)
+        .executeTakeFirst();
+      return (
+        row && {
+          workflowId: row.workflow_id,
+          departmentCode: row.issuing_department,
+          closed: row.status === 'closed',
+          agencyCode: row.agency_code,
+          stage: row.stage,
+          state: row.state as DocumentState,
         }
-        if (action.name === 'review-secrecy') {
-          const level = (body as { level: 1 | 2 }).level;
-          const expected = level === 1 ? 'reviewer' : 'leader';
-          if (user!.role !== expected)
-            throw new ApiError(403, 'forbidden', `secrecy review level ${level} is for the ${expected} (一级：单位负责人；二级：领导)`);
-        }
-        const payload = { ...(body as object), actor: actorOf(user!) };
-        try {
-          if (action.reopens && row.status === 'closed') {
-            // Refused on the record first, so a refused change starts no run.
-            const state = row.state as DocumentState;
-            const profile = findRuleProfile(state.ruleProfile.id, state.ruleProfile.version);
-            const refusal = profile
-              ? checks.recordChange(state, payload as m.RecordChange, { profile, today: shanghaiDateOf(Date.now()) })
-              : null;
-            if (refusal) throw new ApiError(409, 'conflict', refusal);
-            await executeReopeningUpdate(
-              temporal,
-              { workflowId: row.workflow_id, agencyCode: row.agency_code, taskQueue: deps.taskQueue, state },
-              action.update,
-              payload,
-            );
-          } else {
-            await temporal.workflow.getHandle(row.workflow_id).executeUpdate(action.update, { args: [payload] });
-          }
-        } catch (error) {
-          if (error instanceof ApiError) throw error;
-          // A released document's run has completed: only a change reopens it.
-          if (error instanceof WorkflowNotFoundError)
-            throw new ApiError(
-              409,
-              'conflict',
-              `公文已办结（${STAGES[row.stage as keyof typeof STAGES] ?? row.stage}），不能${action.summary}`,
-            );
-          throw stepFailure(error);
-        }
-        return (await documentView(db, params.docId, user!))!;
-      },
-    });
-  }
+      );
+    },
+    // A released document's run has completed: only a change reopens it.
+    closedMessage: ({ target, step }) =>
+      `公文已办结（${STAGES[target.stage as keyof typeof STAGES] ?? target.stage}），不能${step.summary}`,
+    departmentRelation: 'belongs to',
+    authorize: ({ name, payload, user }) => {
+      if (name !== 'review-secrecy') return;
+      const level = (payload as unknown as m.ReviewSecrecy).level;
+      const expected = level === 1 ? 'reviewer' : 'leader';
+      if (user.role !== expected)
+        throw new ApiError(403, 'forbidden', `secrecy review level ${level} is for the ${expected} (一级：单位负责人；二级：领导)`);
+    },
+    reopen: async ({ target, step, payload }) => {
+      // Refused on the record first, so a refused change starts no run.
+      const profile = findRuleProfile(target.state.ruleProfile.id, target.state.ruleProfile.version);
+      const refusal = profile
+        ? checks.recordChange(target.state, payload as unknown as m.RecordChange, { profile, today: shanghaiDateOf(Date.now()) })
+        : null;
+      if (refusal) throw new ApiError(409, 'conflict', refusal);
+      try {
+        await executeReopeningUpdate(
+          temporal,
+          { workflowId: target.workflowId, agencyCode: target.agencyCode, taskQueue: deps.taskQueue, state: target.state },
+          step.update(),
+          payload,
+        );
+      } catch (error) {
+        throw stepFailure(error);
+      }
+    },
+    view: async ({ id, user }) => (await documentView(db, id, user))!,
+  });
 
   routes.add({
     method: 'get',

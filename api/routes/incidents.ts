@@ -4,35 +4,29 @@
  * reads from the database projection with the accountability records of missed clocks.
  */
 import type { Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { minutesLate } from '../../domain/incidents/clock';
 import { gradesOf, periodsFor, requiredApproval } from '../../domain/incidents/rules';
-import {
-  APPROVAL_LEVELS,
-  INCIDENT_GRADES,
-  INCIDENT_KINDS,
-  INCIDENT_SOURCES,
-  INCIDENT_STAGES,
-  type IncidentGradeLevel,
-  type IncidentState,
-  RELEASE_CHANNELS,
-} from '../../domain/incidents/types';
+import { INCIDENT_KINDS, INCIDENT_SOURCES, INCIDENT_STAGES, type IncidentState } from '../../domain/incidents/types';
 import { findRuleProfile } from '../../domain/rulesets';
-import { type Role, ROLES } from '../../domain/roles';
+import { ROLES } from '../../domain/roles';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { AccountabilityRecordsTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { incident } from '../../workflows/incident';
 import * as m from '../../workflows/incident-messages';
 import { ApiError } from '../errors';
-import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
+import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { booleanQuery, caseIdParam, keys, pageQuery, pastInstant, text } from '../schemas';
+import { INCIDENT_STEPS, incidentGrade } from '../steps/incident';
+import { actorOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-import type { StepResult } from '../../workflows/runtime/case-runtime';
+
 import { allowedIncidentActions } from '../../domain/incidents/allowed-actions';
 import type { User } from '../../db/repositories/users';
 
@@ -43,34 +37,9 @@ export interface CaseRouteDeps {
   agency: AgencyStore;
 }
 
-export const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
-export const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
-export const departmentCode = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a department code');
-export const username = z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'must be a username');
-export const caseIdParam = z.object({ id: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
-export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
-export const pageQuery = {
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be 1–500')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
-    .optional(),
-  offset: z
-    .string()
-    .regex(/^\d{1,7}$/, 'must be a whole number')
-    .transform(Number)
-    .optional(),
-};
-/** An instant with its offset, not in the future (a minute of clock skew allowed). */
-export const pastInstant = z.iso
-  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' })
-  .refine((v) => Date.parse(v) <= Date.now() + 60_000, 'must not be in the future')
-  .transform((v) => new Date(v).toISOString());
-
 const intakeSchema = z.object({
   kind: z.enum(keys(INCIDENT_KINDS)).default('incident'),
-  grade: z.enum(INCIDENT_GRADES as [IncidentGradeLevel, ...IncidentGradeLevel[]]),
+  grade: incidentGrade,
   title: text(200),
   source: z.enum(keys(INCIDENT_SOURCES)),
   link: z.url().max(2000).optional(),
@@ -84,89 +53,6 @@ const intakeSchema = z.object({
     .optional(),
 });
 
-interface ActionSpec {
-  name: string;
-  summary: string;
-  roles: readonly Role[];
-  /** Department users may take this step only on incidents assigned to their own unit. */
-  ownDepartment?: boolean;
-  body: z.ZodType;
-  update: UpdateDefinition<StepResult, [any]>;
-}
-
-const ACTIONS: ActionSpec[] = [
-  {
-    name: 'regrade',
-    summary: '调整舆情等级（各时限随之重新推算）',
-    roles: ['clerk', 'leader', 'supervisor'],
-    body: z.object({ grade: intakeSchema.shape.grade, reason: text(1000) }),
-    update: m.regradeUpdate,
-  },
-  {
-    name: 'assign',
-    summary: '交办责任单位',
-    roles: ['clerk', 'leader'],
-    body: z.object({ departmentCode, assignee: username.optional() }),
-    update: m.assignIncidentUpdate,
-  },
-  {
-    name: 'assess',
-    summary: '研判',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ text: text(4000) }),
-    update: m.assessUpdate,
-  },
-  {
-    name: 'plan',
-    summary: '拟定回应（澄清）方案',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({
-      text: text(4000),
-      issuedInNameOf: z.enum(['government', 'department']).optional(),
-      involvedDepartments: z.array(departmentCode).max(20).default([]),
-      sensitive: z.boolean().default(false),
-    }),
-    update: m.planUpdate,
-  },
-  {
-    name: 'record-consent',
-    summary: '登记相关部门同意意见（澄清涉及其他部门职责的）',
-    roles: ['clerk'],
-    body: z.object({ departmentCode, note: text(1000) }),
-    update: m.recordConsentUpdate,
-  },
-  {
-    name: 'approve',
-    summary: '审批方案（重大及以上由主要领导；以政府名义澄清由本级政府）',
-    roles: ['reviewer', 'leader'],
-    body: z.object({ level: z.enum(keys(APPROVAL_LEVELS)), comments: text(1000) }),
-    update: m.approveUpdate,
-  },
-  {
-    name: 'release',
-    summary: '统一发布（首次及后续进展）',
-    roles: ['clerk'],
-    body: z.object({ channel: z.enum(keys(RELEASE_CHANNELS)), text: text(8000), at: pastInstant.optional() }),
-    update: m.releaseUpdate,
-  },
-  {
-    name: 'report',
-    summary: '报送领导或上级机关',
-    roles: ['clerk', 'leader'],
-    body: z.object({ to: z.enum(['leadership', 'superior']), recipient: text(200), summary: text(4000), at: pastInstant.optional() }),
-    update: m.reportUpdate,
-  },
-  {
-    name: 'close',
-    summary: '办结并评估',
-    roles: ['clerk', 'leader'],
-    body: z.object({ evaluation: text(4000) }),
-    update: m.closeIncidentUpdate,
-  },
-];
-
 function allowedIncidentActionsFor(
   state: IncidentState,
   row: { rule_profile_id: string; rule_profile_version: string; department_code: string | null },
@@ -174,7 +60,12 @@ function allowedIncidentActionsFor(
 ): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
   return profile
-    ? offeredSteps(ACTIONS, viewer, row.department_code, allowedIncidentActions(state, actorOf(viewer), { now: Date.now(), profile }))
+    ? offeredStepsOf(
+        INCIDENT_STEPS,
+        viewer,
+        row.department_code,
+        allowedIncidentActions(state, actorOf(viewer), { now: Date.now(), profile }),
+      )
     : [];
 }
 
@@ -401,35 +292,22 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     },
   });
 
-  for (const action of ACTIONS) {
-    routes.add({
-      method: 'post',
-      path: `/api/incidents/:id/${action.name}`,
-      summary: action.summary,
-      tags: ['incidents'],
-      roles: action.roles,
-      params: caseIdParam,
-      body: action.body,
-      response: { status: 200, description: 'the incident after the step', schema: viewSchema },
-      errors: { 404: 'no such incident', 409: 'the step is not allowed in the incident’s current state (reason in message)' },
-      handler: async ({ params, body, user }) => {
-        const row = await db
-          .selectFrom('incidents')
-          .select(['workflow_id', 'department_code', 'status'])
-          .where('id', '=', params.id)
-          .executeTakeFirst();
-        if (!row) throw new ApiError(404, 'not_found', `incident ${params.id} not found`);
-        if (row.status === 'closed') throw new ApiError(409, 'conflict', '舆情已办结，不能再办理');
-        if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(
-            403,
-            'forbidden',
-            `incident ${params.id} is assigned to ${row.department_code ?? 'no unit'}, not ${user!.departmentCode}`,
-          );
-        }
-        await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
-        return (await incidentView(db, params.id, user!))!;
-      },
-    });
-  }
+  caseStepRoutes(routes, temporal, {
+    casePath: '/api/incidents/:id',
+    params: caseIdParam,
+    tag: 'incidents',
+    noun: 'incident',
+    steps: INCIDENT_STEPS,
+    response: { description: 'the incident after the step', schema: viewSchema },
+    target: async (id) => {
+      const row = await db
+        .selectFrom('incidents')
+        .select(['workflow_id', 'department_code', 'status'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
+    },
+    closedMessage: '舆情已办结，不能再办理',
+    view: async ({ id, user }) => (await incidentView(db, id, user))!,
+  });
 }

@@ -5,14 +5,14 @@
  * about (seed 004 第七条), and never for department users when the writer asked for
  * confidentiality.
  */
-import type { UpdateDefinition } from '@temporalio/common';
+
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { limitFor } from '../../domain/messages/rules';
 import { MESSAGE_CHANNELS, MESSAGE_STAGES, MESSAGE_TYPES, type MessageState } from '../../domain/messages/types';
 import { currentRuleProfiles, findRuleProfile } from '../../domain/rulesets';
-import { type Role, ROLES } from '../../domain/roles';
+import { ROLES } from '../../domain/roles';
 import type { User } from '../../db/repositories/users';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { CitizenMessagesTable, Database } from '../../db/schema';
@@ -20,23 +20,16 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { message } from '../../workflows/message';
 import * as m from '../../workflows/message-messages';
 import { ApiError } from '../errors';
+import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { MESSAGE_STEPS } from '../steps/message';
 import { recordMessageWriterRead } from '../personal-data';
 import type { RouteTable } from '../route';
 import { isoDate } from '../schemas';
-import { actorOf, offeredSteps, sendStep, startCase } from '../workflow-steps';
-import {
-  accountabilityView,
-  booleanQuery,
-  caseIdParam,
-  type CaseRouteDeps,
-  departmentCode,
-  keys,
-  pageQuery,
-  text,
-  username,
-} from './incidents';
+import { actorOf, startCase } from '../workflow-steps';
+import { accountabilityView, type CaseRouteDeps } from './incidents';
+import { booleanQuery, caseIdParam, departmentCode, keys, pageQuery, text } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-import type { StepResult } from '../../workflows/runtime/case-runtime';
+
 import { allowedMessageActions } from '../../domain/messages/allowed-actions';
 
 const intakeSchema = z
@@ -75,49 +68,6 @@ const intakeSchema = z
     }
   });
 
-interface ActionSpec {
-  name: string;
-  summary: string;
-  roles: readonly Role[];
-  ownDepartment?: boolean;
-  body: z.ZodType;
-  update: UpdateDefinition<StepResult, [any]>;
-}
-
-const ACTIONS: ActionSpec[] = [
-  {
-    name: 'assign',
-    summary: '交办承办科室（不得交被投诉、检举的单位）',
-    roles: ['clerk'],
-    body: z.object({ departmentCode, assignee: username.optional() }),
-    update: m.assignMessageUpdate,
-  },
-  {
-    name: 'transfer',
-    summary: '转办其他科室',
-    roles: ['clerk', 'department'],
-    ownDepartment: true,
-    body: z.object({ departmentCode, reason: text(1000) }),
-    update: m.transferMessageUpdate,
-  },
-  {
-    name: 'extend',
-    summary: '延长办理时限（投诉、求助至7个工作日；重难件至30个工作日）',
-    roles: ['leader'],
-    body: z.object({ toWorkingDays: z.number().int().min(1).max(60), reason: text(1000) }),
-    update: m.extendMessageUpdate,
-  },
-  {
-    name: 'reply',
-    summary: '回复留言人',
-    roles: ['department', 'clerk'],
-    ownDepartment: true,
-    body: z.object({ text: text(8000) }),
-    update: m.replyMessageUpdate,
-  },
-  { name: 'close', summary: '办结', roles: ['clerk'], body: z.object({}), update: m.closeMessageUpdate },
-];
-
 type MessageRow = Selectable<CitizenMessagesTable>;
 
 /** Seed 004 第七条: who may see the writer's identity. */
@@ -137,7 +87,9 @@ function allowedMessageActionsFor(
   viewer: User,
 ): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
-  return profile ? offeredSteps(ACTIONS, viewer, row.department_code, allowedMessageActions(state, actorOf(viewer), { profile })) : [];
+  return profile
+    ? offeredStepsOf(MESSAGE_STEPS, viewer, row.department_code, allowedMessageActions(state, actorOf(viewer), { profile }))
+    : [];
 }
 
 async function messageView(db: Kysely<Database>, id: string, user: User) {
@@ -345,43 +297,32 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     },
   });
 
-  for (const action of ACTIONS) {
-    routes.add({
-      method: 'post',
-      path: `/api/messages/:id/${action.name}`,
-      summary: action.summary,
-      tags: ['messages'],
-      roles: action.roles,
-      params: caseIdParam,
-      body: action.body,
-      response: { status: 200, description: 'the message after the step', schema: viewSchema },
-      errors: { 404: 'no such message', 409: 'the step is not allowed in the message’s current state (reason in message)' },
-      handler: async ({ params, body, user, req }) => {
-        const row = await db
-          .selectFrom('citizen_messages')
-          .select(['workflow_id', 'department_code', 'status'])
-          .where('id', '=', params.id)
-          .executeTakeFirst();
-        if (!row) throw new ApiError(404, 'not_found', `message ${params.id} not found`);
-        if (row.status === 'closed') throw new ApiError(409, 'conflict', '留言已办结，不能再办理');
-        if (action.ownDepartment && user!.role === 'department' && row.department_code !== user!.departmentCode) {
-          throw new ApiError(
-            403,
-            'forbidden',
-            `message ${params.id} is assigned to ${row.department_code ?? 'no department'}, not ${user!.departmentCode}`,
-          );
-        }
-        await sendStep(temporal, row.workflow_id, action.update, { ...(body as object), actor: actorOf(user!) });
-        const view = (await messageView(db, params.id, user!))!;
-        await recordMessageWriterRead(db, {
-          user: user!,
-          req,
-          messageId: params.id,
-          writer: 'writer' in view ? view.writer : undefined,
-          via: `step:${action.name}`,
-        });
-        return view;
-      },
-    });
-  }
+  caseStepRoutes(routes, temporal, {
+    casePath: '/api/messages/:id',
+    params: caseIdParam,
+    tag: 'messages',
+    noun: 'message',
+    steps: MESSAGE_STEPS,
+    response: { description: 'the message after the step', schema: viewSchema },
+    target: async (id) => {
+      const row = await db
+        .selectFrom('citizen_messages')
+        .select(['workflow_id', 'department_code', 'status'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
+    },
+    closedMessage: '留言已办结，不能再办理',
+    view: async ({ id, name, user, req }) => {
+      const view = (await messageView(db, id, user))!;
+      await recordMessageWriterRead(db, {
+        user,
+        req,
+        messageId: id,
+        writer: 'writer' in view ? view.writer : undefined,
+        via: `step:${name}`,
+      });
+      return view;
+    },
+  });
 }

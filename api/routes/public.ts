@@ -25,6 +25,7 @@ import { nextInSequence } from '../../db/repositories/sequences';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 import { ApiError, validationError } from '../errors';
 import type { RouteTable } from '../route';
+import { keys, text } from '../schemas';
 import { sendStep, startCase } from '../workflow-steps';
 import { applicationRequestShape, intakeSchema, newQueryCode } from './applications';
 import { ACCESS_HEADER, CHALLENGE_HEADER, CHALLENGE_PURPOSES, type PortalGuard } from './public-guard';
@@ -51,9 +52,6 @@ const APPLICANT_UPLOADER = 'applicant';
 
 /** Who acts when the applicant does something through the portal (recorded on the case's events). */
 export const PORTAL_ACTOR: Actor = { userId: '0', username: 'portal', displayName: '网上申请平台', role: 'clerk', departmentCode: '' };
-
-const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
 export const publicApplicationSchema = z
   .object({
