@@ -128,3 +128,9 @@ export async function applicationStepTarget(
     .executeTakeFirst();
   return row && { workflowId: row.workflow_id, departmentCode: row.department_code, status: row.status };
 }
+
+/** The rule profile a case is handled under (a dispute about it is handled under the same one), or undefined if there is no such case. */
+export async function applicationRuleProfileId(db: Kysely<Database>, caseNo: string): Promise<string | undefined> {
+  const row = await db.selectFrom('applications').select('rule_profile_id').where('case_no', '=', caseNo).executeTakeFirst();
+  return row?.rule_profile_id;
+}
