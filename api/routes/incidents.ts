@@ -23,6 +23,8 @@ import {
 } from '../../domain/incidents/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
+import { accountabilityRecordsOf } from '../../db/repositories/accountability';
+import { findIncident, incidentEvents, listIncidents } from '../../db/repositories/incidents';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { AccountabilityRecordsTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -179,23 +181,9 @@ function allowedIncidentActionsFor(
 }
 
 async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
-  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await findIncident(db, id);
   if (!row) return null;
-  const [events, accountability] = await Promise.all([
-    db
-      .selectFrom('incident_events')
-      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-      .where('incident_id', '=', id)
-      .orderBy('seq')
-      .execute(),
-    db
-      .selectFrom('accountability_records')
-      .selectAll()
-      .where('case_kind', '=', 'incident')
-      .where('case_id', '=', id)
-      .orderBy('id')
-      .execute(),
-  ]);
+  const [events, accountability] = await Promise.all([incidentEvents(db, id), accountabilityRecordsOf(db, 'incident', id)]);
   const state = row.state as IncidentState;
   return {
     id: row.id,
@@ -335,37 +323,17 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query }) => {
-      let q = db.selectFrom('incidents');
-      if (query.grade) q = q.where('grade', '=', query.grade);
-      if (query.state) q = q.where('stage', '=', query.state);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (query.kind) q = q.where('kind', '=', query.kind);
-      if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue);
-      const [rows, total] = await Promise.all([
-        q
-          .select([
-            'id',
-            'kind',
-            'grade',
-            'stage',
-            'status',
-            'title',
-            'source',
-            'department_code',
-            'first_seen_at',
-            'report_due_at',
-            'response_due_at',
-            'overdue',
-          ])
-          .orderBy('first_seen_at', 'desc')
-          .orderBy('id')
-          .limit(query.limit ?? 50)
-          .offset(query.offset ?? 0)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listIncidents(db, {
+        grade: query.grade,
+        stage: query.state,
+        status: query.status,
+        kind: query.kind,
+        overdue: query.overdue,
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
       return {
-        total: Number(total.n),
+        total,
         items: rows.map((r) => ({
           id: r.id,
           kind: r.kind,
