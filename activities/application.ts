@@ -24,6 +24,7 @@ import { applicationSnapshot } from '../domain/supervision/projection';
 import { reportDatesOf } from '../domain/reports/report-dates';
 import { type FeeBasis, type FeeComputation, feeByCount, feeByPages } from '../domain/fees';
 import type { CalendarStore } from '../db/repositories/calendar';
+import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-events';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
 import { queueApplicantMessages } from './applicant-messages';
@@ -220,9 +221,11 @@ export function createApplicationActivities(deps: {
         ended_on: dates.fromState.endedOn ? dates.endedOn : sql<string | null>`coalesce(applications.ended_on, ${dates.endedOn}::date)`,
       };
       const written = await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('applications')
-          .values({
+        await upsertCaseProjection(
+          trx,
+          'application',
+          event.seq,
+          {
             case_no: state.caseNo,
             workflow_id: input.workflowId,
             query_code: state.queryCode,
@@ -237,31 +240,10 @@ export function createApplicationActivities(deps: {
             intake: JSON.stringify(state.intake),
             ...projection,
             ...reportDates,
-          })
-          .onConflict((oc) =>
-            oc
-              .column('case_no')
-              .doUpdateSet({ ...projection, ...reportDatesUpdate })
-              .where('applications.last_seq', '<', event.seq),
-          )
-          .execute();
-        const inserted = await trx
-          .insertInto('case_events')
-          .values({
-            case_no: state.caseNo,
-            seq: event.seq,
-            type: event.type,
-            actor_username: event.actor.username,
-            actor_role: event.actor.role,
-            occurred_at: event.at,
-            payload: JSON.stringify({
-              ...event.payload,
-              actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
-            }),
-          })
-          .onConflict((oc) => oc.columns(['case_no', 'seq']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+          },
+          { ...projection, ...reportDatesUpdate },
+        );
+        const inserted = await appendCaseEvent(trx, 'application', state.caseNo, event);
         if (inserted) await recordSupervision(trx, input.workflowId, applicationSnapshot(state), event);
         if (!inserted || !input.notice) {
           const existing = input.notice

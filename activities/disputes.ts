@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { DisputeState } from '../domain/disputes/types';
 import { disputeSnapshot } from '../domain/supervision/projection';
+import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-events';
 import type { Database } from '../db/schema';
 import type { RecordedEvent } from './application';
 import { recordSupervision } from './supervision';
@@ -31,9 +32,11 @@ export function createDisputeActivities(deps: { db: Kysely<Database> }) {
         closed_at: state.closed ? new Date(event.at) : null,
       };
       await deps.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('disputes')
-          .values({
+        await upsertCaseProjection(
+          trx,
+          'dispute',
+          event.seq,
+          {
             dispute_no: state.disputeNo,
             workflow_id: input.workflowId,
             agency_code: input.agencyCode,
@@ -43,26 +46,10 @@ export function createDisputeActivities(deps: { db: Kysely<Database> }) {
             received_on: state.filing.receivedOn,
             rule_profile_id: state.ruleProfile.id,
             ...projection,
-          })
-          .onConflict((oc) => oc.column('dispute_no').doUpdateSet(projection).where('disputes.last_seq', '<', event.seq))
-          .execute();
-        const inserted = await trx
-          .insertInto('dispute_events')
-          .values({
-            dispute_no: state.disputeNo,
-            seq: event.seq,
-            type: event.type,
-            actor_username: event.actor.username,
-            actor_role: event.actor.role,
-            occurred_at: event.at,
-            payload: JSON.stringify({
-              ...event.payload,
-              actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
-            }),
-          })
-          .onConflict((oc) => oc.columns(['dispute_no', 'seq']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+          },
+          projection,
+        );
+        const inserted = await appendCaseEvent(trx, 'dispute', state.disputeNo, event);
         if (inserted) await recordSupervision(trx, input.workflowId, disputeSnapshot(state), event);
       });
     },

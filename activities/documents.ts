@@ -11,6 +11,7 @@ import { type CatalogueCategory, formatIndexNo, indexSeries } from '../domain/do
 import { departmentIndexCode } from '../db/repositories/departments';
 import { type Actor, type Attribute, type DocumentState, REVIEW_RETENTION_YEARS, type ReviewRecord } from '../domain/documents/types';
 import { PUBLIC_CHANNELS } from '../domain/documents/rules';
+import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-events';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
 import { documentSnapshot } from '../domain/supervision/projection';
@@ -132,9 +133,11 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
         closed_at: state.closed ? new Date(event.at) : null,
       };
       return db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('documents')
-          .values({
+        await upsertCaseProjection(
+          trx,
+          'document',
+          event.seq,
+          {
             doc_id: state.docId,
             workflow_id: input.workflowId,
             agency_code: input.agencyCode,
@@ -149,26 +152,10 @@ export function createDocumentActivities(deps: { db: Kysely<Database> }) {
             forwarded_doc_id: reg.forwardedDocId ?? null,
             category: reg.category,
             ...projection,
-          })
-          .onConflict((oc) => oc.column('doc_id').doUpdateSet(projection).where('documents.last_seq', '<', event.seq))
-          .execute();
-        const inserted = await trx
-          .insertInto('document_events')
-          .values({
-            doc_id: state.docId,
-            seq: event.seq,
-            type: event.type,
-            actor_username: event.actor.username,
-            actor_role: event.actor.role,
-            occurred_at: event.at,
-            payload: JSON.stringify({
-              ...event.payload,
-              actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
-            }),
-          })
-          .onConflict((oc) => oc.columns(['doc_id', 'seq']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+          },
+          projection,
+        );
+        const inserted = await appendCaseEvent(trx, 'document', state.docId, event);
         if (inserted) await recordSupervision(trx, input.workflowId, documentSnapshot(state), event);
         if (inserted && input.review) {
           const r = input.review;

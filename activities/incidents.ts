@@ -8,24 +8,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AccountabilityEntry } from '../domain/incidents/types';
 import type { IncidentState } from '../domain/incidents/types';
 import type { MessageState } from '../domain/messages/types';
+import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-events';
 import type { Database } from '../db/schema';
 import { incidentSnapshot, messageSnapshot } from '../domain/supervision/projection';
 import { recordSupervision } from './supervision';
 import type { RecordedEvent } from './application';
-
-function eventRow(event: RecordedEvent) {
-  return {
-    seq: event.seq,
-    type: event.type,
-    actor_username: event.actor.username,
-    actor_role: event.actor.role,
-    occurred_at: event.at,
-    payload: JSON.stringify({
-      ...event.payload,
-      actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
-    }),
-  };
-}
 
 async function upsertAccountability(
   trx: Transaction<Database>,
@@ -83,9 +70,11 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
         closed_at: state.closed ? event.at : null,
       };
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('incidents')
-          .values({
+        await upsertCaseProjection(
+          trx,
+          'incident',
+          event.seq,
+          {
             id: state.id,
             workflow_id: input.workflowId,
             agency_code: input.agencyCode,
@@ -96,15 +85,10 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
             source: state.intake.source,
             first_seen_at: state.intake.firstSeenAt,
             ...projection,
-          })
-          .onConflict((oc) => oc.column('id').doUpdateSet(projection).where('incidents.last_seq', '<', event.seq))
-          .execute();
-        const inserted = await trx
-          .insertInto('incident_events')
-          .values({ incident_id: state.id, ...eventRow(event) })
-          .onConflict((oc) => oc.columns(['incident_id', 'seq']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+          },
+          projection,
+        );
+        const inserted = await appendCaseEvent(trx, 'incident', state.id, event);
         if (inserted) await recordSupervision(trx, input.workflowId, incidentSnapshot(state), event);
         await upsertAccountability(trx, 'incident', state.id, state.accountability);
       });
@@ -129,9 +113,11 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
         closed_at: state.closed ? event.at : null,
       };
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('citizen_messages')
-          .values({
+        await upsertCaseProjection(
+          trx,
+          'message',
+          event.seq,
+          {
             id: state.id,
             workflow_id: input.workflowId,
             agency_code: input.agencyCode,
@@ -148,15 +134,10 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
             writer_address: writer?.address ?? null,
             received_on: state.intake.receivedOn,
             ...projection,
-          })
-          .onConflict((oc) => oc.column('id').doUpdateSet(projection).where('citizen_messages.last_seq', '<', event.seq))
-          .execute();
-        const inserted = await trx
-          .insertInto('message_events')
-          .values({ message_id: state.id, ...eventRow(event) })
-          .onConflict((oc) => oc.columns(['message_id', 'seq']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+          },
+          projection,
+        );
+        const inserted = await appendCaseEvent(trx, 'message', state.id, event);
         if (inserted) await recordSupervision(trx, input.workflowId, messageSnapshot(state), event);
         await upsertAccountability(trx, 'message', state.id, state.accountability);
       });

@@ -27,6 +27,16 @@ import { checkIdNumber } from '../../domain/identity';
 
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
+import {
+  applicantMessagesOf,
+  applicationEvents,
+  applicationNotice,
+  applicationNotices,
+  applicationOwner,
+  applicationStepTarget,
+  findApplication,
+  listApplications,
+} from '../../db/repositories/applications';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -134,41 +144,12 @@ const outOfScope = (viewer: User, departmentCode: string | null) =>
   viewer.role === 'department' && departmentCode !== viewer.departmentCode;
 
 async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
-  const row = await db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
+  const row = await findApplication(db, caseNo);
   if (!row || outOfScope(viewer, row.department_code)) return null;
   const [events, documents, messages] = await Promise.all([
-    db
-      .selectFrom('case_events')
-      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-      .where('case_no', '=', caseNo)
-      .orderBy('seq')
-      .execute(),
-    db
-      .selectFrom('case_documents')
-      .select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256', 'pdf_sha256'])
-      .where('case_no', '=', caseNo)
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('applicant_messages')
-      .select([
-        'doc_no',
-        'notice_kind',
-        'channel',
-        'status',
-        'attempt_count',
-        'attempts',
-        'last_error',
-        'sent_at',
-        'provider_message_id',
-        'provider_response',
-        'delivery_recorded_at',
-        'delivery_note',
-        'created_at',
-      ])
-      .where('case_no', '=', caseNo)
-      .orderBy('id')
-      .execute(),
+    applicationEvents(db, caseNo),
+    applicationNotices(db, caseNo),
+    applicantMessagesOf(db, caseNo),
   ]);
   const stored = row.state as ApplicationState;
   const state = SEES_APPLICANT_CONTACT.includes(viewer.role)
@@ -356,39 +337,17 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      let q = db.selectFrom('applications');
-      if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode);
-      if (query.state) q = q.where('stage', '=', query.state);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (query.department) q = q.where('department_code', '=', query.department);
-      if (query.dueBefore) q = q.where('reply_due', '<=', query.dueBefore);
-      const [rows, total] = await Promise.all([
-        q
-          .select([
-            'case_no',
-            'stage',
-            'status',
-            'paused',
-            'department_code',
-            'assignee',
-            'applicant_name',
-            'applicant_type',
-            'channel',
-            'received_on',
-            'reply_due',
-            'outcome',
-            'possible_duplicates',
-            'created_at',
-          ])
-          .orderBy('reply_due', (ob) => ob.asc().nullsLast())
-          .orderBy('case_no')
-          .limit(query.limit ?? 50)
-          .offset(query.offset ?? 0)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listApplications(db, {
+        ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
+        stage: query.state,
+        status: query.status,
+        department: query.department,
+        dueBefore: query.dueBefore,
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
       return {
-        total: Number(total.n),
+        total,
         items: rows.map((r) => ({
           caseNo: r.case_no,
           stage: r.stage,
@@ -449,20 +408,8 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     },
     errors: { 404: 'no such document on this case', 409: 'no PDF can be rendered for this document' },
     handler: async ({ params, query, res, user, req }) => {
-      const owner = await db
-        .selectFrom('applications')
-        .select(['department_code', 'state'])
-        .where('case_no', '=', params.caseNo)
-        .executeTakeFirst();
-      const doc =
-        owner && !outOfScope(user!, owner.department_code)
-          ? await db
-              .selectFrom('case_documents')
-              .select(['html', 'pdf', 'pdf_sha256', 'issued_on'])
-              .where('case_no', '=', params.caseNo)
-              .where('doc_no', '=', params.docNo)
-              .executeTakeFirst()
-          : undefined;
+      const owner = await applicationOwner(db, params.caseNo);
+      const doc = owner && !outOfScope(user!, owner.department_code) ? await applicationNotice(db, params.caseNo, params.docNo) : undefined;
       if (!doc) throw new ApiError(404, 'not_found', `document ${params.docNo} not found on ${params.caseNo}`);
       // A notice to the applicant prints their delivery address, whoever reads it.
       const applicant = (owner!.state as ApplicationState).intake.applicant;
@@ -506,14 +453,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     noun: 'application',
     steps: APPLICATION_STEPS,
     response: { description: 'the case after the step', schema: caseViewSchema },
-    target: async (caseNo) => {
-      const row = await db
-        .selectFrom('applications')
-        .select(['workflow_id', 'department_code', 'status'])
-        .where('case_no', '=', caseNo)
-        .executeTakeFirst();
-      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
-    },
+    target: (id) => applicationStepTarget(db, id),
     closedMessage: '案件已办结',
     view: async ({ id, name, user, req }) => {
       const view = (await caseView(db, id, user))!;

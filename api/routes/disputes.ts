@@ -12,6 +12,9 @@ import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { DISPUTE_KINDS, DISPUTE_RESULTS, DISPUTE_STAGES, type DisputeState } from '../../domain/disputes/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
+import { applicationRuleProfileId } from '../../db/repositories/applications';
+import { findDepartment } from '../../db/repositories/departments';
+import { disputeEvents, disputeStepTarget, findDispute, listDisputes } from '../../db/repositories/disputes';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -52,14 +55,9 @@ const disputeViewSchema = z
   .openapi('Dispute');
 
 async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User) {
-  const row = await db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirst();
+  const row = await findDispute(db, disputeNo);
   if (!row) return null;
-  const events = await db
-    .selectFrom('dispute_events')
-    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-    .where('dispute_no', '=', disputeNo)
-    .orderBy('seq')
-    .execute();
+  const events = await disputeEvents(db, disputeNo);
   const state = row.state as DisputeState;
   return {
     disputeNo: row.dispute_no,
@@ -130,22 +128,15 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
         throw new ApiError(400, 'validation_failed', 'invalid body: receivedOn', [
           { field: 'receivedOn', message: 'must not be in the future' },
         ]);
-      const application = await db
-        .selectFrom('applications')
-        .select(['rule_profile_id', 'received_on'])
-        .where('case_no', '=', body.caseNo)
-        .executeTakeFirst();
-      if (!application)
+      const ruleProfileId = await applicationRuleProfileId(db, body.caseNo);
+      if (!ruleProfileId)
         throw new ApiError(400, 'validation_failed', 'invalid body: caseNo', [{ field: 'caseNo', message: 'no such application' }]);
-      if (
-        body.departmentCode &&
-        !(await db.selectFrom('departments').select('code').where('code', '=', body.departmentCode).executeTakeFirst())
-      ) {
+      if (body.departmentCode && !(await findDepartment(db, body.departmentCode))) {
         throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [
           { field: 'departmentCode', message: 'no such department' },
         ]);
       }
-      const profile = findRuleProfile(application.rule_profile_id)!;
+      const profile = findRuleProfile(ruleProfileId)!;
       const year = Number(today.slice(0, 4));
       const disputeNo = `${year}-D${String(await nextInSequence(db, agency.code, year, 'dispute')).padStart(4, '0')}`;
       const input: m.DisputeInput = {
@@ -191,30 +182,12 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      let q = db.selectFrom('disputes');
-      if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode); // a department sees the disputes it holds evidence for
-      if (query.kind) q = q.where('kind', '=', query.kind);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (query.caseNo) q = q.where('case_no', '=', query.caseNo);
-      const rows = await q
-        .select([
-          'dispute_no',
-          'case_no',
-          'kind',
-          'body',
-          'received_on',
-          'stage',
-          'status',
-          'department_code',
-          'result',
-          'result_on',
-          'defence_due',
-          'evidence_due',
-        ])
-        .orderBy('defence_due', (ob) => ob.asc().nullsLast())
-        .orderBy('dispute_no')
-        .limit(500)
-        .execute();
+      const rows = await listDisputes(db, {
+        ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
+        kind: query.kind,
+        status: query.status,
+        caseNo: query.caseNo,
+      });
       return {
         total: rows.length,
         items: rows.map((r) => ({
@@ -260,14 +233,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     noun: 'dispute',
     steps: DISPUTE_STEPS,
     response: { description: 'the dispute after the step', schema: disputeViewSchema },
-    target: async (disputeNo) => {
-      const row = await db
-        .selectFrom('disputes')
-        .select(['workflow_id', 'department_code', 'status'])
-        .where('dispute_no', '=', disputeNo)
-        .executeTakeFirst();
-      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
-    },
+    target: (id) => disputeStepTarget(db, id),
     closedMessage: '争议已结案',
     departmentRelation: 'is with',
     // A step without a date happened today.

@@ -7,7 +7,7 @@
  */
 import type { Client } from '@temporalio/client';
 
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
@@ -25,6 +25,20 @@ import {
 } from '../../domain/documents/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
+import {
+  documentCatalogueEntry,
+  documentEvents,
+  documentRegisterItems,
+  documentRegisterStepTarget,
+  documentReviews,
+  documentStepTarget,
+  findDocument,
+  findDocumentRegister,
+  forwardedDocumentAttributes,
+  listDocumentRegisters,
+  listDocuments,
+  searchCatalogue,
+} from '../../db/repositories/documents';
 import { nextInSequence } from '../../db/repositories/sequences';
 import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
@@ -101,17 +115,12 @@ function allowedDocumentActionsFor(
 }
 
 async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
-  const row = await db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
+  const row = await findDocument(db, docId);
   if (!row) return null;
   const [events, reviews, entry] = await Promise.all([
-    db
-      .selectFrom('document_events')
-      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-      .where('doc_id', '=', docId)
-      .orderBy('seq')
-      .execute(),
-    db.selectFrom('document_reviews').selectAll().where('doc_id', '=', docId).orderBy('event_seq').execute(),
-    db.selectFrom('document_catalogue').select(['index_no', 'produced_on', 'category']).where('doc_id', '=', docId).executeTakeFirst(),
+    documentEvents(db, docId),
+    documentReviews(db, docId),
+    documentCatalogueEntry(db, docId),
   ]);
   const state = row.state as DocumentState;
   const now = Date.now();
@@ -225,11 +234,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       }
       let inherited: m.DocumentInput['inherited'] = null;
       if (body.forwardedDocId) {
-        const forwarded = await db
-          .selectFrom('documents')
-          .select(['final_attribute', 'proposed_attribute'])
-          .where('doc_id', '=', body.forwardedDocId)
-          .executeTakeFirst();
+        const forwarded = await forwardedDocumentAttributes(db, body.forwardedDocId);
         if (!forwarded)
           throw new ApiError(400, 'validation_failed', 'invalid body: forwardedDocId', [
             { field: 'forwardedDocId', message: 'no such document' },
@@ -305,39 +310,17 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      let q = db.selectFrom('documents');
-      if (user!.role === 'department') q = q.where('issuing_department', '=', user!.departmentCode); // a department sees its own outgoing documents
-      if (query.state) q = q.where('stage', '=', query.state);
-      // The attribute in force: final once signed, else the drafter's proposal.
-      if (query.attribute) q = q.where(sql<string>`coalesce(final_attribute, proposed_attribute)`, '=', query.attribute);
-      if (query.overdue === 'true') q = q.where('status', '=', 'open').where('next_due_at', '<', new Date());
-      if (query.overdue === 'false')
-        q = q.where((eb) => eb.or([eb('status', '=', 'closed'), eb('next_due_at', 'is', null), eb('next_due_at', '>=', new Date())]));
-      const [rows, total] = await Promise.all([
-        q
-          .select([
-            'doc_id',
-            'title',
-            'doc_number',
-            'stage',
-            'status',
-            'issuing_department',
-            'proposed_attribute',
-            'final_attribute',
-            'signed_on',
-            'next_due',
-            'next_due_at',
-          ])
-          .orderBy('next_due_at', (ob) => ob.asc().nullsLast())
-          .orderBy('doc_id')
-          .limit(query.limit ?? 50)
-          .offset(query.offset ?? 0)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listDocuments(db, {
+        ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
+        stage: query.state,
+        attribute: query.attribute,
+        overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
       const now = Date.now();
       return {
-        total: Number(total.n),
+        total,
         items: rows.map((r) => ({
           docId: r.doc_id,
           title: r.title,
@@ -380,23 +363,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     noun: 'document',
     steps: DOCUMENT_STEPS,
     response: { description: 'the document after the step', schema: documentViewSchema },
-    target: async (docId) => {
-      const row = await db
-        .selectFrom('documents')
-        .select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'stage', 'state'])
-        .where('doc_id', '=', docId)
-        .executeTakeFirst();
-      return (
-        row && {
-          workflowId: row.workflow_id,
-          departmentCode: row.issuing_department,
-          closed: row.status === 'closed',
-          agencyCode: row.agency_code,
-          stage: row.stage,
-          state: row.state as DocumentState,
-        }
-      );
-    },
+    target: (id) => documentStepTarget(db, id),
     // A released document's run has completed: only a change reopens it.
     closedMessage: ({ target, step }) =>
       `公文已办结（${STAGES[target.stage as keyof typeof STAGES] ?? target.stage}），不能${step.summary}`,
@@ -462,33 +429,16 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query }) => {
-      let q = db.selectFrom('document_catalogue');
-      if (query.keyword) {
-        const like = `%${query.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        q = q.where((eb) =>
-          eb.or([
-            eb('title', 'like', like),
-            eb('description', 'like', like),
-            eb('doc_number', 'like', like),
-            eb(sql`array_to_string(keywords, ' ')`, 'like', like),
-          ]),
-        );
-      }
-      if (query.category) q = q.where('category', '=', query.category);
-      if (query.year) q = q.where('year', '=', query.year);
-      if (query.attribute) q = q.where('attribute', '=', query.attribute);
-      const [rows, total] = await Promise.all([
-        q
-          .selectAll()
-          .orderBy('produced_on', 'desc')
-          .orderBy('index_no', 'desc')
-          .limit(query.limit ?? 50)
-          .offset(query.offset ?? 0)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await searchCatalogue(db, {
+        keyword: query.keyword,
+        category: query.category,
+        year: query.year,
+        attribute: query.attribute,
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
       return {
-        total: Number(total.n),
+        total,
         items: rows.map((r) => ({
           indexNo: r.index_no,
           title: r.title,
@@ -519,9 +469,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     query: z.object({ kind: z.enum(['non-disclosure', 'self-check']).optional() }),
     response: { status: 200, description: 'registers, newest first', schema: z.object({ items: z.array(z.unknown()) }) },
     handler: async ({ query }) => {
-      let q = db.selectFrom('document_registers').selectAll();
-      if (query.kind) q = q.where('kind', '=', query.kind);
-      const rows = await q.orderBy('id', 'desc').limit(200).execute();
+      const rows = await listDocumentRegisters(db, query.kind);
       return {
         items: rows.map((r) => ({
           id: r.id,
@@ -553,14 +501,9 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     errors: { 404: 'no such register' },
     handler: async ({ params }) => {
       const agency = await agencyStore.current();
-      const row = await db.selectFrom('document_registers').selectAll().where('id', '=', params.id).executeTakeFirst();
+      const row = await findDocumentRegister(db, params.id);
       if (!row) throw new ApiError(404, 'not_found', `register ${params.id} not found`);
-      const items = await db
-        .selectFrom('document_register_items')
-        .selectAll()
-        .where('register_id', '=', params.id)
-        .orderBy('doc_id')
-        .execute();
+      const items = await documentRegisterItems(db, params.id);
       // The rule the duty comes from (seed 001 报备制度, seed 000 自查), as the agency's profile cites it.
       const rules = findRuleProfile(agency.defaultRuleProfileId)?.documentRelease;
       const basis = (row.kind === 'non-disclosure' ? rules?.nonDisclosureRegisterCitation : rules?.selfCheckCitation) ?? null;
@@ -605,11 +548,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     },
     errors: { 404: 'no such self-check', 409: 'the item is not on the list or already decided' },
     handler: async ({ params, body, user }) => {
-      const row = await db
-        .selectFrom('document_registers')
-        .select(['workflow_id', 'kind', 'status'])
-        .where('id', '=', params.id)
-        .executeTakeFirst();
+      const row = await documentRegisterStepTarget(db, params.id);
       if (!row || row.kind !== 'self-check') throw new ApiError(404, 'not_found', `self-check ${params.id} not found`);
       if (row.status === 'completed') throw new ApiError(409, 'conflict', '本次自查已完成');
       try {
@@ -638,11 +577,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     },
     errors: { 404: 'no such 不予公开 register', 409: 'already reported' },
     handler: async ({ params, body, user }) => {
-      const row = await db
-        .selectFrom('document_registers')
-        .select(['workflow_id', 'kind', 'status'])
-        .where('id', '=', params.id)
-        .executeTakeFirst();
+      const row = await documentRegisterStepTarget(db, params.id);
       if (!row || row.kind !== 'non-disclosure') throw new ApiError(404, 'not_found', `不予公开 register ${params.id} not found`);
       if (row.status === 'completed') throw new ApiError(409, 'conflict', '本期不予公开信息已报备');
       try {

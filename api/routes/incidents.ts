@@ -14,6 +14,8 @@ import { gradesOf, periodsFor, requiredApproval } from '../../domain/incidents/r
 import { INCIDENT_KINDS, INCIDENT_SOURCES, INCIDENT_STAGES, type IncidentState } from '../../domain/incidents/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
+import { accountabilityRecordsOf } from '../../db/repositories/accountability';
+import { findIncident, incidentEvents, incidentStepTarget, listIncidents } from '../../db/repositories/incidents';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { AccountabilityRecordsTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -70,23 +72,9 @@ function allowedIncidentActionsFor(
 }
 
 async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
-  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await findIncident(db, id);
   if (!row) return null;
-  const [events, accountability] = await Promise.all([
-    db
-      .selectFrom('incident_events')
-      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-      .where('incident_id', '=', id)
-      .orderBy('seq')
-      .execute(),
-    db
-      .selectFrom('accountability_records')
-      .selectAll()
-      .where('case_kind', '=', 'incident')
-      .where('case_id', '=', id)
-      .orderBy('id')
-      .execute(),
-  ]);
+  const [events, accountability] = await Promise.all([incidentEvents(db, id), accountabilityRecordsOf(db, 'incident', id)]);
   const state = row.state as IncidentState;
   return {
     id: row.id,
@@ -226,37 +214,17 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query }) => {
-      let q = db.selectFrom('incidents');
-      if (query.grade) q = q.where('grade', '=', query.grade);
-      if (query.state) q = q.where('stage', '=', query.state);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (query.kind) q = q.where('kind', '=', query.kind);
-      if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue);
-      const [rows, total] = await Promise.all([
-        q
-          .select([
-            'id',
-            'kind',
-            'grade',
-            'stage',
-            'status',
-            'title',
-            'source',
-            'department_code',
-            'first_seen_at',
-            'report_due_at',
-            'response_due_at',
-            'overdue',
-          ])
-          .orderBy('first_seen_at', 'desc')
-          .orderBy('id')
-          .limit(query.limit ?? 50)
-          .offset(query.offset ?? 0)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listIncidents(db, {
+        grade: query.grade,
+        stage: query.state,
+        status: query.status,
+        kind: query.kind,
+        overdue: query.overdue,
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
       return {
-        total: Number(total.n),
+        total,
         items: rows.map((r) => ({
           id: r.id,
           kind: r.kind,
@@ -299,14 +267,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     noun: 'incident',
     steps: INCIDENT_STEPS,
     response: { description: 'the incident after the step', schema: viewSchema },
-    target: async (id) => {
-      const row = await db
-        .selectFrom('incidents')
-        .select(['workflow_id', 'department_code', 'status'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
-    },
+    target: (id) => incidentStepTarget(db, id),
     closedMessage: '舆情已办结，不能再办理',
     view: async ({ id, user }) => (await incidentView(db, id, user))!,
   });

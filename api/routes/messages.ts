@@ -14,6 +14,13 @@ import { MESSAGE_CHANNELS, MESSAGE_STAGES, MESSAGE_TYPES, type MessageState } fr
 import { currentRuleProfiles, findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
 import type { User } from '../../db/repositories/users';
+import { accountabilityRecordsOf } from '../../db/repositories/accountability';
+import {
+  citizenMessageEvents,
+  citizenMessageStepTarget,
+  findCitizenMessage,
+  listCitizenMessages,
+} from '../../db/repositories/citizen-messages';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { CitizenMessagesTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -93,24 +100,10 @@ function allowedMessageActionsFor(
 }
 
 async function messageView(db: Kysely<Database>, id: string, user: User) {
-  const row = await db.selectFrom('citizen_messages').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await findCitizenMessage(db, id);
   // A department works only on messages assigned to it; the one complained about never sees the complaint at all.
   if (!row || (user.role === 'department' && row.department_code !== user.departmentCode)) return null;
-  const [events, accountability] = await Promise.all([
-    db
-      .selectFrom('message_events')
-      .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-      .where('message_id', '=', id)
-      .orderBy('seq')
-      .execute(),
-    db
-      .selectFrom('accountability_records')
-      .selectAll()
-      .where('case_kind', '=', 'message')
-      .where('case_id', '=', id)
-      .orderBy('id')
-      .execute(),
-  ]);
+  const [events, accountability] = await Promise.all([citizenMessageEvents(db, id), accountabilityRecordsOf(db, 'message', id)]);
   const state = row.state as MessageState;
   const visible = writerVisibleTo(user, row);
   return {
@@ -235,25 +228,18 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      let q = db.selectFrom('citizen_messages');
-      if (user!.role === 'department') q = q.where('department_code', '=', user!.departmentCode);
-      if (query.type) q = q.where('type', '=', query.type);
-      if (query.state) q = q.where('stage', '=', query.state);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (query.department) q = q.where('department_code', '=', query.department);
-      if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue);
-      const [rows, total] = await Promise.all([
-        q
-          .selectAll()
-          .orderBy('reply_due', (ob) => ob.asc().nullsLast())
-          .orderBy('id')
-          .limit(query.limit ?? 50)
-          .offset(query.offset ?? 0)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listCitizenMessages(db, {
+        ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
+        type: query.type,
+        stage: query.state,
+        status: query.status,
+        department: query.department,
+        overdue: query.overdue,
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
       return {
-        total: Number(total.n),
+        total,
         items: rows.map((r) => ({
           id: r.id,
           type: r.type,
@@ -304,14 +290,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     noun: 'message',
     steps: MESSAGE_STEPS,
     response: { description: 'the message after the step', schema: viewSchema },
-    target: async (id) => {
-      const row = await db
-        .selectFrom('citizen_messages')
-        .select(['workflow_id', 'department_code', 'status'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
-    },
+    target: (id) => citizenMessageStepTarget(db, id),
     closedMessage: '留言已办结，不能再办理',
     view: async ({ id, name, user, req }) => {
       const view = (await messageView(db, id, user))!;

@@ -1,0 +1,93 @@
+/**
+ * A case's write, the same for every kind of case: its projection row (one table per kind),
+ * moved only forward, and its append-only event log (one table per kind, same columns but
+ * the case's id), appended once per seq. A workflow's activity does both in one transaction,
+ * so a retried activity writes nothing twice.
+ */
+import type { Insertable, Transaction, UpdateObject } from 'kysely';
+import type { CaseEventRow, Database } from '../schema';
+
+export type CaseKind = 'application' | 'dispute' | 'document' | 'incident' | 'message';
+
+/** Each kind's projection table and its id column. */
+export const CASE_TABLES = {
+  application: { table: 'applications', idColumn: 'case_no' },
+  dispute: { table: 'disputes', idColumn: 'dispute_no' },
+  document: { table: 'documents', idColumn: 'doc_id' },
+  incident: { table: 'incidents', idColumn: 'id' },
+  message: { table: 'citizen_messages', idColumn: 'id' },
+} as const satisfies Record<CaseKind, { table: keyof Database; idColumn: string }>;
+
+type CaseTable<K extends CaseKind> = (typeof CASE_TABLES)[K]['table'];
+
+/**
+ * Inserts a case's projection row, or updates it with `update` when `seq` is newer than the
+ * one it shows: a retried or late write never moves a case backwards.
+ */
+export async function upsertCaseProjection<K extends CaseKind>(
+  trx: Transaction<Database>,
+  kind: K,
+  seq: number,
+  row: Insertable<Database[CaseTable<K>]>,
+  update: UpdateObject<Database, CaseTable<K>>,
+): Promise<void> {
+  const { table, idColumn } = CASE_TABLES[kind];
+  // Typed at the call by the kind; Kysely cannot type a statement over a union of tables,
+  // so here it is typed as the applications' one.
+  await trx
+    .insertInto(table as 'applications')
+    .values(row as Insertable<Database['applications']>)
+    .onConflict((oc) =>
+      oc
+        .column(idColumn as 'case_no')
+        .doUpdateSet(update as never)
+        .where(`${table}.last_seq` as 'applications.last_seq', '<', seq),
+    )
+    .execute();
+}
+
+/** Each kind's event table and the column naming its case there. */
+export const CASE_EVENT_TABLES = {
+  application: { table: 'case_events', caseColumn: 'case_no' },
+  dispute: { table: 'dispute_events', caseColumn: 'dispute_no' },
+  document: { table: 'document_events', caseColumn: 'doc_id' },
+  incident: { table: 'incident_events', caseColumn: 'incident_id' },
+  message: { table: 'message_events', caseColumn: 'message_id' },
+} as const satisfies Record<CaseKind, { table: keyof Database; caseColumn: string }>;
+
+/** An event as a workflow records it (activities/application.ts `RecordedEvent`). */
+export interface AppendedEvent {
+  seq: number;
+  type: string;
+  actor: { username: string; displayName: string; role: string };
+  at: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Appends a case's event unless its seq is already there (a retried activity). Returns
+ * whether this call inserted it: only then does the caller record what follows from it.
+ * The payload keeps who acted (with the display name, which has no column).
+ */
+export async function appendCaseEvent(trx: Transaction<Database>, kind: CaseKind, caseId: string, event: AppendedEvent): Promise<boolean> {
+  const { table, caseColumn } = CASE_EVENT_TABLES[kind];
+  const row: Insertable<CaseEventRow> = {
+    seq: event.seq,
+    type: event.type,
+    actor_username: event.actor.username,
+    actor_role: event.actor.role,
+    occurred_at: event.at,
+    payload: JSON.stringify({
+      ...event.payload,
+      actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
+    }),
+  };
+  // The five tables differ only in the case column's name: typed as the applications' one.
+  const inserted = await trx
+    .insertInto(table as 'case_events')
+    .values({ ...row, [caseColumn as 'case_no']: caseId })
+    .onConflict((oc) => oc.columns([caseColumn as 'case_no', 'seq']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}

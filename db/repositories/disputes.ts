@@ -1,0 +1,68 @@
+/**
+ * Reads of the disputes' projection (written by activities/disputes.ts): a dispute with its
+ * events, the filtered list, and what a step needs to know about its dispute.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, DisputesTable } from '../schema';
+
+export async function findDispute(db: Kysely<Database>, disputeNo: string) {
+  return db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirst();
+}
+
+export async function disputeEvents(db: Kysely<Database>, disputeNo: string) {
+  return db
+    .selectFrom('dispute_events')
+    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
+    .where('dispute_no', '=', disputeNo)
+    .orderBy('seq')
+    .execute();
+}
+
+export interface DisputeListFilter {
+  /** A department user's own department: it sees the disputes it holds evidence for. */
+  ownDepartment?: string;
+  kind?: DisputesTable['kind'];
+  status?: 'open' | 'closed';
+  caseNo?: string;
+}
+
+/** The first 500 disputes, soonest defence due first. */
+export async function listDisputes(db: Kysely<Database>, filter: DisputeListFilter) {
+  let q = db.selectFrom('disputes');
+  if (filter.ownDepartment !== undefined) q = q.where('department_code', '=', filter.ownDepartment);
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.caseNo) q = q.where('case_no', '=', filter.caseNo);
+  return q
+    .select([
+      'dispute_no',
+      'case_no',
+      'kind',
+      'body',
+      'received_on',
+      'stage',
+      'status',
+      'department_code',
+      'result',
+      'result_on',
+      'defence_due',
+      'evidence_due',
+    ])
+    .orderBy('defence_due', (ob) => ob.asc().nullsLast())
+    .orderBy('dispute_no')
+    .limit(500)
+    .execute();
+}
+
+/** What a step on a dispute needs: its workflow, its department (for the department's own steps), and whether it is closed. */
+export async function disputeStepTarget(
+  db: Kysely<Database>,
+  disputeNo: string,
+): Promise<{ workflowId: string; departmentCode: string | null; closed: boolean } | undefined> {
+  const row = await db
+    .selectFrom('disputes')
+    .select(['workflow_id', 'department_code', 'status'])
+    .where('dispute_no', '=', disputeNo)
+    .executeTakeFirst();
+  return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
+}
