@@ -1,6 +1,7 @@
 /**
  * The steps of every case kind, declared once per kind (api/steps/<kind>.ts): URL name, who
- * may take it, the own-department rule, the body schema and the workflow update it sends.
+ * may take it, the own-department rule and the body schema; its workflow update is named from
+ * the URL name by the kind's messages module.
  * From that one table come the workflow's payload types (`StepPayload`, z.output of the body),
  * the step routes (`caseStepRoutes`, one error mapping for every kind), their OpenAPI entries,
  * the step lines of the authorization matrix (`stepRights`), and the steps offered in each
@@ -18,11 +19,7 @@ import { ApiError } from './errors';
 import type { RouteTable } from './route';
 import { actorOf, offeredSteps, sendStep } from './workflow-steps';
 
-/**
- * A step's workflow update. Tables name it through a thunk typed with this: the workflow's
- * payload types are derived from the table, and a direct reference would make the table's
- * type depend on itself.
- */
+/** A step's workflow update: each kind's messages module names it from the step's URL name. */
 export type StepUpdate = UpdateDefinition<StepResult, [any]>;
 
 export interface StepSpec {
@@ -31,9 +28,6 @@ export interface StepSpec {
   /** Department users may take this step only on cases of their own department. */
   ownDepartment?: boolean;
   body: z.ZodType;
-  update: () => StepUpdate;
-  /** The workflow's name of the step where it is not the URL name in camelCase. */
-  stepName?: string;
   /** The step reaches a closed case, whose run has completed, by starting a new run (see `reopen`). */
   reopens?: true;
 }
@@ -51,10 +45,19 @@ export function stepRights(casePath: string, steps: StepTable): Record<string, r
   return Object.fromEntries(Object.entries(steps).map(([name, step]) => [`POST ${casePath}/${name}`, step.roles]));
 }
 
+/** The workflow's name of a step (`gongkai.incident.recordConsent` → `recordConsent`), as the domain's checks name it. */
+const workflowStepName = (update: StepUpdate): string => update.name.slice(update.name.lastIndexOf('.') + 1);
+
 /** URL names of the steps `viewer` may take now, given what the case's state allows (see offeredSteps). */
-export function offeredStepsOf(steps: StepTable, viewer: User, caseDepartment: string | null, allowed: readonly string[]): string[] {
+export function offeredStepsOf(
+  steps: StepTable,
+  updateOf: (name: string) => StepUpdate,
+  viewer: User,
+  caseDepartment: string | null,
+  allowed: readonly string[],
+): string[] {
   return offeredSteps(
-    Object.entries(steps).map(([name, step]) => ({ name, ...step })),
+    Object.entries(steps).map(([name, step]) => ({ name, stepName: workflowStepName(updateOf(name)), ...step })),
     viewer,
     caseDepartment,
     allowed,
@@ -88,6 +91,8 @@ export interface CaseStepRoutes<T extends StepTarget> {
   /** The case in messages: `application`, `dispute` … */
   noun: string;
   steps: StepTable;
+  /** The workflow update of a step, by URL name (the kind's messages module: `incidentStepUpdate` …). */
+  updateOf: (name: string) => StepUpdate;
   response: { description: string; schema: z.ZodType };
   target: (id: string) => Promise<T | undefined>;
   /** The refusal of a step on a closed case (its workflow has completed and takes no more). */
@@ -147,7 +152,7 @@ export function caseStepRoutes<T extends StepTarget>(routes: RouteTable, tempora
         if (kind.complete) ctx.payload = kind.complete(ctx.payload);
         // A refusal, or a case closed between our read and the step, is a 409 (sendStep).
         if (reopening) await kind.reopen!(ctx);
-        else await sendStep(temporal, target.workflowId, step.update(), ctx.payload);
+        else await sendStep(temporal, target.workflowId, kind.updateOf(name), ctx.payload);
         return kind.view(ctx) as Promise<never>;
       },
     });

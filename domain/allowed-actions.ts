@@ -9,12 +9,16 @@
 /** Plausible payloads for one step, from the case; none means nothing to act on. */
 export type Probe<S> = (state: S) => Array<Record<string, unknown>>;
 
+/** A step that needs nothing from the case is probed with an empty payload. */
+const nothingNeeded = (): Array<Record<string, unknown>> => [{}];
+
 export function allowedBy<S, A extends string>(
-  probes: Record<A, Probe<S>>,
+  actions: readonly A[],
+  probes: Partial<Record<A, Probe<S>>>,
   refusal: (action: A, state: S, payload: Record<string, unknown>) => string | null,
   state: S,
 ): A[] {
-  return (Object.keys(probes) as A[]).filter((action) => probes[action](state).some((payload) => refusal(action, state, payload) === null));
+  return actions.filter((action) => (probes[action] ?? nothingNeeded)(state).some((payload) => refusal(action, state, payload) === null));
 }
 
 /** The workflow's step name of a URL segment: `review-secrecy` → `reviewSecrecy`. */

@@ -8,7 +8,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 import type { Actor, ApplicationIntake, ApplicationState } from '../domain/application/types';
 
-import type { ApplicationStepPayload as P } from '../api/steps/application';
+import type { APPLICATION_STEPS, ApplicationStepPayload as P } from '../api/steps/application';
+import { stepNameOf } from '../domain/allowed-actions';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -52,6 +53,9 @@ export type RuleExcessiveRequest = P<'rule-excessive-request'>;
 
 /** Each step answers its sequence number and the stage after it; the case itself is read from PostgreSQL or the state query. */
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.application.${name}`);
+
+/** A step's update by its URL name in the API's table (`record-consent` → `recordConsent`); the named exports below are the same updates. */
+export const applicationStepUpdate = <N extends keyof typeof APPLICATION_STEPS & string>(name: N) => u<P<N>>(stepNameOf(name));
 
 /** Waits until the case is registered and persisted (used right after start). */
 export const awaitRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.application.awaitRegistration');

@@ -4,6 +4,7 @@ import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor } from '../domain/application/types';
 import type { DisputeFiling, DisputeState } from '../domain/disputes/types';
 import type { DISPUTE_STEPS, DisputeStepPayload } from '../api/steps/dispute';
+import { stepNameOf } from '../domain/allowed-actions';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -30,6 +31,9 @@ export type Withdraw = P<'withdraw'>;
 /** Refusals thrown from a handler (after its validator passed) carry this type. */
 export { ACTION_REFUSED } from './runtime/refusal';
 
+/** A step's update by its URL name in the API's table (`submit-evidence` → `submitEvidence`; dispute updates carry no prefix); the named exports below are the same updates. */
+export const disputeStepUpdate = <N extends keyof typeof DISPUTE_STEPS & string>(name: N) =>
+  defineUpdate<StepResult, [P<N>]>(stepNameOf(name));
 export const awaitFilingUpdate = defineUpdate<StepResult>('awaitFiling');
 export const forwardUpdate = defineUpdate<StepResult, [Forward]>('forward');
 export const submitEvidenceUpdate = defineUpdate<StepResult, [SubmitEvidence]>('submitEvidence');

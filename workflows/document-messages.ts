@@ -6,7 +6,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
 import type { Actor, Attribute, DocumentRegistration, DocumentState } from '../domain/documents/types';
-import type { DocumentStepPayload as P } from '../api/steps/document';
+import type { DOCUMENT_STEPS, DocumentStepPayload as P } from '../api/steps/document';
+import { stepNameOf } from '../domain/allowed-actions';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -58,6 +59,13 @@ export type RecordChange = P<'record-change'>;
 export type PublishChange = P<'publish-change'>;
 
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.document.${name}`);
+
+/** Where the workflow's name of a step is not its URL name in camelCase. */
+const WORKFLOW_NAMES: Partial<Record<keyof typeof DOCUMENT_STEPS, string>> = { return: 'returnToDrafter' };
+
+/** A step's update by its URL name in the API's table (`record-consent` → `recordConsent`); the named exports below are the same updates. */
+export const documentStepUpdate = <N extends keyof typeof DOCUMENT_STEPS & string>(name: N) =>
+  u<P<N>>(WORKFLOW_NAMES[name] ?? stepNameOf(name));
 
 export const awaitDocumentRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.document.awaitRegistration');
 export const verifyUpdate = u<Verify>('verify');

@@ -7,7 +7,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 
 import type { IncidentGradeLevel, IncidentIntake, IncidentKind, IncidentState } from '../domain/incidents/types';
-import type { IncidentStepPayload as P } from '../api/steps/incident';
+import type { INCIDENT_STEPS, IncidentStepPayload as P } from '../api/steps/incident';
+import { stepNameOf } from '../domain/allowed-actions';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -32,6 +33,9 @@ export type Report = P<'report'>;
 export type CloseIncident = P<'close'>;
 
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.incident.${name}`);
+
+/** A step's update by its URL name in the API's table (`record-consent` → `recordConsent`); the named exports below are the same updates. */
+export const incidentStepUpdate = <N extends keyof typeof INCIDENT_STEPS & string>(name: N) => u<P<N>>(stepNameOf(name));
 
 /** Waits until the intake is persisted, then returns the incident (used right after start). */
 export const awaitIncidentRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.incident.awaitRegistration');

@@ -5,7 +5,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/application/types';
 import type { MessageIntake, MessageState, MessageWriter } from '../domain/messages/types';
-import type { MessageStepPayload as P } from '../api/steps/message';
+import type { MESSAGE_STEPS, MessageStepPayload as P } from '../api/steps/message';
+import { stepNameOf } from '../domain/allowed-actions';
 import type { StepResult } from './runtime/case-runtime';
 import type { CarriesRuleProfile } from './runtime/profile';
 
@@ -25,6 +26,9 @@ export type ReplyMessage = P<'reply'>;
 export type CloseMessage = P<'close'>;
 
 const u = <A>(name: string) => defineUpdate<StepResult, [A]>(`gongkai.message.${name}`);
+
+/** A step's update by its URL name in the API's table (`record-consent` → `recordConsent`); the named exports below are the same updates. */
+export const messageStepUpdate = <N extends keyof typeof MESSAGE_STEPS & string>(name: N) => u<P<N>>(stepNameOf(name));
 
 export const awaitMessageRegistrationUpdate = defineUpdate<StepResult, []>('gongkai.message.awaitRegistration');
 export const assignMessageUpdate = u<AssignMessage>('assign');

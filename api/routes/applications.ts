@@ -43,7 +43,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { ApiError } from '../errors';
-import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { APPLICATION_STEPS } from '../steps/application';
 import { maskContact } from '../../domain/privacy';
 import { contactFieldsIn, contactFieldsOf, recordPersonalDataRead } from '../personal-data';
@@ -241,6 +241,7 @@ function allowedActionsFor(
   // Cases started before the current rules may differ in a refusal or two; the workflow decides each step.
   return offeredStepsOf(
     APPLICATION_STEPS,
+    m.applicationStepUpdate as (name: string) => StepUpdate,
     viewer,
     row.department_code,
     allowedActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()), currentRules: true }),
@@ -452,6 +453,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     tag: 'applications',
     noun: 'application',
     steps: APPLICATION_STEPS,
+    updateOf: m.applicationStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the case after the step', schema: caseViewSchema },
     target: (id) => applicationStepTarget(db, id),
     closedMessage: '案件已办结',

@@ -21,7 +21,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { dispute } from '../../workflows/dispute';
 import * as m from '../../workflows/dispute-messages';
 import { ApiError } from '../errors';
-import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { DISPUTE_STEPS } from '../steps/dispute';
 import type { RouteTable } from '../route';
 import { departmentCode, isoDate, keys, text } from '../schemas';
@@ -72,7 +72,13 @@ async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User
     status: row.status,
     departmentCode: row.department_code,
     /** The steps this user may take now (stage, state, role, department): the console offers only these. */
-    allowedActions: offeredStepsOf(DISPUTE_STEPS, viewer, row.department_code, allowedDisputeActions(state, shanghaiDateOf(Date.now()))),
+    allowedActions: offeredStepsOf(
+      DISPUTE_STEPS,
+      m.disputeStepUpdate as (name: string) => StepUpdate,
+      viewer,
+      row.department_code,
+      allowedDisputeActions(state, shanghaiDateOf(Date.now())),
+    ),
     result: row.result,
     resultLabel: row.result ? DISPUTE_RESULTS[row.result] : '尚未审结',
     resultOn: row.result_on,
@@ -232,6 +238,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     tag: 'disputes',
     noun: 'dispute',
     steps: DISPUTE_STEPS,
+    updateOf: m.disputeStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the dispute after the step', schema: disputeViewSchema },
     target: (id) => disputeStepTarget(db, id),
     closedMessage: '争议已结案',

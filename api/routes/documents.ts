@@ -47,7 +47,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { ApiError } from '../errors';
-import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { attribute, DOCUMENT_STEPS } from '../steps/document';
 import { executeReopeningUpdate } from './document-reopen';
 import { actorOf, startCase, stepFailure } from '../workflow-steps';
@@ -107,6 +107,7 @@ function allowedDocumentActionsFor(
   return profile
     ? offeredStepsOf(
         DOCUMENT_STEPS,
+        m.documentStepUpdate as (name: string) => StepUpdate,
         viewer,
         row.issuing_department,
         allowedDocumentActions(state, actorOf(viewer), { profile, today: shanghaiDateOf(Date.now()) }),
@@ -362,6 +363,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     tag: 'documents',
     noun: 'document',
     steps: DOCUMENT_STEPS,
+    updateOf: m.documentStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the document after the step', schema: documentViewSchema },
     target: (id) => documentStepTarget(db, id),
     // A released document's run has completed: only a change reopens it.
@@ -375,7 +377,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       if (user.role !== expected)
         throw new ApiError(403, 'forbidden', `secrecy review level ${level} is for the ${expected} (一级：单位负责人；二级：领导)`);
     },
-    reopen: async ({ target, step, payload }) => {
+    reopen: async ({ name, target, payload }) => {
       // Refused on the record first, so a refused change starts no run.
       const profile = findRuleProfile(target.state.ruleProfile.id, target.state.ruleProfile.version);
       const refusal = profile
@@ -386,7 +388,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
         await executeReopeningUpdate(
           temporal,
           { workflowId: target.workflowId, agencyCode: target.agencyCode, taskQueue: deps.taskQueue, state: target.state },
-          step.update(),
+          m.documentStepUpdate(name as keyof typeof DOCUMENT_STEPS),
           payload,
         );
       } catch (error) {

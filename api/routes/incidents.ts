@@ -22,7 +22,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { incident } from '../../workflows/incident';
 import * as m from '../../workflows/incident-messages';
 import { ApiError } from '../errors';
-import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { booleanQuery, caseIdParam, keys, pageQuery, pastInstant, text } from '../schemas';
 import { INCIDENT_STEPS, incidentGrade } from '../steps/incident';
 import { actorOf, startCase } from '../workflow-steps';
@@ -64,6 +64,7 @@ function allowedIncidentActionsFor(
   return profile
     ? offeredStepsOf(
         INCIDENT_STEPS,
+        m.incidentStepUpdate as (name: string) => StepUpdate,
         viewer,
         row.department_code,
         allowedIncidentActions(state, actorOf(viewer), { now: Date.now(), profile }),
@@ -266,6 +267,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     tag: 'incidents',
     noun: 'incident',
     steps: INCIDENT_STEPS,
+    updateOf: m.incidentStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the incident after the step', schema: viewSchema },
     target: (id) => incidentStepTarget(db, id),
     closedMessage: '舆情已办结，不能再办理',

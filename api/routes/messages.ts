@@ -27,7 +27,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { message } from '../../workflows/message';
 import * as m from '../../workflows/message-messages';
 import { ApiError } from '../errors';
-import { caseStepRoutes, offeredStepsOf } from '../case-steps';
+import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { MESSAGE_STEPS } from '../steps/message';
 import { recordMessageWriterRead } from '../personal-data';
 import type { RouteTable } from '../route';
@@ -95,7 +95,13 @@ function allowedMessageActionsFor(
 ): string[] {
   const profile = findRuleProfile(row.rule_profile_id, row.rule_profile_version);
   return profile
-    ? offeredStepsOf(MESSAGE_STEPS, viewer, row.department_code, allowedMessageActions(state, actorOf(viewer), { profile }))
+    ? offeredStepsOf(
+        MESSAGE_STEPS,
+        m.messageStepUpdate as (name: string) => StepUpdate,
+        viewer,
+        row.department_code,
+        allowedMessageActions(state, actorOf(viewer), { profile }),
+      )
     : [];
 }
 
@@ -289,6 +295,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     tag: 'messages',
     noun: 'message',
     steps: MESSAGE_STEPS,
+    updateOf: m.messageStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the message after the step', schema: viewSchema },
     target: (id) => citizenMessageStepTarget(db, id),
     closedMessage: '留言已办结，不能再办理',

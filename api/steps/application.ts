@@ -1,10 +1,9 @@
-/** The application steps (依申请公开): who may take each, what it carries, the update it sends. */
+/** The application steps (依申请公开): who may take each, what it carries. */
 import { z } from 'zod';
-import * as m from '../../workflows/application-messages';
 import { DELIVERY_METHODS, NOTICE_DELIVERY_METHODS } from '../../domain/application/types';
 import { type Outcome, OUTCOME_CODES, type Section36Reply, SECTION_36_REPLIES } from '../../domain/outcomes';
 import { isoDate, keys, text } from '../schemas';
-import { defineSteps, type StepPayload, type StepUpdate } from '../case-steps';
+import { defineSteps, type StepPayload } from '../case-steps';
 
 const outcome = z.enum(OUTCOME_CODES as [Outcome, ...Outcome[]]);
 /** EMS / registered-mail numbers: letters and digits. */
@@ -19,13 +18,11 @@ export const APPLICATION_STEPS = defineSteps({
     summary: '确认收到申请（平信、网络、传真、电子邮件）：答复期限自此起算',
     roles: ['clerk'],
     body: z.object({ receivedOn: isoDate }),
-    update: (): StepUpdate => m.confirmReceiptUpdate,
   },
   'request-correction': {
     summary: '一次性告知补正（条例第三十条）',
     roles: ['clerk'],
     body: z.object({ items: z.array(text(500)).min(1).max(20), periodWorkingDays: z.number().int().min(1).max(60) }),
-    update: (): StepUpdate => m.requestCorrectionUpdate,
   },
   'submit-correction': {
     summary: '登记收到补正材料：答复期限重新起算',
@@ -38,9 +35,8 @@ export const APPLICATION_STEPS = defineSteps({
         .max(50)
         .optional(),
     }),
-    update: (): StepUpdate => m.submitCorrectionUpdate,
   },
-  accept: { summary: '受理', roles: ['clerk'], body: z.object({}), update: (): StepUpdate => m.acceptUpdate },
+  accept: { summary: '受理', roles: ['clerk'], body: z.object({}) },
   assign: {
     summary: '交办承办科室',
     roles: ['clerk'],
@@ -51,14 +47,12 @@ export const APPLICATION_STEPS = defineSteps({
         .regex(/^[a-z0-9_.-]{1,64}$/)
         .optional(),
     }),
-    update: (): StepUpdate => m.assignUpdate,
   },
   propose: {
     summary: '承办科室提出答复意见',
     roles: ['department'],
     ownDepartment: true,
     body: z.object({ outcome, summary: text(2000), reasons: reasonText }),
-    update: (): StepUpdate => m.proposeUpdate,
   },
   'review-secrecy': {
     summary: '保密审查（一级：科室负责人；二级：分管领导）',
@@ -70,19 +64,16 @@ export const APPLICATION_STEPS = defineSteps({
       /** Required with 'cannot-determine': the secrecy authority the question goes to. */
       authority: text(100).optional(),
     }),
-    update: (): StepUpdate => m.reviewSecrecyUpdate,
   },
   'answer-secrecy-escalation': {
     summary: '登记保密工作部门的答复',
     roles: ['reviewer'],
     body: z.object({ conclusion: z.enum(['may-disclose', 'secret']), notes: text(2000), answeredOn: isoDate }),
-    update: (): StepUpdate => m.answerSecrecyEscalationUpdate,
   },
   'extend-secrecy-escalation': {
     summary: '保密工作部门延长答复期限（最长7个工作日）',
     roles: ['reviewer'],
     body: z.object({ workingDays: z.number().int().min(1).max(30) }),
-    update: (): StepUpdate => m.extendSecrecyEscalationUpdate,
   },
   decide: {
     summary: '拟定答复（办理结果、理由、法律依据）',
@@ -94,9 +85,8 @@ export const APPLICATION_STEPS = defineSteps({
       legalBasis: text(1000),
       referral: text(1000).optional(),
     }),
-    update: (): StepUpdate => m.decideUpdate,
   },
-  'sign-off': { summary: '领导签发，生成答复书', roles: ['leader'], body: z.object({}), update: (): StepUpdate => m.signOffUpdate },
+  'sign-off': { summary: '领导签发，生成答复书', roles: ['leader'], body: z.object({}) },
   deliver: {
     summary: '送达答复（邮寄须填写邮件号码）',
     roles: ['clerk'],
@@ -111,14 +101,12 @@ export const APPLICATION_STEPS = defineSteps({
         path: ['trackingNo'],
         message: 'is required when the reply is posted',
       }),
-    update: (): StepUpdate => m.deliverUpdate,
   },
-  close: { summary: '归档办结', roles: ['clerk'], body: z.object({}), update: (): StepUpdate => m.closeUpdate },
+  close: { summary: '归档办结', roles: ['clerk'], body: z.object({}) },
   'start-consultation': {
     summary: '征求第三方或其他机关意见（期间不计入答复期限）',
     roles: ['clerk'],
     body: z.object({ kind: z.enum(['third-party', 'other-agency']), party: text(200), address: text(200).optional(), sentOn: isoDate }),
-    update: (): StepUpdate => m.startConsultationUpdate,
   },
   'record-consultation-answer': {
     summary: '登记征求意见的答复',
@@ -129,15 +117,13 @@ export const APPLICATION_STEPS = defineSteps({
       receivedOn: isoDate,
       summary: text(2000).optional(),
     }),
-    update: (): StepUpdate => m.recordConsultationAnswerUpdate,
   },
   suspend: {
     summary: '中止办理（不可抗力或其他法定事由）',
     roles: ['clerk'],
     body: z.object({ reason: reasonText, on: isoDate }),
-    update: (): StepUpdate => m.suspendUpdate,
   },
-  resume: { summary: '恢复办理', roles: ['clerk'], body: z.object({ on: isoDate }), update: (): StepUpdate => m.resumeUpdate },
+  resume: { summary: '恢复办理', roles: ['clerk'], body: z.object({ on: isoDate }) },
   'issue-fee-notice': {
     summary: '发出收费通知（国办函〔2020〕109号）',
     roles: ['clerk'],
@@ -149,38 +135,32 @@ export const APPLICATION_STEPS = defineSteps({
         noticeOn: isoDate,
       })
       .refine((b) => b.basis !== 'by-pages' || b.pages !== undefined, { path: ['pages'], message: 'is required when basis is by-pages' }),
-    update: (): StepUpdate => m.issueFeeNoticeUpdate,
   },
   'record-fee-payment': {
     summary: '登记缴费',
     roles: ['clerk'],
     body: z.object({ paidOn: isoDate }),
-    update: (): StepUpdate => m.recordFeePaymentUpdate,
   },
   'request-extension': {
     summary: '申请延期答复',
     roles: ['clerk', 'department'],
     ownDepartment: true,
     body: z.object({ workingDays: z.number().int().min(1).max(60), reason: reasonText }),
-    update: (): StepUpdate => m.requestExtensionUpdate,
   },
   'approve-extension': {
     summary: '批准延期答复（政府信息公开工作机构负责人）',
     roles: ['leader'],
     body: z.object({}),
-    update: (): StepUpdate => m.approveExtensionUpdate,
   },
   withdraw: {
     summary: '登记申请人撤回申请',
     roles: ['clerk'],
     body: z.object({ on: isoDate, reason: reasonText }),
-    update: (): StepUpdate => m.withdrawUpdate,
   },
   'decide-fee-waiver': {
     summary: '领导对减免信息处理费申请作出决定（国办函〔2020〕109号）',
     roles: ['leader'],
     body: z.object({ approved: z.boolean(), reasons: reasonText }),
-    update: (): StepUpdate => m.decideFeeWaiverUpdate,
   },
   'record-notice-delivery': {
     summary: '登记文书送达（方式、日期、凭证）：自收到之日起算的期限（补正、缴费、征求意见）自次日起算',
@@ -197,13 +177,11 @@ export const APPLICATION_STEPS = defineSteps({
         path: ['trackingNo'],
         message: 'is required for delivery by post',
       }),
-    update: (): StepUpdate => m.recordNoticeDeliveryUpdate,
   },
   'request-reasons': {
     summary: '申请数量、频次明显超过合理范围：要求申请人说明理由（条例第三十五条）',
     roles: ['clerk'],
     body: z.object({ explanation: reasonText }),
-    update: (): StepUpdate => m.requestReasonsUpdate,
   },
   'rule-excessive-request': {
     summary: '认定申请理由是否合理；合理但无法按期答复的，确定延迟答复的合理期限（条例第三十五条）',
@@ -219,7 +197,6 @@ export const APPLICATION_STEPS = defineSteps({
         path: ['laterWorkingDays'],
         message: 'only for a request ruled reasonable',
       }),
-    update: (): StepUpdate => m.ruleExcessiveRequestUpdate,
   },
 });
 

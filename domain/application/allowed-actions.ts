@@ -10,20 +10,17 @@ type Probe = (s: ApplicationState, actor: Actor, today: IsoDate) => Array<Record
 const REPLY_OUTCOMES = OUTCOME_CODES.filter((code) => OUTCOMES[code].replyLetter);
 
 /** Plausible payloads per step; none means nothing to act on (no unanswered consultation, …). */
-const PROBES: Record<ActionName, Probe> = {
+const PROBES: Partial<Record<ActionName, Probe>> = {
   confirmReceipt: (_s, _a, today) => [{ receivedOn: today }],
   requestCorrection: () => [{ items: ['补正事项'], periodWorkingDays: 15 }],
   submitCorrection: (_s, _a, today) => [{ receivedOn: today }],
-  accept: () => [{}],
   assign: () => [{ departmentCode: 'any' }],
   propose: () => [{ outcome: 'disclosed' }],
   reviewSecrecy: (_s, actor) => [{ level: actor.role === 'leader' ? 2 : 1, conclusion: 'pass' }],
   answerSecrecyEscalation: (_s, _a, today) => [{ answeredOn: today }],
   extendSecrecyEscalation: () => [{ workingDays: 1 }],
   decide: () => REPLY_OUTCOMES.map((outcome) => ({ outcome })),
-  signOff: () => [{}],
   deliver: (_s, _a, today) => [{ deliveredOn: today }],
-  close: () => [{}],
   startConsultation: (_s, _a, today) => [{ sentOn: today }],
   recordConsultationAnswer: (s, _a, today) =>
     s.consultations.filter((c) => c.answer === null).map((c) => ({ consultationId: c.id, receivedOn: today })),
@@ -32,14 +29,11 @@ const PROBES: Record<ActionName, Probe> = {
   issueFeeNotice: (_s, _a, today) => [{ basis: 'by-pages', pages: 0, noticeOn: today }],
   recordFeePayment: (_s, _a, today) => [{ paidOn: today }],
   requestExtension: () => [{ workingDays: 1 }],
-  approveExtension: () => [{}],
   withdraw: (_s, _a, today) => [{ on: today }],
-  decideFeeWaiver: () => [{}],
   recordNoticeDelivery: (s, _a, today) =>
     (s.notices ?? [])
       .filter((n) => n.delivery === null && n.kind !== 'reply')
       .map((n) => ({ docNo: n.docNo, method: 'in-person', deliveredOn: today })),
-  requestReasons: () => [{}],
   ruleExcessiveRequest: () => [{ reasonable: false }],
 };
 
@@ -47,8 +41,9 @@ const PROBES: Record<ActionName, Probe> = {
 export function allowedActions(state: ApplicationState, actor: Actor, ctx: CheckContext): ActionName[] {
   const probes = Object.fromEntries(
     Object.entries(PROBES).map(([action, probe]) => [action, (s: ApplicationState) => (probe as Probe)(s, actor, ctx.today)]),
-  ) as Record<ActionName, (s: ApplicationState) => Array<Record<string, unknown>>>;
+  ) as Partial<Record<ActionName, (s: ApplicationState) => Array<Record<string, unknown>>>>;
   return allowedBy(
+    Object.keys(checks) as ActionName[],
     probes,
     (action, s, payload) =>
       (checks[action] as (s: ApplicationState, p: unknown, c: CheckContext) => string | null)(s, { ...payload, actor }, ctx),

@@ -6,9 +6,7 @@ import type { DisputeState } from './types';
 
 export function allowedDisputeActions(state: DisputeState, today: IsoDate): DisputeAction[] {
   const dated: Probe<DisputeState> = () => [{ on: today }];
-  const probes = Object.fromEntries(Object.keys(disputeChecks).map((action) => [action, dated])) as Record<
-    DisputeAction,
-    Probe<DisputeState>
-  >;
-  return allowedBy(probes, (action, s, payload) => disputeChecks[action](s, payload, today), state);
+  const actions = Object.keys(disputeChecks) as DisputeAction[];
+  const probes = Object.fromEntries(actions.map((action) => [action, dated])) as Record<DisputeAction, Probe<DisputeState>>;
+  return allowedBy(actions, probes, (action, s, payload) => disputeChecks[action](s, payload, today), state);
 }

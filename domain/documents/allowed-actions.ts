@@ -11,8 +11,7 @@ export function allowedDocumentActions(
   ctx: { profile: RuleProfile; today: IsoDate },
 ): DocumentAction[] {
   const { today } = ctx;
-  const probes: Record<DocumentAction, Probe<DocumentState>> = {
-    verify: () => [{}],
+  const probes: Partial<Record<DocumentAction, Probe<DocumentState>>> = {
     returnToDrafter: () => [{ missing: ['attribute'] }],
     resubmit: (s) => [{ proposedAttribute: s.proposedAttribute ?? 'proactive', attributeReasons: s.attributeReasons ?? '理由' }],
     reviewSecrecy: () => [{ level: actor.role === 'leader' ? 2 : 1, conclusion: 'pass' }],
@@ -41,5 +40,5 @@ export function allowedDocumentActions(
       { ...payload, actor },
       ctx,
     );
-  return allowedBy(probes, check, state);
+  return allowedBy(Object.keys(checks) as DocumentAction[], probes, check, state);
 }

@@ -10,24 +10,22 @@ export function allowedIncidentActions(
   actor: Actor,
   ctx: { now: number; profile: RuleProfile },
 ): IncidentActionName[] {
-  const probes: Record<IncidentActionName, Probe<IncidentState>> = {
+  const probes: Partial<Record<IncidentActionName, Probe<IncidentState>>> = {
     regrade: (s) =>
       gradesOf(ctx.profile)
         .filter((grade) => grade !== s.grade)
         .map((grade) => ({ grade })),
     assign: () => [{ departmentCode: 'any' }],
-    assess: () => [{}],
     plan: (s) => [s.kind === 'rumour' ? { issuedInNameOf: 'government' } : {}],
     recordConsent: (s) =>
       (s.plan?.involvedDepartments ?? [])
         .filter((d) => !s.consents.some((c) => c.departmentCode === d))
         .map((departmentCode) => ({ departmentCode })),
     approve: () => Object.keys(APPROVAL_LEVELS).map((level) => ({ level })),
-    release: () => [{}],
-    report: () => [{}],
     close: () => [{ evaluation: '评估意见' }],
   };
   return allowedBy(
+    Object.keys(incidentChecks) as IncidentActionName[],
     probes,
     (action, s, payload) =>
       (incidentChecks[action] as (s: IncidentState, p: unknown, c: typeof ctx) => string | null)(s, { ...payload, actor }, ctx),

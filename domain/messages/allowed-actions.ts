@@ -6,7 +6,7 @@ import { limitFor, type MessageActionName, messageChecks } from './rules';
 import type { MessageState } from './types';
 
 export function allowedMessageActions(state: MessageState, actor: Actor, ctx: { profile: RuleProfile }): MessageActionName[] {
-  const probes: Record<MessageActionName, Probe<MessageState>> = {
+  const probes: Partial<Record<MessageActionName, Probe<MessageState>>> = {
     // Any department but the one complained about (and, for a transfer, the one holding it).
     assign: () => [{ departmentCode: '\u0000any' }],
     transfer: () => [{ departmentCode: '\u0000any' }],
@@ -14,10 +14,9 @@ export function allowedMessageActions(state: MessageState, actor: Actor, ctx: { 
       const max = limitFor(ctx.profile, s.intake.type)?.maxWorkingDays;
       return max ? [{ toWorkingDays: max }] : [];
     },
-    reply: () => [{}],
-    close: () => [{}],
   };
   return allowedBy(
+    Object.keys(messageChecks) as MessageActionName[],
     probes,
     (action, s, payload) =>
       (messageChecks[action] as (s: MessageState, p: unknown, c: typeof ctx) => string | null)(s, { ...payload, actor }, ctx),
