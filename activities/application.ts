@@ -4,6 +4,7 @@
  * append-only event + notice). Each is idempotent: a retried write finds its event already
  * recorded and writes nothing twice.
  */
+import type { RecordedEvent } from '../domain/case';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { type Kysely, sql } from 'kysely';
@@ -11,14 +12,8 @@ import type { AgencyConfig } from '../domain/agency';
 import { loadAgencySeal, loadAgencySettings } from '../db/repositories/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
-import {
-  type Actor,
-  type ApplicationState,
-  issuedNotice,
-  NOTICE_KINDS,
-  type NoticeIssue,
-  type NoticeKind,
-} from '../domain/application/types';
+import { type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
+
 import { type AnyClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
 import { applicationSnapshot } from '../domain/supervision/projection';
 import { reportDatesOf } from '../domain/reports/report-dates';
@@ -37,14 +32,6 @@ export interface DerivedCaseClock {
   derived: DerivedClock;
   dueAt: string | null;
   reminders: Array<{ workingDaysBefore: number; date: IsoDate; at: string }>;
-}
-
-export interface RecordedEvent {
-  seq: number;
-  type: string;
-  actor: Actor;
-  at: string;
-  payload: Record<string, unknown>;
 }
 
 /** Short series names used in document numbers: 示例应急依申请〔2026〕补正第3号. */

@@ -7,7 +7,7 @@ import type { DisputeState } from '../domain/disputes/types';
 import { disputeSnapshot } from '../domain/supervision/projection';
 import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-events';
 import type { Database } from '../db/schema';
-import type { RecordedEvent } from './application';
+import type { RecordedEvent } from '../domain/case';
 import { recordSupervision } from './supervision';
 
 export function createDisputeActivities(deps: { db: Kysely<Database> }) {

@@ -17,7 +17,7 @@ import type { Database } from '../db/schema';
 import { documentSnapshot } from '../domain/supervision/projection';
 import { recordSupervision } from './supervision';
 import type { SelfCheckItem } from '../workflows/document-messages';
-import type { RecordedEvent } from './application';
+import type { RecordedEvent } from '../domain/case';
 
 function retainUntil(reviewedOn: string): string {
   const year = Number(reviewedOn.slice(0, 4)) + REVIEW_RETENTION_YEARS;

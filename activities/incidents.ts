@@ -12,7 +12,7 @@ import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-e
 import type { Database } from '../db/schema';
 import { incidentSnapshot, messageSnapshot } from '../domain/supervision/projection';
 import { recordSupervision } from './supervision';
-import type { RecordedEvent } from './application';
+import type { RecordedEvent } from '../domain/case';
 
 async function upsertAccountability(
   trx: Transaction<Database>,

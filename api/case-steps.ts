@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Request } from 'express';
 import type { z } from 'zod';
-import type { Actor } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import type { Role } from '../domain/roles';
 import type { User } from '../db/repositories/users';
 import type { StepResult } from '../workflows/runtime/case-runtime';

@@ -6,7 +6,8 @@
  */
 import { type CheckContext, checks } from '../domain/application/rules';
 import * as t from '../domain/application/transitions';
-import type { Actor, ApplicationIntake, ApplicationState } from '../domain/application/types';
+import type { ApplicationIntake, ApplicationState } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import type { IsoDate } from '../domain/calendar/dates';
 import { WorkingDayCalendar } from '../domain/calendar/working-days';
 import { deriveClock } from '../domain/clocks/working-day-clock';

@@ -6,7 +6,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
-import type { Actor, ApplicationIntake, ApplicationState } from '../domain/application/types';
+import type { ApplicationIntake, ApplicationState } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 
 import type { APPLICATION_STEPS, ApplicationStepPayload as P } from '../api/steps/application';
 import { stepNameOf } from '../domain/allowed-actions';

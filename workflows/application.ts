@@ -14,7 +14,8 @@ import type { ActivityOptions, LocalActivityOptions, UpdateDefinition } from '@t
 import type { Activities } from '../activities';
 import { type ActionName, type CheckContext, checks } from '../domain/application/rules';
 import * as t from '../domain/application/transitions';
-import type { Actor, ApplicationState, Stage } from '../domain/application/types';
+import type { ApplicationState, Stage } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import { CaseState, Department, DueAt } from '../temporal-config/search-attributes';
 import * as m from './application-messages';
 import { CaseRuntime, SYSTEM_ACTOR as SYSTEM, type StepResult, today } from './runtime/case-runtime';

@@ -1,7 +1,7 @@
 /** Wire names and payloads of the dispute workflow, shared by the workflow and the API. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar/dates';
-import type { Actor } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import type { DisputeFiling, DisputeState } from '../domain/disputes/types';
 import type { DISPUTE_STEPS, DisputeStepPayload } from '../api/steps/dispute';
 import { stepNameOf } from '../domain/allowed-actions';

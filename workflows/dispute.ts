@@ -15,7 +15,7 @@ import type { Activities } from '../activities';
 import type { IsoDate } from '../domain/calendar/dates';
 import { nextTimerInstant, owedTimers } from '../domain/clocks/timers';
 import type { AnyClockEvent } from '../domain/clocks/working-day-clock';
-import type { Actor } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import { isLitigation, litigationDefenceClock, reconsiderationDefenceClock } from '../domain/disputes/clocks';
 import { type DisputeAction, disputeChecks } from '../domain/disputes/rules';
 import type { DisputeClock, DisputeClockKind, DisputeState } from '../domain/disputes/types';

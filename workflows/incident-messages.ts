@@ -4,7 +4,7 @@
  * validator refuses what the incident's state does not allow (the API answers 409).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 
 import type { IncidentGradeLevel, IncidentIntake, IncidentKind, IncidentState } from '../domain/incidents/types';
 import type { INCIDENT_STEPS, IncidentStepPayload as P } from '../api/steps/incident';

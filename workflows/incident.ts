@@ -13,7 +13,7 @@
 import { patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityOptions, LocalActivityOptions, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { Actor } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import { deriveMinuteClock, type Instant, type MinuteClockEvent, minutesLate } from '../domain/incidents/clock';
 import { type IncidentActionName, incidentChecks, periodsFor, releaseMeetsResponse, updateIntervalOf } from '../domain/incidents/rules';
 import {

@@ -3,7 +3,7 @@
  * and the API. Every step is an update with a validator (refusal → 409 with the reason).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import type { MessageIntake, MessageState, MessageWriter } from '../domain/messages/types';
 import type { MESSAGE_STEPS, MessageStepPayload as P } from '../api/steps/message';
 import { stepNameOf } from '../domain/allowed-actions';

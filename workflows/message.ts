@@ -9,7 +9,7 @@
 import { ApplicationFailure, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { Actor } from '../domain/application/types';
+import type { Actor } from '../domain/case';
 import type { ClockEvent } from '../domain/clocks/working-day-clock';
 import { minutesLate } from '../domain/incidents/clock';
 import { limitFor, type MessageActionName, messageChecks } from '../domain/messages/rules';

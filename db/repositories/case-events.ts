@@ -4,6 +4,7 @@
  * the case's id), appended once per seq. A workflow's activity does both in one transaction,
  * so a retried activity writes nothing twice.
  */
+import type { RecordedEvent } from '../../domain/case';
 import type { Insertable, Transaction, UpdateObject } from 'kysely';
 import type { CaseEventRow, Database } from '../schema';
 
@@ -55,14 +56,8 @@ export const CASE_EVENT_TABLES = {
   message: { table: 'message_events', caseColumn: 'message_id' },
 } as const satisfies Record<CaseKind, { table: keyof Database; caseColumn: string }>;
 
-/** An event as a workflow records it (activities/application.ts `RecordedEvent`). */
-export interface AppendedEvent {
-  seq: number;
-  type: string;
-  actor: { username: string; displayName: string; role: string };
-  at: string;
-  payload: Record<string, unknown>;
-}
+/** What appending needs of a recorded event (domain/case.ts `RecordedEvent`): its actor as the log shows it. */
+export type AppendedEvent = Omit<RecordedEvent, 'actor'> & { actor: Pick<RecordedEvent['actor'], 'username' | 'displayName' | 'role'> };
 
 /**
  * Appends a case's event unless its seq is already there (a retried activity). Returns

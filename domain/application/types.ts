@@ -6,7 +6,6 @@ import type { IsoDate } from '../calendar/dates';
 import type { DerivedClock, ClockEvent } from '../clocks/working-day-clock';
 import type { FeeComputation } from '../fees';
 import type { Outcome, Section36Reply } from '../outcomes';
-import type { Role } from '../roles';
 
 export const CHANNELS = {
   'in-person': '当面提交',
@@ -80,13 +79,7 @@ export interface ApplicationIntake {
   receivedOn: IsoDate | null;
 }
 
-export interface Actor {
-  userId: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  departmentCode: string;
-}
+export type { Actor } from '../case';
 
 export const STAGES = {
   'awaiting-receipt-confirmation': '待确认收到',

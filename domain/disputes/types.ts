@@ -7,7 +7,7 @@
  */
 import type { IsoDate } from '../calendar/dates';
 import type { AnyClockEvent, DerivedClock } from '../clocks/working-day-clock';
-import type { Actor } from '../application/types';
+import type { Actor } from '../case';
 
 /** The three column groups of annual-report table 4. */
 export const DISPUTE_KINDS = {

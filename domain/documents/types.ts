@@ -3,7 +3,7 @@
  * types shared by the document workflow, its activities and the API. Pure module.
  */
 import type { IsoDate } from '../calendar/dates';
-import type { Actor, CaseClock } from '../application/types';
+import type { CaseClock } from '../application/types';
 
 /** The three attributes every outgoing document gets when drafted. */
 export const ATTRIBUTES = {
@@ -207,7 +207,7 @@ export interface DocumentState {
   seq: number;
 }
 
-export type { Actor };
+export type { Actor } from '../case';
 
 /** Kinds of written review record kept (≥ 3 years) in document_reviews. */
 export type ReviewKind =

@@ -2,7 +2,7 @@
  * Public-opinion incidents (舆情回应) and rumour clarifications (澄清虚假或不完整信息),
  * domain.md §5: plain types shared by the workflow, activities and API. Pure module.
  */
-import type { Actor } from '../application/types';
+import type { Actor } from '../case';
 import type { Citation, IncidentGrade } from '../rulesets/schema';
 import type { DerivedMinuteClock, Instant, MinuteClockEvent } from './clock';
 

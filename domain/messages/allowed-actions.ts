@@ -1,5 +1,5 @@
 /** The citizen-message steps a case allows a user now (see domain/allowed-actions.ts). Pure module. */
-import type { Actor } from '../application/types';
+import type { Actor } from '../case';
 import { allowedBy, type Probe } from '../allowed-actions';
 import type { RuleProfile } from '../rulesets/schema';
 import { limitFor, type MessageActionName, messageChecks } from './rules';

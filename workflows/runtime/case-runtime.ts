@@ -7,7 +7,7 @@
  */
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import type { Actor } from '../../domain/application/types';
+import type { Actor } from '../../domain/case';
 import { type IsoDate, shanghaiDateOf } from '../../domain/calendar/dates';
 import { ACTION_REFUSED } from './refusal';
 
