@@ -4,6 +4,7 @@ import {
   type AppendedEvent,
   appendCaseEvent,
   CASE_EVENT_TABLES,
+  caseEvents,
   type CaseKind,
   upsertCaseProjection,
 } from '../db/repositories/case-events';
@@ -196,4 +197,20 @@ it.each(KINDS)('appends a %s event once per seq, and moves its projection only f
       payload: { note: '第2步', actor: { username: 'clerk', displayName: '王登记', role: 'clerk' } },
     },
   ]);
+});
+
+it.each(KINDS)('reads a %s case’s log back in order, and only that case’s', async (kind) => {
+  const id = `${kind}-2`;
+  await database.db.transaction().execute(async (trx) => {
+    await writeProjection(trx, kind, id, 2, 'assigned');
+    // Appended out of order (two activities of one case racing): read back by seq.
+    await appendCaseEvent(trx, kind, id, event(2, 'assigned'));
+    await appendCaseEvent(trx, kind, id, event(1, 'registered'));
+  });
+  const log = await caseEvents(database.db, kind, id);
+  expect(log.map((e) => [e.seq, e.type, e.actor_username])).toEqual([
+    [1, 'registered', 'clerk'],
+    [2, 'assigned', 'clerk'],
+  ]);
+  expect(log[0]!.occurred_at).toBeInstanceOf(Date);
 });

@@ -29,7 +29,6 @@ import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
 import {
   applicantMessagesOf,
-  applicationEvents,
   applicationNotice,
   applicationNotices,
   applicationOwner,
@@ -42,6 +41,7 @@ import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
+import { caseEvents } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { APPLICATION_STEPS } from '../steps/application';
@@ -147,7 +147,7 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
   const row = await findApplication(db, caseNo);
   if (!row || outOfScope(viewer, row.department_code)) return null;
   const [events, documents, messages] = await Promise.all([
-    applicationEvents(db, caseNo),
+    caseEvents(db, 'application', caseNo),
     applicationNotices(db, caseNo),
     applicantMessagesOf(db, caseNo),
   ]);

@@ -14,12 +14,13 @@ import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
 import { applicationRuleProfileId } from '../../db/repositories/applications';
 import { findDepartment } from '../../db/repositories/departments';
-import { disputeEvents, disputeStepTarget, findDispute, listDisputes } from '../../db/repositories/disputes';
+import { disputeStepTarget, findDispute, listDisputes } from '../../db/repositories/disputes';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { dispute } from '../../workflows/dispute';
 import * as m from '../../workflows/dispute-messages';
+import { caseEvents } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { DISPUTE_STEPS } from '../steps/dispute';
@@ -57,7 +58,7 @@ const disputeViewSchema = z
 async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User) {
   const row = await findDispute(db, disputeNo);
   if (!row) return null;
-  const events = await disputeEvents(db, disputeNo);
+  const events = await caseEvents(db, 'dispute', disputeNo);
   const state = row.state as DisputeState;
   return {
     disputeNo: row.dispute_no,

@@ -27,7 +27,6 @@ import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
 import {
   documentCatalogueEntry,
-  documentEvents,
   documentRegisterItems,
   documentRegisterStepTarget,
   documentReviews,
@@ -46,6 +45,7 @@ import { ensureDocumentSchedules } from '../../temporal-config/document-schedule
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
+import { caseEvents } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { attribute, DOCUMENT_STEPS } from '../steps/document';
@@ -119,7 +119,7 @@ async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
   const row = await findDocument(db, docId);
   if (!row) return null;
   const [events, reviews, entry] = await Promise.all([
-    documentEvents(db, docId),
+    caseEvents(db, 'document', docId),
     documentReviews(db, docId),
     documentCatalogueEntry(db, docId),
   ]);

@@ -15,12 +15,13 @@ import { INCIDENT_KINDS, INCIDENT_SOURCES, INCIDENT_STAGES, type IncidentState }
 import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
 import { accountabilityRecordsOf } from '../../db/repositories/accountability';
-import { findIncident, incidentEvents, incidentStepTarget, listIncidents } from '../../db/repositories/incidents';
+import { findIncident, incidentStepTarget, listIncidents } from '../../db/repositories/incidents';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { AccountabilityRecordsTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { incident } from '../../workflows/incident';
 import * as m from '../../workflows/incident-messages';
+import { caseEvents } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { booleanQuery, caseIdParam, keys, pageQuery, pastInstant, text } from '../schemas';
@@ -75,7 +76,7 @@ function allowedIncidentActionsFor(
 async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
   const row = await findIncident(db, id);
   if (!row) return null;
-  const [events, accountability] = await Promise.all([incidentEvents(db, id), accountabilityRecordsOf(db, 'incident', id)]);
+  const [events, accountability] = await Promise.all([caseEvents(db, 'incident', id), accountabilityRecordsOf(db, 'incident', id)]);
   const state = row.state as IncidentState;
   return {
     id: row.id,

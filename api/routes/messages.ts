@@ -15,17 +15,13 @@ import { currentRuleProfiles, findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
 import type { User } from '../../db/repositories/users';
 import { accountabilityRecordsOf } from '../../db/repositories/accountability';
-import {
-  citizenMessageEvents,
-  citizenMessageStepTarget,
-  findCitizenMessage,
-  listCitizenMessages,
-} from '../../db/repositories/citizen-messages';
+import { citizenMessageStepTarget, findCitizenMessage, listCitizenMessages } from '../../db/repositories/citizen-messages';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { CitizenMessagesTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { message } from '../../workflows/message';
 import * as m from '../../workflows/message-messages';
+import { caseEvents } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { MESSAGE_STEPS } from '../steps/message';
@@ -109,7 +105,7 @@ async function messageView(db: Kysely<Database>, id: string, user: User) {
   const row = await findCitizenMessage(db, id);
   // A department works only on messages assigned to it; the one complained about never sees the complaint at all.
   if (!row || (user.role === 'department' && row.department_code !== user.departmentCode)) return null;
-  const [events, accountability] = await Promise.all([citizenMessageEvents(db, id), accountabilityRecordsOf(db, 'message', id)]);
+  const [events, accountability] = await Promise.all([caseEvents(db, 'message', id), accountabilityRecordsOf(db, 'message', id)]);
   const state = row.state as MessageState;
   const visible = writerVisibleTo(user, row);
   return {

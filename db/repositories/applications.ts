@@ -10,15 +10,6 @@ export async function findApplication(db: Kysely<Database>, caseNo: string) {
   return db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
 }
 
-export async function applicationEvents(db: Kysely<Database>, caseNo: string) {
-  return db
-    .selectFrom('case_events')
-    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-    .where('case_no', '=', caseNo)
-    .orderBy('seq')
-    .execute();
-}
-
 /** The notices issued on a case, in the order they were issued (without their HTML or PDF). */
 export async function applicationNotices(db: Kysely<Database>, caseNo: string) {
   return db

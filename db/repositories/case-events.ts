@@ -2,10 +2,10 @@
  * A case's write, the same for every kind of case: its projection row (one table per kind),
  * moved only forward, and its append-only event log (one table per kind, same columns but
  * the case's id), appended once per seq. A workflow's activity does both in one transaction,
- * so a retried activity writes nothing twice.
+ * so a retried activity writes nothing twice. And the log's read, in order, for any kind.
  */
 import type { RecordedEvent } from '../../domain/case';
-import type { Insertable, Transaction, UpdateObject } from 'kysely';
+import type { Insertable, Kysely, Transaction, UpdateObject } from 'kysely';
 import type { CaseEventRow, Database } from '../schema';
 
 export type CaseKind = 'application' | 'dispute' | 'document' | 'incident' | 'message';
@@ -85,4 +85,16 @@ export async function appendCaseEvent(trx: Transaction<Database>, kind: CaseKind
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/** A case's event log in order, as its view shows it. */
+export async function caseEvents(db: Kysely<Database>, kind: CaseKind, caseId: string) {
+  const { table, caseColumn } = CASE_EVENT_TABLES[kind];
+  // The five tables differ only in the case column's name: typed as the applications' one.
+  return db
+    .selectFrom(table as 'case_events')
+    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
+    .where(caseColumn as 'case_no', '=', caseId)
+    .orderBy('seq')
+    .execute();
 }

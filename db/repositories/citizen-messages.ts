@@ -9,15 +9,6 @@ export async function findCitizenMessage(db: Kysely<Database>, id: string) {
   return db.selectFrom('citizen_messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function citizenMessageEvents(db: Kysely<Database>, id: string) {
-  return db
-    .selectFrom('message_events')
-    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-    .where('message_id', '=', id)
-    .orderBy('seq')
-    .execute();
-}
-
 export interface CitizenMessageListFilter {
   /** A department user's own department: it sees only the messages assigned to it. */
   ownDepartment?: string;

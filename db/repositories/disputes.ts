@@ -9,15 +9,6 @@ export async function findDispute(db: Kysely<Database>, disputeNo: string) {
   return db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirst();
 }
 
-export async function disputeEvents(db: Kysely<Database>, disputeNo: string) {
-  return db
-    .selectFrom('dispute_events')
-    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-    .where('dispute_no', '=', disputeNo)
-    .orderBy('seq')
-    .execute();
-}
-
 export interface DisputeListFilter {
   /** A department user's own department: it sees the disputes it holds evidence for. */
   ownDepartment?: string;

@@ -11,15 +11,6 @@ export async function findDocument(db: Kysely<Database>, docId: string) {
   return db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
 }
 
-export async function documentEvents(db: Kysely<Database>, docId: string) {
-  return db
-    .selectFrom('document_events')
-    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-    .where('doc_id', '=', docId)
-    .orderBy('seq')
-    .execute();
-}
-
 /** The written review records of a document, in the order of its steps. */
 export async function documentReviews(db: Kysely<Database>, docId: string) {
   return db.selectFrom('document_reviews').selectAll().where('doc_id', '=', docId).orderBy('event_seq').execute();

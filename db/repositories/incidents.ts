@@ -9,15 +9,6 @@ export async function findIncident(db: Kysely<Database>, id: string) {
   return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function incidentEvents(db: Kysely<Database>, id: string) {
-  return db
-    .selectFrom('incident_events')
-    .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-    .where('incident_id', '=', id)
-    .orderBy('seq')
-    .execute();
-}
-
 export interface IncidentListFilter {
   grade?: string;
   stage?: string;
