@@ -9,6 +9,7 @@
  * in one transaction. Reminders
  * and overdue escalations come from one timer for the next owed instant.
  */
+import { notYetDerived, stopOpenClock } from '../domain/clocks/case-clock';
 import { patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -67,22 +68,11 @@ export async function dispute(input: m.DisputeInput): Promise<DisputeState> {
       rule,
       statutory,
       events: [start],
-      derived: null,
-      dueAt: null,
-      reminders: [],
-      remindersSent: [],
-      overdueHandledFor: null,
-      closed: false,
+      ...notYetDerived(),
     });
   }
 
-  function stopClock(id: DisputeClockKind, date: IsoDate, reason: string): void {
-    const target = clock(id);
-    if (!target || target.closed) return;
-    target.events.push({ type: 'stopped', date, reason });
-    target.closed = true;
-    target.closedReason = reason;
-  }
+  const stopClock = (id: DisputeClockKind, date: IsoDate, reason: string): void => stopOpenClock(clock(id), date, reason);
 
   async function refreshClocks(): Promise<void> {
     const derived = await deriveClocks({

@@ -21,6 +21,7 @@
  * step is persisted (projection + append-only event + written review record) in one
  * transaction, and one loop arms the timer for the next reminder or overdue escalation.
  */
+import { notYetDerived, stopOpenClock } from '../domain/clocks/case-clock';
 import { patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -127,22 +128,11 @@ export async function documentRelease(input: m.DocumentInput): Promise<DocumentS
       rule,
       statutory: true,
       events: [start],
-      derived: null,
-      dueAt: null,
-      reminders: [],
-      remindersSent: [],
-      overdueHandledFor: null,
-      closed: false,
+      ...notYetDerived(),
     });
   }
 
-  function closeClock(id: string, date: IsoDate, reason: string): void {
-    const target = clock(id);
-    if (!target || target.closed) return;
-    target.events.push({ type: 'stopped', date, reason });
-    target.closed = true;
-    target.closedReason = reason;
-  }
+  const closeClock = (id: string, date: IsoDate, reason: string): void => stopOpenClock(clock(id), date, reason);
 
   async function refreshClocks(): Promise<void> {
     const comment = state.publicComment;

@@ -6,6 +6,7 @@
  * derived by the same activity and calendar as applications' clocks; a missed limit writes an
  * accountability record.
  */
+import { notYetDerived } from '../domain/clocks/case-clock';
 import { ApplicationFailure, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -51,12 +52,7 @@ export async function message(input: m.MessageInput): Promise<MessageState> {
       events: [
         { type: 'started', date: intake.receivedOn, workingDays: limit.workingDays, reason: `收到${MESSAGE_TYPES[intake.type]}类留言` },
       ],
-      derived: null,
-      dueAt: null,
-      reminders: [],
-      remindersSent: [],
-      overdueHandledFor: null,
-      closed: false,
+      ...notYetDerived(),
     },
     accountability: [],
     seq: 0,

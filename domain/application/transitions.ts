@@ -8,6 +8,7 @@
  * `currentRules` is the workflow's 'legal-rules-2026' patch: executions recorded before the
  * rules of issue 15 replay the transitions exactly as they ran.
  */
+import { notYetDerived, stopOpenClock } from '../clocks/case-clock';
 import type { NoticeDetails } from '../../activities/notices'; // a type only: what each notice shows
 import type { IsoDate } from '../calendar/dates';
 import { nextTimerInstant, reminderKey } from '../clocks/timers';
@@ -180,12 +181,7 @@ export function openClock(
     rule,
     statutory,
     events: [start],
-    derived: null,
-    dueAt: null,
-    reminders: [],
-    remindersSent: [],
-    overdueHandledFor: null,
-    closed: false,
+    ...notYetDerived(),
   });
 }
 
@@ -196,11 +192,7 @@ export function clockEvent(state: ApplicationState, id: string, event: ClockEven
 }
 
 export function closeClock(state: ApplicationState, id: string, date: IsoDate, reason: string): void {
-  const target = clockOf(state, id);
-  if (!target || target.closed) return;
-  target.events.push({ type: 'stopped', date, reason });
-  target.closed = true;
-  target.closedReason = reason;
+  stopOpenClock(clockOf(state, id), date, reason);
 }
 
 const isStepClock = (c: CaseClock, step: ApplicationStep): boolean => c.id === `step:${step}` || c.id.startsWith(`step:${step}#`);
