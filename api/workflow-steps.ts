@@ -54,14 +54,19 @@ export function refusalOf(error: unknown): string | null {
   return cause?.message ?? error.message;
 }
 
-/** How long a step waits for Temporal by default (GONGKAI_STEP_DEADLINE_MS). */
-export const DEFAULT_STEP_DEADLINE_MS = 10_000;
+/**
+ * How long a step waits for Temporal by default (GONGKAI_STEP_DEADLINE_MS). Not shorter: a step
+ * in flight when the Temporal server is killed completes, once it is back, in up to ~11 s
+ * (crash test); cut before, the client's retry can meet a projection that already shows the
+ * step while Temporal never took it (docs/production.md, "Measured on the project's postgres engine").
+ */
+export const DEFAULT_STEP_DEADLINE_MS = 60_000;
 
 /**
  * How long a step's calls to Temporal may take before the step answers 503: from
- * `GONGKAI_STEP_DEADLINE_MS` (read at each call), 10 s unset. Without a deadline a call to a
- * Temporal that accepts the connection but does not answer (restarting, its store gone) waits
- * in the client's retries for minutes, and the request's Idempotency-Key stays claimed.
+ * `GONGKAI_STEP_DEADLINE_MS` (read at each call), 60 s unset. Without a deadline a call to a
+ * Temporal that accepts the connection but does not answer waits for ever, and the request's
+ * Idempotency-Key stays claimed until its 2 minutes run out.
  */
 export function stepDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.GONGKAI_STEP_DEADLINE_MS;
