@@ -375,6 +375,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   const client = new Client({ connection, namespace: 'gongkai', dataConverter: dataConverterFor(parseCodecKeys(codecKeys)) });
   const problems: string[] = [];
+  let duplicatedTransitions = 0;
+  let lostEvents = 0;
+  let diverged = 0;
   let checked = 0;
   for (const caseNo of caseNos) {
     let row = await db.selectFrom('applications').select(['stage', 'status', 'last_seq']).where('case_no', '=', caseNo).executeTakeFirst();
@@ -385,7 +388,12 @@ async function main(): Promise<void> {
     const events = await db.selectFrom('case_events').select(['seq', 'type']).where('case_no', '=', caseNo).orderBy('seq').execute();
     const transitions = transitionsOf(events);
     if (row?.status !== 'closed' || row.stage !== 'closed') problems.push(`${caseNo}: projection ${row?.stage}/${row?.status}`);
-    if (JSON.stringify(transitions) !== JSON.stringify(EXPECTED_EVENTS)) problems.push(`${caseNo}: events ${transitions.join(',')}`);
+    if (JSON.stringify(transitions) !== JSON.stringify(EXPECTED_EVENTS)) {
+      problems.push(`${caseNo}: events ${transitions.join(',')}`);
+      // More events than the script's steps: a step taken twice; fewer: a step lost.
+      if (transitions.length > EXPECTED_EVENTS.length) duplicatedTransitions += transitions.length - EXPECTED_EVENTS.length;
+      else lostEvents += EXPECTED_EVENTS.length - transitions.length;
+    }
     const seqs = events.map((e) => e.seq);
     if (seqs[0] !== 1 || seqs.some((s, i) => i > 0 && s !== seqs[i - 1]! + 1)) problems.push(`${caseNo}: event seq gaps ${seqs.join(',')}`);
     const handle = client.workflow.getHandle(`application-${caseNo}`);
@@ -393,6 +401,7 @@ async function main(): Promise<void> {
     const state = (await handle.query(applicationStateQuery)) as ApplicationState;
     if (description.status.name !== 'COMPLETED' || state.stage !== 'closed' || state.seq !== row?.last_seq) {
       problems.push(`${caseNo}: Temporal ${description.status.name}/${state.stage}/seq ${state.seq} vs projection seq ${row?.last_seq}`);
+      diverged += 1;
     }
     checked += 1;
   }
@@ -419,6 +428,11 @@ async function main(): Promise<void> {
     clientRetries: retries,
     checked,
     lostTransitions: problems.filter((p) => p.includes(': events ') || p.includes('projection')).length,
+    // The same problems split: steps missing from a case's event log, steps in it twice, and
+    // cases whose projection and Temporal disagree (one ahead of the other).
+    lostEvents,
+    duplicatedTransitions,
+    projectionDivergedFromTemporal: diverged,
     duplicatedRegistrations: duplicates.length,
     stuckCases: stuck.length,
     exitedByThemselves: selfExits,
