@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../api/app';
+import { DEFAULT_STEP_DEADLINE_MS, stepDeadlineMs } from '../api/workflow-steps';
 import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
 import { type NewCase, newApplication, newDispute, newDocument, newIncident, newMessage } from './support/case-fixtures';
 
@@ -85,6 +86,15 @@ it('a step Temporal cannot answer (unreachable, overloaded) is a 503 with Retry-
     await connection.close();
   }
 }, 120_000);
+
+it('the step deadline is GONGKAI_STEP_DEADLINE_MS, 60 s unset, and a value that is no positive whole number is refused', () => {
+  expect(DEFAULT_STEP_DEADLINE_MS).toBe(60_000);
+  expect(stepDeadlineMs({})).toBe(60_000);
+  expect(stepDeadlineMs({ GONGKAI_STEP_DEADLINE_MS: '' })).toBe(60_000);
+  expect(stepDeadlineMs({ GONGKAI_STEP_DEADLINE_MS: '15000' })).toBe(15_000);
+  for (const bad of ['0', '-1', '1.5', '10s'])
+    expect(() => stepDeadlineMs({ GONGKAI_STEP_DEADLINE_MS: bad })).toThrow(/GONGKAI_STEP_DEADLINE_MS/);
+});
 
 describe('a Temporal that accepts the connection and never answers (a server restarting, its store gone)', () => {
   const DEADLINE_MS = 2_000;
