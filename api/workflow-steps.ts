@@ -54,7 +54,38 @@ export function refusalOf(error: unknown): string | null {
   return cause?.message ?? error.message;
 }
 
-/** Sends one step as an update; a refusal becomes 409 with the reason (see stepFailure). */
+/**
+ * How long a step waits for Temporal by default (GONGKAI_STEP_DEADLINE_MS). Not shorter: a step
+ * in flight when the Temporal server is killed completes, once it is back, in up to ~11 s
+ * (crash test); cut before, the client's retry can meet a projection that already shows the
+ * step while Temporal never took it (docs/production.md, "Measured on the project's postgres engine").
+ */
+export const DEFAULT_STEP_DEADLINE_MS = 60_000;
+
+/**
+ * How long a step's calls to Temporal may take before the step answers 503: from
+ * `GONGKAI_STEP_DEADLINE_MS` (read at each call), 60 s unset. Without a deadline a call to a
+ * Temporal that accepts the connection but does not answer waits for ever, and the request's
+ * Idempotency-Key stays claimed until its 2 minutes run out.
+ */
+export function stepDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.GONGKAI_STEP_DEADLINE_MS;
+  if (raw === undefined || raw === '') return DEFAULT_STEP_DEADLINE_MS;
+  const ms = Number(raw);
+  if (!Number.isSafeInteger(ms) || ms <= 0)
+    throw new Error(`GONGKAI_STEP_DEADLINE_MS must be a positive number of milliseconds, got ${raw}`);
+  return ms;
+}
+
+/** Runs `call` with every Temporal request in it bounded by one step deadline from now. */
+function withinStepDeadline<R>(temporal: Client, call: () => Promise<R>): Promise<R> {
+  return temporal.withDeadline(Date.now() + stepDeadlineMs(), call);
+}
+
+/**
+ * Sends one step as an update; a refusal becomes 409 with the reason, no answer within the
+ * step deadline a 503 (see stepFailure).
+ */
 export async function sendStep<S>(
   temporal: Client,
   workflowId: string,
@@ -62,7 +93,7 @@ export async function sendStep<S>(
   payload: object,
 ): Promise<void> {
   try {
-    await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] });
+    await withinStepDeadline(temporal, () => temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] }));
   } catch (error) {
     throw stepFailure(error);
   }
@@ -123,7 +154,9 @@ export async function startCase<W extends Workflow>(temporal: Client, start: Cas
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
   } as WorkflowStartOptions<W> & { workflowIdConflictPolicy: 'FAIL' });
   try {
-    await temporal.workflow.executeUpdateWithStart(start.awaitRegistration, { startWorkflowOperation: operation });
+    await withinStepDeadline(temporal, () =>
+      temporal.workflow.executeUpdateWithStart(start.awaitRegistration, { startWorkflowOperation: operation }),
+    );
     return;
   } catch (error) {
     const inDoubt =
@@ -131,20 +164,40 @@ export async function startCase<W extends Workflow>(temporal: Client, start: Cas
       error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
       error instanceof ServiceError;
     if (!inDoubt) throw error;
-    const handle = temporal.workflow.getHandle(start.options.workflowId);
-    let startedBy: unknown;
-    try {
-      startedBy = (await handle.describe()).memo?.[START_ATTEMPT];
-    } catch (lookup) {
-      // Temporal cannot say either way: the first failure stands.
-      if (!(lookup instanceof WorkflowNotFoundError) || error instanceof WorkflowExecutionAlreadyStartedError) throw error;
-      throw new ApiError(
-        503,
-        'temporal_unavailable',
-        `Temporal did not start ${start.label}; nothing was registered, the request may be sent again`,
-      );
-    }
-    if (startedBy !== attempt) throw new ApiError(409, 'conflict', `${start.label} already exists`);
-    await handle.executeUpdate(start.awaitRegistration);
+    // The lookup and the wait for the intake share a second step deadline.
+    await withinStepDeadline(temporal, async () => {
+      const handle = temporal.workflow.getHandle(start.options.workflowId);
+      let startedBy: unknown;
+      try {
+        startedBy = (await handle.describe()).memo?.[START_ATTEMPT];
+      } catch (lookup) {
+        if (lookup instanceof WorkflowNotFoundError && !(error instanceof WorkflowExecutionAlreadyStartedError))
+          throw new ApiError(
+            503,
+            'temporal_unavailable',
+            `Temporal did not start ${start.label}; nothing was registered, the request may be sent again`,
+          );
+        // Temporal cannot say either way: the first failure stands (a 503 if Temporal did not answer).
+        throw startInDoubt(error, start.label);
+      }
+      if (startedBy !== attempt) throw new ApiError(409, 'conflict', `${start.label} already exists`);
+      try {
+        await handle.executeUpdate(start.awaitRegistration);
+      } catch (wait) {
+        throw startInDoubt(wait, start.label);
+      }
+    });
   }
+}
+
+/** A start Temporal did not answer in time is a 503; its case may exist, under the number drawn. */
+function startInDoubt(error: unknown, label: string): unknown {
+  if (!(error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) return error;
+  return new ApiError(
+    503,
+    'temporal_unavailable',
+    `Temporal did not answer in time: ${label} may or may not have been registered; look for it before sending the request again`,
+    [],
+    5,
+  );
 }

@@ -30,6 +30,9 @@ import { EXPECTED_EVENTS, intakeBody, TRANSITIONS, transitionBody, transitionsOf
 const CASES = Number(process.argv[2] ?? 200);
 const MAX_SECONDS = Number(process.argv[3] ?? 600);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// A case that makes no progress this long is given up (reported as stuck) so that the run ends with a report;
+// longer than the 2 minutes after which the API releases an Idempotency-Key claim left in progress.
+const STUCK_SECONDS = Number(process.env.GONGKAI_FAULTS_STUCK_SECONDS ?? 240);
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? null;
 const random = (n: number) => Math.floor(Math.random() * n);
 
@@ -40,6 +43,16 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The state letter of a process (R, S, Z…), or null when it is gone. */
+function processState(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
 }
 
 /** Resolves when the process is gone (or a zombie: the postmaster is not our child, so we cannot reap it). */
@@ -180,17 +193,27 @@ async function main(): Promise<void> {
     ? new Supervised(
         'postgres',
         async () => {
+          // A killed postmaster stays a zombie until init reaps it, and pg_ctl takes a zombie's pid
+          // in postmaster.pid for a running server: it would then start nothing, and PostgreSQL
+          // would stay down for the rest of the run. So wait until the old pid is gone.
+          const pidFile = path.join(privatePg.dir, 'pgdata', 'postmaster.pid');
+          const pidInFile = () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : null);
+          const zombie = (pid: number | null) => pid !== null && processState(pid) === 'Z';
+          const old = pidInFile();
+          for (let i = 0; i < 600 && zombie(old); i += 1) await sleep(100);
           // The postmaster's backends notice its death and exit; until they have, a new one may refuse to start.
           for (let attempt = 0; ; attempt += 1) {
             try {
               await startPrivatePg();
               break;
             } catch (error) {
+              console.log(`[crash] postgres did not start (attempt ${attempt + 1}): ${String(error).slice(0, 200)}`);
               if (attempt >= 20) throw error;
               await sleep(500);
             }
           }
-          const pid = Number(fs.readFileSync(path.join(privatePg.dir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
+          const pid = pidInFile()!;
+          if (zombie(pid)) throw new Error(`postgres was not started again: its old postmaster ${pid} is still a zombie`);
           return {
             pid,
             exitCode: null,
@@ -210,7 +233,11 @@ async function main(): Promise<void> {
   // 1–4 s later (a worker then takes some seconds to bundle its workflows again: on two cores,
   // faster chaos starves it). Recovery: from the kill to the next transition that completes.
   let chaos = true;
-  const victims = [worker, api, temporal, ...(postgres ? [postgres] : [])];
+  // GONGKAI_FAULTS_VICTIMS=postgres (a comma list of worker, api, temporal, postgres) kills only those.
+  const chosen = process.env.GONGKAI_FAULTS_VICTIMS?.split(',').map((name) => name.trim());
+  const victims = [worker, api, temporal, ...(postgres ? [postgres] : [])].filter((p) => !chosen || chosen.includes(p.name));
+  if (victims.length === 0) throw new Error(`GONGKAI_FAULTS_VICTIMS names none of worker, api, temporal${postgres ? ', postgres' : ''}`);
+  const killLog: Array<{ victim: string; atSecond: number; transitionsBefore: number; recoverySeconds: number | null }> = [];
   const chaosLoop = (async () => {
     while (chaos) {
       await sleep(8000 + random(12000));
@@ -221,10 +248,12 @@ async function main(): Promise<void> {
       await victim.kill();
       console.log(`[crash] SIGKILL ${victim.name} (${transitionsDone} transitions done so far)`);
       await sleep(1000 + random(3000));
+      const upAt = Date.now();
       await victim.up();
+      console.log(`[crash] ${victim.name} started again (${((Date.now() - upAt) / 1000).toFixed(1)} s to start)`);
       while (chaos && transitionsDone === doneAtKill) {
         // A process that died on its own (the API when PostgreSQL vanished under it) is restarted, as a supervisor would.
-        for (const p of victims) {
+        for (const p of [worker, api, temporal, ...(postgres ? [postgres] : [])]) {
           if (p !== postgres && p.child && (p.child.exitCode !== null || p.child.signalCode !== null)) {
             console.log(`[crash] ${p.name} exited by itself (${p.child.exitCode}); restarting`);
             selfExits[p.name] = (selfExits[p.name] ?? 0) + 1;
@@ -233,11 +262,26 @@ async function main(): Promise<void> {
         }
         await sleep(100);
       }
-      if (transitionsDone > doneAtKill) (recoveries[victim.name] ??= []).push((Date.now() - killedAt) / 1000);
+      const recovered = transitionsDone > doneAtKill ? (Date.now() - killedAt) / 1000 : null;
+      if (recovered !== null) (recoveries[victim.name] ??= []).push(recovered);
+      killLog.push({
+        victim: victim.name,
+        atSecond: Math.round((killedAt - started) / 1000),
+        transitionsBefore: doneAtKill,
+        recoverySeconds: recovered,
+      });
+      console.log(
+        `[crash] ${victim.name} kill ${victim.kills}: next transition ${recovered === null ? 'never (load over)' : `after ${recovered.toFixed(1)} s`}`,
+      );
     }
-  })();
+  })().catch((error: unknown) => {
+    // A chaos loop that cannot bring its victim back would leave the run waiting for ever.
+    console.error('[crash] chaos loop failed:', error);
+    process.exit(2);
+  });
 
   let retries = 0;
+  const stuck: string[] = [];
   const today = shanghaiDateOf(Date.now());
   async function call(
     user: string,
@@ -289,7 +333,13 @@ async function main(): Promise<void> {
     }
     for (const [k, t] of TRANSITIONS.entries()) {
       const body = transitionBody(k, today);
+      const since = Date.now();
       for (;;) {
+        if (Date.now() - since > STUCK_SECONDS * 1000) {
+          console.log(`[crash] ${caseNo}: no progress on ${t.action} for ${STUCK_SECONDS} s; given up (stuck)`);
+          stuck.push(`${caseNo}: stuck at ${t.action}`);
+          return caseNo;
+        }
         const res = await call(t.user, 'POST', `/api/applications/${caseNo}/${t.action}`, body, `${caseNo}-${k}`);
         if (res.status === 200) {
           transitionsDone += 1;
@@ -315,7 +365,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < CASES && Date.now() < deadline; i += 10) {
     caseNos.push(...(await Promise.all(Array.from({ length: Math.min(10, CASES - i) }, (_, k) => drive(i + k)))));
     console.log(
-      `[crash] ${caseNos.length}/${CASES} cases done; kills so far: worker ${worker.kills}, api ${api.kills}, temporal ${temporal.kills}; retries ${retries}`,
+      `[crash] ${caseNos.length}/${CASES} cases done; kills so far: worker ${worker.kills}, api ${api.kills}, temporal ${temporal.kills}${postgres ? `, postgres ${postgres.kills}` : ''}; retries ${retries}`,
     );
   }
   chaos = false;
@@ -325,6 +375,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   const client = new Client({ connection, namespace: 'gongkai', dataConverter: dataConverterFor(parseCodecKeys(codecKeys)) });
   const problems: string[] = [];
+  let duplicatedTransitions = 0;
+  let lostEvents = 0;
+  let diverged = 0;
   let checked = 0;
   for (const caseNo of caseNos) {
     let row = await db.selectFrom('applications').select(['stage', 'status', 'last_seq']).where('case_no', '=', caseNo).executeTakeFirst();
@@ -335,7 +388,12 @@ async function main(): Promise<void> {
     const events = await db.selectFrom('case_events').select(['seq', 'type']).where('case_no', '=', caseNo).orderBy('seq').execute();
     const transitions = transitionsOf(events);
     if (row?.status !== 'closed' || row.stage !== 'closed') problems.push(`${caseNo}: projection ${row?.stage}/${row?.status}`);
-    if (JSON.stringify(transitions) !== JSON.stringify(EXPECTED_EVENTS)) problems.push(`${caseNo}: events ${transitions.join(',')}`);
+    if (JSON.stringify(transitions) !== JSON.stringify(EXPECTED_EVENTS)) {
+      problems.push(`${caseNo}: events ${transitions.join(',')}`);
+      // More events than the script's steps: a step taken twice; fewer: a step lost.
+      if (transitions.length > EXPECTED_EVENTS.length) duplicatedTransitions += transitions.length - EXPECTED_EVENTS.length;
+      else lostEvents += EXPECTED_EVENTS.length - transitions.length;
+    }
     const seqs = events.map((e) => e.seq);
     if (seqs[0] !== 1 || seqs.some((s, i) => i > 0 && s !== seqs[i - 1]! + 1)) problems.push(`${caseNo}: event seq gaps ${seqs.join(',')}`);
     const handle = client.workflow.getHandle(`application-${caseNo}`);
@@ -343,6 +401,7 @@ async function main(): Promise<void> {
     const state = (await handle.query(applicationStateQuery)) as ApplicationState;
     if (description.status.name !== 'COMPLETED' || state.stage !== 'closed' || state.seq !== row?.last_seq) {
       problems.push(`${caseNo}: Temporal ${description.status.name}/${state.stage}/seq ${state.seq} vs projection seq ${row?.last_seq}`);
+      diverged += 1;
     }
     checked += 1;
   }
@@ -359,6 +418,7 @@ async function main(): Promise<void> {
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
 
+  problems.push(...stuck);
   const report = {
     temporalEngine: engine ? 'postgresql' : 'dev-server',
     cases: caseNos.length,
@@ -368,11 +428,18 @@ async function main(): Promise<void> {
     clientRetries: retries,
     checked,
     lostTransitions: problems.filter((p) => p.includes(': events ') || p.includes('projection')).length,
+    // The same problems split: steps missing from a case's event log, steps in it twice, and
+    // cases whose projection and Temporal disagree (one ahead of the other).
+    lostEvents,
+    duplicatedTransitions,
+    projectionDivergedFromTemporal: diverged,
     duplicatedRegistrations: duplicates.length,
+    stuckCases: stuck.length,
     exitedByThemselves: selfExits,
     recoverySeconds: Object.fromEntries(
       Object.entries(recoveries).map(([name, list]) => [name, { kills: list.length, median: median(list), max: Math.max(...list) }]),
     ),
+    killLog,
     problems: problems.length,
     seconds: Math.round((Date.now() - started) / 1000),
   };

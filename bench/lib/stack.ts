@@ -48,7 +48,10 @@ export interface StackTuning {
   prebundled?: boolean;
   /** The worker's V8 old-space limit (`--max-old-space-size`, MB); unset keeps Node's default. */
   workerHeapMb?: number;
-  /** Temporal's SQLite file in write-ahead-log mode (one fsync per commit, no journal file per transaction). */
+  /**
+   * Temporal's SQLite file in write-ahead-log mode (one fsync per commit, no journal file per
+   * transaction); unset or false: the rollback journal (`journal_mode=delete`), as measured before WAL.
+   */
   temporalWal?: boolean;
   /** Which Temporal: the dev server (default) or the Temporal server on PostgreSQL. */
   engine?: TemporalEngine;
@@ -188,7 +191,9 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
           uiPort,
           namespace: 'gongkai',
           dataDir: path.join(work, 'temporal'),
-          ...(tuning.temporalWal ? { sqlitePragmas: ['journal_mode=wal'] } : {}),
+          // Explicit both ways: the dev server's own default is now WAL (DEFAULT_SQLITE_PRAGMAS), and
+          // a file once in WAL mode stays so until told otherwise.
+          sqlitePragmas: [tuning.temporalWal ? 'journal_mode=wal' : 'journal_mode=delete'],
         });
   if (!devServer.process) throw new Error(`port ${temporalPort} is taken by another Temporal server`);
   supervise(devServer.process);
