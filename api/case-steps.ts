@@ -16,6 +16,7 @@ import type { Role } from '../domain/roles';
 import type { User } from '../db/repositories/users';
 import type { StepResult } from '../workflows/runtime/case-runtime';
 import { ApiError } from './errors';
+import { requestUpdateId } from './idempotency';
 import type { RouteTable } from './route';
 import { actorOf, offeredSteps, sendStep } from './workflow-steps';
 
@@ -152,7 +153,7 @@ export function caseStepRoutes<T extends StepTarget>(routes: RouteTable, tempora
         if (kind.complete) ctx.payload = kind.complete(ctx.payload);
         // A refusal, or a case closed between our read and the step, is a 409 (sendStep).
         if (reopening) await kind.reopen!(ctx);
-        else await sendStep(temporal, target.workflowId, kind.updateOf(name), ctx.payload);
+        else await sendStep(temporal, target.workflowId, kind.updateOf(name), ctx.payload, requestUpdateId(req));
         return kind.view(ctx) as Promise<never>;
       },
     });

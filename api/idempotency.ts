@@ -6,7 +6,9 @@
  * requests (4xx, 5xx) are not remembered, so a corrected retry may reuse the key. A client
  * that hangs up does not release its claim: the request runs on and its answer is kept for
  * the retry. Keys are per caller (bearer token or session) and live 24 hours; a claim still in progress
- * after 2 minutes (its API process died) is released.
+ * after 2 minutes (its API process died) is released. Recording an answer or releasing a claim
+ * while PostgreSQL is away is retried in the background, and a step's retry is the same
+ * Temporal update as its first attempt (`requestUpdateId`).
  */
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -17,6 +19,37 @@ import { callerCredential } from './identity/session-auth';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const callerOf = (req: Request) => sha256(callerCredential(req) ?? 'anonymous');
+
+/**
+ * The Temporal update id of a request that carries an Idempotency-Key: the same for the
+ * caller's retries of it, so Temporal takes the step once even when the key's record is gone
+ * (its claim expired, or PostgreSQL lost the answer) or the first attempt's answer never came.
+ */
+export function requestUpdateId(req: Request): string | undefined {
+  const key = req.header('Idempotency-Key');
+  return key !== undefined && KEY.test(key) ? `request-${sha256(`${callerOf(req)}\n${key}`)}` : undefined;
+}
+
+/**
+ * Runs a write of the key's record; if PostgreSQL is away, keeps trying in the background
+ * (1 s, 2 s, 4 s … for up to 2 minutes, when a stale claim is dropped anyway) instead of
+ * failing the request: a claim left in progress refuses the client's retries with 409.
+ */
+export async function persistently(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch {
+    const until = Date.now() + 120_000;
+    const retry = (delay: number) => {
+      if (Date.now() > until) return;
+      setTimeout(() => void write().catch(() => retry(Math.min(delay * 2, 16_000))), delay).unref();
+    };
+    retry(1_000);
+    return false;
+  }
+}
 
 export function idempotency(db: Kysely<Database>) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -27,7 +60,7 @@ export function idempotency(db: Kysely<Database>) {
         throw new ApiError(400, 'validation_failed', 'invalid header: Idempotency-Key', [
           { field: 'Idempotency-Key', message: 'must be 1–200 printable ASCII characters' },
         ]);
-      const caller = sha256(callerCredential(req) ?? 'anonymous');
+      const caller = callerOf(req);
       const fingerprint = sha256(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? {})}`);
       // Expired keys go; so does a claim left in progress by an API process that died mid-request
       // (after 2 minutes), so the client's retry is not refused for a day.
@@ -66,26 +99,26 @@ export function idempotency(db: Kysely<Database>) {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
         recorded = true;
-        const done =
+        const write =
           res.statusCode < 400
-            ? db
-                .updateTable('idempotency_keys')
-                .set({ state: 'done', response_status: res.statusCode, response_body: JSON.stringify(body ?? null) })
-                .where('caller', '=', caller)
-                .where('key', '=', key)
-                .execute()
-            : release();
-        void done.then(
-          () => json(body),
-          (error: unknown) => next(error),
-        );
+            ? () =>
+                db
+                  .updateTable('idempotency_keys')
+                  .set({ state: 'done', response_status: res.statusCode, response_body: JSON.stringify(body ?? null) })
+                  .where('caller', '=', caller)
+                  .where('key', '=', key)
+                  .execute()
+            : release;
+        // The answer goes out once recorded, or once recording is left to the background: a
+        // step that was taken is answered as taken (a retry meanwhile is the same Temporal update).
+        void persistently(write).then(() => json(body));
         return res;
       };
       // A response sent some other way (HTML, zip): release the key. A client that went away
       // before the answer keeps the claim: the handler is still at work and records its answer
       // through res.json above; releasing now would let the client's retry run it a second time.
       res.on('close', () => {
-        if (!recorded && res.writableFinished) void release();
+        if (!recorded && res.writableFinished) void persistently(release);
       });
       next();
     } catch (error) {

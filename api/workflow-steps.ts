@@ -84,16 +84,21 @@ function withinStepDeadline<R>(temporal: Client, call: () => Promise<R>): Promis
 
 /**
  * Sends one step as an update; a refusal becomes 409 with the reason, no answer within the
- * step deadline a 503 (see stepFailure).
+ * step deadline a 503 (see stepFailure). `updateId`, from the request's Idempotency-Key
+ * (idempotency.ts `requestUpdateId`), makes the client's retry the same update to Temporal:
+ * taken once, whether the first attempt's answer or its idempotency record was lost.
  */
 export async function sendStep<S>(
   temporal: Client,
   workflowId: string,
   update: UpdateDefinition<S, [any]>,
   payload: object,
+  updateId?: string,
 ): Promise<void> {
   try {
-    await withinStepDeadline(temporal, () => temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] }));
+    await withinStepDeadline(temporal, () =>
+      temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload], ...(updateId ? { updateId } : {}) }),
+    );
   } catch (error) {
     throw stepFailure(error);
   }

@@ -163,3 +163,38 @@ it('registers a case once when its start reached Temporal but the answer was los
   expect(collided.body.error.message).toBe(`case ${next} already exists`);
   await env.client.workflow.getHandle(`application-${next}`).terminate('test done');
 });
+
+it('takes a retried step once even when the key’s record is gone: the retry is the same Temporal update', async () => {
+  const { app, as, database } = stack;
+  const created = await request(app).post('/api/applications').set(as('clerk')).send(intake('重复的交办请求'));
+  expect(created.status).toBe(201);
+  const caseNo: string = created.body.caseNo;
+  expect((await request(app).post(`/api/applications/${caseNo}/accept`).set(as('clerk')).send({})).status).toBe(200);
+  const assign = (key: string) =>
+    request(app)
+      .post(`/api/applications/${caseNo}/assign`)
+      .set(as('clerk'))
+      .set('Idempotency-Key', key)
+      .send({ departmentCode: 'yjglk', assignee: 'department' });
+  const assignedEvents = async () =>
+    (
+      await database.db
+        .selectFrom('case_events')
+        .select('type')
+        .where('case_no', '=', caseNo)
+        .where('type', 'in', ['assigned', 'reassigned'])
+        .execute()
+    ).length;
+
+  expect((await assign('assign-1')).status).toBe(200);
+  // The key's record lost (its claim expired mid-outage, or PostgreSQL never stored the answer):
+  await database.db.deleteFrom('idempotency_keys').where('key', '=', 'assign-1').execute();
+  const retried = await assign('assign-1');
+  expect(retried.status).toBe(200);
+  expect(retried.headers['idempotent-replayed']).toBeUndefined(); // the API ran it again …
+  expect(await assignedEvents()).toBe(1); // … and Temporal took it once
+
+  // Another key is another request: assigning again is a reassignment, recorded.
+  expect((await assign('assign-2')).status).toBe(200);
+  expect(await assignedEvents()).toBe(2);
+});
