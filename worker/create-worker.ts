@@ -1,7 +1,7 @@
 /** Builds the Gongkai worker: workflows from workflows/ (or a pre-built bundle), activities by DI. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { requestIdActivityInterceptors, WORKFLOW_INTERCEPTOR_MODULES } from './request-id-activity-interceptors';
@@ -23,6 +23,7 @@ export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): {
   maxCachedWorkflows?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  stickyQueueScheduleToStartTimeout?: Duration;
 } {
   const read = (name: string, min: number): number | undefined => {
     const raw = env[name];
@@ -31,10 +32,16 @@ export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): {
     if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${raw}`);
     return value;
   };
+  // How long a workflow task may wait on this worker's sticky queue before Temporal hands it to
+  // any worker, with the whole history to replay (SDK default 10 s): a backlog longer than that
+  // turns cache hits into replays (bench/README.md, timers). A worker that stops polling loses its
+  // sticky tasks to the normal queue sooner than this anyway (the server sees no poller).
+  const sticky = read('GONGKAI_WORKER_STICKY_TIMEOUT_SECONDS', 1);
   const tuning = {
     maxCachedWorkflows: read('GONGKAI_WORKER_CACHED_WORKFLOWS', 0),
     maxConcurrentWorkflowTaskExecutions: read('GONGKAI_WORKER_WORKFLOW_TASKS', 1),
     maxConcurrentActivityTaskExecutions: read('GONGKAI_WORKER_ACTIVITY_TASKS', 1),
+    stickyQueueScheduleToStartTimeout: sticky === undefined ? undefined : (`${sticky}s` as Duration),
   };
   return Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined));
 }

@@ -43,6 +43,8 @@ export interface StackTuning {
   workerCachedWorkflows?: number;
   workerWorkflowTasks?: number;
   workerActivityTasks?: number;
+  /** The worker's stickyQueueScheduleToStartTimeout, seconds (unset: the SDK's 10 s). */
+  workerStickyTimeoutSeconds?: number;
   dbPoolMax?: number;
   /** Give the worker a workflow bundle built once, instead of bundling at its start. */
   prebundled?: boolean;
@@ -227,6 +229,9 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
     ...(tuning.workerCachedWorkflows !== undefined ? { GONGKAI_WORKER_CACHED_WORKFLOWS: String(tuning.workerCachedWorkflows) } : {}),
     ...(tuning.workerWorkflowTasks !== undefined ? { GONGKAI_WORKER_WORKFLOW_TASKS: String(tuning.workerWorkflowTasks) } : {}),
     ...(tuning.workerActivityTasks !== undefined ? { GONGKAI_WORKER_ACTIVITY_TASKS: String(tuning.workerActivityTasks) } : {}),
+    ...(tuning.workerStickyTimeoutSeconds !== undefined
+      ? { GONGKAI_WORKER_STICKY_TIMEOUT_SECONDS: String(tuning.workerStickyTimeoutSeconds) }
+      : {}),
     ...(tuning.dbPoolMax !== undefined ? { GONGKAI_DB_POOL_MAX: String(tuning.dbPoolMax) } : {}),
     ...(tuning.prebundled ? { GONGKAI_WORKFLOW_BUNDLE: await workflowBundle() } : {}),
   };

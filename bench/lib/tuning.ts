@@ -16,6 +16,9 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
   const tuning = TUNINGS[name];
   if (!tuning) throw new Error(`--tuning must be one of ${Object.keys(TUNINGS).join(', ')}`);
   const cpuProf = args.find((a) => a.startsWith('--worker-cpu-prof='))?.slice('--worker-cpu-prof='.length);
+  const sticky = args.find((a) => a.startsWith('--sticky-timeout='))?.slice('--sticky-timeout='.length);
+  if (sticky !== undefined && !(Number.isInteger(Number(sticky)) && Number(sticky) >= 1))
+    throw new Error('--sticky-timeout must be whole seconds ≥ 1');
   return {
     name,
     tuning: {
@@ -23,6 +26,7 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
       engine: engineFrom(args),
       workers: workersFrom(args),
       ...(cpuProf ? { workerCpuProfDir: path.resolve(cpuProf) } : {}),
+      ...(sticky !== undefined ? { workerStickyTimeoutSeconds: Number(sticky) } : {}),
     },
   };
 }
