@@ -68,7 +68,9 @@ function useCjkFont(doc: PDFKit.PDFDocument): void {
   }
   const fonts = doc as unknown as PdfFontRegistry;
   sharedCjk.font._glyphs = {};
-  const font = new sharedCjk.EmbeddedFont(doc, sharedCjk.font, `F${++fonts._fontCount}`);
+  // F1 was Helvetica, pdfkit's default font, which renderNoticePdf no longer loads: the same id as before.
+  fonts._fontCount = Math.max(fonts._fontCount, 1) + 1;
+  const font = new sharedCjk.EmbeddedFont(doc, sharedCjk.font, `F${fonts._fontCount}`);
   fonts._fontFamilies.cjk = font;
   fonts._fontFamilies[font.name] = font;
   doc.font('cjk');
@@ -91,6 +93,9 @@ export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOpti
     margin: MARGIN,
     autoFirstPage: true,
     compress: true,
+    // No Helvetica: pdfkit would parse its metrics file for every document to set a default font
+    // that is never drawn with (useCjkFont gives the CJK font the id it had after it, F2).
+    font: null as unknown as string,
     info: {
       Title: `${model.title}（${model.docNo}）`,
       Author: model.signature.agencyName,
