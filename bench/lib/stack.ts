@@ -63,6 +63,8 @@ export interface StackTuning {
   workerMemoryProbe?: boolean;
   /** Each worker under `node --cpu-prof` (main and workflow thread), its profiles written into this directory at stop. */
   workerCpuProfDir?: string;
+  /** Measurement only: SDK costs taken away in the workflow thread (bench/lib/sdk-experiment.js: no-vm-timeout, no-promise-hook). */
+  workerSdkExperiment?: string[];
 }
 
 /** One worker's memory as bench/lib/memory-probe.js reports it, with the SDK's count of cached workflows. */
@@ -262,13 +264,17 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
         ...(tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []),
         ...(tuning.workerMemoryProbe ? ['--expose-gc', '--require', path.join(__dirname, 'memory-probe.js')] : []),
         ...(tuning.workerCpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${tuning.workerCpuProfDir}`] : []),
+        ...(tuning.workerSdkExperiment?.length ? ['--require', path.join(__dirname, 'sdk-experiment.js')] : []),
       ],
-      probePorts[i]
-        ? {
-            GONGKAI_BENCH_MEMORY_PROBE_PORT: String(probePorts[i].probe),
-            GONGKAI_WORKER_METRICS_ADDRESS: `127.0.0.1:${probePorts[i].metrics}`,
-          }
-        : {},
+      {
+        ...(probePorts[i]
+          ? {
+              GONGKAI_BENCH_MEMORY_PROBE_PORT: String(probePorts[i].probe),
+              GONGKAI_WORKER_METRICS_ADDRESS: `127.0.0.1:${probePorts[i].metrics}`,
+            }
+          : {}),
+        ...(tuning.workerSdkExperiment?.length ? { GONGKAI_BENCH_SDK_EXPERIMENT: tuning.workerSdkExperiment.join(',') } : {}),
+      },
     ),
   );
   const api = node('api/main.ts', 'api');

@@ -17,6 +17,13 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
   if (!tuning) throw new Error(`--tuning must be one of ${Object.keys(TUNINGS).join(', ')}`);
   const cpuProf = args.find((a) => a.startsWith('--worker-cpu-prof='))?.slice('--worker-cpu-prof='.length);
   const sticky = args.find((a) => a.startsWith('--sticky-timeout='))?.slice('--sticky-timeout='.length);
+  const experiment = args
+    .find((a) => a.startsWith('--sdk-experiment='))
+    ?.slice('--sdk-experiment='.length)
+    .split(',')
+    .filter(Boolean);
+  if (experiment?.some((e) => e !== 'no-vm-timeout' && e !== 'no-promise-hook'))
+    throw new Error('--sdk-experiment takes no-vm-timeout and/or no-promise-hook');
   if (sticky !== undefined && !(Number.isInteger(Number(sticky)) && Number(sticky) >= 1))
     throw new Error('--sticky-timeout must be whole seconds ≥ 1');
   return {
@@ -27,6 +34,7 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
       workers: workersFrom(args),
       ...(cpuProf ? { workerCpuProfDir: path.resolve(cpuProf) } : {}),
       ...(sticky !== undefined ? { workerStickyTimeoutSeconds: Number(sticky) } : {}),
+      ...(experiment?.length ? { workerSdkExperiment: experiment } : {}),
     },
   };
 }
