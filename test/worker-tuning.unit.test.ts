@@ -2,8 +2,8 @@
 import { workerTuningFromEnv } from '../worker/create-worker';
 
 describe('workerTuningFromEnv', () => {
-  test('unset keeps the SDK defaults', () => {
-    expect(workerTuningFromEnv({})).toEqual({});
+  test("unset keeps the SDK's defaults, but a sticky-queue timeout sized for a backlog", () => {
+    expect(workerTuningFromEnv({})).toEqual({ stickyQueueScheduleToStartTimeout: '60s' });
   });
 
   test('cache, task slots and the sticky-queue timeout', () => {

@@ -18,7 +18,10 @@ export interface WorkerOptions {
 /** Production start-up uses the bundle `npm run build` leaves in dist/ instead of bundling on boot. */
 const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js'); // dist/worker/ → dist/
 
-/** Worker sizing from the environment (README, "Configuration"); unset keeps the SDK's defaults. */
+/** The sticky-queue schedule-to-start timeout when GONGKAI_WORKER_STICKY_TIMEOUT_SECONDS is unset. */
+export const DEFAULT_STICKY_TIMEOUT_SECONDS = 60;
+
+/** Worker sizing from the environment (README, "Configuration"); unset keeps the SDK's defaults, but for the sticky-queue timeout. */
 export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): {
   maxCachedWorkflows?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
@@ -33,15 +36,16 @@ export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): {
     return value;
   };
   // How long a workflow task may wait on this worker's sticky queue before Temporal hands it to
-  // any worker, with the whole history to replay (SDK default 10 s): a backlog longer than that
-  // turns cache hits into replays (bench/README.md, timers). A worker that stops polling loses its
-  // sticky tasks to the normal queue sooner than this anyway (the server sees no poller).
-  const sticky = read('GONGKAI_WORKER_STICKY_TIMEOUT_SECONDS', 1);
+  // any worker, with the whole history to replay. The SDK's 10 s is shorter than the backlog of a
+  // burst of clocks: with it, half the workflows of 3,000 clocks due in one minute had a sticky
+  // timeout and a replay; with 60 s none (bench/README.md, "Lean workflows"). A worker that stops
+  // polling loses its sticky tasks to the normal queue sooner anyway (the server sees no poller).
+  const sticky = read('GONGKAI_WORKER_STICKY_TIMEOUT_SECONDS', 1) ?? DEFAULT_STICKY_TIMEOUT_SECONDS;
   const tuning = {
     maxCachedWorkflows: read('GONGKAI_WORKER_CACHED_WORKFLOWS', 0),
     maxConcurrentWorkflowTaskExecutions: read('GONGKAI_WORKER_WORKFLOW_TASKS', 1),
     maxConcurrentActivityTaskExecutions: read('GONGKAI_WORKER_ACTIVITY_TASKS', 1),
-    stickyQueueScheduleToStartTimeout: sticky === undefined ? undefined : (`${sticky}s` as Duration),
+    stickyQueueScheduleToStartTimeout: `${sticky}s` as Duration,
   };
   return Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined));
 }

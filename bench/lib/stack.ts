@@ -43,7 +43,7 @@ export interface StackTuning {
   workerCachedWorkflows?: number;
   workerWorkflowTasks?: number;
   workerActivityTasks?: number;
-  /** The worker's stickyQueueScheduleToStartTimeout, seconds (unset: the SDK's 10 s). */
+  /** The worker's stickyQueueScheduleToStartTimeout, seconds (unset: the worker's default, 60 s). */
   workerStickyTimeoutSeconds?: number;
   dbPoolMax?: number;
   /** Give the worker a workflow bundle built once, instead of bundling at its start. */
