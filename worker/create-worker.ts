@@ -38,8 +38,9 @@ export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): {
   // How long a workflow task may wait on this worker's sticky queue before Temporal hands it to
   // any worker, with the whole history to replay. The SDK's 10 s is shorter than the backlog of a
   // burst of clocks: with it, half the workflows of 3,000 clocks due in one minute had a sticky
-  // timeout and a replay; with 60 s none (bench/README.md, "Lean workflows"). A worker that stops
-  // polling loses its sticky tasks to the normal queue sooner anyway (the server sees no poller).
+  // timeout and a replay; with 60 s none (bench/README.md, "Lean workflows"). The price: after a
+  // worker crashes, a task sent to its sticky queue before the server notices that no one polls
+  // it any more waits up to this long (60 s instead of 10 s) before another worker gets it.
   const sticky = read('GONGKAI_WORKER_STICKY_TIMEOUT_SECONDS', 1) ?? DEFAULT_STICKY_TIMEOUT_SECONDS;
   const tuning = {
     maxCachedWorkflows: read('GONGKAI_WORKER_CACHED_WORKFLOWS', 0),
