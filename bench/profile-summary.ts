@@ -83,13 +83,22 @@ const RULES: Rule[] = [
   ['idle', leafIs('(idle)')],
   ['GC', leafIs('(garbage collector)')],
   ['V8 outside JS ((program): compiling, runtime calls)', leafIs('(program)')],
+  [
+    'SDK: stack trace captured per workflow promise (its promise hook)',
+    (s) =>
+      any(s, (f) => f.url.includes('node:internal/promise_hooks') || (f.url.includes('/workflow/vm-shared') && f.functionName === 'init')),
+  ],
+  [
+    'SDK: entering the sandbox (runInContext own time, with a watchdog thread per call)',
+    (s) => s[0]?.functionName === 'runInContext' && !s[0].url,
+  ],
   ['PDF notice rendering (pdfkit, fontkit, restructure)', (s) => any(s, inUrl('/pdfkit/', '/fontkit/', '/restructure/', 'notice-pdf.ts'))],
   ['workflow code in the sandbox (bundle)', (s) => any(s, inUrl('workflow-bundle', 'evalmachine'))],
   ['payload codec (temporal-config/codec.ts)', (s) => any(s, inUrl('temporal-config/codec'))],
   ['PostgreSQL client (pg, kysely)', (s) => any(s, inUrl('/pg/', '/pg-protocol/', '/pg-pool/', '/kysely/'))],
   ['activity code (activities/, domain/, db/)', (s) => any(s, inUrl('/activities/', '/domain/', '/db/'))],
   ['SDK: protobuf encode/decode', (s) => any(s, inUrl('/protobufjs/', '/@temporalio/proto/'))],
-  ['SDK: workflow thread (vm, activation plumbing)', (s) => any(s, inUrl('/@temporalio/worker/lib/workflow/'))],
+  ['SDK: workflow thread (activation plumbing)', (s) => any(s, inUrl('/@temporalio/worker/lib/workflow/'))],
   ['SDK: worker main thread (pollers, activity/workflow plumbing)', (s) => any(s, inUrl('/@temporalio/', '/rxjs/'))],
   ['logging (pino)', (s) => any(s, inUrl('/pino'))],
   ['source maps (error stacks)', (s) => any(s, inUrl('source_map', '/source-map'))],
@@ -143,6 +152,7 @@ function summarise(file: string, registrations: number | null): void {
     }`;
   const top = (m: Map<string, number>, n: number) =>
     [...m.entries()]
+      .filter(([, v]) => v >= 0.05)
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([k, v]) => `  ${fmt(v)}  ${k}`)
