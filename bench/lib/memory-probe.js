@@ -42,6 +42,9 @@ if (port > 0) {
     };
   } else {
     let next = 0;
+    // Threads seen answering so far: a later reading waits (up to 20 s) until as many answer, since
+    // the workflow thread answers only between activations and may be busy for a while.
+    let threadsSeen = 0;
     const server = http.createServer((req, res) => {
       if (req.url !== '/memory') return res.writeHead(404).end();
       const id = ++next;
@@ -51,15 +54,18 @@ if (port > 0) {
       };
       channel.addEventListener('message', onMessage);
       channel.postMessage({ type: 'measure', id });
-      // The workflow thread answers between activations; the benchmark asks when the stack is quiet.
-      setTimeout(() => {
+      const started = Date.now();
+      const answer = () => {
+        if (threads.length < threadsSeen && Date.now() - started < 20000) return setTimeout(answer, 250);
+        threadsSeen = Math.max(threadsSeen, threads.length);
         channel.removeEventListener('message', onMessage);
         const main = measure();
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({ threads: [main, ...threads.map(({ type: _t, id: _i, ...t }) => t)], rssBytes: process.memoryUsage().rss }),
         );
-      }, 1500);
+      };
+      setTimeout(answer, 1500);
     });
     server.listen(port, '127.0.0.1');
     server.unref();

@@ -58,7 +58,10 @@ export function perCachedWorkflow(before: WorkerMemory[], after: WorkerMemory[])
   const rss = (ms: WorkerMemory[]) => ms.reduce((a, m) => a + m.rssBytes, 0) / MB;
   const cachedBefore = cached(before);
   const cachedAfter = cached(after);
-  const grown = cachedBefore !== null && cachedAfter !== null ? cachedAfter - cachedBefore : null;
+  // Both readings must come from the same threads (a busy workflow thread that did not answer gives no figure).
+  const threadIds = (ms: WorkerMemory[]) => JSON.stringify(ms.map((m) => m.threads.map((t) => t.threadId).sort((a, b) => a - b)));
+  const sameThreads = threadIds(before) === threadIds(after);
+  const grown = cachedBefore !== null && cachedAfter !== null && sameThreads ? cachedAfter - cachedBefore : null;
   const per = (a: number, b: number) => (grown && grown > 0 ? round((b - a) / grown) : null);
   const all = () => true;
   const workflowThread = (t: { threadId: number }) => t.threadId !== 0;
