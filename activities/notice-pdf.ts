@@ -30,6 +30,52 @@ function cjkFont(): Buffer {
   return fontData;
 }
 
+/**
+ * The CJK font is parsed once per process, not once per notice. Given a font as a buffer,
+ * pdfkit has fontkit parse it for every document, and fontkit decodes the 5 MB collection's
+ * tables (cmap, hmtx, loca, GSUB, …) again each time: about half of the ~100 ms of CPU a notice
+ * took, and the largest single cost of a registration in the worker (bench/README.md, "Where the
+ * worker's CPU goes"). So the first notice's parsed font is kept, and each document gets its own
+ * pdfkit font object (its own subset, widths and ToUnicode map, under the same id `F2` as
+ * before) over that parsed font, installed as `doc.font('cjk')` would install it. The parsed
+ * font's tables are read-only to pdfkit (a subset copies what it changes). Each document starts
+ * with an empty glyph cache: fontkit keeps on each glyph the code points it was first reached by,
+ * which pdfkit writes into the ToUnicode map, so a document's bytes must not depend on the
+ * documents rendered before it (test/notice-pdf.test.ts checks both).
+ */
+interface ParsedFont {
+  _glyphs: Record<number, unknown>;
+}
+interface PdfFont {
+  name: string;
+  font: ParsedFont;
+}
+/** pdfkit's font registry on a document (pdfkit 0.15, mixins/fonts.js). */
+interface PdfFontRegistry {
+  _font: PdfFont;
+  _fontFamilies: Record<string, PdfFont>;
+  _fontCount: number;
+}
+let sharedCjk: { font: ParsedFont; EmbeddedFont: new (doc: PDFKit.PDFDocument, font: ParsedFont, id: string) => PdfFont } | undefined;
+
+function useCjkFont(doc: PDFKit.PDFDocument): void {
+  if (!sharedCjk) {
+    const probe = new PDFDocument({ autoFirstPage: false });
+    if (CJK_FONT_PATH.endsWith('.ttc')) probe.font(cjkFont(), CJK_FONT_FACE);
+    else probe.font(cjkFont());
+    const embedded = (probe as unknown as PdfFontRegistry)._font;
+    sharedCjk = { font: embedded.font, EmbeddedFont: embedded.constructor as NonNullable<typeof sharedCjk>['EmbeddedFont'] };
+  }
+  const fonts = doc as unknown as PdfFontRegistry;
+  sharedCjk.font._glyphs = {};
+  // F1 was Helvetica, pdfkit's default font, which renderNoticePdf no longer loads: the same id as before.
+  fonts._fontCount = Math.max(fonts._fontCount, 1) + 1;
+  const font = new sharedCjk.EmbeddedFont(doc, sharedCjk.font, `F${fonts._fontCount}`);
+  fonts._fontFamilies.cjk = font;
+  fonts._fontFamilies[font.name] = font;
+  doc.font('cjk');
+}
+
 const MM = 72 / 25.4;
 const MARGIN = 25 * MM;
 
@@ -47,6 +93,9 @@ export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOpti
     margin: MARGIN,
     autoFirstPage: true,
     compress: true,
+    // No Helvetica: pdfkit would parse its metrics file for every document to set a default font
+    // that is never drawn with (useCjkFont gives the CJK font the id it had after it, F2).
+    font: null as unknown as string,
     info: {
       Title: `${model.title}（${model.docNo}）`,
       Author: model.signature.agencyName,
@@ -65,9 +114,7 @@ export async function renderNoticePdf(model: NoticeModel, options: NoticePdfOpti
     doc.on('error', reject);
   });
 
-  const font = cjkFont();
-  doc.registerFont('cjk', font, CJK_FONT_PATH.endsWith('.ttc') ? CJK_FONT_FACE : undefined);
-  doc.font('cjk');
+  useCjkFont(doc);
   const width = doc.page.width - 2 * MARGIN;
   const left = MARGIN;
   const body = { width, align: 'justify' as const, lineGap: 6 };

@@ -8,7 +8,8 @@ import { createCasesCheckLine, printAndSave } from './lib/report';
 import { intakeStep, ramp, type RampOptions } from './lib/driver';
 import type { CheckReport, DrivenCase } from './lib/systems';
 import { startBaseline, startGongkai } from './lib/systems';
-import { isQuick, tuningFrom } from './lib/tuning';
+import { isQuick, ratesFrom, secondsFrom, tuningFrom } from './lib/tuning';
+import { cpuMsPer, perCachedWorkflow } from './lib/worker-memory';
 
 export const GONGKAI_RATES = [2, 4, 6, 8, 10, 13, 16, 20, 25, 30, 40, 50, 60, 80, 100, 130, 160, 200];
 export const BASELINE_RATES = [50, 100, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000];
@@ -20,7 +21,7 @@ export async function run(args: string[]): Promise<void> {
   const options = (rates: number[]): RampOptions => ({
     rates: quick ? rates.slice(0, 2) : rates,
     warmupSeconds: quick ? 1 : 5,
-    seconds: quick ? 3 : 15,
+    seconds: quick ? 3 : secondsFrom(args, 15),
     p99LimitMs: 500,
     log,
   });
@@ -41,12 +42,21 @@ export async function run(args: string[]): Promise<void> {
   }
 
   log(`[intake] gongkai (tuning: ${tuningName})`);
-  const gongkai = await startGongkai(tuning);
+  const gongkai = await startGongkai({ ...tuning, workerMemoryProbe: true });
+  const stack = gongkai.stack!;
+  const workerMemoryBefore = await stack.workerMemory();
+  const cpuBefore = stack.cpu();
   const cases: DrivenCase[] = [];
-  const g = await ramp((rate) => intakeStep(gongkai, rate, options([]).warmupSeconds, options([]).seconds, cases), options(GONGKAI_RATES));
+  const g = await ramp(
+    (rate) => intakeStep(gongkai, rate, options([]).warmupSeconds, options([]).seconds, cases),
+    options(ratesFrom(args, GONGKAI_RATES)),
+  );
+  // CPU of the registrations alone (warm-up included), before the check's queries.
+  const cpuMsPerRegistration = cpuMsPer(cpuBefore, stack.cpu(), cases.length);
   const memory = gongkai.memory();
   const check = await gongkai.check(cases);
-  const workerStartMs = gongkai.stack!.workerStartMs;
+  const workerMemory = perCachedWorkflow(workerMemoryBefore, await stack.workerMemory());
+  const workerStartMs = stack.workerStartMs;
   await gongkai.stop();
 
   const atCapacity = (steps: typeof g.steps, capacity: number | null) => steps.find((s) => s.rate === capacity) ?? null;
@@ -61,13 +71,20 @@ export async function run(args: string[]): Promise<void> {
       ['worker start, spawn to polling (ms)', workerStartMs, null],
       ['memory after the run: worker PSS (MB)', memory.worker?.pssMb ?? null, null],
       ['memory after the run: Temporal PSS (MB)', memory.temporal?.pssMb ?? null, null],
+      ['worker heap per cached workflow (MB)', workerMemory.workerMbPerCachedWorkflow, null],
+      ['CPU per registration: API (ms)', cpuMsPerRegistration.api, null],
+      ['CPU per registration: worker (ms)', cpuMsPerRegistration.worker, null],
+      ['CPU per registration: Temporal (ms)', cpuMsPerRegistration.temporal, null],
+      ['CPU per registration: PostgreSQL (ms)', cpuMsPerRegistration.postgres, null],
     ],
     checks: [createCasesCheckLine('gongkai', check), ...(baselineCheck ? [createCasesCheckLine('baseline', baselineCheck)] : [])],
     figures: {
       quick,
-      tuning: { name: tuningName, ...tuning },
+      tuning: { name: tuningName, ...tuning, workerMemoryProbe: true },
       workerStartMs,
-      gongkai: { ...g, check, memoryAfter: memory },
+      workerMbPerCachedWorkflow: workerMemory.workerMbPerCachedWorkflow,
+      cpuMsPerRegistration,
+      gongkai: { ...g, check, memoryAfter: memory, workerMemory },
       baseline: { ...b, check: baselineCheck },
     },
   });

@@ -115,9 +115,22 @@ export async function run(args: string[]): Promise<void> {
   // Temporal's view, for a sample: when the server fired the timer, and the workflow's state.
   const sample = [...due.keys()].filter((_, i) => i % Math.max(1, Math.floor(count / 200)) === 0);
   const serverLate: number[] = [];
+  // Workflow task timeouts in the sampled histories, by kind: a task left waiting on the worker's
+  // sticky queue past stickyQueueScheduleToStartTimeout (SCHEDULE_TO_START) goes back to the
+  // normal queue and is replayed from its whole history; START_TO_CLOSE is a task that ran too long.
+  const taskTimeouts = { histories: 0, withTimeout: 0, scheduleToStart: 0, startToClose: 0, other: 0 };
   await inBatches(sample, 8, async (id) => {
     const handle = sys.stack!.temporal.workflow.getHandle(`incident-${id}`);
     const history = await handle.fetchHistory();
+    taskTimeouts.histories += 1;
+    const timeouts = (history.events ?? []).filter((e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
+    if (timeouts.length > 0) taskTimeouts.withTimeout += 1;
+    for (const e of timeouts) {
+      const type = e.workflowTaskTimedOutEventAttributes?.timeoutType;
+      if (type === proto.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) taskTimeouts.scheduleToStart += 1;
+      else if (type === proto.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE) taskTimeouts.startToClose += 1;
+      else taskTimeouts.other += 1;
+    }
     const dueAt = due.get(id)!;
     const fired = (history.events ?? []).find(
       (e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED && eventMs(e) >= dueAt - 1000,
@@ -149,6 +162,8 @@ export async function run(args: string[]): Promise<void> {
       ['visible in PostgreSQL: lateness p50 (ms)', v.p50, null],
       ['  p99 (ms)', v.p99, null],
       ['  max (ms)', v.max, null],
+      ['sampled histories with a workflow task timeout', taskTimeouts.withTimeout, null],
+      ['  sticky schedule-to-start timeouts in them', taskTimeouts.scheduleToStart, null],
     ],
     checks: [createCasesCheckLine('gongkai', { cases: due.size, uncertain: 0, problems })],
     figures: {
@@ -160,6 +175,7 @@ export async function run(args: string[]): Promise<void> {
       overlapped,
       lateness: { temporalTimerSample: s, workflowRecorded: w, visible: v },
       memoryWhileFiring: memory,
+      workflowTaskTimeouts: taskTimeouts,
       problems: problems.slice(0, 100),
     },
   });

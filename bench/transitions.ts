@@ -11,9 +11,12 @@ import { createCasesCheckLine, printAndSave } from './lib/report';
 import { type LatencySummary, summarize } from './lib/stats';
 import { type CheckReport, type SystemUnderTest, startBaseline, startGongkai } from './lib/systems';
 import { isQuick, tuningFrom } from './lib/tuning';
+import { cpuMsPer, perCachedWorkflow } from './lib/worker-memory';
 import { BASELINE_RATES, GONGKAI_RATES } from './intake';
 
 interface TransitionFigures {
+  /** Cases registered and steps confirmed over the whole run (warm-ups and the burst included). */
+  operations: { registrations: number; steps: number };
   ramp: StepFigures[];
   capacity: number | null;
   at50: StepFigures | null;
@@ -89,8 +92,9 @@ async function measure(sys: SystemUnderTest, rates: number[], quick: boolean, lo
     `  burst of ${actions}: all visible after ${burst.allVisibleMs} ms, p50 ${burst.visible.p50} ms, p99 ${burst.visible.p99} ms, errors ${errors}`,
   );
   const memory = sys.memory();
+  const operations = { registrations: pool.cases.length, steps: pool.cases.reduce((n, c) => n + c.done, 0) };
   const check = await sys.check(pool.cases);
-  return { ramp: steps, capacity, at50, at80, burst, check, memory };
+  return { operations, ramp: steps, capacity, at50, at80, burst, check, memory };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -108,8 +112,14 @@ export async function run(args: string[]): Promise<void> {
   }
 
   log(`[transitions] gongkai (tuning: ${tuningName})`);
-  const gongkai = await startGongkai(tuning);
+  const gongkai = await startGongkai({ ...tuning, workerMemoryProbe: true });
+  const stack = gongkai.stack!;
+  const workerMemoryBefore = await stack.workerMemory();
+  const cpuBefore = stack.cpu();
   const g = await measure(gongkai, GONGKAI_RATES, quick, log);
+  // CPU per operation (registrations and steps together) up to the end of the check; memory after it.
+  const cpuMsPerOperation = cpuMsPer(cpuBefore, stack.cpu(), g.operations.registrations + g.operations.steps);
+  const workerMemory = perCachedWorkflow(workerMemoryBefore, await stack.workerMemory());
   await gongkai.stop();
 
   printAndSave('transitions', gongkai.scratch.postgresVersion, {
@@ -128,9 +138,21 @@ export async function run(args: string[]): Promise<void> {
       ['burst: errors', g.burst.errors, b?.burst.errors ?? null],
       ['memory after the run: worker PSS (MB)', g.memory.worker?.pssMb ?? null, null],
       ['memory after the run: Temporal PSS (MB)', g.memory.temporal?.pssMb ?? null, null],
+      ['worker heap per cached workflow (MB)', workerMemory.workerMbPerCachedWorkflow, null],
+      ['CPU per operation: API (ms)', cpuMsPerOperation.api, null],
+      ['CPU per operation: worker (ms)', cpuMsPerOperation.worker, null],
+      ['CPU per operation: Temporal (ms)', cpuMsPerOperation.temporal, null],
+      ['CPU per operation: PostgreSQL (ms)', cpuMsPerOperation.postgres, null],
     ],
     checks: [createCasesCheckLine('gongkai', g.check), ...(b ? [createCasesCheckLine('baseline', b.check)] : [])],
-    figures: { quick, tuning: { name: tuningName, ...tuning }, gongkai: g, baseline: b },
+    figures: {
+      quick,
+      tuning: { name: tuningName, ...tuning, workerMemoryProbe: true },
+      workerMbPerCachedWorkflow: workerMemory.workerMbPerCachedWorkflow,
+      cpuMsPerOperation,
+      gongkai: { ...g, workerMemory },
+      baseline: b,
+    },
   });
   if (g.check.problems.length || b?.check.problems.length) process.exitCode = 1;
 }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { legacyNoticeModel, renderNoticePdf, sha256Hex } from '../activities/notice-pdf';
 import { COUNTING_CONVENTION, type NoticeContext, type NoticeDetails, renderNotice } from '../activities/notices';
 import type { ApplicationIntake } from '../domain/application/types';
@@ -42,6 +43,20 @@ function context(details: NoticeDetails, docNo = '示例局依申请〔2026〕�
     receivedOn: '2026-09-28',
     details,
   };
+}
+
+/** The PDF's deflated streams, inflated (the ToUnicode map among them). */
+function inflatedStreams(pdf: Buffer): string[] {
+  const out: string[] = [];
+  for (let at = pdf.indexOf('stream\n'); at >= 0; at = pdf.indexOf('stream\n', at + 1)) {
+    const end = pdf.indexOf('\nendstream', at);
+    try {
+      out.push(zlib.inflateSync(pdf.subarray(at + 'stream\n'.length, end)).toString('latin1'));
+    } catch {
+      // not deflated
+    }
+  }
+  return out;
 }
 
 const pdftotext = (pdf: Buffer) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
@@ -106,6 +121,21 @@ describe('notice PDF', () => {
       seal: SEAL,
     });
     expect(sha256Hex(other)).not.toBe(sha256Hex(a));
+  });
+
+  test('the same bytes whatever was rendered before it (the parsed CJK font is shared between documents)', async () => {
+    const render = async (ctx: NoticeContext) => renderNoticePdf(renderNotice(ctx).model, { issuedOn: '2026-10-09' });
+    const first = sha256Hex(await render(context(correction)));
+    await render(
+      context({ kind: 'fee', computation: feeByPages(230), payBy: '2026-10-30', workingDays: 20 }, '示例局依申请〔2026〕收费第1号'),
+    );
+    expect(sha256Hex(await render(context(correction)))).toBe(first);
+    // U+F9DE is a compatibility ideograph drawn with the glyph of 吏 (U+540F). fontkit remembers on each glyph the code
+    // point it was first reached by, and pdfkit writes that into the ToUnicode map: a notice printing U+F9DE after
+    // another printed 吏 must still map its glyph to U+F9DE.
+    await render({ ...context(correction), intake: { ...intake, description: '吏员' } });
+    const after = await render({ ...context(correction), intake: { ...intake, description: '\uF9DE员' } });
+    expect(inflatedStreams(after).some((s) => s.includes('<f9de>'))).toBe(true);
   });
 
   test('a notice stored as HTML only reads back to the model it was printed from (its PDF is rendered on demand)', () => {

@@ -43,6 +43,8 @@ export interface StackTuning {
   workerCachedWorkflows?: number;
   workerWorkflowTasks?: number;
   workerActivityTasks?: number;
+  /** The worker's stickyQueueScheduleToStartTimeout, seconds (unset: the worker's default, 60 s). */
+  workerStickyTimeoutSeconds?: number;
   dbPoolMax?: number;
   /** Give the worker a workflow bundle built once, instead of bundling at its start. */
   prebundled?: boolean;
@@ -57,6 +59,24 @@ export interface StackTuning {
   engine?: TemporalEngine;
   /** Worker processes (default 1), each with the same settings. */
   workers?: number;
+  /**
+   * Each worker with `--expose-gc` and bench/lib/memory-probe.js, and its SDK metrics on a port of
+   * its own, so `stack.workerMemory()` can read its heap after a full GC and its sticky-cache size.
+   */
+  workerMemoryProbe?: boolean;
+  /** Each worker under `node --cpu-prof` (main and workflow thread), its profiles written into this directory at stop. */
+  workerCpuProfDir?: string;
+  /** Measurement only: SDK costs taken away in the workflow thread (bench/lib/sdk-experiment.js: no-vm-timeout, no-promise-hook). */
+  workerSdkExperiment?: string[];
+}
+
+/** One worker's memory as bench/lib/memory-probe.js reports it, with the SDK's count of cached workflows. */
+export interface WorkerMemory {
+  /** Heap in use after a full GC, each thread (0: main; the others: the SDK's workflow thread). */
+  threads: Array<{ threadId: number; gc: boolean; usedHeapBytes: number; totalHeapBytes: number; externalBytes: number }>;
+  rssBytes: number;
+  /** `temporal_sticky_cache_size` from the worker's SDK metrics (0 before the SDK first records it). */
+  cachedWorkflows: number | null;
 }
 
 export type TemporalEngine = 'dev-server' | 'postgresql';
@@ -142,6 +162,8 @@ export interface Stack {
   memory: () => Record<'worker' | 'api' | 'temporal' | 'postgres', { rssMb: number; pssMb: number } | null>;
   /** CPU seconds used so far by each process tree (PostgreSQL: the whole cluster; worker: all workers). */
   cpu: () => Record<'worker' | 'api' | 'temporal' | 'postgres', number | null> & { workers: Array<number | null> };
+  /** Each worker's heap after a full GC and its cached workflows (tuning.workerMemoryProbe only; else empty). */
+  workerMemory: () => Promise<WorkerMemory[]>;
   stop: () => Promise<void>;
 }
 
@@ -214,21 +236,51 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
     ...(tuning.workerCachedWorkflows !== undefined ? { GONGKAI_WORKER_CACHED_WORKFLOWS: String(tuning.workerCachedWorkflows) } : {}),
     ...(tuning.workerWorkflowTasks !== undefined ? { GONGKAI_WORKER_WORKFLOW_TASKS: String(tuning.workerWorkflowTasks) } : {}),
     ...(tuning.workerActivityTasks !== undefined ? { GONGKAI_WORKER_ACTIVITY_TASKS: String(tuning.workerActivityTasks) } : {}),
+    ...(tuning.workerStickyTimeoutSeconds !== undefined
+      ? { GONGKAI_WORKER_STICKY_TIMEOUT_SECONDS: String(tuning.workerStickyTimeoutSeconds) }
+      : {}),
     ...(tuning.dbPoolMax !== undefined ? { GONGKAI_DB_POOL_MAX: String(tuning.dbPoolMax) } : {}),
     ...(tuning.prebundled ? { GONGKAI_WORKFLOW_BUNDLE: await workflowBundle() } : {}),
   };
   const log = (file: string) => fs.openSync(path.join(work, `${file}.log`), 'a');
-  const node = (entry: string, file: string, nodeArgs: string[] = []): ChildProcess =>
+  const node = (entry: string, file: string, nodeArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess =>
     supervise(
-      spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', log(file), log(file)] }),
+      spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+        cwd: PROJECT_ROOT,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', log(file), log(file)],
+      }),
     );
 
   const workerSpawned = Date.now();
   const workerCount = tuning.workers ?? 1;
   // worker.log for the first (as before), worker-2.log … for the others; each its own metrics and health ports.
   const workerLogs = Array.from({ length: workerCount }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
-  const workers = workerLogs.map((file) =>
-    node('worker/main.ts', file, tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []),
+  // With the memory probe, each worker serves the probe and its SDK metrics on ports of its own.
+  const probePorts = tuning.workerMemoryProbe
+    ? await Promise.all(workerLogs.map(async () => ({ probe: await freePort(), metrics: await freePort() })))
+    : [];
+  if (tuning.workerCpuProfDir) fs.mkdirSync(tuning.workerCpuProfDir, { recursive: true });
+  const workers = workerLogs.map((file, i) =>
+    node(
+      'worker/main.ts',
+      file,
+      [
+        ...(tuning.workerHeapMb ? [`--max-old-space-size=${tuning.workerHeapMb}`] : []),
+        ...(tuning.workerMemoryProbe ? ['--expose-gc', '--require', path.join(__dirname, 'memory-probe.js')] : []),
+        ...(tuning.workerCpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${tuning.workerCpuProfDir}`] : []),
+        ...(tuning.workerSdkExperiment?.length ? ['--require', path.join(__dirname, 'sdk-experiment.js')] : []),
+      ],
+      {
+        ...(probePorts[i]
+          ? {
+              GONGKAI_BENCH_MEMORY_PROBE_PORT: String(probePorts[i].probe),
+              GONGKAI_WORKER_METRICS_ADDRESS: `127.0.0.1:${probePorts[i].metrics}`,
+            }
+          : {}),
+        ...(tuning.workerSdkExperiment?.length ? { GONGKAI_BENCH_SDK_EXPERIMENT: tuning.workerSdkExperiment.join(',') } : {}),
+      },
+    ),
   );
   const api = node('api/main.ts', 'api');
   const died = (child: ChildProcess, label: string) =>
@@ -338,6 +390,16 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
       postgres: mem(scratch.postgresPid),
     }),
     cpu,
+    workerMemory: () =>
+      Promise.all(
+        probePorts.map(async ({ probe, metrics }) => {
+          const heap = (await (await fetch(`http://127.0.0.1:${probe}/memory`)).json()) as Omit<WorkerMemory, 'cachedWorkflows'>;
+          const text = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
+          const line = text.split('\n').find((l) => /^temporal_sticky_cache_size[{ ]/.test(l));
+          // The SDK records the gauge at the first change: none yet is an empty cache.
+          return { ...heap, cachedWorkflows: line ? Number(line.trim().split(/\s+/).pop()) : 0 };
+        }),
+      ),
     stop: async () => {
       await recordRun();
       for (const child of [api, ...workers]) {

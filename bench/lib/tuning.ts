@@ -3,6 +3,7 @@
  * gets without setting anything (the SDK's defaults, workflows bundled when the worker
  * starts); `tuned` is what bench/README.md found best on the project's machine.
  */
+import path from 'node:path';
 import type { StackTuning, TemporalEngine } from './stack';
 
 export const TUNINGS: Record<string, StackTuning> = {
@@ -14,7 +15,43 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
   const name = args.find((a) => a.startsWith('--tuning='))?.slice('--tuning='.length) ?? 'tuned';
   const tuning = TUNINGS[name];
   if (!tuning) throw new Error(`--tuning must be one of ${Object.keys(TUNINGS).join(', ')}`);
-  return { name, tuning: { ...tuning, engine: engineFrom(args), workers: workersFrom(args) } };
+  const cpuProf = args.find((a) => a.startsWith('--worker-cpu-prof='))?.slice('--worker-cpu-prof='.length);
+  const sticky = args.find((a) => a.startsWith('--sticky-timeout='))?.slice('--sticky-timeout='.length);
+  const experiment = args
+    .find((a) => a.startsWith('--sdk-experiment='))
+    ?.slice('--sdk-experiment='.length)
+    .split(',')
+    .filter(Boolean);
+  if (experiment?.some((e) => e !== 'no-vm-timeout' && e !== 'no-promise-hook'))
+    throw new Error('--sdk-experiment takes no-vm-timeout and/or no-promise-hook');
+  if (sticky !== undefined && !(Number.isInteger(Number(sticky)) && Number(sticky) >= 1))
+    throw new Error('--sticky-timeout must be whole seconds ≥ 1');
+  return {
+    name,
+    tuning: {
+      ...tuning,
+      engine: engineFrom(args),
+      workers: workersFrom(args),
+      ...(cpuProf ? { workerCpuProfDir: path.resolve(cpuProf) } : {}),
+      ...(sticky !== undefined ? { workerStickyTimeoutSeconds: Number(sticky) } : {}),
+      ...(experiment?.length ? { workerSdkExperiment: experiment } : {}),
+    },
+  };
+}
+
+/** `--rates=3,6` replaces a scenario's ladder of rates; `--seconds=100` its measured seconds per step. */
+export function ratesFrom(args: string[], rates: number[]): number[] {
+  const value = args.find((a) => a.startsWith('--rates='))?.slice('--rates='.length);
+  if (!value) return rates;
+  const list = value.split(',').map(Number);
+  if (list.some((r) => !(r > 0))) throw new Error('--rates must be positive numbers, comma-separated');
+  return list;
+}
+export function secondsFrom(args: string[], seconds: number): number {
+  const value = args.find((a) => a.startsWith('--seconds='))?.slice('--seconds='.length);
+  if (!value) return seconds;
+  if (!(Number(value) > 0)) throw new Error('--seconds must be a positive number');
+  return Number(value);
 }
 
 /** `--engine=dev-server|postgresql` (default dev-server): which Temporal the stack runs on. */
