@@ -20,6 +20,8 @@ import { callerCredential } from './identity/session-auth';
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const callerOf = (req: Request) => sha256(callerCredential(req) ?? 'anonymous');
+/** The request a key stands for: method, URL and body. */
+const fingerprintOf = (req: Request) => sha256(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? {})}`);
 
 /**
  * The Temporal update id of a request that carries an Idempotency-Key: the same for the
@@ -28,7 +30,8 @@ const callerOf = (req: Request) => sha256(callerCredential(req) ?? 'anonymous');
  */
 export function requestUpdateId(req: Request): string | undefined {
   const key = req.header('Idempotency-Key');
-  return key !== undefined && KEY.test(key) ? `request-${sha256(`${callerOf(req)}\n${key}`)}` : undefined;
+  // The request's fingerprint too: a key reused for another request after its 24 hours is another update.
+  return key !== undefined && KEY.test(key) ? `request-${sha256(`${callerOf(req)}\n${key}\n${fingerprintOf(req)}`)}` : undefined;
 }
 
 /**
@@ -61,7 +64,7 @@ export function idempotency(db: Kysely<Database>) {
           { field: 'Idempotency-Key', message: 'must be 1–200 printable ASCII characters' },
         ]);
       const caller = callerOf(req);
-      const fingerprint = sha256(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? {})}`);
+      const fingerprint = fingerprintOf(req);
       // Expired keys go; so does a claim left in progress by an API process that died mid-request
       // (after 2 minutes), so the client's retry is not refused for a day.
       await sql`delete from idempotency_keys where created_at < now() - interval '24 hours' or (state = 'in-progress' and created_at < now() - interval '2 minutes')`.execute(
