@@ -50,7 +50,7 @@ import { contactFieldsIn, contactFieldsOf, recordPersonalDataRead } from '../per
 import type { User } from '../../db/repositories/users';
 import { actorOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
-import { isoDate, keys, text } from '../schemas';
+import { isoDate, keys, pageQuery, text } from '../schemas';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 
@@ -320,17 +320,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
         .regex(/^[a-z0-9-]{1,32}$/)
         .optional(),
       dueBefore: isoDate.optional(),
-      limit: z
-        .string()
-        .regex(/^\d{1,3}$/, 'must be 1–500')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
-        .optional(),
-      offset: z
-        .string()
-        .regex(/^\d{1,7}$/, 'must be a whole number')
-        .transform(Number)
-        .optional(),
+      ...pageQuery,
     }),
     response: {
       status: 200,

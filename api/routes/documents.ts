@@ -52,7 +52,7 @@ import { attribute, DOCUMENT_STEPS } from '../steps/document';
 import { executeReopeningUpdate } from './document-reopen';
 import { actorOf, startCase, stepFailure } from '../workflow-steps';
 import type { RouteTable } from '../route';
-import { departmentCode, keys, text } from '../schemas';
+import { departmentCode, keys, pageQuery, text } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
 
 import { allowedDocumentActions } from '../../domain/documents/allowed-actions';
@@ -293,17 +293,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       state: z.enum(keys(STAGES)).optional(),
       attribute: attribute.optional(),
       overdue: z.enum(['true', 'false']).optional(),
-      limit: z
-        .string()
-        .regex(/^\d{1,3}$/, 'must be 1–500')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
-        .optional(),
-      offset: z
-        .string()
-        .regex(/^\d{1,7}$/, 'must be a whole number')
-        .transform(Number)
-        .optional(),
+      ...pageQuery,
     }),
     response: {
       status: 200,
@@ -413,17 +403,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
         .transform(Number)
         .optional(),
       attribute: attribute.optional(),
-      limit: z
-        .string()
-        .regex(/^\d{1,3}$/, 'must be 1–500')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 500, 'must be 1–500')
-        .optional(),
-      offset: z
-        .string()
-        .regex(/^\d{1,7}$/, 'must be a whole number')
-        .transform(Number)
-        .optional(),
+      ...pageQuery,
     }),
     response: {
       status: 200,
