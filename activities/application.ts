@@ -13,7 +13,6 @@ import { loadAgencySeal, loadAgencySettings } from '../db/repositories/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
 import { type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
-
 import { type AnyClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
 import { applicationSnapshot } from '../domain/supervision/projection';
 import { reportDatesOf } from '../domain/reports/report-dates';

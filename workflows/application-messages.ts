@@ -5,10 +5,8 @@
  * its result is the step's sequence number and the stage after it.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-
 import type { ApplicationIntake, ApplicationState } from '../domain/application/types';
 import type { Actor } from '../domain/case';
-
 import type { APPLICATION_STEPS, ApplicationStepPayload as P } from '../api/steps/application';
 import { stepNameOf } from '../domain/allowed-actions';
 import type { StepResult } from './runtime/case-runtime';

@@ -5,7 +5,6 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/case';
-
 import type { IncidentGradeLevel, IncidentIntake, IncidentKind, IncidentState } from '../domain/incidents/types';
 import type { INCIDENT_STEPS, IncidentStepPayload as P } from '../api/steps/incident';
 import { stepNameOf } from '../domain/allowed-actions';

@@ -6,7 +6,6 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
@@ -24,7 +23,6 @@ import {
 import { allowedActions } from '../../domain/application/allowed-actions';
 import { undeliveredNotices } from '../../domain/application/rules';
 import { checkIdNumber } from '../../domain/identity';
-
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
 import {

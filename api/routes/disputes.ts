@@ -4,7 +4,6 @@
  * the database projection.
  */
 import type { Client } from '@temporalio/client';
-
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
@@ -28,7 +27,6 @@ import type { RouteTable } from '../route';
 import { departmentCode, isoDate, keys, text } from '../schemas';
 import { actorOf, startCase } from '../workflow-steps';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-
 import { allowedDisputeActions } from '../../domain/disputes/allowed-actions';
 import type { User } from '../../db/repositories/users';
 

@@ -6,7 +6,6 @@
  * recurring duties' Temporal Schedules.
  */
 import type { Client } from '@temporalio/client';
-
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
@@ -54,7 +53,6 @@ import { actorOf, startCase, stepFailure } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { departmentCode, keys, pageQuery, text } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-
 import { allowedDocumentActions } from '../../domain/documents/allowed-actions';
 import type { User } from '../../db/repositories/users';
 

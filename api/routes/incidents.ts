@@ -4,7 +4,6 @@
  * reads from the database projection with the accountability records of missed clocks.
  */
 import type { Client } from '@temporalio/client';
-
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
@@ -29,7 +28,6 @@ import { INCIDENT_STEPS, incidentGrade } from '../steps/incident';
 import { actorOf, startCase } from '../workflow-steps';
 import type { RouteTable } from '../route';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-
 import { allowedIncidentActions } from '../../domain/incidents/allowed-actions';
 import type { User } from '../../db/repositories/users';
 

@@ -32,7 +32,6 @@ import { actorOf, startCase } from '../workflow-steps';
 import { accountabilityView, type CaseRouteDeps } from './incidents';
 import { booleanQuery, caseIdParam, departmentCode, keys, pageQuery, text } from '../schemas';
 import { ruleProfileRef } from '../../workflows/runtime/profile';
-
 import { allowedMessageActions } from '../../domain/messages/allowed-actions';
 
 const intakeSchema = z
