@@ -66,7 +66,8 @@ it('an admin creates a department and a user in it, who then signs in with the t
   const page = await signInAdmin();
   await page.getByRole('link', { name: '系统管理' }).click();
   await page.waitForURL(/\/console\/admin$/, WAIT);
-  await page.locator('form[data-form="agency"] [name="name"]').waitFor(WAIT);
+  // The form shows before the settings arrive: wait for them, not just for the field.
+  await page.waitForFunction("(document.querySelector('form[data-form=\"agency\"] [name=\"name\"]')?.value ?? '') !== ''", undefined, WAIT);
   expect(await page.locator('form[data-form="agency"] [name="name"]').inputValue()).toBe('示例市应急管理局');
 
   // 科室: a duplicate code is refused beside the field; then the new department.
