@@ -39,7 +39,7 @@ import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
-import { caseEvents } from '../../db/repositories/case-events';
+import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { APPLICATION_STEPS } from '../steps/application';
@@ -189,14 +189,7 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
       derivation: c.derived?.steps.map((s) => ({ explanation: s.explanation, due: s.due })) ?? [],
     })),
     case: state,
-    events: events.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      actor: e.actor_username,
-      role: e.actor_role,
-      at: e.occurred_at,
-      payload: e.payload,
-    })),
+    events: events.map(caseEventView),
     documents: documents.map((d) => ({
       docNo: d.doc_no,
       kind: d.kind,

@@ -19,7 +19,7 @@ import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { dispute } from '../../workflows/dispute';
 import * as m from '../../workflows/dispute-messages';
-import { caseEvents } from '../../db/repositories/case-events';
+import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { DISPUTE_STEPS } from '../steps/dispute';
@@ -103,14 +103,7 @@ async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User
       };
     }),
     dispute: state,
-    events: events.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      actor: e.actor_username,
-      role: e.actor_role,
-      at: e.occurred_at,
-      payload: e.payload,
-    })),
+    events: events.map(caseEventView),
   };
 }
 

@@ -44,7 +44,7 @@ import { ensureDocumentSchedules } from '../../temporal-config/document-schedule
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
-import { caseEvents } from '../../db/repositories/case-events';
+import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { attribute, DOCUMENT_STEPS } from '../steps/document';
@@ -171,14 +171,7 @@ async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
       eventSeq: r.event_seq,
     })),
     document: state,
-    events: events.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      actor: e.actor_username,
-      role: e.actor_role,
-      at: e.occurred_at,
-      payload: e.payload,
-    })),
+    events: events.map(caseEventView),
   };
 }
 

@@ -20,7 +20,7 @@ import type { AccountabilityRecordsTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { incident } from '../../workflows/incident';
 import * as m from '../../workflows/incident-messages';
-import { caseEvents } from '../../db/repositories/case-events';
+import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { booleanQuery, caseIdParam, keys, pageQuery, pastInstant, text } from '../schemas';
@@ -111,14 +111,7 @@ async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
     updates: state.updates,
     incident: state,
     accountability: accountability.map(accountabilityView),
-    events: events.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      actor: e.actor_username,
-      role: e.actor_role,
-      at: e.occurred_at,
-      payload: e.payload,
-    })),
+    events: events.map(caseEventView),
   };
 }
 

@@ -21,7 +21,7 @@ import type { CitizenMessagesTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
 import { message } from '../../workflows/message';
 import * as m from '../../workflows/message-messages';
-import { caseEvents } from '../../db/repositories/case-events';
+import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { MESSAGE_STEPS } from '../steps/message';
@@ -141,14 +141,7 @@ async function messageView(db: Kysely<Database>, id: string, user: User) {
     /** The steps this user may take now (stage, state, role, department): the console offers only these. */
     allowedActions: allowedMessageActionsFor(state, row, user),
     accountability: accountability.map(accountabilityView),
-    events: events.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      actor: e.actor_username,
-      role: e.actor_role,
-      at: e.occurred_at,
-      payload: e.payload,
-    })),
+    events: events.map(caseEventView),
   };
 }
 

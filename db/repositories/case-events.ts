@@ -98,3 +98,8 @@ export async function caseEvents(db: Kysely<Database>, kind: CaseKind, caseId: s
     .orderBy('seq')
     .execute();
 }
+
+/** An entry of a case's log as every case view shows it. */
+export function caseEventView(e: Awaited<ReturnType<typeof caseEvents>>[number]) {
+  return { seq: e.seq, type: e.type, actor: e.actor_username, role: e.actor_role, at: e.occurred_at, payload: e.payload };
+}
