@@ -7,9 +7,9 @@
 import type { RecordedEvent } from '../domain/case';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AgencyConfig } from '../domain/agency';
-import { loadAgencySeal, loadAgencySettings } from '../db/repositories/agency';
+import { loadAgencyOf, loadAgencySeal, loadAgencySettings } from '../db/repositories/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
 import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
 import { type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
@@ -70,6 +70,7 @@ export function createApplicationActivities(deps: {
   dispatchNoticeMessages?: (caseNo: string, docNo: string) => Promise<void>;
 }) {
   const { db, calendar, agency } = deps;
+  const agencyOf = (d: Kysely<Database> | Transaction<Database>, code: string) => loadAgencyOf(d, code, agency);
 
   return {
     async deriveClocks(input: {
@@ -246,8 +247,8 @@ export function createApplicationActivities(deps: {
               ? {
                   docNo: existing.doc_no,
                   issuedOn: existing.issued_on,
-                  agencyName: (await loadAgencySettings(trx, agency)).name,
-                  seal: (await loadAgencySeal(trx))?.png ?? null,
+                  agencyName: (await agencyOf(trx, input.agencyCode)).name,
+                  seal: (await loadAgencySeal(trx, input.agencyCode))?.png ?? null,
                 }
               : null;
           return { docNo: existing?.doc_no ?? null, event, pdf: owed };
@@ -256,7 +257,7 @@ export function createApplicationActivities(deps: {
         const year = Number(issuedOn.slice(0, 4));
         const n = await nextInSequence(trx, input.agencyCode, year, `notice:${input.notice.kind}`);
         // The agency as an admin has set it now (the configuration only seeds the stored settings).
-        const settings = await loadAgencySettings(trx, agency);
+        const settings = await agencyOf(trx, input.agencyCode);
         const docNo = `${settings.shortName}依申请〔${year}〕${NOTICE_SERIES[input.notice.kind]}第${n}号`;
         const rendered = renderNotice({
           docNo,
@@ -269,7 +270,7 @@ export function createApplicationActivities(deps: {
           details: input.notice,
         });
         // The seal configured now goes on the PDF, rendered once the numbering lock is released.
-        const seal = await loadAgencySeal(trx);
+        const seal = await loadAgencySeal(trx, input.agencyCode);
         await trx
           .insertInto('case_documents')
           .values({

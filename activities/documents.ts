@@ -48,7 +48,7 @@ async function catalogue(
   const departmentCode = await departmentIndexCode(trx, reg.issuingDepartment);
   if (!departmentCode)
     throw ApplicationFailure.nonRetryable(`department ${reg.issuingDepartment} has no 索引号 code`, 'NoDepartmentIndexCode');
-  const agencyRegion = await trx.selectFrom('agency_settings').select('region_code').executeTakeFirst();
+  const agencyRegion = await trx.selectFrom('agencies').select('region_code').where('code', '=', input.agencyCode).executeTakeFirst();
   const regionCode = agencyRegion?.region_code ?? input.regionCode;
   const category = reg.category as CatalogueCategory;
   const producedOn = state.signedOff!.on; // 产生时间: the signing date (seed 002 二（二）4)

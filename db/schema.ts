@@ -17,11 +17,12 @@ export interface DepartmentsTable {
   /** The department head (科室负责人) the escalation ladder's `department-head:<code>` reaches. */
   head_user_id: string | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The agency the department belongs to; its users and API keys act for that agency. */
+  agency_code: string;
 }
 
-/** The agency's settings, one row, seeded from the deployment's configuration on first start. */
-export interface AgencySettingsTable {
-  id: ColumnType<boolean, boolean | undefined, never>;
+/** An agency on the platform (db/migrations/20261203T0900_agencies.ts); the first is today's single agency. */
+export interface AgenciesTable {
   code: string;
   name: string;
   short_name: string;
@@ -35,6 +36,7 @@ export interface AgencySettingsTable {
   /** The agency's seal (电子印章), a PNG printed on the signature line of PDF notices. */
   seal_png: Buffer | null;
   seal_sha256: string | null;
+  created_at: CreatedAt;
 }
 
 export interface UsersTable {
@@ -58,6 +60,8 @@ export interface UsersTable {
   totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   /** The identity at the unified identity platform this user is linked to (db/migrations/20261201T1530_single_sign_on.ts). */
   oidc_issuer: string | null;
+  /** A platform admin manages agencies; a platform supervisor sees every agency's clocks and reports. */
+  platform: Generated<boolean>;
   oidc_subject: string | null;
 }
 
@@ -160,6 +164,8 @@ export interface AuditLogTable {
   ip: string | null;
   target: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** The agency the row concerns; null: the platform's own, or a caller nobody knows. */
+  agency_code: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export type CalendarRevisionAction = 'override' | 'remove-override' | 'import-year';
@@ -174,6 +180,8 @@ export interface CalendarRevisionsTable {
 }
 
 export interface CalendarOverridesTable {
+  /** Null: every agency's (the platform's); an agency's own override wins over it. */
+  agency_code: string | null;
   date: DateColumn;
   kind: DayKind;
   reason: string;
@@ -228,6 +236,17 @@ export interface ApplicationsTable {
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   closed_at: Date | null;
+  /** Hand-over (§36(五)): the case in another agency this one came from, or went to. */
+  transferred_from: ColumnType<string | null, string | null | undefined, string | null>;
+  transferred_to: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Every case's workflow with its agency (a view over the five case tables). */
+export interface CaseAgenciesView {
+  workflow_id: string;
+  agency_code: string;
+  case_kind: 'application' | 'dispute' | 'incident' | 'message' | 'document';
+  case_id: string;
 }
 
 export interface CaseEventsTable {
@@ -630,7 +649,8 @@ export interface Database {
   stored_files: StoredFilesTable;
   case_files: CaseFilesTable;
   departments: DepartmentsTable;
-  agency_settings: AgencySettingsTable;
+  agencies: AgenciesTable;
+  case_agencies: CaseAgenciesView;
   users: UsersTable;
   sessions: SessionsTable;
   sso_mapping: SsoMappingTable;

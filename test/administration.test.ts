@@ -6,12 +6,14 @@
  */
 import { Client } from '@temporalio/client';
 import type { Express } from 'express';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { verifyPassword } from '../api/identity/passwords';
 import * as administrationMigration from '../db/migrations/20261201T1400_administration';
 import * as officeMigration from '../db/migrations/20261201T1410_office_department';
+import * as documentPdfsMigration from '../db/migrations/20261201T1600_document_pdfs';
+import * as agenciesMigration from '../db/migrations/20261203T0900_agencies';
 import { loadAgencySettings } from '../db/repositories/agency';
 import { departmentHeads, departmentsHeadedBy } from '../db/repositories/departments';
 import { addressesFor, enqueueNotifications } from '../db/repositories/supervision';
@@ -587,10 +589,20 @@ describe("the escalation ladder's department head", () => {
 describe('migrations 20261201T1400_administration and 20261201T1410_office_department', () => {
   it('carries departments used by cases, the department heads and the tokens forward (down, rows, up)', async () => {
     const fresh = await createTestDatabase();
-    try {
-      const db = fresh.db;
+    const down = async (db: Kysely<any>) => {
+      await agenciesMigration.down(db);
+      await documentPdfsMigration.down(db);
       await officeMigration.down(db);
       await administrationMigration.down(db);
+    };
+    const up = async (db: Kysely<any>) => {
+      await administrationMigration.up(db);
+      await officeMigration.up(db);
+      await documentPdfsMigration.up(db);
+    };
+    try {
+      const db = fresh.db;
+      await down(db);
       // Data as it was before: a department and users of the old shape, a token, and clock rows naming departments that had no row.
       await sql`insert into departments (code, name) values ('office', '办公室')`.execute(db);
       const ids = await sql<{ id: string; username: string }>`insert into users (username, display_name, role, department_code) values
@@ -611,8 +623,7 @@ describe('migrations 20261201T1400_administration and 20261201T1410_office_depar
         );
       }
 
-      await administrationMigration.up(db);
-      await officeMigration.up(db);
+      await up(db);
       const departments = await db
         .selectFrom('departments')
         .select(['code', 'name', 'index_code', 'head_user_id'])
@@ -632,18 +643,26 @@ describe('migrations 20261201T1400_administration and 20261201T1410_office_depar
       expect(await departmentHeads(db, 'office')).toEqual(['ke', 'ling']);
       const token = await db.selectFrom('api_tokens').select(['role', 'department_code', 'issued_by']).executeTakeFirstOrThrow();
       expect(token).toEqual({ role: 'department', department_code: 'office', issued_by: null });
+      expect((await sql`select * from agency_settings`.execute(db)).rows).toEqual([]); // seeded at first start from the configuration
+      // The agencies migration carries the single agency forward as the first tenant, each department its.
+      await agenciesMigration.up(db);
       expect((await checkToken(db, oldToken)).user).toMatchObject({ username: 'ke', role: 'department', departmentCode: 'office' });
-      expect(await db.selectFrom('agency_settings').selectAll().execute()).toEqual([]); // seeded at first start from the configuration
+      expect(await db.selectFrom('departments').select(['code', 'agency_code']).orderBy('code').execute()).toEqual([
+        { code: 'kjk', agency_code: AGENCY.code },
+        { code: 'office', agency_code: AGENCY.code },
+        { code: 'yjglk', agency_code: AGENCY.code },
+      ]);
+      expect((await checkToken(db, oldToken)).user).toMatchObject({ username: 'ke', agencyCode: AGENCY.code, platform: false });
       // No gkb yet: no office; once the configured office's department exists it is filled in.
       expect(await loadAgencySettings(db, AGENCY)).toMatchObject({ ...AGENCY, regionCode: null, officeDepartmentCode: null });
-      await sql`insert into departments (code, name) values ('gkb', '政务公开办公室')`.execute(db);
+      await sql`insert into departments (code, name, agency_code) values ('gkb', '政务公开办公室', ${AGENCY.code})`.execute(db);
       expect((await loadAgencySettings(db, AGENCY)).officeDepartmentCode).toBe('gkb');
 
-      // And down and up once more, now that the settings hold a row.
-      await officeMigration.down(db);
-      await administrationMigration.down(db);
-      await administrationMigration.up(db);
-      await officeMigration.up(db);
+      // And down and up once more, now that the settings hold a row: the agency comes back with its office.
+      await down(db);
+      await up(db);
+      await agenciesMigration.up(db);
+      expect(await loadAgencySettings(db, AGENCY)).toMatchObject({ code: AGENCY.code, officeDepartmentCode: 'gkb' });
       expect(
         (await db.selectFrom('departments').select('index_code').where('code', '=', 'yjglk').executeTakeFirstOrThrow()).index_code,
       ).toBe('002');

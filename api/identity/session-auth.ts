@@ -171,6 +171,8 @@ export function sessionOrBearerAuthenticator(db: Kysely<Database>, bearer: Authe
       displayName: session.user.displayName,
       role: session.user.role,
       departmentCode: session.user.departmentCode,
+      agencyCode: session.user.agencyCode,
+      platform: session.user.platform,
     };
     const idle = now.getTime() - session.lastSeenAt.getTime() > runtime.config.sessionIdleMinutes * 60_000;
     if (idle || session.expiresAt <= now) {

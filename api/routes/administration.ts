@@ -188,7 +188,7 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     tags: ['administration'],
     roles: ROLES,
     response: { status: 200, description: 'the agency as an admin has set it', schema: agencySchema },
-    handler: async () => deps.agency.current(),
+    handler: async ({ user }) => deps.agency.of(user!.agencyCode),
   });
 
   routes.add({
@@ -221,10 +221,10 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
           { field: 'defaultRuleProfileId', message: 'no such rule profile' },
         ]);
       }
-      const before = await deps.agency.current(); // seeds the row if it is not there yet
+      const before = await deps.agency.of(user!.agencyCode); // seeds the row if it is not there yet
       return db.transaction().execute(async (trx) => {
         if (body.officeDepartmentCode) await requireDepartment(trx, body.officeDepartmentCode, 'officeDepartmentCode');
-        const after = await updateAgencySettings(trx, body, user!.id);
+        const after = await updateAgencySettings(trx, user!.agencyCode, body, user!.id);
         const changed = Object.fromEntries(
           Object.keys(body).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }]),
         );
@@ -255,11 +255,11 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     handler: async ({ user, req }) => {
       const png = await readBody(req, SEAL_MAX_BYTES);
       await checkSealPng(png);
-      await deps.agency.current(); // seeds the row if it is not there yet
+      await deps.agency.of(user!.agencyCode); // seeds the row if it is not there yet
       const sha256 = createHash('sha256').update(png).digest('hex');
       return db.transaction().execute(async (trx) => {
-        const before = await loadAgencySeal(trx);
-        await setAgencySeal(trx, { png, sha256 }, user!.id);
+        const before = await loadAgencySeal(trx, user!.agencyCode);
+        await setAgencySeal(trx, user!.agencyCode, { png, sha256 }, user!.id);
         await recordAudit(trx, {
           action: 'admin.agency-updated',
           ...auditOf(user, req.ip),
@@ -279,10 +279,10 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     roles: ['admin'],
     response: { status: 200, description: 'no seal is configured now', schema: z.object({ sha256: z.null(), bytes: z.literal(0) }) },
     handler: async ({ user, req }) => {
-      await deps.agency.current();
+      await deps.agency.of(user!.agencyCode);
       return db.transaction().execute(async (trx) => {
-        const before = await loadAgencySeal(trx);
-        await setAgencySeal(trx, null, user!.id);
+        const before = await loadAgencySeal(trx, user!.agencyCode);
+        await setAgencySeal(trx, user!.agencyCode, null, user!.id);
         await recordAudit(trx, {
           action: 'admin.agency-updated',
           ...auditOf(user, req.ip),
@@ -328,7 +328,13 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
           const head = body.headUsername ? await userIdOf(trx, body.headUsername, 'headUsername') : null;
           await trx
             .insertInto('departments')
-            .values({ code: body.code, name: body.name, index_code: body.indexCode ?? null, head_user_id: head })
+            .values({
+              code: body.code,
+              name: body.name,
+              index_code: body.indexCode ?? null,
+              head_user_id: head,
+              agency_code: user!.agencyCode,
+            })
             .execute();
           await recordAudit(trx, {
             action: 'admin.department-created',

@@ -99,6 +99,8 @@ const toUser = (c: Credentials): User => ({
   displayName: c.displayName,
   role: c.role,
   departmentCode: c.departmentCode,
+  agencyCode: c.agencyCode,
+  platform: c.platform,
 });
 
 export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; identity: IdentityRuntime }): void {

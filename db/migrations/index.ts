@@ -23,6 +23,7 @@ import * as documentPdfs from './20261201T1600_document_pdfs';
 import * as applicantMessages from './20261202T1100_applicant_messages';
 import * as caseFiles from './20261202T1000_case_files';
 import * as publicPortal from './20261202T1200_public_portal';
+import * as agencies from './20261203T0900_agencies';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '20261202T1100_applicant_messages': applicantMessages,
   '20261202T1000_case_files': caseFiles,
   '20261202T1200_public_portal': publicPortal,
+  '20261203T0900_agencies': agencies,
 };
 
 export const migrationProvider: MigrationProvider = {

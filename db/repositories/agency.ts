@@ -1,7 +1,8 @@
 /**
- * The agency's settings as an admin sets them (`agency_settings`, one row). The deployment's
- * configuration (domain/agency.ts, GONGKAI_AGENCY_* variables) only seeds the row the first
- * time it is read; from then on the stored row is the source for the API and the worker.
+ * The agencies on the platform (`agencies`), as a platform admin creates them and each agency's
+ * admin sets them. The deployment's configuration (domain/agency.ts, GONGKAI_AGENCY_* variables)
+ * names the deployment's own agency: it seeds that row the first time it is read, and a caller
+ * that names no agency (the demo, a single-agency deployment) gets it.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AgencyConfig } from '../../domain/agency';
@@ -40,26 +41,61 @@ function toSettings(row: {
   };
 }
 
-async function read(db: Db): Promise<AgencySettings | null> {
-  const row = await db
-    .selectFrom('agency_settings')
-    .leftJoin('users', 'users.id', 'agency_settings.updated_by')
+function selectAgencies(db: Db) {
+  return db
+    .selectFrom('agencies')
+    .leftJoin('users', 'users.id', 'agencies.updated_by')
     .select([
-      'code',
-      'name',
-      'short_name',
-      'region_code',
-      'default_rule_profile_id',
-      'office_department_code',
-      'agency_settings.updated_at',
+      'agencies.code',
+      'agencies.name',
+      'agencies.short_name',
+      'agencies.region_code',
+      'agencies.default_rule_profile_id',
+      'agencies.office_department_code',
+      'agencies.updated_at',
       'users.username as updated_by',
-    ])
-    .executeTakeFirst();
+    ]);
+}
+
+/** One agency's settings, or null when the platform has no such agency. */
+export async function loadAgency(db: Db, code: string): Promise<AgencySettings | null> {
+  const row = await selectAgencies(db).where('agencies.code', '=', code).executeTakeFirst();
   return row ? toSettings(row) : null;
 }
 
-/** The stored settings, writing `seed` first when there are none yet. */
+/** Every agency on the platform, by code. */
+export async function listAgencies(db: Db): Promise<AgencySettings[]> {
+  return (await selectAgencies(db).orderBy('agencies.code').execute()).map(toSettings);
+}
+
+export interface NewAgency {
+  code: string;
+  name: string;
+  shortName: string;
+  regionCode: string | null;
+  defaultRuleProfileId: string;
+}
+
+/** Adds an agency; false when the code or the name is taken. */
+export async function createAgency(db: Db, agency: NewAgency, byUserId: string | null): Promise<boolean> {
+  const inserted = await db
+    .insertInto('agencies')
+    .values({
+      code: agency.code,
+      name: agency.name,
+      short_name: agency.shortName,
+      region_code: agency.regionCode,
+      default_rule_profile_id: agency.defaultRuleProfileId,
+      updated_by: byUserId,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** The deployment's own agency (`seed.code`), writing `seed` first when it is not stored yet. */
 export async function loadAgencySettings(db: Db, seed: AgencyConfig): Promise<AgencySettings> {
+  const read = (d: Db) => loadAgency(d, seed.code);
   const stored = await read(db);
   if (stored && (stored.officeDepartmentCode || !seed.officeDepartmentCode)) return stored;
   // The office is the configured department once it exists (it may be created after the first start).
@@ -69,15 +105,16 @@ export async function loadAgencySettings(db: Db, seed: AgencyConfig): Promise<Ag
   if (stored) {
     if (!office) return stored;
     const filled = await db
-      .updateTable('agency_settings')
+      .updateTable('agencies')
       .set({ office_department_code: office })
+      .where('code', '=', seed.code)
       .where('office_department_code', 'is', null)
       .where(sql<boolean>`exists (select 1 from departments where code = ${seed.officeDepartmentCode})`)
       .executeTakeFirst();
     return Number(filled.numUpdatedRows) > 0 ? (await read(db))! : stored;
   }
   await db
-    .insertInto('agency_settings')
+    .insertInto('agencies')
     .values({
       code: seed.code,
       name: seed.name,
@@ -85,7 +122,7 @@ export async function loadAgencySettings(db: Db, seed: AgencyConfig): Promise<Ag
       default_rule_profile_id: seed.defaultRuleProfileId,
       office_department_code: office,
     })
-    .onConflict((oc) => oc.column('id').doNothing())
+    .onConflict((oc) => oc.column('code').doNothing())
     .execute();
   return (await read(db))!;
 }
@@ -98,10 +135,10 @@ export interface AgencySettingsChange {
   officeDepartmentCode?: string;
 }
 
-/** Changes the stored settings (the caller has loaded them once, so the row exists). */
-export async function updateAgencySettings(db: Db, change: AgencySettingsChange, byUserId: string): Promise<AgencySettings> {
+/** Changes an agency's settings (the caller has loaded them once, so the row exists). */
+export async function updateAgencySettings(db: Db, code: string, change: AgencySettingsChange, byUserId: string): Promise<AgencySettings> {
   await db
-    .updateTable('agency_settings')
+    .updateTable('agencies')
     .set({
       ...(change.name !== undefined ? { name: change.name } : {}),
       ...(change.shortName !== undefined ? { short_name: change.shortName } : {}),
@@ -111,14 +148,15 @@ export async function updateAgencySettings(db: Db, change: AgencySettingsChange,
       updated_at: sql<Date>`now()`,
       updated_by: byUserId,
     })
+    .where('code', '=', code)
     .execute();
-  return (await read(db))!;
+  return (await loadAgency(db, code))!;
 }
 
 /**
- * What the API routes and activities hold instead of a fixed AgencyConfig: every `current()`
- * reads the row (one primary-key lookup), so an admin's change reaches the next case, notice
- * and catalogue entry in every process at once.
+ * What the API routes and activities hold instead of a fixed AgencyConfig: every read is one
+ * primary-key lookup, so an admin's change reaches the next case, notice and catalogue entry in
+ * every process at once.
  */
 export class AgencyStore {
   constructor(
@@ -126,21 +164,36 @@ export class AgencyStore {
     private readonly seed: AgencyConfig,
   ) {}
 
+  /** The deployment's own agency (seeded from its configuration on first read). */
   current(): Promise<AgencySettings> {
     return loadAgencySettings(this.db, this.seed);
   }
+
+  /** The agency a caller acts for; the deployment's own is seeded if it is the one asked for. */
+  of(code: string): Promise<AgencySettings> {
+    return loadAgencyOf(this.db, code, this.seed);
+  }
+}
+
+/** An agency the platform has (a case's, a user's); `seed` is the deployment's own, seeded on first read. */
+export async function loadAgencyOf(db: Db, code: string, seed: AgencyConfig): Promise<AgencySettings> {
+  if (code === seed.code) return loadAgencySettings(db, seed);
+  const agency = await loadAgency(db, code);
+  if (!agency) throw new Error(`agency ${code} is not on this platform`);
+  return agency;
 }
 
 /** The agency's seal (电子印章, PNG) printed on PDF notices, or null when none is configured. */
-export async function loadAgencySeal(db: Db): Promise<{ png: Buffer; sha256: string } | null> {
-  const row = await db.selectFrom('agency_settings').select(['seal_png', 'seal_sha256']).executeTakeFirst();
+export async function loadAgencySeal(db: Db, code: string): Promise<{ png: Buffer; sha256: string } | null> {
+  const row = await db.selectFrom('agencies').select(['seal_png', 'seal_sha256']).where('code', '=', code).executeTakeFirst();
   return row?.seal_png && row.seal_sha256 ? { png: row.seal_png, sha256: row.seal_sha256 } : null;
 }
 
 /** Sets (or with null removes) the seal; the settings row exists (the caller has loaded it). */
-export async function setAgencySeal(db: Db, seal: { png: Buffer; sha256: string } | null, byUserId: string): Promise<void> {
+export async function setAgencySeal(db: Db, code: string, seal: { png: Buffer; sha256: string } | null, byUserId: string): Promise<void> {
   await db
-    .updateTable('agency_settings')
+    .updateTable('agencies')
     .set({ seal_png: seal?.png ?? null, seal_sha256: seal?.sha256 ?? null, updated_at: sql<Date>`now()`, updated_by: byUserId })
+    .where('code', '=', code)
     .execute();
 }

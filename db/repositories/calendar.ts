@@ -84,7 +84,9 @@ export class CalendarStore {
       await trx
         .insertInto('calendar_overrides')
         .values({ date: input.date, kind: input.kind, reason: input.reason, revision_id: revision })
-        .onConflict((oc) => oc.column('date').doUpdateSet({ kind: input.kind, reason: input.reason, revision_id: revision }))
+        .onConflict((oc) =>
+          oc.column('date').where('agency_code', 'is', null).doUpdateSet({ kind: input.kind, reason: input.reason, revision_id: revision }),
+        )
         .execute();
       return revision;
     });
@@ -93,7 +95,11 @@ export class CalendarStore {
   /** Returns null when the date had no override (nothing is recorded then). */
   async removeOverride(input: { date: IsoDate; reason: string; actorUserId: string }, audit?: CalendarAudit): Promise<string | null> {
     return this.db.transaction().execute(async (trx) => {
-      const removed = await trx.deleteFrom('calendar_overrides').where('date', '=', input.date).executeTakeFirst();
+      const removed = await trx
+        .deleteFrom('calendar_overrides')
+        .where('date', '=', input.date)
+        .where('agency_code', 'is', null)
+        .executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) return null;
       const revision = await insertRevision(trx, 'remove-override', { date: input.date }, input.reason, input.actorUserId);
       if (audit) {

@@ -17,6 +17,8 @@ export interface Credentials {
   displayName: string;
   role: Role;
   departmentCode: string;
+  agencyCode: string;
+  platform: boolean;
   active: boolean;
   passwordHash: string | null;
   passwordChangedAt: Date | null;
@@ -32,12 +34,15 @@ export const normalizeUsername = (username: string): string => username.trim().t
 function credentialsQuery(db: Kysely<Database>) {
   return db
     .selectFrom('users')
+    .innerJoin('departments', 'departments.code', 'users.department_code')
     .select([
-      'id',
+      'users.id',
       'username',
       'display_name',
       'role',
       'department_code',
+      'departments.agency_code',
+      'platform',
       'active',
       'password_hash',
       'password_changed_at',
@@ -56,6 +61,8 @@ const toCredentials = (r: CredentialRow): Credentials => ({
   displayName: r.display_name,
   role: r.role,
   departmentCode: r.department_code,
+  agencyCode: r.agency_code,
+  platform: r.platform,
   active: r.active,
   passwordHash: r.password_hash,
   passwordChangedAt: r.password_changed_at,
@@ -66,12 +73,12 @@ const toCredentials = (r: CredentialRow): Credentials => ({
 });
 
 export async function credentialsByUsername(db: Kysely<Database>, username: string): Promise<Credentials | null> {
-  const row = await credentialsQuery(db).where('username', '=', normalizeUsername(username)).executeTakeFirst();
+  const row = await credentialsQuery(db).where('users.username', '=', normalizeUsername(username)).executeTakeFirst();
   return row ? toCredentials(row) : null;
 }
 
 export async function credentialsById(db: Kysely<Database>, userId: string): Promise<Credentials | null> {
-  const row = await credentialsQuery(db).where('id', '=', userId).executeTakeFirst();
+  const row = await credentialsQuery(db).where('users.id', '=', userId).executeTakeFirst();
   return row ? toCredentials(row) : null;
 }
 

@@ -123,7 +123,7 @@ export async function departmentUses(db: Db, code: string): Promise<string[]> {
     ['citizen_messages', 'complained_department_code', '留言（被投诉单位）'],
     ['documents', 'issuing_department', '公文'],
     ['case_clocks', 'department_code', '办理期限'],
-    ['agency_settings', 'office_department_code', '政务公开工作机构设置'],
+    ['agencies', 'office_department_code', '政务公开工作机构设置'],
   ];
   const uses: string[] = [];
   for (const [table, column, label] of sources) {

@@ -28,7 +28,16 @@ export interface SessionRow {
 }
 
 export interface SessionWithUser extends SessionRow {
-  user: { id: string; username: string; displayName: string; role: Role; departmentCode: string; active: boolean };
+  user: {
+    id: string;
+    username: string;
+    displayName: string;
+    role: Role;
+    departmentCode: string;
+    agencyCode: string;
+    platform: boolean;
+    active: boolean;
+  };
 }
 
 /** Why a session ended: shown in the user's session list and kept for the audit. */
@@ -121,7 +130,17 @@ export async function findSessionByToken(db: Kysely<Database>, token: string): P
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([...SESSION_COLUMNS, 'users.username', 'users.display_name', 'users.role', 'users.department_code', 'users.active'])
+    .innerJoin('departments', 'departments.code', 'users.department_code')
+    .select([
+      ...SESSION_COLUMNS,
+      'users.username',
+      'users.display_name',
+      'users.role',
+      'users.department_code',
+      'departments.agency_code',
+      'users.platform',
+      'users.active',
+    ])
     .where('sessions.token_sha256', 'in', storedDigestCandidates(token)) // whichever suite (GONGKAI_CRYPTO) stored it
     .executeTakeFirst();
   if (!row) return null;
@@ -133,6 +152,8 @@ export async function findSessionByToken(db: Kysely<Database>, token: string): P
       displayName: row.display_name,
       role: row.role,
       departmentCode: row.department_code,
+      agencyCode: row.agency_code,
+      platform: row.platform,
       active: row.active,
     },
   };

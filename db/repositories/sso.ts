@@ -171,8 +171,22 @@ export async function signInSsoUser(
   context: { ip: string | null; now: Date },
 ): Promise<SsoUserResult> {
   return db.transaction().execute(async (trx) => {
-    const department = await trx.selectFrom('departments').select('code').where('code', '=', mapped.departmentCode).executeTakeFirst();
-    const columns = ['id', 'username', 'display_name', 'role', 'department_code', 'active', 'oidc_issuer', 'oidc_subject'] as const;
+    const department = await trx
+      .selectFrom('departments')
+      .select(['code', 'agency_code'])
+      .where('code', '=', mapped.departmentCode)
+      .executeTakeFirst();
+    const columns = [
+      'id',
+      'username',
+      'display_name',
+      'role',
+      'department_code',
+      'active',
+      'platform',
+      'oidc_issuer',
+      'oidc_subject',
+    ] as const;
     let row = await trx
       .selectFrom('users')
       .select(columns)
@@ -224,6 +238,8 @@ export async function signInSsoUser(
         displayName: mapped.displayName,
         role: mapped.role,
         departmentCode: mapped.departmentCode,
+        agencyCode: department.agency_code,
+        platform: false,
       };
       await recordAudit(trx, {
         action: 'auth.sso-user-created',
@@ -258,6 +274,8 @@ export async function signInSsoUser(
       displayName: mapped.displayName,
       role: mapped.role,
       departmentCode: mapped.departmentCode,
+      agencyCode: department.agency_code,
+      platform: row.platform,
     };
     // A new role or department ends the sessions opened with the old one (as an admin's change does).
     if (changed.includes('role') || changed.includes('departmentCode'))

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { type Role, ROLES } from '../../domain/roles';
 import { labelledDigest, storedDigestCandidates } from '../crypto';
+import { agencyFromEnv } from '../../domain/agency';
 import type { Database } from '../schema';
+import { loadAgencySettings } from './agency';
 import { type AuditActor, recordAudit } from './audit';
 
 export interface User {
@@ -12,6 +14,10 @@ export interface User {
   displayName: string;
   role: Role;
   departmentCode: string;
+  /** The agency the user's (or API key's) department belongs to: all the data they see is its. */
+  agencyCode: string;
+  /** Platform admin or supervisor (db/migrations/20261203T0900_agencies.ts); API keys never are. */
+  platform: boolean;
 }
 
 /** The stored digest of a token, naming its algorithm (`sha256:…`, or `sm3:…` under GONGKAI_CRYPTO=gm; db/crypto.ts). */
@@ -29,8 +35,10 @@ export async function checkToken(db: Kysely<Database>, token: string, now = new 
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    // An API key acts with its own scope (role and department), not its owner's.
+    .innerJoin('departments', 'departments.code', 'api_tokens.department_code')
+    // An API key acts with its own scope (role and department, so agency), not its owner's.
     .select([
+      'departments.agency_code',
       'users.id',
       'users.username',
       'users.display_name',
@@ -48,7 +56,15 @@ export async function checkToken(db: Kysely<Database>, token: string, now = new 
   const refused = row.revoked_at ? 'revoked' : row.expires_at <= now ? 'expired' : !row.active ? 'inactive-user' : null;
   if (refused) return { user: null, reason: refused, userId: row.id, tokenId: row.token_id };
   return {
-    user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentCode: row.department_code },
+    user: {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      departmentCode: row.department_code,
+      agencyCode: row.agency_code,
+      platform: false,
+    },
     tokenId: row.token_id,
     lastUsedAt: row.last_used_at,
   };
@@ -123,9 +139,10 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
  * Returns username → id and role.
  */
 export async function seedDemoUsers(db: Kysely<Database>): Promise<Record<string, { id: string; role: Role }>> {
+  const agency = await loadAgencySettings(db, agencyFromEnv(process.env)); // the deployment's own agency
   await db
     .insertInto('departments')
-    .values(DEMO_DEPARTMENTS.map((d) => ({ code: d.code, name: d.name, index_code: d.indexCode })))
+    .values(DEMO_DEPARTMENTS.map((d) => ({ code: d.code, name: d.name, index_code: d.indexCode, agency_code: agency.code })))
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
   const result: Record<string, { id: string; role: Role }> = {};
