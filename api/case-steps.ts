@@ -95,7 +95,8 @@ export interface CaseStepRoutes<T extends StepTarget> {
   /** The workflow update of a step, by URL name (the kind's messages module: `incidentStepUpdate` …). */
   updateOf: (name: string) => StepUpdate;
   response: { description: string; schema: z.ZodType };
-  target: (id: string) => Promise<T | undefined>;
+  /** The case, if the caller's agency has it (another agency's case is not found, as if it did not exist). */
+  target: (id: string, agencyCode: string) => Promise<T | undefined>;
   /** The refusal of a step on a closed case (its workflow has completed and takes no more). */
   closedMessage: string | ((ctx: StepContext<T>) => string);
   /** How the own-department refusal names the case's department: `is assigned to`, `belongs to` … */
@@ -127,7 +128,7 @@ export function caseStepRoutes<T extends StepTarget>(routes: RouteTable, tempora
       errors: { 404: `no such ${kind.noun}`, 409: `the step is not allowed in the ${kind.noun}’s current state (reason in message)` },
       handler: async ({ params, body, user, req }) => {
         const id = (params as Record<string, string>)[idName]!;
-        const target = await kind.target(id);
+        const target = await kind.target(id, user!.agencyCode);
         if (!target) throw new ApiError(404, 'not_found', `${kind.noun} ${id} not found`);
         const ctx: StepContext<T> = {
           id,

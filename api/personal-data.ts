@@ -5,6 +5,7 @@
  * prints the delivery address, an evidence bundle — naming the case, the fields seen and
  * the way they were read. Roles that see masked values leave no row.
  */
+import { CASE_NUMBER } from '../domain/agency';
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import { escapeHtml } from '../activities/notices';
@@ -62,11 +63,10 @@ export function contactFieldsInPayloads(payloads: ReadonlyArray<{ data?: Uint8Ar
     for (const f of fields) set.add(f);
     found.set(caseNo, set);
   };
-  const CASE_NO = /^\d{4}-\d{6}$/;
   const caseNoIn = (value: unknown): string | null => {
     if (!value || typeof value !== 'object') return null;
     const own = (value as Record<string, unknown>).caseNo;
-    if (typeof own === 'string' && CASE_NO.test(own)) return own;
+    if (typeof own === 'string' && CASE_NUMBER.test(own)) return own;
     for (const child of Object.values(value as Record<string, unknown>)) {
       const deeper = caseNoIn(child);
       if (deeper) return deeper;
@@ -80,7 +80,7 @@ export function contactFieldsInPayloads(payloads: ReadonlyArray<{ data?: Uint8Ar
       return;
     }
     const record = value as Record<string, unknown>;
-    const here = typeof record.caseNo === 'string' && CASE_NO.test(record.caseNo) ? record.caseNo : caseNo;
+    const here = typeof record.caseNo === 'string' && CASE_NUMBER.test(record.caseNo) ? record.caseNo : caseNo;
     const applicant = record.applicant;
     if (applicant && typeof applicant === 'object' && !Array.isArray(applicant))
       add(here, contactFieldsOf(applicant as Partial<Applicant>));

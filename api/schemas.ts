@@ -2,6 +2,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { isIsoDate } from '../domain/calendar/dates';
+import { CASE_NUMBER } from '../domain/agency';
 
 // Whoever loads these first (the step tables load before the route table) gets `.openapi()`.
 extendZodWithOpenApi(z);
@@ -26,7 +27,7 @@ export const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) 
 export const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 export const departmentCode = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a department code');
 export const username = z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'must be a username');
-export const caseIdParam = z.object({ id: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
+export const caseIdParam = z.object({ id: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123') });
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const pageQuery = {
   limit: z

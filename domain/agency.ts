@@ -21,3 +21,21 @@ export function agencyFromEnv(env: Record<string, string | undefined>): AgencyCo
     officeDepartmentCode: env.GONGKAI_OFFICE_DEPARTMENT ?? 'gkb',
   };
 }
+
+/** An agency code: lower-case letters, digits and dashes, starting with a letter (db/migrations/20261203T0900_agencies.ts). */
+export const AGENCY_CODE = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * A case's number on the platform: the agency's code, the year and the agency's own counter
+ * (`demo-2026-000123`, a dispute `demo-2026-D0012`). The code makes it unique across agencies
+ * and puts the agency into the workflow id (`application-demo-2026-000123`); cases registered
+ * before the platform keep their numbers without it.
+ */
+export function caseNumber(agencyCode: string, year: number, n: number, series: '' | 'D' = ''): string {
+  return `${agencyCode}-${year}-${series}${String(n).padStart(series ? 4 : 6, '0')}`;
+}
+
+/** A case number, with its agency (`demo-2026-000123`) or from before the platform (`2026-000123`). */
+export const CASE_NUMBER = /^(?:[a-z][a-z0-9-]{0,31}-)?\d{4}-\d{6}$/;
+/** A dispute number, with its agency (`demo-2026-D0012`) or from before the platform (`2026-D0012`). */
+export const DISPUTE_NUMBER = /^(?:[a-z][a-z0-9-]{0,31}-)?\d{4}-D\d{4}$/;

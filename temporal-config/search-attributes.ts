@@ -11,8 +11,10 @@ export const CaseState = defineSearchAttributeKey('GongkaiCaseState', SearchAttr
 export const Department = defineSearchAttributeKey('GongkaiDepartment', SearchAttributeType.KEYWORD);
 export const RuleProfile = defineSearchAttributeKey('GongkaiRuleProfile', SearchAttributeType.KEYWORD);
 export const DueAt = defineSearchAttributeKey('GongkaiDueAt', SearchAttributeType.DATETIME);
+/** The agency a case belongs to: one namespace serves every agency of the platform. */
+export const Agency = defineSearchAttributeKey('GongkaiAgency', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTES = [CaseKind, CaseNo, CaseState, Department, RuleProfile, DueAt];
+export const SEARCH_ATTRIBUTES = [CaseKind, CaseNo, CaseState, Department, RuleProfile, DueAt, Agency];
 
 const CLI_TYPE_NAMES: Record<string, string> = {
   [SearchAttributeType.KEYWORD]: 'Keyword',
@@ -24,11 +26,12 @@ export function searchAttributeCliArgs(): string[] {
   return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
 }
 
-/** The attributes a case workflow starts with. */
-export function SEARCH_ATTRIBUTES_FOR_CASE(kind: string, caseNo: string, ruleProfileId: string) {
+/** The attributes a case workflow starts with (set by the starter: no workflow command, nothing to patch). */
+export function SEARCH_ATTRIBUTES_FOR_CASE(kind: string, caseNo: string, ruleProfileId: string, agencyCode: string) {
   return [
     { key: CaseKind, value: kind },
     { key: CaseNo, value: caseNo },
     { key: RuleProfile, value: ruleProfileId },
+    { key: Agency, value: agencyCode },
   ];
 }

@@ -66,7 +66,7 @@ it('walks a case from submission to delivery through the API; the database and t
   const submitted = await request(app).post('/api/applications').set(as('clerk')).send(INTAKE);
   expect(submitted.status).toBe(201);
   const { caseNo, queryCode } = submitted.body;
-  expect(caseNo).toMatch(/^\d{4}-\d{6}$/);
+  expect(caseNo).toMatch(/^demo-\d{4}-\d{6}$/);
   expect(queryCode).toMatch(/^[A-Z0-9]{10}$/);
   expect(submitted.body.stage).toBe('registered');
   const reply = submitted.body.clocks.find((c: { id: string }) => c.id === 'reply');

@@ -160,7 +160,7 @@ describe('a clerk and a supervisor in the browser', () => {
 
     await form.locator('[name="description"]').fill('2026年本机关安全生产行政处罚决定书目录');
     await form.getByRole('button', { name: '登记并启动办理' }).click();
-    await page.waitForURL(/\/console\/cases\/application\/\d{4}-\d{6}$/, WAIT);
+    await page.waitForURL(/\/console\/cases\/application\/demo-\d{4}-\d{6}$/, WAIT);
     caseNo = page.url().split('/').pop()!;
     expect(await page.locator('.case-ref').textContent()).toBe(caseNo);
 
@@ -227,7 +227,7 @@ describe('a clerk and a supervisor in the browser', () => {
     await filing.locator('[name="body"]').fill('示例市人民政府');
     await filing.locator('[name="claims"]').fill('请求撤销答复');
     await filing.getByRole('button', { name: '登记并启动办理' }).click();
-    await page.waitForURL(/\/console\/cases\/dispute\/\d{4}-D\d{4,}$/, WAIT);
+    await page.waitForURL(/\/console\/cases\/dispute\/demo-\d{4}-D\d{4,}$/, WAIT);
     await page.locator('[data-clock="defence"] .derivation li').first().waitFor(WAIT);
     await page.locator('button[data-action="forward"]').waitFor(WAIT);
     timings.clerkTotal = Date.now() - started;

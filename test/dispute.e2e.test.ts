@@ -73,7 +73,7 @@ it('files a reconsideration against a reply and carries it to its result, refusi
   const filed = await request(app).post('/api/disputes').set(as('clerk')).send(filing);
   expect(filed.status).toBe(201);
   const { disputeNo } = filed.body;
-  expect(disputeNo).toMatch(/^\d{4}-D0001$/);
+  expect(disputeNo).toMatch(/^demo-\d{4}-D0001$/);
   expect(filed.body).toMatchObject({ caseNo, kindLabel: '行政复议', stage: 'received', resultLabel: '尚未审结', departmentCode: 'xxzx' });
   expect(filed.body.clocks.map((c: { label: string }) => c.label)).toEqual(['拟定答辩状期限', '业务科室提供证据期限']);
   expect(filed.body.clocks[0].derivation[0].explanation).toContain('收到行政复议申请书（起诉状）副本');

@@ -60,7 +60,7 @@ it('registers, reviews, signs and publishes a document; the catalogue finds it b
   const created = await post('/api/documents', 'department', body()).expect(201);
   expect(created.body).toMatchObject({ stage: 'drafted', issuingDepartment: 'yjglk', proposedAttribute: 'proactive', status: 'open' });
   const docId = created.body.docId as string;
-  expect(docId).toMatch(/^\d{4}-\d{6}$/);
+  expect(docId).toMatch(/^demo-\d{4}-\d{6}$/);
 
   expect((await step(docId, 'sign-off', 'leader', { finalAttribute: 'proactive' }).expect(409)).body.error.message).toContain('不能签发');
   await step(docId, 'verify', 'reviewer').expect(403);

@@ -79,7 +79,7 @@ it('registers a 重大 incident with its clocks, answers 409 with the reason, an
     .send({ ...INTAKE, firstSeenAt });
   expect(created.status).toBe(201);
   const { id } = created.body;
-  expect(id).toMatch(/^\d{4}-\d{6}$/);
+  expect(id).toMatch(/^demo-\d{4}-\d{6}$/);
   expect(created.body.clocks.map((c: { id: string; dueAt: string }) => [c.id, c.dueAt])).toEqual([
     ['report', new Date(Date.parse(firstSeenAt) + 3_600_000).toISOString()],
     ['response', new Date(Date.parse(firstSeenAt) + 24 * 3_600_000).toISOString()],

@@ -9,6 +9,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Kysely } from 'kysely';
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
+import { CASE_NUMBER } from '../../domain/agency';
 import { findArchivedHistory } from '../../db/repositories/histories';
 import type { Database } from '../../db/schema';
 import type { ApplicationState } from '../../domain/application/types';
@@ -171,7 +172,7 @@ export function adminHistoryRoutes(
     summary: '案件证据材料：中文办理经过、文书、事件日志、工作流历史及摘要清单（SHA-256，国密模式 SM3；HTML 或 zip）',
     tags: ['admin'],
     roles: ['admin'],
-    params: z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') }),
+    params: z.object({ caseNo: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123') }),
     query: z.object({ format: z.enum(['html', 'zip', 'json']).default('html') }),
     response: { status: 200, description: 'text/html, application/zip, or the manifest as JSON', schema: z.unknown() },
     errors: { 404: 'no such case' },

@@ -37,6 +37,7 @@ import {
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { CASE_NUMBER, caseNumber } from '../../domain/agency';
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
@@ -241,7 +242,7 @@ function allowedActionsFor(
 
 const MESSAGE_STATUSES = { queued: '待发送', sent: '已发送', failed: '发送失败', superseded: '已以其他方式送达，不再发送' } as const;
 
-const caseNoParam = z.object({ caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
+const caseNoParam = z.object({ caseNo: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123') });
 const caseViewSchema = z
   .object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) })
   .passthrough()
@@ -260,7 +261,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     response: { status: 201, description: 'the registered case with its query code and first clocks', schema: caseViewSchema },
     errors: { 404: 'unknown rule profile', 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
-      const agency = await agencyStore.current();
+      const agency = await agencyStore.of(user!.agencyCode);
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile)
         throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
@@ -271,7 +272,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
       const year = Number(today.slice(0, 4));
       // The number is taken in its own transaction: a case whose workflow fails to start leaves
       // a gap in the series, never a half-registered case.
-      const caseNo = `${year}-${String(await nextInSequence(db, agency.code, year, 'application')).padStart(6, '0')}`;
+      const caseNo = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'application'));
       const { ruleProfileId: _ignored, ...intake } = body;
       const input: m.ApplicationInput = {
         caseNo,
@@ -288,7 +289,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
           workflowId: `application-${caseNo}`,
           taskQueue: deps.taskQueue,
           args: [input],
-          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id),
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id, agency.code),
         },
         awaitRegistration: m.awaitRegistrationUpdate,
         label: `case ${caseNo}`,
@@ -436,7 +437,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     steps: APPLICATION_STEPS,
     updateOf: m.applicationStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the case after the step', schema: caseViewSchema },
-    target: (id) => applicationStepTarget(db, id),
+    target: (id, agencyCode) => applicationStepTarget(db, agencyCode, id),
     closedMessage: '案件已办结',
     view: async ({ id, name, user, req }) => {
       const view = (await caseView(db, id, user))!;

@@ -17,6 +17,7 @@ import { disputeStepTarget, findDispute, listDisputes } from '../../db/repositor
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { CASE_NUMBER, DISPUTE_NUMBER, caseNumber } from '../../domain/agency';
 import { dispute } from '../../workflows/dispute';
 import * as m from '../../workflows/dispute-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
@@ -38,7 +39,7 @@ export interface DisputeRouteDeps {
 }
 
 const filingSchema = z.object({
-  caseNo: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123'),
+  caseNo: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123'),
   kind: z.enum(keys(DISPUTE_KINDS)),
   receivedOn: isoDate,
   body: text(100),
@@ -47,7 +48,7 @@ const filingSchema = z.object({
   departmentCode: departmentCode.optional(),
 });
 
-const disputeNoParam = z.object({ disputeNo: z.string().regex(/^\d{4}-D\d{4,}$/, 'must look like 2026-D0001') });
+const disputeNoParam = z.object({ disputeNo: z.string().regex(DISPUTE_NUMBER, 'must look like demo-2026-D0001') });
 const disputeViewSchema = z
   .object({ disputeNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) })
   .passthrough()
@@ -120,7 +121,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     response: { status: 201, description: 'the filed dispute with its defence (and evidence) clocks', schema: disputeViewSchema },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was filed' },
     handler: async ({ body, user }) => {
-      const agency = await agencyStore.current();
+      const agency = await agencyStore.of(user!.agencyCode);
       const today = shanghaiDateOf(Date.now());
       if (body.receivedOn > today)
         throw new ApiError(400, 'validation_failed', 'invalid body: receivedOn', [
@@ -136,7 +137,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       }
       const profile = findRuleProfile(ruleProfileId)!;
       const year = Number(today.slice(0, 4));
-      const disputeNo = `${year}-D${String(await nextInSequence(db, agency.code, year, 'dispute')).padStart(4, '0')}`;
+      const disputeNo = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'dispute'), 'D');
       const input: m.DisputeInput = {
         disputeNo,
         agencyCode: agency.code,
@@ -151,7 +152,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
           workflowId: `dispute-${disputeNo}`,
           taskQueue: deps.taskQueue,
           args: [input],
-          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id),
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('dispute', disputeNo, profile.id, agency.code),
         },
         awaitRegistration: m.awaitFilingUpdate,
         label: `dispute ${disputeNo}`,
@@ -169,10 +170,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     query: z.object({
       kind: z.enum(keys(DISPUTE_KINDS)).optional(),
       status: z.enum(['open', 'closed']).optional(),
-      caseNo: z
-        .string()
-        .regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123')
-        .optional(),
+      caseNo: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123').optional(),
     }),
     response: {
       status: 200,
@@ -232,7 +230,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     steps: DISPUTE_STEPS,
     updateOf: m.disputeStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the dispute after the step', schema: disputeViewSchema },
-    target: (id) => disputeStepTarget(db, id),
+    target: (id, agencyCode) => disputeStepTarget(db, agencyCode, id),
     closedMessage: '争议已结案',
     departmentRelation: 'is with',
     // A step without a date happened today.

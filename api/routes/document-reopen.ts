@@ -39,7 +39,7 @@ export async function executeReopeningUpdate<P extends { actor: m.DocumentInput[
     workflowId: doc.workflowId,
     taskQueue: doc.taskQueue,
     args: [input],
-    typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', state.docId, profile.id),
+    typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', state.docId, profile.id, doc.agencyCode),
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });

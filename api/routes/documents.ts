@@ -42,6 +42,7 @@ import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
 import { ensureDocumentSchedules } from '../../temporal-config/document-schedules';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { CASE_NUMBER, caseNumber } from '../../domain/agency';
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
@@ -72,10 +73,7 @@ export const documentRegistrationSchema = z
     /** Defaults to the drafter's own department. */
     issuingDepartment: departmentCode.optional(),
     coIssuers: z.array(text(100)).max(20).default([]),
-    forwardedDocId: z
-      .string()
-      .regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123')
-      .optional(),
+    forwardedDocId: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123').optional(),
     /** Left out: a forwarding document inherits; otherwise the office will return it. */
     proposedAttribute: attribute.optional(),
     attributeReasons: text(2000).optional(),
@@ -175,7 +173,7 @@ async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
   };
 }
 
-const docIdParam = z.object({ docId: z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123') });
+const docIdParam = z.object({ docId: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123') });
 const documentViewSchema = z
   .object({
     docId: z.string(),
@@ -209,7 +207,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     response: { status: 201, description: 'the registered document', schema: documentViewSchema },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
-      const agency = await agencyStore.current();
+      const agency = await agencyStore.of(user!.agencyCode);
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile)
         throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
@@ -249,7 +247,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
         ]);
 
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
-      const docId = `${year}-${String(await nextInSequence(db, agency.code, year, 'document')).padStart(6, '0')}`;
+      const docId = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'document'));
       const input: m.DocumentInput = {
         docId,
         agencyCode: agency.code,
@@ -265,7 +263,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
           workflowId: `document-${docId}`,
           taskQueue: deps.taskQueue,
           args: [input],
-          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id),
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('document', docId, profile.id, agency.code),
         },
         awaitRegistration: m.awaitDocumentRegistrationUpdate,
         label: `document ${docId}`,
@@ -346,7 +344,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     steps: DOCUMENT_STEPS,
     updateOf: m.documentStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the document after the step', schema: documentViewSchema },
-    target: (id) => documentStepTarget(db, id),
+    target: (id, agencyCode) => documentStepTarget(db, agencyCode, id),
     // A released document's run has completed: only a change reopens it.
     closedMessage: ({ target, step }) =>
       `公文已办结（${STAGES[target.stage as keyof typeof STAGES] ?? target.stage}），不能${step.summary}`,
@@ -472,8 +470,8 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       schema: z.object({ id: z.string(), items: z.array(z.unknown()) }).passthrough(),
     },
     errors: { 404: 'no such register' },
-    handler: async ({ params }) => {
-      const agency = await agencyStore.current();
+    handler: async ({ params, user }) => {
+      const agency = await agencyStore.of(user!.agencyCode);
       const row = await findDocumentRegister(db, params.id);
       if (!row) throw new ApiError(404, 'not_found', `register ${params.id} not found`);
       const items = await documentRegisterItems(db, params.id);
@@ -582,7 +580,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       schema: z.object({ schedules: z.array(z.unknown()) }),
     },
     handler: async ({ body, user, req }) => {
-      const agency = await agencyStore.current();
+      const agency = await agencyStore.of(user!.agencyCode);
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile)
         throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [

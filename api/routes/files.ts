@@ -15,6 +15,7 @@
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { CASE_NUMBER, DISPUTE_NUMBER } from '../../domain/agency';
 import { EXTENSION_OF } from '../../db/files/content-type';
 import {
   type CaseFile,
@@ -125,7 +126,7 @@ interface KindRoutes {
   auditTarget(id: string): string;
 }
 
-const caseNo = z.string().regex(/^\d{4}-\d{6}$/, 'must look like 2026-000123');
+const caseNo = z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123');
 const KINDS: readonly KindRoutes[] = [
   {
     kind: 'application',
@@ -142,7 +143,7 @@ const KINDS: readonly KindRoutes[] = [
     kind: 'dispute',
     base: '/api/disputes/:disputeNo',
     param: 'disputeNo',
-    paramSchema: z.string().regex(/^\d{4}-D\d{4,}$/, 'must look like 2026-D0001'),
+    paramSchema: z.string().regex(DISPUTE_NUMBER, 'must look like demo-2026-D0001'),
     label: '复议诉讼',
     uploaders: ['clerk', 'department'],
     scope: (db, id) =>

@@ -18,6 +18,7 @@ import { findIncident, incidentStepTarget, listIncidents } from '../../db/reposi
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { AccountabilityRecordsTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { caseNumber } from '../../domain/agency';
 import { incident } from '../../workflows/incident';
 import * as m from '../../workflows/incident-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
@@ -148,7 +149,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { status: 201, description: 'the registered incident with its clocks', schema: viewSchema.openapi('Incident') },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
-      const agency = await agencyStore.current();
+      const agency = await agencyStore.of(user!.agencyCode);
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile)
         throw new ApiError(400, 'validation_failed', 'invalid body: ruleProfileId', [
@@ -161,7 +162,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       }
       periodsFor(profile, body.grade);
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
-      const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'incident')).padStart(6, '0')}`;
+      const id = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'incident'));
       const { ruleProfileId: _p, kind, grade, ...intake } = body;
       const input: m.IncidentInput = {
         id,
@@ -178,7 +179,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
           workflowId: `incident-${id}`,
           taskQueue: deps.taskQueue,
           args: [input],
-          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id),
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('incident', id, profile.id, agency.code),
         },
         awaitRegistration: m.awaitIncidentRegistrationUpdate,
         label: `incident ${id}`,
@@ -261,7 +262,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     steps: INCIDENT_STEPS,
     updateOf: m.incidentStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the incident after the step', schema: viewSchema },
-    target: (id) => incidentStepTarget(db, id),
+    target: (id, agencyCode) => incidentStepTarget(db, agencyCode, id),
     closedMessage: '舆情已办结，不能再办理',
     view: async ({ id, user }) => (await incidentView(db, id, user))!,
   });

@@ -19,6 +19,7 @@ import { citizenMessageStepTarget, findCitizenMessage, listCitizenMessages } fro
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { CitizenMessagesTable, Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { caseNumber } from '../../domain/agency';
 import { message } from '../../workflows/message';
 import * as m from '../../workflows/message-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
@@ -160,7 +161,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { status: 201, description: 'the registered message with its reply clock', schema: viewSchema.openapi('CitizenMessage') },
     errors: { 409: 'already exists', 503: 'Temporal unreachable; nothing was registered' },
     handler: async ({ body, user }) => {
-      const agency = await agencyStore.current();
+      const agency = await agencyStore.of(user!.agencyCode);
       const profile = findRuleProfile(body.ruleProfileId ?? agency.defaultRuleProfileId);
       if (!profile || !limitFor(profile, body.type)) {
         const withLimits = currentRuleProfiles()
@@ -177,7 +178,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       }
       const receivedOn = body.receivedOn ?? shanghaiDateOf(Date.now());
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
-      const id = `${year}-${String(await nextInSequence(db, agency.code, year, 'message')).padStart(6, '0')}`;
+      const id = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'message'));
       const { ruleProfileId: _p, writer, ...intake } = body;
       const input: m.MessageInput = {
         id,
@@ -193,7 +194,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
           workflowId: `message-${id}`,
           taskQueue: deps.taskQueue,
           args: [input],
-          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('message', id, profile.id),
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('message', id, profile.id, agency.code),
         },
         awaitRegistration: m.awaitMessageRegistrationUpdate,
         label: `message ${id}`,
@@ -285,7 +286,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     steps: MESSAGE_STEPS,
     updateOf: m.messageStepUpdate as (name: string) => StepUpdate,
     response: { description: 'the message after the step', schema: viewSchema },
-    target: (id) => citizenMessageStepTarget(db, id),
+    target: (id, agencyCode) => citizenMessageStepTarget(db, agencyCode, id),
     closedMessage: '留言已办结，不能再办理',
     view: async ({ id, name, user, req }) => {
       const view = (await messageView(db, id, user))!;

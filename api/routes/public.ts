@@ -20,6 +20,7 @@ import type { Actor } from '../../domain/case';
 import { findRuleProfile } from '../../domain/rulesets';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
+import { caseNumber } from '../../domain/agency';
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { nextInSequence } from '../../db/repositories/sequences';
@@ -271,7 +272,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       if (!profile) throw new ApiError(503, 'unavailable', 'the office’s rule profile is not configured');
       const today = shanghaiDateOf(Date.now());
       const year = Number(today.slice(0, 4));
-      const caseNo = `${year}-${String(await nextInSequence(db, agency.code, year, 'application')).padStart(6, '0')}`;
+      const caseNo = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'application'));
       const { ruleProfileId: _none, ...fields } = intake.data;
       const input: m.ApplicationInput = {
         caseNo,
@@ -289,7 +290,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
           workflowId: `application-${caseNo}`,
           taskQueue: deps.taskQueue,
           args: [input],
-          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id),
+          typedSearchAttributes: SEARCH_ATTRIBUTES_FOR_CASE('application', caseNo, profile.id, agency.code),
         },
         awaitRegistration: m.awaitRegistrationUpdate,
         label: `case ${caseNo}`,

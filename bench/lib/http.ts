@@ -27,7 +27,7 @@ export async function call(
       message?: unknown;
     };
     throw new Error(
-      `${method} ${path.replace(/\d{4}-\d{6}/, ':caseNo')}: ${res.status} ${String(error.code ?? '')} ${String(error.message ?? '').slice(0, 120)}`,
+      `${method} ${path.replace(/(?:[a-z][a-z0-9-]*-)?\d{4}-\d{6}/, ':caseNo')}: ${res.status} ${String(error.code ?? '')} ${String(error.message ?? '').slice(0, 120)}`,
     );
   }
   return { status: res.status, body: json };

@@ -110,11 +110,13 @@ export async function applicationNotice(db: Kysely<Database>, caseNo: string, do
 /** What a step on a case needs: its workflow, its department (for the department's own steps), and whether it is closed. */
 export async function applicationStepTarget(
   db: Kysely<Database>,
+  agencyCode: string,
   caseNo: string,
 ): Promise<{ workflowId: string; departmentCode: string | null; closed: boolean } | undefined> {
   const row = await db
     .selectFrom('applications')
     .select(['workflow_id', 'department_code', 'status'])
+    .where('agency_code', '=', agencyCode)
     .where('case_no', '=', caseNo)
     .executeTakeFirst();
   return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };

@@ -46,11 +46,13 @@ export async function listCitizenMessages(db: Kysely<Database>, filter: CitizenM
 /** What a step on a message needs: its workflow, its department (for the department's own steps), and whether it is closed. */
 export async function citizenMessageStepTarget(
   db: Kysely<Database>,
+  agencyCode: string,
   id: string,
 ): Promise<{ workflowId: string; departmentCode: string | null; closed: boolean } | undefined> {
   const row = await db
     .selectFrom('citizen_messages')
     .select(['workflow_id', 'department_code', 'status'])
+    .where('agency_code', '=', agencyCode)
     .where('id', '=', id)
     .executeTakeFirst();
   return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };

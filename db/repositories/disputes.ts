@@ -48,11 +48,13 @@ export async function listDisputes(db: Kysely<Database>, filter: DisputeListFilt
 /** What a step on a dispute needs: its workflow, its department (for the department's own steps), and whether it is closed. */
 export async function disputeStepTarget(
   db: Kysely<Database>,
+  agencyCode: string,
   disputeNo: string,
 ): Promise<{ workflowId: string; departmentCode: string | null; closed: boolean } | undefined> {
   const row = await db
     .selectFrom('disputes')
     .select(['workflow_id', 'department_code', 'status'])
+    .where('agency_code', '=', agencyCode)
     .where('dispute_no', '=', disputeNo)
     .executeTakeFirst();
   return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };

@@ -133,6 +133,7 @@ export async function documentRegisterStepTarget(db: Kysely<Database>, id: strin
  */
 export async function documentStepTarget(
   db: Kysely<Database>,
+  agencyCode: string,
   docId: string,
 ): Promise<
   { workflowId: string; departmentCode: string; agencyCode: string; closed: boolean; stage: string; state: DocumentState } | undefined
@@ -140,6 +141,7 @@ export async function documentStepTarget(
   const row = await db
     .selectFrom('documents')
     .select(['workflow_id', 'issuing_department', 'agency_code', 'status', 'stage', 'state'])
+    .where('agency_code', '=', agencyCode)
     .where('doc_id', '=', docId)
     .executeTakeFirst();
   return (

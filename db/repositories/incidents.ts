@@ -56,8 +56,14 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentListFi
 /** What a step on an incident needs: its workflow, its unit (for the unit's own steps), and whether it is closed. */
 export async function incidentStepTarget(
   db: Kysely<Database>,
+  agencyCode: string,
   id: string,
 ): Promise<{ workflowId: string; departmentCode: string | null; closed: boolean } | undefined> {
-  const row = await db.selectFrom('incidents').select(['workflow_id', 'department_code', 'status']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('incidents')
+    .select(['workflow_id', 'department_code', 'status'])
+    .where('agency_code', '=', agencyCode)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
 }
