@@ -5,7 +5,7 @@ import { type Role, ROLES } from '../../domain/roles';
 import { labelledDigest, storedDigestCandidates } from '../crypto';
 import { agencyFromEnv } from '../../domain/agency';
 import type { Database } from '../schema';
-import { loadAgencySettings } from './agency';
+import { createAgency, loadAgencySettings } from './agency';
 import { type AuditActor, recordAudit } from './audit';
 
 export interface User {
@@ -16,7 +16,7 @@ export interface User {
   departmentCode: string;
   /** The agency the user's (or API key's) department belongs to: all the data they see is its. */
   agencyCode: string;
-  /** Platform admin or supervisor (db/migrations/20261203T0900_agencies.ts); API keys never are. */
+  /** Platform admin or supervisor (db/migrations/20261203T0900_agencies.ts); an API key is if its owner is. */
   platform: boolean;
 }
 
@@ -39,6 +39,7 @@ export async function checkToken(db: Kysely<Database>, token: string, now = new 
     // An API key acts with its own scope (role and department, so agency), not its owner's.
     .select([
       'departments.agency_code',
+      'users.platform',
       'users.id',
       'users.username',
       'users.display_name',
@@ -63,7 +64,7 @@ export async function checkToken(db: Kysely<Database>, token: string, now = new 
       role: row.role,
       departmentCode: row.department_code,
       agencyCode: row.agency_code,
-      platform: false,
+      platform: row.platform,
     },
     tokenId: row.token_id,
     lastUsedAt: row.last_used_at,
@@ -162,5 +163,69 @@ export async function seedDemoUsers(db: Kysely<Database>): Promise<Record<string
     result[user.username] = { id: row.id, role: row.role };
   }
   if (Object.keys(result).length !== ROLES.length) throw new Error('demo users must cover every role');
+  return result;
+}
+
+/** The demo's second agency on the platform: its departments and users carry its code as a prefix (`sfj-gkb`, `sfj.clerk`). */
+export const SECOND_DEMO_AGENCY = {
+  code: 'sfj',
+  name: '示例市司法局',
+  shortName: '示例司法',
+  regionCode: null,
+  defaultRuleProfileId: 'national-2019',
+} as const;
+
+/** The demo's platform users: the city's 政务公开办 supervisor and the platform's admin (in the first agency's departments). */
+export const PLATFORM_DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; role: Role; departmentCode: string }> = [
+  { username: 'platform.supervisor', displayName: '周公开', role: 'supervisor', departmentCode: 'dcs' },
+  { username: 'platform.admin', displayName: '吴平台', role: 'admin', departmentCode: 'xxzx' },
+];
+
+/**
+ * A second agency with the demo's departments and one user per role, and the platform's two
+ * users (seedDemoUsers first); idempotent. Returns username → id and role for the users it adds.
+ */
+export async function seedSecondDemoAgency(db: Kysely<Database>): Promise<Record<string, { id: string; role: Role }>> {
+  const agency = SECOND_DEMO_AGENCY;
+  await createAgency(db, agency, null);
+  await db
+    .insertInto('departments')
+    .values(
+      DEMO_DEPARTMENTS.map((d) => ({ code: `${agency.code}-${d.code}`, name: d.name, index_code: d.indexCode, agency_code: agency.code })),
+    )
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  await db
+    .updateTable('agencies')
+    .set({ office_department_code: `${agency.code}-gkb` })
+    .where('code', '=', agency.code)
+    .where('office_department_code', 'is', null)
+    .execute();
+  const users = [
+    ...DEMO_USERS.map((u) => ({
+      ...u,
+      username: `${agency.code}.${u.username}`,
+      departmentCode: `${agency.code}-${u.departmentCode}`,
+      platform: false,
+    })),
+    ...PLATFORM_DEMO_USERS.map((u) => ({ ...u, platform: true })),
+  ];
+  const result: Record<string, { id: string; role: Role }> = {};
+  for (const user of users) {
+    const row = await db
+      .insertInto('users')
+      .values({
+        username: user.username,
+        display_name: user.displayName,
+        role: user.role,
+        department_code: user.departmentCode,
+        is_department_head: user.role === 'department' || user.role === 'leader',
+        platform: user.platform,
+      })
+      .onConflict((oc) => oc.column('username').doUpdateSet({ username: sql`excluded.username` }))
+      .returning(['id', 'role'])
+      .executeTakeFirstOrThrow();
+    result[user.username] = { id: row.id, role: row.role };
+  }
   return result;
 }

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { type ActivityDeps, createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import type { AgencyConfig } from '../../domain/agency';
-import { issueToken, seedDemoUsers } from '../../db/repositories/users';
+import { issueToken, seedDemoUsers, seedSecondDemoAgency } from '../../db/repositories/users';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startDevServer, TEST_NAMESPACE } from './temporal';
 
@@ -24,19 +24,28 @@ export interface ApiStack {
   env: TestWorkflowEnvironment;
   database: TestDatabase;
   app: Express;
-  /** Authorization header of a demo user (clerk, department, reviewer, leader, supervisor, admin). */
+  /**
+   * Authorization header of a demo user (clerk, department, reviewer, leader, supervisor, admin);
+   * with `secondAgency`, also `sfj.clerk` … of 示例市司法局 and `platform.supervisor`, `platform.admin`.
+   */
   as(user: string): { Authorization: string };
   /** POST /api/applications/:caseNo/:action as a user. */
   post(caseNo: string, action: string, user: string, body?: object): request.Test;
   stop(): Promise<void>;
 }
 
-/** `mail` / `sms`: where notices to applicants go (activities/applicant-messages.ts); unset, they stay queued. */
-export async function startApiStack(taskQueue: string, options: Pick<ActivityDeps, 'mail' | 'sms'> = {}): Promise<ApiStack> {
+/**
+ * `mail` / `sms`: where notices to applicants go (activities/applicant-messages.ts); unset, they stay queued.
+ * `secondAgency`: the platform also has 示例市司法局 (`sfj`) and the platform's supervisor and admin.
+ */
+export async function startApiStack(
+  taskQueue: string,
+  options: Pick<ActivityDeps, 'mail' | 'sms'> & { secondAgency?: boolean } = {},
+): Promise<ApiStack> {
   const [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
   const tokens: Record<string, string> = {};
-  for (const [username, user] of Object.entries(await seedDemoUsers(database.db)))
-    tokens[username] = await issueToken(database.db, user.id, taskQueue);
+  const users = { ...(await seedDemoUsers(database.db)), ...(options.secondAgency ? await seedSecondDemoAgency(database.db) : {}) };
+  for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(database.db, user.id, taskQueue);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: TEST_NAMESPACE,
