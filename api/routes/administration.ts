@@ -169,7 +169,7 @@ async function userIdOf(db: Db, name: string, field: string): Promise<string> {
 
 const DEPARTMENT_DUPLICATES = {
   departments_pkey: { field: 'code', message: 'a department with this code already exists' },
-  departments_index_code_key: { field: 'indexCode', message: 'another department already has this 索引号 number' },
+  departments_agency_index_code_key: { field: 'indexCode', message: 'another department of the agency already has this 索引号 number' },
 };
 
 export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Database>; agency: AgencyStore }): void {

@@ -62,6 +62,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`update departments set agency_code = ${first}`.execute(db);
   await sql`alter table departments alter column agency_code set not null`.execute(db);
   await db.schema.createIndex('departments_agency').on('departments').column('agency_code').execute();
+  // 索引号 部门编号 number the departments of one agency: two agencies each have their 001.
+  await sql`alter table departments drop constraint departments_index_code_key`.execute(db);
+  await sql`alter table departments add constraint departments_agency_index_code_key unique (agency_code, index_code)`.execute(db);
 
   await db.schema
     .alterTable('users')
@@ -88,7 +91,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('applications')
     .addColumn('transferred_from', 'text', (col) => col.references('applications.case_no'))
-    .addColumn('transferred_to', 'text', (col) => col.references('applications.case_no'))
+    // No reference: the sending case keeps the number it drew before the receiving case is registered.
+    .addColumn('transferred_to', 'text')
     .execute();
   await db.schema.createIndex('applications_agency_created').on('applications').columns(['agency_code', 'created_at']).execute();
 
@@ -120,6 +124,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table calendar_overrides add primary key (date)`.execute(db);
   await db.schema.alterTable('users').dropColumn('platform').execute();
   await db.schema.dropIndex('departments_agency').execute();
+  await sql`alter table departments drop constraint departments_agency_index_code_key`.execute(db);
+  await sql`alter table departments add constraint departments_index_code_key unique (index_code)`.execute(db);
   await db.schema.alterTable('departments').dropColumn('agency_code').execute();
   await sql`create table agency_settings (
     id boolean primary key default true check (id),
