@@ -60,6 +60,8 @@ export const EVENT_LABELS: Record<string, string> = {
   signed: '签发',
   delivered: '送达',
   closed: '办结归档',
+  'handed-over': '转送有权机关（条例第三十六条第五项）',
+  'hand-over-failed': '转送有权机关未成功，请人工转送',
   'consultation-started': '发出征求意见函',
   'consultation-answered': '收到征求意见答复',
   'consultation-expired': '征求意见期限届满',
