@@ -8,8 +8,9 @@
  *   agency: the stored settings, or (a database that never stored them) the deployment's
  *   GONGKAI_AGENCY_* configuration, so every department has an agency to belong to.
  * - departments belong to an agency (codes stay unique on the platform: a user's department
- *   names their agency). Users get `platform`: a platform admin manages agencies, a platform
- *   supervisor (the city's 政务公开办) sees every agency's clocks and reports.
+ *   names their agency; 索引号 department numbers are unique within an agency). Users get
+ *   `platform`: a platform admin manages agencies, a platform supervisor (the city's 政务公开办)
+ *   sees every agency's clocks and reports. Today's admins become platform admins.
  * - calendar overrides may be an agency's own (a local holiday) or, with no agency, every
  *   agency's; an agency's override wins over the platform's for its cases.
  * - audit rows name the agency they concern (null: the platform's own, or an unknown caller).
@@ -70,6 +71,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('users')
     .addColumn('platform', 'boolean', (col) => col.notNull().defaultTo(false))
     .execute();
+  // The single agency's admins administered what is now the platform's (the national calendar,
+  // single sign-on): they keep it. Supervisors stay their agency's.
+  await sql`update users set platform = true where role = 'admin'`.execute(db);
 
   await db.schema
     .alterTable('calendar_overrides')
