@@ -20,6 +20,7 @@ import { connectClient, connectWorker, temporalSettingsFromEnv } from '../tempor
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
 import { cipherOfSuite, codecKeysFromEnv, dataConverterFor, EncryptionCodec } from '../temporal-config/codec';
 import { cryptoSuiteFromEnv } from '../db/crypto';
+import { platformAgencies } from '../db/repositories/agency';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
 import { startLocalMailpit } from './mailpit';
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
         void stop(1);
       });
     }
-    const schedules = await ensureSchedules(temporal, settings.taskQueue);
+    const schedules = await ensureSchedules(temporal, settings.taskQueue, await platformAgencies(db));
     console.log(`[gongkai] schedules: ${schedules.join(', ')}`);
 
     const port = Number(process.env.PORT ?? 3000);
