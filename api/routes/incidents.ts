@@ -73,9 +73,12 @@ function allowedIncidentActionsFor(
 }
 
 async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
-  const row = await findIncident(db, id);
+  const row = await findIncident(db, viewer.agencyCode, id);
   if (!row) return null;
-  const [events, accountability] = await Promise.all([caseEvents(db, 'incident', id), accountabilityRecordsOf(db, 'incident', id)]);
+  const [events, accountability] = await Promise.all([
+    caseEvents(db, 'incident', id),
+    accountabilityRecordsOf(db, viewer.agencyCode, 'incident', id),
+  ]);
   const state = row.state as IncidentState;
   return {
     id: row.id,
@@ -207,8 +210,8 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       description: 'incidents, most recently seen first',
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
-    handler: async ({ query }) => {
-      const { rows, total } = await listIncidents(db, {
+    handler: async ({ query, user }) => {
+      const { rows, total } = await listIncidents(db, user!.agencyCode, {
         grade: query.grade,
         stage: query.state,
         status: query.status,

@@ -102,10 +102,13 @@ function allowedMessageActionsFor(
 }
 
 async function messageView(db: Kysely<Database>, id: string, user: User) {
-  const row = await findCitizenMessage(db, id);
+  const row = await findCitizenMessage(db, user.agencyCode, id);
   // A department works only on messages assigned to it; the one complained about never sees the complaint at all.
   if (!row || (user.role === 'department' && row.department_code !== user.departmentCode)) return null;
-  const [events, accountability] = await Promise.all([caseEvents(db, 'message', id), accountabilityRecordsOf(db, 'message', id)]);
+  const [events, accountability] = await Promise.all([
+    caseEvents(db, 'message', id),
+    accountabilityRecordsOf(db, user.agencyCode, 'message', id),
+  ]);
   const state = row.state as MessageState;
   const visible = writerVisibleTo(user, row);
   return {
@@ -223,7 +226,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      const { rows, total } = await listCitizenMessages(db, {
+      const { rows, total } = await listCitizenMessages(db, user!.agencyCode, {
         ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
         type: query.type,
         stage: query.state,
