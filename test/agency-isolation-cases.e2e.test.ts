@@ -112,6 +112,9 @@ it('disputes: each agency numbers and sees its own; a dispute names only its age
   expect((await get(`/api/disputes?caseNo=${demoCase}`, 'sfj.clerk').expect(200)).body.items).toEqual([]);
   const step = await post(`/api/disputes/${demo.body.disputeNo}/forward`, 'sfj.clerk', { departmentCode: 'sfj-xxzx' });
   expect(step.status).toBe(404);
+  // Forwarded to another agency's department, the dispute would reach that agency's inboxes.
+  const forwarded = await post(`/api/disputes/${sfj.body.disputeNo}/forward`, 'sfj.clerk', { departmentCode: 'xxzx' }).expect(400);
+  expect(forwarded.body.error.details).toEqual([{ field: 'departmentCode', message: 'no such department of this agency' }]);
   expect((await get(`/api/disputes/${demo.body.disputeNo}`, 'clerk').expect(200)).body.stage).toBe('received'); // untouched
 });
 
@@ -227,6 +230,23 @@ it('incidents and citizen messages: each agency numbers, sees and steps only its
     expect((await get('/api/messages', user).expect(200)).body).toMatchObject({ total: 1, items: [{ id: ownMessage }] });
   }
   await post(`/api/incidents/${demoIncident}/report`, 'sfj.clerk', { to: 'leadership', recipient: '局长', summary: '情况' }).expect(404);
+  // Assigned only to the agency's own department and users.
+  const foreign = await post(`/api/incidents/${sfjIncident}/assign`, 'sfj.clerk', {
+    departmentCode: 'yjglk',
+    assignee: 'department',
+  }).expect(400);
+  expect(fieldsOf(foreign)).toEqual(['departmentCode', 'assignee']);
+  await post(`/api/incidents/${sfjIncident}/assign`, 'sfj.clerk', { departmentCode: 'sfj-yjglk', assignee: 'sfj.department' }).expect(200);
+  expect(fieldsOf(await post(`/api/messages/${sfjMessage}/assign`, 'sfj.clerk', { departmentCode: 'yjglk' }).expect(400))).toEqual([
+    'departmentCode',
+  ]);
+  await post(`/api/messages/${sfjMessage}/assign`, 'sfj.clerk', { departmentCode: 'sfj-yjglk' }).expect(200);
+  const complained = await post('/api/messages', 'sfj.clerk', {
+    ...complaint,
+    type: 'complaint',
+    complainedDepartmentCode: 'yjglk',
+  }).expect(400);
+  expect(fieldsOf(complained)).toEqual(['complainedDepartmentCode']);
   await post(`/api/messages/${demoMessage}/close`, 'sfj.clerk').expect(404);
   await post(`/api/messages/${sfjMessage}/close`, 'clerk').expect(404);
   expect((await get(`/api/messages/${demoMessage}`, 'clerk').expect(200)).body.status).toBe('open');

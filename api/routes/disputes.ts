@@ -12,13 +12,9 @@ import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { DISPUTE_KINDS, DISPUTE_RESULTS, DISPUTE_STAGES, type DisputeState } from '../../domain/disputes/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
-import {
-  disputedApplicationRuleProfileId,
-  disputeStepTarget,
-  findDispute,
-  isAgencyDepartment,
-  listDisputes,
-} from '../../db/repositories/disputes';
+import { departmentsOutsideAgency } from '../../db/repositories/agency-members';
+import { disputedApplicationRuleProfileId, disputeStepTarget, findDispute, listDisputes } from '../../db/repositories/disputes';
+import { refuseOtherAgencyMembers } from './agency-members';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -136,7 +132,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       const ruleProfileId = await disputedApplicationRuleProfileId(db, agency.code, body.caseNo);
       if (!ruleProfileId)
         throw new ApiError(400, 'validation_failed', 'invalid body: caseNo', [{ field: 'caseNo', message: 'no such application' }]);
-      if (body.departmentCode && !(await isAgencyDepartment(db, agency.code, body.departmentCode))) {
+      if (body.departmentCode && (await departmentsOutsideAgency(db, agency.code, [body.departmentCode])).length > 0) {
         throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [
           { field: 'departmentCode', message: 'no such department' },
         ]);
@@ -239,6 +235,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     target: (id, agencyCode) => disputeStepTarget(db, agencyCode, id),
     closedMessage: '争议已结案',
     departmentRelation: 'is with',
+    verify: ({ payload, user }) => refuseOtherAgencyMembers(db, user.agencyCode, payload),
     // A step without a date happened today.
     complete: (payload) => ({ ...payload, on: (payload.on as string | undefined) ?? shanghaiDateOf(Date.now()) }),
     view: async ({ id, user }) => (await disputeView(db, id, user))!,

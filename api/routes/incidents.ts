@@ -24,6 +24,7 @@ import * as m from '../../workflows/incident-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
+import { refuseOtherAgencyMembers } from './agency-members';
 import { booleanQuery, caseIdParam, keys, pageQuery, pastInstant, text } from '../schemas';
 import { INCIDENT_STEPS, incidentGrade } from '../steps/incident';
 import { actorOf, startCase } from '../workflow-steps';
@@ -267,6 +268,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { description: 'the incident after the step', schema: viewSchema },
     target: (id, agencyCode) => incidentStepTarget(db, agencyCode, id),
     closedMessage: '舆情已办结，不能再办理',
+    verify: ({ payload, user }) => refuseOtherAgencyMembers(db, user.agencyCode, payload),
     view: async ({ id, user }) => (await incidentView(db, id, user))!,
   });
 }

@@ -25,6 +25,8 @@ import * as m from '../../workflows/message-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
+import { departmentsOutsideAgency } from '../../db/repositories/agency-members';
+import { refuseOtherAgencyMembers } from './agency-members';
 import { MESSAGE_STEPS } from '../steps/message';
 import { recordMessageWriterRead } from '../personal-data';
 import type { RouteTable } from '../route';
@@ -179,6 +181,10 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
           },
         ]);
       }
+      if (body.complainedDepartmentCode && (await departmentsOutsideAgency(db, agency.code, [body.complainedDepartmentCode])).length > 0)
+        throw new ApiError(400, 'validation_failed', 'invalid body: complainedDepartmentCode', [
+          { field: 'complainedDepartmentCode', message: 'no such department of this agency' },
+        ]);
       const receivedOn = body.receivedOn ?? shanghaiDateOf(Date.now());
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const id = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'message'));
@@ -291,6 +297,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { description: 'the message after the step', schema: viewSchema },
     target: (id, agencyCode) => citizenMessageStepTarget(db, agencyCode, id),
     closedMessage: '留言已办结，不能再办理',
+    verify: ({ payload, user }) => refuseOtherAgencyMembers(db, user.agencyCode, payload),
     view: async ({ id, name, user, req }) => {
       const view = (await messageView(db, id, user))!;
       await recordMessageWriterRead(db, {

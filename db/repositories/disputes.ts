@@ -25,17 +25,6 @@ export async function disputedApplicationRuleProfileId(
   return row?.rule_profile_id;
 }
 
-/** Whether a department that may hold a dispute's evidence is one of the agency's. */
-export async function isAgencyDepartment(db: Kysely<Database>, agencyCode: string, departmentCode: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('departments')
-    .select('code')
-    .where('agency_code', '=', agencyCode)
-    .where('code', '=', departmentCode)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export interface DisputeListFilter {
   /** A department user's own department: it sees the disputes it holds evidence for. */
   ownDepartment?: string;
