@@ -3,8 +3,10 @@
  * (with their registers, self-checks and the public catalogue), 舆情 incidents and citizen
  * messages of one agency are invisible to the other's users — 404 exactly as a record that does
  * not exist, lists without them, steps refused as on a missing record — and each agency numbers
- * its own. A dispute names only its agency's application; a document forwards only its
- * agency's document and is issued only by its agency's department.
+ * its own (a 索引号 too: two agencies of one region may list the same one). A dispute names only
+ * its agency's application and departments; a document forwards only its agency's document and
+ * is issued only by its agency's department; incidents and messages go to the agency's own
+ * departments and users.
  */
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
@@ -152,6 +154,8 @@ it('documents: numbered per agency, seen and stepped only by their agency; forwa
   // The public catalogue: every agency's entries, each naming its agency; or one agency's.
   const all = (await request(stack.app).get('/api/catalogue').expect(200)).body;
   expect(all.items.map((e: { agency: { code: string } }) => e.agency.code).sort()).toEqual(['demo', 'sfj']);
+  // Same region, each agency's own 002 department, each its first: the same 索引号 in two agencies' catalogues.
+  expect(all.items[0].indexNo).toBe(all.items[1].indexNo);
   const sfjOnly = (await request(stack.app).get('/api/catalogue?agency=sfj').expect(200)).body;
   expect(sfjOnly).toMatchObject({
     total: 1,

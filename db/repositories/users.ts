@@ -191,13 +191,7 @@ export async function seedSecondDemoAgency(db: Kysely<Database>): Promise<Record
   await db
     .insertInto('departments')
     .values(
-      // 部门编号 are unique on the platform (and a 索引号 carries one): the second agency's are 101, 102, …
-      DEMO_DEPARTMENTS.map((d) => ({
-        code: `${agency.code}-${d.code}`,
-        name: d.name,
-        index_code: String(100 + Number(d.indexCode)),
-        agency_code: agency.code,
-      })),
+      DEMO_DEPARTMENTS.map((d) => ({ code: `${agency.code}-${d.code}`, name: d.name, index_code: d.indexCode, agency_code: agency.code })),
     )
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
