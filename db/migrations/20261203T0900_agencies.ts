@@ -17,6 +17,8 @@
  * - `case_agencies` lists every case's workflow id with its agency, so clocks and notices
  *   (keyed by workflow id) are scoped without copying the agency into each of their rows.
  * - applications carry a hand-over (§36(五)): the case it was transferred from or to.
+ * - a 索引号 is unique within its agency's catalogue: two agencies of one region each number
+ *   their 002 department's documents, so each may have `331003-002-02-2026-00001`.
  */
 import { type Kysely, sql } from 'kysely';
 import { agencyFromEnv } from '../../domain/agency';
@@ -107,6 +109,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     union all select workflow_id, agency_code, 'message', id from citizen_messages
     union all select workflow_id, agency_code, 'document', doc_id from documents`.execute(db);
 
+  await sql`alter table document_catalogue drop constraint document_catalogue_pkey`.execute(db);
+  await sql`alter table document_catalogue add primary key (agency_code, index_no)`.execute(db);
+  await sql`alter table document_catalogue drop constraint document_catalogue_sequence`.execute(db);
+  await sql`alter table document_catalogue add constraint document_catalogue_sequence
+              unique (agency_code, region_code, department_code, category, year, sequence)`.execute(db);
+
   await db.schema.dropTable('agency_settings').execute();
 }
 
@@ -115,6 +123,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   const agencies = await sql<{ code: string }>`select code from agencies order by created_at, code`.execute(db);
   if (agencies.rows.length > 1) throw new Error('20261203T0900_agencies: more than one agency; a single-agency schema cannot hold them');
   await sql`drop view case_agencies`.execute(db);
+  await sql`alter table document_catalogue drop constraint document_catalogue_pkey`.execute(db);
+  await sql`alter table document_catalogue add primary key (index_no)`.execute(db);
+  await sql`alter table document_catalogue drop constraint document_catalogue_sequence`.execute(db);
+  await sql`alter table document_catalogue add constraint document_catalogue_sequence
+              unique (region_code, department_code, category, year, sequence)`.execute(db);
   await db.schema.dropIndex('applications_agency_created').execute();
   await db.schema.alterTable('applications').dropColumn('transferred_from').dropColumn('transferred_to').execute();
   await db.schema.dropIndex('audit_log_agency_at').execute();
