@@ -5,14 +5,14 @@
  * never a 5xx. On the real stack, so handlers that reach Temporal or PostgreSQL really do.
  */
 import request from 'supertest';
-import { assertMatchesAuthorizationMatrix, AUTHORIZATION_MATRIX } from '../api/authorization';
+import { assertMatchesAuthorizationMatrix, AUTHORIZATION_MATRIX, PLATFORM_ROUTES } from '../api/authorization';
 import { ROLES } from '../domain/roles';
 import { type ApiStack, startApiStack } from './support/api-stack';
 
 let stack: ApiStack;
 
 beforeAll(async () => {
-  stack = await startApiStack('authorization-matrix');
+  stack = await startApiStack('authorization-matrix', { secondAgency: true });
 });
 
 afterAll(async () => {
@@ -46,13 +46,18 @@ it('matches the matrix for every route and every role', async () => {
       violations.push(`${route.key} without a token: ${anonymous.status}`);
     }
     if (allowed === 'public') continue;
-    for (const role of ROLES) {
-      const res = await call(stack.as(role));
-      const permitted = allowed.includes(role);
+    // A platform route's roles reach it as platform users only (platform.supervisor, platform.admin).
+    const platformOnly = PLATFORM_ROUTES.has(route.key);
+    for (const [role, username] of [
+      ...ROLES.map((r) => [r, r] as const),
+      ...(['supervisor', 'admin'] as const).map((r) => [r, `platform.${r}`] as const),
+    ]) {
+      const res = await call(stack.as(username));
+      const permitted = allowed.includes(role) && (!platformOnly || username.startsWith('platform.'));
       const ok = permitted ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === 403;
       if (!ok)
         violations.push(
-          `${route.key} as ${role}: ${res.status} (${permitted ? 'allowed' : 'forbidden'} by the matrix) ${JSON.stringify(res.body).slice(0, 160)}`,
+          `${route.key} as ${username}: ${res.status} (${permitted ? 'allowed' : 'forbidden'} by the matrix) ${JSON.stringify(res.body).slice(0, 160)}`,
         );
       if (res.status >= 400) expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     }
@@ -61,7 +66,7 @@ it('matches the matrix for every route and every role', async () => {
 }, 300_000);
 
 it('refuses to start when a route grants other roles than the matrix, or is missing from it', () => {
-  const declared = Object.entries(AUTHORIZATION_MATRIX).map(([key, roles]) => ({ key, roles }));
+  const declared = Object.entries(AUTHORIZATION_MATRIX).map(([key, roles]) => ({ key, roles, platform: PLATFORM_ROUTES.has(key) }));
   expect(() => assertMatchesAuthorizationMatrix(declared)).not.toThrow();
   const widened = declared.map((r) =>
     r.key === 'POST /api/applications/:caseNo/sign-off' ? { ...r, roles: ['leader', 'clerk'] as const } : r,
@@ -73,4 +78,6 @@ it('refuses to start when a route grants other roles than the matrix, or is miss
     /is not in the authorization matrix/,
   );
   expect(() => assertMatchesAuthorizationMatrix(declared.slice(1))).toThrow(/no route declares it/);
+  const opened = declared.map((r) => (r.key === 'GET /api/platform/supervision' ? { ...r, platform: false } : r));
+  expect(() => assertMatchesAuthorizationMatrix(opened)).toThrow(/GET \/api\/platform\/supervision is not for platform users only/);
 });
