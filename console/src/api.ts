@@ -14,6 +14,10 @@ export interface Me {
   role: Role;
   departmentCode: string;
   department?: { code: string; name: string } | null;
+  /** Their department's agency (机关). */
+  agencyCode?: string;
+  /** A platform user (the city's 政务公开办, the platform admin): sees the platform's view. */
+  platform?: boolean;
   csrfToken?: string | null;
   /** What the sign-in still owes before the rest of the console opens. */
   pending?: 'second-factor' | 'password-change' | 'totp-enrolment' | null;
@@ -83,6 +87,14 @@ export interface SupervisionSummary {
   generatedAt: string;
   totals: UrgencyCounts;
   byDepartment: Array<UrgencyCounts & { departmentCode: string | null; departmentName: string | null }>;
+}
+
+/** GET /api/platform/supervision: every agency's counts and one page of clocks, each naming its agency. */
+export interface PlatformSupervision {
+  generatedAt: string;
+  totals: UrgencyCounts;
+  byAgency: Array<UrgencyCounts & { agencyCode: string; agencyName: string; shortName: string }>;
+  clocks: ListPage<SupervisedClock & { agencyCode: string; agencyName: string }>;
 }
 
 export interface Notification {
@@ -349,6 +361,8 @@ export const api = {
   supervisionClocks: (filter: { status?: string; department?: string; kind?: string; limit?: number; offset?: number }) =>
     json<ListPage<SupervisedClock>>('GET', `/api/supervision/clocks${query({ sort: 'due', ...filter })}`),
   supervisionSummary: () => json<SupervisionSummary>('GET', '/api/supervision/summary'),
+  platformSupervision: (filter: { status?: string; agency?: string; kind?: string; limit?: number; offset?: number }) =>
+    json<PlatformSupervision>('GET', `/api/platform/supervision${query({ sort: 'due', ...filter })}`),
   inbox: () => json<Inbox>('GET', '/api/inbox'),
   markRead: (id: string) => json<unknown>('POST', `/api/inbox/${encodeURIComponent(id)}/read`),
   applications: (filter: { status?: string; department?: string }) =>
