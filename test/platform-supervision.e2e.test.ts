@@ -3,7 +3,7 @@
  * 示例市司法局 `sfj`): each agency's supervisor, clerk and leader see their own agency's clocks,
  * counts, notices and annual report only; the platform's supervisor (the city's 政务公开办)
  * sees every agency's overdue clocks with per-agency counts and the agencies' reports side by
- * side; nobody else reaches the platform's view.
+ * side; nobody else reaches the platform's view. An agency's admin reconciles their own cases' clocks.
  */
 import request from 'supertest';
 import { sendAnnualReportReminders } from '../activities/supervision';
@@ -206,4 +206,18 @@ it("keeps each agency's clocks, counts, inboxes and annual report apart, and sho
   expect((await request(app).get(`/api/platform/reports/annual?year=${year}&agency=nosuch`).set(as('platform.supervisor'))).status).toBe(
     404,
   );
+
+  // Reconciling the projection: an agency's admin checks their agency's cases; the platform's admin, all.
+  await database.db.deleteFrom('case_clocks').where('case_ref', '=', sfjLate).where('clock_id', '=', 'reply').execute();
+  const reconcile = async (user: string, repair = false) =>
+    (await request(app).post(`/api/admin/supervision/reconcile?repair=${repair}`).set(as(user)).expect(200)).body;
+  const demoCheck = await reconcile('admin');
+  expect([demoCheck.checked, demoCheck.drifted]).toEqual([2, []]);
+  const sfjCheck = await reconcile('sfj.admin', true);
+  expect(sfjCheck).toMatchObject({
+    checked: 1,
+    repaired: 1,
+    drifted: [expect.objectContaining({ workflowId: `application-${sfjLate}`, missing: ['reply'] })],
+  });
+  expect(await reconcile('platform.admin')).toMatchObject({ checked: 3, drifted: [] });
 });

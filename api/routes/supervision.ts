@@ -266,7 +266,7 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
   routes.add({
     method: 'post',
     path: '/api/admin/supervision/reconcile',
-    summary: '核对督办期限投影与 Temporal 中各工作流的实际状态（可修复偏差）',
+    summary: '核对督办期限投影与 Temporal 中各工作流的实际状态（可修复偏差）；机关管理员核对本机关案件，平台管理员核对全部机关',
     tags: ['admin'],
     roles: ['admin'],
     query: z.object({
@@ -277,7 +277,11 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     }),
     response: { status: 200, description: 'what was checked, what drifted, what was repaired', schema: z.unknown() },
     handler: async ({ query, user, req }) => {
-      const result = await reconcileClockProjection(db, deps.temporal, { repair: query.repair });
+      // An agency's admin reconciles their agency's cases; the platform's admin, every agency's.
+      const result = await reconcileClockProjection(db, deps.temporal, {
+        repair: query.repair,
+        ...(user!.platform ? {} : { agencyCode: user!.agencyCode }),
+      });
       await recordAudit(db, {
         action: 'admin.supervision-reconciled',
         actor: auditActor(user),
