@@ -102,6 +102,9 @@ it('shows the platform supervisor both agencies’ overdue clocks, each naming i
   expect(await table.locator('thead th').first().textContent()).toBe('机关');
   expect(await table.locator(`tr[data-case="${sfjLate}"] td.agency`).first().textContent()).toBe('示例市司法局');
   expect(await table.locator(`tr[data-case="${demoLate}"] td.agency`).first().textContent()).toBe('示例市应急管理局');
+  // Their own agency's case (their department is demo's) opens; another agency's is named, not linked.
+  expect(await table.locator(`tr[data-case="${demoLate}"] a`).first().getAttribute('href')).toBe(`/console/cases/application/${demoLate}`);
+  expect(await table.locator(`tr[data-case="${sfjLate}"] a`).count()).toBe(0);
   // Per-agency counts: each agency has its overdue clocks.
   for (const code of ['demo', 'sfj']) {
     const overdue = Number(await page.locator(`table.agencies tr[data-agency="${code}"] td`).nth(1).textContent());

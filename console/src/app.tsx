@@ -99,7 +99,8 @@ export function App() {
   if (caseMatch) page = <CasePage key={path} kind={caseMatch[1]!} caseRef={decodeURIComponent(caseMatch[2]!)} me={me} doc={doc} />;
   else if (intakeMatch) page = <Intake key={path} kind={intakeMatch[1] ?? 'application'} me={me} doc={doc} />;
   else if (path === '/dashboard') page = canSupervise ? <Dashboard /> : <p class="form-error">您的角色无权查看督办看板。</p>;
-  else if (path === '/platform') page = canSeePlatform ? <PlatformDashboard /> : <p class="form-error">仅平台督办人员可查看全市督办。</p>;
+  else if (path === '/platform')
+    page = canSeePlatform ? <PlatformDashboard ownAgency={me.agencyCode} /> : <p class="form-error">仅平台督办人员可查看全市督办。</p>;
   else if (path === '/inbox') page = <Inbox />;
   else if (path === '/cases') page = <CaseList me={me} doc={doc} />;
   else if (path === '/admin' || path.startsWith('/admin/'))

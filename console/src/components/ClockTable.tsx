@@ -16,10 +16,13 @@ export function ClockTable({
   items,
   empty = '没有符合条件的期限',
   withAgency = false,
+  ownAgency,
 }: {
   items: AgencyClock[];
   empty?: string;
   withAgency?: boolean;
+  /** With `withAgency`: the viewer's agency, whose cases they may open; another agency's case is named, not linked. */
+  ownAgency?: string | undefined;
 }) {
   if (items.length === 0) return <p class="muted empty">{empty}</p>;
   return (
@@ -52,7 +55,11 @@ export function ClockTable({
               <UrgencyBadge urgency={item.urgency} />
             </td>
             <td>
-              <Link href={item.link}>{item.caseRef}</Link>
+              {withAgency && item.agencyCode !== ownAgency ? (
+                <span title="其他机关的案件，在该机关办理">{item.caseRef}</span>
+              ) : (
+                <Link href={item.link}>{item.caseRef}</Link>
+              )}
             </td>
             <td>{kindLabel(item.kind)}</td>
             <td>{item.label}</td>

@@ -167,9 +167,10 @@ export function Dashboard() {
 /**
  * 全市督办 (the platform's supervisor): each agency's counts by urgency, and the clocks of one
  * urgency (overdue first) across agencies, each naming its agency; a click on an agency filters
- * the table to it. Refreshed every 5 seconds.
+ * the table to it. Only the viewer's own agency's cases link to their case page (another's
+ * answers them 404, as to anyone outside it). Refreshed every 5 seconds.
  */
-export function PlatformDashboard() {
+export function PlatformDashboard({ ownAgency }: { ownAgency?: string | undefined }) {
   const [status, setStatus] = useState('overdue');
   const [agency, setAgency] = useState('');
   const [offset, setOffset] = useState(0);
@@ -268,7 +269,7 @@ export function PlatformDashboard() {
             </label>
             <span class="muted">{view.data ? `共 ${total} 项` : '加载中…'}</span>
           </div>
-          {view.data && <ClockTable items={view.data.clocks.items} withAgency />}
+          {view.data && <ClockTable items={view.data.clocks.items} withAgency ownAgency={ownAgency} />}
           {total > PAGE_SIZE && (
             <div class="pager">
               <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
