@@ -67,10 +67,14 @@ export interface ReconcileReport {
 
 const kindOf = (workflowId: string) => Object.entries(KINDS).find(([, k]) => workflowId.startsWith(k.prefix));
 
+/**
+ * `agencyCode`: only that agency's cases (an agency's admin); absent: every agency's (the
+ * platform's admin, or a single-agency deployment).
+ */
 export async function reconcileClockProjection(
   db: Kysely<Database>,
   temporal: Client,
-  options: { repair: boolean },
+  options: { repair: boolean; agencyCode?: string },
 ): Promise<ReconcileReport> {
   const candidates = new Set<string>();
   for (const row of await db.selectFrom('case_clocks').select('workflow_id').distinct().execute()) candidates.add(row.workflow_id);
@@ -87,7 +91,16 @@ export async function reconcileClockProjection(
     candidates.add(execution.workflowId);
 
   const report: ReconcileReport = { checked: 0, inSync: 0, drifted: [], repaired: 0, unreachable: [] };
-  const ids = [...candidates].filter((id) => kindOf(id)).sort();
+  // An agency's run checks and repairs its own cases only (case_agencies: every case's workflow with its agency).
+  const own =
+    options.agencyCode === undefined
+      ? null
+      : new Set(
+          (await db.selectFrom('case_agencies').select('workflow_id').where('agency_code', '=', options.agencyCode).execute()).map(
+            (r) => r.workflow_id,
+          ),
+        );
+  const ids = [...candidates].filter((id) => kindOf(id) && (own === null || own.has(id))).sort();
   for (let i = 0; i < ids.length; i += 20) {
     await Promise.all(ids.slice(i, i + 20).map((workflowId) => check(workflowId)));
   }

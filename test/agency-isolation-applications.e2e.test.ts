@@ -8,6 +8,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../api/app';
+import { reconcileClockProjection } from '../api/reconcile';
 import { solveChallenge } from '../api/routes/public-guard';
 import { Agency } from '../temporal-config/search-attributes';
 import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
@@ -106,6 +107,13 @@ it('numbers each agency’s cases in its own series: the first of each ends -000
     .set(as('sfj.clerk'));
   expect(receipt.status).toBe(200);
   expect(receipt.text).toContain('示例市司法局');
+});
+
+it('reconciles one agency’s clocks only when asked for that agency', async () => {
+  const sfj = await reconcileClockProjection(stack.database.db, stack.env.client, { repair: false, agencyCode: 'sfj' });
+  expect(sfj).toMatchObject({ checked: 1, unreachable: [] });
+  const all = await reconcileClockProjection(stack.database.db, stack.env.client, { repair: false });
+  expect(all).toMatchObject({ checked: 2, unreachable: [] });
 });
 
 describe.each([
