@@ -146,8 +146,7 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
   const row = await findApplication(db, viewer.agencyCode, caseNo);
   if (!row || outOfScope(viewer, row.department_code)) return null;
   const [events, documents, messages] = await Promise.all([
-    // The case is the viewer's agency's (found above): its log is keyed by its number.
-    caseEvents(db, 'application', caseNo),
+    caseEvents(db, 'application', caseNo, viewer.agencyCode),
     applicationNotices(db, viewer.agencyCode, caseNo),
     applicantMessagesOf(db, viewer.agencyCode, caseNo),
   ]);
