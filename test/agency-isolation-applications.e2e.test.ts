@@ -84,11 +84,11 @@ async function applyOnline(body: object) {
 const register = async (clerk: string) => {
   const res = await request(app).post('/api/applications').set(as(clerk)).send(INTAKE);
   expect(res.status).toBe(201);
-  return res.body as { caseNo: string; workflowId: string; documents: Array<{ docNo: string }> };
+  return res.body as { caseNo: string; workflowId: string; documents: Array<{ docNo: string }>; possibleDuplicates: string[] };
 };
 
-let demoCase: { caseNo: string; workflowId: string; documents: Array<{ docNo: string }> };
-let sfjCase: { caseNo: string; workflowId: string; documents: Array<{ docNo: string }> };
+let demoCase: Awaited<ReturnType<typeof register>>;
+let sfjCase: Awaited<ReturnType<typeof register>>;
 
 it('numbers each agency’s cases in its own series: the first of each ends -000001 under its own code', async () => {
   demoCase = await register('clerk');
@@ -96,6 +96,8 @@ it('numbers each agency’s cases in its own series: the first of each ends -000
   const year = demoCase.caseNo.slice(5, 9);
   expect(demoCase.caseNo).toBe(`demo-${year}-000001`);
   expect(sfjCase.caseNo).toBe(`sfj-${year}-000001`);
+  // The same applicant asked demo the same thing: not a duplicate that sfj may see.
+  expect(sfjCase.possibleDuplicates).toEqual([]);
   const rows = await stack.database.db.selectFrom('applications').select(['case_no', 'agency_code']).orderBy('case_no').execute();
   expect(rows).toEqual([
     { case_no: demoCase.caseNo, agency_code: 'demo' },
