@@ -140,12 +140,6 @@ export async function applicationStepTarget(
   return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
 }
 
-/** The rule profile a case is handled under (a dispute about it is handled under the same one), or undefined if there is no such case. */
-export async function applicationRuleProfileId(db: Kysely<Database>, caseNo: string): Promise<string | undefined> {
-  const row = await db.selectFrom('applications').select('rule_profile_id').where('case_no', '=', caseNo).executeTakeFirst();
-  return row?.rule_profile_id;
-}
-
 /*
  * The citizen portal's reads. The portal has no agency of its own: an applicant reaches one
  * case, the one their access token (or 查询码 and second factor) names, whichever agency has it.
