@@ -104,9 +104,14 @@ export function createApplicationActivities(deps: {
 
     /** Earlier cases of the same applicant within the window whose description is near-identical. */
     async findPossibleDuplicates(input: { caseNo: string; idNumber: string; description: string; windowDays: number }): Promise<string[]> {
+      // Only the same agency's cases: another agency's case numbers are not this agency's to see.
+      // The case has no row yet (this runs before registration): its number names its agency,
+      // and a number from before the platform is the deployment's own agency's.
+      const agencyCode = /^([a-z][a-z0-9-]*)-\d{4}-\d{6}$/.exec(input.caseNo)?.[1] ?? (await loadAgencySettings(db, agency)).code;
       const earlier = await db
         .selectFrom('applications')
         .select(['case_no', 'description'])
+        .where('agency_code', '=', agencyCode)
         .where('applicant_id_number', '=', input.idNumber)
         .where('case_no', '!=', input.caseNo)
         .where('created_at', '>=', sql<Date>`now() - make_interval(days => ${input.windowDays})`)

@@ -50,6 +50,7 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   ...stepRights('/api/applications/:caseNo', APPLICATION_STEPS),
   'GET /api/fees/quote': ['clerk'],
   'GET /api/public/challenge': PUBLIC,
+  'GET /api/public/agencies': PUBLIC,
   'POST /api/public/applications': PUBLIC,
   'POST /api/public/lookup': PUBLIC,
   'GET /api/public/progress': PUBLIC,

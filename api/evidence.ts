@@ -159,15 +159,22 @@ ${attachments}
 `;
 }
 
+/** The bundle of the agency's case `caseNo`; null when the agency has no such case (another agency's included). */
 export async function buildEvidenceBundle(
   db: Kysely<Database>,
+  agencyCode: string,
   caseNo: string,
   history: { source: 'temporal' | 'archive'; json: string },
   algorithm: DigestAlgorithm = currentDigestAlgorithm(),
   /** Opens the attachments (sealed ones need the codec's keys). */
   fileStore: FileStore = new FileStore({ codec: null }),
 ): Promise<EvidenceBundle | null> {
-  const row = await db.selectFrom('applications').select(['state']).where('case_no', '=', caseNo).executeTakeFirst();
+  const row = await db
+    .selectFrom('applications')
+    .select(['state'])
+    .where('agency_code', '=', agencyCode)
+    .where('case_no', '=', caseNo)
+    .executeTakeFirst();
   if (!row) return null;
   const [events, documents] = await Promise.all([
     db
@@ -183,7 +190,13 @@ export async function buildEvidenceBundle(
       .orderBy('id')
       .execute(),
   ]);
-  const disputes = await db.selectFrom('disputes').select('dispute_no').where('case_no', '=', caseNo).orderBy('dispute_no').execute();
+  const disputes = await db
+    .selectFrom('disputes')
+    .select('dispute_no')
+    .where('agency_code', '=', agencyCode)
+    .where('case_no', '=', caseNo)
+    .orderBy('dispute_no')
+    .execute();
   const attachments = [
     ...(await listCaseFiles(db, 'application', caseNo)),
     ...(await Promise.all(disputes.map((d) => listCaseFiles(db, 'dispute', d.dispute_no)))).flat(),

@@ -67,6 +67,10 @@ export interface ReconcileReport {
 
 const kindOf = (workflowId: string) => Object.entries(KINDS).find(([, k]) => workflowId.startsWith(k.prefix));
 
+/**
+ * `agencyCode`: only that agency's cases (an agency's admin); absent: every agency's (the
+ * platform's admin, or a single-agency deployment).
+ */
 export async function reconcileClockProjection(
   db: Kysely<Database>,
   temporal: Client,

@@ -10,7 +10,8 @@ import { type ApiStack, startApiStack } from './support/api-stack';
 let stack: ApiStack;
 
 beforeAll(async () => {
-  stack = await startApiStack('audit-e2e');
+  // The platform's admin archives workflows that belong to no case (a calendar broadcast).
+  stack = await startApiStack('audit-e2e', { secondAgency: true });
 });
 
 afterAll(async () => {
@@ -172,7 +173,9 @@ it('records the admin’s calendar changes, reconciliation, archiving and schedu
     200,
   );
   const broadcast: string = set.body.broadcast.workflowId;
-  expect((await request(app).post(`/api/admin/workflows/${broadcast}/archive`).set(as('admin'))).status).toBe(202);
+  // A workflow with no case is the platform's: an agency's admin does not find it, the platform's admin archives it.
+  expect((await request(app).post(`/api/admin/workflows/${broadcast}/archive`).set(as('admin'))).status).toBe(404);
+  expect((await request(app).post(`/api/admin/workflows/${broadcast}/archive`).set(as('platform.admin'))).status).toBe(202);
 
   expect(await actions()).toEqual([
     {
@@ -195,7 +198,12 @@ it('records the admin’s calendar changes, reconciliation, archiving and schedu
     },
     { action: 'admin.supervision-reconciled', actor: 'admin', target: null, details: { repair: false } },
     { action: 'admin.document-schedules-ensured', actor: 'admin', target: 'rule-profile:national-2019', details: { schedules: [] } },
-    { action: 'admin.workflow-archive-requested', actor: 'admin', target: `workflow:${broadcast}`, details: { runId: expect.any(String) } },
+    {
+      action: 'admin.workflow-archive-requested',
+      actor: 'platform.admin',
+      target: `workflow:${broadcast}`,
+      details: { runId: expect.any(String) },
+    },
   ]);
   // A refused change (wrong role) leaves no row.
   expect(

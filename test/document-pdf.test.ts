@@ -239,7 +239,7 @@ describe('notices as PDF', () => {
   });
 
   it('the evidence bundle holds every notice’s PDF, with its digest and the SHA-256 recorded at issue in the manifest', async () => {
-    const bundle = (await buildEvidenceBundle(database.db, CASE, { source: 'archive', json: '{"events":[]}' }, 'sha256'))!;
+    const bundle = (await buildEvidenceBundle(database.db, 'demo', CASE, { source: 'archive', json: '{"events":[]}' }, 'sha256'))!;
     const rows = await database.db
       .selectFrom('case_documents')
       .select(['doc_no', 'pdf_sha256'])

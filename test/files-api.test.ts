@@ -313,7 +313,7 @@ describe('the reply’s files', () => {
 
 describe('evidence bundle', () => {
   it('holds every attachment of the case and of its disputes, each with its hash in the manifest', async () => {
-    const bundle = (await buildEvidenceBundle(database.db, CASE, { source: 'archive', json: '{"events":[]}' }, 'sm3', files))!;
+    const bundle = (await buildEvidenceBundle(database.db, 'demo', CASE, { source: 'archive', json: '{"events":[]}' }, 'sm3', files))!;
     const attached = await database.db
       .selectFrom('case_files')
       .select(['id', 'sha256', 'case_kind', 'purpose'])

@@ -15,6 +15,7 @@ import type { MailSettings } from '../activities/applicant-messages';
 import { createApp } from '../api/app';
 import { solveChallenge } from '../api/routes/public-guard';
 import { hashPassword } from '../api/identity/passwords';
+import { createAgency } from '../db/repositories/agency';
 import { setPasswordHash } from '../db/repositories/credentials';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { type ApiStack, startApiStack, TEST_AGENCY } from './support/api-stack';
@@ -144,10 +145,13 @@ it('a citizen applies online, the clerk confirms receipt, the citizen follows th
   await page.locator('[data-field="applicant.idNumber"] .field-error', { hasText: '校验位' }).waitFor(WAIT);
   await page.screenshot({ path: path.join(ARTIFACTS, 'portal-apply-form.png'), fullPage: true });
   await page.getByLabel(/^证件号码/).fill('110101199003071233');
+  // One agency on the platform: nothing to choose.
+  expect(await page.locator('[data-field="agencyCode"]').count()).toBe(0);
   await page.getByRole('button', { name: '提交申请' }).click();
 
   await page.waitForURL(/\/apply\/receipt$/, WAIT);
   const queryCode = (await page.locator('.query-code').textContent())!;
+  expect(await page.locator('.receipt .agency').textContent()).toBe('示例市应急管理局');
   expect(queryCode).toMatch(/^[A-Z0-9]{10}$/);
   const caseNo = (await page.locator('.case-no').textContent())!;
   expect(await page.locator('[data-upload="ok"]').textContent()).toContain('身份证复印件.pdf');
@@ -313,5 +317,32 @@ it('a citizen asked for a correction submits the corrected application and a fil
     .orderBy('id')
     .execute();
   expect(files.map((f) => f.filename)).toEqual(['其他材料-文件目录截图.pdf', `补正后的申请-${today}.txt`]);
+  expect(pageErrors).toEqual([]);
+}, 180_000);
+
+it('with a second agency on the platform, the citizen chooses the agency applied to, whose case it is', async () => {
+  await createAgency(
+    stack.database.db,
+    { code: 'sfj', name: '示例市司法局', shortName: '示例司法', regionCode: null, defaultRuleProfileId: 'national-2019' },
+    null,
+  );
+  const page = await openPortal();
+  await page.goto(`${server.url}/apply/new`);
+  const choice = page.getByLabel('向哪个机关申请');
+  await choice.waitFor(WAIT);
+  expect(await choice.locator('option').allTextContents()).toEqual(['示例市应急管理局', '示例市司法局']);
+  expect(await choice.inputValue()).toBe('demo'); // the deployment's own, until the citizen chooses
+  await choice.selectOption('sfj');
+  await page.getByLabel(/^姓名/).fill('李择机');
+  await page.getByLabel(/^证件号码/).fill('110101199003071233');
+  await page.getByLabel(/^联系电话/).fill('13955557777');
+  await page.getByLabel('电子邮箱').fill('li@example.org');
+  await page.getByLabel(/^通信地址/).fill('北京市西城区示例大街9号');
+  await page.getByLabel('所需政府信息的名称、文号或者便于查询的其他特征性描述').fill('本市法律援助机构名录');
+  await page.getByLabel(/本人确认以上信息真实/).check();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.waitForURL(/\/apply\/receipt$/, WAIT);
+  expect(await page.locator('.receipt .case-no').textContent()).toMatch(/^sfj-\d{4}-000001$/);
+  expect(await page.locator('.receipt .agency').textContent()).toBe('示例市司法局');
   expect(pageErrors).toEqual([]);
 }, 180_000);

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { CASE_NUMBER } from '../../domain/agency';
-import { findArchivedHistory } from '../../db/repositories/histories';
+import { findArchivedHistory, type HistoryViewer, workflowVisibleTo } from '../../db/repositories/histories';
 import type { Database } from '../../db/schema';
 import type { ApplicationState } from '../../domain/application/types';
 import { archiveWorkflowHistory } from '../../workflows/archive';
@@ -23,8 +23,18 @@ import type { RouteTable } from '../route';
 
 type HistorySource = { source: 'temporal' | 'archive'; json: string; sha256?: string; archivedAt?: Date };
 
-/** Temporal first (it holds open and recent runs); the archive once retention has removed it. */
-export async function loadHistory(db: Kysely<Database>, temporal: Client, workflowId: string): Promise<HistorySource | null> {
+/**
+ * Temporal first (it holds open and recent runs); the archive once retention has removed it.
+ * Null too when the viewer may not read it (another agency's case; a workflow with no case
+ * unless a platform admin): answered as a workflow that does not exist.
+ */
+export async function loadHistory(
+  db: Kysely<Database>,
+  temporal: Client,
+  workflowId: string,
+  viewer: HistoryViewer,
+): Promise<HistorySource | null> {
+  if (!(await workflowVisibleTo(db, workflowId, viewer))) return null;
   try {
     const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
     return { source: 'temporal', json: historyToJSON(history) };
@@ -33,7 +43,7 @@ export async function loadHistory(db: Kysely<Database>, temporal: Client, workfl
     const notFound = error instanceof WorkflowNotFoundError || (error as { code?: number }).code === grpcStatus.NOT_FOUND;
     if (!notFound) throw error;
   }
-  const archived = await findArchivedHistory(db, workflowId);
+  const archived = await findArchivedHistory(db, workflowId, viewer);
   return archived ? { source: 'archive', json: archived.json, sha256: archived.sha256, archivedAt: archived.archivedAt } : null;
 }
 
@@ -50,8 +60,8 @@ export function adminHistoryRoutes(
   let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
   const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: undefined }));
 
-  async function requireHistory(workflowId: string): Promise<HistorySource> {
-    const history = await loadHistory(db, temporal, workflowId);
+  async function requireHistory(workflowId: string, viewer: HistoryViewer): Promise<HistorySource> {
+    const history = await loadHistory(db, temporal, workflowId, viewer);
     if (!history) throw new ApiError(404, 'not_found', `no history for ${workflowId} in Temporal or in the archive`);
     return history;
   }
@@ -74,9 +84,11 @@ export function adminHistoryRoutes(
         history: z.unknown(),
       }),
     },
-    errors: { 404: 'neither Temporal nor the archive has it' },
+    errors: {
+      404: 'neither Temporal nor the archive has it, or it is another agency’s case (a workflow with no case: platform admins only)',
+    },
     handler: async ({ params, user, req }) => {
-      const history = await requireHistory(params.workflowId);
+      const history = await requireHistory(params.workflowId, user!);
       const parsed = JSON.parse(history.json) as { events?: unknown[] };
       // Written with the codec off, a history carries the applicant in plain JSON: a read.
       await recordDecodedPersonalData(db, user!, req, plainPayloadsInHistory(parsed), 'history');
@@ -102,9 +114,11 @@ export function adminHistoryRoutes(
       description: 'the archiver workflow started (it waits for the close)',
       schema: z.object({ workflowId: z.string(), archiverWorkflowId: z.string() }),
     },
-    errors: { 404: 'no such workflow in Temporal' },
+    errors: { 404: 'no such workflow in Temporal, or it is another agency’s case (a workflow with no case: platform admins only)' },
     handler: async ({ params, user, req }) => {
       let runId: string;
+      if (!(await workflowVisibleTo(db, params.workflowId, user!)))
+        throw new ApiError(404, 'not_found', `${params.workflowId} is not in Temporal`);
       try {
         runId = (await temporal.workflow.getHandle(params.workflowId).describe()).runId;
       } catch (error) {
@@ -147,9 +161,11 @@ export function adminHistoryRoutes(
         divergence: z.string().optional(),
       }),
     },
-    errors: { 404: 'neither Temporal nor the archive has it' },
-    handler: async ({ params }) => {
-      const history = await requireHistory(params.workflowId);
+    errors: {
+      404: 'neither Temporal nor the archive has it, or it is another agency’s case (a workflow with no case: platform admins only)',
+    },
+    handler: async ({ params, user }) => {
+      const history = await requireHistory(params.workflowId, user!);
       try {
         const { code } = await workflowBundle();
         // Encrypted histories replay with the same keys the workers use.
@@ -175,12 +191,13 @@ export function adminHistoryRoutes(
     params: z.object({ caseNo: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123') }),
     query: z.object({ format: z.enum(['html', 'zip', 'json']).default('html') }),
     response: { status: 200, description: 'text/html, application/zip, or the manifest as JSON', schema: z.unknown() },
-    errors: { 404: 'no such case' },
+    errors: { 404: 'no such case in your agency' },
     handler: async ({ params, query, res, user, req }) => {
       const workflowId = `application-${params.caseNo}`;
-      const history = await loadHistory(db, temporal, workflowId);
+      const history = await loadHistory(db, temporal, workflowId, user!);
       const bundle = await buildEvidenceBundle(
         db,
+        user!.agencyCode,
         params.caseNo,
         history ?? { source: 'archive', json: '{"events":[]}' },
         undefined,

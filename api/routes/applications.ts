@@ -143,12 +143,12 @@ const outOfScope = (viewer: User, departmentCode: string | null) =>
   viewer.role === 'department' && departmentCode !== viewer.departmentCode;
 
 async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
-  const row = await findApplication(db, caseNo);
+  const row = await findApplication(db, viewer.agencyCode, caseNo);
   if (!row || outOfScope(viewer, row.department_code)) return null;
   const [events, documents, messages] = await Promise.all([
-    caseEvents(db, 'application', caseNo),
-    applicationNotices(db, caseNo),
-    applicantMessagesOf(db, caseNo),
+    caseEvents(db, 'application', caseNo, viewer.agencyCode),
+    applicationNotices(db, viewer.agencyCode, caseNo),
+    applicantMessagesOf(db, viewer.agencyCode, caseNo),
   ]);
   const stored = row.state as ApplicationState;
   const state = SEES_APPLICANT_CONTACT.includes(viewer.role)
@@ -169,6 +169,9 @@ async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
     replyDue: row.reply_due,
     ruleProfile: { id: row.rule_profile_id, version: row.rule_profile_version },
     possibleDuplicates: row.possible_duplicates,
+    /** Hand-over (§36(五)): the case in another agency this one came from, or was handed over to; null when none. */
+    transferredFrom: row.transferred_from,
+    transferredTo: row.transferred_to,
     /** Notices whose delivery is not recorded: periods that run from receipt have not started. */
     undeliveredNotices: undeliveredNotices(stored),
     /** The steps this user may take on the case now (its stage and state, their role and department): the console offers only these. */
@@ -244,7 +247,14 @@ const MESSAGE_STATUSES = { queued: '待发送', sent: '已发送', failed: '发�
 
 const caseNoParam = z.object({ caseNo: z.string().regex(CASE_NUMBER, 'must look like demo-2026-000123') });
 const caseViewSchema = z
-  .object({ caseNo: z.string(), stage: z.string(), clocks: z.array(z.unknown()), events: z.array(z.unknown()) })
+  .object({
+    caseNo: z.string(),
+    stage: z.string(),
+    clocks: z.array(z.unknown()),
+    events: z.array(z.unknown()),
+    transferredFrom: z.string().nullable().openapi({ description: 'the case in another agency this one was handed over from (§36(五))' }),
+    transferredTo: z.string().nullable().openapi({ description: 'the case in another agency this one was handed over to (§36(五))' }),
+  })
   .passthrough()
   .openapi('ApplicationCase');
 
@@ -321,6 +331,7 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     },
     handler: async ({ query, user }) => {
       const { rows, total } = await listApplications(db, {
+        agencyCode: user!.agencyCode,
         ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
         stage: query.state,
         status: query.status,
@@ -391,8 +402,11 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     },
     errors: { 404: 'no such document on this case', 409: 'no PDF can be rendered for this document' },
     handler: async ({ params, query, res, user, req }) => {
-      const owner = await applicationOwner(db, params.caseNo);
-      const doc = owner && !outOfScope(user!, owner.department_code) ? await applicationNotice(db, params.caseNo, params.docNo) : undefined;
+      const owner = await applicationOwner(db, user!.agencyCode, params.caseNo);
+      const doc =
+        owner && !outOfScope(user!, owner.department_code)
+          ? await applicationNotice(db, user!.agencyCode, params.caseNo, params.docNo)
+          : undefined;
       if (!doc) throw new ApiError(404, 'not_found', `document ${params.docNo} not found on ${params.caseNo}`);
       // A notice to the applicant prints their delivery address, whoever reads it.
       const applicant = (owner!.state as ApplicationState).intake.applicant;

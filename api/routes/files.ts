@@ -20,6 +20,7 @@ import { EXTENSION_OF } from '../../db/files/content-type';
 import {
   type CaseFile,
   type CaseKind,
+  caseFileScope,
   FILE_PURPOSE_LABELS,
   FILE_PURPOSES,
   type FilePurpose,
@@ -121,8 +122,6 @@ interface KindRoutes {
   paramSchema: z.ZodString;
   label: string;
   uploaders: readonly Role[];
-  /** The department the case belongs to (null: none yet), or undefined when there is no such case. */
-  scope(db: Kysely<Database>, id: string): Promise<{ departmentCode: string | null } | undefined>;
   auditTarget(id: string): string;
 }
 
@@ -135,8 +134,6 @@ const KINDS: readonly KindRoutes[] = [
     paramSchema: caseNo,
     label: '申请',
     uploaders: ['clerk', 'department'],
-    scope: (db, id) =>
-      db.selectFrom('applications').select('department_code as departmentCode').where('case_no', '=', id).executeTakeFirst(),
     auditTarget: (id) => `case:${id}`,
   },
   {
@@ -146,8 +143,6 @@ const KINDS: readonly KindRoutes[] = [
     paramSchema: z.string().regex(DISPUTE_NUMBER, 'must look like demo-2026-D0001'),
     label: '复议诉讼',
     uploaders: ['clerk', 'department'],
-    scope: (db, id) =>
-      db.selectFrom('disputes').select('department_code as departmentCode').where('dispute_no', '=', id).executeTakeFirst(),
     auditTarget: (id) => `dispute:${id}`,
   },
   {
@@ -157,8 +152,6 @@ const KINDS: readonly KindRoutes[] = [
     paramSchema: caseNo,
     label: '公文',
     uploaders: ['clerk', 'department'],
-    scope: (db, id) =>
-      db.selectFrom('documents').select('issuing_department as departmentCode').where('doc_id', '=', id).executeTakeFirst(),
     auditTarget: (id) => `document:${id}`,
   },
 ];
@@ -202,9 +195,9 @@ export function fileRoutes(routes: RouteTable, deps: FileRouteDeps): void {
     const params = z.object({ [k.param]: k.paramSchema }) as z.ZodObject<Record<string, z.ZodString>>;
     const purposes = PURPOSES_OF_CASE_KIND[k.kind] as [FilePurpose, ...FilePurpose[]];
     const idOf = (p: Record<string, string>) => p[k.param]!;
-    /** The case as the viewer may see it; 404 when there is none or it is outside their department. */
+    /** The case as the viewer may see it; 404 when there is none, it is another agency's, or it is outside their department. */
     const visibleCase = async (id: string, viewer: User) => {
-      const found = await k.scope(db, id);
+      const found = await caseFileScope(db, k.kind, viewer.agencyCode, id);
       if (!found || (viewer.role === 'department' && found.departmentCode !== viewer.departmentCode))
         throw new ApiError(404, 'not_found', `${k.kind} ${id} not found`);
       return found;

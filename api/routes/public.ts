@@ -11,7 +11,8 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AgencyStore } from '../../db/repositories/agency';
+import { type AgencyStore, listAgencies, loadAgency } from '../../db/repositories/agency';
+import { caseOfQueryCode, handedOverTo, portalCase, portalNotice, portalNotices, receiptOf } from '../../db/repositories/applications';
 import type { Database } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import type { ClockEvent } from '../../domain/clocks/working-day-clock';
@@ -20,7 +21,7 @@ import type { Actor } from '../../domain/case';
 import { findRuleProfile } from '../../domain/rulesets';
 import { caseDocumentPdf, sha256Hex } from '../../activities/notice-pdf';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
-import { caseNumber } from '../../domain/agency';
+import { AGENCY_CODE, caseNumber } from '../../domain/agency';
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
 import { nextInSequence } from '../../db/repositories/sequences';
@@ -57,6 +58,12 @@ export const PORTAL_ACTOR: Actor = { userId: '0', username: 'portal', displayNam
 
 export const publicApplicationSchema = z
   .object({
+    /** The agency applied to (GET /api/public/agencies); the deployment's own when absent. */
+    agencyCode: z
+      .string()
+      .regex(AGENCY_CODE, 'must be an agency code of GET /api/public/agencies')
+      .optional()
+      .openapi({ description: 'the agency applied to (GET /api/public/agencies); default: this deployment’s own' }),
     ...applicationRequestShape,
     /** The applicant's explicit consent to the processing of their personal data for this application. */
     consent: z.literal(true, 'must be given (勾选同意)'),
@@ -85,7 +92,27 @@ const lookupSchema = z
   .openapi('PublicLookup');
 
 const accessSchema = z.object({ token: z.string(), expiresAt: z.string() });
-const progressSchema = z.object({ caseNo: z.string(), stage: z.string(), stageLabel: z.string() }).passthrough().openapi('PublicProgress');
+const progressSchema = z
+  .object({
+    caseNo: z.string(),
+    agency: z.object({ code: z.string(), name: z.string() }),
+    stage: z.string(),
+    stageLabel: z.string(),
+    transferredTo: z
+      .object({
+        agencyCode: z.string(),
+        agencyName: z.string(),
+        caseNo: z.string(),
+        stage: z.string(),
+        stageLabel: z.string(),
+        closed: z.boolean(),
+        replyDue: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'handed over to another agency (§36(五)): that agency and its case’s progress' }),
+  })
+  .passthrough()
+  .openapi('PublicProgress');
 
 /** The headers the public routes read, for the OpenAPI document. */
 const powHeader = z.object({
@@ -144,21 +171,28 @@ function explainForApplicant(event: ClockEvent, events: ClockEvent[]): string {
 
 const fileForApplicant = (f: CaseFile) => ({ id: f.id, filename: f.filename, size: f.size, mediaType: f.mediaType, purpose: f.purpose });
 
+/** The receiving agency's case as the applicant reads it, when the case was handed over (§36(五)). */
+async function handOverOf(db: Kysely<Database>, caseNo: string) {
+  const to = await handedOverTo(db, caseNo);
+  if (!to) return null;
+  const stage = to.stage as Stage;
+  return {
+    agencyCode: to.agency_code,
+    agencyName: to.agency_name,
+    caseNo: to.case_no,
+    stage,
+    stageLabel: STAGE_FOR_APPLICANT[stage] ?? to.stage,
+    closed: to.status === 'closed',
+    replyDue: to.reply_due,
+  };
+}
+
 async function progressOf(db: Kysely<Database>, caseNo: string) {
-  const row = await db
-    .selectFrom('applications')
-    .select(['case_no', 'stage', 'status', 'paused', 'received_on', 'reply_due', 'state'])
-    .where('case_no', '=', caseNo)
-    .executeTakeFirst();
+  const row = await portalCase(db, caseNo);
   if (!row) throw new ApiError(404, 'not_found', '没有找到该申请');
   const state = row.state as ApplicationState;
   const stage = row.stage as Stage;
-  const documents = await db
-    .selectFrom('case_documents')
-    .select(['doc_no', 'kind', 'title', 'issued_on'])
-    .where('case_no', '=', caseNo)
-    .orderBy('id')
-    .execute();
+  const documents = await portalNotices(db, caseNo);
   const replyDelivered = state.delivery != null;
   const toApplicant = new Map((state.notices ?? []).filter((n) => n.addressee === 'applicant').map((n) => [n.docNo, n]));
   // Every notice addressed to the applicant; the reply itself once it has been delivered.
@@ -179,6 +213,8 @@ async function progressOf(db: Kysely<Database>, caseNo: string) {
   ]);
   return {
     caseNo: row.case_no,
+    /** The agency the application was made to (and that handles it). */
+    agency: { code: row.agency_code, name: row.agency_name },
     stage,
     stageLabel: STAGE_FOR_APPLICANT[stage] ?? row.stage,
     receivedOn: row.received_on,
@@ -213,6 +249,8 @@ async function progressOf(db: Kysely<Database>, caseNo: string) {
           canSubmit: stage === 'correction-requested',
         }
       : null,
+    /** Handed over to another agency (§36(五)): that agency and its case's progress; null when not. */
+    transferredTo: row.transferred_to ? await handOverOf(db, caseNo) : null,
   };
 }
 
@@ -233,6 +271,23 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       schema: z.object({ token: z.string(), bits: z.number(), expiresAt: z.string(), algorithm: z.string() }).openapi('PublicChallenge'),
     },
     handler: async ({ query }) => guard.issueChallenge(query.purpose),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/public/agencies',
+    summary: '可以申请的机关（网上申请时选择向哪个机关申请）',
+    tags: ['public'],
+    roles: 'public',
+    response: {
+      status: 200,
+      description: 'the agencies on this platform, by code; `default`: the one an application without agencyCode goes to',
+      schema: z.object({ default: z.string(), items: z.array(z.object({ code: z.string(), name: z.string() })) }).openapi('PublicAgencies'),
+    },
+    handler: async () => {
+      const own = await agencyStore.current(); // seeds the deployment's own agency on a first start
+      return { default: own.code, items: (await listAgencies(db)).map((a) => ({ code: a.code, name: a.name })) };
+    },
   });
 
   routes.add({
@@ -262,12 +317,18 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       503: 'Temporal unreachable; nothing was registered',
     },
     handler: async ({ body, req }) => {
-      const { consent: _consent, ...submitted } = body;
+      const { consent: _consent, agencyCode, ...submitted } = body;
       // The clerk intake's own checks (ID check characters, organisations' credit codes), with the channel fixed.
       const intake = intakeSchema.safeParse({ ...submitted, channel: 'online' });
       if (!intake.success) throw validationError(intake.error, 'body');
+      const own = await agencyStore.current();
+      const agency = agencyCode === undefined || agencyCode === own.code ? own : await loadAgency(db, agencyCode);
+      if (!agency)
+        throw new ApiError(400, 'validation_failed', 'invalid body: agencyCode', [
+          { field: 'agencyCode', message: 'no such agency (GET /api/public/agencies)' },
+        ]);
+      // Checked before the challenge is spent: a wrong field costs the applicant no new proof of work.
       await guard.redeemChallenge(req, 'apply');
-      const agency = await agencyStore.current();
       const profile = findRuleProfile(agency.defaultRuleProfileId);
       if (!profile) throw new ApiError(503, 'unavailable', 'the office’s rule profile is not configured');
       const today = shanghaiDateOf(Date.now());
@@ -295,13 +356,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
         awaitRegistration: m.awaitRegistrationUpdate,
         label: `case ${caseNo}`,
       });
-      const receipt = await db
-        .selectFrom('case_documents')
-        .select(['doc_no', 'title'])
-        .where('case_no', '=', caseNo)
-        .where('kind', '=', 'receipt')
-        .orderBy('id')
-        .executeTakeFirst();
+      const receipt = await receiptOf(db, caseNo);
       return {
         caseNo,
         queryCode: input.queryCode,
@@ -332,11 +387,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     },
     handler: async ({ body, req }) => {
       await guard.redeemChallenge(req, 'lookup');
-      const row = await db
-        .selectFrom('applications')
-        .select(['case_no', 'state'])
-        .where('query_code', '=', body.queryCode)
-        .executeTakeFirst();
+      const row = await caseOfQueryCode(db, body.queryCode);
       const applicant = row ? (row.state as ApplicationState).intake.applicant : null;
       // Compared the same way whether or not the code exists, and answered the same when either is wrong.
       if (!(await guard.secondFactorMatches(applicant, body.factor)))
@@ -375,14 +426,7 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
       const caseNo = await guard.caseOf(req);
       const progress = await progressOf(db, caseNo);
       const allowed = progress.notices.some((n) => n.docNo === params.docNo);
-      const doc = allowed
-        ? await db
-            .selectFrom('case_documents')
-            .select(['html', 'pdf', 'pdf_sha256', 'issued_on'])
-            .where('case_no', '=', caseNo)
-            .where('doc_no', '=', params.docNo)
-            .executeTakeFirst()
-        : undefined;
+      const doc = allowed ? await portalNotice(db, caseNo, params.docNo) : undefined;
       if (!doc) throw new ApiError(404, 'not_found', '没有找到该文书');
       const pdf = await caseDocumentPdf(doc);
       if (!pdf) throw new ApiError(404, 'not_found', '该文书暂无 PDF 版本');
@@ -425,7 +469,8 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
         throw new ApiError(400, 'validation_failed', 'invalid body: the file is empty', [
           { field: 'body', message: 'must be the file’s bytes' },
         ]);
-      const row = await db.selectFrom('applications').select('stage').where('case_no', '=', caseNo).executeTakeFirstOrThrow();
+      const row = await portalCase(db, caseNo);
+      if (!row) throw new ApiError(404, 'not_found', '没有找到该申请');
       const purpose =
         row.stage === 'awaiting-receipt-confirmation'
           ? 'application-material'
@@ -506,11 +551,8 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
     errors: { 403: 'no valid access token (X-Applicant-Access)', 409: 'no correction is being asked for' },
     handler: async ({ req, body }) => {
       const caseNo = await guard.caseOf(req);
-      const row = await db
-        .selectFrom('applications')
-        .select(['workflow_id', 'stage'])
-        .where('case_no', '=', caseNo)
-        .executeTakeFirstOrThrow();
+      const row = await portalCase(db, caseNo);
+      if (!row) throw new ApiError(404, 'not_found', '没有找到该申请');
       if (row.stage !== 'correction-requested') throw new ApiError(409, 'conflict', '本申请当前无需补正');
       // The corrected application is kept with the case's correction materials (the workflow's step records only the day).
       const statement = await files.putAndAttach(db, {

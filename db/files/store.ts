@@ -475,3 +475,39 @@ async function replyDeliveredOn(db: Db, caseNo: string): Promise<string | null> 
     .executeTakeFirst();
   return row?.delivered_on ?? null;
 }
+
+/**
+ * The department a case of the agency belongs to (null: none yet), or undefined when the agency
+ * has no such case (another agency's case is not found, as one that does not exist). Every staff
+ * read and upload of a case's files goes through it first.
+ */
+export async function caseFileScope(
+  db: Db,
+  caseKind: CaseKind,
+  agencyCode: string,
+  caseNo: string,
+): Promise<{ departmentCode: string | null } | undefined> {
+  switch (caseKind) {
+    case 'application':
+      return db
+        .selectFrom('applications')
+        .select('department_code as departmentCode')
+        .where('agency_code', '=', agencyCode)
+        .where('case_no', '=', caseNo)
+        .executeTakeFirst();
+    case 'dispute':
+      return db
+        .selectFrom('disputes')
+        .select('department_code as departmentCode')
+        .where('agency_code', '=', agencyCode)
+        .where('dispute_no', '=', caseNo)
+        .executeTakeFirst();
+    case 'document':
+      return db
+        .selectFrom('documents')
+        .select('issuing_department as departmentCode')
+        .where('agency_code', '=', agencyCode)
+        .where('doc_id', '=', caseNo)
+        .executeTakeFirst();
+  }
+}

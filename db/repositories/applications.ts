@@ -6,22 +6,33 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
 
-export async function findApplication(db: Kysely<Database>, caseNo: string) {
-  return db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
+/*
+ * Every read takes the caller's agency: another agency's case is not found, exactly as a case
+ * that does not exist (case numbers carry their agency, but numbers from before the platform
+ * do not, so the agency is checked, never inferred from the number).
+ */
+
+/** The agency's case of this number (null-safe: undefined when none, or another agency's). */
+export async function findApplication(db: Kysely<Database>, agencyCode: string, caseNo: string) {
+  return db.selectFrom('applications').selectAll().where('agency_code', '=', agencyCode).where('case_no', '=', caseNo).executeTakeFirst();
 }
 
+/** The agency's case numbers equal to `caseNo` (none or one): the scope of reads of a case's other tables. */
+const ownCase = (db: Kysely<Database>, agencyCode: string, caseNo: string) =>
+  db.selectFrom('applications').select('case_no').where('agency_code', '=', agencyCode).where('case_no', '=', caseNo);
+
 /** The notices issued on a case, in the order they were issued (without their HTML or PDF). */
-export async function applicationNotices(db: Kysely<Database>, caseNo: string) {
+export async function applicationNotices(db: Kysely<Database>, agencyCode: string, caseNo: string) {
   return db
     .selectFrom('case_documents')
     .select(['doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256', 'pdf_sha256'])
-    .where('case_no', '=', caseNo)
+    .where('case_no', 'in', ownCase(db, agencyCode, caseNo))
     .orderBy('id')
     .execute();
 }
 
 /** The e-mails and SMS sent to the applicant on a case, with their delivery record. */
-export async function applicantMessagesOf(db: Kysely<Database>, caseNo: string) {
+export async function applicantMessagesOf(db: Kysely<Database>, agencyCode: string, caseNo: string) {
   return db
     .selectFrom('applicant_messages')
     .select([
@@ -39,12 +50,14 @@ export async function applicantMessagesOf(db: Kysely<Database>, caseNo: string) 
       'delivery_note',
       'created_at',
     ])
-    .where('case_no', '=', caseNo)
+    .where('case_no', 'in', ownCase(db, agencyCode, caseNo))
     .orderBy('id')
     .execute();
 }
 
 export interface ApplicationListFilter {
+  /** The caller's agency: no list shows another's cases. */
+  agencyCode: string;
   /** A department user's own department: they see no other. */
   ownDepartment?: string;
   stage?: string;
@@ -58,7 +71,7 @@ export interface ApplicationListFilter {
 
 /** One page of cases, soonest reply due first, and how many match in all. */
 export async function listApplications(db: Kysely<Database>, filter: ApplicationListFilter) {
-  let q = db.selectFrom('applications');
+  let q = db.selectFrom('applications').where('agency_code', '=', filter.agencyCode);
   if (filter.ownDepartment !== undefined) q = q.where('department_code', '=', filter.ownDepartment);
   if (filter.stage) q = q.where('stage', '=', filter.stage);
   if (filter.status) q = q.where('status', '=', filter.status);
@@ -93,16 +106,21 @@ export async function listApplications(db: Kysely<Database>, filter: Application
 }
 
 /** Whose case it is (its department) and its stored state, for a read of one of its notices. */
-export async function applicationOwner(db: Kysely<Database>, caseNo: string) {
-  return db.selectFrom('applications').select(['department_code', 'state']).where('case_no', '=', caseNo).executeTakeFirst();
+export async function applicationOwner(db: Kysely<Database>, agencyCode: string, caseNo: string) {
+  return db
+    .selectFrom('applications')
+    .select(['department_code', 'state'])
+    .where('agency_code', '=', agencyCode)
+    .where('case_no', '=', caseNo)
+    .executeTakeFirst();
 }
 
 /** One notice of a case, with its HTML and its PDF if rendered. */
-export async function applicationNotice(db: Kysely<Database>, caseNo: string, docNo: string) {
+export async function applicationNotice(db: Kysely<Database>, agencyCode: string, caseNo: string, docNo: string) {
   return db
     .selectFrom('case_documents')
     .select(['html', 'pdf', 'pdf_sha256', 'issued_on'])
-    .where('case_no', '=', caseNo)
+    .where('case_no', 'in', ownCase(db, agencyCode, caseNo))
     .where('doc_no', '=', docNo)
     .executeTakeFirst();
 }
@@ -122,8 +140,79 @@ export async function applicationStepTarget(
   return row && { workflowId: row.workflow_id, departmentCode: row.department_code, closed: row.status === 'closed' };
 }
 
-/** The rule profile a case is handled under (a dispute about it is handled under the same one), or undefined if there is no such case. */
-export async function applicationRuleProfileId(db: Kysely<Database>, caseNo: string): Promise<string | undefined> {
-  const row = await db.selectFrom('applications').select('rule_profile_id').where('case_no', '=', caseNo).executeTakeFirst();
-  return row?.rule_profile_id;
+/*
+ * The citizen portal's reads. The portal has no agency of its own: an applicant reaches one
+ * case, the one their access token (or 查询码 and second factor) names, whichever agency has it.
+ */
+
+/** A case as the applicant's progress page shows it, with the name of the agency handling it. */
+export async function portalCase(db: Kysely<Database>, caseNo: string) {
+  return db
+    .selectFrom('applications')
+    .innerJoin('agencies', 'agencies.code', 'applications.agency_code')
+    .select([
+      'applications.case_no',
+      'applications.workflow_id',
+      'applications.stage',
+      'applications.status',
+      'applications.paused',
+      'applications.received_on',
+      'applications.reply_due',
+      'applications.state',
+      'applications.transferred_to',
+      'agencies.code as agency_code',
+      'agencies.name as agency_name',
+    ])
+    .where('applications.case_no', '=', caseNo)
+    .executeTakeFirst();
+}
+
+/** The case of a 查询码 with its state (the applicant, for the second factor), or undefined. */
+export async function caseOfQueryCode(db: Kysely<Database>, queryCode: string) {
+  return db.selectFrom('applications').select(['case_no', 'state']).where('query_code', '=', queryCode).executeTakeFirst();
+}
+
+/**
+ * Where a case was handed over to (§36(五)): the receiving agency's name and the new case's
+ * progress, or undefined when it was not handed over.
+ */
+export async function handedOverTo(db: Kysely<Database>, caseNo: string) {
+  return db
+    .selectFrom('applications as from')
+    .innerJoin('applications as to', 'to.case_no', 'from.transferred_to')
+    .innerJoin('agencies', 'agencies.code', 'to.agency_code')
+    .select(['to.case_no', 'to.stage', 'to.status', 'to.reply_due', 'agencies.code as agency_code', 'agencies.name as agency_name'])
+    .where('from.case_no', '=', caseNo)
+    .executeTakeFirst();
+}
+
+/** The notices issued on a case, for the applicant's page (the route keeps those addressed to them). */
+export async function portalNotices(db: Kysely<Database>, caseNo: string) {
+  return db
+    .selectFrom('case_documents')
+    .select(['doc_no', 'kind', 'title', 'issued_on'])
+    .where('case_no', '=', caseNo)
+    .orderBy('id')
+    .execute();
+}
+
+/** One notice of the case, with its HTML and its PDF if rendered (the route checks it is addressed to the applicant). */
+export async function portalNotice(db: Kysely<Database>, caseNo: string, docNo: string) {
+  return db
+    .selectFrom('case_documents')
+    .select(['html', 'pdf', 'pdf_sha256', 'issued_on'])
+    .where('case_no', '=', caseNo)
+    .where('doc_no', '=', docNo)
+    .executeTakeFirst();
+}
+
+/** The 登记回执 of a case just registered, if it was issued. */
+export async function receiptOf(db: Kysely<Database>, caseNo: string) {
+  return db
+    .selectFrom('case_documents')
+    .select(['doc_no', 'title'])
+    .where('case_no', '=', caseNo)
+    .where('kind', '=', 'receipt')
+    .orderBy('id')
+    .executeTakeFirst();
 }

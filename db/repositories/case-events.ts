@@ -87,16 +87,26 @@ export async function appendCaseEvent(trx: Transaction<Database>, kind: CaseKind
   return inserted !== undefined;
 }
 
-/** A case's event log in order, as its view shows it. */
-export async function caseEvents(db: Kysely<Database>, kind: CaseKind, caseId: string) {
+/** A case's event log in order, as its view shows it; with `agencyCode`, empty unless the case is that agency's (case_agencies). */
+export async function caseEvents(db: Kysely<Database>, kind: CaseKind, caseId: string, agencyCode?: string) {
   const { table, caseColumn } = CASE_EVENT_TABLES[kind];
   // The five tables differ only in the case column's name: typed as the applications' one.
-  return db
+  let q = db
     .selectFrom(table as 'case_events')
     .select(['seq', 'type', 'actor_username', 'actor_role', 'occurred_at', 'payload'])
-    .where(caseColumn as 'case_no', '=', caseId)
-    .orderBy('seq')
-    .execute();
+    .where(caseColumn as 'case_no', '=', caseId);
+  if (agencyCode !== undefined)
+    q = q.where(
+      caseColumn as 'case_no',
+      'in',
+      db
+        .selectFrom('case_agencies')
+        .select('case_id')
+        .where('case_kind', '=', kind)
+        .where('agency_code', '=', agencyCode)
+        .where('case_id', '=', caseId),
+    );
+  return q.orderBy('seq').execute();
 }
 
 /** An entry of a case's log as every case view shows it. */

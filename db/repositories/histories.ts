@@ -50,12 +50,40 @@ export async function archiveHistory(
   return { sha256: digest, inserted: inserted !== undefined };
 }
 
-/** The latest archived run of a workflow, verified against its stored digest. */
-export async function findArchivedHistory(db: Kysely<Database>, workflowId: string): Promise<ArchivedHistory | null> {
+/** Who reads a workflow's history: an agency's admin, or a platform admin. */
+export interface HistoryViewer {
+  agencyCode: string;
+  platform: boolean;
+}
+
+/**
+ * Whether the viewer may read a workflow's history: a case's workflow (case_agencies) is its
+ * agency's; a workflow with no case (a calendar broadcast, an archiver, a sweep) is the
+ * platform's, for platform admins only.
+ */
+export async function workflowVisibleTo(db: Kysely<Database>, workflowId: string, viewer: HistoryViewer): Promise<boolean> {
+  const row = await db.selectFrom('case_agencies').select('agency_code').where('workflow_id', '=', workflowId).executeTakeFirst();
+  return row ? row.agency_code === viewer.agencyCode : viewer.platform;
+}
+
+/** The latest archived run of a workflow the viewer may read (workflowVisibleTo), verified against its stored digest. */
+export async function findArchivedHistory(
+  db: Kysely<Database>,
+  workflowId: string,
+  viewer: HistoryViewer,
+): Promise<ArchivedHistory | null> {
   const row = await db
     .selectFrom('workflow_histories')
     .selectAll()
     .where('workflow_id', '=', workflowId)
+    .where((eb) => {
+      const caseOf = eb
+        .selectFrom('case_agencies')
+        .select('case_agencies.agency_code')
+        .whereRef('case_agencies.workflow_id', '=', 'workflow_histories.workflow_id');
+      const ownCase = eb.exists(caseOf.where('case_agencies.agency_code', '=', viewer.agencyCode));
+      return viewer.platform ? eb.or([ownCase, eb.not(eb.exists(caseOf))]) : ownCase;
+    })
     .orderBy('closed_at', (ob) => ob.desc().nullsLast())
     .limit(1)
     .executeTakeFirst();

@@ -41,8 +41,15 @@ export interface FileRef {
   purpose: string;
 }
 
+export interface Agency {
+  code: string;
+  name: string;
+}
+
 export interface Progress {
   caseNo: string;
+  /** The agency applied to, which handles the application. */
+  agency: Agency;
   stage: string;
   stageLabel: string;
   receivedOn: string | null;
@@ -56,6 +63,16 @@ export interface Progress {
   deliveredFiles: FileRef[];
   uploadsOpenFor: 'application-material' | 'correction-material' | null;
   correction: null | { items: string[]; requestedOn: string; correctedOn: string | null; correctBy: string | null; canSubmit: boolean };
+  /** Handed over to another agency (条例第三十六条第五项): that agency and its case's progress. */
+  transferredTo: null | {
+    agencyCode: string;
+    agencyName: string;
+    caseNo: string;
+    stage: string;
+    stageLabel: string;
+    closed: boolean;
+    replyDue: string | null;
+  };
 }
 
 export interface Submitted {
@@ -118,6 +135,11 @@ async function postJson<T>(path: string, body: unknown, headers: Record<string, 
       body: JSON.stringify(body),
     }),
   );
+}
+
+/** The agencies one may apply to, and the one an application goes to when none is chosen. */
+export async function agencies(): Promise<{ default: string; items: Agency[] }> {
+  return answer(await fetch('/api/public/agencies', { headers: { Accept: 'application/json' } }));
 }
 
 export async function submitApplication(application: unknown, onProgress?: (tries: number) => void): Promise<Submitted> {

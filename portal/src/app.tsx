@@ -26,6 +26,8 @@ import {
   submitCorrection,
   type Submitted,
   upload,
+  type Agency,
+  agencies as fetchAgencies,
 } from './api';
 
 const BASE = '/apply/';
@@ -357,6 +359,7 @@ const LABELS: Record<string, string> = {
   'applicant.email': '电子邮箱',
   'applicant.address': '通信地址',
   'applicant.postcode': '邮政编码',
+  agencyCode: '申请的机关',
   description: '所需政府信息的名称、文号或描述',
   purpose: '用途',
   form: '获取信息的方式',
@@ -392,6 +395,16 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
   const [failure, setFailure] = useState<string | null>(null);
   const [status, setStatus] = useState<string>('');
   const [busy, setBusy] = useState(false);
+  // One platform may serve several agencies: the applicant chooses which one, once there is a choice.
+  const [agencyList, setAgencyList] = useState<Agency[]>([]);
+  useEffect(() => {
+    fetchAgencies()
+      .then((a) => {
+        setAgencyList(a.items);
+        setValues((v) => (v.agencyCode ? v : { ...v, agencyCode: a.default }));
+      })
+      .catch(() => undefined); // without the list, the application goes to the deployment's own agency
+  }, []);
 
   const organisation = values['applicant.type'] !== 'natural-person';
   const set = (name: string, value: string | boolean) => {
@@ -443,6 +456,7 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
       return v === '' ? undefined : v;
     };
     return {
+      ...(agencyList.length > 1 && values.agencyCode ? { agencyCode: values.agencyCode } : {}),
       applicant: {
         type: values['applicant.type'],
         name: text('applicant.name'),
@@ -547,6 +561,19 @@ function ApplyForm({ onDone }: { onDone: (result: Submitted, uploads: UploadOutc
             'attachments.supporting': '其他材料',
           }}
         />
+      )}
+
+      {agencyList.length > 1 && (
+        <fieldset>
+          <legend>申请的机关</legend>
+          <SelectField
+            name="agencyCode"
+            label="向哪个机关申请"
+            options={Object.fromEntries(agencyList.map((a) => [a.code, a.name]))}
+            hint="请选择制作或保存所需信息的机关"
+            {...field}
+          />
+        </fieldset>
       )}
 
       <fieldset>
@@ -703,6 +730,9 @@ function Receipt({ result, uploads, go }: { result: Submitted; uploads: UploadOu
         <p>
           案件编号：<span class="case-no">{result.caseNo}</span>
         </p>
+        <p>
+          申请的机关：<span class="agency">{result.progress.agency.name}</span>
+        </p>
       </div>
       <p>
         <strong>请妥善保存查询码。</strong>查询办理进度时，须同时提供证件号码或联系电话的后四位。
@@ -840,6 +870,10 @@ function ProgressView({ access, initial, onLeave }: { access: Access; initial: P
       <dl class="facts">
         <dt>案件编号</dt>
         <dd class="case-no">{p.caseNo}</dd>
+        <dt>申请的机关</dt>
+        <dd class="agency" data-agency={p.agency.code}>
+          {p.agency.name}
+        </dd>
         <dt>当前状态</dt>
         <dd class="stage" data-stage={p.stage}>
           {p.stageLabel}
@@ -850,6 +884,16 @@ function ProgressView({ access, initial, onLeave }: { access: Access; initial: P
         <dt>答复期限</dt>
         <dd class="reply-due">{replyDueText(p)}</dd>
       </dl>
+      {p.transferredTo && (
+        <section class="transferred" aria-labelledby="transferred-h" data-transferred-to={p.transferredTo.agencyCode}>
+          <h2 id="transferred-h">已转由{p.transferredTo.agencyName}办理</h2>
+          <p>
+            您的申请已转交{p.transferredTo.agencyName}办理（案件编号 {p.transferredTo.caseNo}）。当前状态：
+            <span class="stage">{p.transferredTo.stageLabel}</span>
+            {p.transferredTo.closed ? '' : p.transferredTo.replyDue ? `；答复期限：${p.transferredTo.replyDue}` : ''}。
+          </p>
+        </section>
+      )}
       {p.replyClock && p.replyClock.derivation.length > 0 && (
         <section class="derivation" aria-labelledby="derivation-h">
           <h2 id="derivation-h">答复期限是怎样计算的</h2>
