@@ -74,6 +74,20 @@ it('hands a case replied "not this agency" over to the competent agency on the p
     .send({ outcome: 'cannot-provide.not-held', reasons: 'x', legalBasis: 'y', referralAgencyCode: 'sfj' });
   expect(wrong.status).toBe(400);
   expect(wrong.body.error.details.map((d: { field: string }) => d.field)).toContain('referralAgencyCode');
+  for (const [code, message] of [
+    ['demo', 'is this agency'],
+    ['nowhere', 'no such agency on this platform'],
+  ]) {
+    const res = await request(stack.app)
+      .post(`/api/applications/${from}/decide`)
+      .set(stack.as('clerk'))
+      .send({ outcome: 'cannot-provide.not-held', section36: 'not-this-agency', reasons: 'x', legalBasis: 'y', referralAgencyCode: code });
+    expect({ code, status: res.status, details: res.body.error?.details }).toEqual({
+      code,
+      status: 400,
+      details: [{ field: 'referralAgencyCode', message }],
+    });
+  }
 
   await toDecision(
     from,

@@ -8,7 +8,8 @@ import { randomInt } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AgencyStore } from '../../db/repositories/agency';
+import { type AgencyStore, loadAgency } from '../../db/repositories/agency';
+import { refuseOtherAgencyMembers } from './agency-members';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import {
   APPLICANT_TYPES,
@@ -453,6 +454,18 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
     response: { description: 'the case after the step', schema: caseViewSchema },
     target: (id, agencyCode) => applicationStepTarget(db, agencyCode, id),
     closedMessage: '案件已办结',
+    verify: async ({ payload, user }) => {
+      await refuseOtherAgencyMembers(db, user.agencyCode, payload);
+      // §36(五) on the platform: the competent agency is another agency of the platform; the reply names it.
+      const to = (payload as { referralAgencyCode?: string }).referralAgencyCode;
+      if (to === undefined) return;
+      const agency = to === user.agencyCode ? null : await loadAgency(db, to);
+      if (!agency)
+        throw new ApiError(400, 'validation_failed', 'invalid body: referralAgencyCode', [
+          { field: 'referralAgencyCode', message: to === user.agencyCode ? 'is this agency' : 'no such agency on this platform' },
+        ]);
+      (payload as { referral?: string }).referral ??= agency.name;
+    },
     view: async ({ id, name, user, req }) => {
       const view = (await caseView(db, id, user))!;
       // The case after the step carries the applicant in full for these roles: a read too.
