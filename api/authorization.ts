@@ -82,6 +82,10 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'POST /api/admin/users/:username/disable': ['admin'],
   'POST /api/admin/users/:username/enable': ['admin'],
   'POST /api/admin/users/:username/reset-password': ['admin'],
+  // The platform's agencies: admins by role, and then only platform admins (checked in the route; others 403).
+  'GET /api/platform/agencies': ['admin'],
+  'POST /api/platform/agencies': ['admin'],
+  'PATCH /api/platform/agencies/:code': ['admin'],
   'GET /api/admin/audit': ['admin'],
   'GET /api/admin/audit.csv': ['admin'],
   'POST /codec/decode': ['admin'],
@@ -123,6 +127,18 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'GET /api/documents/:docId/files': EVERYONE,
   'GET /api/documents/:docId/files/:fileId': EVERYONE,
 };
+
+/**
+ * Routes whose roles are only the start: the caller must also be on the platform (`users.platform`,
+ * a platform admin), or the route answers 403. An agency's own admin administers their agency; the
+ * platform's agencies and the calendar every agency shares are the platform admin's.
+ */
+export const PLATFORM_ONLY: ReadonlySet<string> = new Set([
+  'GET /api/platform/agencies',
+  'POST /api/platform/agencies',
+  'PATCH /api/platform/agencies/:code',
+  'PUT /api/admin/calendar/years/:year',
+]);
 
 /** Throws when a declared route is missing from the matrix, grants different roles, or the matrix lists a route that does not exist. */
 export function assertMatchesAuthorizationMatrix(declared: ReadonlyArray<{ key: string; roles: readonly Role[] | 'public' }>): void {
