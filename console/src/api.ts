@@ -14,6 +14,11 @@ export interface Me {
   role: Role;
   departmentCode: string;
   department?: { code: string; name: string } | null;
+  /** The agency the user acts for; its name heads the console. */
+  agencyCode?: string;
+  agency?: { code: string; name: string; shortName: string } | null;
+  /** Platform admin or supervisor: across the platform's agencies. */
+  platform?: boolean;
   csrfToken?: string | null;
   /** What the sign-in still owes before the rest of the console opens. */
   pending?: 'second-factor' | 'password-change' | 'totp-enrolment' | null;
