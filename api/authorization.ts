@@ -138,6 +138,8 @@ export const PLATFORM_ONLY: ReadonlySet<string> = new Set([
   'POST /api/platform/agencies',
   'PATCH /api/platform/agencies/:code',
   'PUT /api/admin/calendar/years/:year',
+  'GET /api/admin/sso-mapping',
+  'PUT /api/admin/sso-mapping',
 ]);
 
 /** Throws when a declared route is missing from the matrix, grants different roles, or the matrix lists a route that does not exist. */

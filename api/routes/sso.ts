@@ -24,6 +24,7 @@ import { credentialsById } from '../../db/repositories/credentials';
 import { createSession } from '../../db/repositories/sessions';
 import { getSsoMapping, saveSsoMapping, savePendingSignIn, signInSsoUser, takePendingSignIn } from '../../db/repositories/sso';
 import type { Database } from '../../db/schema';
+import type { User } from '../../db/repositories/users';
 import { ROLES } from '../../domain/roles';
 import { ApiError } from '../errors';
 import { mapClaims, OidcClient, type OidcConfiguration, type OidcSettings, openidClient, providerAttestsMfa } from '../identity/oidc';
@@ -91,6 +92,14 @@ function describeError(error: unknown): string {
 /** A path inside the console to come back to; anything else is the console's home. */
 function safeReturnTo(value: unknown): string {
   return typeof value === 'string' && /^\/console(\/[A-Za-z0-9._~\-/%?=&]*)?$/.test(value) && !value.includes('//') ? value : CONSOLE_HOME;
+}
+
+/**
+ * The platform has one identity provider and one mapping from its claims to every agency's
+ * departments: a platform admin's to read and set, not one agency's admin's.
+ */
+function requirePlatformAdmin(user: User | null): void {
+  if (!user?.platform) throw new ApiError(403, 'forbidden', "the single sign-on mapping is the platform's: a platform admin sets it");
 }
 
 export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; identity: IdentityRuntime; oidc: OidcSettings | null }): void {
@@ -320,7 +329,9 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
         updatedBy: z.string().nullable(),
       }),
     },
-    handler: async () => {
+    errors: { 403: 'not a platform admin: the mapping names every agency’s departments' },
+    handler: async ({ user }) => {
+      requirePlatformAdmin(user);
       const stored = await getSsoMapping(db);
       const s = deps.oidc;
       return {
@@ -345,7 +356,9 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
       description: 'saved; applies from the next single sign-on',
       schema: z.object({ mapping: mappingSchema, updatedAt: z.string() }),
     },
+    errors: { 403: 'not a platform admin: the mapping names every agency’s departments' },
     handler: async ({ body, req, user }) => {
+      requirePlatformAdmin(user);
       const problems: Array<{ field: string; message: string }> = [];
       const codes = new Set((await db.selectFrom('departments').select('code').execute()).map((d) => d.code));
       body.departmentMap.forEach((entry, i) => {
