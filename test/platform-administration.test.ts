@@ -355,4 +355,16 @@ describe('the audit log per agency', () => {
     expect(csv.text.trim().split('\r\n').length - 1).toBe(onlySfj.body.total);
     expect(fieldsOf(await request(app).get('/api/admin/audit?agency=No!').set(as('platform.admin')).expect(400))).toEqual(['agency']);
   });
+
+  it('gives a failed sign-in against a user that user’s agency, and one against nobody no agency', async () => {
+    await request(app).post('/api/auth/login').send({ username: 'sfj.clerk', password: 'wrong-password-1' }).expect(401);
+    await request(app).post('/api/auth/login').send({ username: 'no.such.user', password: 'wrong-password-1' }).expect(401);
+    const failed = await auditRows('auth.sign-in-failed');
+    expect(failed.map((r) => [r.target, r.agency_code])).toEqual([
+      ['user:sfj.clerk', 'sfj'],
+      ['user:no.such.user', null],
+    ]);
+    const seen = await request(app).get('/api/admin/audit?action=auth.sign-in-failed').set(as('sfj.admin')).expect(200);
+    expect(seen.body.items.map((i: { target: string }) => i.target)).toEqual(['user:sfj.clerk']);
+  });
 });

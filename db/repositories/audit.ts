@@ -76,10 +76,28 @@ export interface AuditEntry {
   /** Anything else worth keeping (fields seen, old and new values, the reason). Never secrets. */
   details?: Record<string, unknown>;
   /**
-   * The agency the row concerns, so an agency's admin sees it: by default the actor's; given for
-   * a platform admin's action on an agency (that agency), null for the platform's own changes.
+   * The agency the row concerns, so an agency's admin sees it: by default the actor's (with no
+   * actor, the agency of a `user:` target); given for a platform admin's action on an agency (that
+   * agency), null for the platform's own changes.
    */
   agencyCode?: string | null;
+}
+
+const agencyOfUser = (where: 'u.id' | 'u.username', value: string) =>
+  sql<
+    string | null
+  >`(select d.agency_code from users u join departments d on d.code = u.department_code where ${sql.ref(where)} = ${value})`;
+
+/**
+ * The row's agency: given; else the actor's (looked up from their department when the actor does
+ * not say); with no actor, the agency of a `user:` target (a failed sign-in, a lockout); else none.
+ */
+function agencyOfEntry(entry: AuditEntry) {
+  if (entry.agencyCode !== undefined) return entry.agencyCode;
+  if (entry.actor?.agencyCode) return entry.actor.agencyCode;
+  if (entry.actor) return agencyOfUser('u.id', entry.actor.userId);
+  if (entry.target?.startsWith('user:')) return agencyOfUser('u.username', entry.target.slice('user:'.length));
+  return null;
 }
 
 /** Appends one row to the audit log, on `db` or inside a transaction. */
@@ -94,16 +112,7 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
       ip: entry.ip,
       target: entry.target ?? null,
       details: JSON.stringify(entry.details ?? {}),
-      agency_code:
-        entry.agencyCode !== undefined
-          ? entry.agencyCode
-          : entry.actor?.agencyCode
-            ? entry.actor.agencyCode
-            : entry.actor
-              ? sql<
-                  string | null
-                >`(select d.agency_code from users u join departments d on d.code = u.department_code where u.id = ${entry.actor.userId})`
-              : null,
+      agency_code: agencyOfEntry(entry),
     })
     .execute();
 }
