@@ -15,7 +15,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import { type Duration, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
-import { loadAgencySettings } from '../db/repositories/agency';
+import { loadAgencyOf } from '../db/repositories/agency';
 import type { Database } from '../db/schema';
 import type { AgencyConfig } from '../domain/agency';
 import type { ApplicationIntake, ApplicationState, NoticeKind } from '../domain/application/types';
@@ -248,7 +248,7 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
 
   async function sendEmail(
     row: MessageRow & { notice_kind: string },
-    caseRow: { state: unknown; query_code: string },
+    caseRow: { state: unknown; query_code: string; agency_code: string },
   ): Promise<SendResult> {
     const state = caseRow.state as ApplicationState;
     const to = state.intake.applicant.email;
@@ -262,7 +262,7 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
     // The PDF is stored just after the notice's commit; a message that overtakes it waits a retry.
     if (!doc.pdf) throw ApplicationFailure.retryable(`the PDF of ${row.doc_no} is not stored yet`, 'PdfPending');
     const pdf = (await caseDocumentPdf(doc))!;
-    const agencyName = (await loadAgencySettings(db, agency)).name;
+    const agencyName = (await loadAgencyOf(db, caseRow.agency_code, agency)).name; // the case's agency, as it is set now
     const email = noticeEmail({
       agencyName,
       applicantName: state.intake.applicant.name,
@@ -369,7 +369,7 @@ export function createApplicantMessageActivities(deps: ApplicantMessageDeps) {
       if (row.status !== 'queued') return { status: 'superseded', recordsDelivery: false };
       const caseRow = await db
         .selectFrom('applications')
-        .select(['state', 'query_code'])
+        .select(['state', 'query_code', 'agency_code'])
         .where('case_no', '=', row.case_no)
         .executeTakeFirstOrThrow();
       const notice = (caseRow.state as ApplicationState).notices?.find((n) => n.docNo === row.doc_no);

@@ -13,6 +13,7 @@ import { createDisputeActivities } from './disputes';
 import { createSupervisionActivities } from './supervision';
 import { createIncidentActivities } from './incidents';
 import { createDocumentActivities } from './documents';
+import { createTransferActivities } from './transfers';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncidentActivities({ db: deps.db }),
     ...createDocumentActivities({ db: deps.db }),
     ...createArchiveActivities({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
+    ...createTransferActivities({ db: deps.db, agency, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }
 

@@ -49,13 +49,18 @@ export function lateness(
 }
 
 /**
- * The annual report's reminders due today (条例 §50, domain/reports/reminder.ts), queued once
- * each. They ride on the escalation sweep's Schedule rather than a Schedule of their own:
+ * The annual report's reminders due today (条例 §50, domain/reports/reminder.ts), for every
+ * agency on the platform, queued once each. They ride on the escalation sweep's Schedule rather than a Schedule of their own:
  * the sweep already runs every few minutes all year, and the outbox's dedupe keys make a
  * repeated run harmless. Returns how many were new.
  */
 export async function sendAnnualReportReminders(db: Kysely<Database>, calendar: WorkingDayCalendar, now: number): Promise<number> {
-  return enqueueNotifications(db, annualReportReminders(shanghaiDateOf(now), calendar));
+  const today = shanghaiDateOf(now);
+  const agencies = await db.selectFrom('agencies').select('code').orderBy('code').execute();
+  return enqueueNotifications(
+    db,
+    agencies.flatMap((a) => annualReportReminders(today, calendar, a.code)),
+  );
 }
 
 /** `auditRetentionDays`: how long the audit log keeps its rows (by default GONGKAI_AUDIT_RETENTION_DAYS, ≥ 180). */

@@ -91,6 +91,8 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'POST /codec/decode': ['admin'],
   'GET /api/supervision/clocks': ['clerk', 'leader', 'supervisor', 'admin'],
   'GET /api/supervision/summary': ['clerk', 'leader', 'supervisor', 'admin'],
+  'GET /api/platform/supervision': ['supervisor', 'admin'],
+  'GET /api/platform/reports/annual': ['supervisor', 'admin'],
   'GET /api/inbox': EVERYONE,
   'POST /api/inbox/:id/read': EVERYONE,
   'POST /api/admin/supervision/reconcile': ['admin'],
@@ -129,11 +131,13 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
 };
 
 /**
- * Routes whose roles are only the start: the caller must also be on the platform (`users.platform`,
- * a platform admin), or the route answers 403. An agency's own admin administers their agency; the
- * platform's agencies and the calendar every agency shares are the platform admin's.
+ * Routes the matrix's roles may call only as platform users (users.platform); any other user answers 403.
+ * An agency's own admin administers their agency; the platform's agencies, the national calendar's
+ * years and the single sign-on mapping (every agency's departments) are the platform admin's.
  */
-export const PLATFORM_ONLY: ReadonlySet<string> = new Set([
+export const PLATFORM_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/platform/supervision',
+  'GET /api/platform/reports/annual',
   'GET /api/platform/agencies',
   'POST /api/platform/agencies',
   'PATCH /api/platform/agencies/:code',
@@ -143,7 +147,9 @@ export const PLATFORM_ONLY: ReadonlySet<string> = new Set([
 ]);
 
 /** Throws when a declared route is missing from the matrix, grants different roles, or the matrix lists a route that does not exist. */
-export function assertMatchesAuthorizationMatrix(declared: ReadonlyArray<{ key: string; roles: readonly Role[] | 'public' }>): void {
+export function assertMatchesAuthorizationMatrix(
+  declared: ReadonlyArray<{ key: string; roles: readonly Role[] | 'public'; platform?: boolean }>,
+): void {
   const problems: string[] = [];
   const same = (a: readonly Role[] | 'public', b: readonly Role[] | 'public') =>
     a === 'public' || b === 'public' ? a === b : a.length === b.length && a.every((r) => b.includes(r));
@@ -152,6 +158,8 @@ export function assertMatchesAuthorizationMatrix(declared: ReadonlyArray<{ key: 
     if (!allowed) problems.push(`${route.key} is not in the authorization matrix`);
     else if (!same(allowed, route.roles))
       problems.push(`${route.key} declares ${JSON.stringify(route.roles)} but the matrix says ${JSON.stringify(allowed)}`);
+    if ((route.platform ?? false) !== PLATFORM_ROUTES.has(route.key))
+      problems.push(`${route.key} is ${route.platform ? '' : 'not '}for platform users only, but PLATFORM_ROUTES says otherwise`);
   }
   const keys = new Set(declared.map((r) => r.key));
   for (const key of Object.keys(AUTHORIZATION_MATRIX))

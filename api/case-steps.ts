@@ -105,6 +105,8 @@ export interface CaseStepRoutes<T extends StepTarget> {
   authorize?: (ctx: StepContext<T>) => void;
   /** Fills what the workflow needs beyond the body (e.g. today's date). */
   complete?: (payload: StepContext<T>['payload']) => StepContext<T>['payload'];
+  /** Checks against the database that the body's references exist (an agency named by a reply …); throws a 400 naming the field. */
+  verify?: (ctx: StepContext<T>) => Promise<void>;
   /** Sends a `reopens` step to a closed case (a new run); other steps go to the running workflow. */
   reopen?: (ctx: StepContext<T>) => Promise<void>;
   /** The case after the step, as its GET answers it (and any read of personal data it records). */
@@ -151,6 +153,7 @@ export function caseStepRoutes<T extends StepTarget>(routes: RouteTable, tempora
           );
         }
         kind.authorize?.(ctx);
+        await kind.verify?.(ctx);
         if (kind.complete) ctx.payload = kind.complete(ctx.payload);
         // A refusal, or a case closed between our read and the step, is a 409 (sendStep).
         if (reopening) await kind.reopen!(ctx);

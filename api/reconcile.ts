@@ -70,7 +70,7 @@ const kindOf = (workflowId: string) => Object.entries(KINDS).find(([, k]) => wor
 export async function reconcileClockProjection(
   db: Kysely<Database>,
   temporal: Client,
-  options: { repair: boolean },
+  options: { repair: boolean; /** Only this agency's cases (case_agencies); absent: the whole platform's. */ agencyCode?: string },
 ): Promise<ReconcileReport> {
   const candidates = new Set<string>();
   for (const row of await db.selectFrom('case_clocks').select('workflow_id').distinct().execute()) candidates.add(row.workflow_id);
@@ -87,7 +87,12 @@ export async function reconcileClockProjection(
     candidates.add(execution.workflowId);
 
   const report: ReconcileReport = { checked: 0, inSync: 0, drifted: [], repaired: 0, unreachable: [] };
-  const ids = [...candidates].filter((id) => kindOf(id)).sort();
+  let ids = [...candidates].filter((id) => kindOf(id)).sort();
+  if (options.agencyCode) {
+    const own = await db.selectFrom('case_agencies').select('workflow_id').where('agency_code', '=', options.agencyCode).execute();
+    const ofAgency = new Set(own.map((r) => r.workflow_id));
+    ids = ids.filter((id) => ofAgency.has(id));
+  }
   for (let i = 0; i < ids.length; i += 20) {
     await Promise.all(ids.slice(i, i + 20).map((workflowId) => check(workflowId)));
   }

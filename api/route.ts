@@ -42,6 +42,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   tags: string[];
   /** Who may call it; 'public' routes need no token. */
   roles: readonly Role[] | 'public';
+  /** Only the platform's users (users.platform: the city's 政务公开办, the platform admin) of those roles; others answer 403. */
+  platform?: boolean;
   params?: P;
   query?: Q;
   body?: B;
@@ -111,7 +113,7 @@ export function pathOfNulCharacter(value: unknown, path = ''): string | null {
 export class RouteTable {
   readonly registry = new OpenAPIRegistry();
   /** Every route added, as `METHOD /path` with its roles: checked against the authorization matrix. */
-  readonly declared: Array<{ key: string; method: Method; path: string; roles: readonly Role[] | 'public' }> = [];
+  readonly declared: Array<{ key: string; method: Method; path: string; roles: readonly Role[] | 'public'; platform: boolean }> = [];
 
   constructor(
     private readonly router: Router,
@@ -125,7 +127,13 @@ export class RouteTable {
   add<P extends ZodType = ZodType, Q extends ZodType = ZodType, B extends ZodType = ZodType, R extends ZodType = ZodType>(
     spec: RouteSpec<P, Q, B, R>,
   ): void {
-    this.declared.push({ key: `${spec.method.toUpperCase()} ${spec.path}`, method: spec.method, path: spec.path, roles: spec.roles });
+    this.declared.push({
+      key: `${spec.method.toUpperCase()} ${spec.path}`,
+      method: spec.method,
+      path: spec.path,
+      roles: spec.roles,
+      platform: spec.platform === true,
+    });
     this.document(spec);
     this.router[spec.method](spec.path, async (req, res) => {
       let user: User | null = null;
@@ -139,6 +147,8 @@ export class RouteTable {
             `role ${user.role} may not ${spec.method.toUpperCase()} ${spec.path}; allowed: ${spec.roles.join(', ')}`,
           );
         }
+        if (spec.platform && !user.platform)
+          throw new ApiError(403, 'forbidden', `only the platform's users may ${spec.method.toUpperCase()} ${spec.path}`);
       }
       const parse = <S extends ZodType | undefined>(schema: S, value: unknown, where: 'params' | 'query' | 'body') => {
         if (!schema) return undefined;
@@ -169,7 +179,7 @@ export class RouteTable {
     if (spec.params || spec.query || spec.body) responses[400] = errorResponse('invalid input; details name each field');
     if (spec.roles !== 'public') {
       responses[401] = errorResponse('not signed in: no valid session cookie or bearer token');
-      responses[403] = errorResponse(`role not allowed (allowed: ${spec.roles.join(', ')})`);
+      responses[403] = errorResponse(`role not allowed (allowed: ${spec.roles.join(', ')}${spec.platform ? ', platform users only' : ''})`);
     }
     for (const [status, description] of Object.entries(spec.errors ?? {})) responses[Number(status)] = errorResponse(description);
     const request: NonNullable<RouteConfig['request']> = {};
@@ -181,11 +191,12 @@ export class RouteTable {
       method: spec.method,
       path: spec.path.replace(/:([A-Za-z]+)/g, '{$1}'),
       summary: spec.summary,
-      description: spec.roles === 'public' ? 'Public.' : `Roles: ${spec.roles.join(', ')}.`,
+      description: spec.roles === 'public' ? 'Public.' : `Roles: ${spec.roles.join(', ')}${spec.platform ? ' (platform users only)' : ''}.`,
       tags: spec.tags,
       ...(spec.roles === 'public' ? {} : { security: [{ bearer: [] }, { session: [] }] }),
       // Machine-readable roles, so the console offers a user only the steps their role may take.
       'x-roles': spec.roles === 'public' ? [] : [...spec.roles],
+      ...(spec.platform ? { 'x-platform': true } : {}),
       request,
       responses,
     });

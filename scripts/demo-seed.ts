@@ -17,6 +17,11 @@ export interface DemoSeedOptions {
   calendar: WorkingDayCalendar;
   count?: number;
   seed?: number;
+  /**
+   * Another agency of the platform: its users' and departments' prefix (`sfj` → `sfj.clerk`,
+   * `sfj-yjglk`), as `seedSecondDemoAgency` names them.
+   */
+  agencyPrefix?: string;
   log?: (line: string) => void;
 }
 
@@ -91,7 +96,15 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{
   failures: number;
   rateLimitedWaits: number;
 }> {
-  const { baseUrl, tokens, calendar } = options;
+  const { baseUrl, calendar } = options;
+  const prefix = options.agencyPrefix;
+  // The agency's users by their role name, and its department codes.
+  const tokens: Record<string, string> = prefix
+    ? Object.fromEntries(
+        Object.entries(options.tokens).flatMap(([u, t]) => (u.startsWith(`${prefix}.`) ? [[u.slice(prefix.length + 1), t]] : [])),
+      )
+    : options.tokens;
+  const dept = (code: string) => (prefix ? `${prefix}-${code}` : code);
   const log = options.log ?? (() => undefined);
   let state = options.seed ?? 20261121;
   const random = (n: number) => {
@@ -184,7 +197,7 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{
       await step('clerk', 'suspend', { reason: '涉及信息正在司法程序中，依法中止办理', on: today });
       return;
     }
-    const department = stop === 'assigned' ? pick(DEPARTMENTS) : 'yjglk'; // only 应急管理科's demo user proposes
+    const department = dept(stop === 'assigned' ? pick(DEPARTMENTS) : 'yjglk'); // only 应急管理科's demo user proposes
     await step('clerk', 'assign', { departmentCode: department });
     if (stop === 'assigned') return;
     if (stop === 'extended') {
@@ -234,7 +247,7 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{
       receivedOn: workingDaysAgo(random(12)),
       body: kind === 'reconsideration' ? '示例市人民政府' : '示例区人民法院',
       claims: '请求撤销被申请人作出的政府信息公开答复并责令重新答复',
-      departmentCode: 'yjglk',
+      departmentCode: dept('yjglk'),
     });
     disputes += 1;
     const disputeNo = filed.disputeNo as string;
@@ -312,7 +325,7 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{
         summary: '网络平台出现相关帖文，正在核实',
         firstSeenAt: new Date(Date.now() - random(240) * 60_000).toISOString(),
       });
-      if (random(2) === 0) await call('clerk', 'POST', `/api/incidents/${created.id as string}/assign`, { departmentCode: 'yjglk' });
+      if (random(2) === 0) await call('clerk', 'POST', `/api/incidents/${created.id as string}/assign`, { departmentCode: dept('yjglk') });
     });
   }
 
@@ -328,9 +341,9 @@ export async function seedDemoCases(options: DemoSeedOptions): Promise<{
         receivedOn: workingDaysAgo(random(10)),
         ruleProfileId: 'bijie-004',
         writer: { name: `${pick([...SURNAMES])}${pick(GIVEN)}`, phone: `13${String(100000000 + random(899999999))}` },
-        ...(type === 'complaint' ? { complainedDepartmentCode: 'dcs' } : {}),
+        ...(type === 'complaint' ? { complainedDepartmentCode: dept('dcs') } : {}),
       });
-      if (random(3) > 0) await call('clerk', 'POST', `/api/messages/${created.id as string}/assign`, { departmentCode: 'yjglk' });
+      if (random(3) > 0) await call('clerk', 'POST', `/api/messages/${created.id as string}/assign`, { departmentCode: dept('yjglk') });
     });
   }
   log(`demo: ${others.documents} documents, ${others.incidents} incidents, ${others.messages} messages`);

@@ -1,6 +1,7 @@
 /**
  * The demo users' sign-in credentials for `npm start`: one user per role with a random
- * password generated once and kept in `.data/demo-users.json` (role → `{ username, password }`,
+ * password generated once and kept in `.data/demo-users.json` (role → `{ username, password }`;
+ * the second agency's users and the platform's, by username: `sfj.clerk`, `platform.supervisor` …;
  * plus `totpSecret` for the roles that need a second factor: the demo admin and leader are
  * enrolled with that secret, so `npm run totp -- admin` or any authenticator app gives their
  * code). Demo passwords are not temporary: demo users are not asked to change them. A password
@@ -10,7 +11,7 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { type Credentials, credentialsById, enableTotp, setPasswordHash } from '../db/repositories/credentials';
-import { seedDemoUsers } from '../db/repositories/users';
+import { seedDemoUsers, seedSecondDemoAgency } from '../db/repositories/users';
 import type { Database } from '../db/schema';
 import type { Role } from '../domain/roles';
 import type { IdentityConfig } from '../api/identity/config';
@@ -24,7 +25,8 @@ export interface DemoCredential {
   totpSecret?: string;
 }
 
-export type DemoCredentials = Partial<Record<Role, DemoCredential>>;
+/** By role for the first agency's demo users, by username for the others. */
+export type DemoCredentials = Partial<Record<Role, DemoCredential>> & Record<string, DemoCredential | undefined>;
 
 function readFile(file: string): DemoCredentials {
   if (!fs.existsSync(file)) return {};
@@ -45,11 +47,13 @@ export async function ensureDemoCredentials(
   config: Pick<IdentityConfig, 'totpRoles'>,
   now = new Date(),
 ): Promise<DemoCredentials> {
-  const users = await seedDemoUsers(db);
+  const first = await seedDemoUsers(db);
+  const users = { ...first, ...(await seedSecondDemoAgency(db)) };
   const previous = readFile(file);
   const result: DemoCredentials = {};
   for (const [username, { id, role }] of Object.entries(users)) {
-    const old = previous[role];
+    const key = username in first ? role : username;
+    const old = previous[key];
     const credential: DemoCredential =
       old?.username === username && typeof old.password === 'string'
         ? { username, password: old.password }
@@ -66,7 +70,7 @@ export async function ensureDemoCredentials(
     // Enrolled with the file's secret; codes of the current step onwards are accepted.
     if (credential.totpSecret && stored.totpSecret !== credential.totpSecret)
       await enableTotp(db, id, credential.totpSecret, totpStep(now) - 2, now);
-    result[role] = credential;
+    result[key] = credential;
   }
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });
   return result;

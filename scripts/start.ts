@@ -13,13 +13,14 @@ import { startApiServer } from '../api/server';
 import { createDatabase, migrateToLatest } from '../db/connection';
 import { resolveDatabaseUrl } from '../db/config';
 import { loadCalendar } from '../db/repositories/calendar';
-import { findUserByToken, issueToken, seedDemoUsers } from '../db/repositories/users';
+import { findUserByToken, issueToken, SECOND_DEMO_AGENCY, seedDemoUsers, seedSecondDemoAgency } from '../db/repositories/users';
 import type { Database } from '../db/schema';
 import { PROJECT_ROOT } from '../temporal-config/binaries';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
 import { type RunningDevServer, startDevServer } from '../temporal-config/dev-server';
 import { cipherOfSuite, codecKeysFromEnv, dataConverterFor, EncryptionCodec } from '../temporal-config/codec';
 import { cryptoSuiteFromEnv } from '../db/crypto';
+import { platformAgencies } from '../db/repositories/agency';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from '../worker/create-worker';
 import { startLocalMailpit } from './mailpit';
@@ -42,7 +43,7 @@ const USERS_FILE = path.join(DATA_DIR, 'demo-users.json');
 
 /** Reuses the tokens of an earlier run while they are still valid; issues the rest. */
 async function demoTokens(db: Kysely<Database>): Promise<Record<string, string>> {
-  const users = await seedDemoUsers(db);
+  const users = { ...(await seedDemoUsers(db)), ...(await seedSecondDemoAgency(db)) };
   const previous: Record<string, string> = fs.existsSync(TOKENS_FILE) ? JSON.parse(fs.readFileSync(TOKENS_FILE, 'utf8')) : {};
   const tokens: Record<string, string> = {};
   for (const [username, user] of Object.entries(users)) {
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
         void stop(1);
       });
     }
-    const schedules = await ensureSchedules(temporal, settings.taskQueue);
+    const schedules = await ensureSchedules(temporal, settings.taskQueue, await platformAgencies(db));
     console.log(`[gongkai] schedules: ${schedules.join(', ')}`);
 
     const port = Number(process.env.PORT ?? 3000);
@@ -203,13 +204,13 @@ async function main(): Promise<void> {
     if (Object.keys(demoUsers).length > 0) {
       console.log(`  Demo users   username / password (also in ${path.relative(process.cwd(), USERS_FILE)}):`);
       for (const [role, user] of Object.entries(demoUsers)) {
-        const totp = user.totpSecret ? `   second factor: TOTP secret ${user.totpSecret} (current code: npm run totp -- ${role})` : '';
-        console.log(`    ${role.padEnd(11)} ${user.username} / ${user.password}${totp}`);
+        const totp = user?.totpSecret ? `   second factor: TOTP secret ${user.totpSecret} (current code: npm run totp -- ${role})` : '';
+        console.log(`    ${role.padEnd(19)} ${user!.username} / ${user!.password}${totp}`);
       }
     }
     if (Object.keys(tokens).length > 0) {
       console.log(`  Demo API keys for scripts and curl (also in ${path.relative(process.cwd(), TOKENS_FILE)}):`);
-      for (const [username, token] of Object.entries(tokens)) console.log(`    ${username.padEnd(11)} ${token}`);
+      for (const [username, token] of Object.entries(tokens)) console.log(`    ${username.padEnd(19)} ${token}`);
       console.log(
         `  Try: curl -H "Authorization: Bearer ${tokens.clerk}" "${api.url}/api/calendar/add-working-days?from=2026-09-28&days=20"`,
       );
@@ -231,6 +232,19 @@ async function main(): Promise<void> {
         });
         console.log(
           `[gongkai] demo: ${seeded.applications} applications, ${seeded.disputes} disputes, ${seeded.documents} documents, ${seeded.incidents} incidents, ${seeded.messages} messages (${seeded.failures} failed)`,
+        );
+        // The platform's second agency gets a smaller mix of its own, for the platform supervisor's view.
+        const second = await seedDemoCases({
+          baseUrl: api.url,
+          tokens,
+          calendar: await loadCalendar(db),
+          count: 60,
+          seed: 20261203,
+          agencyPrefix: SECOND_DEMO_AGENCY.code,
+          log: (line) => console.log(`[gongkai] ${SECOND_DEMO_AGENCY.name}: ${line}`),
+        });
+        console.log(
+          `[gongkai] ${SECOND_DEMO_AGENCY.name}: ${second.applications} applications, ${second.disputes} disputes, ${second.documents} documents, ${second.incidents} incidents, ${second.messages} messages (${second.failures} failed)`,
         );
       }
     }

@@ -41,7 +41,8 @@ function every(id: string, interval: Duration, workflowType: Workflow, taskQueue
 export async function ensureSchedules(
   client: Client,
   taskQueue: string,
-  agency: AgencyConfig = agencyFromEnv(process.env),
+  /** Every agency of the platform: each has its own 报备 and 自查 duties (`document-register-<agency>` …). */
+  agencies: ReadonlyArray<Pick<AgencyConfig, 'code' | 'defaultRuleProfileId'>> = [agencyFromEnv(process.env)],
 ): Promise<string[]> {
   const schedules = [
     every(ARCHIVE_SWEEP_SCHEDULE_ID, ARCHIVE_SWEEP_INTERVAL, archiveSweep, taskQueue, '归档已结束工作流的事件历史（行政复议举证）'),
@@ -64,7 +65,12 @@ export async function ensureSchedules(
         .update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
     }
   }
-  const profile = findRuleProfile(agency.defaultRuleProfileId);
-  const documentDuties = profile ? await ensureDocumentSchedules(client, { agencyCode: agency.code, profile, taskQueue }) : [];
-  return [...schedules.map((s) => s.scheduleId), ...documentDuties.map((d) => d.scheduleId)];
+  const documentDuties: string[] = [];
+  for (const agency of agencies) {
+    const profile = findRuleProfile(agency.defaultRuleProfileId);
+    if (profile)
+      for (const duty of await ensureDocumentSchedules(client, { agencyCode: agency.code, profile, taskQueue }))
+        documentDuties.push(duty.scheduleId);
+  }
+  return [...schedules.map((s) => s.scheduleId), ...documentDuties];
 }

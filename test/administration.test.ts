@@ -532,7 +532,7 @@ describe("the escalation ladder's department head", () => {
       title: `【已逾期】${key}`,
       body: '请科室负责人督促办理。',
       link: null,
-      workflowId: `application-${key}`,
+      workflowId: null, // about no case row (a notice of an unknown workflow reaches nobody)
       dedupeKey: `application-${key}/reply/2026-10-30/department-head/department-head:${code}`,
     });
     expect(

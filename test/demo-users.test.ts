@@ -29,14 +29,20 @@ afterAll(async () => {
   await database?.drop();
 });
 
+const SECOND_AGENCY_USERS = ROLES.map((role) => `sfj.${role}`);
+const PLATFORM_USERS = ['platform.admin', 'platform.supervisor'];
+
 it('generates each demo user a password once, keeps it across starts, and signs every role in with it', async () => {
   const first = await ensureDemoCredentials(database.db, file, DEFAULT_IDENTITY_CONFIG);
-  expect(Object.keys(first).sort()).toEqual([...ROLES].sort());
+  // The first agency's users by role; the second agency's (示例市司法局) and the platform's by username.
+  expect(Object.keys(first).sort()).toEqual([...ROLES, ...SECOND_AGENCY_USERS, ...PLATFORM_USERS].sort());
   for (const role of ROLES) {
     expect(first[role]).toMatchObject({ username: role, password: expect.stringMatching(/^.{16}$/) });
     expect('totpSecret' in first[role]!).toBe(role === 'admin' || role === 'leader');
+    expect(first[`sfj.${role}`]).toMatchObject({ username: `sfj.${role}`, password: expect.stringMatching(/^.{16}$/) });
   }
-  expect(new Set(Object.values(first).map((c) => c!.password)).size).toBe(ROLES.length);
+  expect('totpSecret' in first['platform.admin']!).toBe(true);
+  expect(new Set(Object.values(first).map((c) => c!.password)).size).toBe(Object.keys(first).length);
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(first);
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 
@@ -46,7 +52,7 @@ it('generates each demo user a password once, keeps it across starts, and signs 
   expect(await ensureDemoCredentials(database.db, file, DEFAULT_IDENTITY_CONFIG)).toEqual(first);
 
   const app = createApp({ db: database.db, temporal, namespace: 'unused', rateLimits: { perToken: 0, perIp: 0, windowMs: 60_000 } });
-  for (const role of ROLES) {
+  for (const role of [...ROLES, ...SECOND_AGENCY_USERS, ...PLATFORM_USERS]) {
     const { username, password, totpSecret } = first[role]!;
     const signIn = await request(app).post('/api/auth/login').send({ username, password });
     expect([role, signIn.status]).toEqual([role, 200]);

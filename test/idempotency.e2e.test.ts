@@ -155,8 +155,8 @@ it('registers a case once when its start reached Temporal but the answer was los
   expect(created).toEqual([{ case_no: res.body.caseNo }]);
 
   // A workflow under the number that this request did not start is still a conflict.
-  const year = res.body.caseNo.slice(0, 4);
-  const next = `${year}-${String(Number(res.body.caseNo.slice(5)) + 1).padStart(6, '0')}`;
+  const [, series, n] = /^(.*-)(\d{6})$/.exec(res.body.caseNo)!; // demo-2026-000001 → the next number of the series
+  const next = `${series}${String(Number(n) + 1).padStart(6, '0')}`;
   await env.client.workflow.start('application', { workflowId: `application-${next}`, taskQueue: 'nobody-polls-this', args: [] });
   const collided = await request(app).post('/api/applications').set(stack.as('clerk')).send(intake('编号被占用的登记'));
   expect(collided.status).toBe(409);

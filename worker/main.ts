@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createDatabase } from '../db/connection';
 import { Client } from '@temporalio/client';
 import { connectClient, connectWorker, temporalSettingsFromEnv } from '../temporal-config/connection';
+import { platformAgencies } from '../db/repositories/agency';
 import { ensureSchedules } from '../temporal-config/schedules';
 import { createWorker } from './create-worker';
 import { dataConverterFor, requireCodecKeys } from '../temporal-config/codec';
@@ -32,7 +33,12 @@ async function main(): Promise<void> {
     activities: createActivities({ db, temporal }),
     ...(dataConverter ? { dataConverter } : {}),
   });
-  const schedules = await ensureSchedules(temporal, settings.taskQueue);
+  // The API migrates the database; a worker that starts first schedules the configured agency's duties only.
+  const agencies = await platformAgencies(db).catch((error: Error) => {
+    console.warn(`[worker] agencies not readable yet (${error.message}); scheduling the configured agency's duties only`);
+    return undefined;
+  });
+  const schedules = await ensureSchedules(temporal, settings.taskQueue, agencies);
   console.log(`[worker] schedules: ${schedules.join(', ')}`);
   console.log(`[worker] polling ${settings.taskQueue} on ${settings.address}/${settings.namespace}`);
   if (metricsAddress) console.log(`[worker] Temporal SDK metrics on http://${metricsAddress}/metrics`);

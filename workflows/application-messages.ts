@@ -5,7 +5,7 @@
  * its result is the step's sequence number and the stage after it.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApplicationIntake, ApplicationState } from '../domain/application/types';
+import type { ApplicationIntake, ApplicationState, HandOver } from '../domain/application/types';
 import type { Actor } from '../domain/case';
 import type { APPLICATION_STEPS, ApplicationStepPayload as P } from '../api/steps/application';
 import { stepNameOf } from '../domain/allowed-actions';
@@ -20,6 +20,8 @@ export interface ApplicationInput extends CarriesRuleProfile {
   submittedBy: Actor;
   /** The agency's office for government information disclosure (政务公开工作机构) when the case started; absent in cases started before it was a setting (they keep `gkb`). */
   officeDepartmentCode?: string;
+  /** Handed over from another agency of the platform (§36(五)); the intake's receipt date is the hand-over's day. */
+  handOverFrom?: HandOver;
 }
 
 /** Step payloads: each body as the API's table validates it (api/steps/application.ts), with the actor. */

@@ -9,7 +9,15 @@
  * What each step does to the state is domain/application/transitions.ts (pure); here is the
  * Temporal wiring: handlers, patches, activities, search attributes and the timer loop.
  */
-import { patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ActivityOptions, LocalActivityOptions, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { type ActionName, type CheckContext, checks } from '../domain/application/rules';
@@ -35,6 +43,12 @@ const remote = proxyActivities<Activities>(ACTIVITY_OPTIONS);
  */
 const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 const { computeFee } = remote;
+/** Starting the receiving agency's case waits for its registration: retried for as long as a day. */
+const { handOverApplication } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', nonRetryableErrorTypes: ['UnknownAgency', 'HandOverToSelf'] },
+  scheduleToCloseTimeout: '1 day',
+});
 
 export async function application(input: m.ApplicationInput): Promise<ApplicationState> {
   const profile = ruleProfileOf(input);
@@ -198,6 +212,24 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       if (t.dueDates(state) !== before) await emit(SYSTEM, t.clocksRecomputed(state));
     },
   });
+
+  // ---- §36(五) on the platform: the closed case goes to the competent agency it named ----
+  const handOverTo = t.handOverDue(state);
+  if (handOverTo && patched('hand-over')) {
+    try {
+      const to = await handOverApplication({ caseNo: state.caseNo, agencyCode: input.agencyCode, toAgencyCode: handOverTo, on: today() });
+      await emit(SYSTEM, t.handedOver(state, to));
+    } catch (error) {
+      // The reply already named the agency; the clerk forwards the application by hand.
+      await emit(SYSTEM, {
+        type: 'hand-over-failed',
+        payload: {
+          toAgencyCode: handOverTo,
+          reason: error instanceof ActivityFailure && error.cause ? error.cause.message : String(error),
+        },
+      });
+    }
+  }
   return state;
 }
 

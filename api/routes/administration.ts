@@ -787,9 +787,6 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
 
   /** The body's field naming the first admin's username (spelled so it is not read as an audit action's name). */
   const ADMIN_USERNAME = ['admin', 'username'].join('.');
-  const requirePlatformAdmin = (user: User | null): void => {
-    if (!user?.platform) throw forbidden('only a platform admin administers the agencies on the platform');
-  };
   const checkRuleProfile = (id: string | undefined): void => {
     if (id !== undefined && !findRuleProfile(id))
       throw new ApiError(400, 'validation_failed', 'invalid body: defaultRuleProfileId', [
@@ -828,16 +825,14 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     summary: '平台：机关列表（科室数、用户数）',
     tags: ['administration', 'platform'],
     roles: ['admin'],
+    platform: true,
     response: {
       status: 200,
       description: 'every agency on the platform, by code',
       schema: z.object({ items: z.array(platformAgencySchema) }),
     },
     errors: { 403: 'not a platform admin' },
-    handler: async ({ user }) => {
-      requirePlatformAdmin(user);
-      return { items: await platformAgencies(db) };
-    },
+    handler: async () => ({ items: await platformAgencies(db) }),
   });
 
   routes.add({
@@ -846,6 +841,7 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     summary: '平台：新增机关（同时建立其第一个科室和第一位管理员，返回一次性临时密码）',
     tags: ['administration', 'platform'],
     roles: ['admin'],
+    platform: true,
     body: z
       .object({
         code: agencyCode,
@@ -866,7 +862,6 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     },
     errors: { 403: 'not a platform admin', 409: 'the agency code or name, the department code, or the username is taken' },
     handler: async ({ body, user, req }) => {
-      requirePlatformAdmin(user);
       checkRuleProfile(body.defaultRuleProfileId);
       const temporaryPassword = generatePassword();
       const passwordHash = await hashPassword(temporaryPassword);
@@ -966,6 +961,7 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     summary: '平台：修改机关（名称、简称、索引号地区编号、默认规则）',
     tags: ['administration', 'platform'],
     roles: ['admin'],
+    platform: true,
     params: z.object({ code: agencyCode }),
     body: z
       .object({
@@ -978,7 +974,6 @@ export function administrationRoutes(routes: RouteTable, deps: { db: Kysely<Data
     response: { status: 200, description: 'the agency, changed', schema: platformAgencySchema },
     errors: { 403: 'not a platform admin', 404: 'no such agency', 409: 'another agency has this name' },
     handler: async ({ params, body, user, req }) => {
-      requirePlatformAdmin(user);
       checkRuleProfile(body.defaultRuleProfileId);
       try {
         return await db.transaction().execute(async (trx) => {

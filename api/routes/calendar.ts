@@ -184,6 +184,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
       "Import a year's holidays and make-up working days (JSON list or ICS text) for the whole platform; replaces that year (platform admins)",
     tags: ['calendar', 'admin'],
     roles: ['admin'],
+    platform: true,
     params: z.object({
       year: z
         .string()
@@ -200,9 +201,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
       description: 'the new calendar version',
       schema: revisionSchema.extend({ year: z.number(), days: z.number() }),
     },
-    errors: { 403: 'not a platform admin: a year is every agency’s' },
     handler: async ({ params, body, user, req }) => {
-      if (!user!.platform) throw new ApiError(403, 'forbidden', "a year's calendar is every agency's: a platform admin imports it");
       let imported;
       try {
         imported = body.format === 'json' ? validateImportedYear(params.year, body.days) : parseIcsYear(params.year, body.ics);

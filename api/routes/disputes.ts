@@ -1,7 +1,8 @@
 /**
  * Disputes over replies (行政复议 / 行政诉讼): filing starts `dispute-<disputeNo>`; one POST
  * per step (a workflow update, 409 with the reason when the state forbids it); reads from
- * the database projection.
+ * the database projection. A user sees and files only its own agency's disputes, each about one
+ * of its agency's applications.
  */
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
@@ -11,9 +12,9 @@ import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { DISPUTE_KINDS, DISPUTE_RESULTS, DISPUTE_STAGES, type DisputeState } from '../../domain/disputes/types';
 import { findRuleProfile } from '../../domain/rulesets';
 import { ROLES } from '../../domain/roles';
-import { applicationRuleProfileId } from '../../db/repositories/applications';
-import { findDepartment } from '../../db/repositories/departments';
-import { disputeStepTarget, findDispute, listDisputes } from '../../db/repositories/disputes';
+import { departmentsOutsideAgency } from '../../db/repositories/agency-members';
+import { disputedApplicationRuleProfileId, disputeStepTarget, findDispute, listDisputes } from '../../db/repositories/disputes';
+import { refuseOtherAgencyMembers } from './agency-members';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
@@ -55,7 +56,7 @@ const disputeViewSchema = z
   .openapi('Dispute');
 
 async function disputeView(db: Kysely<Database>, disputeNo: string, viewer: User) {
-  const row = await findDispute(db, disputeNo);
+  const row = await findDispute(db, viewer.agencyCode, disputeNo);
   if (!row) return null;
   const events = await caseEvents(db, 'dispute', disputeNo);
   const state = row.state as DisputeState;
@@ -127,10 +128,11 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
         throw new ApiError(400, 'validation_failed', 'invalid body: receivedOn', [
           { field: 'receivedOn', message: 'must not be in the future' },
         ]);
-      const ruleProfileId = await applicationRuleProfileId(db, body.caseNo);
+      // Another agency's application is no application of this one's.
+      const ruleProfileId = await disputedApplicationRuleProfileId(db, agency.code, body.caseNo);
       if (!ruleProfileId)
         throw new ApiError(400, 'validation_failed', 'invalid body: caseNo', [{ field: 'caseNo', message: 'no such application' }]);
-      if (body.departmentCode && !(await findDepartment(db, body.departmentCode))) {
+      if (body.departmentCode && (await departmentsOutsideAgency(db, agency.code, [body.departmentCode])).length > 0) {
         throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [
           { field: 'departmentCode', message: 'no such department' },
         ]);
@@ -178,7 +180,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      const rows = await listDisputes(db, {
+      const rows = await listDisputes(db, user!.agencyCode, {
         ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
         kind: query.kind,
         status: query.status,
@@ -233,6 +235,7 @@ export function disputeRoutes(routes: RouteTable, deps: DisputeRouteDeps): void 
     target: (id, agencyCode) => disputeStepTarget(db, agencyCode, id),
     closedMessage: '争议已结案',
     departmentRelation: 'is with',
+    verify: ({ payload, user }) => refuseOtherAgencyMembers(db, user.agencyCode, payload),
     // A step without a date happened today.
     complete: (payload) => ({ ...payload, on: (payload.on as string | undefined) ?? shanghaiDateOf(Date.now()) }),
     view: async ({ id, user }) => (await disputeView(db, id, user))!,

@@ -11,7 +11,6 @@ import { z } from 'zod';
 import type { AgencyStore } from '../../db/repositories/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import { CATALOGUE_CATEGORIES } from '../../domain/documents/catalogue';
-import { departmentIndexCode } from '../../db/repositories/departments';
 import { checks, registrationProblem } from '../../domain/documents/rules';
 import {
   type Attribute,
@@ -33,6 +32,7 @@ import {
   findDocument,
   findDocumentRegister,
   forwardedDocumentAttributes,
+  issuingDepartmentIndexCode,
   listDocumentRegisters,
   listDocuments,
   searchCatalogue,
@@ -42,7 +42,7 @@ import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
 import { ensureDocumentSchedules } from '../../temporal-config/document-schedules';
 import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attributes';
-import { CASE_NUMBER, caseNumber } from '../../domain/agency';
+import { AGENCY_CODE, CASE_NUMBER, caseNumber } from '../../domain/agency';
 import { documentRelease } from '../../workflows/document';
 import * as m from '../../workflows/document-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
@@ -112,12 +112,12 @@ function allowedDocumentActionsFor(
 }
 
 async function documentView(db: Kysely<Database>, docId: string, viewer: User) {
-  const row = await findDocument(db, docId);
+  const row = await findDocument(db, viewer.agencyCode, docId);
   if (!row) return null;
   const [events, reviews, entry] = await Promise.all([
     caseEvents(db, 'document', docId),
-    documentReviews(db, docId),
-    documentCatalogueEntry(db, docId),
+    documentReviews(db, viewer.agencyCode, docId),
+    documentCatalogueEntry(db, viewer.agencyCode, docId),
   ]);
   const state = row.state as DocumentState;
   const now = Date.now();
@@ -217,14 +217,15 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       if (user!.role === 'department' && issuingDepartment !== user!.departmentCode) {
         throw new ApiError(403, 'forbidden', `a drafter of ${user!.departmentCode} cannot register a document of ${issuingDepartment}`);
       }
-      if (!(await departmentIndexCode(db, issuingDepartment))) {
+      if (!(await issuingDepartmentIndexCode(db, agency.code, issuingDepartment))) {
         throw new ApiError(400, 'validation_failed', 'invalid body: issuingDepartment', [
-          { field: 'issuingDepartment', message: 'no such department, or it has no 索引号 code (set by an admin)' },
+          { field: 'issuingDepartment', message: 'no such department of this agency, or it has no 索引号 code (set by an admin)' },
         ]);
       }
       let inherited: m.DocumentInput['inherited'] = null;
       if (body.forwardedDocId) {
-        const forwarded = await forwardedDocumentAttributes(db, body.forwardedDocId);
+        // A document forwards only one of its own agency's.
+        const forwarded = await forwardedDocumentAttributes(db, agency.code, body.forwardedDocId);
         if (!forwarded)
           throw new ApiError(400, 'validation_failed', 'invalid body: forwardedDocId', [
             { field: 'forwardedDocId', message: 'no such document' },
@@ -290,7 +291,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      const { rows, total } = await listDocuments(db, {
+      const { rows, total } = await listDocuments(db, user!.agencyCode, {
         ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
         stage: query.state,
         attribute: query.attribute,
@@ -380,10 +381,12 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
   routes.add({
     method: 'get',
     path: '/api/catalogue',
-    summary: '政府信息公开目录：按关键词、类别、年份、公开形式检索',
+    summary: '政府信息公开目录：按机关、关键词、类别、年份、公开形式检索（每条注明所属机关）',
     tags: ['catalogue'],
     roles: 'public',
     query: z.object({
+      /** One agency's catalogue; left out, every agency's on the platform. */
+      agency: z.string().regex(AGENCY_CODE, 'must be an agency code like demo').optional(),
       keyword: z.string().trim().min(1).max(50).optional(),
       category: z.enum(keys(CATALOGUE_CATEGORIES)).optional(),
       year: z
@@ -401,6 +404,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     },
     handler: async ({ query }) => {
       const { rows, total } = await searchCatalogue(db, {
+        agencyCode: query.agency,
         keyword: query.keyword,
         category: query.category,
         year: query.year,
@@ -411,6 +415,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
       return {
         total,
         items: rows.map((r) => ({
+          agency: { code: r.agency_code, name: r.agency_name, shortName: r.agency_short_name },
           indexNo: r.index_no,
           title: r.title,
           docNumber: r.doc_number,
@@ -439,8 +444,8 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     roles: ROLES,
     query: z.object({ kind: z.enum(['non-disclosure', 'self-check']).optional() }),
     response: { status: 200, description: 'registers, newest first', schema: z.object({ items: z.array(z.unknown()) }) },
-    handler: async ({ query }) => {
-      const rows = await listDocumentRegisters(db, query.kind);
+    handler: async ({ query, user }) => {
+      const rows = await listDocumentRegisters(db, user!.agencyCode, query.kind);
       return {
         items: rows.map((r) => ({
           id: r.id,
@@ -471,12 +476,14 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     },
     errors: { 404: 'no such register' },
     handler: async ({ params, user }) => {
-      const agency = await agencyStore.of(user!.agencyCode);
-      const row = await findDocumentRegister(db, params.id);
+      const row = await findDocumentRegister(db, user!.agencyCode, params.id);
       if (!row) throw new ApiError(404, 'not_found', `register ${params.id} not found`);
-      const items = await documentRegisterItems(db, params.id);
-      // The rule the duty comes from (seed 001 报备制度, seed 000 自查), as the agency's profile cites it.
-      const rules = findRuleProfile(agency.defaultRuleProfileId)?.documentRelease;
+      const items = await documentRegisterItems(db, user!.agencyCode, params.id);
+      // The rule the duty comes from (seed 001 报备制度, seed 000 自查), as the profile the register was compiled under
+      // cites it, else the agency's profile today.
+      const profile =
+        findRuleProfile(row.rule_profile_id) ?? findRuleProfile((await agencyStore.of(user!.agencyCode)).defaultRuleProfileId);
+      const rules = profile?.documentRelease;
       const basis = (row.kind === 'non-disclosure' ? rules?.nonDisclosureRegisterCitation : rules?.selfCheckCitation) ?? null;
       return {
         id: row.id,
@@ -519,7 +526,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     },
     errors: { 404: 'no such self-check', 409: 'the item is not on the list or already decided' },
     handler: async ({ params, body, user }) => {
-      const row = await documentRegisterStepTarget(db, params.id);
+      const row = await documentRegisterStepTarget(db, user!.agencyCode, params.id);
       if (!row || row.kind !== 'self-check') throw new ApiError(404, 'not_found', `self-check ${params.id} not found`);
       if (row.status === 'completed') throw new ApiError(409, 'conflict', '本次自查已完成');
       try {
@@ -548,7 +555,7 @@ export function documentRoutes(routes: RouteTable, deps: DocumentRouteDeps): voi
     },
     errors: { 404: 'no such 不予公开 register', 409: 'already reported' },
     handler: async ({ params, body, user }) => {
-      const row = await documentRegisterStepTarget(db, params.id);
+      const row = await documentRegisterStepTarget(db, user!.agencyCode, params.id);
       if (!row || row.kind !== 'non-disclosure') throw new ApiError(404, 'not_found', `不予公开 register ${params.id} not found`);
       if (row.status === 'completed') throw new ApiError(409, 'conflict', '本期不予公开信息已报备');
       try {

@@ -24,6 +24,7 @@ import * as m from '../../workflows/incident-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
+import { refuseOtherAgencyMembers } from './agency-members';
 import { booleanQuery, caseIdParam, keys, pageQuery, pastInstant, text } from '../schemas';
 import { INCIDENT_STEPS, incidentGrade } from '../steps/incident';
 import { actorOf, startCase } from '../workflow-steps';
@@ -73,9 +74,12 @@ function allowedIncidentActionsFor(
 }
 
 async function incidentView(db: Kysely<Database>, id: string, viewer: User) {
-  const row = await findIncident(db, id);
+  const row = await findIncident(db, viewer.agencyCode, id);
   if (!row) return null;
-  const [events, accountability] = await Promise.all([caseEvents(db, 'incident', id), accountabilityRecordsOf(db, 'incident', id)]);
+  const [events, accountability] = await Promise.all([
+    caseEvents(db, 'incident', id),
+    accountabilityRecordsOf(db, viewer.agencyCode, 'incident', id),
+  ]);
   const state = row.state as IncidentState;
   return {
     id: row.id,
@@ -207,8 +211,8 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       description: 'incidents, most recently seen first',
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
-    handler: async ({ query }) => {
-      const { rows, total } = await listIncidents(db, {
+    handler: async ({ query, user }) => {
+      const { rows, total } = await listIncidents(db, user!.agencyCode, {
         grade: query.grade,
         stage: query.state,
         status: query.status,
@@ -264,6 +268,7 @@ export function incidentRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { description: 'the incident after the step', schema: viewSchema },
     target: (id, agencyCode) => incidentStepTarget(db, agencyCode, id),
     closedMessage: '舆情已办结，不能再办理',
+    verify: ({ payload, user }) => refuseOtherAgencyMembers(db, user.agencyCode, payload),
     view: async ({ id, user }) => (await incidentView(db, id, user))!,
   });
 }

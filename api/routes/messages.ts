@@ -25,6 +25,8 @@ import * as m from '../../workflows/message-messages';
 import { caseEvents, caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
+import { departmentsOutsideAgency } from '../../db/repositories/agency-members';
+import { refuseOtherAgencyMembers } from './agency-members';
 import { MESSAGE_STEPS } from '../steps/message';
 import { recordMessageWriterRead } from '../personal-data';
 import type { RouteTable } from '../route';
@@ -102,10 +104,13 @@ function allowedMessageActionsFor(
 }
 
 async function messageView(db: Kysely<Database>, id: string, user: User) {
-  const row = await findCitizenMessage(db, id);
+  const row = await findCitizenMessage(db, user.agencyCode, id);
   // A department works only on messages assigned to it; the one complained about never sees the complaint at all.
   if (!row || (user.role === 'department' && row.department_code !== user.departmentCode)) return null;
-  const [events, accountability] = await Promise.all([caseEvents(db, 'message', id), accountabilityRecordsOf(db, 'message', id)]);
+  const [events, accountability] = await Promise.all([
+    caseEvents(db, 'message', id),
+    accountabilityRecordsOf(db, user.agencyCode, 'message', id),
+  ]);
   const state = row.state as MessageState;
   const visible = writerVisibleTo(user, row);
   return {
@@ -176,6 +181,10 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
           },
         ]);
       }
+      if (body.complainedDepartmentCode && (await departmentsOutsideAgency(db, agency.code, [body.complainedDepartmentCode])).length > 0)
+        throw new ApiError(400, 'validation_failed', 'invalid body: complainedDepartmentCode', [
+          { field: 'complainedDepartmentCode', message: 'no such department of this agency' },
+        ]);
       const receivedOn = body.receivedOn ?? shanghaiDateOf(Date.now());
       const year = Number(shanghaiDateOf(Date.now()).slice(0, 4));
       const id = caseNumber(agency.code, year, await nextInSequence(db, agency.code, year, 'message'));
@@ -223,7 +232,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
       schema: z.object({ total: z.number(), items: z.array(z.unknown()) }),
     },
     handler: async ({ query, user }) => {
-      const { rows, total } = await listCitizenMessages(db, {
+      const { rows, total } = await listCitizenMessages(db, user!.agencyCode, {
         ownDepartment: user!.role === 'department' ? user!.departmentCode : undefined,
         type: query.type,
         stage: query.state,
@@ -288,6 +297,7 @@ export function messageRoutes(routes: RouteTable, deps: CaseRouteDeps): void {
     response: { description: 'the message after the step', schema: viewSchema },
     target: (id, agencyCode) => citizenMessageStepTarget(db, agencyCode, id),
     closedMessage: '留言已办结，不能再办理',
+    verify: ({ payload, user }) => refuseOtherAgencyMembers(db, user.agencyCode, payload),
     view: async ({ id, name, user, req }) => {
       const view = (await messageView(db, id, user))!;
       await recordMessageWriterRead(db, {

@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { escapeHtml as e } from '../../activities/notices';
-import type { AgencyStore } from '../../db/repositories/agency';
+import { type AgencyStore, listAgencies, loadAgency } from '../../db/repositories/agency';
+import { AGENCY_CODE } from '../../domain/agency';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import type { ApplicantType } from '../../domain/application/types';
 import { DISPUTE_KINDS, type DisputeKind } from '../../domain/disputes/types';
@@ -18,6 +19,7 @@ import {
   annualReport,
   annualReportCell,
   annualReportCsv,
+  annualReportFigures,
   type CellRef,
   cellRefProblem,
   type DisputeFact,
@@ -33,6 +35,7 @@ import {
 } from '../../domain/reports/annual';
 import { consoleLink } from '../../domain/supervision/projection';
 import type { Database } from '../../db/schema';
+import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
 
 export interface ReportFacts {
@@ -188,8 +191,8 @@ export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; a
     roles,
     query: z.object({ year: yearSchema, format: z.enum(['json', 'csv', 'html']).default('json') }),
     response: { status: 200, description: 'the tables (JSON), or text/csv, or text/html', schema: z.unknown() },
-    handler: async ({ query, res }) => {
-      const agency = await deps.agency.current();
+    handler: async ({ query, res, user }) => {
+      const agency = await deps.agency.of(user!.agencyCode);
       const report = await loadAnnualReport(deps.db, agency.code, query.year);
       if (query.format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment(`annual-report-${query.year}.csv`).send(annualReportCsv(report));
@@ -200,6 +203,80 @@ export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; a
         return '';
       }
       return { ...report, drillDown: '/api/reports/annual/cell?year={year}&table={2|3|fees|4}&row={row}&column={column}' };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/platform/reports/annual',
+    summary: '全市年度报告（平台督办人员）：各机关年度报告主要数字并列；指定机关（agency）时为该机关的完整报告',
+    tags: ['reports'],
+    roles: ['supervisor', 'admin'],
+    platform: true,
+    query: z.object({
+      year: yearSchema,
+      agency: z.string().regex(AGENCY_CODE, 'must be an agency code').optional(),
+      format: z.enum(['json', 'csv']).default('json'),
+    }),
+    response: {
+      status: 200,
+      description:
+        'without `agency`: each agency’s headline figures side by side (JSON); with it: that agency’s full report (JSON, or text/csv)',
+      schema: z.union([
+        z.object({
+          year: z.number(),
+          agencies: z.array(
+            z.object({
+              agencyCode: z.string(),
+              agencyName: z.string(),
+              shortName: z.string(),
+              figures: z.object({
+                received: z.number(),
+                carriedOver: z.number(),
+                answered: z.number(),
+                carriedForward: z.number(),
+                disclosed: z.number(),
+                feesCollected: z.object({ count: z.number(), amount: z.number() }),
+                disputes: z.number(),
+                normativeIssued: z.number().nullable(),
+              }),
+            }),
+          ),
+        }),
+        z.object({ agencyCode: z.string(), agencyName: z.string(), year: z.number() }).passthrough(),
+      ]),
+    },
+    errors: { 404: 'no such agency on the platform' },
+    handler: async ({ query, res }) => {
+      if (query.agency) {
+        const agency = await loadAgency(deps.db, query.agency);
+        if (!agency)
+          throw new ApiError(404, 'not_found', `agency ${query.agency} is not on this platform`, [
+            { field: 'agency', message: 'no such agency' },
+          ]);
+        const report = await loadAnnualReport(deps.db, agency.code, query.year);
+        if (query.format === 'csv') {
+          res.type('text/csv; charset=utf-8').attachment(`annual-report-${agency.code}-${query.year}.csv`).send(annualReportCsv(report));
+          return '' as never; // sent above
+        }
+        return { agencyCode: agency.code, agencyName: agency.name, ...report };
+      }
+      if (query.format === 'csv')
+        throw new ApiError(400, 'validation_failed', 'invalid query: format', [
+          { field: 'format', message: 'csv is given for one agency’s report: name it with `agency`' },
+        ]);
+      // One agency after another: each report reads only its agency's cases of the year.
+      const agencies = [];
+      for (const agency of await listAgencies(deps.db)) {
+        const report = await loadAnnualReport(deps.db, agency.code, query.year);
+        agencies.push({
+          agencyCode: agency.code,
+          agencyName: agency.name,
+          shortName: agency.shortName,
+          figures: annualReportFigures(report),
+        });
+      }
+      return { year: query.year, agencies };
     },
   });
 
@@ -235,8 +312,8 @@ export function reportRoutes(routes: RouteTable, deps: { db: Kysely<Database>; a
         items: z.array(z.object({ id: z.string(), link: z.string() })),
       }),
     },
-    handler: async ({ query }) => {
-      const facts = await loadReportFacts(deps.db, (await deps.agency.current()).code, query.year);
+    handler: async ({ query, user }) => {
+      const facts = await loadReportFacts(deps.db, user!.agencyCode, query.year);
       const members = annualReportCell(
         query.year,
         { table: query.table, row: query.row, column: query.column } as CellRef,

@@ -4,15 +4,26 @@
  * notifications and tasks, and the admin's reconciliation with Temporal.
  */
 import type { Client } from '@temporalio/client';
-import { type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { endOfDayShanghai, shanghaiDateOf } from '../../domain/calendar/dates';
+import { AGENCY_CODE } from '../../domain/agency';
 import type { WorkingDayCalendar } from '../../domain/calendar/working-days';
 import { ROLES } from '../../domain/roles';
 import { consoleLink, STAGE_LABELS } from '../../domain/supervision/projection';
-import { DUE_SOON_MINUTES, DUE_SOON_WORKING_DAYS, type Urgency, URGENCIES } from '../../domain/supervision/urgency';
+import { type Moment, momentOf, type Urgency, URGENCIES } from '../../domain/supervision/urgency';
 import type { CalendarStore } from '../../db/repositories/calendar';
-import { addressesFor } from '../../db/repositories/supervision';
+import {
+  clockCountsByAgency,
+  clockCountsByDepartment,
+  inboxNotifications,
+  inboxTasks,
+  listSupervisedClocks,
+  markNotificationRead,
+  PLATFORM,
+  type SupervisedClockRow,
+  type UrgencyCounts,
+} from '../../db/repositories/supervision';
+import type { User } from '../../db/repositories/users';
 import { auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
 import { ApiError } from '../errors';
@@ -20,48 +31,8 @@ import { reconcileClockProjection } from '../reconcile';
 import { queryInt } from '../schemas';
 import type { RouteTable } from '../route';
 
-type ClockRow = Selectable<Database['case_clocks']>;
-
-interface Moment {
-  now: Date;
-  today: string;
-  /** Working-day clocks due by the end of this day are due soon. */
-  dueSoonBy: Date;
-  /** Minute clocks due before this instant are due soon. */
-  dueSoonMinutesBy: Date;
-}
-
-function momentOf(calendar: WorkingDayCalendar): Moment {
-  const now = new Date();
-  const today = shanghaiDateOf(now.getTime());
-  return {
-    now,
-    today,
-    dueSoonBy: endOfDayShanghai(calendar.addWorkingDays(today, DUE_SOON_WORKING_DAYS).due),
-    dueSoonMinutesBy: new Date(now.getTime() + DUE_SOON_MINUTES * 60_000),
-  };
-}
-
-type Eb = ExpressionBuilder<Database, 'case_clocks'>;
-
-/** The SQL condition of each urgency; the four partition the open clocks. */
-function urgencyCondition(eb: Eb, urgency: Urgency, m: Moment): Expression<SqlBool> {
-  const running = eb('status', '=', 'running');
-  const soon = eb.or([
-    eb.and([eb('unit', '=', 'working-days'), eb('due_at', '<=', m.dueSoonBy)]),
-    eb.and([eb('unit', '=', 'minutes'), eb('due_at', '<=', m.dueSoonMinutesBy)]),
-  ]);
-  switch (urgency) {
-    case 'overdue':
-      return eb.and([running, eb('due_at', '<', m.now)]);
-    case 'due-soon':
-      return eb.and([running, eb('due_at', '>=', m.now), soon]);
-    case 'running':
-      return eb.and([running, eb('due_at', '>=', m.now), eb.not(soon)]);
-    case 'paused':
-      return eb('status', '=', 'paused');
-  }
-}
+/** The caller's agency: what every list and count here is scoped to (db/repositories/supervision.ts). */
+const agencyOf = (user: User | null): { agencyCode: string } => ({ agencyCode: user!.agencyCode });
 
 function urgencyOf(row: { status: string; unit: string; due_at: Date | null }, m: Moment): Urgency {
   if (row.status === 'paused' || !row.due_at) return 'paused';
@@ -81,7 +52,7 @@ function remainingOf(
   return row.due_date >= m.today ? calendar.countWorkingDays(m.today, row.due_date) : -calendar.countWorkingDays(row.due_date, m.today);
 }
 
-function clockItem(row: ClockRow & { department_name: string | null }, m: Moment, calendar: WorkingDayCalendar) {
+function clockItem(row: SupervisedClockRow, m: Moment, calendar: WorkingDayCalendar) {
   return {
     kind: row.kind,
     caseRef: row.case_ref,
@@ -102,6 +73,11 @@ function clockItem(row: ClockRow & { department_name: string | null }, m: Moment
     ruleProfileId: row.rule_profile_id,
     link: consoleLink(row.kind, row.case_ref),
   };
+}
+
+/** A clock on the platform's screen: also names its agency. */
+function platformClockItem(row: SupervisedClockRow, m: Moment, calendar: WorkingDayCalendar) {
+  return { ...clockItem(row, m, calendar), agencyCode: row.agency_code, agencyName: row.agency_name };
 }
 
 const clockItemSchema = z
@@ -127,16 +103,24 @@ const clockItemSchema = z
   })
   .openapi('SupervisedClock');
 
+const urgencyCountsSchema = { overdue: z.number(), dueSoon: z.number(), running: z.number(), paused: z.number() };
+const agencyCodeQuery = z.string().regex(AGENCY_CODE, 'must be an agency code');
+
 const SUPERVISING = ['supervisor', 'leader', 'admin', 'clerk'] as const;
+
+function sumCounts(rows: readonly UrgencyCounts[]): UrgencyCounts {
+  const totals = { overdue: 0, dueSoon: 0, running: 0, paused: 0 };
+  for (const r of rows) for (const key of Object.keys(totals) as Array<keyof UrgencyCounts>) totals[key] += r[key];
+  return totals;
+}
 
 export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Database>; temporal: Client; calendar: CalendarStore }): void {
   const { db } = deps;
-  const withDepartment = () => db.selectFrom('case_clocks').leftJoin('departments', 'departments.code', 'case_clocks.department_code');
 
   routes.add({
     method: 'get',
     path: '/api/supervision/clocks',
-    summary: '督办：全部在途期限（按紧急程度、科室、类别筛选，按届满时间排序）',
+    summary: '督办：本机关全部在途期限（按紧急程度、科室、类别筛选，按届满时间排序）',
     tags: ['supervision'],
     roles: SUPERVISING,
     query: z.object({
@@ -152,70 +136,90 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
       offset: queryInt(0, 9_999_999).default(0).openapi({ default: 0 }),
     }),
     response: { status: 200, description: 'one page of clocks', schema: z.object({ total: z.number(), items: z.array(clockItemSchema) }) },
-    handler: async ({ query }) => {
+    handler: async ({ query, user }) => {
       const calendar = await deps.calendar.current();
       const m = momentOf(calendar);
-      let q = withDepartment();
-      if (query.status) q = q.where((eb) => urgencyCondition(eb as never, query.status!, m));
-      if (query.department) q = q.where('case_clocks.department_code', '=', query.department);
-      if (query.kind) q = q.where('case_clocks.kind', '=', query.kind);
-      if (query.assignee) q = q.where('case_clocks.assignee', '=', query.assignee);
-      const [rows, count] = await Promise.all([
-        q
-          .selectAll('case_clocks')
-          .select('departments.name as department_name')
-          .orderBy('case_clocks.due_at', (ob) => (query.sort === 'due' ? ob.asc() : ob.desc()).nullsLast())
-          .orderBy('case_clocks.workflow_id')
-          .orderBy('case_clocks.clock_id')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { total: Number(count.n), items: rows.map((row) => clockItem(row as never, m, calendar)) };
+      const { total, rows } = await listSupervisedClocks(db, agencyOf(user), { ...query, urgency: query.status }, m);
+      return { total, items: rows.map((row) => clockItem(row, m, calendar)) };
     },
   });
 
   routes.add({
     method: 'get',
     path: '/api/supervision/summary',
-    summary: '督办：各科室逾期、临期、在途、暂停的期限数',
+    summary: '督办：本机关各科室逾期、临期、在途、暂停的期限数',
     tags: ['supervision'],
     roles: SUPERVISING,
     response: {
       status: 200,
       description: 'counts by department and in total',
-      schema: z.object({ generatedAt: z.string(), totals: z.record(z.string(), z.number()), byDepartment: z.array(z.unknown()) }),
+      schema: z.object({
+        generatedAt: z.string(),
+        totals: z.object(urgencyCountsSchema),
+        byDepartment: z.array(
+          z.object({ departmentCode: z.string().nullable(), departmentName: z.string().nullable(), ...urgencyCountsSchema }),
+        ),
+      }),
     },
-    handler: async () => {
+    handler: async ({ user }) => {
       const m = momentOf(await deps.calendar.current());
-      const rows = await withDepartment()
-        .select((eb) => [
-          'case_clocks.department_code as department_code',
-          'departments.name as department_name',
-          ...URGENCIES.map((u) => sql<string>`count(*) filter (where ${urgencyCondition(eb as never, u, m)})`.as(u)),
-        ])
-        .groupBy(['case_clocks.department_code', 'departments.name'])
-        .orderBy('case_clocks.department_code')
-        .execute();
-      const byDepartment = rows.map((r) => ({
-        departmentCode: r.department_code,
-        departmentName: r.department_name,
-        overdue: Number(r.overdue),
-        dueSoon: Number(r['due-soon']),
-        running: Number(r.running),
-        paused: Number(r.paused),
-      }));
-      const totals = { overdue: 0, dueSoon: 0, running: 0, paused: 0 };
-      for (const d of byDepartment) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += d[key];
-      return { generatedAt: m.now.toISOString(), totals, byDepartment };
+      const byDepartment = await clockCountsByDepartment(db, user!.agencyCode, m);
+      return { generatedAt: m.now.toISOString(), totals: sumCounts(byDepartment), byDepartment };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/platform/supervision',
+    summary: '全市督办（平台督办人员）：各机关逾期、临期、在途、暂停的期限数，及各机关的在途期限（标明机关，可按机关筛选）',
+    tags: ['supervision'],
+    roles: ['supervisor', 'admin'],
+    platform: true,
+    query: z.object({
+      agency: agencyCodeQuery.optional(),
+      status: z.enum(URGENCIES).default('overdue'),
+      kind: z.enum(['application', 'dispute', 'document', 'incident', 'message']).optional(),
+      sort: z.enum(['due', '-due']).default('due'),
+      limit: queryInt(1, 500).default(50).openapi({ default: 50 }),
+      offset: queryInt(0, 9_999_999).default(0).openapi({ default: 0 }),
+    }),
+    response: {
+      status: 200,
+      description:
+        'counts per agency and in total, and one page of the clocks of the urgency asked for (overdue unless `status` says otherwise)',
+      schema: z.object({
+        generatedAt: z.string(),
+        totals: z.object(urgencyCountsSchema),
+        byAgency: z.array(z.object({ agencyCode: z.string(), agencyName: z.string(), shortName: z.string(), ...urgencyCountsSchema })),
+        clocks: z.object({
+          total: z.number(),
+          items: z.array(clockItemSchema.extend({ agencyCode: z.string(), agencyName: z.string() }).openapi('PlatformSupervisedClock')),
+        }),
+      }),
+    },
+    errors: { 404: 'no such agency on the platform' },
+    handler: async ({ query }) => {
+      const calendar = await deps.calendar.current();
+      const m = momentOf(calendar);
+      const byAgency = await clockCountsByAgency(db, m);
+      if (query.agency && !byAgency.some((a) => a.agencyCode === query.agency))
+        throw new ApiError(404, 'not_found', `agency ${query.agency} is not on this platform`, [
+          { field: 'agency', message: 'no such agency' },
+        ]);
+      const { total, rows } = await listSupervisedClocks(db, PLATFORM, { ...query, urgency: query.status }, m);
+      return {
+        generatedAt: m.now.toISOString(),
+        totals: sumCounts(byAgency),
+        byAgency,
+        clocks: { total, items: rows.map((row) => platformClockItem(row, m, calendar)) },
+      };
     },
   });
 
   routes.add({
     method: 'get',
     path: '/api/inbox',
-    summary: '我的待办与通知',
+    summary: '我的待办与通知（本机关）',
     tags: ['supervision'],
     roles: ROLES,
     response: {
@@ -224,43 +228,11 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
       schema: z.object({ notifications: z.array(z.unknown()), unread: z.number(), tasks: z.array(clockItemSchema) }),
     },
     handler: async ({ user }) => {
-      const addresses = await addressesFor(db, user!);
       const calendar = await deps.calendar.current();
       const m = momentOf(calendar);
-      const [notifications, unread, tasks] = await Promise.all([
-        db
-          .selectFrom('notifications')
-          .select(['id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at'])
-          .where('recipient', 'in', addresses)
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(100)
-          .execute(),
-        db
-          .selectFrom('notifications')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('recipient', 'in', addresses)
-          .where('read_at', 'is', null)
-          .executeTakeFirstOrThrow(),
-        withDepartment()
-          .selectAll('case_clocks')
-          .select('departments.name as department_name')
-          .where((eb) =>
-            eb.or([
-              eb('case_clocks.assignee', '=', user!.username),
-              ...(user!.role === 'department' ? [eb('case_clocks.department_code', '=', user!.departmentCode)] : []),
-              // The OGI office's clerks hold every case not yet handed to a department.
-              ...(user!.role === 'clerk'
-                ? [eb('case_clocks.department_code', 'is', null), eb('case_clocks.department_code', '=', user!.departmentCode)]
-                : []),
-            ]),
-          )
-          .orderBy('case_clocks.due_at', (ob) => ob.asc().nullsLast())
-          .limit(200)
-          .execute(),
-      ]);
+      const [notifications, tasks] = await Promise.all([inboxNotifications(db, user!, 100), inboxTasks(db, user!, 200)]);
       return {
-        notifications: notifications.map((n) => ({
+        notifications: notifications.rows.map((n) => ({
           id: n.id,
           kind: n.kind,
           title: n.title,
@@ -269,8 +241,8 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
           createdAt: n.created_at.toISOString(),
           readAt: n.read_at?.toISOString() ?? null,
         })),
-        unread: Number(unread.n),
-        tasks: tasks.map((row) => clockItem(row as never, m, calendar)),
+        unread: notifications.unread,
+        tasks: tasks.map((row) => clockItem(row, m, calendar)),
       };
     },
   });
@@ -285,22 +257,16 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     response: { status: 200, description: 'the notification, read', schema: z.object({ id: z.string(), readAt: z.string() }) },
     errors: { 404: 'no such notification in my inbox' },
     handler: async ({ params, user }) => {
-      const row = await db
-        .updateTable('notifications')
-        .set({ read_at: sql<Date>`coalesce(read_at, now())` })
-        .where('id', '=', params.id)
-        .where('recipient', 'in', await addressesFor(db, user!))
-        .returning(['id', 'read_at'])
-        .executeTakeFirst();
+      const row = await markNotificationRead(db, user!, params.id);
       if (!row) throw new ApiError(404, 'not_found', `notification ${params.id} is not in your inbox`);
-      return { id: row.id, readAt: row.read_at!.toISOString() };
+      return { id: row.id, readAt: row.readAt.toISOString() };
     },
   });
 
   routes.add({
     method: 'post',
     path: '/api/admin/supervision/reconcile',
-    summary: '核对督办期限投影与 Temporal 中各工作流的实际状态（可修复偏差）',
+    summary: '核对督办期限投影与 Temporal 中各工作流的实际状态（可修复偏差）；机关管理员核对本机关案件，平台管理员核对全部机关',
     tags: ['admin'],
     roles: ['admin'],
     query: z.object({
@@ -311,7 +277,11 @@ export function supervisionRoutes(routes: RouteTable, deps: { db: Kysely<Databas
     }),
     response: { status: 200, description: 'what was checked, what drifted, what was repaired', schema: z.unknown() },
     handler: async ({ query, user, req }) => {
-      const result = await reconcileClockProjection(db, deps.temporal, { repair: query.repair });
+      // An agency's admin reconciles their agency's cases; the platform's admin, every agency's.
+      const result = await reconcileClockProjection(db, deps.temporal, {
+        repair: query.repair,
+        ...(user!.platform ? {} : { agencyCode: user!.agencyCode }),
+      });
       await recordAudit(db, {
         action: 'admin.supervision-reconciled',
         actor: auditActor(user),

@@ -1,4 +1,5 @@
 /** The application steps (依申请公开): who may take each, what it carries. */
+import { AGENCY_CODE } from '../../domain/agency';
 import { z } from 'zod';
 import { DELIVERY_METHODS, NOTICE_DELIVERY_METHODS } from '../../domain/application/types';
 import { type Outcome, OUTCOME_CODES, type Section36Reply, SECTION_36_REPLIES } from '../../domain/outcomes';
@@ -78,13 +79,20 @@ export const APPLICATION_STEPS = defineSteps({
   decide: {
     summary: '拟定答复（办理结果、理由、法律依据）',
     roles: ['clerk'],
-    body: z.object({
-      outcome,
-      section36: z.enum(Object.keys(SECTION_36_REPLIES) as [Section36Reply, ...Section36Reply[]]).optional(),
-      reasons: reasonText,
-      legalBasis: text(1000),
-      referral: text(1000).optional(),
-    }),
+    body: z
+      .object({
+        outcome,
+        section36: z.enum(Object.keys(SECTION_36_REPLIES) as [Section36Reply, ...Section36Reply[]]).optional(),
+        reasons: reasonText,
+        legalBasis: text(1000),
+        referral: text(1000).optional(),
+        /** §36(五): the competent agency is on this platform; the application is handed over to it when this case closes. */
+        referralAgencyCode: z.string().regex(AGENCY_CODE, 'must be an agency code').optional(),
+      })
+      .refine((b) => b.referralAgencyCode === undefined || b.section36 === 'not-this-agency', {
+        path: ['referralAgencyCode'],
+        message: 'names the competent agency of a §36(五) reply: section36 must be not-this-agency',
+      }),
   },
   'sign-off': { summary: '领导签发，生成答复书', roles: ['leader'], body: z.object({}) },
   deliver: {

@@ -14,10 +14,10 @@ export interface Me {
   role: Role;
   departmentCode: string;
   department?: { code: string; name: string } | null;
-  /** The agency the user acts for; its name heads the console. */
+  /** Their department's agency (机关); its name heads the console. */
   agencyCode?: string;
   agency?: { code: string; name: string; shortName: string } | null;
-  /** Platform admin or supervisor: across the platform's agencies. */
+  /** A platform user (the city's 政务公开办, the platform admin): sees the platform's view. */
   platform?: boolean;
   csrfToken?: string | null;
   /** What the sign-in still owes before the rest of the console opens. */
@@ -88,6 +88,14 @@ export interface SupervisionSummary {
   generatedAt: string;
   totals: UrgencyCounts;
   byDepartment: Array<UrgencyCounts & { departmentCode: string | null; departmentName: string | null }>;
+}
+
+/** GET /api/platform/supervision: every agency's counts and one page of clocks, each naming its agency. */
+export interface PlatformSupervision {
+  generatedAt: string;
+  totals: UrgencyCounts;
+  byAgency: Array<UrgencyCounts & { agencyCode: string; agencyName: string; shortName: string }>;
+  clocks: ListPage<SupervisedClock & { agencyCode: string; agencyName: string }>;
 }
 
 export interface Notification {
@@ -354,6 +362,8 @@ export const api = {
   supervisionClocks: (filter: { status?: string; department?: string; kind?: string; limit?: number; offset?: number }) =>
     json<ListPage<SupervisedClock>>('GET', `/api/supervision/clocks${query({ sort: 'due', ...filter })}`),
   supervisionSummary: () => json<SupervisionSummary>('GET', '/api/supervision/summary'),
+  platformSupervision: (filter: { status?: string; agency?: string; kind?: string; limit?: number; offset?: number }) =>
+    json<PlatformSupervision>('GET', `/api/platform/supervision${query({ sort: 'due', ...filter })}`),
   inbox: () => json<Inbox>('GET', '/api/inbox'),
   markRead: (id: string) => json<unknown>('POST', `/api/inbox/${encodeURIComponent(id)}/read`),
   applications: (filter: { status?: string; department?: string }) =>

@@ -11,7 +11,7 @@ import { Admin } from './pages/Admin';
 import { Audit } from './pages/Audit';
 import { CaseList } from './pages/CaseList';
 import { CasePage } from './pages/CasePage';
-import { Dashboard } from './pages/Dashboard';
+import { Dashboard, PlatformDashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
@@ -24,7 +24,8 @@ type Session =
   | { state: 'ready'; me: Me; doc: OpenApiDocument }
   | { state: 'failed'; message: string };
 
-const homeOf = (me: Me) => (me.role === 'supervisor' || me.role === 'leader' ? '/dashboard' : '/inbox');
+const homeOf = (me: Me) =>
+  me.platform && me.role === 'supervisor' ? '/platform' : me.role === 'supervisor' || me.role === 'leader' ? '/dashboard' : '/inbox';
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'checking' });
@@ -90,6 +91,8 @@ export function App() {
   const canSupervise = mayCall(doc.paths['/api/supervision/clocks']?.get, me.role); // the roles come from x-roles
   const canAdminister = mayCall(doc.paths['/api/admin/users']?.get, me.role);
   const canAudit = mayCall(doc.paths['/api/admin/audit']?.get, me.role);
+  // The platform's view: its roles (x-roles) and a platform user (x-platform).
+  const canSeePlatform = me.platform === true && mayCall(doc.paths['/api/platform/supervision']?.get, me.role);
   const caseMatch = /^\/cases\/([a-z-]+)\/([^/]+)$/.exec(path);
   const intakeMatch = /^\/intake(?:\/([a-z-]+))?$/.exec(path);
 
@@ -97,6 +100,8 @@ export function App() {
   if (caseMatch) page = <CasePage key={path} kind={caseMatch[1]!} caseRef={decodeURIComponent(caseMatch[2]!)} me={me} doc={doc} />;
   else if (intakeMatch) page = <Intake key={path} kind={intakeMatch[1] ?? 'application'} me={me} doc={doc} />;
   else if (path === '/dashboard') page = canSupervise ? <Dashboard /> : <p class="form-error">您的角色无权查看督办看板。</p>;
+  else if (path === '/platform')
+    page = canSeePlatform ? <PlatformDashboard ownAgency={me.agencyCode} /> : <p class="form-error">仅平台督办人员可查看全市督办。</p>;
   else if (path === '/inbox') page = <Inbox />;
   else if (path === '/cases') page = <CaseList me={me} doc={doc} />;
   else if (path === '/admin' || path.startsWith('/admin/'))
@@ -123,6 +128,7 @@ export function App() {
           </span>
         )}
         <nav>
+          {canSeePlatform && nav('/platform', '全市督办')}
           {canSupervise && nav('/dashboard', '督办看板')}
           {nav('/inbox', '我的待办')}
           {nav('/cases', '案件')}

@@ -8,14 +8,17 @@
  *   agency: the stored settings, or (a database that never stored them) the deployment's
  *   GONGKAI_AGENCY_* configuration, so every department has an agency to belong to.
  * - departments belong to an agency (codes stay unique on the platform: a user's department
- *   names their agency). Users get `platform`: a platform admin manages agencies, a platform
- *   supervisor (the city's 政务公开办) sees every agency's clocks and reports.
+ *   names their agency; 索引号 department numbers are unique within an agency). Users get
+ *   `platform`: a platform admin manages agencies, a platform supervisor (the city's 政务公开办)
+ *   sees every agency's clocks and reports. Today's admins become platform admins.
  * - calendar overrides may be an agency's own (a local holiday) or, with no agency, every
  *   agency's; an agency's override wins over the platform's for its cases.
  * - audit rows name the agency they concern (null: the platform's own, or an unknown caller).
  * - `case_agencies` lists every case's workflow id with its agency, so clocks and notices
  *   (keyed by workflow id) are scoped without copying the agency into each of their rows.
  * - applications carry a hand-over (§36(五)): the case it was transferred from or to.
+ * - a 索引号 is unique within its agency's catalogue: two agencies of one region each number
+ *   their 002 department's documents, so each may have `331003-002-02-2026-00001`.
  */
 import { type Kysely, sql } from 'kysely';
 import { agencyFromEnv } from '../../domain/agency';
@@ -62,11 +65,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`update departments set agency_code = ${first}`.execute(db);
   await sql`alter table departments alter column agency_code set not null`.execute(db);
   await db.schema.createIndex('departments_agency').on('departments').column('agency_code').execute();
+  // 索引号 部门编号 number the departments of one agency: two agencies each have their 001.
+  await sql`alter table departments drop constraint departments_index_code_key`.execute(db);
+  await sql`alter table departments add constraint departments_agency_index_code_key unique (agency_code, index_code)`.execute(db);
 
   await db.schema
     .alterTable('users')
     .addColumn('platform', 'boolean', (col) => col.notNull().defaultTo(false))
     .execute();
+  // The single agency's admins administered what is now the platform's (the national calendar,
+  // single sign-on): they keep it. Supervisors stay their agency's.
+  await sql`update users set platform = true where role = 'admin'`.execute(db);
 
   await db.schema
     .alterTable('calendar_overrides')
@@ -88,7 +97,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('applications')
     .addColumn('transferred_from', 'text', (col) => col.references('applications.case_no'))
-    .addColumn('transferred_to', 'text', (col) => col.references('applications.case_no'))
+    // No reference: the sending case keeps the number it drew before the receiving case is registered.
+    .addColumn('transferred_to', 'text')
     .execute();
   await db.schema.createIndex('applications_agency_created').on('applications').columns(['agency_code', 'created_at']).execute();
 
@@ -99,6 +109,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     union all select workflow_id, agency_code, 'message', id from citizen_messages
     union all select workflow_id, agency_code, 'document', doc_id from documents`.execute(db);
 
+  await sql`alter table document_catalogue drop constraint document_catalogue_pkey`.execute(db);
+  await sql`alter table document_catalogue add primary key (agency_code, index_no)`.execute(db);
+  await sql`alter table document_catalogue drop constraint document_catalogue_sequence`.execute(db);
+  await sql`alter table document_catalogue add constraint document_catalogue_sequence
+              unique (agency_code, region_code, department_code, category, year, sequence)`.execute(db);
+
   await db.schema.dropTable('agency_settings').execute();
 }
 
@@ -107,6 +123,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   const agencies = await sql<{ code: string }>`select code from agencies order by created_at, code`.execute(db);
   if (agencies.rows.length > 1) throw new Error('20261203T0900_agencies: more than one agency; a single-agency schema cannot hold them');
   await sql`drop view case_agencies`.execute(db);
+  await sql`alter table document_catalogue drop constraint document_catalogue_pkey`.execute(db);
+  await sql`alter table document_catalogue add primary key (index_no)`.execute(db);
+  await sql`alter table document_catalogue drop constraint document_catalogue_sequence`.execute(db);
+  await sql`alter table document_catalogue add constraint document_catalogue_sequence
+              unique (region_code, department_code, category, year, sequence)`.execute(db);
   await db.schema.dropIndex('applications_agency_created').execute();
   await db.schema.alterTable('applications').dropColumn('transferred_from').dropColumn('transferred_to').execute();
   await db.schema.dropIndex('audit_log_agency_at').execute();
@@ -120,6 +141,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table calendar_overrides add primary key (date)`.execute(db);
   await db.schema.alterTable('users').dropColumn('platform').execute();
   await db.schema.dropIndex('departments_agency').execute();
+  await sql`alter table departments drop constraint departments_agency_index_code_key`.execute(db);
+  await sql`alter table departments add constraint departments_index_code_key unique (index_code)`.execute(db);
   await db.schema.alterTable('departments').dropColumn('agency_code').execute();
   await sql`create table agency_settings (
     id boolean primary key default true check (id),

@@ -2,12 +2,28 @@
 import type { Kysely } from 'kysely';
 import type { AccountabilityRecordsTable, Database } from '../schema';
 
-export async function accountabilityRecordsOf(db: Kysely<Database>, caseKind: AccountabilityRecordsTable['case_kind'], caseId: string) {
+/** The records of one of the agency's incidents or messages (none for another agency's). */
+export async function accountabilityRecordsOf(
+  db: Kysely<Database>,
+  agencyCode: string,
+  caseKind: AccountabilityRecordsTable['case_kind'],
+  caseId: string,
+) {
   return db
     .selectFrom('accountability_records')
     .selectAll()
     .where('case_kind', '=', caseKind)
     .where('case_id', '=', caseId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('case_agencies')
+          .select('case_agencies.case_id')
+          .where('case_agencies.agency_code', '=', agencyCode)
+          .where('case_agencies.case_kind', '=', caseKind)
+          .where('case_agencies.case_id', '=', caseId),
+      ),
+    )
     .orderBy('id')
     .execute();
 }

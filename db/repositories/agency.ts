@@ -5,7 +5,7 @@
  * that names no agency (the demo, a single-agency deployment) gets it.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AgencyConfig } from '../../domain/agency';
+import { type AgencyConfig, agencyFromEnv } from '../../domain/agency';
 import type { Database } from '../schema';
 
 export interface AgencySettings extends Omit<AgencyConfig, 'officeDepartmentCode'> {
@@ -196,4 +196,10 @@ export async function setAgencySeal(db: Db, code: string, seal: { png: Buffer; s
     .set({ seal_png: seal?.png ?? null, seal_sha256: seal?.sha256 ?? null, updated_at: sql<Date>`now()`, updated_by: byUserId })
     .where('code', '=', code)
     .execute();
+}
+
+/** Every agency, the deployment's own seeded first if it is not stored yet (for what each agency runs: its schedules). */
+export async function platformAgencies(db: Kysely<Database>, seed: AgencyConfig = agencyFromEnv(process.env)): Promise<AgencySettings[]> {
+  await loadAgencySettings(db, seed);
+  return listAgencies(db);
 }

@@ -1,12 +1,13 @@
 /**
  * Reads of the citizen messages' projection (written by activities/incidents.ts): a message
- * with its events, the filtered list, and what a step needs to know about its message.
+ * with its events, the filtered list, and what a step needs to know about its message. Every
+ * read is of one agency's messages: another agency's is not there, as if it did not exist.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
 
-export async function findCitizenMessage(db: Kysely<Database>, id: string) {
-  return db.selectFrom('citizen_messages').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findCitizenMessage(db: Kysely<Database>, agencyCode: string, id: string) {
+  return db.selectFrom('citizen_messages').selectAll().where('agency_code', '=', agencyCode).where('id', '=', id).executeTakeFirst();
 }
 
 export interface CitizenMessageListFilter {
@@ -22,8 +23,8 @@ export interface CitizenMessageListFilter {
 }
 
 /** One page of messages (whole rows: the caller decides what of the writer to show), soonest reply due first, and how many match in all. */
-export async function listCitizenMessages(db: Kysely<Database>, filter: CitizenMessageListFilter) {
-  let q = db.selectFrom('citizen_messages');
+export async function listCitizenMessages(db: Kysely<Database>, agencyCode: string, filter: CitizenMessageListFilter) {
+  let q = db.selectFrom('citizen_messages').where('agency_code', '=', agencyCode);
   if (filter.ownDepartment !== undefined) q = q.where('department_code', '=', filter.ownDepartment);
   if (filter.type) q = q.where('type', '=', filter.type);
   if (filter.stage) q = q.where('stage', '=', filter.stage);

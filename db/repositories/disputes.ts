@@ -1,12 +1,28 @@
 /**
  * Reads of the disputes' projection (written by activities/disputes.ts): a dispute with its
- * events, the filtered list, and what a step needs to know about its dispute.
+ * events, the filtered list, and what a step needs to know about its dispute. Every read is
+ * of one agency's disputes: another agency's dispute is not there, as if it did not exist.
  */
 import type { Kysely } from 'kysely';
 import type { Database, DisputesTable } from '../schema';
 
-export async function findDispute(db: Kysely<Database>, disputeNo: string) {
-  return db.selectFrom('disputes').selectAll().where('dispute_no', '=', disputeNo).executeTakeFirst();
+export async function findDispute(db: Kysely<Database>, agencyCode: string, disputeNo: string) {
+  return db.selectFrom('disputes').selectAll().where('agency_code', '=', agencyCode).where('dispute_no', '=', disputeNo).executeTakeFirst();
+}
+
+/** The rule profile of the application a dispute is about, if it is one of the agency's applications. */
+export async function disputedApplicationRuleProfileId(
+  db: Kysely<Database>,
+  agencyCode: string,
+  caseNo: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('applications')
+    .select('rule_profile_id')
+    .where('agency_code', '=', agencyCode)
+    .where('case_no', '=', caseNo)
+    .executeTakeFirst();
+  return row?.rule_profile_id;
 }
 
 export interface DisputeListFilter {
@@ -18,8 +34,8 @@ export interface DisputeListFilter {
 }
 
 /** The first 500 disputes, soonest defence due first. */
-export async function listDisputes(db: Kysely<Database>, filter: DisputeListFilter) {
-  let q = db.selectFrom('disputes');
+export async function listDisputes(db: Kysely<Database>, agencyCode: string, filter: DisputeListFilter) {
+  let q = db.selectFrom('disputes').where('agency_code', '=', agencyCode);
   if (filter.ownDepartment !== undefined) q = q.where('department_code', '=', filter.ownDepartment);
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (filter.status) q = q.where('status', '=', filter.status);

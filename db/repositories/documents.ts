@@ -2,28 +2,61 @@
  * Reads of the documents' projection (written by activities/documents.ts): a document with
  * its events, review records and catalogue entry, the filtered list, the public catalogue,
  * the 不予公开 registers and self-checks, and what a step needs to know about its document.
+ * Every read but the public catalogue's is of one agency's records: another agency's document
+ * or register is not there, as if it did not exist.
  */
 import type { DocumentState } from '../../domain/documents/types';
 import { type Kysely, sql } from 'kysely';
 import type { Database, DocumentRegistersTable } from '../schema';
 
-export async function findDocument(db: Kysely<Database>, docId: string) {
-  return db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
+export async function findDocument(db: Kysely<Database>, agencyCode: string, docId: string) {
+  return db.selectFrom('documents').selectAll().where('agency_code', '=', agencyCode).where('doc_id', '=', docId).executeTakeFirst();
 }
 
 /** The written review records of a document, in the order of its steps. */
-export async function documentReviews(db: Kysely<Database>, docId: string) {
-  return db.selectFrom('document_reviews').selectAll().where('doc_id', '=', docId).orderBy('event_seq').execute();
+export async function documentReviews(db: Kysely<Database>, agencyCode: string, docId: string) {
+  return db
+    .selectFrom('document_reviews as r')
+    .innerJoin('documents as d', 'd.doc_id', 'r.doc_id')
+    .selectAll('r')
+    .where('d.agency_code', '=', agencyCode)
+    .where('r.doc_id', '=', docId)
+    .orderBy('r.event_seq')
+    .execute();
 }
 
 /** A document's catalogue entry (its 索引号), once it is listed. */
-export async function documentCatalogueEntry(db: Kysely<Database>, docId: string) {
-  return db.selectFrom('document_catalogue').select(['index_no', 'produced_on', 'category']).where('doc_id', '=', docId).executeTakeFirst();
+export async function documentCatalogueEntry(db: Kysely<Database>, agencyCode: string, docId: string) {
+  return db
+    .selectFrom('document_catalogue')
+    .select(['index_no', 'produced_on', 'category'])
+    .where('agency_code', '=', agencyCode)
+    .where('doc_id', '=', docId)
+    .executeTakeFirst();
 }
 
-/** The attributes of a document another one forwards (it inherits them), or undefined if there is no such document. */
-export async function forwardedDocumentAttributes(db: Kysely<Database>, docId: string) {
-  return db.selectFrom('documents').select(['final_attribute', 'proposed_attribute']).where('doc_id', '=', docId).executeTakeFirst();
+/**
+ * The attributes of a document another one forwards (it inherits them), or undefined if the
+ * agency has no such document: a document forwards only its own agency's.
+ */
+export async function forwardedDocumentAttributes(db: Kysely<Database>, agencyCode: string, docId: string) {
+  return db
+    .selectFrom('documents')
+    .select(['final_attribute', 'proposed_attribute'])
+    .where('agency_code', '=', agencyCode)
+    .where('doc_id', '=', docId)
+    .executeTakeFirst();
+}
+
+/** The 索引号 部门编号 of an issuing department of the agency, or null when it has none (or the agency has no such department). */
+export async function issuingDepartmentIndexCode(db: Kysely<Database>, agencyCode: string, departmentCode: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('departments')
+    .select('index_code')
+    .where('agency_code', '=', agencyCode)
+    .where('code', '=', departmentCode)
+    .executeTakeFirst();
+  return row?.index_code ?? null;
 }
 
 export interface DocumentListFilter {
@@ -39,8 +72,8 @@ export interface DocumentListFilter {
 }
 
 /** One page of documents, soonest due first, and how many match in all. */
-export async function listDocuments(db: Kysely<Database>, filter: DocumentListFilter) {
-  let q = db.selectFrom('documents');
+export async function listDocuments(db: Kysely<Database>, agencyCode: string, filter: DocumentListFilter) {
+  let q = db.selectFrom('documents').where('agency_code', '=', agencyCode);
   if (filter.ownDepartment !== undefined) q = q.where('issuing_department', '=', filter.ownDepartment);
   if (filter.stage) q = q.where('stage', '=', filter.stage);
   if (filter.attribute) q = q.where(sql<string>`coalesce(final_attribute, proposed_attribute)`, '=', filter.attribute);
@@ -73,6 +106,8 @@ export async function listDocuments(db: Kysely<Database>, filter: DocumentListFi
 }
 
 export interface CatalogueFilter {
+  /** One agency's entries; left out, every agency's on the platform. */
+  agencyCode?: string;
   /** In the title, description, document number or keywords. */
   keyword?: string;
   category?: string;
@@ -82,9 +117,10 @@ export interface CatalogueFilter {
   offset: number;
 }
 
-/** One page of the public catalogue, newest first, and how many entries match in all. */
+/** One page of the public catalogue, newest first, with the agency of each entry, and how many entries match in all. */
 export async function searchCatalogue(db: Kysely<Database>, filter: CatalogueFilter) {
   let q = db.selectFrom('document_catalogue');
+  if (filter.agencyCode) q = q.where('agency_code', '=', filter.agencyCode);
   if (filter.keyword) {
     const like = `%${filter.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) =>
@@ -100,30 +136,50 @@ export async function searchCatalogue(db: Kysely<Database>, filter: CatalogueFil
   if (filter.year) q = q.where('year', '=', filter.year);
   if (filter.attribute) q = q.where('attribute', '=', filter.attribute);
   const [rows, total] = await Promise.all([
-    q.selectAll().orderBy('produced_on', 'desc').orderBy('index_no', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+    q
+      .innerJoin('agencies', 'agencies.code', 'document_catalogue.agency_code')
+      .selectAll('document_catalogue')
+      .select(['agencies.name as agency_name', 'agencies.short_name as agency_short_name'])
+      .orderBy('produced_on', 'desc')
+      .orderBy('index_no', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
 }
 
-/** The latest 200 registers and self-checks, newest first. */
-export async function listDocumentRegisters(db: Kysely<Database>, kind?: DocumentRegistersTable['kind']) {
-  let q = db.selectFrom('document_registers').selectAll();
+/** The agency's latest 200 registers and self-checks, newest first. */
+export async function listDocumentRegisters(db: Kysely<Database>, agencyCode: string, kind?: DocumentRegistersTable['kind']) {
+  let q = db.selectFrom('document_registers').selectAll().where('agency_code', '=', agencyCode);
   if (kind) q = q.where('kind', '=', kind);
   return q.orderBy('id', 'desc').limit(200).execute();
 }
 
-export async function findDocumentRegister(db: Kysely<Database>, id: string) {
-  return db.selectFrom('document_registers').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findDocumentRegister(db: Kysely<Database>, agencyCode: string, id: string) {
+  return db.selectFrom('document_registers').selectAll().where('agency_code', '=', agencyCode).where('id', '=', id).executeTakeFirst();
 }
 
-export async function documentRegisterItems(db: Kysely<Database>, registerId: string) {
-  return db.selectFrom('document_register_items').selectAll().where('register_id', '=', registerId).orderBy('doc_id').execute();
+export async function documentRegisterItems(db: Kysely<Database>, agencyCode: string, registerId: string) {
+  return db
+    .selectFrom('document_register_items as i')
+    .innerJoin('document_registers as r', 'r.id', 'i.register_id')
+    .selectAll('i')
+    .where('r.agency_code', '=', agencyCode)
+    .where('i.register_id', '=', registerId)
+    .orderBy('i.doc_id')
+    .execute();
 }
 
-/** What a step on a register needs: its workflow, its kind, and whether it is completed. */
-export async function documentRegisterStepTarget(db: Kysely<Database>, id: string) {
-  return db.selectFrom('document_registers').select(['workflow_id', 'kind', 'status']).where('id', '=', id).executeTakeFirst();
+/** What a step on one of the agency's registers needs: its workflow, its kind, and whether it is completed. */
+export async function documentRegisterStepTarget(db: Kysely<Database>, agencyCode: string, id: string) {
+  return db
+    .selectFrom('document_registers')
+    .select(['workflow_id', 'kind', 'status'])
+    .where('agency_code', '=', agencyCode)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Reads of the incidents' projection (written by activities/incidents.ts): an incident with
- * its events, the filtered list, and what a step needs to know about its incident.
+ * its events, the filtered list, and what a step needs to know about its incident. Every read
+ * is of one agency's incidents: another agency's is not there, as if it did not exist.
  */
 import type { Kysely } from 'kysely';
 import type { Database, IncidentsTable } from '../schema';
 
-export async function findIncident(db: Kysely<Database>, id: string) {
-  return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findIncident(db: Kysely<Database>, agencyCode: string, id: string) {
+  return db.selectFrom('incidents').selectAll().where('agency_code', '=', agencyCode).where('id', '=', id).executeTakeFirst();
 }
 
 export interface IncidentListFilter {
@@ -20,8 +21,8 @@ export interface IncidentListFilter {
 }
 
 /** One page of incidents, most recently seen first, and how many match in all. */
-export async function listIncidents(db: Kysely<Database>, filter: IncidentListFilter) {
-  let q = db.selectFrom('incidents');
+export async function listIncidents(db: Kysely<Database>, agencyCode: string, filter: IncidentListFilter) {
+  let q = db.selectFrom('incidents').where('agency_code', '=', agencyCode);
   if (filter.grade) q = q.where('grade', '=', filter.grade);
   if (filter.stage) q = q.where('stage', '=', filter.stage);
   if (filter.status) q = q.where('status', '=', filter.status);

@@ -24,6 +24,7 @@ import {
   type CaseClock,
   CHANNELS,
   type ClockKind,
+  type HandOver,
   type Consultation,
   issuedNotice,
   type IssuedNotice,
@@ -104,7 +105,7 @@ export function cite(citation: Citation): string {
 
 /** A case just started: registered, or awaiting the clerk's confirmation of a receipt not yet dated (§31). */
 export function newApplicationState(
-  input: { caseNo: string; queryCode: string; intake: ApplicationIntake },
+  input: { caseNo: string; queryCode: string; intake: ApplicationIntake; handOverFrom?: HandOver },
   profile: Pick<RuleProfile, 'id' | 'version'>,
 ): ApplicationState {
   const { intake } = input;
@@ -112,7 +113,11 @@ export function newApplicationState(
     caseNo: input.caseNo,
     queryCode: input.queryCode,
     ruleProfile: { id: profile.id, version: profile.version },
-    stage: receiptNeedsConfirmation(intake.channel) || !intake.receivedOn ? 'awaiting-receipt-confirmation' : 'registered',
+    // A hand-over is received the day it arrives on the platform: nothing for a clerk to confirm.
+    stage:
+      !intake.receivedOn || (receiptNeedsConfirmation(intake.channel) && !input.handOverFrom)
+        ? 'awaiting-receipt-confirmation'
+        : 'registered',
     closed: false,
     outcome: null,
     intake,
@@ -136,6 +141,7 @@ export function newApplicationState(
     clocks: [],
     possibleDuplicates: [],
     seq: 0,
+    ...(input.handOverFrom ? { handOverFrom: input.handOverFrom } : {}),
   };
 }
 
@@ -143,7 +149,9 @@ export function newApplicationState(
 export function register(state: ApplicationState, possibleDuplicates: string[], ctx: TransitionContext): void {
   state.possibleDuplicates = possibleDuplicates;
   if (state.stage === 'registered') {
-    startReplyClock(state, state.intake.receivedOn!, `收到申请（${CHANNELS[state.intake.channel]}）`, ctx);
+    const from = state.handOverFrom;
+    const reason = from ? `收到${from.agencyName}转来的申请（原案号 ${from.caseNo}）` : `收到申请（${CHANNELS[state.intake.channel]}）`;
+    startReplyClock(state, state.intake.receivedOn!, reason, ctx);
     closeStep(state, 'register', ctx.today, '已登记', ctx);
   }
 }
@@ -153,7 +161,12 @@ export function registered(state: ApplicationState, ctx: TransitionContext): Eve
   const { channel } = state.intake;
   return {
     type: 'submitted',
-    payload: { channel, receivedOn: state.receivedOn, possibleDuplicates: state.possibleDuplicates },
+    payload: {
+      channel,
+      receivedOn: state.receivedOn,
+      possibleDuplicates: state.possibleDuplicates,
+      ...(state.handOverFrom ? { handOverFrom: state.handOverFrom } : {}),
+    },
     notice: receiptNotice(state, ctx),
   };
 }
@@ -597,7 +610,14 @@ export const extendSecrecyEscalation = step<Acting & { workingDays: number }>(
 );
 
 export const decide = step<
-  Acting & { outcome: Outcome; section36?: Section36Reply; reasons: string; legalBasis: string; referral?: string }
+  Acting & {
+    outcome: Outcome;
+    section36?: Section36Reply;
+    reasons: string;
+    legalBasis: string;
+    referral?: string;
+    referralAgencyCode?: string;
+  }
 >(
   (state, p, ctx) => {
     const on = ctx.today;
@@ -610,6 +630,7 @@ export const decide = step<
       decidedOn: on,
       ...(p.section36 ? { section36: p.section36 } : {}),
       ...(p.referral ? { referral: p.referral } : {}),
+      ...(p.referralAgencyCode ? { referralAgencyCode: p.referralAgencyCode } : {}),
     };
     startStepsAt(state, 'decision', on, '拟定答复', ctx);
     const provide = ctx.rules.provideAfterDecision;
@@ -688,6 +709,20 @@ export const close = clocklessStep<Acting>(
   },
   (state) => [{ type: 'closed', payload: { outcome: state.outcome } }],
 );
+
+/**
+ * §36(五) on the platform: the agency a closed case is handed over to, once its reply naming
+ * that agency has been delivered (a withdrawn or abandoned case goes nowhere); null otherwise.
+ */
+export function handOverDue(state: ApplicationState): string | null {
+  const to = state.decision?.referralAgencyCode;
+  return to && state.closed && state.delivery && !state.handedOverTo ? to : null;
+}
+
+export function handedOver(state: ApplicationState, to: HandOver): EventDraft {
+  state.handedOverTo = to;
+  return { type: 'handed-over', payload: { ...to } };
+}
 
 /** Returns the new consultation's id. */
 export const startConsultation = step<Acting & { kind: Consultation['kind']; party: string; address?: string; sentOn: IsoDate }, string>(

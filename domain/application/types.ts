@@ -226,6 +226,8 @@ export interface Decision {
   legalBasis: string;
   /** Where the information can be found (already public) or which agency holds it. */
   referral?: string;
+  /** §36(五) with the competent agency on the same platform: the application is handed over to it when this case closes. */
+  referralAgencyCode?: string;
   decidedBy: string;
   decidedOn: IsoDate;
 }
@@ -301,6 +303,18 @@ export interface ApplicationState {
   possibleDuplicates: string[];
   /** Number of the last recorded event. */
   seq: number;
+  /** This case came from another agency on the platform (§36(五) hand-over): its receipt here is the hand-over's day. */
+  handOverFrom?: HandOver;
+  /** This case went to another agency on the platform when it closed. */
+  handedOverTo?: HandOver;
+}
+
+/** One side of a hand-over between two agencies of the platform. */
+export interface HandOver {
+  agencyCode: string;
+  agencyName: string;
+  caseNo: string;
+  on: IsoDate;
 }
 
 /** Notices of §3, each generated into a numbered, dated document on the case. */

@@ -411,3 +411,38 @@ export function annualReportCsv(report: AnnualReport): string {
     lines.push([DISPUTE_KINDS[kind], ...TABLE_4_COLUMNS.map((c) => report.table4[kind][c])].map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** The headline figures of one agency's report, for the platform's side-by-side view. */
+export interface AnnualReportFigures {
+  /** Table 3 一: new applications received in the year. */
+  received: number;
+  /** Table 3 二: carried over from the year before. */
+  carriedOver: number;
+  /** Table 3 三（七）: applications answered in the year. */
+  answered: number;
+  /** Table 3 四: carried forward to the next year. */
+  carriedForward: number;
+  /** Table 3 三（一）: answered with disclosure. */
+  disclosed: number;
+  /** 信息处理费 actually collected: cases and yuan. */
+  feesCollected: { count: number; amount: number };
+  /** Table 4: 行政复议 and 行政诉讼, all results and pending. */
+  disputes: number;
+  /** Table 2: normative documents issued (行政规范性文件 本年制发件数), null if unsupported. */
+  normativeIssued: number | null;
+}
+
+export function annualReportFigures(report: AnnualReport): AnnualReportFigures {
+  const row = (r: string) => report.table3.find((t) => t.row === r)?.counts.total ?? 0;
+  const normative = report.table2.find((r) => r.row === 'normative')?.cells.find((c) => c.column === 'issued');
+  return {
+    received: row('一'),
+    carriedOver: row('二'),
+    answered: row('三（七）'),
+    carriedForward: row('四'),
+    disclosed: row('三（一）'),
+    feesCollected: { ...report.fees.collected },
+    disputes: Object.values(report.table4).reduce((sum, kind) => sum + kind.total, 0),
+    normativeIssued: normative?.value ?? null,
+  };
+}

@@ -7,17 +7,22 @@
  * - `final`: from the 5th working day before 31 January (the Spring Festival can fall in late
  *   January, so the days are counted on the working-day calendar).
  *
- * The escalation sweep asks every few minutes; each reminder carries a dedupe key per report
- * year, rung and recipient, so each is queued once. Pure module.
+ * Every agency publishes its own report, so each agency's office and leader get their own
+ * reminder, addressed to the role in that agency (`role:clerk@demo`): another agency's clerk
+ * neither sees it nor marks it read.
+ *
+ * The escalation sweep asks every few minutes; each reminder carries a dedupe key per agency,
+ * report year, rung and recipient, so each is queued once. Pure module.
  */
 import type { IsoDate } from '../calendar/dates';
+import { agencyRoleAddress } from '../supervision/ladder';
 
 /** 条例 §50: month-day by which the previous year's report is published. */
 export const ANNUAL_REPORT_DUE_MONTH_DAY = '01-31';
 /** Working days before the due date at which the final reminder goes out. */
 export const FINAL_REMINDER_WORKING_DAYS_BEFORE = 5;
-/** The office that compiles the report, and the leader responsible for it. */
-export const ANNUAL_REPORT_RECIPIENTS = ['role:clerk', 'role:leader'] as const;
+/** The office that compiles the report, and the leader responsible for it (in each agency). */
+export const ANNUAL_REPORT_RECIPIENTS = ['clerk', 'leader'] as const;
 
 export interface AnnualReportReminder {
   recipient: string;
@@ -29,10 +34,11 @@ export interface AnnualReportReminder {
   dedupeKey: string;
 }
 
-/** The reminders due on `today` (a Shanghai date); already-queued ones are dropped by their dedupe key. */
+/** One agency's reminders due on `today` (a Shanghai date); already-queued ones are dropped by their dedupe key. */
 export function annualReportReminders(
   today: IsoDate,
   calendar: { workingDaysBefore(date: IsoDate, k: number): IsoDate },
+  agencyCode: string,
 ): AnnualReportReminder[] {
   const year = Number(today.slice(0, 4));
   const due = `${year}-${ANNUAL_REPORT_DUE_MONTH_DAY}`;
@@ -42,8 +48,8 @@ export function annualReportReminders(
   const rungs: Array<'opening' | 'final'> = today >= finalFrom ? ['opening', 'final'] : ['opening'];
   const where = `GET /api/reports/annual?year=${reportYear}&format=html`;
   return rungs.flatMap((rung) =>
-    ANNUAL_REPORT_RECIPIENTS.map((recipient) => ({
-      recipient,
+    ANNUAL_REPORT_RECIPIENTS.map((role) => ({
+      recipient: agencyRoleAddress(agencyCode, role),
       kind: 'annual-report-reminder' as const,
       title:
         rung === 'final'
@@ -54,7 +60,7 @@ export function annualReportReminders(
         `表二、表三（含信息处理费）、表四可由本系统生成（${where}），每个数字可追溯到所统计的案件；系统数据不能支持的项（标“—”）须另行统计。`,
       link: null,
       workflowId: null,
-      dedupeKey: `annual-report/${reportYear}/${rung}/${recipient}`,
+      dedupeKey: `annual-report/${agencyCode}/${reportYear}/${rung}/role:${role}`,
     })),
   );
 }

@@ -18,6 +18,13 @@ export const CASE_KIND_LABELS: Record<string, string> = {
 };
 const named = (kind: string, caseRef: string) => `${CASE_KIND_LABELS[kind] ?? kind} ${caseRef}`;
 
+/**
+ * The address of one role in one agency, for a notice about no case (the annual report's
+ * reminder); a notice about a case is addressed `role:<role>` and reaches that role in the
+ * case's agency only (db/repositories/supervision.ts).
+ */
+export const agencyRoleAddress = (agencyCode: string, role: string): string => `role:${role}@${agencyCode}`;
+
 export type Rung = 'assignee' | 'department-head' | 'supervisor' | 'leader';
 export const RUNG_LABELS: Record<Rung, string> = {
   assignee: '承办人',

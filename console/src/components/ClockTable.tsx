@@ -1,4 +1,7 @@
-/** Open clocks of any kind of case, one row each, coloured by urgency, linking to the case page. */
+/**
+ * Open clocks of any kind of case, one row each, coloured by urgency, linking to the case page;
+ * on the platform's screen (`withAgency`) each row also names its agency (机关).
+ */
 import type { SupervisedClock } from '../api';
 import { formatDateTime, kindLabel, remainingText, URGENCY_LABELS } from '../labels';
 import { Link } from '../router';
@@ -7,12 +10,26 @@ export function UrgencyBadge({ urgency }: { urgency: SupervisedClock['urgency'] 
   return <span class={`badge urgency-${urgency}`}>{URGENCY_LABELS[urgency]}</span>;
 }
 
-export function ClockTable({ items, empty = '没有符合条件的期限' }: { items: SupervisedClock[]; empty?: string }) {
+type AgencyClock = SupervisedClock & { agencyCode?: string; agencyName?: string };
+
+export function ClockTable({
+  items,
+  empty = '没有符合条件的期限',
+  withAgency = false,
+  ownAgency,
+}: {
+  items: AgencyClock[];
+  empty?: string;
+  withAgency?: boolean;
+  /** With `withAgency`: the viewer's agency, whose cases they may open; another agency's case is named, not linked. */
+  ownAgency?: string | undefined;
+}) {
   if (items.length === 0) return <p class="muted empty">{empty}</p>;
   return (
     <table class="clocks">
       <thead>
         <tr>
+          {withAgency && <th>机关</th>}
           <th>紧急程度</th>
           <th>案件</th>
           <th>类别</th>
@@ -31,12 +48,18 @@ export function ClockTable({ items, empty = '没有符合条件的期限' }: { i
             class={`urgency-${item.urgency}`}
             data-case={item.caseRef}
             data-urgency={item.urgency}
+            data-agency={item.agencyCode}
           >
+            {withAgency && <td class="agency">{item.agencyName ?? item.agencyCode}</td>}
             <td>
               <UrgencyBadge urgency={item.urgency} />
             </td>
             <td>
-              <Link href={item.link}>{item.caseRef}</Link>
+              {withAgency && item.agencyCode !== ownAgency ? (
+                <span title="其他机关的案件，在该机关办理">{item.caseRef}</span>
+              ) : (
+                <Link href={item.link}>{item.caseRef}</Link>
+              )}
             </td>
             <td>{kindLabel(item.kind)}</td>
             <td>{item.label}</td>

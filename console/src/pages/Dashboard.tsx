@@ -163,3 +163,128 @@ export function Dashboard() {
     </section>
   );
 }
+
+/**
+ * 全市督办 (the platform's supervisor): each agency's counts by urgency, and the clocks of one
+ * urgency (overdue first) across agencies, each naming its agency; a click on an agency filters
+ * the table to it. Only the viewer's own agency's cases link to their case page (another's
+ * answers them 404, as to anyone outside it). Refreshed every 5 seconds.
+ */
+export function PlatformDashboard({ ownAgency }: { ownAgency?: string | undefined }) {
+  const [status, setStatus] = useState('overdue');
+  const [agency, setAgency] = useState('');
+  const [offset, setOffset] = useState(0);
+  const choose = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    setOffset(0);
+  };
+  const chooseStatus = choose(setStatus);
+  const chooseAgency = choose(setAgency);
+  const view = usePolling(
+    () => api.platformSupervision({ status, agency, limit: PAGE_SIZE, offset }),
+    `${status}|${agency}|${offset}`,
+    REFRESH_MS,
+  );
+  const total = view.data?.clocks.total ?? 0;
+
+  return (
+    <section class="page dashboard platform">
+      <header class="page-header">
+        <h1>全市督办</h1>
+        <span class="muted live" aria-live="polite">
+          每5秒自动刷新 · 最后更新 {view.refreshedAt ? view.refreshedAt.toLocaleTimeString('zh-CN', { hour12: false }) : '—'}
+        </span>
+      </header>
+      {view.error && <p class="form-error">加载失败：{view.error}</p>}
+
+      <div class="cards">
+        {CARDS.map(({ key, urgency }) => (
+          <button
+            key={key}
+            type="button"
+            class={`card urgency-${urgency}${status === urgency ? ' selected' : ''}`}
+            onClick={() => chooseStatus(urgency)}
+            title="按此紧急程度列出"
+          >
+            <span class="card-count">{view.data ? view.data.totals[key] : '…'}</span>
+            <span class="card-label">{URGENCY_LABELS[urgency]}</span>
+          </button>
+        ))}
+      </div>
+
+      <div class="columns">
+        <div class="panel">
+          <h2>各机关期限</h2>
+          <table class="departments agencies">
+            <thead>
+              <tr>
+                <th>机关</th>
+                <th>已逾期</th>
+                <th>即将到期</th>
+                <th>正常计时</th>
+                <th>暂停</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(view.data?.byAgency ?? []).map((a) => (
+                <tr key={a.agencyCode} data-agency={a.agencyCode} class={agency === a.agencyCode ? 'selected' : ''}>
+                  <td>
+                    <button type="button" class="link" onClick={() => chooseAgency(agency === a.agencyCode ? '' : a.agencyCode)}>
+                      {a.agencyName}
+                    </button>
+                  </td>
+                  <td class={a.overdue > 0 ? 'count overdue' : 'count'}>{a.overdue}</td>
+                  <td class={a.dueSoon > 0 ? 'count due-soon' : 'count'}>{a.dueSoon}</td>
+                  <td class="count">{a.running}</td>
+                  <td class="count">{a.paused}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {view.data && <p class="muted small">统计时间 {formatDateTime(view.data.generatedAt)}</p>}
+        </div>
+
+        <div class="panel grow">
+          <div class="filters">
+            <label>
+              机关
+              <select name="agency" value={agency} onChange={(e) => chooseAgency((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">全部机关</option>
+                {(view.data?.byAgency ?? []).map((a) => (
+                  <option key={a.agencyCode} value={a.agencyCode}>
+                    {a.agencyName}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              紧急程度
+              <select name="status" value={status} onChange={(e) => chooseStatus((e.currentTarget as HTMLSelectElement).value)}>
+                {CARDS.map(({ urgency }) => (
+                  <option key={urgency} value={urgency}>
+                    {URGENCY_LABELS[urgency]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <span class="muted">{view.data ? `共 ${total} 项` : '加载中…'}</span>
+          </div>
+          {view.data && <ClockTable items={view.data.clocks.items} withAgency ownAgency={ownAgency} />}
+          {total > PAGE_SIZE && (
+            <div class="pager">
+              <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                上一页
+              </button>
+              <span class="muted">
+                第 {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} 项，共 {total} 项
+              </span>
+              <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                下一页
+              </button>
+            </div>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
