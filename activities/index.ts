@@ -1,14 +1,14 @@
 /** All activities, built from injected dependencies (one factory per feature). */
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { CalendarStore } from '../db/repositories/calendar';
+import type { CalendarStore } from '../db/repositories/calendar';
 import type { Database } from '../db/schema';
 import { auditRetentionDaysFromEnv } from '../db/repositories/audit';
 import { type AgencyConfig, agencyFromEnv } from '../domain/agency';
 import { createApplicantMessageActivities, type MailSettings, mailSettingsFromEnv, type SmsProvider } from './applicant-messages';
 import { createApplicationActivities } from './application';
 import { createArchiveActivities } from './archive';
-import { createCalendarActivities } from './calendar';
+import { CaseCalendarStore, createCalendarActivities } from './calendar';
 import { createDisputeActivities } from './disputes';
 import { createSupervisionActivities } from './supervision';
 import { createIncidentActivities } from './incidents';
@@ -30,7 +30,8 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const calendar = deps.calendar ?? new CalendarStore(deps.db);
+  // Each case's clocks run on its own agency's calendar (activities/calendar.ts).
+  const calendar = deps.calendar ?? new CaseCalendarStore(deps.db);
   const agency = deps.agency ?? agencyFromEnv(process.env);
   // A worker with a retention under 180 days does not start (网络安全法 第二十一条).
   const auditRetentionDays = deps.auditRetentionDays ?? auditRetentionDaysFromEnv(process.env);

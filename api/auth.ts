@@ -21,12 +21,20 @@ export function bearerAuthenticator(db: Kysely<Database>): Authenticator {
     const where = { ip: req.ip ?? null, method: req.method, path: req.path };
     const check = match?.[1] ? await checkToken(db, match[1]) : ({ user: null, reason: 'unknown', userId: null, tokenId: null } as const);
     if (!check.user) {
-      const owner = check.userId
-        ? await db.selectFrom('users').select('username').where('id', '=', check.userId).executeTakeFirst()
+      // A known key's refusal is its agency's (the agency its department is in); an unknown one's, nobody's.
+      const owner = check.tokenId
+        ? await db
+            .selectFrom('api_tokens')
+            .innerJoin('users', 'users.id', 'api_tokens.user_id')
+            .innerJoin('departments', 'departments.code', 'api_tokens.department_code')
+            .select(['users.username', 'departments.agency_code'])
+            .where('api_tokens.id', '=', check.tokenId)
+            .executeTakeFirst()
         : undefined;
       await recordAudit(db, {
         action: 'api-key.rejected',
         actor: null,
+        agencyCode: owner?.agency_code ?? null,
         ip: where.ip,
         target: check.tokenId ? `api-key:${check.tokenId}` : null,
         details: { reason: check.reason, ...(owner ? { keyOwner: owner.username } : {}), method: where.method, path: where.path },

@@ -83,6 +83,10 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'POST /api/admin/users/:username/disable': ['admin'],
   'POST /api/admin/users/:username/enable': ['admin'],
   'POST /api/admin/users/:username/reset-password': ['admin'],
+  // The platform's agencies: admins by role, and then only platform admins (checked in the route; others 403).
+  'GET /api/platform/agencies': ['admin'],
+  'POST /api/platform/agencies': ['admin'],
+  'PATCH /api/platform/agencies/:code': ['admin'],
   'GET /api/admin/audit': ['admin'],
   'GET /api/admin/audit.csv': ['admin'],
   'POST /codec/decode': ['admin'],
@@ -127,8 +131,21 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, readonly Role[] | typ
   'GET /api/documents/:docId/files/:fileId': EVERYONE,
 };
 
-/** Routes the matrix's roles may call only as platform users (users.platform); any other user answers 403. */
-export const PLATFORM_ROUTES: ReadonlySet<string> = new Set(['GET /api/platform/supervision', 'GET /api/platform/reports/annual']);
+/**
+ * Routes the matrix's roles may call only as platform users (users.platform); any other user answers 403.
+ * An agency's own admin administers their agency; the platform's agencies, the national calendar's
+ * years and the single sign-on mapping (every agency's departments) are the platform admin's.
+ */
+export const PLATFORM_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/platform/supervision',
+  'GET /api/platform/reports/annual',
+  'GET /api/platform/agencies',
+  'POST /api/platform/agencies',
+  'PATCH /api/platform/agencies/:code',
+  'PUT /api/admin/calendar/years/:year',
+  'GET /api/admin/sso-mapping',
+  'PUT /api/admin/sso-mapping',
+]);
 
 /** Throws when a declared route is missing from the matrix, grants different roles, or the matrix lists a route that does not exist. */
 export function assertMatchesAuthorizationMatrix(

@@ -13,11 +13,12 @@ import { verifyPassword } from '../api/identity/passwords';
 import * as administrationMigration from '../db/migrations/20261201T1400_administration';
 import * as officeMigration from '../db/migrations/20261201T1410_office_department';
 import * as documentPdfsMigration from '../db/migrations/20261201T1600_document_pdfs';
-import * as agenciesMigration from '../db/migrations/20261203T0900_agencies';
+import * as agenciesOnlyMigration from '../db/migrations/20261203T0900_agencies';
+import * as departmentIndexMigration from '../db/migrations/20261203T0910_department_index_per_agency';
 import { loadAgencySettings } from '../db/repositories/agency';
 import { departmentHeads, departmentsHeadedBy } from '../db/repositories/departments';
 import { addressesFor, enqueueNotifications } from '../db/repositories/supervision';
-import { checkToken, issueToken, seedDemoUsers } from '../db/repositories/users';
+import { checkToken, hashToken, issueToken, seedDemoUsers } from '../db/repositories/users';
 import { ROLES } from '../domain/roles';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
@@ -586,6 +587,18 @@ describe("the escalation ladder's department head", () => {
   });
 });
 
+/** The agencies migration and the one that makes 索引号 numbers unique within an agency, as one step. */
+const agenciesMigration = {
+  up: async (db: Kysely<any>) => {
+    await agenciesOnlyMigration.up(db);
+    await departmentIndexMigration.up(db);
+  },
+  down: async (db: Kysely<any>) => {
+    await departmentIndexMigration.down(db);
+    await agenciesOnlyMigration.down(db);
+  },
+};
+
 describe('migrations 20261201T1400_administration and 20261201T1410_office_department', () => {
   it('carries departments used by cases, the department heads and the tokens forward (down, rows, up)', async () => {
     const fresh = await createTestDatabase();
@@ -610,7 +623,10 @@ describe('migrations 20261201T1400_administration and 20261201T1410_office_depar
         db,
       );
       const ke = ids.rows.find((r) => r.username === 'ke')!.id;
-      const oldToken = await issueToken(db as never, ke, 'before the migration');
+      // Written as it was then (today's issueToken audits with the agency, a column the old schema lacks).
+      const oldToken = 'gk_before-the-migration-token-0123456789';
+      await sql`insert into api_tokens (user_id, token_sha256, label, expires_at)
+        values (${ke}, ${hashToken(oldToken)}, 'before the migration', now() + interval '90 days')`.execute(db);
       for (const [n, code] of [
         [1, 'yjglk'],
         [2, 'kjk'],

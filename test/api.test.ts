@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { issueToken, seedDemoUsers } from '../db/repositories/users';
+import { issueToken, seedDemoUsers, seedSecondDemoAgency } from '../db/repositories/users';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startDevServer, TEST_NAMESPACE } from './support/temporal';
 
@@ -17,7 +17,8 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   [env, database] = await Promise.all([startDevServer(), createTestDatabase()]);
-  const users = await seedDemoUsers(database.db);
+  // The platform's admin imports years (every agency's calendar).
+  const users = { ...(await seedDemoUsers(database.db)), ...(await seedSecondDemoAgency(database.db)) };
   for (const [username, user] of Object.entries(users)) tokens[username] = await issueToken(database.db, user.id, 'test');
   app = createApp({ db: database.db, temporal: env.client, namespace: TEST_NAMESPACE });
 });
@@ -140,9 +141,15 @@ describe('admin calendar changes', () => {
   });
 
   it('imports 2027 from JSON and from ICS, after which 2027 answers are no longer provisional', async () => {
-    const json = await request(app)
+    // A year is every agency's: an agency's admin may not import it.
+    const byAgencyAdmin = await request(app)
       .put('/api/admin/calendar/years/2027')
       .set(as('admin'))
+      .send({ format: 'json', reason: '国务院办公厅2027年放假安排', days: [{ date: '2027-01-01', kind: 'holiday', name: '元旦' }] });
+    expect(byAgencyAdmin.status).toBe(403);
+    const json = await request(app)
+      .put('/api/admin/calendar/years/2027')
+      .set(as('platform.admin'))
       .send({ format: 'json', reason: '国务院办公厅2027年放假安排', days: [{ date: '2027-01-01', kind: 'holiday', name: '元旦' }] });
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ year: 2027, days: 1 });
@@ -162,7 +169,10 @@ describe('admin calendar changes', () => {
       'END:VEVENT',
       'END:VCALENDAR',
     ].join('\r\n');
-    const fromIcs = await request(app).put('/api/admin/calendar/years/2027').set(as('admin')).send({ format: 'ics', reason: '更正', ics });
+    const fromIcs = await request(app)
+      .put('/api/admin/calendar/years/2027')
+      .set(as('platform.admin'))
+      .send({ format: 'ics', reason: '更正', ics });
     expect(fromIcs.status).toBe(200);
     // The ICS import replaced the whole year: 01-01 is an ordinary Friday now, 01-04 a holiday.
     const redated = await request(app).get('/api/calendar/add-working-days?from=2026-12-31&days=2').set(as('clerk'));
@@ -172,7 +182,7 @@ describe('admin calendar changes', () => {
   it('refuses a day outside the year, naming the entry', async () => {
     const res = await request(app)
       .put('/api/admin/calendar/years/2028')
-      .set(as('admin'))
+      .set(as('platform.admin'))
       .send({ format: 'json', reason: '测试', days: [{ date: '2027-10-01', kind: 'holiday' }] });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].field).toBe('days[0].date');
@@ -181,7 +191,7 @@ describe('admin calendar changes', () => {
   it('answers malformed JSON with 400, not 500', async () => {
     const res = await request(app)
       .put('/api/admin/calendar/years/2027')
-      .set(as('admin'))
+      .set(as('platform.admin'))
       .set('Content-Type', 'application/json')
       .send('{"format":');
     expect(res.status).toBe(400);

@@ -10,7 +10,7 @@ import { type ApiStack, startApiStack } from './support/api-stack';
 let stack: ApiStack;
 
 beforeAll(async () => {
-  // The platform's admin archives workflows that belong to no case (a calendar broadcast).
+  // The platform's admin imports calendar years and archives workflows that belong to no case (a calendar broadcast).
   stack = await startApiStack('audit-e2e', { secondAgency: true });
 });
 
@@ -164,7 +164,7 @@ it('records the admin’s calendar changes, reconciliation, archiving and schedu
     (
       await request(app)
         .put('/api/admin/calendar/years/2031')
-        .set(as('admin'))
+        .set(as('platform.admin'))
         .send({ format: 'json', reason: '2031年放假安排', days: [{ date: '2031-01-01', kind: 'holiday', name: '元旦' }] })
     ).status,
   ).toBe(200);
@@ -182,17 +182,17 @@ it('records the admin’s calendar changes, reconciliation, archiving and schedu
       action: 'admin.calendar-override-set',
       actor: 'admin',
       target: 'calendar:2031-03-03',
-      details: { kind: 'holiday', reason: '台风停工', revision: set.body.revision },
+      details: { kind: 'holiday', reason: '台风停工', revision: set.body.revision, agencyCode: 'demo' },
     },
     {
       action: 'admin.calendar-override-removed',
       actor: 'admin',
       target: 'calendar:2031-03-03',
-      details: { reason: '撤销', revision: expect.any(String) },
+      details: { reason: '撤销', revision: expect.any(String), agencyCode: 'demo' },
     },
     {
       action: 'admin.calendar-year-imported',
-      actor: 'admin',
+      actor: 'platform.admin',
       target: 'calendar:2031',
       details: { format: 'json', days: 1, reason: '2031年放假安排', revision: expect.any(String) },
     },

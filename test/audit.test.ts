@@ -385,7 +385,7 @@ describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
       ip: '10.2.0.3',
       target: 'department:filter',
     });
-    await sql`insert into audit_log (at, action, actor_username, target) values ('2026-06-30T15:59:59Z', 'user.created', 'admin', 'user:filter-june'), ('2026-06-30T16:00:00Z', 'user.created', 'admin', 'user:filter-july')`.execute(
+    await sql`insert into audit_log (at, action, actor_username, target, agency_code) values ('2026-06-30T15:59:59Z', 'user.created', 'admin', 'user:filter-june', 'demo'), ('2026-06-30T16:00:00Z', 'user.created', 'admin', 'user:filter-july', 'demo')`.execute(
       database.db,
     );
   });
@@ -465,7 +465,9 @@ describe('GET /api/admin/audit and /api/admin/audit.csv', () => {
   });
 
   it('exports past its 1,000-row pages, rows of the same instant included, each once', async () => {
-    await sql`insert into audit_log (action, target) select 'test.bulk', 'bulk:' || n from generate_series(1, 2100) n`.execute(database.db);
+    await sql`insert into audit_log (action, target, agency_code) select 'test.bulk', 'bulk:' || n, 'demo' from generate_series(1, 2100) n`.execute(
+      database.db,
+    );
     const res = await asAdmin(request(app()).get('/api/admin/audit.csv?action=test.bulk'));
     const ids = parseCsv((res.text as string).replace(/^\uFEFF/, ''))
       .slice(1)

@@ -55,6 +55,8 @@ beforeAll(async () => {
     },
   });
   handle = app as unknown as typeof handle;
+  // The mapping is the platform's (one identity provider for every agency): set by a platform admin.
+  await database.db.updateTable('users').set({ platform: true }).where('id', '=', users.admin!.id).execute();
   const adminKey = await issueToken(database.db, users.admin!.id, 'test');
   const saved = await request(appServer)
     .put('/api/admin/sso-mapping')

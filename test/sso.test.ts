@@ -174,6 +174,8 @@ const auditRows = (action: string) => database.db.selectFrom('audit_log').select
 beforeAll(async () => {
   database = await createTestDatabase();
   const users = await seedDemoUsers(database.db);
+  // The mapping is the platform's (one identity provider for every agency): the admin here is a platform admin.
+  await database.db.updateTable('users').set({ platform: true }).where('id', '=', users.admin!.id).execute();
   adminKey = await issueToken(database.db, users.admin!.id, 'test');
   clerkKey = await issueToken(database.db, users.clerk!.id, 'test');
 

@@ -77,15 +77,23 @@ it('issues, uses, expires and revokes tokens, and logs every step', async () => 
       'api-key.revoked:admin:clerk:王受理的笔记本',
       'api-key.rejected::clerk:revoked',
       'api-key.rejected::leader:expired',
-      'api-key.rejected:::unknown',
     ]),
   );
+  // A key nobody knows is no agency's: its refusal is in the platform's log, not this agency admin's.
+  expect(events).not.toContain('api-key.rejected:::unknown');
+  const unknown = await database.db
+    .selectFrom('audit_log')
+    .select(['agency_code', 'details'])
+    .where('action', '=', 'api-key.rejected')
+    .where(sql<boolean>`details->>'reason' = 'unknown'`)
+    .execute();
+  expect(unknown).toEqual([{ agency_code: null, details: expect.objectContaining({ reason: 'unknown', path: '/api/me' }) }]);
   expect(log.body.items.find((e: Row) => e.action === 'api-key.issued' && e.details.keyOwner === 'clerk')).toMatchObject({
     target: `api-key:${issued.body.id}`,
     ip: expect.any(String),
   });
   const rejected = await asAdmin(request(app).get('/api/admin/audit?action=api-key.rejected'));
-  expect(rejected.body.items.length).toBe(3);
+  expect(rejected.body.items.length).toBe(2);
   expect(rejected.body.items.every((e: Row) => e.action === 'api-key.rejected' && e.ip && e.details.path === '/api/me')).toBe(true);
   expect((await asAdmin(request(app).delete('/api/admin/tokens/999999'))).status).toBe(404);
   expect((await asAdmin(request(app).post('/api/admin/users/clerk/tokens')).send({ label: 'x', ttlDays: 1000 })).status).toBe(400);

@@ -1,5 +1,6 @@
 /**
- * After an admin changes the calendar, tells every open case to re-derive its clocks: one
+ * After an admin changes the calendar, tells every open case it concerns (an agency's change:
+ * that agency's) to re-derive its clocks: one
  * durable run per calendar revision (`calendar-broadcast-<revision>`), paging through open
  * cases so a hundred thousand of them do not ride on one HTTP request.
  */
@@ -11,12 +12,15 @@ const { signalOpenCases } = proxyActivities<Activities>({
   heartbeatTimeout: '1 minute',
 });
 
-export async function calendarBroadcast(input: { calendarVersion: string }): Promise<{ signalled: number }> {
+/** `agencyCode`: an agency's own change, re-dating its open cases only (absent: the platform's, every agency's). */
+export async function calendarBroadcast(input: { calendarVersion: string; agencyCode?: string }): Promise<{ signalled: number }> {
   let after: string | null = null;
   let signalled = 0;
   do {
     const page: { signalled: number; next: string | null } = await signalOpenCases({
       calendarVersion: input.calendarVersion,
+      // Only the activity's input changes (not a command): histories without it replay as they ran.
+      ...(input.agencyCode ? { agencyCode: input.agencyCode } : {}),
       after,
       limit: 500,
     });

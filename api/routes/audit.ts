@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { AUDIT_ACTIONS, auditActor, recordAudit } from '../../db/repositories/audit';
 import type { Database } from '../../db/schema';
 import type { RouteTable } from '../route';
+import type { User } from '../../db/repositories/users';
+import { AGENCY_CODE } from '../../domain/agency';
 
 const instant = z
   .string()
@@ -33,6 +35,8 @@ export const auditFilterSchema = z.object({
     .optional(),
   /** Part of the target: a case number (`2026-000123`), `user:clerk`, `api-key:12`. */
   target: z.string().trim().min(1).max(200).optional(),
+  /** A platform admin's filter: one agency's rows (an agency's admin sees only their own agency's anyway). */
+  agency: z.string().regex(AGENCY_CODE, 'must be an agency code').optional(),
 });
 type AuditFilter = z.output<typeof auditFilterSchema>;
 
@@ -52,11 +56,18 @@ function instantOf(value: string, endOfDay: boolean): Date {
 
 const likeEscaped = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * The filter, confined to the caller's agency: an agency's admin sees their agency's rows only;
+ * a platform admin sees every row (the platform's own, with no agency, too) or one agency's.
+ */
 function filtered<O>(
   query: SelectQueryBuilder<Database, 'audit_log', O>,
   filter: AuditFilter,
+  user: User,
 ): SelectQueryBuilder<Database, 'audit_log', O> {
   let q = query;
+  if (!user.platform) q = q.where('agency_code', '=', user.agencyCode);
+  if (filter.agency) q = q.where('agency_code', '=', filter.agency);
   if (filter.from) q = q.where('at', '>=', instantOf(filter.from, false));
   if (filter.to) q = q.where('at', '<', instantOf(filter.to, true));
   if (filter.actor) q = q.where('actor_username', '=', filter.actor);
@@ -68,7 +79,7 @@ function filtered<O>(
   return q;
 }
 
-const COLUMNS = ['id', 'at', 'action', 'actor_user_id', 'actor_username', 'actor_role', 'ip', 'target', 'details'] as const;
+const COLUMNS = ['id', 'at', 'action', 'actor_user_id', 'actor_username', 'actor_role', 'ip', 'target', 'details', 'agency_code'] as const;
 
 interface AuditRow {
   id: string;
@@ -79,6 +90,7 @@ interface AuditRow {
   ip: string | null;
   target: string | null;
   details: Record<string, unknown>;
+  agency_code: string | null;
 }
 
 const actionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? '';
@@ -93,6 +105,7 @@ function itemOf(r: AuditRow) {
     ip: r.ip,
     target: r.target,
     details: r.details,
+    agency: r.agency_code,
   };
 }
 
@@ -112,7 +125,7 @@ export function csvCell(value: string | null | undefined): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-export const AUDIT_CSV_HEADER = ['编号', '时间（北京时间）', '操作', '操作说明', '用户', '角色', 'IP 地址', '对象', '详情'];
+export const AUDIT_CSV_HEADER = ['编号', '时间（北京时间）', '操作', '操作说明', '用户', '角色', 'IP 地址', '对象', '详情', '机关'];
 
 function csvLine(r: AuditRow): string {
   return [
@@ -125,6 +138,7 @@ function csvLine(r: AuditRow): string {
     r.ip,
     r.target,
     JSON.stringify(r.details),
+    r.agency_code,
   ]
     .map(csvCell)
     .join(',');
@@ -151,9 +165,9 @@ export function auditRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
         actions: z.record(z.string(), z.string()),
       }),
     },
-    handler: async ({ query }) => {
+    handler: async ({ query, user }) => {
       const { page, pageSize, ...filter } = query;
-      const rows = await filtered(db.selectFrom('audit_log').select(COLUMNS), filter)
+      const rows = await filtered(db.selectFrom('audit_log').select(COLUMNS), filter, user!)
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')
         .limit(pageSize)
@@ -162,6 +176,7 @@ export function auditRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
       const { total } = await filtered(
         db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('total')),
         filter,
+        user!,
       ).executeTakeFirstOrThrow();
       return { items: rows.map(itemOf), total: Number(total), page, pageSize, actions: AUDIT_ACTIONS };
     },
@@ -185,7 +200,7 @@ export function auditRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
       // The cursor keeps the stored microseconds (a JS Date would round them to milliseconds).
       let after: { at: string; id: string } | null = null;
       for (;;) {
-        let page = filtered(db.selectFrom('audit_log').select([...COLUMNS, sql<string>`at::text`.as('at_text')]), query);
+        let page = filtered(db.selectFrom('audit_log').select([...COLUMNS, sql<string>`at::text`.as('at_text')]), query, user!);
         if (after) page = page.where(sql<boolean>`(at, id) > (${after.at}::timestamptz, ${after.id}::bigint)`);
         const rows = await page.orderBy('at').orderBy('id').limit(1000).execute();
         if (rows.length === 0) break;

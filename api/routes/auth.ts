@@ -408,6 +408,11 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
       description: 'the user',
       schema: userSchema.extend({
         department: z.object({ code: z.string(), name: z.string() }).nullable(),
+        /** The agency the user acts for (their department's), shown in the console's header. */
+        agencyCode: z.string(),
+        agency: z.object({ code: z.string(), name: z.string(), shortName: z.string() }).nullable(),
+        /** A platform admin or supervisor (across the platform's agencies). */
+        platform: z.boolean(),
         authenticatedBy: z.enum(['session', 'bearer']),
         /** Null for bearer callers. */
         csrfToken: z.string().nullable(),
@@ -428,11 +433,17 @@ export function authRoutes(routes: RouteTable, deps: { db: Kysely<Database>; ide
         .select(['code', 'name'])
         .where('code', '=', user!.departmentCode)
         .executeTakeFirst();
+      const agency = await db
+        .selectFrom('agencies')
+        .select(['code', 'name', 'short_name'])
+        .where('code', '=', user!.agencyCode)
+        .executeTakeFirst();
       const session = caller?.session ?? null;
       const now = identity.now();
       return {
         ...user!,
         department: department ?? null,
+        agency: agency ? { code: agency.code, name: agency.name, shortName: agency.short_name } : null,
         authenticatedBy: caller?.via ?? 'bearer',
         csrfToken: caller?.csrfToken ?? null,
         session: session ? describeSession(session, session.id, config.sessionIdleMinutes) : null,

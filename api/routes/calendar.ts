@@ -1,4 +1,9 @@
-/** The working-day calendar: due dates, day listings, and the admin's overrides and imports. */
+/**
+ * The working-day calendar: due dates, day listings, and the admins' overrides and imports. Each
+ * answer is the caller's agency's calendar (the platform's with the agency's own overrides). An
+ * agency's admin sets and removes their agency's overrides; a platform admin the platform's
+ * (every agency's) and imports years. A change re-dates the open cases it concerns.
+ */
 import { z } from 'zod';
 import { daysBetween, isIsoDate } from '../../domain/calendar/dates';
 import { CalendarImportError, importedDaySchema, parseIcsYear, validateImportedYear } from '../../domain/calendar/import';
@@ -10,6 +15,7 @@ import { calendarBroadcast } from '../../workflows/calendar-broadcast';
 import { auditActor } from '../../db/repositories/audit';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
+import type { User } from '../../db/repositories/users';
 import { isoDate, queryInt, reason } from '../schemas';
 
 const dayKind = z.enum(['workday', 'weekend', 'holiday', 'makeup-workday']);
@@ -42,16 +48,20 @@ const revisionSchema = z.object({
   broadcast: z.object({ workflowId: z.string().optional(), error: z.string().optional() }),
 });
 
+/** Whose override an admin sets: a platform admin's is the platform's (null), an agency admin's their agency's. */
+const overrideOwner = (user: User): string | null => (user.platform ? null : user.agencyCode);
+
 export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps: { temporal: Client; taskQueue: string }): void {
   /** The change is committed; open cases learn of it from one broadcast run per revision. */
-  async function broadcast(revision: string) {
-    const calendarVersion = (await calendar.current()).version;
+  async function broadcast(revision: string, agencyCode: string | null) {
+    const calendarVersion = (await calendar.current(agencyCode)).version;
     const workflowId = `calendar-broadcast-${revision}`;
     try {
       await deps.temporal.workflow.start(calendarBroadcast, {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [{ calendarVersion }],
+        // An agency's change re-dates its own open cases; the platform's, every agency's.
+        args: [{ calendarVersion, ...(agencyCode ? { agencyCode } : {}) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
       return { revision, calendarVersion, broadcast: { workflowId } };
@@ -68,7 +78,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     roles: ROLES,
     query: z.object({ from: isoDate, days: queryInt(0, MAX_WORKING_DAYS) }),
     response: { status: 200, description: 'due date and the calendar version that produced it', schema: dueDateSchema },
-    handler: async ({ query }) => (await calendar.current()).addWorkingDays(query.from, query.days),
+    handler: async ({ query, user }) => (await calendar.current(user!.agencyCode)).addWorkingDays(query.from, query.days),
   });
 
   routes.add({
@@ -88,8 +98,8 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
       description: 'the days',
       schema: z.object({ from: z.string(), to: z.string(), calendarVersion: z.string(), days: z.array(dayInfoSchema) }),
     },
-    handler: async ({ query }) => {
-      const current = await calendar.current();
+    handler: async ({ query, user }) => {
+      const current = await calendar.current(user!.agencyCode);
       return { from: query.from, to: query.to, calendarVersion: current.version, days: current.listDays(query.from, query.to) };
     },
   });
@@ -97,7 +107,8 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
   routes.add({
     method: 'get',
     path: '/api/admin/calendar/revisions',
-    summary: 'Every change made to the calendar, newest first',
+    summary:
+      "Every change made to the caller's agency's calendar (the platform's and its own; a platform admin: every change), newest first",
     tags: ['calendar', 'admin'],
     roles: ['admin'],
     response: {
@@ -117,13 +128,17 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
         ),
       }),
     },
-    handler: async () => ({ calendarVersion: (await calendar.current()).version, revisions: await calendar.revisions() }),
+    handler: async ({ user }) => ({
+      calendarVersion: (await calendar.current(user!.agencyCode)).version,
+      revisions: await calendar.revisions(100, user!.platform ? null : user!.agencyCode),
+    }),
   });
 
   routes.add({
     method: 'put',
     path: '/api/admin/calendar/overrides/:date',
-    summary: 'Set the kind of one day (e.g. a local holiday), recorded as a calendar revision',
+    summary:
+      "Set the kind of one day (e.g. a local holiday) for the admin's agency, or for every agency by a platform admin; recorded as a calendar revision",
     tags: ['calendar', 'admin'],
     roles: ['admin'],
     params: z.object({ date: isoDate }),
@@ -133,8 +148,10 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
       const conflict = dayKindConflict(params.date, body.kind);
       if (conflict) throw new ApiError(400, 'validation_failed', `invalid body: kind`, [{ field: 'kind', message: conflict }]);
       const audit = { actor: auditActor(user), ip: req.ip ?? null };
+      const agencyCode = overrideOwner(user!);
       return broadcast(
-        await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id }, audit),
+        await calendar.setOverride({ date: params.date, kind: body.kind, reason: body.reason, actorUserId: user!.id, agencyCode }, audit),
+        agencyCode,
       );
     },
   });
@@ -142,7 +159,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
   routes.add({
     method: 'delete',
     path: '/api/admin/calendar/overrides/:date',
-    summary: 'Remove the override of one day',
+    summary: "Remove the override of one day (the admin's agency's; a platform admin's: the platform's)",
     tags: ['calendar', 'admin'],
     roles: ['admin'],
     params: z.object({ date: isoDate }),
@@ -150,21 +167,24 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
     response: { status: 200, description: 'the new calendar version', schema: revisionSchema },
     errors: { 404: 'the date has no override' },
     handler: async ({ params, body, user, req }) => {
+      const agencyCode = overrideOwner(user!);
       const revision = await calendar.removeOverride(
-        { date: params.date, reason: body.reason, actorUserId: user!.id },
+        { date: params.date, reason: body.reason, actorUserId: user!.id, agencyCode },
         { actor: auditActor(user), ip: req.ip ?? null },
       );
       if (!revision) throw new ApiError(404, 'not_found', `no override on ${params.date}`);
-      return broadcast(revision);
+      return broadcast(revision, agencyCode);
     },
   });
 
   routes.add({
     method: 'put',
     path: '/api/admin/calendar/years/:year',
-    summary: "Import a year's holidays and make-up working days (JSON list or ICS text); replaces that year",
+    summary:
+      "Import a year's holidays and make-up working days (JSON list or ICS text) for the whole platform; replaces that year (platform admins)",
     tags: ['calendar', 'admin'],
     roles: ['admin'],
+    platform: true,
     params: z.object({
       year: z
         .string()
@@ -193,7 +213,7 @@ export function calendarRoutes(routes: RouteTable, calendar: CalendarStore, deps
         { imported, format: body.format, reason: body.reason, actorUserId: user!.id },
         { actor: auditActor(user), ip: req.ip ?? null },
       );
-      return { ...(await broadcast(revision)), year: imported.year, days: imported.days.length };
+      return { ...(await broadcast(revision, null)), year: imported.year, days: imported.days.length };
     },
   });
 }

@@ -309,6 +309,7 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
     summary: '统一身份认证：角色与部门映射规则',
     tags: ['admin'],
     roles: ['admin'],
+    platform: true,
     response: {
       status: 200,
       description: 'the rule (the default lets nobody in until an admin sets one) and the provider this deployment is configured with',
@@ -320,6 +321,7 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
         updatedBy: z.string().nullable(),
       }),
     },
+    errors: { 403: 'not a platform admin: the mapping names every agency’s departments' },
     handler: async () => {
       const stored = await getSsoMapping(db);
       const s = deps.oidc;
@@ -339,12 +341,14 @@ export function ssoRoutes(routes: RouteTable, deps: { db: Kysely<Database>; iden
     summary: '统一身份认证：设置角色与部门映射规则',
     tags: ['admin'],
     roles: ['admin'],
+    platform: true,
     body: mappingSchema,
     response: {
       status: 200,
       description: 'saved; applies from the next single sign-on',
       schema: z.object({ mapping: mappingSchema, updatedAt: z.string() }),
     },
+    errors: { 403: 'not a platform admin: the mapping names every agency’s departments' },
     handler: async ({ body, req, user }) => {
       const problems: Array<{ field: string; message: string }> = [];
       const codes = new Set((await db.selectFrom('departments').select('code').execute()).map((d) => d.code));

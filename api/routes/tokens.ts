@@ -12,13 +12,23 @@ import type { Database } from '../../db/schema';
 import { ROLES } from '../../domain/roles';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
+import type { User } from '../../db/repositories/users';
+import { reachOf } from './administration';
 
 const usernameParam = z.object({ username: z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'must be a username') });
 
 export function tokenRoutes(routes: RouteTable, deps: { db: Kysely<Database> }): void {
   const { db } = deps;
-  const userByName = async (username: string) => {
-    const user = await db.selectFrom('users').select(['id', 'username']).where('username', '=', username).executeTakeFirst();
+  /** A user of the admin's agency (any agency's for a platform admin): another agency's is not found. */
+  const userByName = async (username: string, admin: User) => {
+    const reach = reachOf(admin);
+    const user = await db
+      .selectFrom('users')
+      .innerJoin('departments', 'departments.code', 'users.department_code')
+      .select(['users.id', 'users.username', 'departments.agency_code'])
+      .where('users.username', '=', username)
+      .$if(reach !== null, (q) => q.where('departments.agency_code', '=', reach!))
+      .executeTakeFirst();
     if (!user) throw new ApiError(404, 'not_found', `user ${username} not found`);
     return user;
   };
@@ -47,10 +57,17 @@ export function tokenRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
     },
     errors: { 404: 'no such user' },
     handler: async ({ params, body, user: admin, req }) => {
-      const user = await userByName(params.username);
+      const user = await userByName(params.username, admin!);
       const owner = await db.selectFrom('users').select(['role', 'department_code']).where('id', '=', user.id).executeTakeFirstOrThrow();
       const scope = { role: body.role ?? owner.role, departmentCode: body.departmentCode ?? owner.department_code };
-      if (!(await db.selectFrom('departments').select('code').where('code', '=', scope.departmentCode).executeTakeFirst())) {
+      // The key acts for its owner's agency: a department of another agency is no department here.
+      const department = await db
+        .selectFrom('departments')
+        .select('code')
+        .where('code', '=', scope.departmentCode)
+        .where('agency_code', '=', user.agency_code)
+        .executeTakeFirst();
+      if (!department) {
         throw new ApiError(400, 'validation_failed', 'invalid body: departmentCode', [
           { field: 'departmentCode', message: `no such department: ${scope.departmentCode}` },
         ]);
@@ -69,8 +86,8 @@ export function tokenRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
     params: usernameParam,
     response: { status: 200, description: 'tokens, newest first', schema: z.object({ items: z.array(z.unknown()) }) },
     errors: { 404: 'no such user' },
-    handler: async ({ params }) => {
-      const user = await userByName(params.username);
+    handler: async ({ params, user: admin }) => {
+      const user = await userByName(params.username, admin!);
       const rows = await db
         .selectFrom('api_tokens')
         .select(['id', 'label', 'role', 'department_code', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'])
@@ -102,10 +119,15 @@ export function tokenRoutes(routes: RouteTable, deps: { db: Kysely<Database> }):
     response: { status: 200, description: 'the token, revoked', schema: z.object({ id: z.string(), revokedAt: z.string() }) },
     errors: { 404: 'no such token' },
     handler: async ({ params, user, req }) => {
+      const reach = reachOf(user!);
       const row = await db
         .updateTable('api_tokens')
         .set({ revoked_at: sql<Date>`coalesce(revoked_at, now())` })
         .where('id', '=', params.id)
+        // Another agency's key (by the department it acts for) is not found.
+        .$if(reach !== null, (q) =>
+          q.where('department_code', 'in', db.selectFrom('departments').select('code').where('agency_code', '=', reach!)),
+        )
         .returning(['id', 'user_id', 'revoked_at', 'label'])
         .executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', `token ${params.id} not found`);

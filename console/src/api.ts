@@ -14,8 +14,9 @@ export interface Me {
   role: Role;
   departmentCode: string;
   department?: { code: string; name: string } | null;
-  /** Their department's agency (机关). */
+  /** Their department's agency (机关); its name heads the console. */
   agencyCode?: string;
+  agency?: { code: string; name: string; shortName: string } | null;
   /** A platform user (the city's 政务公开办, the platform admin): sees the platform's view. */
   platform?: boolean;
   csrfToken?: string | null;

@@ -41,7 +41,8 @@ export function App() {
       }
       known = current;
       // Departments are shown by name everywhere: their names load with the session.
-      const [me, doc] = await Promise.all([known ?? api.me(), api.openapi(), loadDepartments()]);
+      // A sign-in's answer names no agency: /api/me does, for the header.
+      const [me, doc] = await Promise.all([known.agency !== undefined ? known : api.me(), api.openapi(), loadDepartments()]);
       setSession({ state: 'ready', me, doc });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -105,7 +106,8 @@ export function App() {
   else if (path === '/cases') page = <CaseList me={me} doc={doc} />;
   else if (path === '/admin' || path.startsWith('/admin/'))
     page = canAdminister ? <Admin path={path} me={me} /> : <p class="form-error">您的角色无权进行系统管理。</p>;
-  else if (path === '/audit') page = canAudit ? <Audit /> : <p class="form-error">您的角色无权查看审计日志。</p>;
+  else if (path === '/audit')
+    page = canAudit ? <Audit platform={me.platform === true} /> : <p class="form-error">您的角色无权查看审计日志。</p>;
   else if (path === '/' || path === '/login') page = <Redirect to={homeOf(me)} />;
   else page = <p class="form-error">页面不存在：{path}</p>;
 
@@ -118,6 +120,13 @@ export function App() {
     <div class="shell">
       <header class="topbar">
         <span class="brand">政府信息公开办理平台</span>
+        {me.agency && (
+          <span class="agency-name" data-agency={me.agency.code} title={me.platform ? '平台用户' : undefined}>
+            {' · '}
+            {me.agency.name}
+            {me.platform && <span class="muted small">（平台）</span>}
+          </span>
+        )}
         <nav>
           {canSeePlatform && nav('/platform', '全市督办')}
           {canSupervise && nav('/dashboard', '督办看板')}

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = {
   'auth.sso-user-linked': '统一身份认证：关联已有用户',
   'auth.sso-user-updated': '统一身份认证：按声明更新用户',
   'admin.agency-updated': '修改机构设置',
+  'platform.agency-created': '平台：新增机关',
+  'platform.agency-updated': '平台：修改机关',
   'admin.department-created': '新增科室',
   'admin.department-updated': '修改科室',
   'admin.department-deleted': '删除科室',
@@ -58,6 +60,8 @@ export interface AuditActor {
   userId: string;
   username: string;
   role: string;
+  /** The actor's agency; when left out, the agency of the user's department is looked up. */
+  agencyCode?: string;
 }
 
 export interface AuditEntry {
@@ -71,6 +75,29 @@ export interface AuditEntry {
   target?: string | null;
   /** Anything else worth keeping (fields seen, old and new values, the reason). Never secrets. */
   details?: Record<string, unknown>;
+  /**
+   * The agency the row concerns, so an agency's admin sees it: by default the actor's (with no
+   * actor, the agency of a `user:` target); given for a platform admin's action on an agency (that
+   * agency), null for the platform's own changes.
+   */
+  agencyCode?: string | null;
+}
+
+const agencyOfUser = (where: 'u.id' | 'u.username', value: string) =>
+  sql<
+    string | null
+  >`(select d.agency_code from users u join departments d on d.code = u.department_code where ${sql.ref(where)} = ${value})`;
+
+/**
+ * The row's agency: given; else the actor's (looked up from their department when the actor does
+ * not say); with no actor, the agency of a `user:` target (a failed sign-in, a lockout); else none.
+ */
+function agencyOfEntry(entry: AuditEntry) {
+  if (entry.agencyCode !== undefined) return entry.agencyCode;
+  if (entry.actor?.agencyCode) return entry.actor.agencyCode;
+  if (entry.actor) return agencyOfUser('u.id', entry.actor.userId);
+  if (entry.target?.startsWith('user:')) return agencyOfUser('u.username', entry.target.slice('user:'.length));
+  return null;
 }
 
 /** Appends one row to the audit log, on `db` or inside a transaction. */
@@ -85,13 +112,18 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
       ip: entry.ip,
       target: entry.target ?? null,
       details: JSON.stringify(entry.details ?? {}),
+      agency_code: agencyOfEntry(entry),
     })
     .execute();
 }
 
 /** The actor of a request's user (the shape api/route.ts hands to handlers). */
-export function auditActor(user: { id: string; username: string; role: string } | null | undefined): AuditActor | null {
-  return user ? { userId: user.id, username: user.username, role: user.role } : null;
+export function auditActor(
+  user: { id: string; username: string; role: string; agencyCode?: string } | null | undefined,
+): AuditActor | null {
+  return user
+    ? { userId: user.id, username: user.username, role: user.role, ...(user.agencyCode ? { agencyCode: user.agencyCode } : {}) }
+    : null;
 }
 
 export const MIN_AUDIT_RETENTION_DAYS = 180;

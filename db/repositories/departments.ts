@@ -12,6 +12,7 @@ export interface Department {
   code: string;
   name: string;
   indexCode: string | null;
+  agencyCode: string;
   head: { username: string; displayName: string } | null;
   createdAt: string;
   updatedAt: string;
@@ -27,6 +28,7 @@ function departmentQuery(db: Db) {
       'departments.index_code',
       'departments.created_at',
       'departments.updated_at',
+      'departments.agency_code',
       'head.username as head_username',
       'head.display_name as head_display_name',
     ]);
@@ -38,6 +40,7 @@ type DepartmentRow = {
   index_code: string | null;
   created_at: Date;
   updated_at: Date;
+  agency_code: string;
   head_username: string | null;
   head_display_name: string | null;
 };
@@ -47,23 +50,30 @@ function toDepartment(row: DepartmentRow): Department {
     code: row.code,
     name: row.name,
     indexCode: row.index_code,
+    agencyCode: row.agency_code,
     head: row.head_username ? { username: row.head_username, displayName: row.head_display_name! } : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
-export async function listDepartments(db: Db): Promise<Department[]> {
+/** An agency's departments (every agency's when `agencyCode` is null: the platform's own view). */
+export async function listDepartments(db: Db, agencyCode: string | null): Promise<Department[]> {
+  let q = departmentQuery(db);
+  if (agencyCode !== null) q = q.where('departments.agency_code', '=', agencyCode);
   return (
-    await departmentQuery(db)
+    await q
       .orderBy('departments.index_code', (ob) => ob.asc().nullsLast())
       .orderBy('departments.code')
       .execute()
   ).map(toDepartment);
 }
 
-export async function findDepartment(db: Db, code: string): Promise<Department | null> {
-  const row = await departmentQuery(db).where('departments.code', '=', code).executeTakeFirst();
+/** A department of `agencyCode` (of any agency when null): another agency's is not found, as one that does not exist. */
+export async function findDepartment(db: Db, code: string, agencyCode?: string | null): Promise<Department | null> {
+  let q = departmentQuery(db).where('departments.code', '=', code);
+  if (agencyCode) q = q.where('departments.agency_code', '=', agencyCode);
+  const row = await q.executeTakeFirst();
   return row ? toDepartment(row) : null;
 }
 

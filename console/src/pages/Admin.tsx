@@ -1,8 +1,10 @@
 /**
- * 系统管理 (admins): the agency's settings, departments (name, 索引号 number, head), users
+ * 系统管理 (admins): their own agency's settings, departments (name, 索引号 number, head), users
  * (create with a temporary password shown once, role, department, 科室负责人, disable and
  * enable, reset the password) and API keys for integrations (issued once, listed, revoked).
- * Every field error comes back from the API naming its field, and is shown beside it.
+ * A platform admin also has 机关: the platform's agencies (list, create one with its first
+ * department and admin, edit). Every field error comes back from the API naming its field, and
+ * is shown beside it.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -50,16 +52,24 @@ interface ApiKey {
   issuedBy: string | null;
 }
 
+interface PlatformAgency extends AgencySettings {
+  departments: number;
+  users: number;
+}
+
 const TABS = [
   ['/admin', '机构设置'],
   ['/admin/departments', '科室'],
   ['/admin/users', '用户'],
   ['/admin/api-keys', 'API 密钥'],
 ] as const;
+const PLATFORM_TABS = [['/admin/agencies', '机关']] as const;
 
 export function Admin({ path, me }: { path: string; me: Me }) {
+  const tabs = me.platform ? [...TABS, ...PLATFORM_TABS] : TABS;
   let page;
   if (path === '/admin') page = <AgencyPanel />;
+  else if (path === '/admin/agencies' && me.platform) page = <AgenciesPanel />;
   else if (path === '/admin/departments') page = <DepartmentsPanel />;
   else if (path === '/admin/users') page = <UsersPanel me={me} />;
   else if (path === '/admin/api-keys') page = <ApiKeysPanel />;
@@ -69,7 +79,7 @@ export function Admin({ path, me }: { path: string; me: Me }) {
       <header class="page-header">
         <h1>系统管理</h1>
         <nav class="tabs">
-          {TABS.map(([href, label]) => (
+          {tabs.map(([href, label]) => (
             <Link key={href} href={href} class={path === href ? 'active' : ''}>
               {label}
             </Link>
@@ -266,6 +276,233 @@ function AgencyPanel() {
         <div class="buttons">
           <button type="submit" class="primary" disabled={submit.busy}>
             保存
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+// ---- the platform's agencies (platform admins) ----------------------------------------------
+
+const NEW_AGENCY = {
+  code: '',
+  name: '',
+  shortName: '',
+  regionCode: '',
+  defaultRuleProfileId: '',
+  departmentCode: '',
+  departmentName: '政务公开办公室',
+  departmentIndexCode: '001',
+  adminUsername: '',
+  adminDisplayName: '',
+};
+
+function AgenciesPanel() {
+  const [agencies, setAgencies] = useState<PlatformAgency[]>([]);
+  const [profiles, setProfiles] = useState<RuleProfileSummary[]>([]);
+  const [form, setForm] = useState(NEW_AGENCY);
+  const [created, setCreated] = useState<{ agency: string; username: string; temporaryPassword: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [edit, setEdit] = useState({ name: '', shortName: '', regionCode: '', defaultRuleProfileId: '' });
+  const create = useSubmit();
+  const change = useSubmit();
+
+  const reload = async () => setAgencies((await api.call<{ items: PlatformAgency[] }>('GET', '/api/platform/agencies')).items);
+  useEffect(
+    () =>
+      void change.run(async () => {
+        const [, p] = await Promise.all([reload(), api.ruleProfiles()]);
+        setProfiles(p);
+      }),
+    [],
+  );
+
+  const submitCreate = async (event: Event) => {
+    event.preventDefault();
+    setCreated(null);
+    const body = {
+      code: form.code.trim(),
+      name: form.name,
+      shortName: form.shortName,
+      ...(form.regionCode.trim() ? { regionCode: form.regionCode.trim() } : {}),
+      ...(form.defaultRuleProfileId ? { defaultRuleProfileId: form.defaultRuleProfileId } : {}),
+      department: {
+        code: form.departmentCode.trim(),
+        name: form.departmentName,
+        ...(form.departmentIndexCode.trim() ? { indexCode: form.departmentIndexCode.trim() } : {}),
+      },
+      admin: { username: form.adminUsername.trim(), displayName: form.adminDisplayName },
+    };
+    const result = await create.run(() =>
+      api.call<{ agency: PlatformAgency; admin: AdminUser; temporaryPassword: string }>('POST', '/api/platform/agencies', body),
+    );
+    if (result) {
+      setCreated({ agency: result.agency.name, username: result.admin.username, temporaryPassword: result.temporaryPassword });
+      setForm(NEW_AGENCY);
+      await reload();
+    }
+  };
+  const startEdit = (a: PlatformAgency) => {
+    setEditing(a.code);
+    setEdit({ name: a.name, shortName: a.shortName, regionCode: a.regionCode ?? '', defaultRuleProfileId: a.defaultRuleProfileId });
+  };
+  const saveEdit = async (code: string) => {
+    const body = {
+      name: edit.name,
+      shortName: edit.shortName,
+      regionCode: edit.regionCode.trim() === '' ? null : edit.regionCode.trim(),
+      defaultRuleProfileId: edit.defaultRuleProfileId,
+    };
+    if (await change.run(() => api.call<PlatformAgency>('PATCH', `/api/platform/agencies/${encodeURIComponent(code)}`, body))) {
+      setEditing(null);
+      await reload();
+    }
+  };
+  const set = (key: keyof typeof form) => (e: Event) => setForm({ ...form, [key]: value(e) });
+  const setEditField = (key: keyof typeof edit) => (e: Event) => setEdit({ ...edit, [key]: value(e) });
+  const profileOptions = (blank?: string) => (
+    <>
+      {blank !== undefined && <option value="">{blank}</option>}
+      {profiles.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name}
+        </option>
+      ))}
+    </>
+  );
+
+  return (
+    <div class="panel" data-panel="agencies">
+      <h2>平台机关</h2>
+      {change.message && <p class="form-error">{change.message}</p>}
+      <table class="cases" data-table="agencies">
+        <thead>
+          <tr>
+            <th>代码</th>
+            <th>名称</th>
+            <th>简称</th>
+            <th>地区编号</th>
+            <th>默认规则</th>
+            <th>科室</th>
+            <th>用户</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {agencies.map((a) =>
+            editing === a.code ? (
+              <tr key={a.code} data-agency={a.code} class="editing">
+                <td>{a.code}</td>
+                <td>
+                  <input name="edit-name" aria-label="名称" value={edit.name} onInput={setEditField('name')} />
+                  {change.errors.name && <span class="field-error">{change.errors.name}</span>}
+                </td>
+                <td>
+                  <input name="edit-shortName" aria-label="简称" value={edit.shortName} onInput={setEditField('shortName')} />
+                  {change.errors.shortName && <span class="field-error">{change.errors.shortName}</span>}
+                </td>
+                <td>
+                  <input name="edit-regionCode" aria-label="地区编号" value={edit.regionCode} onInput={setEditField('regionCode')} />
+                  {change.errors.regionCode && <span class="field-error">{change.errors.regionCode}</span>}
+                </td>
+                <td>
+                  <select
+                    name="edit-defaultRuleProfileId"
+                    aria-label="默认规则"
+                    value={edit.defaultRuleProfileId}
+                    onChange={setEditField('defaultRuleProfileId')}
+                  >
+                    {profileOptions()}
+                  </select>
+                </td>
+                <td>{a.departments}</td>
+                <td>{a.users}</td>
+                <td>
+                  <button type="button" class="primary" data-action="save" disabled={change.busy} onClick={() => void saveEdit(a.code)}>
+                    保存
+                  </button>
+                  <button type="button" class="link" onClick={() => setEditing(null)}>
+                    取消
+                  </button>
+                </td>
+              </tr>
+            ) : (
+              <tr key={a.code} data-agency={a.code}>
+                <td>{a.code}</td>
+                <td>{a.name}</td>
+                <td>{a.shortName}</td>
+                <td>{a.regionCode ?? '—'}</td>
+                <td>{profiles.find((p) => p.id === a.defaultRuleProfileId)?.name ?? a.defaultRuleProfileId}</td>
+                <td>{a.departments}</td>
+                <td>{a.users}</td>
+                <td>
+                  <button type="button" class="link" data-action="edit" onClick={() => startEdit(a)}>
+                    修改
+                  </button>
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+
+      <h3>新增机关</h3>
+      <p class="muted small">同时建立其第一个科室（政务公开工作机构）和第一位管理员；管理员的临时密码仅显示一次。</p>
+      {created && (
+        <OneTimeSecret
+          title={`已建立「${created.agency}」；管理员 ${created.username} 的临时密码`}
+          secret={created.temporaryPassword}
+          name="agency-admin"
+        />
+      )}
+      <form class="schema-form" data-form="new-agency" onSubmit={submitCreate}>
+        <Field name="code" label="机关代码（案号前缀，建立后不可修改）" error={create.errors.code}>
+          <input id="admin-code" name="code" value={form.code} onInput={set('code')} placeholder="如 sfj" />
+        </Field>
+        <Field name="name" label="机关名称" error={create.errors.name}>
+          <input id="admin-name" name="name" value={form.name} onInput={set('name')} />
+        </Field>
+        <Field name="shortName" label="简称（文号前缀）" error={create.errors.shortName}>
+          <input id="admin-shortName" name="shortName" value={form.shortName} onInput={set('shortName')} />
+        </Field>
+        <Field name="regionCode" label="索引号地区编号（6 位，可空）" error={create.errors.regionCode}>
+          <input id="admin-regionCode" name="regionCode" value={form.regionCode} onInput={set('regionCode')} />
+        </Field>
+        <Field name="defaultRuleProfileId" label="默认办理规则" error={create.errors.defaultRuleProfileId}>
+          <select
+            id="admin-defaultRuleProfileId"
+            name="defaultRuleProfileId"
+            value={form.defaultRuleProfileId}
+            onChange={set('defaultRuleProfileId')}
+          >
+            {profileOptions('（平台默认）')}
+          </select>
+        </Field>
+        <Field name="department.code" label="第一个科室代码（全平台唯一）" error={create.errors['department.code']}>
+          <input id="admin-department.code" name="departmentCode" value={form.departmentCode} onInput={set('departmentCode')} />
+        </Field>
+        <Field name="department.name" label="科室名称" error={create.errors['department.name']}>
+          <input id="admin-department.name" name="departmentName" value={form.departmentName} onInput={set('departmentName')} />
+        </Field>
+        <Field name="department.indexCode" label="科室索引号编号（3 位）" error={create.errors['department.indexCode']}>
+          <input
+            id="admin-department.indexCode"
+            name="departmentIndexCode"
+            value={form.departmentIndexCode}
+            onInput={set('departmentIndexCode')}
+          />
+        </Field>
+        <Field name="admin.username" label="管理员用户名" error={create.errors['admin.username']}>
+          <input id="admin-admin.username" name="adminUsername" value={form.adminUsername} onInput={set('adminUsername')} />
+        </Field>
+        <Field name="admin.displayName" label="管理员姓名" error={create.errors['admin.displayName']}>
+          <input id="admin-admin.displayName" name="adminDisplayName" value={form.adminDisplayName} onInput={set('adminDisplayName')} />
+        </Field>
+        {create.message && <p class="form-error">{create.message}</p>}
+        <div class="buttons">
+          <button type="submit" class="primary" disabled={create.busy}>
+            新增机关
           </button>
         </div>
       </form>

@@ -2,7 +2,8 @@
  * 安全审计日志 (admins): sign-ins and their failures, lockouts, sign-outs, administrators'
  * changes, API-key use and every read of an applicant's personal data, filtered by time
  * (Beijing dates), user, action and object (a case number finds that case's rows), newest
- * first, a page at a time; the same filter downloads as CSV for Excel.
+ * first, a page at a time; the same filter downloads as CSV for Excel. An agency's admin sees
+ * their agency's rows; a platform admin every agency's, with an agency filter and column.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
@@ -17,6 +18,8 @@ interface AuditItem {
   ip: string | null;
   target: string | null;
   details: Record<string, unknown>;
+  /** The agency the row concerns; null: the platform's own, or an unknown caller's. */
+  agency?: string | null;
 }
 
 interface AuditPage {
@@ -33,9 +36,10 @@ interface Filter {
   actor: string;
   action: string;
   target: string;
+  agency: string;
 }
 
-const EMPTY: Filter = { from: '', to: '', actor: '', action: '', target: '' };
+const EMPTY: Filter = { from: '', to: '', actor: '', action: '', target: '', agency: '' };
 const PAGE_SIZE = 50;
 
 /** Areas an admin can pick as a whole (`auth` is every `auth.*`). */
@@ -75,7 +79,7 @@ const VIA_LABELS: Record<string, string> = {
   'evidence-json': '证据清单',
 };
 
-export function Audit() {
+export function Audit({ platform = false }: { platform?: boolean }) {
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);
   const [page, setPage] = useState(1);
@@ -150,6 +154,12 @@ export function Audit() {
           对象
           <input name="target" placeholder="案件编号、user:用户名…" value={draft.target} onInput={set('target')} />
         </label>
+        {platform && (
+          <label>
+            机关
+            <input name="agency" placeholder="机关代码（空：全平台）" value={draft.agency} onInput={set('agency')} />
+          </label>
+        )}
         <button type="submit" class="primary">
           查询
         </button>
@@ -177,6 +187,7 @@ export function Audit() {
           <thead>
             <tr>
               <th>时间</th>
+              {platform && <th>机关</th>}
               <th>操作</th>
               <th>用户</th>
               <th>IP 地址</th>
@@ -188,6 +199,7 @@ export function Audit() {
             {data?.items.map((item) => (
               <tr key={item.id} data-action={item.action}>
                 <td>{formatDateTime(item.at)}</td>
+                {platform && <td data-agency={item.agency ?? ''}>{item.agency ?? '平台'}</td>}
                 <td title={item.action}>{item.actionLabel || item.action}</td>
                 <td>{item.actor ? `${item.actor.username}${item.actor.role ? `（${roleLabel(item.actor.role)}）` : ''}` : '—'}</td>
                 <td>{item.ip ?? '—'}</td>
