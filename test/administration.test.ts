@@ -13,8 +13,7 @@ import { verifyPassword } from '../api/identity/passwords';
 import * as administrationMigration from '../db/migrations/20261201T1400_administration';
 import * as officeMigration from '../db/migrations/20261201T1410_office_department';
 import * as documentPdfsMigration from '../db/migrations/20261201T1600_document_pdfs';
-import * as agenciesOnlyMigration from '../db/migrations/20261203T0900_agencies';
-import * as departmentIndexMigration from '../db/migrations/20261203T0910_department_index_per_agency';
+import * as agenciesMigration from '../db/migrations/20261203T0900_agencies';
 import { loadAgencySettings } from '../db/repositories/agency';
 import { departmentHeads, departmentsHeadedBy } from '../db/repositories/departments';
 import { addressesFor, enqueueNotifications } from '../db/repositories/supervision';
@@ -586,18 +585,6 @@ describe("the escalation ladder's department head", () => {
     ]);
   });
 });
-
-/** The agencies migration and the one that makes 索引号 numbers unique within an agency, as one step. */
-const agenciesMigration = {
-  up: async (db: Kysely<any>) => {
-    await agenciesOnlyMigration.up(db);
-    await departmentIndexMigration.up(db);
-  },
-  down: async (db: Kysely<any>) => {
-    await departmentIndexMigration.down(db);
-    await agenciesOnlyMigration.down(db);
-  },
-};
 
 describe('migrations 20261201T1400_administration and 20261201T1410_office_department', () => {
   it('carries departments used by cases, the department heads and the tokens forward (down, rows, up)', async () => {

@@ -229,9 +229,24 @@ it('keeps each agency’s records from the other agency on every route', async (
       } else if (probe.kind === 'record') {
         const refused = route.method === 'get' || upload ? [404] : [400, 404];
         if (!refused.includes(res.status)) problems.push(`${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      } else if (res.status < 300 && route.path.startsWith('/api/admin/audit')) {
+        // The log records what the agency's own users asked for (a path naming another agency's case
+        // is their attempt, theirs to see): each row must be the caller's agency's.
+        const rowAgencies = route.path.endsWith('.csv')
+          ? res.text
+              .split('\n')
+              .slice(1)
+              .filter(Boolean)
+              .map((line) => /"([a-z][a-z0-9-]*)"\s*$/.exec(line)?.[1] ?? line)
+          : (res.body.items as Array<{ agency: string | null }>).map((r) => r.agency);
+        const foreign = rowAgencies.filter((a) => a !== (marker === 'demo-' ? 'sfj' : 'demo'));
+        if (foreign.length > 0) problems.push(`${what}: rows of ${[...new Set(foreign)].join(', ')}`);
       } else if (res.status < 300) {
         const text = JSON.stringify(res.body) + (typeof res.text === 'string' ? res.text : '');
-        if (text.includes(marker) || text.includes(owner.applicantName)) problems.push(`${what}: shows the other agency’s records`);
+        if (text.includes(marker) || text.includes(owner.applicantName)) {
+          const at = text.search(new RegExp(`${marker}|${owner.applicantName}`));
+          problems.push(`${what}: shows the other agency’s records (…${text.slice(Math.max(0, at - 150), at + 50)}…)`);
+        }
       }
     }
   }

@@ -24,7 +24,6 @@ import * as applicantMessages from './20261202T1100_applicant_messages';
 import * as caseFiles from './20261202T1000_case_files';
 import * as publicPortal from './20261202T1200_public_portal';
 import * as agencies from './20261203T0900_agencies';
-import * as departmentIndexPerAgency from './20261203T0910_department_index_per_agency';
 
 const migrations: Record<string, Migration> = {
   '20261121T1700_foundation': foundation,
@@ -48,7 +47,6 @@ const migrations: Record<string, Migration> = {
   '20261202T1000_case_files': caseFiles,
   '20261202T1200_public_portal': publicPortal,
   '20261203T0900_agencies': agencies,
-  '20261203T0910_department_index_per_agency': departmentIndexPerAgency,
 };
 
 export const migrationProvider: MigrationProvider = {
