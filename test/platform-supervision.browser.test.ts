@@ -118,6 +118,7 @@ it('shows the platform supervisor both agencies’ overdue clocks, each naming i
     .locator(`tr[data-case="${demoLate}"]`)
     .first()
     .waitFor({ state: 'detached', ...WAIT });
+  await table.locator(`tr[data-case="${sfjLate}"]`).first().waitFor(WAIT); // the narrowed list has arrived, not only the old one gone
   expect(new Set(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agency'))))).toEqual(
     new Set(['sfj']),
   );
