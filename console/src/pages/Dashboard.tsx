@@ -20,6 +20,38 @@ const CARDS: Array<{ key: keyof UrgencyCounts; urgency: keyof typeof URGENCY_LAB
 /** The department filter's value for clocks of cases not yet handed to a department. */
 const NO_DEPARTMENT = '';
 
+/** The page's title with when it was last refreshed. */
+function LiveHeader({ title, refreshedAt }: { title: string; refreshedAt: Date | null | undefined }) {
+  return (
+    <header class="page-header">
+      <h1>{title}</h1>
+      <span class="muted live" aria-live="polite">
+        每5秒自动刷新 · 最后更新 {refreshedAt ? refreshedAt.toLocaleTimeString('zh-CN', { hour12: false }) : '—'}
+      </span>
+    </header>
+  );
+}
+
+/** One card per urgency with its count; a card chooses that urgency (`toggle`: a second click clears it). */
+function UrgencyCards(props: { totals: UrgencyCounts | undefined; status: string; choose: (urgency: string) => void; toggle: boolean }) {
+  return (
+    <div class="cards">
+      {CARDS.map(({ key, urgency }) => (
+        <button
+          key={key}
+          type="button"
+          class={`card urgency-${urgency}${props.status === urgency ? ' selected' : ''}`}
+          onClick={() => props.choose(props.toggle && props.status === urgency ? '' : urgency)}
+          title={props.toggle ? '按此紧急程度筛选' : '按此紧急程度列出'}
+        >
+          <span class="card-count">{props.totals ? props.totals[key] : '…'}</span>
+          <span class="card-label">{URGENCY_LABELS[urgency]}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function Dashboard() {
   const [status, setStatus] = useState('');
   const [department, setDepartment] = useState(NO_DEPARTMENT);
@@ -44,28 +76,10 @@ export function Dashboard() {
 
   return (
     <section class="page dashboard">
-      <header class="page-header">
-        <h1>督办看板</h1>
-        <span class="muted live" aria-live="polite">
-          每5秒自动刷新 · 最后更新 {clocks.refreshedAt ? clocks.refreshedAt.toLocaleTimeString('zh-CN', { hour12: false }) : '—'}
-        </span>
-      </header>
+      <LiveHeader title="督办看板" refreshedAt={clocks.refreshedAt} />
       {(summary.error ?? clocks.error) && <p class="form-error">加载失败：{summary.error ?? clocks.error}</p>}
 
-      <div class="cards">
-        {CARDS.map(({ key, urgency }) => (
-          <button
-            key={key}
-            type="button"
-            class={`card urgency-${urgency}${status === urgency ? ' selected' : ''}`}
-            onClick={() => chooseStatus(status === urgency ? '' : urgency)}
-            title="按此紧急程度筛选"
-          >
-            <span class="card-count">{summary.data ? summary.data.totals[key] : '…'}</span>
-            <span class="card-label">{URGENCY_LABELS[urgency]}</span>
-          </button>
-        ))}
-      </div>
+      <UrgencyCards totals={summary.data?.totals} status={status} choose={chooseStatus} toggle />
 
       <div class="columns">
         <div class="panel">
@@ -189,28 +203,10 @@ export function PlatformDashboard({ ownAgency }: { ownAgency?: string | undefine
 
   return (
     <section class="page dashboard platform">
-      <header class="page-header">
-        <h1>全市督办</h1>
-        <span class="muted live" aria-live="polite">
-          每5秒自动刷新 · 最后更新 {view.refreshedAt ? view.refreshedAt.toLocaleTimeString('zh-CN', { hour12: false }) : '—'}
-        </span>
-      </header>
+      <LiveHeader title="全市督办" refreshedAt={view.refreshedAt} />
       {view.error && <p class="form-error">加载失败：{view.error}</p>}
 
-      <div class="cards">
-        {CARDS.map(({ key, urgency }) => (
-          <button
-            key={key}
-            type="button"
-            class={`card urgency-${urgency}${status === urgency ? ' selected' : ''}`}
-            onClick={() => chooseStatus(urgency)}
-            title="按此紧急程度列出"
-          >
-            <span class="card-count">{view.data ? view.data.totals[key] : '…'}</span>
-            <span class="card-label">{URGENCY_LABELS[urgency]}</span>
-          </button>
-        ))}
-      </div>
+      <UrgencyCards totals={view.data?.totals} status={status} choose={chooseStatus} toggle={false} />
 
       <div class="columns">
         <div class="panel">
