@@ -23,7 +23,7 @@ const DEFAULTS = rateLimitsFromEnv({});
 const RATE_LIMITS = { perToken: DEFAULTS.perToken / 10, perIp: DEFAULTS.perIp / 10, windowMs: DEFAULTS.windowMs / 10 };
 
 beforeAll(async () => {
-  stack = await startApiStack('demo-seed-e2e');
+  stack = await startApiStack('demo-seed-e2e', { secondAgency: true });
   // The stack's own app has no limits (tests send bursts on purpose); the seed meets the real limiter.
   const limited = createApp({
     db: stack.database.db,
@@ -84,6 +84,31 @@ it('fills the system with a realistic mix that the supervisor sees at once', asy
   expect(summary.body.byDepartment.length).toBeGreaterThanOrEqual(2);
   const kinds = await stack.database.db.selectFrom('case_clocks').select('kind').distinct().execute();
   expect(kinds.map((k) => k.kind).sort()).toEqual(expect.arrayContaining(['application', 'incident', 'message']));
+});
+
+it('seeds the platform’s second agency with its own users, departments and numbers', async () => {
+  const users = ['clerk', 'department', 'reviewer', 'leader', 'supervisor', 'admin'].map((role) => `sfj.${role}`);
+  const tokens = Object.fromEntries(users.map((u) => [u, stack.as(u).Authorization.slice('Bearer '.length)]));
+  const { port } = server.address() as AddressInfo;
+  const result = await seedDemoCases({
+    baseUrl: `http://127.0.0.1:${port}`,
+    tokens,
+    calendar: await loadCalendar(stack.database.db),
+    count: 12,
+    seed: 11,
+    agencyPrefix: 'sfj',
+  });
+  expect(result).toMatchObject({ applications: 12, failures: 0 });
+  const cases = await stack.database.db
+    .selectFrom('applications')
+    .select(['case_no', 'department_code'])
+    .where('agency_code', '=', 'sfj')
+    .execute();
+  expect(cases).toHaveLength(12);
+  expect(cases.every((c) => c.case_no.startsWith('sfj-'))).toBe(true);
+  expect(cases.every((c) => c.department_code === null || c.department_code.startsWith('sfj-'))).toBe(true);
+  const summary = await request(stack.app).get('/api/supervision/summary').set(stack.as('sfj.supervisor'));
+  expect(summary.body.totals.overdue).toBeGreaterThan(0);
 });
 
 it('reads Retry-After as seconds or a date, and retries a 429 a bounded number of times', async () => {
