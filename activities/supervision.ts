@@ -74,18 +74,36 @@ export function createSupervisionActivities(deps: { db: Kysely<Database>; calend
      */
     async escalateLateClocks(): Promise<{ examined: number; escalated: number; annualReportReminders: number; auditRowsPurged: number }> {
       const now = Date.now();
-      const calendar = await deps.calendar.current();
+      const calendar = await deps.calendar.current(); // the platform's: the annual report's reminders
+      // Lateness counts in the working days of the case's agency (its local holidays too).
+      const calendars = new Map<string, WorkingDayCalendar>();
+      const calendarOf = async (agencyCode: string | null) => {
+        if (!agencyCode) return calendar;
+        if (!calendars.has(agencyCode)) calendars.set(agencyCode, await deps.calendar.current(agencyCode));
+        return calendars.get(agencyCode)!;
+      };
       let examined = 0;
       let escalated = 0;
       let after: { dueAt: Date; workflowId: string; clockId: string } | null = null;
       for (;;) {
         let query = deps.db
           .selectFrom('case_clocks')
-          .select(['workflow_id', 'clock_id', 'kind', 'case_ref', 'label', 'unit', 'due_at', 'due_date'])
+          .leftJoin('case_agencies', 'case_agencies.workflow_id', 'case_clocks.workflow_id')
+          .select([
+            'case_clocks.workflow_id',
+            'clock_id',
+            'kind',
+            'case_ref',
+            'label',
+            'unit',
+            'due_at',
+            'due_date',
+            'case_agencies.agency_code',
+          ])
           .where('status', '=', 'running')
           .where('due_at', '<', new Date(now))
           .orderBy('due_at')
-          .orderBy('workflow_id')
+          .orderBy('case_clocks.workflow_id')
           .orderBy('clock_id')
           .limit(500);
         if (after) {
@@ -96,8 +114,8 @@ export function createSupervisionActivities(deps: { db: Kysely<Database>; calend
               eb.and([
                 eb('due_at', '=', cursor.dueAt),
                 eb.or([
-                  eb('workflow_id', '>', cursor.workflowId),
-                  eb.and([eb('workflow_id', '=', cursor.workflowId), eb('clock_id', '>', cursor.clockId)]),
+                  eb('case_clocks.workflow_id', '>', cursor.workflowId),
+                  eb.and([eb('case_clocks.workflow_id', '=', cursor.workflowId), eb('clock_id', '>', cursor.clockId)]),
                 ]),
               ]),
             ]),
@@ -105,8 +123,13 @@ export function createSupervisionActivities(deps: { db: Kysely<Database>; calend
         }
         const rows = await query.execute();
         if (rows.length === 0) break;
+        for (const row of rows) await calendarOf(row.agency_code);
         const due = rows.flatMap((row) => {
-          const late = lateness(calendar, { unit: row.unit, due_date: row.due_date, due_at: row.due_at! }, now);
+          const late = lateness(
+            calendars.get(row.agency_code ?? '') ?? calendar,
+            { unit: row.unit, due_date: row.due_date, due_at: row.due_at! },
+            now,
+          );
           const threshold = row.unit === 'working-days' ? DEFAULT_LEADER_RUNG.workingDaysAfterDue : DEFAULT_LEADER_RUNG.minutesAfterDue;
           return late.amount >= threshold
             ? [
