@@ -72,6 +72,8 @@ export async function startMailpit(): Promise<Mailpit> {
   };
 
   const start = async (): Promise<void> => {
+    // Already running: a second child could not bind the ports, and the first would outlive the tests.
+    if (child && child.exitCode === null) return;
     const output: string[] = [];
     child = spawn(
       MAILPIT,
