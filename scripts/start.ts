@@ -72,8 +72,10 @@ async function main(): Promise<void> {
     }
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by tsx);
+  // a second signal under `once` would end it at once, leaving PostgreSQL running.
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
 
   try {
     fs.mkdirSync(DATA_DIR, { recursive: true });
