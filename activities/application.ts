@@ -4,6 +4,7 @@
  * append-only event + notice). Each is idempotent: a retried write finds its event already
  * recorded and writes nothing twice.
  */
+import { agencyOfCaseNumber } from '../domain/agency';
 import type { RecordedEvent } from '../domain/case';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -107,7 +108,7 @@ export function createApplicationActivities(deps: {
       // Only the same agency's cases: another agency's case numbers are not this agency's to see.
       // The case has no row yet (this runs before registration): its number names its agency,
       // and a number from before the platform is the deployment's own agency's.
-      const agencyCode = /^([a-z][a-z0-9-]*)-\d{4}-\d{6}$/.exec(input.caseNo)?.[1] ?? (await loadAgencySettings(db, agency)).code;
+      const agencyCode = agencyOfCaseNumber(input.caseNo) ?? (await loadAgencySettings(db, agency)).code;
       const earlier = await db
         .selectFrom('applications')
         .select(['case_no', 'description'])

@@ -13,7 +13,7 @@ import { endOfDayShanghai, type IsoDate, isIsoDate } from '../domain/calendar/da
 import type { DueDate } from '../domain/calendar/working-days';
 import { CalendarStore } from '../db/repositories/calendar';
 import type { WorkingDayCalendar } from '../domain/calendar/working-days';
-import { CASE_NUMBER, DISPUTE_NUMBER } from '../domain/agency';
+import { agencyOfCaseNumber } from '../domain/agency';
 import type { Database } from '../db/schema';
 import { calendarChangedSignal } from '../workflows/application-messages';
 import { documentCalendarChangedSignal } from '../workflows/document-messages';
@@ -41,8 +41,7 @@ export async function agencyOfWorkflow(db: Kysely<Database>, workflowId: string)
   const row = await db.selectFrom('case_agencies').select('agency_code').where('workflow_id', '=', workflowId).executeTakeFirst();
   if (row) return row.agency_code;
   const numbered = /^(?:application|dispute)-(.+)$/.exec(workflowId)?.[1];
-  if (!numbered || !(CASE_NUMBER.test(numbered) || DISPUTE_NUMBER.test(numbered))) return null;
-  const code = /^([a-z][a-z0-9-]*)-\d{4}-D?\d+$/.exec(numbered)?.[1];
+  const code = numbered ? agencyOfCaseNumber(numbered) : null;
   if (!code) return null;
   const agency = await db.selectFrom('agencies').select('code').where('code', '=', code).executeTakeFirst();
   return agency?.code ?? null;

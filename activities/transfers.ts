@@ -8,7 +8,6 @@
  * (`transferred_to`) in the same transaction; its workflow is started with that id (a retry
  * finds it running); the materials are attached once; the link back is an idempotent update.
  */
-import { randomInt } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { Kysely } from 'kysely';
@@ -16,6 +15,7 @@ import { loadAgencyOf } from '../db/repositories/agency';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
 import { type AgencyConfig, caseNumber } from '../domain/agency';
+import { newQueryCode } from '../domain/application/query-code';
 import type { ApplicationIntake, HandOver } from '../domain/application/types';
 import type { IsoDate } from '../domain/calendar/dates';
 import { findRuleProfile } from '../domain/rulesets/lookup';
@@ -34,9 +34,6 @@ export interface HandOverRequest {
   /** The hand-over's day: the receiving agency's receipt. */
   on: IsoDate;
 }
-
-const QUERY_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const newQueryCode = (): string => Array.from({ length: 10 }, () => QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)]).join('');
 
 export function createTransferActivities(deps: { db: Kysely<Database>; agency: AgencyConfig; temporal?: Client }) {
   const { db } = deps;

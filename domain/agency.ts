@@ -39,3 +39,9 @@ export function caseNumber(agencyCode: string, year: number, n: number, series: 
 export const CASE_NUMBER = /^(?:[a-z][a-z0-9-]{0,31}-)?\d{4}-\d{6}$/;
 /** A dispute number, with its agency (`demo-2026-D0012`) or from before the platform (`2026-D0012`). */
 export const DISPUTE_NUMBER = /^(?:[a-z][a-z0-9-]{0,31}-)?\d{4}-D\d{4}$/;
+
+/** The agency a case or dispute number names (`demo-2026-000123` → `demo`); null for a number from before the platform. */
+export function agencyOfCaseNumber(id: string): string | null {
+  if (!CASE_NUMBER.test(id) && !DISPUTE_NUMBER.test(id)) return null;
+  return /^([a-z][a-z0-9-]*)-\d{4}-D?\d+$/.exec(id)?.[1] ?? null;
+}

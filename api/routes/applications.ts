@@ -4,7 +4,7 @@
  * from the database projection, and notices as printable HTML. The applicant's own lookup
  * (查询码 plus a second factor) is the citizen portal's (api/routes/public.ts).
  */
-import { randomInt } from 'node:crypto';
+import { newQueryCode } from '../../domain/application/query-code';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -129,11 +129,6 @@ export const intakeSchema = z
   });
 
 /** Every step: URL segment, who may take it, what it carries, and the update it sends. */
-
-const QUERY_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-export function newQueryCode(): string {
-  return Array.from({ length: 10 }, () => QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)]).join('');
-}
 
 /** What a caller sees of a case: the workflow's state plus what the database recorded. */
 /** Roles that handle the applicant directly see their ID number, phone, address and e-mail in full. */

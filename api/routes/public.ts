@@ -30,7 +30,8 @@ import { ApiError, validationError } from '../errors';
 import type { RouteTable } from '../route';
 import { keys, text } from '../schemas';
 import { sendStep, startCase } from '../workflow-steps';
-import { applicationRequestShape, intakeSchema, newQueryCode } from './applications';
+import { applicationRequestShape, intakeSchema } from './applications';
+import { newQueryCode } from '../../domain/application/query-code';
 import { ACCESS_HEADER, CHALLENGE_HEADER, CHALLENGE_PURPOSES, type PortalGuard } from './public-guard';
 import { type CaseFile, FileRejected, type FileStore, filesDeliveredToApplicant, listCaseFiles } from '../../db/files/store';
 

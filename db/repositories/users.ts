@@ -135,6 +135,30 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
   { username: 'admin', displayName: '刘管理', role: 'admin', departmentCode: 'xxzx' },
 ];
 
+type DemoUser = { username: string; displayName: string; role: Role; departmentCode: string; platform?: boolean };
+
+/** Adds the users not there yet (the demo's department and leader users head their department); username → id and role. */
+async function insertDemoUsers(db: Kysely<Database>, users: readonly DemoUser[]): Promise<Record<string, { id: string; role: Role }>> {
+  const result: Record<string, { id: string; role: Role }> = {};
+  for (const user of users) {
+    const row = await db
+      .insertInto('users')
+      .values({
+        username: user.username,
+        display_name: user.displayName,
+        role: user.role,
+        department_code: user.departmentCode,
+        is_department_head: user.role === 'department' || user.role === 'leader',
+        platform: user.platform ?? false,
+      })
+      .onConflict((oc) => oc.column('username').doUpdateSet({ username: sql`excluded.username` }))
+      .returning(['id', 'role'])
+      .executeTakeFirstOrThrow();
+    result[user.username] = { id: row.id, role: row.role };
+  }
+  return result;
+}
+
 /**
  * Creates the demo departments and one user per role; idempotent.
  * Returns username → id and role.
@@ -146,22 +170,7 @@ export async function seedDemoUsers(db: Kysely<Database>): Promise<Record<string
     .values(DEMO_DEPARTMENTS.map((d) => ({ code: d.code, name: d.name, index_code: d.indexCode, agency_code: agency.code })))
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
-  const result: Record<string, { id: string; role: Role }> = {};
-  for (const user of DEMO_USERS) {
-    const row = await db
-      .insertInto('users')
-      .values({
-        username: user.username,
-        display_name: user.displayName,
-        role: user.role,
-        department_code: user.departmentCode,
-        is_department_head: user.role === 'department' || user.role === 'leader',
-      })
-      .onConflict((oc) => oc.column('username').doUpdateSet({ username: sql`excluded.username` }))
-      .returning(['id', 'role'])
-      .executeTakeFirstOrThrow();
-    result[user.username] = { id: row.id, role: row.role };
-  }
+  const result = await insertDemoUsers(db, DEMO_USERS);
   if (Object.keys(result).length !== ROLES.length) throw new Error('demo users must cover every role');
   return result;
 }
@@ -210,22 +219,5 @@ export async function seedSecondDemoAgency(db: Kysely<Database>): Promise<Record
     })),
     ...PLATFORM_DEMO_USERS.map((u) => ({ ...u, platform: true })),
   ];
-  const result: Record<string, { id: string; role: Role }> = {};
-  for (const user of users) {
-    const row = await db
-      .insertInto('users')
-      .values({
-        username: user.username,
-        display_name: user.displayName,
-        role: user.role,
-        department_code: user.departmentCode,
-        is_department_head: user.role === 'department' || user.role === 'leader',
-        platform: user.platform,
-      })
-      .onConflict((oc) => oc.column('username').doUpdateSet({ username: sql`excluded.username` }))
-      .returning(['id', 'role'])
-      .executeTakeFirstOrThrow();
-    result[user.username] = { id: row.id, role: row.role };
-  }
-  return result;
+  return insertDemoUsers(db, users);
 }

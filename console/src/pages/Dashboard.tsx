@@ -32,6 +32,18 @@ function LiveHeader({ title, refreshedAt }: { title: string; refreshedAt: Date |
   );
 }
 
+/** A row's four counts, overdue and due-soon coloured when not zero. */
+function CountCells({ counts }: { counts: UrgencyCounts }) {
+  return (
+    <>
+      <td class={counts.overdue > 0 ? 'count overdue' : 'count'}>{counts.overdue}</td>
+      <td class={counts.dueSoon > 0 ? 'count due-soon' : 'count'}>{counts.dueSoon}</td>
+      <td class="count">{counts.running}</td>
+      <td class="count">{counts.paused}</td>
+    </>
+  );
+}
+
 /** One card per urgency with its count; a card chooses that urgency (`toggle`: a second click clears it). */
 function UrgencyCards(props: { totals: UrgencyCounts | undefined; status: string; choose: (urgency: string) => void; toggle: boolean }) {
   return (
@@ -110,10 +122,7 @@ export function Dashboard() {
                       </button>
                     )}
                   </td>
-                  <td class={d.overdue > 0 ? 'count overdue' : 'count'}>{d.overdue}</td>
-                  <td class={d.dueSoon > 0 ? 'count due-soon' : 'count'}>{d.dueSoon}</td>
-                  <td class="count">{d.running}</td>
-                  <td class="count">{d.paused}</td>
+                  <CountCells counts={d} />
                 </tr>
               ))}
             </tbody>
@@ -229,10 +238,7 @@ export function PlatformDashboard({ ownAgency }: { ownAgency?: string | undefine
                       {a.agencyName}
                     </button>
                   </td>
-                  <td class={a.overdue > 0 ? 'count overdue' : 'count'}>{a.overdue}</td>
-                  <td class={a.dueSoon > 0 ? 'count due-soon' : 'count'}>{a.dueSoon}</td>
-                  <td class="count">{a.running}</td>
-                  <td class="count">{a.paused}</td>
+                  <CountCells counts={a} />
                 </tr>
               ))}
             </tbody>
