@@ -38,17 +38,35 @@ function cjkFont(): Buffer {
  * worker's CPU goes"). So the first notice's parsed font is kept, and each document gets its own
  * pdfkit font object (its own subset, widths and ToUnicode map, under the same id `F2` as
  * before) over that parsed font, installed as `doc.font('cjk')` would install it. The parsed
- * font's tables are read-only to pdfkit (a subset copies what it changes). Each document starts
- * with an empty glyph cache: fontkit keeps on each glyph the code points it was first reached by,
- * which pdfkit writes into the ToUnicode map, so a document's bytes must not depend on the
- * documents rendered before it (test/notice-pdf.test.ts checks both).
+ * font's tables are read-only to pdfkit (a subset copies what it changes).
+ *
+ * What stays costly per notice once the font is shared is per glyph and per line of text: each
+ * glyph's outline decoded again for the subset and its metrics, and each line shaped again by
+ * fontkit's layout engine (GSUB/GPOS). Both are pure functions of the font, so they are kept
+ * for the process too: outlines and metrics by glyph id, and shaped runs by their text (the most
+ * recent LAYOUT_CACHE_RUNS of them). A notice is mostly the same template lines.
+ *
+ * A document's bytes must not depend on the documents rendered before it (test/notice-pdf.test.ts
+ * checks both orders). fontkit keeps on each glyph object the code points it was first reached
+ * by, and pdfkit writes them into the ToUnicode map; so each run is shaped over a glyph table of
+ * its own, and a shaped run's glyphs carry what that run's text reached them by, whoever shaped it
+ * first (U+F9DE and 吏 share a glyph, and each maps back to itself).
  */
+interface ParsedGlyph {
+  id: number;
+  _font: unknown;
+  _decode(): unknown;
+  _getMetrics(): unknown;
+}
 interface ParsedFont {
-  _glyphs: Record<number, unknown>;
+  _glyphs: Record<number, ParsedGlyph>;
+  getGlyph(id: number): ParsedGlyph;
 }
 interface PdfFont {
   name: string;
   font: ParsedFont;
+  layoutCache?: Record<string, unknown>;
+  layoutRun(text: string, features?: unknown): unknown;
 }
 /** pdfkit's font registry on a document (pdfkit 0.15, mixins/fonts.js). */
 interface PdfFontRegistry {
@@ -56,21 +74,66 @@ interface PdfFontRegistry {
   _fontFamilies: Record<string, PdfFont>;
   _fontCount: number;
 }
-let sharedCjk: { font: ParsedFont; EmbeddedFont: new (doc: PDFKit.PDFDocument, font: ParsedFont, id: string) => PdfFont } | undefined;
+const LAYOUT_CACHE_RUNS = 4_000;
+let sharedCjk:
+  | {
+      font: ParsedFont;
+      EmbeddedFont: new (doc: PDFKit.PDFDocument, font: ParsedFont, id: string) => PdfFont;
+      layoutRun: PdfFont['layoutRun'];
+      runs: Record<string, unknown>;
+      runCount: number;
+    }
+  | undefined;
+
+function sharedCjkFont(): NonNullable<typeof sharedCjk> {
+  if (sharedCjk) return sharedCjk;
+  const probe = new PDFDocument({ autoFirstPage: false });
+  if (CJK_FONT_PATH.endsWith('.ttc')) probe.font(cjkFont(), CJK_FONT_FACE);
+  else probe.font(cjkFont());
+  const embedded = (probe as unknown as PdfFontRegistry)._font;
+  const font = embedded.font;
+  // Outlines and metrics by glyph id, for this font only (the glyph class is fontkit's, shared).
+  const glyphClass = Object.getPrototypeOf(font.getGlyph(0)) as ParsedGlyph;
+  const decode = glyphClass._decode;
+  const metrics = glyphClass._getMetrics;
+  const decoded = new Map<number, unknown>();
+  const measured = new Map<number, unknown>();
+  glyphClass._decode = function (this: ParsedGlyph) {
+    if (this._font !== font) return decode.call(this);
+    if (!decoded.has(this.id)) decoded.set(this.id, decode.call(this));
+    return decoded.get(this.id);
+  };
+  glyphClass._getMetrics = function (this: ParsedGlyph) {
+    if (this._font !== font) return metrics.call(this);
+    if (!measured.has(this.id)) measured.set(this.id, metrics.call(this));
+    return measured.get(this.id);
+  };
+  sharedCjk = {
+    font,
+    EmbeddedFont: embedded.constructor as NonNullable<typeof sharedCjk>['EmbeddedFont'],
+    layoutRun: embedded.layoutRun,
+    runs: Object.create(null) as Record<string, unknown>,
+    runCount: 0,
+  };
+  return sharedCjk;
+}
 
 function useCjkFont(doc: PDFKit.PDFDocument): void {
-  if (!sharedCjk) {
-    const probe = new PDFDocument({ autoFirstPage: false });
-    if (CJK_FONT_PATH.endsWith('.ttc')) probe.font(cjkFont(), CJK_FONT_FACE);
-    else probe.font(cjkFont());
-    const embedded = (probe as unknown as PdfFontRegistry)._font;
-    sharedCjk = { font: embedded.font, EmbeddedFont: embedded.constructor as NonNullable<typeof sharedCjk>['EmbeddedFont'] };
+  const shared = sharedCjkFont();
+  if (shared.runCount > LAYOUT_CACHE_RUNS) {
+    shared.runs = Object.create(null) as Record<string, unknown>;
+    shared.runCount = 0;
   }
   const fonts = doc as unknown as PdfFontRegistry;
-  sharedCjk.font._glyphs = {};
   // F1 was Helvetica, pdfkit's default font, which renderNoticePdf no longer loads: the same id as before.
   fonts._fontCount = Math.max(fonts._fontCount, 1) + 1;
-  const font = new sharedCjk.EmbeddedFont(doc, sharedCjk.font, `F${fonts._fontCount}`);
+  const font = new shared.EmbeddedFont(doc, shared.font, `F${fonts._fontCount}`);
+  font.layoutCache = shared.runs;
+  font.layoutRun = function (text, features) {
+    shared.font._glyphs = {};
+    if (!features) shared.runCount += 1;
+    return shared.layoutRun.call(this, text, features);
+  };
   fonts._fontFamilies.cjk = font;
   fonts._fontFamilies[font.name] = font;
   doc.font('cjk');
