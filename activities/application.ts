@@ -12,27 +12,22 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AgencyConfig } from '../domain/agency';
 import { loadAgencyOf, loadAgencySeal, loadAgencySettings } from '../db/repositories/agency';
 import { endOfDayShanghai, type IsoDate, shanghaiDateOf } from '../domain/calendar/dates';
-import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../domain/application/similarity';
 import { type ApplicationState, issuedNotice, NOTICE_KINDS, type NoticeIssue, type NoticeKind } from '../domain/application/types';
 import { type AnyClockEvent, type DerivedClock, deriveClock } from '../domain/clocks/working-day-clock';
+import type { DerivedCaseClock, DerivedCaseClockAnswer } from '../domain/application/transitions';
 import { applicationSnapshot } from '../domain/supervision/projection';
 import { reportDatesOf } from '../domain/reports/report-dates';
 import { type FeeBasis, type FeeComputation, feeByCount, feeByPages } from '../domain/fees';
 import type { CalendarStore } from '../db/repositories/calendar';
-import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-events';
+import { appendCaseEvent, type RecordedDigest, recordedDigest, upsertCaseProjection } from '../db/repositories/case-events';
+import { possibleDuplicates } from '../db/repositories/applications';
+import { reminderInstant } from '../domain/clocks/timers';
 import { nextInSequence } from '../db/repositories/sequences';
 import type { Database } from '../db/schema';
 import { queueApplicantMessages } from './applicant-messages';
 import { renderNoticePdf } from './notice-pdf';
 import { type NoticeDetails, renderNotice } from './notices';
 import { recordSupervision } from './supervision';
-
-export interface DerivedCaseClock {
-  id: string;
-  derived: DerivedClock;
-  dueAt: string | null;
-  reminders: Array<{ workingDaysBefore: number; date: IsoDate; at: string }>;
-}
 
 /** Short series names used in document numbers: 示例应急依申请〔2026〕补正第3号. */
 const NOTICE_SERIES: Record<NoticeKind, string> = {
@@ -58,11 +53,6 @@ function addMonthsToFirst(firstOfMonth: IsoDate): IsoDate {
   return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
 }
 
-/** 09:00 Asia/Shanghai on a date, when reminders go out. */
-function morningOf(date: IsoDate): string {
-  return `${date}T01:00:00.000Z`;
-}
-
 export function createApplicationActivities(deps: {
   db: Kysely<Database>;
   calendar: CalendarStore;
@@ -74,12 +64,16 @@ export function createApplicationActivities(deps: {
   const agencyOf = (d: Kysely<Database> | Transaction<Database>, code: string) => loadAgencyOf(d, code, agency);
 
   return {
-    async deriveClocks(input: {
-      clocks: Array<{ id: string; events: AnyClockEvent[] }>; // calendar-day clocks (lawsuits) too
+    async deriveClocks<Compact extends boolean = false>(input: {
+      // Calendar-day clocks (lawsuits) too. `heldSteps`: the caller holds the derivation's first
+      // `count` steps, made with `calendarVersion` (compact answers only).
+      clocks: Array<{ id: string; events: AnyClockEvent[]; heldSteps?: { count: number; calendarVersion: string } }>;
       reminderWorkingDaysBefore: number[];
-    }): Promise<DerivedCaseClock[]> {
+      /** true: without what the caller puts back itself (DerivedCaseClockAnswer). */
+      compact?: Compact;
+    }): Promise<Compact extends true ? DerivedCaseClockAnswer[] : DerivedCaseClock[]> {
       const current = await calendar.current();
-      return input.clocks.map(({ id, events }) => {
+      const answer: DerivedCaseClockAnswer[] = input.clocks.map(({ id, events, heldSteps }) => {
         let derived: DerivedClock;
         try {
           derived = deriveClock(events, current);
@@ -87,41 +81,42 @@ export function createApplicationActivities(deps: {
           throw ApplicationFailure.nonRetryable(`clock ${id}: ${(error as Error).message}`, 'InvalidClockEvents');
         }
         const running = derived.status === 'running' && derived.due !== null;
+        // A working-day clock's steps are a left fold over its events: with the same calendar, the
+        // steps of events the caller derived before are the ones it holds. (A calendar-day event
+        // changes how the whole clock counts, so those clocks are always answered whole.)
+        const held =
+          input.compact &&
+          heldSteps &&
+          heldSteps.calendarVersion === derived.calendarVersion &&
+          derived.unit === undefined &&
+          heldSteps.count <= derived.steps.length
+            ? heldSteps.count
+            : 0;
         return {
           id,
-          derived,
+          ...(held > 0 ? { stepsFrom: held } : {}),
+          derived: input.compact ? { ...derived, steps: derived.steps.slice(held).map(({ event: _event, ...step }) => step) } : derived,
           dueAt: derived.due ? endOfDayShanghai(derived.due).toISOString() : null,
           reminders: running
             ? input.reminderWorkingDaysBefore
                 .filter((k) => k < derived.totalWorkingDays)
                 .map((k) => {
                   const date = current.workingDaysBefore(derived.due!, k);
-                  return { workingDaysBefore: k, date, at: morningOf(date) };
+                  return input.compact ? { workingDaysBefore: k, date } : { workingDaysBefore: k, date, at: reminderInstant(date) };
                 })
             : [],
         };
       });
+      return answer as Compact extends true ? DerivedCaseClockAnswer[] : DerivedCaseClock[];
     },
 
-    /** Earlier cases of the same applicant within the window whose description is near-identical. */
+    /** The duplicates check of cases whose input does not carry it (started before the API made it). */
     async findPossibleDuplicates(input: { caseNo: string; idNumber: string; description: string; windowDays: number }): Promise<string[]> {
       // Only the same agency's cases: another agency's case numbers are not this agency's to see.
       // The case has no row yet (this runs before registration): its number names its agency,
       // and a number from before the platform is the deployment's own agency's.
       const agencyCode = agencyOfCaseNumber(input.caseNo) ?? (await loadAgencySettings(db, agency)).code;
-      const earlier = await db
-        .selectFrom('applications')
-        .select(['case_no', 'description'])
-        .where('agency_code', '=', agencyCode)
-        .where('applicant_id_number', '=', input.idNumber)
-        .where('case_no', '!=', input.caseNo)
-        .where('created_at', '>=', sql<Date>`now() - make_interval(days => ${input.windowDays})`)
-        .orderBy('created_at', 'desc')
-        .limit(200)
-        .execute();
-      return earlier
-        .filter((row) => descriptionSimilarity(row.description, input.description) >= DUPLICATE_SIMILARITY_THRESHOLD)
-        .map((row) => row.case_no);
+      return possibleDuplicates(db, { ...input, agencyCode });
     },
 
     /**
@@ -181,9 +176,7 @@ export function createApplicationActivities(deps: {
       notice?: NoticeDetails;
       /** The notice's addressee and date: the stored case lists it with its number, awaiting delivery. */
       issue?: NoticeIssue;
-    }): Promise<{ docNo: string | null; event: RecordedEvent }> {
-      // The event comes back so that the workflow's history (where a local activity keeps only
-      // its result) still holds every event as it was written: the hearing's evidence.
+    }): Promise<{ docNo?: string } & RecordedDigest> {
       const { event, state } = input;
       // A §35 later reply date replaces the reply period once set.
       const reply = state.clocks.find((c) => c.id === 'deferred-reply') ?? state.clocks.find((c) => c.id === 'reply');
@@ -334,7 +327,7 @@ export function createApplicationActivities(deps: {
       }
       // After the commit and the PDF; a retried step starts what an earlier attempt may not have.
       if (written.docNo && input.notice) await deps.dispatchNoticeMessages?.(state.caseNo, written.docNo);
-      return { docNo: written.docNo, event: written.event };
+      return { ...(written.docNo ? { docNo: written.docNo } : {}), ...recordedDigest(written.event) };
     },
   };
 }

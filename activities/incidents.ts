@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AccountabilityEntry } from '../domain/incidents/types';
 import type { IncidentState } from '../domain/incidents/types';
 import type { MessageState } from '../domain/messages/types';
-import { appendCaseEvent, upsertCaseProjection } from '../db/repositories/case-events';
+import { appendCaseEvent, type RecordedDigest, recordedDigest, upsertCaseProjection } from '../db/repositories/case-events';
 import type { Database } from '../db/schema';
 import { incidentSnapshot, messageSnapshot } from '../domain/supervision/projection';
 import { recordSupervision } from './supervision';
@@ -47,13 +47,12 @@ async function upsertAccountability(
 export function createIncidentActivities(deps: { db: Kysely<Database> }) {
   const { db } = deps;
   return {
-    /** Returns the event, so a local activity's marker in the history still holds it as written. */
     async recordIncidentEvent(input: {
       workflowId: string;
       agencyCode: string;
       event: RecordedEvent;
       state: IncidentState;
-    }): Promise<{ event: RecordedEvent }> {
+    }): Promise<RecordedDigest> {
       const { event, state } = input;
       const due = (id: string) => state.clocks.find((c) => c.id === id)?.derived.dueAt ?? null;
       const projection = {
@@ -92,7 +91,7 @@ export function createIncidentActivities(deps: { db: Kysely<Database> }) {
         if (inserted) await recordSupervision(trx, input.workflowId, incidentSnapshot(state), event);
         await upsertAccountability(trx, 'incident', state.id, state.accountability);
       });
-      return { event };
+      return recordedDigest(event);
     },
 
     /** The writer's identity goes to its own columns; `state` and events never carry it. */

@@ -23,6 +23,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../temporal-config/search-attributes
 import { type ApplicationInput, awaitRegistrationUpdate } from '../workflows/application-messages';
 import { SYSTEM_ACTOR } from '../workflows/runtime/case-runtime';
 import { ruleProfileRef } from '../workflows/runtime/profile';
+import { possibleDuplicates } from '../db/repositories/applications';
 import { PERSONAL_PURPOSES } from '../db/files/store';
 
 export interface HandOverRequest {
@@ -79,6 +80,13 @@ export function createTransferActivities(deps: { db: Kysely<Database>; agency: A
         submittedBy: SYSTEM_ACTOR,
         handOverFrom,
         ...(to.officeDepartmentCode ? { officeDepartmentCode: to.officeDepartmentCode } : {}),
+        possibleDuplicates: await possibleDuplicates(db, {
+          agencyCode: to.code,
+          caseNo,
+          idNumber: (sending.intake as ApplicationIntake).applicant.idNumber,
+          description: (sending.intake as ApplicationIntake).description,
+          windowDays: profile.application.duplicateWindowDays,
+        }),
       };
       // Started once under its id: a retry waits for the same run's registration.
       const start = new WithStartWorkflowOperation('application', {

@@ -10,7 +10,9 @@ import type { ApplicationIntake, ApplicationState } from '../domain/application/
 import type { Actor } from '../domain/case';
 import type { IsoDate } from '../domain/calendar/dates';
 import { WorkingDayCalendar } from '../domain/calendar/working-days';
-import { deriveClock } from '../domain/clocks/working-day-clock';
+import { type ClockEvent, deriveClock } from '../domain/clocks/working-day-clock';
+import { createApplicationActivities } from '../activities/application';
+import type { CalendarStore } from '../db/repositories/calendar';
 import { feeByPages } from '../domain/fees';
 import { findRuleProfile } from '../domain/rulesets';
 import type { RuleProfile } from '../domain/rulesets/schema';
@@ -543,5 +545,72 @@ describe('refusals and what they leave', () => {
     });
     expect(c.state.stage).toBe('assigned'); // escalated, not ended
     expect(t.nextTimer(c.state)).toBeNull();
+  });
+});
+
+describe('compact derivation answers (what the history holds of a derivation)', () => {
+  const { deriveClocks } = createApplicationActivities({
+    db: undefined as never, // the derivation reads only the calendar
+    calendar: { current: async () => WEEKDAYS_ONLY } as unknown as CalendarStore,
+    agency: undefined as never,
+  });
+  const events: ClockEvent[] = [
+    { type: 'started', date: '2026-03-02', workingDays: 20, reason: '收到申请' },
+    { type: 'paused', date: '2026-03-05', pauseId: 'consultation-1', reason: '征求第三方意见' },
+    { type: 'resumed', date: '2026-03-20', pauseId: 'consultation-1', reason: '第三方答复' },
+    { type: 'extended', date: '2026-03-25', workingDays: 20, reason: '延期答复' },
+    { type: 'stopped', date: '2026-04-10', reason: '答复已送达' },
+  ];
+  const caseWithReplyClock = () => {
+    const c = new Case('national-2019', intake());
+    c.register('2026-03-02');
+    return c.clock('reply');
+  };
+
+  it('leaves out the steps the workflow holds, the events and the reminders’ instants, and puts back the same derivation', async () => {
+    const whole = { state: new Case('national-2019', intake()).state };
+    const compact = { state: new Case('national-2019', intake()).state };
+    for (const s of [whole.state, compact.state]) s.clocks = [{ ...caseWithReplyClock(), events: [], derived: null }];
+    let derivedFrom: string | undefined;
+    for (let k = 1; k <= events.length; k += 1) {
+      const clock = compact.state.clocks[0]!;
+      clock.events = events.slice(0, k);
+      whole.state.clocks[0]!.events = events.slice(0, k);
+      const held = t.heldSteps(clock, derivedFrom);
+      const answer = await deriveClocks({
+        clocks: [{ id: 'reply', events: clock.events, ...(held ? { heldSteps: held } : {}) }],
+        reminderWorkingDaysBefore: [5, 2],
+        compact: true,
+      });
+      expect(answer[0]!.stepsFrom).toBe(k === 1 ? undefined : k - 1);
+      expect(answer[0]!.derived.steps).toHaveLength(1);
+      expect(JSON.stringify(answer)).not.toContain('"event"');
+      expect(JSON.stringify(answer)).not.toContain('"at"');
+      t.applyDerivation(compact.state, answer, 0);
+      derivedFrom = JSON.stringify(clock.events);
+      t.applyDerivation(
+        whole.state,
+        await deriveClocks({ clocks: [{ id: 'reply', events: events.slice(0, k) }], reminderWorkingDaysBefore: [5, 2] }),
+        0,
+      );
+      expect(compact.state.clocks[0]).toEqual(whole.state.clocks[0]);
+    }
+    expect(compact.state.clocks[0]!.derived!.steps.map((s) => s.event)).toEqual(events);
+  });
+
+  it('answers whole when the calendar changed since, or the held events are no longer the first', async () => {
+    const clock = { ...caseWithReplyClock(), events: events.slice(0, 2) };
+    const derivedFrom = JSON.stringify(events.slice(0, 1));
+    clock.derived = { ...deriveClock(events.slice(0, 1), WEEKDAYS_ONLY) };
+    expect(t.heldSteps(clock, derivedFrom)).toEqual({ count: 1, calendarVersion: 'weekdays-2026' });
+    const answer = await deriveClocks({
+      clocks: [{ id: 'reply', events: clock.events, heldSteps: { count: 1, calendarVersion: 'weekdays-2025' } }],
+      reminderWorkingDaysBefore: [2],
+      compact: true,
+    });
+    expect(answer[0]!.stepsFrom).toBeUndefined();
+    expect(answer[0]!.derived.steps).toHaveLength(2);
+    // An earlier event changed (not a prefix any more): nothing is held.
+    expect(t.heldSteps({ ...clock, events: [{ ...events[0]!, workingDays: 15 } as ClockEvent, events[1]!] }, derivedFrom)).toBeUndefined();
   });
 });

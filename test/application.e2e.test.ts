@@ -9,6 +9,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { shanghaiDateOf } from '../domain/calendar/dates';
 import { solveChallenge } from '../api/routes/public-guard';
+import { caseEvents, storedEventMatches } from '../db/repositories/case-events';
 import { type ApiStack, startApiStack } from './support/api-stack';
 import { pollUntil } from './support/eventually';
 
@@ -169,19 +170,30 @@ it('walks a case from submission to delivery through the API; the database and t
   const listed = await request(app).get('/api/applications?status=closed').set(as('supervisor'));
   expect(listed.body.items.map((i: { caseNo: string }) => i.caseNo)).toContain(caseNo);
 
-  // The history holds one recordApplicationEvent per database event, with the same seq and type.
+  // The history holds one recordApplicationEvent per database event, in order, with the digest
+  // of the row as it was written (seq, type, actor, instant, payload): each stored row matches it.
   const handle = env.client.workflow.getHandle(`application-${caseNo}`);
   const history = await handle.fetchHistory();
-  // Persistence runs as a local activity: its marker keeps the activity's type and its result,
-  // which carries the event exactly as it was written.
   const json = (payload: { data?: Uint8Array | null } | undefined) => JSON.parse(Buffer.from(payload!.data!).toString('utf8'));
   const recorded = (history.events ?? [])
     .map((e) => e.markerRecordedEventAttributes)
     .filter(
       (a) => a?.markerName === 'core_local_activity' && json(a.details!.data!.payloads![0]).activity_type === 'recordApplicationEvent',
     )
-    .map((a) => json(a!.details!.result!.payloads![0]).event as { seq: number; type: string; actor: { username: string } });
-  expect(recorded.map((e) => [e.seq, e.type, e.actor.username])).toEqual(dbEvents.map((e) => [e.seq, e.type, e.actor]));
+    .map((a) => json(a!.details!.result!.payloads![0]) as { digest: string });
+  const rows = await caseEvents(database.db, 'application', caseNo);
+  expect(rows.map((r) => [r.seq, r.type])).toEqual(dbEvents.map((e) => [e.seq, e.type]));
+  expect(rows).toHaveLength(recorded.length);
+  rows.forEach((row, i) => {
+    expect(recorded[i]!.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(storedEventMatches(row, recorded[i]!.digest)).toBe(true);
+  });
+  // A changed row no longer matches: the digest pins the payload, the actor and the instant.
+  const [first] = rows;
+  expect(storedEventMatches({ ...first!, payload: { ...(first!.payload as object), note: 'x' } }, recorded[0]!.digest)).toBe(false);
+  expect(storedEventMatches({ ...first!, actor_username: 'someone' }, recorded[0]!.digest)).toBe(false);
+  expect(storedEventMatches({ ...first!, seq: first!.seq + 1 }, recorded[0]!.digest)).toBe(false);
+  expect(storedEventMatches({ ...first!, occurred_at: new Date(first!.occurred_at.getTime() + 1) }, recorded[0]!.digest)).toBe(false);
 
   if (process.env.UPDATE_HISTORIES === '1') {
     fs.writeFileSync(path.join(__dirname, 'histories', 'application-partially-disclosed.json'), historyToJSON(history));

@@ -22,6 +22,11 @@ export interface ApplicationInput extends CarriesRuleProfile {
   officeDepartmentCode?: string;
   /** Handed over from another agency of the platform (§36(五)); the intake's receipt date is the hand-over's day. */
   handOverFrom?: HandOver;
+  /**
+   * Possible 重复申请 found when the case was started (db/repositories/applications.ts
+   * `possibleDuplicates`); absent in cases started before, whose workflow asks an activity.
+   */
+  possibleDuplicates?: string[];
 }
 
 /** Step payloads: each body as the API's table validates it (api/steps/application.ts), with the actor. */

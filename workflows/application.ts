@@ -50,16 +50,31 @@ const { handOverApplication } = proxyActivities<Activities>({
   scheduleToCloseTimeout: '1 day',
 });
 
-export async function application(input: m.ApplicationInput): Promise<ApplicationState> {
+/**
+ * What a closed application's run returns: the case's id and how it ended. The state it ended
+ * in is in PostgreSQL and in the history's last step; repeating it in the completion event was
+ * a tenth of a closed case's history. Executions recorded before 2026-12 return the whole state.
+ */
+export type ApplicationResult = Pick<ApplicationState, 'caseNo' | 'stage' | 'closed' | 'outcome' | 'endedOn' | 'seq'>;
+
+export async function application(input: m.ApplicationInput): Promise<ApplicationState | ApplicationResult> {
   const profile = ruleProfileOf(input);
   const rules = profile.application;
   /**
    * The rules of issue 15 (clocks from delivery, step start events, re-armed step clocks,
    * stricter checks): executions recorded before them replay exactly as they ran.
    */
-  const currentRules = patched('legal-rules-2026');
+  /**
+   * Executions started from here on take one patch that stands for every earlier one (and
+   * for the lean history below): each patch costs every history a marker and an upsert of
+   * TemporalChangeVersion, about 0.8 KB. Executions recorded before ask for each patch as they
+   * did; asked first, before any await, so a replay sees it exactly where it was recorded.
+   */
+  const since202612 = patched('application-2026-12');
+  const hasPatch = (id: string): boolean => since202612 || patched(id);
+  const currentRules = hasPatch('legal-rules-2026');
   let chosen: typeof remote | null = null;
-  const activities = (): typeof remote => (chosen ??= patched('local-step-activities') ? local : remote);
+  const activities = (): typeof remote => (chosen ??= hasPatch('local-step-activities') ? local : remote);
   const state = t.newApplicationState(input, profile);
   const runtime = new CaseRuntime(state);
   /** What the transitions read; `today` is workflow time when the step applies. */
@@ -73,15 +88,21 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
    */
   const derivedFrom = new Map<string, string>();
   let lean: boolean | undefined;
-  const isLean = (): boolean => (lean ??= patched('lean-clock-derivation'));
+  const isLean = (): boolean => (lean ??= hasPatch('lean-clock-derivation'));
 
   /** Re-derives the clocks whose events changed (all of them after a calendar change) with the current calendar. */
   async function refreshClocks(everyClock = false): Promise<void> {
     const stale = t.clocksToDerive(state, everyClock || !isLean() ? null : derivedFrom);
     if (stale.length > 0) {
+      // Compact (since202612): without what the workflow puts back itself (the steps it holds,
+      // the steps' events, the reminders' instants).
       const derived = await activities().deriveClocks({
-        clocks: stale.map((c) => ({ id: c.id, events: c.events })),
+        clocks: stale.map((c) => {
+          const held = since202612 ? t.heldSteps(c, derivedFrom.get(c.id)) : undefined;
+          return { id: c.id, events: c.events, ...(held ? { heldSteps: held } : {}) };
+        }),
         reminderWorkingDaysBefore: rules.remindersWorkingDaysBefore,
+        ...(since202612 ? { compact: true as const } : {}),
       });
       for (const c of stale) derivedFrom.set(c.id, JSON.stringify(c.events));
       t.applyDerivation(state, derived, Date.now());
@@ -90,15 +111,22 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   }
 
   let searchAttributesSet = '';
+  /** Lean history (since202612): an upsert carries only the attributes whose value changed. */
+  const upserted = new Map<string, string>();
   function updateSearchAttributes(replyDueAt: string | null): void {
     const now = `${state.stage}|${state.departmentCode}|${replyDueAt}`;
     if (isLean() && now === searchAttributesSet) return; // unchanged: no command, no history event
     searchAttributesSet = now;
-    upsertSearchAttributes([
+    const attributes = [
       { key: CaseState, value: state.stage },
       ...(state.departmentCode ? [{ key: Department, value: state.departmentCode }] : []),
       ...(replyDueAt ? [{ key: DueAt, value: new Date(replyDueAt) }] : []),
-    ]);
+    ];
+    if (!since202612) return upsertSearchAttributes(attributes);
+    const text = (value: string | Date) => (value instanceof Date ? value.toISOString() : value);
+    const changed = attributes.filter(({ key, value }) => upserted.get(key.name) !== text(value));
+    for (const { key, value } of changed) upserted.set(key.name, text(value));
+    if (changed.length > 0) upsertSearchAttributes(changed);
   }
 
   // ---- persistence -----------------------------------------------------------------------
@@ -178,12 +206,14 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   // ---- registration -----------------------------------------------------------------------
   await runtime.register(async () => {
-    const possibleDuplicates = await activities().findPossibleDuplicates({
-      caseNo: state.caseNo,
-      idNumber: input.intake.applicant.idNumber,
-      description: input.intake.description,
-      windowDays: rules.duplicateWindowDays,
-    });
+    const possibleDuplicates =
+      input.possibleDuplicates ??
+      (await activities().findPossibleDuplicates({
+        caseNo: state.caseNo,
+        idNumber: input.intake.applicant.idNumber,
+        description: input.intake.description,
+        windowDays: rules.duplicateWindowDays,
+      }));
     const ctx = context();
     t.register(state, possibleDuplicates, ctx);
     await refreshClocks();
@@ -215,7 +245,7 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
 
   // ---- §36(五) on the platform: the closed case goes to the competent agency it named ----
   const handOverTo = t.handOverDue(state);
-  if (handOverTo && patched('hand-over')) {
+  if (handOverTo && hasPatch('hand-over')) {
     try {
       const to = await handOverApplication({ caseNo: state.caseNo, agencyCode: input.agencyCode, toAgencyCode: handOverTo, on: today() });
       await emit(SYSTEM, t.handedOver(state, to));
@@ -230,7 +260,9 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
       });
     }
   }
-  return state;
+  if (!since202612) return state;
+  const { caseNo, stage, closed, outcome, endedOn, seq } = state;
+  return { caseNo, stage, closed, outcome, endedOn, seq };
 }
 
 export type { Stage };

@@ -34,6 +34,7 @@ import {
   applicationStepTarget,
   findApplication,
   listApplications,
+  possibleDuplicates,
 } from '../../db/repositories/applications';
 import { nextInSequence } from '../../db/repositories/sequences';
 import type { Database } from '../../db/schema';
@@ -288,6 +289,13 @@ export function applicationRoutes(routes: RouteTable, deps: ApplicationRouteDeps
         intake: { ...intake, receivedOn },
         submittedBy: actorOf(user!),
         ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}),
+        possibleDuplicates: await possibleDuplicates(db, {
+          agencyCode: agency.code,
+          caseNo,
+          idNumber: intake.applicant.idNumber,
+          description: intake.description,
+          windowDays: profile.application.duplicateWindowDays,
+        }),
       };
       await startCase(temporal, {
         workflow: application,

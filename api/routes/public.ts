@@ -12,7 +12,15 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type AgencyStore, listAgencies, loadAgency } from '../../db/repositories/agency';
-import { caseOfQueryCode, handedOverTo, portalCase, portalNotice, portalNotices, receiptOf } from '../../db/repositories/applications';
+import {
+  caseOfQueryCode,
+  handedOverTo,
+  portalCase,
+  portalNotice,
+  portalNotices,
+  possibleDuplicates,
+  receiptOf,
+} from '../../db/repositories/applications';
 import type { Database } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/calendar/dates';
 import type { ClockEvent } from '../../domain/clocks/working-day-clock';
@@ -345,6 +353,13 @@ export function publicRoutes(routes: RouteTable, deps: PublicRouteDeps): void {
         intake: { ...fields, receivedOn: null },
         submittedBy: PORTAL_ACTOR,
         ...(agency.officeDepartmentCode ? { officeDepartmentCode: agency.officeDepartmentCode } : {}),
+        possibleDuplicates: await possibleDuplicates(db, {
+          agencyCode: agency.code,
+          caseNo,
+          idNumber: fields.applicant.idNumber,
+          description: fields.description,
+          windowDays: profile.application.duplicateWindowDays,
+        }),
       };
       await startCase(temporal, {
         workflow: application,

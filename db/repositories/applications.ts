@@ -3,7 +3,8 @@
  * its events, notices and messages to the applicant, the filtered list, and what a step
  * needs to know about its case.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { DUPLICATE_SIMILARITY_THRESHOLD, descriptionSimilarity } from '../../domain/application/similarity';
 import type { Database } from '../schema';
 
 /*
@@ -215,4 +216,28 @@ export async function receiptOf(db: Kysely<Database>, caseNo: string) {
     .where('kind', '=', 'receipt')
     .orderBy('id')
     .executeTakeFirst();
+}
+
+/**
+ * Possible 重复申请: the agency's earlier cases of the same applicant within the window whose
+ * description is near-identical. Asked before a case starts (its number is drawn, its row not yet
+ * written), so the workflow's input carries the answer.
+ */
+export async function possibleDuplicates(
+  db: Kysely<Database>,
+  query: { agencyCode: string; caseNo: string; idNumber: string; description: string; windowDays: number },
+): Promise<string[]> {
+  const earlier = await db
+    .selectFrom('applications')
+    .select(['case_no', 'description'])
+    .where('agency_code', '=', query.agencyCode)
+    .where('applicant_id_number', '=', query.idNumber)
+    .where('case_no', '!=', query.caseNo)
+    .where('created_at', '>=', sql<Date>`now() - make_interval(days => ${query.windowDays})`)
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+  return earlier
+    .filter((row) => descriptionSimilarity(row.description, query.description) >= DUPLICATE_SIMILARITY_THRESHOLD)
+    .map((row) => row.case_no);
 }

@@ -6,6 +6,7 @@
  */
 import type { RecordedEvent } from '../../domain/case';
 import type { Insertable, Kysely, Transaction, UpdateObject } from 'kysely';
+import { type DigestAlgorithm, labelledDigest, parseLabelledDigest } from '../crypto';
 import type { CaseEventRow, Database } from '../schema';
 
 export type CaseKind = 'application' | 'dispute' | 'document' | 'incident' | 'message';
@@ -59,24 +60,67 @@ export const CASE_EVENT_TABLES = {
 /** What appending needs of a recorded event (domain/case.ts `RecordedEvent`): its actor as the log shows it. */
 export type AppendedEvent = Omit<RecordedEvent, 'actor'> & { actor: Pick<RecordedEvent['actor'], 'username' | 'displayName' | 'role'> };
 
-/**
- * Appends a case's event unless its seq is already there (a retried activity). Returns
- * whether this call inserted it: only then does the caller record what follows from it.
- * The payload keeps who acted (with the display name, which has no column).
- */
-export async function appendCaseEvent(trx: Transaction<Database>, kind: CaseKind, caseId: string, event: AppendedEvent): Promise<boolean> {
-  const { table, caseColumn } = CASE_EVENT_TABLES[kind];
-  const row: Insertable<CaseEventRow> = {
+/** An event as its log row holds it: the payload keeps who acted (with the display name, which has no column). */
+function eventRow(event: AppendedEvent) {
+  return {
     seq: event.seq,
     type: event.type,
     actor_username: event.actor.username,
     actor_role: event.actor.role,
     occurred_at: event.at,
-    payload: JSON.stringify({
-      ...event.payload,
-      actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role },
-    }),
+    payload: { ...event.payload, actor: { username: event.actor.username, displayName: event.actor.displayName, role: event.actor.role } },
   };
+}
+
+/** JSON with every object's keys sorted: what a jsonb column gives back hashes as what went in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+type EventRowContent = Pick<CaseEventRow, 'seq' | 'type' | 'actor_username' | 'actor_role'> & {
+  occurred_at: Date | string;
+  payload: unknown;
+};
+function rowDigest(row: EventRowContent, algorithm?: DigestAlgorithm): string {
+  const at = typeof row.occurred_at === 'string' ? new Date(row.occurred_at) : row.occurred_at;
+  return labelledDigest(canonicalJson([row.seq, row.type, row.actor_username, row.actor_role, at.toISOString(), row.payload]), algorithm);
+}
+
+/**
+ * The digest of an event as its log row holds it (`sha256:…`, or `sm3:…` in GM mode). A
+ * workflow's record activity answers with it instead of the event, so the history stays small
+ * and still pins every row of the log: replay re-derives each event from the history, and
+ * `storedEventMatches` checks a row against the digest its history recorded.
+ */
+export const caseEventDigest = (event: AppendedEvent): string => rowDigest(eventRow(event));
+
+/**
+ * What a workflow's record activity answers of the event it wrote: the digest of its row,
+ * which pins its seq and type too (both are in the row).
+ */
+export interface RecordedDigest {
+  digest: string;
+}
+export const recordedDigest = (event: AppendedEvent): RecordedDigest => ({ digest: caseEventDigest(event) });
+
+/** Whether a stored log row (as `caseEvents` reads it) is the event a history recorded `digest` for. */
+export function storedEventMatches(row: EventRowContent, digest: string): boolean {
+  const { algorithm } = parseLabelledDigest(digest);
+  return rowDigest(row, algorithm) === digest;
+}
+
+/**
+ * Appends a case's event unless its seq is already there (a retried activity). Returns
+ * whether this call inserted it: only then does the caller record what follows from it.
+ */
+export async function appendCaseEvent(trx: Transaction<Database>, kind: CaseKind, caseId: string, event: AppendedEvent): Promise<boolean> {
+  const { table, caseColumn } = CASE_EVENT_TABLES[kind];
+  const { payload, ...columns } = eventRow(event);
+  const row: Insertable<CaseEventRow> = { ...columns, payload: JSON.stringify(payload) };
   // The five tables differ only in the case column's name: typed as the applications' one.
   const inserted = await trx
     .insertInto(table as 'case_events')

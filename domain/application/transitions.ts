@@ -11,8 +11,8 @@
 import { notYetDerived, stopOpenClock } from '../clocks/case-clock';
 import type { NoticeDetails } from '../../activities/notices'; // a type only: what each notice shows
 import type { IsoDate } from '../calendar/dates';
-import { nextTimerInstant, reminderKey } from '../clocks/timers';
-import type { ClockEvent, DerivedClock } from '../clocks/working-day-clock';
+import { nextTimerInstant, reminderInstant, reminderKey } from '../clocks/timers';
+import type { ClockEvent, DerivationStep, DerivedClock } from '../clocks/working-day-clock';
 import type { FeeBasis, FeeComputation } from '../fees';
 import type { Outcome, Section36Reply } from '../outcomes';
 import type { ApplicationStep, Citation, RuleProfile, StepStartEvent } from '../rulesets/schema';
@@ -279,6 +279,19 @@ export interface DerivedCaseClock {
 }
 
 /**
+ * The same, compact (`compact: true`), without what the workflow puts back itself: the steps
+ * it already holds (`stepsFrom`: the first ones, which a working-day clock derived again with the
+ * same calendar repeats), each step's event (one step per event of the clock, in order: the
+ * events it sent) and each reminder's instant (`reminderInstant` of its date). So the history
+ * does not hold them twice.
+ */
+export type DerivedCaseClockAnswer = Omit<DerivedCaseClock, 'derived' | 'reminders'> & {
+  stepsFrom?: number;
+  derived: Omit<DerivedClock, 'steps'> & { steps: Array<Omit<DerivationStep, 'event'> & { event?: DerivationStep['event'] }> };
+  reminders: Array<Omit<CaseClock['reminders'][number], 'at'> & { at?: string }>;
+};
+
+/**
  * The clocks to derive again: those whose events changed since they were last derived
  * (`derivedFrom`: each clock's events then, as JSON), or every clock with events when null.
  */
@@ -286,15 +299,33 @@ export function clocksToDerive(state: ApplicationState, derivedFrom: ReadonlyMap
   return state.clocks.filter((c) => c.events.length > 0 && (!derivedFrom || derivedFrom.get(c.id) !== JSON.stringify(c.events)));
 }
 
-export function applyDerivation(state: ApplicationState, results: DerivedCaseClock[], nowMs: number): void {
+/**
+ * What the workflow can tell the derivation it holds of a clock (`heldSteps`): the steps of the
+ * events it was last derived from (`derivedFrom`: those events as JSON), when they are still the
+ * first of the clock's events.
+ */
+export function heldSteps(c: CaseClock, derivedFrom: string | undefined): { count: number; calendarVersion: string } | undefined {
+  if (!derivedFrom || !c.derived) return undefined;
+  const count = (JSON.parse(derivedFrom) as unknown[]).length;
+  if (count === 0 || c.derived.steps.length !== count || JSON.stringify(c.events.slice(0, count)) !== derivedFrom) return undefined;
+  return { count, calendarVersion: c.derived.calendarVersion };
+}
+
+export function applyDerivation(state: ApplicationState, results: DerivedCaseClockAnswer[], nowMs: number): void {
   for (const result of results) {
     const target = clockOf(state, result.id)!;
-    target.derived = result.derived;
+    const { steps, ...derived } = result.derived;
+    const from = result.stepsFrom ?? 0;
+    const held = from > 0 ? target.derived!.steps.slice(0, from) : [];
+    target.derived = {
+      ...derived,
+      steps: [...held, ...steps.map(({ event, ...step }, i) => ({ event: event ?? target.events[from + i]!, ...step }))],
+    };
     target.dueAt = result.dueAt;
     // A reminder whose moment has already passed for this due date is stale, not owed.
-    target.reminders = result.reminders.filter(
-      (r) => Date.parse(r.at) > nowMs || target.remindersSent.includes(reminderKey(target, r.workingDaysBefore)),
-    );
+    target.reminders = result.reminders
+      .map(({ workingDaysBefore, date, at }) => ({ workingDaysBefore, date, at: at ?? reminderInstant(date) }))
+      .filter((r) => Date.parse(r.at) > nowMs || target.remindersSent.includes(reminderKey(target, r.workingDaysBefore)));
   }
 }
 

@@ -20,6 +20,9 @@ export type OwedTimer<C extends TimedClock> =
   { kind: 'reminder'; clock: C; workingDaysBefore: number; key: string } | { kind: 'overdue'; clock: C; due: IsoDate };
 
 const armed = (c: TimedClock): boolean => !c.closed && c.dueAt !== null && c.derived?.status === 'running';
+/** 09:00 Asia/Shanghai on a date, when reminders go out (Shanghai keeps +08:00 all year). */
+export const reminderInstant = (date: IsoDate): string => `${date}T01:00:00.000Z`;
+
 export const reminderKey = (c: TimedClock, workingDaysBefore: number): string => `${c.derived?.due}/${workingDaysBefore}`;
 
 /** Epoch ms of the earliest reminder or expiry not yet handled, or null. */
