@@ -76,12 +76,23 @@ export async function run(args: string[]): Promise<void> {
       ).n,
     );
   let sampled: ReturnType<typeof sys.memory> | null = null;
+  // CPU of each process from the end of registration to the last clock recorded: the burst's own cost.
+  const cpuBeforeBurst = sys.stack!.cpu();
   while (Date.now() < dueMinute + 60_000 + 15 * 60_000) {
     const fired = await missedCount();
     if (!sampled && Date.now() > dueMinute + 30_000) sampled = sys.memory(); // memory while firing
     if (fired >= count) break;
     await sleep(1000);
   }
+  const cpuAfterBurst = sys.stack!.cpu();
+  const burstCpuMsPerClock = Object.fromEntries(
+    (['worker', 'temporal', 'postgres', 'api'] as const).map((k) => {
+      const before = cpuBeforeBurst[k];
+      const after = cpuAfterBurst[k];
+      return [k, before === null || after === null ? null : Math.round(((after - before) * 1000 * 10) / count) / 10];
+    }),
+  );
+  log(`[timers] CPU per clock during the burst (ms): ${JSON.stringify(burstCpuMsPerClock)}`);
   await sleep(2000);
 
   const rows = await db
@@ -176,6 +187,7 @@ export async function run(args: string[]): Promise<void> {
       lateness: { temporalTimerSample: s, workflowRecorded: w, visible: v },
       memoryWhileFiring: memory,
       workflowTaskTimeouts: taskTimeouts,
+      burstCpuMsPerClock,
       problems: problems.slice(0, 100),
     },
   });

@@ -26,6 +26,15 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
     throw new Error('--sdk-experiment takes no-vm-timeout and/or no-promise-hook');
   if (sticky !== undefined && !(Number.isInteger(Number(sticky)) && Number(sticky) >= 1))
     throw new Error('--sticky-timeout must be whole seconds ≥ 1');
+  // The worker's cache and heap, for bursts over more open workflows than the tuning's cache holds.
+  const cached = args.find((a) => a.startsWith('--cached-workflows='))?.slice('--cached-workflows='.length);
+  const heapMb = args.find((a) => a.startsWith('--worker-heap-mb='))?.slice('--worker-heap-mb='.length);
+  for (const [flag, value] of [
+    ['--cached-workflows', cached],
+    ['--worker-heap-mb', heapMb],
+  ] as const)
+    if (value !== undefined && !(Number.isInteger(Number(value)) && Number(value) >= 1))
+      throw new Error(`${flag} must be a whole number ≥ 1`);
   return {
     name,
     tuning: {
@@ -34,6 +43,8 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
       workers: workersFrom(args),
       ...(cpuProf ? { workerCpuProfDir: path.resolve(cpuProf) } : {}),
       ...(sticky !== undefined ? { workerStickyTimeoutSeconds: Number(sticky) } : {}),
+      ...(cached !== undefined ? { workerCachedWorkflows: Number(cached) } : {}),
+      ...(heapMb !== undefined ? { workerHeapMb: Number(heapMb) } : {}),
       ...(experiment?.length ? { workerSdkExperiment: experiment } : {}),
     },
   };
