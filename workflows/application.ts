@@ -61,10 +61,6 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
   const profile = ruleProfileOf(input);
   const rules = profile.application;
   /**
-   * The rules of issue 15 (clocks from delivery, step start events, re-armed step clocks,
-   * stricter checks): executions recorded before them replay exactly as they ran.
-   */
-  /**
    * Executions started from here on take one patch that stands for every earlier one (and
    * for the lean history below): each patch costs every history a marker and an upsert of
    * TemporalChangeVersion, about 0.8 KB. Executions recorded before ask for each patch as they
@@ -72,6 +68,10 @@ export async function application(input: m.ApplicationInput): Promise<Applicatio
    */
   const since202612 = patched('application-2026-12');
   const hasPatch = (id: string): boolean => since202612 || patched(id);
+  /**
+   * The rules of issue 15 (clocks from delivery, step start events, re-armed step clocks,
+   * stricter checks): executions recorded before them replay exactly as they ran.
+   */
   const currentRules = hasPatch('legal-rules-2026');
   let chosen: typeof remote | null = null;
   const activities = (): typeof remote => (chosen ??= hasPatch('local-step-activities') ? local : remote);
