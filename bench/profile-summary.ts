@@ -10,7 +10,7 @@
  * With a registration count, milliseconds per registration too.
  *
  * The API's profile (the one that ran api/main.ts) has rules of its own, and its start-up (the
- * samples before the first request reached a route) is left out, as the benchmark's CPU figure
+ * samples before its HTTP server took the first request) is left out, as the benchmark's CPU figure
  * leaves it out.
  */
 import fs from 'node:fs';
@@ -116,6 +116,14 @@ const API_RULES: Rule[] = [
   ['idle', leafIs('(idle)')],
   ['GC', leafIs('(garbage collector)')],
   ['V8 outside JS ((program): compiling, runtime calls)', leafIs('(program)')],
+  [
+    // The leaf only: every native callback enters JS through async_hooks' callbackTrampoline.
+    'async hooks (AsyncLocalStorage: a hook on every promise while one is in use)',
+    (s) =>
+      s[0] !== undefined &&
+      s[0].functionName !== 'callbackTrampoline' &&
+      inUrl('node:async_hooks', 'node:internal/async_hooks', 'node:internal/async_local_storage')(s[0]),
+  ],
   ['payload codec (temporal-config/codec.ts)', (s) => any(s, inUrl('temporal-config/codec'))],
   [
     'Temporal client (@temporalio/client, gRPC, protobuf)',
@@ -175,9 +183,9 @@ function summarise(file: string, registrations: number | null): void {
   const functions = new Map<string, number>();
   let busy = 0;
   const rules = isApi ? API_RULES : RULES;
-  // The API's start-up ends when the first request reaches a route (the stack's readiness check).
+  // The API's start-up ends when its HTTP server takes the first request (the stack's readiness check).
   let started = !isApi;
-  const reachesRoute = (frames: CallFrame[]) => frames.some((f) => f.url.endsWith('/api/route.ts'));
+  const reachesRoute = (frames: CallFrame[]) => frames.some((f) => f.url === 'node:_http_server');
   profile.samples.forEach((id, i) => {
     const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     const frames = stack(id);
