@@ -5,6 +5,7 @@
  */
 import { type Expression, type Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { compiledOnce } from '../compiled-once';
 import type { Database } from '../schema';
 import type { caseEvents } from './case-events';
 
@@ -47,14 +48,9 @@ type MessageRow = Awaited<ReturnType<typeof applicantMessagesOf>>[number];
 /** In JSON, timestamps arrive as their text (read back with node-postgres's own parser below). */
 type AsText<T, K extends keyof T> = Omit<T, K> & { [P in K]: null extends T[P] ? string | null : string };
 
-/**
- * What a case's view reads (findApplication, caseEvents with the agency, applicationNotices,
- * applicantMessagesOf), in one statement instead of four round trips: the same rows, scoped and
- * ordered the same way, with every value as those reads give it. Undefined when the agency has
- * no such case.
- */
-export async function applicationWithRecords(db: Kysely<Database>, agencyCode: string, caseNo: string) {
-  const found = await db
+/** Built once: every registration, step and GET of an application runs it. */
+const applicationWithRecordsQuery = compiledOnce((db, p: { agencyCode: string; caseNo: string }) =>
+  db
     .selectFrom('applications')
     .selectAll('applications')
     .select((eb) => [
@@ -62,7 +58,7 @@ export async function applicationWithRecords(db: Kysely<Database>, agencyCode: s
         eb
           .selectFrom('case_events')
           .select(['seq', 'type', 'actor_username', 'actor_role', sql<string>`occurred_at::text`.as('occurred_at'), 'payload'])
-          .where('case_no', '=', caseNo)
+          .where('case_no', '=', p.caseNo)
           .where(
             'case_no',
             'in',
@@ -70,8 +66,8 @@ export async function applicationWithRecords(db: Kysely<Database>, agencyCode: s
               .selectFrom('case_agencies')
               .select('case_id')
               .where('case_kind', '=', 'application')
-              .where('agency_code', '=', agencyCode)
-              .where('case_id', '=', caseNo),
+              .where('agency_code', '=', p.agencyCode)
+              .where('case_id', '=', p.caseNo),
           ),
         'seq',
       ).as('record_events'),
@@ -79,7 +75,7 @@ export async function applicationWithRecords(db: Kysely<Database>, agencyCode: s
         eb
           .selectFrom('case_documents')
           .select(['id', 'doc_no', 'kind', 'title', 'issued_on', 'event_seq', 'sha256', 'pdf_sha256'])
-          .where('case_no', 'in', ownCase(db, agencyCode, caseNo)),
+          .where('case_no', 'in', ownCase(db, p.agencyCode, p.caseNo)),
         'id',
       ).as('record_notices'),
       jsonRowsOf<AsText<MessageRow, 'sent_at' | 'delivery_recorded_at' | 'created_at'> & { id: number }>(
@@ -101,13 +97,22 @@ export async function applicationWithRecords(db: Kysely<Database>, agencyCode: s
             'delivery_note',
             sql<string>`created_at::text`.as('created_at'),
           ])
-          .where('case_no', 'in', ownCase(db, agencyCode, caseNo)),
+          .where('case_no', 'in', ownCase(db, p.agencyCode, p.caseNo)),
         'id',
       ).as('record_messages'),
     ])
-    .where('agency_code', '=', agencyCode)
-    .where('case_no', '=', caseNo)
-    .executeTakeFirst();
+    .where('agency_code', '=', p.agencyCode)
+    .where('case_no', '=', p.caseNo),
+);
+
+/**
+ * What a case's view reads (findApplication, caseEvents with the agency, applicationNotices,
+ * applicantMessagesOf), in one statement instead of four round trips: the same rows, scoped and
+ * ordered the same way, with every value as those reads give it. Undefined when the agency has
+ * no such case.
+ */
+export async function applicationWithRecords(db: Kysely<Database>, agencyCode: string, caseNo: string) {
+  const found = await applicationWithRecordsQuery.executeTakeFirst(db, { agencyCode, caseNo });
   if (!found) return undefined;
   const { record_events, record_notices, record_messages, ...row } = found;
   return {
