@@ -46,10 +46,16 @@ function routeOf(req: Request): string {
   return typeof path === 'string' ? path : 'unmatched';
 }
 
+/** How often the event-loop delay metrics (nodejs_eventloop_lag_*) take a sample, ms. */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** Counts and times every request by method, route pattern and status, and logs it as one JSON line. */
 export function apiMetrics(logger: Logger, db: Kysely<Database>, options: { gaugeCacheMs?: number } = {}): ApiMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The event-loop delay histogram samples every EVENT_LOOP_SAMPLE_MS: at prom-client's default
+  // of 10 ms its timer alone cost the idle API about 5 ms of CPU a second (bench/README.md, "The
+  // API's CPU per registration"); stalls of that length and more still show in it.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({
     name: 'gongkai_http_requests_total',

@@ -27,12 +27,10 @@ import { checkIdNumber } from '../../domain/identity';
 import { findRuleProfile } from '../../domain/rulesets';
 import { type Role, ROLES } from '../../domain/roles';
 import {
-  applicantMessagesOf,
   applicationNotice,
-  applicationNotices,
   applicationOwner,
   applicationStepTarget,
-  findApplication,
+  applicationWithRecords,
   listApplications,
   possibleDuplicates,
 } from '../../db/repositories/applications';
@@ -42,7 +40,7 @@ import { SEARCH_ATTRIBUTES_FOR_CASE } from '../../temporal-config/search-attribu
 import { CASE_NUMBER, caseNumber } from '../../domain/agency';
 import * as m from '../../workflows/application-messages';
 import { application } from '../../workflows/application';
-import { caseEvents, caseEventView } from '../../db/repositories/case-events';
+import { caseEventView } from '../../db/repositories/case-events';
 import { ApiError } from '../errors';
 import { caseStepRoutes, offeredStepsOf, type StepUpdate } from '../case-steps';
 import { APPLICATION_STEPS } from '../steps/application';
@@ -140,13 +138,10 @@ const outOfScope = (viewer: User, departmentCode: string | null) =>
   viewer.role === 'department' && departmentCode !== viewer.departmentCode;
 
 async function caseView(db: Kysely<Database>, caseNo: string, viewer: User) {
-  const row = await findApplication(db, viewer.agencyCode, caseNo);
-  if (!row || outOfScope(viewer, row.department_code)) return null;
-  const [events, documents, messages] = await Promise.all([
-    caseEvents(db, 'application', caseNo, viewer.agencyCode),
-    applicationNotices(db, viewer.agencyCode, caseNo),
-    applicantMessagesOf(db, viewer.agencyCode, caseNo),
-  ]);
+  // One round trip: a case is viewed after every registration and step.
+  const found = await applicationWithRecords(db, viewer.agencyCode, caseNo);
+  if (!found || outOfScope(viewer, found.row.department_code)) return null;
+  const { row, events, documents, messages } = found;
   const stored = row.state as ApplicationState;
   const state = SEES_APPLICANT_CONTACT.includes(viewer.role)
     ? stored

@@ -66,6 +66,8 @@ export interface StackTuning {
   workerMemoryProbe?: boolean;
   /** Each worker under `node --cpu-prof` (main and workflow thread), its profiles written into this directory at stop. */
   workerCpuProfDir?: string;
+  /** The API under `node --cpu-prof`, its profile written into this directory at stop. */
+  apiCpuProfDir?: string;
   /** Measurement only: SDK costs taken away in the workflow thread (bench/lib/sdk-experiment.js: no-vm-timeout, no-promise-hook). */
   workerSdkExperiment?: string[];
 }
@@ -282,7 +284,8 @@ export async function startStack(name: string, tuning: StackTuning = {}, persist
       },
     ),
   );
-  const api = node('api/main.ts', 'api');
+  if (tuning.apiCpuProfDir) fs.mkdirSync(tuning.apiCpuProfDir, { recursive: true });
+  const api = node('api/main.ts', 'api', tuning.apiCpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${tuning.apiCpuProfDir}`] : []);
   const died = (child: ChildProcess, label: string) =>
     new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`${label} exited with ${code}; see ${work}/${label}.log`))),

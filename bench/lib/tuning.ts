@@ -16,6 +16,7 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
   const tuning = TUNINGS[name];
   if (!tuning) throw new Error(`--tuning must be one of ${Object.keys(TUNINGS).join(', ')}`);
   const cpuProf = args.find((a) => a.startsWith('--worker-cpu-prof='))?.slice('--worker-cpu-prof='.length);
+  const apiCpuProf = args.find((a) => a.startsWith('--api-cpu-prof='))?.slice('--api-cpu-prof='.length);
   const sticky = args.find((a) => a.startsWith('--sticky-timeout='))?.slice('--sticky-timeout='.length);
   const experiment = args
     .find((a) => a.startsWith('--sdk-experiment='))
@@ -42,6 +43,7 @@ export function tuningFrom(args: string[]): { name: string; tuning: StackTuning 
       engine: engineFrom(args),
       workers: workersFrom(args),
       ...(cpuProf ? { workerCpuProfDir: path.resolve(cpuProf) } : {}),
+      ...(apiCpuProf ? { apiCpuProfDir: path.resolve(apiCpuProf) } : {}),
       ...(sticky !== undefined ? { workerStickyTimeoutSeconds: Number(sticky) } : {}),
       ...(cached !== undefined ? { workerCachedWorkflows: Number(cached) } : {}),
       ...(heapMb !== undefined ? { workerHeapMb: Number(heapMb) } : {}),

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type AgencyConfig, agencyFromEnv } from '../../domain/agency';
+import { compiledOnce } from '../compiled-once';
 import type { Database } from '../schema';
 
 export interface AgencySettings extends Omit<AgencyConfig, 'officeDepartmentCode'> {
@@ -58,8 +59,11 @@ function selectAgencies(db: Db) {
 }
 
 /** One agency's settings, or null when the platform has no such agency. */
+/** One agency (built once: every registration and step reads its agency). */
+const agencyByCode = compiledOnce((db, p: { code: string }) => selectAgencies(db).where('agencies.code', '=', p.code));
+
 export async function loadAgency(db: Db, code: string): Promise<AgencySettings | null> {
-  const row = await selectAgencies(db).where('agencies.code', '=', code).executeTakeFirst();
+  const row = await agencyByCode.executeTakeFirst(db, { code });
   return row ? toSettings(row) : null;
 }
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { type Role, ROLES } from '../../domain/roles';
+import { compiledOnce } from '../compiled-once';
 import { labelledDigest, storedDigestCandidates } from '../crypto';
 import { agencyFromEnv } from '../../domain/agency';
 import type { Database } from '../schema';
@@ -30,29 +31,34 @@ export type TokenCheck =
   | { user: User; tokenId: string; lastUsedAt: Date | null }
   | { user: null; reason: 'unknown' | 'expired' | 'revoked' | 'inactive-user'; userId: string | null; tokenId: string | null };
 
+/** A token's key and user, by the token's digest under any suite (built once: every request with a bearer token runs it). */
+const tokenByDigest = compiledOnce(
+  (db, p: { digests: string[] }) =>
+    db
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .innerJoin('departments', 'departments.code', 'api_tokens.department_code')
+      // An API key acts with its own scope (role and department, so agency), not its owner's.
+      .select([
+        'departments.agency_code',
+        'users.platform',
+        'users.id',
+        'users.username',
+        'users.display_name',
+        'api_tokens.role',
+        'api_tokens.department_code',
+        'users.active',
+        'api_tokens.id as token_id',
+        'api_tokens.revoked_at',
+        'api_tokens.expires_at',
+        'api_tokens.last_used_at',
+      ])
+      .where(sql<boolean>`api_tokens.token_sha256 = any(${p.digests})`), // whichever suite stored it
+);
+
 /** Looks a bearer token up by its hash and says why it is refused when it is. */
 export async function checkToken(db: Kysely<Database>, token: string, now = new Date()): Promise<TokenCheck> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .innerJoin('departments', 'departments.code', 'api_tokens.department_code')
-    // An API key acts with its own scope (role and department, so agency), not its owner's.
-    .select([
-      'departments.agency_code',
-      'users.platform',
-      'users.id',
-      'users.username',
-      'users.display_name',
-      'api_tokens.role',
-      'api_tokens.department_code',
-      'users.active',
-      'api_tokens.id as token_id',
-      'api_tokens.revoked_at',
-      'api_tokens.expires_at',
-      'api_tokens.last_used_at',
-    ])
-    .where('api_tokens.token_sha256', 'in', storedDigestCandidates(token)) // whichever suite stored it
-    .executeTakeFirst();
+  const row = await tokenByDigest.executeTakeFirst(db, { digests: storedDigestCandidates(token) });
   if (!row) return { user: null, reason: 'unknown', userId: null, tokenId: null };
   const refused = row.revoked_at ? 'revoked' : row.expires_at <= now ? 'expired' : !row.active ? 'inactive-user' : null;
   if (refused) return { user: null, reason: refused, userId: row.id, tokenId: row.token_id };
