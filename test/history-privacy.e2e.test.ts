@@ -125,15 +125,14 @@ it('finds the applicant in every kind of payload of a history written with the c
   // The naive check the old test made: blind to both, because payload bytes are not text in JSON.
   for (const secret of Object.values(plain)) expect(JSON.stringify(offHistory).includes(secret)).toBe(false);
 
-  // Codec off: each item of personal data, in plain text, in the input and the final result
-  // (steps answer only {seq, stage}, so update results carry none).
+  // Codec off: each item of personal data, in plain text, in the input (steps answer only
+  // {seq, stage} and the run returns only how the case ended, so neither carries any).
   const leaks = plaintextIn(offHistory, Object.values(plain));
   expect(new Set(leaks.map((l) => l.secret))).toEqual(new Set(Object.values(plain)));
   const leakKinds = new Set(leaks.map(kindOf));
-  expect([...leakKinds]).toEqual(
-    expect.arrayContaining(['WORKFLOW_EXECUTION_STARTED input.payloads', 'WORKFLOW_EXECUTION_COMPLETED result.payloads']),
-  );
+  expect([...leakKinds]).toContain('WORKFLOW_EXECUTION_STARTED input.payloads');
   expect([...leakKinds]).not.toContain('WORKFLOW_EXECUTION_UPDATE_COMPLETED outcome.success.payloads');
+  expect([...leakKinds]).not.toContain('WORKFLOW_EXECUTION_COMPLETED result.payloads');
   const offKinds = new Set(storedPayloads(offHistory).map(kindOf));
   expect([...offKinds]).toEqual(
     expect.arrayContaining([
