@@ -43,6 +43,20 @@ const timestampOrNull = (text: string | null): Date | null => (text === null ? n
 const jsonRowsOf = <R>(rows: Expression<unknown>, orderColumn: string) =>
   sql<R[]>`(select coalesce(json_agg(row_of order by row_of.${sql.ref(orderColumn)}), '[]') from ${rows} as row_of)`;
 
+/** An applicant message's columns but its three timestamps (which the one-statement view reads as text). */
+const MESSAGE_COLUMNS = [
+  'doc_no',
+  'notice_kind',
+  'channel',
+  'status',
+  'attempt_count',
+  'attempts',
+  'last_error',
+  'provider_message_id',
+  'provider_response',
+  'delivery_note',
+] as const;
+
 type EventRecordRow = Awaited<ReturnType<typeof caseEvents>>[number];
 type NoticeRow = Awaited<ReturnType<typeof applicationNotices>>[number];
 type MessageRow = Awaited<ReturnType<typeof applicantMessagesOf>>[number];
@@ -84,18 +98,9 @@ const applicationWithRecordsQuery = compiledOnce((db, p: { agencyCode: string; c
           .selectFrom('applicant_messages')
           .select([
             'id',
-            'doc_no',
-            'notice_kind',
-            'channel',
-            'status',
-            'attempt_count',
-            'attempts',
-            'last_error',
+            ...MESSAGE_COLUMNS,
             sql<string | null>`sent_at::text`.as('sent_at'),
-            'provider_message_id',
-            'provider_response',
             sql<string | null>`delivery_recorded_at::text`.as('delivery_recorded_at'),
-            'delivery_note',
             sql<string>`created_at::text`.as('created_at'),
           ])
           .where('case_no', 'in', ownCase(db, p.agencyCode, p.caseNo)),
@@ -133,21 +138,7 @@ export async function applicationWithRecords(db: Kysely<Database>, agencyCode: s
 export async function applicantMessagesOf(db: Kysely<Database>, agencyCode: string, caseNo: string) {
   return db
     .selectFrom('applicant_messages')
-    .select([
-      'doc_no',
-      'notice_kind',
-      'channel',
-      'status',
-      'attempt_count',
-      'attempts',
-      'last_error',
-      'sent_at',
-      'provider_message_id',
-      'provider_response',
-      'delivery_recorded_at',
-      'delivery_note',
-      'created_at',
-    ])
+    .select([...MESSAGE_COLUMNS, 'sent_at', 'delivery_recorded_at', 'created_at'])
     .where('case_no', 'in', ownCase(db, agencyCode, caseNo))
     .orderBy('id')
     .execute();

@@ -347,22 +347,25 @@ export async function inboxTasks(db: Db, user: InboxOwner, limit: number): Promi
   return rows as SupervisedClockRow[];
 }
 
+/** A notice about no case, or about a case of the agency (case_agencies: workflow id → agency). */
+function aboutOwnAgency(eb: ExpressionBuilder<Database, 'notifications'>, agencyCode: string) {
+  return eb.or([
+    eb('notifications.workflow_id', 'is', null),
+    eb(
+      'notifications.workflow_id',
+      'in',
+      eb.selectFrom('case_agencies').select('case_agencies.workflow_id').where('case_agencies.agency_code', '=', agencyCode),
+    ),
+  ]);
+}
+
 /** The notices in a user's inbox: addressed to them, and about no case or a case of their agency. */
 async function inboxOf(db: Db, user: InboxOwner) {
   const addresses = await addressesFor(db, user);
   return db
     .selectFrom('notifications')
     .where('recipient', 'in', addresses)
-    .where((eb) =>
-      eb.or([
-        eb('notifications.workflow_id', 'is', null),
-        eb(
-          'notifications.workflow_id',
-          'in',
-          eb.selectFrom('case_agencies').select('case_agencies.workflow_id').where('case_agencies.agency_code', '=', user.agencyCode),
-        ),
-      ]),
-    );
+    .where((eb) => aboutOwnAgency(eb, user.agencyCode));
 }
 
 export async function inboxNotifications(db: Db, user: InboxOwner, limit: number) {
@@ -390,16 +393,7 @@ export async function markNotificationRead(db: Db, user: InboxOwner, id: string)
     .set({ read_at: sql<Date>`coalesce(read_at, now())` })
     .where('id', '=', id)
     .where('recipient', 'in', addresses)
-    .where((eb) =>
-      eb.or([
-        eb('notifications.workflow_id', 'is', null),
-        eb(
-          'notifications.workflow_id',
-          'in',
-          eb.selectFrom('case_agencies').select('case_agencies.workflow_id').where('case_agencies.agency_code', '=', user.agencyCode),
-        ),
-      ]),
-    )
+    .where((eb) => aboutOwnAgency(eb, user.agencyCode))
     .returning(['id', 'read_at'])
     .executeTakeFirst();
   return row ? { id: row.id, readAt: row.read_at! } : null;

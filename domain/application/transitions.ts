@@ -14,7 +14,7 @@ import type { IsoDate } from '../calendar/dates';
 import { nextTimerInstant, reminderInstant, reminderKey } from '../clocks/timers';
 import type { ClockEvent, DerivationStep, DerivedClock } from '../clocks/working-day-clock';
 import type { FeeBasis, FeeComputation } from '../fees';
-import type { Outcome, Section36Reply } from '../outcomes';
+import type { Outcome } from '../outcomes';
 import type { ApplicationStep, Citation, RuleProfile, StepStartEvent } from '../rulesets/schema';
 import {
   type Actor,
@@ -24,6 +24,7 @@ import {
   type CaseClock,
   CHANNELS,
   type ClockKind,
+  type Decision,
   type HandOver,
   type Consultation,
   issuedNotice,
@@ -640,16 +641,7 @@ export const extendSecrecyEscalation = step<Acting & { workingDays: number }>(
   (_state, p) => [{ type: 'secrecy-escalation-extended', payload: { workingDays: p.workingDays } }],
 );
 
-export const decide = step<
-  Acting & {
-    outcome: Outcome;
-    section36?: Section36Reply;
-    reasons: string;
-    legalBasis: string;
-    referral?: string;
-    referralAgencyCode?: string;
-  }
->(
+export const decide = step<Acting & Omit<Decision, 'decidedBy' | 'decidedOn'>>(
   (state, p, ctx) => {
     const on = ctx.today;
     state.stage = 'decided';

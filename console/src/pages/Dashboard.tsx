@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, type UrgencyCounts } from '../api';
 import { ClockTable } from '../components/ClockTable';
+import { Pager } from '../components/Pager';
 import { usePolling } from '../hooks';
 import { KIND_CODES } from '../kinds';
 import { formatDateTime, kindLabel, URGENCY_LABELS } from '../labels';
@@ -168,19 +169,7 @@ export function Dashboard() {
             <span class="muted">{clocks.data ? `共 ${clocks.data.total} 项` : '加载中…'}</span>
           </div>
           {clocks.data && <ClockTable items={clocks.data.items} />}
-          {total > PAGE_SIZE && (
-            <div class="pager">
-              <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-                上一页
-              </button>
-              <span class="muted">
-                第 {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} 项，共 {total} 项
-              </span>
-              <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-                下一页
-              </button>
-            </div>
-          )}
+          <Pager offset={offset} total={total} pageSize={PAGE_SIZE} onOffset={setOffset} />
         </div>
       </div>
     </section>
@@ -272,19 +261,7 @@ export function PlatformDashboard({ ownAgency }: { ownAgency?: string | undefine
             <span class="muted">{view.data ? `共 ${total} 项` : '加载中…'}</span>
           </div>
           {view.data && <ClockTable items={view.data.clocks.items} withAgency ownAgency={ownAgency} />}
-          {total > PAGE_SIZE && (
-            <div class="pager">
-              <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-                上一页
-              </button>
-              <span class="muted">
-                第 {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} 项，共 {total} 项
-              </span>
-              <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-                下一页
-              </button>
-            </div>
-          )}
+          <Pager offset={offset} total={total} pageSize={PAGE_SIZE} onOffset={setOffset} />
         </div>
       </div>
     </section>
