@@ -13,6 +13,7 @@ import { hashPassword, verifyPassword } from '../api/identity/passwords';
 import { generateTotpSecret, totpCode } from '../api/identity/totp';
 import { enableTotp, setPasswordHash } from '../db/repositories/credentials';
 import { type ApiStack, startApiStack } from './support/api-stack';
+import { pollUntil } from './support/eventually';
 import { ARTIFACTS, ensureConsoleBuilt, launchChromium, serve, openConsole as openConsoleAt, typePassword } from './support/browser';
 
 const WAIT = { timeout: 60_000 };
@@ -66,8 +67,13 @@ it('an admin creates a department and a user in it, who then signs in with the t
   const page = await signInAdmin();
   await page.getByRole('link', { name: '系统管理' }).click();
   await page.waitForURL(/\/console\/admin$/, WAIT);
-  // The form shows before the settings arrive: wait for them, not just for the field.
-  await page.waitForFunction("(document.querySelector('form[data-form=\"agency\"] [name=\"name\"]')?.value ?? '') !== ''", undefined, WAIT);
+  // The form shows before the settings arrive: wait for them, not just for the field. (Polled from
+  // here: waitForFunction polls by evaluating in the page, which the console's CSP refuses.)
+  await pollUntil(
+    () => page.locator('form[data-form="agency"] [name="name"]').inputValue(),
+    (name) => name !== '',
+    { timeoutMs: WAIT.timeout },
+  );
   expect(await page.locator('form[data-form="agency"] [name="name"]').inputValue()).toBe('示例市应急管理局');
 
   // 科室: a duplicate code is refused beside the field; then the new department.

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiStack, startApiStack } from './support/api-stack';
 import { ensureConsoleBuilt, launchChromium, serve } from './support/browser';
+import { pollUntil } from './support/eventually';
 
 let stack: ApiStack;
 let server: Awaited<ReturnType<typeof serve>>;
@@ -157,7 +158,12 @@ it('runs the console in Chromium without a policy violation; a notice opened as 
   });
   await page.goto(`${server.url}/console/`);
   // The app rendered (its script ran) and its stylesheet applied.
-  await page.waitForFunction("(document.querySelector('#app')?.children.length ?? 0) > 0", undefined, { timeout: 60_000 });
+  // Polled from here: waitForFunction polls by evaluating in the page, which the CSP refuses.
+  await pollUntil(
+    () => page.evaluate("document.querySelector('#app')?.children.length ?? 0") as Promise<number>,
+    (children) => children > 0,
+    { timeoutMs: 60_000 },
+  );
   expect(await page.evaluate('getComputedStyle(document.body).margin')).toBe('0px');
   expect(await violations(page)).toEqual([]);
   expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
